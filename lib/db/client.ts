@@ -1,0 +1,77 @@
+// One database handle for the control plane: real Postgres when DATABASE_URL is set, otherwise an
+// embedded PGlite persisted under the data directory. Both run the same drizzle-kit migrations.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import * as schema from './schema.ts';
+
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type DatabaseKind = 'postgres' | 'pglite';
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: DatabaseKind;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../drizzle');
+
+export interface DatabaseOptions {
+  /** Postgres connection string; unset → PGlite under `dataDir/pglite`. */
+  url?: string;
+  dataDir?: string;
+  /** Max pool size for Postgres. */
+  max?: number;
+  /** Use an in-memory PGlite (tests). */
+  memory?: boolean;
+}
+
+export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandle> {
+  if (opts.url) {
+    const { default: postgres } = await import('postgres');
+    const { drizzle } = await import('drizzle-orm/postgres-js');
+    const client = postgres(opts.url, {
+      max: opts.max ?? 10,
+      idle_timeout: 60,
+      connect_timeout: 10,
+      onnotice: () => {},
+      connection: { application_name: 'basic-memory-cloud' },
+    });
+    const db = drizzle(client, { schema, casing: 'snake_case' }) as unknown as Database;
+    return {
+      db, kind: 'postgres',
+      ping: async () => { await client`select 1`; },
+      close: async () => { await client.end({ timeout: 5 }); },
+    };
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  let dir: string | undefined;
+  if (!opts.memory) {
+    dir = path.join(opts.dataDir ?? '.data', 'pglite');
+    fs.mkdirSync(dir, { recursive: true });
+  }
+  const client = dir ? new PGlite(dir) : new PGlite();
+  await client.waitReady;
+  const db = drizzle(client, { schema, casing: 'snake_case' }) as unknown as Database;
+  return {
+    db, kind: 'pglite',
+    ping: async () => { await db.execute(sql`select 1`); },
+    close: async () => { if (!client.closed) await client.close(); },
+  };
+}
+
+/** Applies every pending drizzle-kit migration from `drizzle/`. Safe to run at every start. */
+export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
+  if (handle.kind === 'postgres') {
+    const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    await migrate(handle.db as any, { migrationsFolder: MIGRATIONS_DIR });
+  } else {
+    const { migrate } = await import('drizzle-orm/pglite/migrator');
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    await migrate(handle.db as any, { migrationsFolder: MIGRATIONS_DIR });
+  }
+}
