@@ -2,7 +2,7 @@
 // SQLite index, never here (DESIGN.md "Storage rules").
 import { sql } from 'drizzle-orm';
 import {
-  bigserial, boolean, index, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
+  bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
@@ -70,3 +70,84 @@ export type User = typeof users.$inferSelect;
 export type Tenant = typeof tenants.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;
 export type AuditEvent = typeof auditEvents.$inferSelect;
+
+// --- OAuth device grant (issue 4) ---
+// The control plane is the OAuth authorization server for the CLI (RFC 8628 + PKCE). Codes and
+// tokens are stored only as SHA-256 hashes; the raw values exist only in responses.
+
+export const deviceGrantStatus = pgEnum('device_grant_status', ['pending', 'approved', 'denied', 'redeemed', 'expired']);
+
+/** One device authorization request: pending → approved → redeemed (once), pending → denied | expired. */
+export const deviceGrants = pgTable('device_grants', {
+  id: uuid().primaryKey().defaultRandom(),
+  deviceCodeHash: text().notNull(),
+  /** SHA-256 of the normalised user code (8 chars of BCDFGHJKLMNPQRSTVWXZ). */
+  userCodeHash: text().notNull(),
+  clientId: text().notNull(),
+  scope: text().notNull(),
+  codeChallenge: text(),
+  codeChallengeMethod: text(),
+  status: deviceGrantStatus().notNull().default('pending'),
+  intervalSeconds: integer().notNull().default(5),
+  expiresAt: timestamp({ withTimezone: true }).notNull(),
+  /** Time of the last poll that was accepted (not answered with slow_down). */
+  lastPolledAt: timestamp({ withTimezone: true }),
+  deviceIp: text(),
+  deviceUserAgent: text(),
+  /** The account that opened the confirmation step first; nobody else may decide this grant. */
+  claimedByUserId: uuid().references(() => users.id, { onDelete: 'cascade' }),
+  claimedAt: timestamp({ withTimezone: true }),
+  userId: uuid().references(() => users.id, { onDelete: 'cascade' }),
+  tenantId: uuid().references(() => tenants.id, { onDelete: 'cascade' }),
+  decidedAt: timestamp({ withTimezone: true }),
+  redeemedAt: timestamp({ withTimezone: true }),
+  createdAt: createdAt(),
+}, (t) => [
+  uniqueIndex('device_grants_device_code_hash_key').on(t.deviceCodeHash),
+  // A user code is unique while it can still be entered.
+  uniqueIndex('device_grants_live_user_code_key').on(t.userCodeHash).where(sql`status = 'pending'`),
+  index('device_grants_expires_idx').on(t.expiresAt),
+]);
+
+/** A CLI session = the token family born from one redeemed device grant. Revoking it kills every token in it. */
+export const cliSessions = pgTable('cli_sessions', {
+  id: uuid().primaryKey().defaultRandom(),
+  grantId: uuid().references(() => deviceGrants.id, { onDelete: 'set null' }),
+  userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
+  tenantId: uuid().references(() => tenants.id, { onDelete: 'cascade' }),
+  clientId: text().notNull(),
+  scope: text().notNull(),
+  deviceIp: text(),
+  deviceUserAgent: text(),
+  createdAt: createdAt(),
+  lastUsedAt: timestamp({ withTimezone: true }),
+  lastUsedIp: text(),
+  revokedAt: timestamp({ withTimezone: true }),
+  revokedReason: text(),
+}, (t) => [index('cli_sessions_user_idx').on(t.userId, t.createdAt)]);
+
+export const oauthAccessTokens = pgTable('oauth_access_tokens', {
+  tokenHash: text().primaryKey(),
+  sessionId: uuid().notNull().references(() => cliSessions.id, { onDelete: 'cascade' }),
+  expiresAt: timestamp({ withTimezone: true }).notNull(),
+  createdAt: createdAt(),
+}, (t) => [index('oauth_access_tokens_session_idx').on(t.sessionId)]);
+
+export const oauthRefreshTokens = pgTable('oauth_refresh_tokens', {
+  tokenHash: text().primaryKey(),
+  sessionId: uuid().notNull().references(() => cliSessions.id, { onDelete: 'cascade' }),
+  expiresAt: timestamp({ withTimezone: true }).notNull(),
+  /** Set when this token was exchanged for a new one; presenting it again is reuse. */
+  rotatedAt: timestamp({ withTimezone: true }),
+  createdAt: createdAt(),
+}, (t) => [index('oauth_refresh_tokens_session_idx').on(t.sessionId)]);
+
+/** Fixed-window counters shared by every app instance (device issuance, code entry failures). */
+export const rateLimitCounters = pgTable('rate_limit_counters', {
+  key: text().primaryKey(),
+  windowStart: timestamp({ withTimezone: true }).notNull(),
+  count: integer().notNull(),
+});
+
+export type DeviceGrant = typeof deviceGrants.$inferSelect;
+export type CliSession = typeof cliSessions.$inferSelect;
