@@ -2,7 +2,7 @@
 // SQLite index, never here (DESIGN.md "Storage rules").
 import { sql } from 'drizzle-orm';
 import {
-  bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
+  bigint, bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
@@ -151,3 +151,97 @@ export const rateLimitCounters = pgTable('rate_limit_counters', {
 
 export type DeviceGrant = typeof deviceGrants.$inferSelect;
 export type CliSession = typeof cliSessions.$inferSelect;
+
+// --- Tenant runtime, leases and sync history (issue 5) ---
+
+/**
+ * Who supervises a tenant: exactly one app instance at a time holds this lease (TTL + heartbeat).
+ * Taken and renewed with one atomic upsert `… WHERE expires_at < now() OR holder = me RETURNING`.
+ */
+export const tenantLeases = pgTable('tenant_leases', {
+  tenantId: uuid().primaryKey().references(() => tenants.id, { onDelete: 'cascade' }),
+  holder: text().notNull(),
+  acquiredAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  renewedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  expiresAt: timestamp({ withTimezone: true }).notNull(),
+}, (t) => [index('tenant_leases_expires_idx').on(t.expiresAt)]);
+
+/**
+ * Where a tenant API answers and what its supervisor knows about it, so any app instance's tenant
+ * proxy can reach it and a supervisor taking over a lease inherits the crash history.
+ */
+export const tenantEndpoints = pgTable('tenant_endpoints', {
+  tenantId: uuid().primaryKey().references(() => tenants.id, { onDelete: 'cascade' }),
+  driver: text().notNull().default('local'),
+  /** Base URL of the tenant API (`http://127.0.0.1:PORT` for the local driver); null when not running. */
+  host: text(),
+  port: integer(),
+  pid: integer(),
+  /** The app instance (lease holder id) whose driver started the process. */
+  instanceId: text(),
+  startedAt: timestamp({ withTimezone: true }),
+  readyAt: timestamp({ withTimezone: true }),
+  lastHealthAt: timestamp({ withTimezone: true }),
+  tenantVersion: text(),
+  /** The last rebuild the tenant reported on /health: {started_at, finished_at, duration_ms, files, mode}. */
+  lastRebuild: jsonb().$type<Record<string, unknown>>(),
+  lastExitAt: timestamp({ withTimezone: true }),
+  lastExitCode: integer(),
+  lastExitSignal: text(),
+  /** Crashes counted in the current window; `failed` after the configured maximum. */
+  crashCount: integer().notNull().default(0),
+  crashWindowStartedAt: timestamp({ withTimezone: true }),
+  /** Not before this time will the supervisor restart a crashed tenant (exponential backoff). */
+  nextRestartAt: timestamp({ withTimezone: true }),
+  updatedAt: updatedAt(),
+});
+
+/** Every sync run and index rebuild of every tenant, collected from `GET /sync-runs` (history outlives the index). */
+export const syncRuns = pgTable('sync_runs', {
+  tenantId: uuid().notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  runId: text().notNull(),
+  /** The tenant index instance that recorded it (a wiped index gets a new one). */
+  instanceId: text(),
+  kind: text().notNull(), // 'sync' | 'rebuild'
+  project: text(),
+  trigger: text().notNull(),
+  scanType: text(), // full_initial | full_deletions | full_forced | incremental; null for rebuilds
+  status: text().notNull(),
+  mode: text(),
+  startedAt: timestamp({ withTimezone: true }).notNull(),
+  finishedAt: timestamp({ withTimezone: true }),
+  durationMs: integer().notNull(),
+  scanMs: integer().notNull().default(0),
+  applyMs: integer().notNull().default(0),
+  filesScanned: integer().notNull().default(0),
+  newCount: integer().notNull().default(0),
+  modifiedCount: integer().notNull().default(0),
+  deletedCount: integer().notNull().default(0),
+  movedCount: integer().notNull().default(0),
+  skippedCount: integer().notNull().default(0),
+  errorCount: integer().notNull().default(0),
+  errors: jsonb().$type<unknown[]>().notNull().default(sql`'[]'::jsonb`),
+  skippedFiles: jsonb().$type<unknown[]>().notNull().default(sql`'[]'::jsonb`),
+  peakRssBytes: bigint({ mode: 'number' }),
+  collectedAt: createdAt(),
+}, (t) => [
+  primaryKey({ columns: [t.tenantId, t.runId] }),
+  index('sync_runs_tenant_project_started_idx').on(t.tenantId, t.project, t.startedAt),
+  index('sync_runs_started_idx').on(t.startedAt),
+  index('sync_runs_kind_started_idx').on(t.kind, t.startedAt),
+]);
+
+/** Where the collector is in each tenant's `/sync-runs` feed. */
+export const tenantSyncCursors = pgTable('tenant_sync_cursors', {
+  tenantId: uuid().primaryKey().references(() => tenants.id, { onDelete: 'cascade' }),
+  cursor: text(),
+  instanceId: text(),
+  lastCollectedAt: timestamp({ withTimezone: true }),
+  lastError: text(),
+  updatedAt: updatedAt(),
+});
+
+export type TenantLease = typeof tenantLeases.$inferSelect;
+export type TenantEndpoint = typeof tenantEndpoints.$inferSelect;
+export type SyncRunRow = typeof syncRuns.$inferSelect;
+export type TenantSyncCursor = typeof tenantSyncCursors.$inferSelect;
