@@ -45,6 +45,7 @@ CREATE TABLE "tenant_endpoints" (
 	"crash_count" integer DEFAULT 0 NOT NULL,
 	"crash_window_started_at" timestamp with time zone,
 	"next_restart_at" timestamp with time zone,
+	"restart_requested_at" timestamp with time zone,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint

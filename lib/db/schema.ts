@@ -193,6 +193,8 @@ export const tenantEndpoints = pgTable('tenant_endpoints', {
   crashWindowStartedAt: timestamp({ withTimezone: true }),
   /** Not before this time will the supervisor restart a crashed tenant (exponential backoff). */
   nextRestartAt: timestamp({ withTimezone: true }),
+  /** Set by the admin API on any instance; the lease holder restarts the process when it is newer than startedAt. */
+  restartRequestedAt: timestamp({ withTimezone: true }),
   updatedAt: updatedAt(),
 });
 
