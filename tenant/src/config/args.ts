@@ -1,0 +1,71 @@
+// Command line + environment of the tenant API, validated with zod. Flags win over env.
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+export type TenantArgs = {
+  dataDir?: string;
+  indexDir?: string;
+  port: number;
+  host: string;
+  syncInterval: number;
+  tenantId: string;
+  logLevel: string;
+};
+
+export class UsageError extends Error {}
+
+export const USAGE = 'usage: node tenant/src/main.ts [--data-dir DIR] [--index-dir DIR] [--port N] [--host ADDR] ' +
+  '[--sync-interval SECONDS] [--tenant-id ID] [--log-level LEVEL]\n' +
+  'env: BM_DATA_DIR BM_INDEX_DIR BM_TENANT_ID BM_TENANT_SECRET BM_SYNC_INTERVAL BM_LOG_LEVEL';
+
+const intFrom = (name: string, min: number, max: number) =>
+  z.string().trim().regex(/^\d+$/, `${name} must be a whole number`).transform(Number)
+    .pipe(z.number().int().min(min, `${name} must be >= ${min}`).max(max, `${name} must be <= ${max}`));
+
+const ArgsSchema = z.object({
+  dataDir: z.string().min(1).optional(),
+  indexDir: z.string().min(1).optional(),
+  port: intFrom('--port', 0, 65535),
+  host: z.string().min(1),
+  syncInterval: intFrom('--sync-interval', 0, 86400),
+  // The tenant id is signed into every request, so keep it to header-safe characters.
+  tenantId: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, '--tenant-id must be 1-128 of [A-Za-z0-9._-]'),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+});
+
+export function parseTenantArgs(argv: string[], env: Record<string, string | undefined>): TenantArgs {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        'data-dir': { type: 'string' },
+        'index-dir': { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'sync-interval': { type: 'string' },
+        'tenant-id': { type: 'string' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (values.help) throw new UsageError('help');
+  const pick = (flag: string, envName: string, fallback?: string) =>
+    (values[flag] as string | undefined) ?? (env[envName] || undefined) ?? fallback;
+  const parsed = ArgsSchema.safeParse({
+    dataDir: values['data-dir'] as string | undefined, // BM_DATA_DIR is applied by resolveDataDir
+    indexDir: values['index-dir'] as string | undefined,
+    port: pick('port', 'BM_PORT', '0'),
+    host: pick('host', 'BM_HOST', '127.0.0.1'),
+    syncInterval: pick('sync-interval', 'BM_SYNC_INTERVAL', '30'),
+    tenantId: pick('tenant-id', 'BM_TENANT_ID', 'local'),
+    logLevel: pick('log-level', 'BM_LOG_LEVEL', 'info'),
+  });
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => i.message).join('; '));
+  return parsed.data;
+}

@@ -1,0 +1,16 @@
+// GET /health (unsigned: reveals only status, version and rebuild timing) and GET /metrics.
+import type { FastifyInstance } from 'fastify';
+import type { TenantRuntime } from '../../tenant-runtime.ts';
+
+export function registerHealthRoutes(app: FastifyInstance, runtime: TenantRuntime): void {
+  app.get('/health', { config: { duringRebuild: true } }, async () => {
+    const s = runtime.startup;
+    if (s.status === 'rebuilding') return { status: 'rebuilding', version: runtime.version, started_at: s.started_at, projects: runtime.registry.size };
+    return { status: 'ok', version: runtime.version, rebuild: s.rebuild };
+  });
+
+  app.get('/metrics', { config: { duringRebuild: true } }, async (_req, reply) => {
+    reply.header('content-type', runtime.metrics.contentType);
+    return runtime.metrics.text();
+  });
+}

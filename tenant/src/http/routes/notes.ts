@@ -1,0 +1,111 @@
+// Notes and search routes (upstream v1 shapes, contract §3.3), with path confinement at the edge.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { TenantRuntime } from '../../tenant-runtime.ts';
+import { HttpError } from '../errors.ts';
+import { assertInsideProject, confineRelPath } from '../path-confinement.ts';
+import { projectFromRequest } from '../project-param.ts';
+import { parseBody, parseQuery, queryInt } from '../query-params.ts';
+
+/** The still-encoded remainder of the URL path after `/{project}/<a>/<b...>/`. */
+function rawTail(req: FastifyRequest, skipSegments: number): string {
+  const url = req.raw.url ?? '';
+  const q = url.indexOf('?');
+  const pathname = q === -1 ? url : url.slice(0, q);
+  return pathname.split('/').slice(1 + skipSegments).join('/');
+}
+
+const WriteNoteBody = z.looseObject({
+  title: z.string().trim().min(1).max(255).refine((t) => !t.includes('\0'), 'title must not contain NUL'),
+  folder: z.string().max(1024).default(''),
+  content: z.string().default(''),
+  entity_type: z.string().min(1).max(100).optional(),
+  entity_metadata: z.record(z.string(), z.unknown()).nullish(),
+});
+
+const MoveBody = z.object({
+  identifier: z.string().min(1).max(2048),
+  destination_path: z.string().min(1).max(2048),
+});
+
+const SearchBody = z.looseObject({ text: z.string().max(1000).optional() });
+
+export function registerNotesRoutes(app: FastifyInstance, runtime: TenantRuntime): void {
+  const engine = runtime.engine;
+  const pageQuery = { page: queryInt(1, 1, 100000), page_size: queryInt(10, 1, 100) };
+
+  app.get('/:project/search', async (req) => {
+    const q = parseQuery(req, z.object({ q: z.string().max(1000).default(''), ...pageQuery }));
+    const p = await projectFromRequest(req, runtime);
+    return engine.search(p.name, { text: q.q, page: q.page, page_size: q.page_size });
+  });
+
+  const searchPost = async (req: FastifyRequest) => {
+    const q = parseQuery(req, z.object(pageQuery));
+    const body = parseBody(req, SearchBody);
+    const p = await projectFromRequest(req, runtime);
+    return engine.search(p.name, { text: body.text ?? '', page: q.page, page_size: q.page_size });
+  };
+  app.post('/:project/search/', searchPost);
+  app.post('/:project/search', searchPost);
+
+  app.get('/:project/resource/*', async (req, reply) => {
+    const rel = confineRelPath(rawTail(req, 2), { encoded: true });
+    const p = await projectFromRequest(req, runtime);
+    assertInsideProject(p.absPath, rel);
+    const res = engine.readResource(p.name, rel);
+    // The engine resolved the identifier to a file: make sure that file is inside the project too.
+    const relResolved = path.relative(p.absPath, res.absPath);
+    if (relResolved.startsWith('..') || path.isAbsolute(relResolved)) throw new HttpError(400, 'Invalid path: it must stay inside the project');
+    assertInsideProject(p.absPath, relResolved);
+    const stream = fs.createReadStream(res.absPath);
+    await new Promise<void>((resolve, reject) => {
+      stream.once('open', () => resolve());
+      stream.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' ? new HttpError(404, `Resource '${rel}' not found`) : err));
+    });
+    reply.header('content-type', res.contentType).header('content-length', String(res.size));
+    return reply.send(stream);
+  });
+
+  app.post('/:project/knowledge/entities', async (req) => {
+    const body = parseBody(req, WriteNoteBody);
+    const folder = confineRelPath(body.folder, { leadingSlashIsRoot: true, allowEmpty: true });
+    const p = await projectFromRequest(req, runtime);
+    // The file name comes from the title: it must not lead anywhere either.
+    assertInsideProject(p.absPath, confineRelPath(folder ? `${folder}/${body.title}.md` : `${body.title}.md`));
+    return engine.writeNote(p.name, {
+      title: body.title,
+      folder,
+      content: body.content,
+      ...(body.entity_type ? { entity_type: body.entity_type } : {}),
+      ...(body.entity_metadata ? { entity_metadata: body.entity_metadata } : {}),
+    });
+  });
+
+  app.delete('/:project/knowledge/entities/*', async (req) => {
+    const identifier = confineRelPath(rawTail(req, 3), { encoded: true });
+    const p = await projectFromRequest(req, runtime);
+    assertInsideProject(p.absPath, identifier);
+    return { deleted: await engine.deleteNote(p.name, identifier) };
+  });
+
+  app.post('/:project/knowledge/move', async (req) => {
+    const body = parseBody(req, MoveBody);
+    const identifier = confineRelPath(body.identifier);
+    const destination = confineRelPath(body.destination_path);
+    const p = await projectFromRequest(req, runtime);
+    assertInsideProject(p.absPath, identifier);
+    assertInsideProject(p.absPath, destination);
+    return engine.moveNote(p.name, identifier, destination);
+  });
+
+  app.get('/:project/directory/list', async (req) => {
+    const q = parseQuery(req, z.object({ dir_name: z.string().max(2048).default('/'), depth: queryInt(1, 1, 10), file_name_glob: z.string().optional() }));
+    const dir = confineRelPath(q.dir_name, { leadingSlashIsRoot: true, allowEmpty: true });
+    const p = await projectFromRequest(req, runtime);
+    assertInsideProject(p.absPath, dir);
+    return engine.listDirectory(p.name, dir, q.depth);
+  });
+}

@@ -1,0 +1,20 @@
+// Recorded sync runs: per project (newest first) and tenant-wide with a stable cursor (oldest
+// first) for the control plane's collector. Both answer during the start-up rebuild.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { TenantRuntime } from '../../tenant-runtime.ts';
+import { projectFromRequest } from '../project-param.ts';
+import { parseQuery, queryInt } from '../query-params.ts';
+
+export function registerSyncRunRoutes(app: FastifyInstance, runtime: TenantRuntime): void {
+  app.get('/sync-runs', { config: { duringRebuild: true } }, async (req) => {
+    const q = parseQuery(req, z.object({ after: z.string().max(200).optional(), limit: queryInt(100, 1, 500) }));
+    return runtime.engine.runsAfter(q.after || null, q.limit);
+  });
+
+  app.get('/:project/project/sync-runs', { config: { duringRebuild: true } }, async (req) => {
+    const q = parseQuery(req, z.object({ limit: queryInt(20, 1, 500) }));
+    const p = await projectFromRequest(req, runtime);
+    return { runs: runtime.engine.listRuns(p.name, q.limit) };
+  });
+}

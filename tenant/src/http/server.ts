@@ -1,0 +1,59 @@
+// The tenant API's HTTP surface (fastify). Order of checks per request: signature (onRequest) →
+// index-ready gate → route: parse with zod → resolve the project → engine → respond.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type pino from 'pino';
+import type { TenantRuntime } from '../tenant-runtime.ts';
+import { installErrorHandling } from './errors.ts';
+import { installRequestAuth } from './request-auth.ts';
+import { registerHealthRoutes } from './routes/health.ts';
+import { registerNotesRoutes } from './routes/notes.ts';
+import { registerProjectRoutes } from './routes/projects.ts';
+import { registerSyncRunRoutes } from './routes/sync-runs.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Route answers while the start-up rebuild runs (it does not need the index). */
+    duringRebuild?: boolean;
+  }
+}
+
+export const REBUILDING_DETAIL = 'Index is rebuilding, retry shortly';
+
+export function buildServer(opts: { runtime: TenantRuntime; secret: string; logger: pino.Logger }): FastifyInstance {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: opts.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    disableRequestLogging: true,
+    // Exact paths only (no trailing-slash aliasing, no redirects), like the upstream contract wants.
+    routerOptions: { ignoreTrailingSlash: false, ignoreDuplicateSlashes: false, maxParamLength: 1000 },
+    bodyLimit: 25 * 1024 * 1024,
+    return503OnClosing: true,
+  });
+
+  // Clients send `Content-Type: application/json` with an empty body on POSTs without payload
+  // (httpx `json={}` aside); treat that as "no body" instead of a 400.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = (body as string).trim();
+    if (!text) return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      const err = new Error('Invalid JSON body') as Error & { statusCode: number };
+      err.statusCode = 400;
+      done(err, undefined);
+    }
+  });
+
+  installErrorHandling(app);
+  installRequestAuth(app, { secret: opts.secret, tenantId: opts.runtime.tenantId });
+  app.addHook('onRequest', async (req, reply) => {
+    if (opts.runtime.ready || req.is404 || req.routeOptions.config?.duringRebuild) return;
+    return reply.code(503).header('retry-after', '2').send({ detail: REBUILDING_DETAIL });
+  });
+
+  registerHealthRoutes(app, opts.runtime);
+  registerProjectRoutes(app, opts.runtime);
+  registerSyncRunRoutes(app, opts.runtime);
+  registerNotesRoutes(app, opts.runtime);
+  return app;
+}

@@ -1,0 +1,150 @@
+// Wires the engine, the project registry, the schedule and the metrics of one tenant process, and
+// runs the start-up rebuild. The HTTP layer talks to this object, never to the pieces directly.
+import type pino from 'pino';
+import { TenantEngine, type SyncReportResponse, type SyncRun, type Trigger } from './engine.ts';
+import { TenantMetrics } from './metrics.ts';
+import { discoverProjects } from './projects/project-discovery.ts';
+import { ProjectRegistry, type Project } from './projects/project-registry.ts';
+import { DISCOVERY_KEY, SyncSchedule } from './schedule/sync-schedule.ts';
+
+export type StartupState =
+  | { status: 'rebuilding'; started_at: string }
+  | { status: 'ok'; started_at: string; rebuild: { started_at: string; finished_at: string; duration_ms: number; files: number; mode: string } };
+
+export type RuntimeOptions = {
+  dataDir: string;
+  indexDir: string;
+  tenantId: string;
+  syncIntervalSeconds: number;
+  version: string;
+  logger: pino.Logger;
+};
+
+export const EMPTY_REPORT: SyncReportResponse = { new: [], modified: [], deleted: [], moves: {}, checksums: {}, skipped_files: [], total: 0 };
+
+export class TenantRuntime {
+  readonly engine: TenantEngine;
+  readonly registry: ProjectRegistry;
+  readonly metrics = new TenantMetrics();
+  readonly schedule: SyncSchedule;
+  readonly version: string;
+  readonly tenantId: string;
+  readonly indexDir: string;
+  readonly logger: pino.Logger;
+  startup: StartupState = { status: 'rebuilding', started_at: new Date().toISOString() };
+  private readonly inflight = new Map<string, Promise<SyncRun>>();
+  private closing = false;
+
+  constructor(opts: RuntimeOptions) {
+    this.logger = opts.logger;
+    this.version = opts.version;
+    this.tenantId = opts.tenantId;
+    this.indexDir = opts.indexDir;
+    this.registry = new ProjectRegistry(opts.dataDir, opts.logger);
+    this.engine = TenantEngine.open({ dataDir: opts.dataDir, indexDir: opts.indexDir, logger: opts.logger });
+    this.schedule = new SyncSchedule({ intervalSeconds: opts.syncIntervalSeconds, tenantId: opts.tenantId, logger: opts.logger });
+  }
+
+  get ready(): boolean {
+    return this.startup.status === 'ok';
+  }
+
+  /** Registers what config.json and the data dir hold (a fresh data dir gets "main", like upstream). */
+  async prepareProjects(): Promise<void> {
+    await discoverProjects(this.registry);
+    if (this.registry.size === 0) this.registry.add('main', true);
+    this.registry.ensurePersisted();
+    for (const p of this.registry.list()) this.engine.registerProject(p.name, p.folder);
+    this.metrics.projects.set(this.registry.size);
+  }
+
+  /** Start-up rebuild (no index) or catch-up (index present), then the schedule. */
+  async rebuild(): Promise<SyncRun> {
+    const names = this.registry.list().map((p) => p.name);
+    this.startup = { status: 'rebuilding', started_at: new Date().toISOString() };
+    this.logger.info({ projects: names.length, index_existed: this.engine.indexExisted }, 'index rebuild started');
+    const run = await this.engine.rebuildAll(names);
+    this.metrics.recordRun(run);
+    for (const name of run.projects ?? names) {
+      for (const r of this.engine.listRuns(name, 1)) this.metrics.recordRun(r);
+    }
+    this.startup = {
+      status: 'ok',
+      started_at: this.startup.started_at,
+      rebuild: { started_at: run.started_at, finished_at: run.finished_at, duration_ms: run.duration_ms, files: run.files_scanned, mode: run.mode ?? 'rebuild' },
+    };
+    this.logger.info({ duration_ms: run.duration_ms, files: run.files_scanned, mode: run.mode, status: run.status }, 'index rebuild finished');
+    if (!this.closing) this.startSchedule();
+    return run;
+  }
+
+  private startSchedule(): void {
+    if (!this.schedule.enabled) return;
+    this.schedule.add(DISCOVERY_KEY, () => this.discover());
+    for (const p of this.registry.list()) this.scheduleProject(p);
+  }
+
+  private scheduleProject(p: Project): void {
+    this.schedule.add(p.name, () => this.sync(p.name, 'schedule'));
+  }
+
+  /** One sync of a project; concurrent callers share the run in flight (the engine coalesces too). */
+  sync(name: string, trigger: Trigger, force = false): Promise<SyncRun> {
+    const current = this.inflight.get(name);
+    if (current && !force) return current;
+    const run = this.engine.sync(name, { trigger, force }).then((r) => {
+      this.metrics.recordRun(r);
+      return r;
+    });
+    const tracked = run.finally(() => {
+      if (this.inflight.get(name) === tracked) this.inflight.delete(name);
+    });
+    this.inflight.set(name, tracked);
+    return tracked;
+  }
+
+  /** Registers new top-level folders and gives each its first sync (trigger "discovery"). */
+  async discover(): Promise<Project[]> {
+    if (this.closing) return [];
+    const added = await discoverProjects(this.registry);
+    for (const p of added) this.activate(p, 'discovery');
+    return added;
+  }
+
+  private activate(p: Project, trigger: Trigger): void {
+    this.engine.registerProject(p.name, p.folder);
+    this.metrics.projects.set(this.registry.size);
+    this.logger.info({ project: p.name, folder: p.folder, trigger }, 'project registered');
+    if (this.ready) {
+      this.sync(p.name, trigger).catch((err: unknown) => this.logger.warn({ err, project: p.name }, 'first sync of project failed'));
+      if (this.schedule.enabled) this.scheduleProject(p);
+    }
+  }
+
+  addProject(name: string, setDefault: boolean): { project: Project; created: boolean } {
+    const result = this.registry.add(name, setDefault);
+    if (result.created) this.activate(result.project, 'api');
+    return result;
+  }
+
+  removeProject(identifier: string, deleteNotes: boolean): Project {
+    const target = this.registry.resolve(identifier);
+    // Unregister from the engine before the folder goes, so no sync walks a vanishing tree.
+    if (target && target.name !== this.registry.defaultName) {
+      this.schedule.remove(target.name);
+      this.engine.unregisterProject(target.name);
+    }
+    const removed = this.registry.remove(identifier, deleteNotes);
+    this.metrics.projects.set(this.registry.size);
+    return removed;
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    this.schedule.stop();
+    // Let syncs in flight settle briefly; the engine's close aborts what is left.
+    await Promise.race([Promise.allSettled([...this.inflight.values()]), new Promise((r) => setTimeout(r, 3000).unref())]);
+    this.engine.close();
+  }
+}
