@@ -10,7 +10,8 @@ export const MIN_SECRET_BYTES = 32;
 
 /** Accepts hex (64+ chars) or base64url (43+ chars) secrets carrying at least 32 bytes. */
 export const TenantSecretSchema = z.string().trim().refine((s) => {
-  if (/^[0-9a-fA-F]+$/.test(s) && s.length % 2 === 0 && s.length / 2 >= MIN_SECRET_BYTES) return true;
+  // All-hex text is judged as hex (a 62-char hex string is 31 bytes, not 46 base64 bytes).
+  if (/^[0-9a-fA-F]+$/.test(s)) return s.length % 2 === 0 && s.length / 2 >= MIN_SECRET_BYTES;
   return /^[A-Za-z0-9_-]+={0,2}$/.test(s) && Buffer.from(s, 'base64url').length >= MIN_SECRET_BYTES;
 }, `BM_TENANT_SECRET must be hex or base64url encoding at least ${MIN_SECRET_BYTES} bytes`);
 
