@@ -1,0 +1,91 @@
+// Data-access helpers for the signed-in browser session (the real authorization; proxy.ts only
+// redirects optimistically). Pages use requireUser()/requireTenant() (redirect / 404 page);
+// route handlers use requireApiUser()/requireApiTenant() (401 / 404 JSON via HttpError).
+// Issue 4's lib/auth/principal.ts builds on getSessionUserId() + loadSessionUser() from users.ts.
+import 'server-only';
+import { getServerSession } from 'next-auth';
+import { cookies, headers } from 'next/headers';
+import { notFound, redirect } from 'next/navigation';
+import { cache } from 'react';
+import { getDb } from '../db/index.ts';
+import { getTenantByIdForUser, getTenantForUser, type TenantWithRole } from '../db/queries/tenants.ts';
+import { notFound as notFoundError, unauthorized } from '../http/errors.ts';
+import { getAuthOptions } from './options.ts';
+import { isOps, loadSessionUser, type SessionUser } from './users.ts';
+
+export type { SessionUser } from './users.ts';
+export { isOps } from './users.ts';
+
+/** Header set by proxy.ts with the requested path (+ query), used for the sign-in callbackUrl. */
+export const PATHNAME_HEADER = 'x-bmc-pathname';
+export const SESSION_COOKIE_NAMES = ['next-auth.session-token', '__Secure-next-auth.session-token'];
+
+/** Our user id from a valid session cookie, or null (missing, tampered, expired). */
+export const getSessionUserId = cache(async (): Promise<string | null> => {
+  const session = await getServerSession(getAuthOptions());
+  return session?.user?.id || null;
+});
+
+/** The signed-in user (fresh from the database, so role changes apply at once), or null. */
+export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
+  const id = await getSessionUserId();
+  if (!id) return null;
+  return loadSessionUser(await getDb(), id);
+});
+
+async function hasSessionCookie(): Promise<boolean> {
+  const jar = await cookies();
+  return SESSION_COOKIE_NAMES.some((n) => jar.has(n) || jar.getAll().some((c) => c.name.startsWith(n + '.')));
+}
+
+/** `/signin?callbackUrl=<current path>` (+ `reason=session` when a cookie was there but invalid). */
+export async function signInPath(callbackUrl?: string): Promise<string> {
+  const fromHeader = (await headers()).get(PATHNAME_HEADER) ?? undefined;
+  let target = callbackUrl ?? fromHeader ?? '/dashboard';
+  if (!target.startsWith('/') || target.startsWith('//')) target = '/dashboard';
+  const q = new URLSearchParams({ callbackUrl: target });
+  if (await hasSessionCookie()) q.set('reason', 'session');
+  return `/signin?${q}`;
+}
+
+/** Pages: the signed-in user, or a redirect to sign-in that comes back here. */
+export async function requireUser(opts: { callbackUrl?: string } = {}): Promise<SessionUser> {
+  const user = await getSessionUser();
+  if (!user) redirect(await signInPath(opts.callbackUrl));
+  return user;
+}
+
+/** Pages: an ops/admin user; anyone else gets the 404 page. */
+export async function requireOps(opts: { callbackUrl?: string } = {}): Promise<SessionUser> {
+  const user = await requireUser(opts);
+  if (!isOps(user)) notFound();
+  return user;
+}
+
+/**
+ * Pages: the caller's own tenant. Without an id: their personal tenant. With an id: that tenant
+ * only if they are a member — anything else is the 404 page (never 403: ids of others don't exist).
+ */
+export async function requireTenant(tenantId?: string, opts: { callbackUrl?: string } = {}): Promise<{ user: SessionUser; tenant: TenantWithRole }> {
+  const user = await requireUser(opts);
+  const db = await getDb();
+  const tenant = tenantId === undefined ? await getTenantForUser(db, user.id) : await getTenantByIdForUser(db, tenantId, user.id);
+  if (!tenant) notFound();
+  return { user, tenant };
+}
+
+/** Route handlers: the signed-in user or throw 401 JSON (use inside withJsonErrors). */
+export async function requireApiUser(): Promise<SessionUser> {
+  const user = await getSessionUser();
+  if (!user) throw unauthorized();
+  return user;
+}
+
+/** Route handlers: the caller's own tenant, or throw 404 JSON for any id that isn't theirs. */
+export async function requireApiTenant(tenantId?: string): Promise<{ user: SessionUser; tenant: TenantWithRole }> {
+  const user = await requireApiUser();
+  const db = await getDb();
+  const tenant = tenantId === undefined ? await getTenantForUser(db, user.id) : await getTenantByIdForUser(db, tenantId, user.id);
+  if (!tenant) throw notFoundError('Tenant not found.');
+  return { user, tenant };
+}

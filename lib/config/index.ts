@@ -1,0 +1,44 @@
+// All settings, validated with zod and composed from sections so each area owns its own file:
+//   app.ts (control plane, issue 2) · oauth.ts (device grant, issue 4) · tenants.ts (tenants, issue 5)
+// `getConfig()` is memoized per process; `loadConfig(env)` is the pure-ish form used by tests.
+// A bad or missing value throws ConfigError naming every variable at fault and what it expects.
+import { appEnvSchema, buildAppConfig, checkAppEnv, type AppConfig } from './app.ts';
+import { ConfigError, parseEnv, type ConfigIssue } from './env.ts';
+import { buildOAuthConfig, oauthEnvSchema, type OAuthConfig } from './oauth.ts';
+import { buildTenantsConfig, tenantsEnvSchema, type TenantsConfig } from './tenants.ts';
+
+export { ConfigError } from './env.ts';
+export type { AppConfig } from './app.ts';
+export type { OAuthConfig } from './oauth.ts';
+export type { TenantsConfig } from './tenants.ts';
+
+export interface Config {
+  app: AppConfig;
+  oauth: OAuthConfig;
+  tenants: TenantsConfig;
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd: string = process.cwd()): Config {
+  const issues: ConfigIssue[] = [];
+  const appEnv = parseEnv(appEnvSchema, env, issues);
+  const oauthEnv = parseEnv(oauthEnvSchema, env, issues);
+  const tenantsEnv = parseEnv(tenantsEnvSchema, env, issues);
+  if (appEnv) checkAppEnv(appEnv, issues);
+  if (issues.length || !appEnv || !oauthEnv || !tenantsEnv) throw new ConfigError(issues);
+  const app = buildAppConfig(appEnv, cwd);
+  return { app, oauth: buildOAuthConfig(oauthEnv, app), tenants: buildTenantsConfig(tenantsEnv, app) };
+}
+
+const KEY = Symbol.for('bmc.config');
+type Holder = { [KEY]?: Config };
+
+/** The process's validated configuration (memoized on globalThis so every bundle shares it). */
+export function getConfig(): Config {
+  const g = globalThis as Holder;
+  return (g[KEY] ??= loadConfig());
+}
+
+/** Tests only: forget the memoized configuration. */
+export function resetConfigForTests(): void {
+  delete (globalThis as Holder)[KEY];
+}

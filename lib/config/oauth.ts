@@ -1,0 +1,105 @@
+// Settings of the OAuth authorization server that serves CLI login (device grant + PKCE, issue 4).
+// index.ts composes this section as `getConfig().oauth`. Every variable is optional.
+import { z } from 'zod';
+import type { AppConfig } from './app.ts';
+import { envBool, envInt, envString } from './env.ts';
+
+/** The upstream `bm` CLI's built-in client id (shared/contract/upstream.md §1.1): accepted so an unmodified CLI works. */
+export const UPSTREAM_CLI_CLIENT_ID = 'client_01K6KWQPW6J1M8VV7R3TZP5A6M';
+export const DEFAULT_CLI_CLIENT_ID = 'bmc-cli';
+/** Scopes a client may ask for; the upstream CLI asks for exactly these four. */
+export const SUPPORTED_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
+
+const CLIENT_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+export const oauthEnvSchema = z.object({
+  /** Our first-party CLI's public client id (PKCE required). */
+  OAUTH_CLI_CLIENT_ID: envString().pipe(
+    z.string().regex(CLIENT_ID, { error: 'expects a client id of letters, digits, . _ : - (at most 100)' }).default(DEFAULT_CLI_CLIENT_ID),
+  ),
+  /** Accept the upstream bm CLI's default client id as first-party too (PKCE required). */
+  OAUTH_ACCEPT_UPSTREAM_CLIENT_ID: envBool(true),
+  /** More public client ids, comma separated. */
+  OAUTH_EXTRA_CLIENT_IDS: envString().pipe(
+    z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+      .refine((ids) => ids.every((id) => CLIENT_ID.test(id)), { error: 'expects a comma-separated list of client ids (letters, digits, . _ : -)' })
+      .default([]),
+  ),
+  /** Whether the extra client ids must send PKCE (S256). */
+  OAUTH_EXTRA_CLIENTS_REQUIRE_PKCE: envBool(true),
+  OAUTH_ACCESS_TOKEN_TTL_SECONDS: envInt(3600, 60, 86_400, 'the access-token lifetime in seconds'),
+  OAUTH_REFRESH_TOKEN_TTL_SECONDS: envInt(30 * 86_400, 3600, 365 * 86_400, 'the refresh-token lifetime in seconds'),
+  OAUTH_DEVICE_CODE_TTL_SECONDS: envInt(600, 60, 900, 'the device-code lifetime in seconds'),
+  OAUTH_DEVICE_POLL_INTERVAL_SECONDS: envInt(5, 1, 60, 'the device polling interval in seconds'),
+  /** Device authorization requests per client IP per window. */
+  OAUTH_DEVICE_ISSUE_LIMIT: envInt(30, 1, 1_000_000, 'the number of device requests allowed per IP per window'),
+  OAUTH_DEVICE_ISSUE_WINDOW_SECONDS: envInt(600, 1, 86_400, 'the device-request limit window in seconds'),
+  /** Failed user-code entries on /device before the user, or the IP, is told to wait. */
+  OAUTH_CODE_ENTRY_FAILURES_PER_USER: envInt(10, 1, 10_000, 'the failed code entries allowed per user per window'),
+  OAUTH_CODE_ENTRY_FAILURES_PER_IP: envInt(30, 1, 100_000, 'the failed code entries allowed per IP per window'),
+  OAUTH_CODE_ENTRY_WINDOW_SECONDS: envInt(900, 1, 86_400, 'the code-entry limit window in seconds'),
+});
+
+export type OAuthEnv = z.output<typeof oauthEnvSchema>;
+
+export interface OAuthClient {
+  id: string;
+  name: string;
+  requirePkce: boolean;
+}
+
+export interface OAuthConfig {
+  /** Issuer / base URL (the app's public URL). */
+  issuer: string;
+  /** verification_uri of the device flow: `<appUrl>/device`. */
+  verificationUri: string;
+  clients: Map<string, OAuthClient>;
+  cliClientId: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  deviceCodeTtlSeconds: number;
+  pollIntervalSeconds: number;
+  /** slow_down is answered only to polls earlier than interval − this many seconds after the last accepted one. */
+  pollToleranceSeconds: number;
+  /** Upper bound of the interval after repeated slow_down. */
+  maxPollIntervalSeconds: number;
+  deviceIssueLimit: { limit: number; windowSeconds: number };
+  codeEntryLimit: { perUser: number; perIp: number; windowSeconds: number };
+  /** HMAC key for CSRF tokens and the signed pending-code cookie on /device. */
+  secret: string;
+}
+
+export function buildOAuthConfig(e: OAuthEnv, app: Pick<AppConfig, 'appUrl' | 'authSecret'>): OAuthConfig {
+  const clients = new Map<string, OAuthClient>();
+  clients.set(e.OAUTH_CLI_CLIENT_ID, { id: e.OAUTH_CLI_CLIENT_ID, name: 'Basic Memory CLI', requirePkce: true });
+  if (e.OAUTH_ACCEPT_UPSTREAM_CLIENT_ID && !clients.has(UPSTREAM_CLI_CLIENT_ID)) {
+    clients.set(UPSTREAM_CLI_CLIENT_ID, { id: UPSTREAM_CLI_CLIENT_ID, name: 'Basic Memory CLI (bm)', requirePkce: true });
+  }
+  for (const id of e.OAUTH_EXTRA_CLIENT_IDS) {
+    if (!clients.has(id)) clients.set(id, { id, name: id, requirePkce: e.OAUTH_EXTRA_CLIENTS_REQUIRE_PKCE });
+  }
+  return {
+    issuer: app.appUrl,
+    verificationUri: `${app.appUrl}/device`,
+    clients,
+    cliClientId: e.OAUTH_CLI_CLIENT_ID,
+    accessTokenTtlSeconds: e.OAUTH_ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlSeconds: e.OAUTH_REFRESH_TOKEN_TTL_SECONDS,
+    deviceCodeTtlSeconds: e.OAUTH_DEVICE_CODE_TTL_SECONDS,
+    pollIntervalSeconds: e.OAUTH_DEVICE_POLL_INTERVAL_SECONDS,
+    pollToleranceSeconds: 1,
+    maxPollIntervalSeconds: 60,
+    deviceIssueLimit: { limit: e.OAUTH_DEVICE_ISSUE_LIMIT, windowSeconds: e.OAUTH_DEVICE_ISSUE_WINDOW_SECONDS },
+    codeEntryLimit: {
+      perUser: e.OAUTH_CODE_ENTRY_FAILURES_PER_USER,
+      perIp: e.OAUTH_CODE_ENTRY_FAILURES_PER_IP,
+      windowSeconds: e.OAUTH_CODE_ENTRY_WINDOW_SECONDS,
+    },
+    secret: app.authSecret,
+  };
+}
+
+/** Tests and the bench: this section alone from an env map. */
+export function oauthConfigFrom(env: Record<string, string | undefined>, app: Pick<AppConfig, 'appUrl' | 'authSecret'>): OAuthConfig {
+  return buildOAuthConfig(oauthEnvSchema.parse(env), app);
+}
