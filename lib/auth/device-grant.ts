@@ -1,0 +1,278 @@
+// OAuth 2.0 Device Authorization Grant (RFC 8628) with PKCE bound to the device code (RFC 7636,
+// as Keycloak does and as the upstream `bm` CLI sends). State machine in Postgres:
+//   pending → approved → redeemed (exactly once)     pending → denied     pending → expired
+// Every function takes the time explicitly, so tests never sleep.
+import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import type { Database } from '../db/client.ts';
+import type { DeviceGrant } from '../db/schema.ts';
+import * as q from '../db/queries/oauth.ts';
+import { SUPPORTED_SCOPES, type OAuthClient, type OAuthConfig } from '../config/oauth.ts';
+import { hitRateLimit, checkRateLimit } from './rate-limit.ts';
+import {
+  hashSecret, issueTokenPair, oauthError, randomToken, type OAuthError, type RequestContext, type TokenResponse,
+} from './tokens.ts';
+
+export const DEVICE_CODE_PREFIX = 'bmdc_';
+/** 20 consonants: no vowels (no words), no look-alikes of digits. 20^8 ≈ 2^34.6. */
+export const USER_CODE_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ';
+export const USER_CODE_LENGTH = 8;
+export const DEVICE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
+
+/** 256 bits from the CSPRNG, prefixed. */
+export function generateDeviceCode(): string {
+  return randomToken(DEVICE_CODE_PREFIX, 32);
+}
+
+/** 8 characters of the alphabet, uniformly (crypto.randomInt has no modulo bias). Normalised form, no dash. */
+export function generateUserCode(): string {
+  let s = '';
+  for (let i = 0; i < USER_CODE_LENGTH; i++) s += USER_CODE_ALPHABET[randomInt(USER_CODE_ALPHABET.length)];
+  return s;
+}
+
+/** `BCDFGHJK` → `BCDF-GHJK` (how it is shown). */
+export function formatUserCode(normalised: string): string {
+  return `${normalised.slice(0, 4)}-${normalised.slice(4)}`;
+}
+
+/**
+ * What a person typed → the canonical code, or null if it cannot be one. Case, spaces, dashes and
+ * other separators are ignored; any letter outside the alphabet or a wrong length → null.
+ */
+export function normaliseUserCode(input: string): string | null {
+  const s = input.normalize('NFKC').toUpperCase().replace(/[\s\-_.–—]/g, '');
+  if (s.length !== USER_CODE_LENGTH) return null;
+  for (const ch of s) if (!USER_CODE_ALPHABET.includes(ch)) return null;
+  return s;
+}
+
+export function hashUserCode(normalised: string): string {
+  return hashSecret('user_code:' + normalised);
+}
+
+const PKCE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
+const PKCE_S256_CHALLENGE = /^[A-Za-z0-9\-_]{43}$/;
+
+export function s256(verifier: string): string {
+  return createHash('sha256').update(verifier, 'ascii').digest('base64url');
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a); const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+// ---------------------------------------------------------------- device authorization endpoint
+
+export interface DeviceAuthorizationInput {
+  client: OAuthClient;
+  scope?: string;
+  codeChallenge?: string;
+  codeChallengeMethod?: string;
+}
+
+export interface DeviceAuthorizationResponse {
+  device_code: string;
+  user_code: string;
+  verification_uri: string;
+  verification_uri_complete: string;
+  expires_in: number;
+  interval: number;
+}
+
+/** Validates scope and PKCE parameters; returns the normalised scope or an RFC error. */
+export function validateDeviceRequest(input: DeviceAuthorizationInput): { scope: string } | OAuthError {
+  const requested = (input.scope ?? SUPPORTED_SCOPES.join(' ')).split(' ').filter(Boolean);
+  const unknown = requested.filter((s) => !(SUPPORTED_SCOPES as readonly string[]).includes(s));
+  if (unknown.length) return oauthError('invalid_scope', `Unsupported scope: ${unknown.join(' ').slice(0, 100)}`);
+  if (input.codeChallengeMethod !== undefined && input.codeChallenge === undefined) {
+    return oauthError('invalid_request', 'code_challenge_method without code_challenge.');
+  }
+  if (input.codeChallenge !== undefined) {
+    if (input.codeChallengeMethod !== 'S256') {
+      return oauthError('invalid_request', 'Only code_challenge_method=S256 is supported (plain is not allowed).');
+    }
+    if (!PKCE_S256_CHALLENGE.test(input.codeChallenge)) {
+      return oauthError('invalid_request', 'code_challenge must be the 43-character base64url SHA-256 of the verifier.');
+    }
+  } else if (input.client.requirePkce) {
+    return oauthError('invalid_request', 'This client must use PKCE: send code_challenge and code_challenge_method=S256.');
+  }
+  return { scope: [...new Set(requested)].join(' ') };
+}
+
+/** Creates a pending grant (rate limited per IP) and returns the RFC 8628 §3.2 response. */
+export async function startDeviceAuthorization(
+  db: Database, input: DeviceAuthorizationInput, cfg: OAuthConfig, ctx: RequestContext, verificationUri: string, now: Date,
+): Promise<DeviceAuthorizationResponse | OAuthError> {
+  const valid = validateDeviceRequest(input);
+  if ('error' in valid) return valid;
+  const limit = await hitRateLimit(db, `device_issue:ip:${ctx.ip ?? 'unknown'}`, cfg.deviceIssueLimit, now);
+  if (!limit.allowed) {
+    return oauthError('temporarily_unavailable', `Too many device authorization requests; retry in ${limit.retryAfterSeconds} s.`, 429,
+      { retryAfterSeconds: limit.retryAfterSeconds });
+  }
+  const deviceCode = generateDeviceCode();
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const userCode = generateUserCode();
+    const grant = await q.insertDeviceGrant(db, {
+      deviceCodeHash: hashSecret(deviceCode),
+      userCodeHash: hashUserCode(userCode),
+      clientId: input.client.id,
+      scope: valid.scope,
+      codeChallenge: input.codeChallenge ?? null,
+      codeChallengeMethod: input.codeChallenge ? 'S256' : null,
+      intervalSeconds: cfg.pollIntervalSeconds,
+      expiresAt: new Date(now.getTime() + cfg.deviceCodeTtlSeconds * 1000),
+      deviceIp: ctx.ip,
+      deviceUserAgent: ctx.userAgent?.slice(0, 400) ?? null,
+      createdAt: now,
+    }, now);
+    if (!grant) continue; // user-code collision with a live grant: draw again
+    const shown = formatUserCode(userCode);
+    const complete = new URL(verificationUri);
+    complete.searchParams.set('user_code', shown);
+    return {
+      device_code: deviceCode,
+      user_code: shown,
+      verification_uri: verificationUri,
+      verification_uri_complete: complete.toString(),
+      expires_in: cfg.deviceCodeTtlSeconds,
+      interval: cfg.pollIntervalSeconds,
+    };
+  }
+  return oauthError('temporarily_unavailable', 'Could not allocate a user code; try again.', 503);
+}
+
+// ---------------------------------------------------------------- token endpoint, device_code grant
+
+export interface DevicePollInput {
+  clientId: string;
+  deviceCode: string;
+  codeVerifier?: string;
+}
+
+/**
+ * One poll. Order: unknown/foreign code → invalid_grant; PKCE → invalid_grant; terminal states;
+ * expiry; then the slow_down check against the last ACCEPTED poll; then pending or redemption.
+ */
+export async function pollDeviceGrant(
+  db: Database, input: DevicePollInput, cfg: OAuthConfig, ctx: RequestContext, now: Date,
+): Promise<TokenResponse | OAuthError> {
+  const invalid = oauthError('invalid_grant', 'The device code is invalid, expired or already used.');
+  if (input.codeVerifier !== undefined && !PKCE_VERIFIER.test(input.codeVerifier)) {
+    return oauthError('invalid_request', 'code_verifier must be 43–128 characters of [A-Za-z0-9-._~].');
+  }
+  if (!input.deviceCode.startsWith(DEVICE_CODE_PREFIX)) return invalid;
+  const grant = await q.findGrantByDeviceCodeHash(db, hashSecret(input.deviceCode));
+  if (!grant || grant.clientId !== input.clientId) return invalid;
+  if (grant.codeChallenge) {
+    if (input.codeVerifier === undefined) return oauthError('invalid_grant', 'code_verifier is required for this device code.');
+    if (!safeEqual(s256(input.codeVerifier), grant.codeChallenge)) return oauthError('invalid_grant', 'PKCE verification failed.');
+  }
+  if (grant.status === 'redeemed') return invalid;
+  if (grant.status === 'denied') return oauthError('access_denied', 'The request was denied.');
+  if (grant.status === 'expired' || grant.expiresAt.getTime() <= now.getTime()) {
+    if (grant.status === 'pending') await q.expireGrant(db, grant.id);
+    return oauthError('expired_token', 'The device code has expired; start the login again.');
+  }
+  if (!(await q.acceptPoll(db, grant.id, now, cfg.pollToleranceSeconds))) {
+    const interval = await q.slowDownGrant(db, grant.id, cfg.maxPollIntervalSeconds);
+    return oauthError('slow_down', `Polling too fast; wait ${interval} s between requests.`, 400, { interval });
+  }
+  if (grant.status === 'pending') return oauthError('authorization_pending', 'Waiting for the user to approve the request.');
+  return redeemDeviceGrant(db, grant.id, cfg, ctx, now);
+}
+
+/**
+ * approved → redeemed and a new CLI session with its first token pair, in one transaction.
+ * However many callers race, exactly one gets tokens; the rest get invalid_grant.
+ */
+export async function redeemDeviceGrant(
+  db: Database, grantId: string, cfg: OAuthConfig, ctx: RequestContext, now: Date,
+): Promise<TokenResponse | OAuthError> {
+  return db.transaction(async (tx) => {
+    const g = await q.redeemGrant(tx, grantId, now);
+    if (!g || !g.userId) return oauthError('invalid_grant', 'The device code is invalid, expired or already used.');
+    const session = await q.insertCliSession(tx, {
+      grantId: g.id, userId: g.userId, tenantId: g.tenantId, clientId: g.clientId, scope: g.scope,
+      deviceIp: g.deviceIp, deviceUserAgent: g.deviceUserAgent, createdAt: now, lastUsedAt: now, lastUsedIp: ctx.ip,
+    });
+    const tokens = await issueTokenPair(tx, session, cfg, now);
+    await q.insertAuditEvent(tx, {
+      action: 'oauth.device.redeem', actorUserId: g.userId, tenantId: g.tenantId, target: `cli_session:${session.id}`,
+      ip: ctx.ip, userAgent: ctx.userAgent, metadata: { clientId: g.clientId, grantId: g.id }, at: now,
+    });
+    return tokens;
+  }) as Promise<TokenResponse | OAuthError>;
+}
+
+// ---------------------------------------------------------------- approval page (/device)
+
+export type CodeEntryResult =
+  | { ok: true; grant: DeviceGrant }
+  | { ok: false; reason: 'invalid' }
+  | { ok: false; reason: 'rate_limited'; retryAfterSeconds: number };
+
+/**
+ * A signed-in user entered a code. Failed entries count against the user and the IP; over either
+ * limit nothing is looked up. Unknown, expired, used and someone-else's codes are all just 'invalid'.
+ * A match binds (claims) the grant to this user: no other account can approve it afterwards.
+ */
+export async function enterUserCode(
+  db: Database, input: { userCode: string; userId: string }, cfg: OAuthConfig, ctx: RequestContext, now: Date,
+): Promise<CodeEntryResult> {
+  const rule = (limit: number) => ({ limit, windowSeconds: cfg.codeEntryLimit.windowSeconds });
+  const userKey = `code_entry_fail:user:${input.userId}`;
+  const ipKey = `code_entry_fail:ip:${ctx.ip ?? 'unknown'}`;
+  for (const [key, limit] of [[userKey, cfg.codeEntryLimit.perUser], [ipKey, cfg.codeEntryLimit.perIp]] as const) {
+    const c = await checkRateLimit(db, key, rule(limit), now);
+    if (!c.allowed) return { ok: false, reason: 'rate_limited', retryAfterSeconds: c.retryAfterSeconds };
+  }
+  const normalised = normaliseUserCode(input.userCode);
+  const grant = normalised ? await q.findLiveGrantByUserCodeHash(db, hashUserCode(normalised), now) : null;
+  const claimed = grant ? await q.claimGrant(db, grant.id, input.userId, now) : null;
+  if (!claimed) {
+    await hitRateLimit(db, userKey, rule(cfg.codeEntryLimit.perUser), now);
+    await hitRateLimit(db, ipKey, rule(cfg.codeEntryLimit.perIp), now);
+    return { ok: false, reason: 'invalid' };
+  }
+  return { ok: true, grant: claimed };
+}
+
+/** The grant shown on the confirmation step: only to the user who claimed it, only while pending. */
+export async function getGrantForConfirmation(db: Database, grantId: string, userId: string, now: Date): Promise<
+  { state: 'pending'; grant: DeviceGrant } | { state: 'expired' | 'invalid' }
+> {
+  const g = await q.findGrantById(db, grantId);
+  if (!g || g.claimedByUserId !== userId) return { state: 'invalid' };
+  if (g.status === 'expired' || (g.status === 'pending' && g.expiresAt.getTime() <= now.getTime())) return { state: 'expired' };
+  if (g.status !== 'pending') return { state: 'invalid' };
+  return { state: 'pending', grant: g };
+}
+
+export type DecisionResult = 'approved' | 'denied' | 'expired' | 'invalid';
+
+/** Approve or deny, by the claiming user only; POST-only callers (the page never approves on GET). */
+export async function decideDeviceGrant(
+  db: Database, input: { grantId: string; userId: string; decision: 'approve' | 'deny' }, ctx: RequestContext, now: Date,
+): Promise<DecisionResult> {
+  const current = await getGrantForConfirmation(db, input.grantId, input.userId, now);
+  if (current.state !== 'pending') {
+    if (current.state === 'expired') await q.expireGrant(db, input.grantId);
+    return current.state;
+  }
+  return db.transaction(async (tx) => {
+    const tenant = input.decision === 'approve' ? await q.getPrimaryTenantForUser(tx, input.userId) : null;
+    const status = input.decision === 'approve' ? 'approved' : 'denied';
+    const g = await q.decideGrant(tx, input.grantId, input.userId, status, tenant?.id ?? null, now);
+    if (!g) return 'invalid' as const;
+    await q.insertAuditEvent(tx, {
+      action: input.decision === 'approve' ? 'oauth.device.approve' : 'oauth.device.deny',
+      actorUserId: input.userId, tenantId: tenant?.id ?? null, target: `device_grant:${g.id}`,
+      ip: ctx.ip, userAgent: ctx.userAgent,
+      metadata: { clientId: g.clientId, scope: g.scope, deviceIp: g.deviceIp, deviceUserAgent: g.deviceUserAgent }, at: now,
+    });
+    return status;
+  });
+}

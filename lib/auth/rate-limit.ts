@@ -1,0 +1,49 @@
+// Fixed-window rate limits kept in Postgres, so they hold across every app instance sharing the
+// database. One row per key; one atomic upsert per hit. Time is passed in (tests never sleep).
+import { eq, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { rateLimitCounters } from '../db/schema.ts';
+
+export interface RateLimit {
+  limit: number;
+  windowSeconds: number;
+}
+
+export interface RateLimitResult {
+  /** True while the count (including this hit) is within the limit. */
+  allowed: boolean;
+  count: number;
+  /** Whole seconds until the current window ends (≥ 1). */
+  retryAfterSeconds: number;
+}
+
+function retryAfter(windowStart: Date, windowSeconds: number, now: Date): number {
+  const ms = windowStart.getTime() + windowSeconds * 1000 - now.getTime();
+  return Math.max(1, Math.ceil(ms / 1000));
+}
+
+/** Counts one event (or `by` events) against `key` and says whether it is still within the limit. */
+export async function hitRateLimit(db: Database, key: string, rule: RateLimit, now: Date, by = 1): Promise<RateLimitResult> {
+  const windowFloor = new Date(now.getTime() - rule.windowSeconds * 1000);
+  const expired = sql`${rateLimitCounters.windowStart} <= ${windowFloor.toISOString()}::timestamptz`;
+  const [row] = await db.insert(rateLimitCounters)
+    .values({ key, windowStart: now, count: by })
+    .onConflictDoUpdate({
+      target: rateLimitCounters.key,
+      set: {
+        count: sql`case when ${expired} then ${by} else ${rateLimitCounters.count} + ${by} end`,
+        windowStart: sql`case when ${expired} then ${now.toISOString()}::timestamptz else ${rateLimitCounters.windowStart} end`,
+      },
+    })
+    .returning({ count: rateLimitCounters.count, windowStart: rateLimitCounters.windowStart });
+  return { allowed: row.count <= rule.limit, count: row.count, retryAfterSeconds: retryAfter(row.windowStart, rule.windowSeconds, now) };
+}
+
+/** Says whether `key` is already over its limit, without counting anything. */
+export async function checkRateLimit(db: Database, key: string, rule: RateLimit, now: Date): Promise<RateLimitResult> {
+  const [row] = await db.select().from(rateLimitCounters).where(eq(rateLimitCounters.key, key));
+  if (!row || row.windowStart.getTime() + rule.windowSeconds * 1000 <= now.getTime()) {
+    return { allowed: true, count: 0, retryAfterSeconds: 0 };
+  }
+  return { allowed: row.count < rule.limit, count: row.count, retryAfterSeconds: retryAfter(row.windowStart, rule.windowSeconds, now) };
+}

@@ -1,0 +1,142 @@
+// Access and refresh tokens for CLI sessions. Both are opaque random strings with a recognisable
+// prefix (secret-scanning friendly), stored only as SHA-256 hashes. An access token is bound to its
+// CLI session (the token family of one device grant), so revoking the session takes effect on the
+// very next request. Refresh tokens rotate on every use; presenting an already-rotated one revokes
+// the whole family (RFC 9700 §2.2.2, §4.14).
+import { createHash, randomBytes } from 'node:crypto';
+import type { Database } from '../db/client.ts';
+import type { CliSession } from '../db/schema.ts';
+import * as q from '../db/queries/oauth.ts';
+import type { OAuthConfig } from '../config/oauth.ts';
+
+export const ACCESS_TOKEN_PREFIX = 'bmat_';
+export const REFRESH_TOKEN_PREFIX = 'bmrt_';
+
+/** SHA-256 hex of a secret (codes and tokens are ≥ 128-bit random, so no salt or slow hash is needed). */
+export function hashSecret(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('hex');
+}
+
+export function randomToken(prefix: string, bytes = 32): string {
+  return prefix + randomBytes(bytes).toString('base64url');
+}
+
+/** RFC 6749 §5.1 success body. */
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  refresh_token: string;
+  scope: string;
+}
+
+/** RFC 6749 §5.2 error, plus the HTTP status to send and, for slow_down, the new interval. */
+export interface OAuthError {
+  error: string;
+  error_description: string;
+  status: number;
+  interval?: number;
+  retryAfterSeconds?: number;
+}
+
+export function oauthError(error: string, description: string, status = 400, extra: Partial<OAuthError> = {}): OAuthError {
+  return { error, error_description: description, status, ...extra };
+}
+
+export function isOAuthError(x: unknown): x is OAuthError {
+  return typeof x === 'object' && x !== null && 'error' in x && 'status' in x;
+}
+
+/** Issues a fresh access + refresh token in `session`. Call inside the transaction that created or rotated it. */
+export async function issueTokenPair(db: q.Queryable, session: CliSession, cfg: OAuthConfig, now: Date): Promise<TokenResponse> {
+  const access = randomToken(ACCESS_TOKEN_PREFIX);
+  const refresh = randomToken(REFRESH_TOKEN_PREFIX);
+  await q.insertAccessToken(db, hashSecret(access), session.id, new Date(now.getTime() + cfg.accessTokenTtlSeconds * 1000), now);
+  await q.insertRefreshToken(db, hashSecret(refresh), session.id, new Date(now.getTime() + cfg.refreshTokenTtlSeconds * 1000), now);
+  return { access_token: access, token_type: 'Bearer', expires_in: cfg.accessTokenTtlSeconds, refresh_token: refresh, scope: session.scope };
+}
+
+export interface RequestContext {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/**
+ * The refresh_token grant: rotates the token and returns a new pair (always with a refresh_token).
+ * A rotated token presented again is a reuse: the whole family is revoked and audited.
+ */
+export async function refreshTokenGrant(
+  db: Database, input: { refreshToken: string; clientId: string; scope?: string }, cfg: OAuthConfig, ctx: RequestContext, now: Date,
+): Promise<TokenResponse | OAuthError> {
+  const invalid = oauthError('invalid_grant', 'The refresh token is invalid, expired or revoked.');
+  if (!input.refreshToken.startsWith(REFRESH_TOKEN_PREFIX)) return invalid;
+  const hash = hashSecret(input.refreshToken);
+  return db.transaction(async (tx) => {
+    const found = await q.findRefreshToken(tx, hash);
+    if (!found) return invalid;
+    const { token, session } = found;
+    if (session.clientId !== input.clientId) return invalid;
+    if (session.revokedAt) return invalid;
+    if (token.rotatedAt || !(await q.rotateRefreshToken(tx, hash, now))) {
+      // Reuse of a rotated refresh token: someone else may hold the family. Revoke all of it.
+      await q.revokeCliSession(tx, session.id, 'refresh_token_reuse', now);
+      await q.insertAuditEvent(tx, {
+        action: 'oauth.refresh_token.reuse_detected', actorUserId: session.userId, tenantId: session.tenantId,
+        target: `cli_session:${session.id}`, ip: ctx.ip, userAgent: ctx.userAgent, at: now,
+        metadata: { clientId: session.clientId, rotatedAt: token.rotatedAt?.toISOString() ?? null },
+      });
+      return invalid;
+    }
+    if (token.expiresAt.getTime() <= now.getTime()) return invalid;
+    if (input.scope !== undefined) {
+      const granted = new Set(session.scope.split(' '));
+      if (!input.scope.split(' ').filter(Boolean).every((s) => granted.has(s))) {
+        return oauthError('invalid_scope', 'A refresh may not widen the granted scope.');
+      }
+    }
+    return issueTokenPair(tx, session, cfg, now);
+  }) as Promise<TokenResponse | OAuthError>;
+}
+
+/**
+ * RFC 7009 revocation: an access or refresh token revokes its whole CLI session. Unknown tokens and
+ * tokens of another client are ignored (the caller answers 200 either way).
+ */
+export async function revokeToken(
+  db: Database, input: { token: string; clientId: string }, ctx: RequestContext, now: Date,
+): Promise<boolean> {
+  const hash = hashSecret(input.token);
+  let session: CliSession | null = null;
+  if (input.token.startsWith(REFRESH_TOKEN_PREFIX)) session = (await q.findRefreshToken(db, hash))?.session ?? null;
+  else if (input.token.startsWith(ACCESS_TOKEN_PREFIX)) session = (await q.findAccessTokenSession(db, hash))?.session ?? null;
+  if (!session || session.clientId !== input.clientId || session.revokedAt) return false;
+  return revokeSession(db, session.id, { reason: 'client_revocation', actorUserId: session.userId }, ctx, now);
+}
+
+/** Revokes one CLI session (optionally only if it belongs to `ownerUserId`), with an audit event. */
+export async function revokeSession(
+  db: Database, sessionId: string, opts: { reason: string; actorUserId: string | null; ownerUserId?: string }, ctx: RequestContext, now: Date,
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const s = await q.revokeCliSession(tx, sessionId, opts.reason, now, opts.ownerUserId);
+    if (!s) return false;
+    await q.insertAuditEvent(tx, {
+      action: 'oauth.cli_session.revoke', actorUserId: opts.actorUserId, tenantId: s.tenantId, target: `cli_session:${s.id}`,
+      ip: ctx.ip, userAgent: ctx.userAgent, metadata: { reason: opts.reason, clientId: s.clientId }, at: now,
+    });
+    return true;
+  });
+}
+
+export async function revokeAllSessions(db: Database, userId: string, ctx: RequestContext, now: Date): Promise<number> {
+  return db.transaction(async (tx) => {
+    const rows = await q.revokeAllCliSessionsForUser(tx, userId, 'user_revoked_all', now);
+    if (rows.length) {
+      await q.insertAuditEvent(tx, {
+        action: 'oauth.cli_session.revoke_all', actorUserId: userId, tenantId: rows[0].tenantId, target: `user:${userId}`,
+        ip: ctx.ip, userAgent: ctx.userAgent, metadata: { count: rows.length, sessions: rows.map((r) => r.id) }, at: now,
+      });
+    }
+    return rows.length;
+  });
+}
