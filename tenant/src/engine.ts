@@ -1,31 +1,231 @@
-// TenantEngine: the one facade the tenant process (part B) uses for sync, index, notes and search.
-// Skeleton: signatures are final; bodies land in the following commits.
+// TenantEngine: the one facade the tenant process uses for sync, index, notes and search.
+// One writer globally (a mutex around every write: sync apply, note writes); syncs coalesce per project:
+// a sync requested while one runs for that project gets the next run (at most one queued).
+import fs from 'node:fs';
+import path from 'node:path';
 import type pino from 'pino';
-import type { DirectoryNode, EntityResponse, ProjectInfoStatistics, SearchPage, SyncReportResponse, SyncRun, Trigger } from './engine-types.ts';
+import { NotFoundError, PathError, type DirectoryNode, type EntityResponse, type ProjectInfoStatistics, type SearchPage,
+  type SyncReportResponse, type SyncRun, type Trigger } from './engine-types.ts';
+import { openIndex } from './index/schema.ts';
+import { IndexStore, type ProjectRow } from './index/store.ts';
+import { generatePermalink } from './markdown/permalink.ts';
+import { listDirectory } from './notes/directory.ts';
+import { deleteNote, moveNote, readResource, writeNote, type WriteNoteInput } from './notes/notes.ts';
+import { projectStatistics } from './notes/project-info.ts';
+import { confine } from './notes/safe-path.ts';
+import { searchProject } from './notes/search.ts';
+import { Mutex } from './sync/mutex.ts';
+import { syncProject, type ProjectSyncResult, type SyncHooks } from './sync/sync-project.ts';
+import { SyncRunLog, uuidv7 } from './sync/sync-run.ts';
 
 export * from './engine-types.ts';
 
-export interface EngineOptions { dataDir: string; indexDir: string; logger?: pino.Logger }
+export interface EngineOptions { dataDir: string; indexDir: string; logger?: pino.Logger; hooks?: SyncHooks }
 
-const todo = (): never => { throw new Error('not implemented yet'); };
+interface ProjectSyncState { running: Promise<SyncRun> | null; queued: Promise<SyncRun> | null; queuedForce: boolean; queuedTrigger: Trigger }
+
+const peakRss = () => process.resourceUsage().maxRSS * 1024;
 
 export class TenantEngine {
-  readonly indexExisted: boolean = false;
-  readonly instanceId: string = '';
-  static open(_opts: EngineOptions): TenantEngine { return todo(); }
-  registerProject(_name: string, _relPath: string): void { todo(); }
-  unregisterProject(_name: string): void { todo(); }
-  sync(_project: string, _opts: { trigger: Trigger; force?: boolean }): Promise<SyncRun> { return todo(); }
-  scan(_project: string): Promise<SyncReportResponse> { return todo(); }
-  rebuildAll(_projects: string[]): Promise<SyncRun> { return todo(); }
-  listRuns(_project: string, _limit: number): SyncRun[] { return todo(); }
-  runsAfter(_cursor: string | null, _limit: number): { runs: SyncRun[]; next_cursor: string; instance_id: string } { return todo(); }
-  search(_project: string, _q: { text: string; page: number; page_size: number }): SearchPage { return todo(); }
-  writeNote(_project: string, _input: { title: string; folder: string; content: string; entity_type?: string; entity_metadata?: Record<string, unknown> }): Promise<EntityResponse> { return todo(); }
-  readResource(_project: string, _relPath: string): { absPath: string; size: number; contentType: string } { return todo(); }
-  deleteNote(_project: string, _identifier: string): Promise<boolean> { return todo(); }
-  moveNote(_project: string, _identifier: string, _destinationPath: string): Promise<EntityResponse> { return todo(); }
-  listDirectory(_project: string, _dir: string, _depth: number): DirectoryNode[] { return todo(); }
-  projectInfo(_project: string): ProjectInfoStatistics { return todo(); }
-  close(): void { todo(); }
+  readonly indexExisted: boolean;
+  readonly instanceId: string;
+  readonly dataDir: string;
+  readonly indexFile: string;
+  private store: IndexStore;
+  private runs: SyncRunLog;
+  private writer = new Mutex();
+  private states = new Map<string, ProjectSyncState>();
+  private log: pino.Logger | undefined;
+  private hooks: SyncHooks | undefined;
+  private closed = false;
+
+  private constructor(opts: EngineOptions) {
+    this.dataDir = path.resolve(opts.dataDir);
+    const idx = openIndex(opts.indexDir);
+    this.indexExisted = idx.existed;
+    this.instanceId = idx.instanceId;
+    this.indexFile = idx.file;
+    this.store = new IndexStore(idx.db);
+    this.runs = new SyncRunLog(idx.db);
+    this.log = opts.logger;
+    this.hooks = opts.hooks;
+  }
+
+  /** Opens (or creates) the index; an index of another schema version or an unreadable one is rebuilt. */
+  static open(opts: EngineOptions): TenantEngine { return new TenantEngine(opts); }
+
+  private project(name: string): ProjectRow {
+    if (this.closed) throw new Error('engine is closed');
+    const p = this.store.project(name) ?? this.store.projects().find((x) => generatePermalink(x.name) === generatePermalink(name));
+    if (!p) throw new NotFoundError(`Project '${name}' not found.`);
+    return p;
+  }
+  private root(p: ProjectRow): string { return path.join(this.dataDir, p.rel_path); }
+
+  /** Projects live at <dataDir>/<relPath>. Idempotent; a new relPath drops the old rows (they described other files). */
+  registerProject(name: string, relPath: string): void {
+    const rel = confine(this.dataDir, relPath).rel;
+    const existing = this.store.project(name);
+    if (!existing) { this.store.st('insertProject').run(name, rel); return; }
+    if (existing.rel_path !== rel) {
+      this.store.tx(() => {
+        this.store.db.prepare('DELETE FROM search WHERE rowid IN (SELECT id FROM entity WHERE project_id = ?)').run(existing.id);
+        this.store.db.prepare('DELETE FROM entity WHERE project_id = ?').run(existing.id);
+        this.store.st('setProjectPath').run(rel, existing.id);
+      });
+    }
+  }
+
+  /** Drops the project's index rows; never touches files. Its recorded runs stay (history). */
+  unregisterProject(name: string): void {
+    const p = this.store.project(name);
+    if (!p) return;
+    this.store.tx(() => {
+      this.store.db.prepare('DELETE FROM search WHERE rowid IN (SELECT id FROM entity WHERE project_id = ?)').run(p.id);
+      this.store.db.prepare('DELETE FROM project WHERE id = ?').run(p.id);
+    });
+    this.states.delete(name);
+  }
+
+  sync(project: string, opts: { trigger: Trigger; force?: boolean }): Promise<SyncRun> {
+    let name: string;
+    try { name = this.project(project).name; } catch (e) { return Promise.reject(e); }
+    let s = this.states.get(name);
+    if (!s) { s = { running: null, queued: null, queuedForce: false, queuedTrigger: opts.trigger }; this.states.set(name, s); }
+    const st = s;
+    const start = (trigger: Trigger, force: boolean): Promise<SyncRun> => {
+      const run = this.runSync(name, trigger, force);
+      st.running = run;
+      run.then(() => { if (st.running === run) st.running = null; }, () => { if (st.running === run) st.running = null; });
+      return run;
+    };
+    if (!st.running) return start(opts.trigger, !!opts.force);
+    if (st.queued) { if (opts.force) st.queuedForce = true; return st.queued; }
+    st.queuedForce = !!opts.force;
+    st.queuedTrigger = opts.trigger;
+    const queued = st.running.then(() => undefined, () => undefined).then(() => {
+      st.queued = null;
+      return start(st.queuedTrigger, st.queuedForce);
+    });
+    st.queued = queued;
+    return queued;
+  }
+
+  private runSync(name: string, trigger: Trigger, force: boolean): Promise<SyncRun> {
+    return this.writer.run(async () => {
+      const startedAt = new Date();
+      const t0 = performance.now();
+      let res: ProjectSyncResult | null = null;
+      let failure: string | null = null;
+      try {
+        const p = this.project(name);
+        res = await syncProject(this.store, { id: p.id, name: p.name, root: this.root(p), lastFileCount: p.last_file_count },
+          { force, dryRun: false, hooks: this.hooks });
+      } catch (e) {
+        failure = e instanceof Error ? e.message : String(e);
+      }
+      const finishedAt = new Date();
+      const report: SyncReportResponse | undefined = res ? {
+        new: res.new, modified: res.modified, deleted: res.deleted, moves: res.moves, checksums: res.checksums, skipped_files: res.skipped,
+        total: res.new.length + res.modified.length + res.deleted.length + Object.keys(res.moves).length,
+      } : undefined;
+      const run: SyncRun = {
+        id: uuidv7(), kind: 'sync', project: name, trigger, scan_type: res?.scanType ?? (force ? 'full_forced' : null),
+        status: failure ? 'failed' : 'ok', started_at: startedAt.toISOString(), finished_at: finishedAt.toISOString(),
+        duration_ms: Math.round(performance.now() - t0), scan_ms: Math.round(res?.scanMs ?? 0), apply_ms: Math.round(res?.applyMs ?? 0),
+        files_scanned: res?.filesScanned ?? 0, new: res?.new.length ?? 0, modified: res?.modified.length ?? 0,
+        deleted: res?.deleted.length ?? 0, moved: res ? Object.keys(res.moves).length : 0, skipped: res?.skipped.length ?? 0,
+        errors: failure ? [{ path: '', message: failure }] : res!.errors, warnings: res?.warnings ?? [],
+        skipped_files: res?.skipped ?? [], peak_rss_bytes: peakRss(), report,
+      };
+      if (!this.closed) this.runs.record(run);
+      this.log?.[failure ? 'error' : 'info']({ project: name, trigger, scan_type: run.scan_type, duration_ms: run.duration_ms,
+        scan_ms: run.scan_ms, apply_ms: run.apply_ms, files: run.files_scanned, new: run.new, modified: run.modified, deleted: run.deleted,
+        moved: run.moved, skipped: run.skipped, errors: run.errors.length, error: failure ?? undefined }, 'sync run finished');
+      return run;
+    });
+  }
+
+  /** Read-only detection (POST /{project}/project/status): nothing is written, the scan-type label is not advanced. */
+  async scan(project: string): Promise<SyncReportResponse> {
+    const p = this.project(project);
+    const r = await syncProject(this.store, { id: p.id, name: p.name, root: this.root(p), lastFileCount: p.last_file_count }, { force: false, dryRun: true });
+    return { new: r.new, modified: r.modified, deleted: r.deleted, moves: r.moves, checksums: r.checksums, skipped_files: r.skipped,
+      total: r.new.length + r.modified.length + r.deleted.length + Object.keys(r.moves).length };
+  }
+
+  /** Start-up: sync every project (trigger 'startup'), then record one kind:'rebuild' run covering them all. */
+  async rebuildAll(projects: string[]): Promise<SyncRun> {
+    const startedAt = new Date();
+    const t0 = performance.now();
+    const results: SyncRun[] = [];
+    const errors: { path: string; message: string }[] = [];
+    for (const name of projects) {
+      try { results.push(await this.sync(name, { trigger: 'startup' })); } catch (e) { errors.push({ path: name, message: (e as Error).message }); }
+    }
+    const sum = (k: 'files_scanned' | 'new' | 'modified' | 'deleted' | 'moved' | 'skipped' | 'scan_ms' | 'apply_ms') => results.reduce((a, r) => a + r[k], 0);
+    for (const r of results) if (r.status === 'failed') errors.push(...r.errors.map((e) => ({ path: e.path ? `${r.project}/${e.path}` : r.project!, message: e.message })));
+    const run: SyncRun = {
+      id: uuidv7(), kind: 'rebuild', project: null, trigger: 'startup', scan_type: null,
+      status: results.some((r) => r.status === 'failed') || errors.length ? 'failed' : 'ok',
+      started_at: startedAt.toISOString(), finished_at: new Date().toISOString(), duration_ms: Math.round(performance.now() - t0),
+      scan_ms: sum('scan_ms'), apply_ms: sum('apply_ms'), files_scanned: sum('files_scanned'), new: sum('new'), modified: sum('modified'),
+      deleted: sum('deleted'), moved: sum('moved'), skipped: sum('skipped'), errors: errors.slice(0, 500),
+      skipped_files: results.flatMap((r) => r.skipped_files.map((f) => ({ ...f, path: `${r.project}/${f.path}` }))),
+      peak_rss_bytes: peakRss(), mode: this.indexExisted ? 'catch_up' : 'rebuild', projects: results.map((r) => r.project!),
+    };
+    if (!this.closed) this.runs.record(run);
+    this.log?.info({ mode: run.mode, duration_ms: run.duration_ms, files: run.files_scanned, projects: projects.length }, 'index rebuild finished');
+    return run;
+  }
+
+  listRuns(project: string, limit: number): SyncRun[] { return this.runs.list(project, limit); }
+
+  runsAfter(cursor: string | null, limit: number): { runs: SyncRun[]; next_cursor: string; instance_id: string } {
+    return this.runs.runsAfter(this.instanceId, cursor, limit);
+  }
+
+  search(project: string, q: { text: string; page: number; page_size: number }): SearchPage {
+    return searchProject(this.store, this.project(project).id, q);
+  }
+
+  writeNote(project: string, input: WriteNoteInput): Promise<EntityResponse> {
+    return this.writer.run(() => { const p = this.project(project); return writeNote(this.store, p.id, this.root(p), input); });
+  }
+
+  readResource(project: string, relPath: string): { absPath: string; size: number; contentType: string } {
+    const p = this.project(project);
+    return readResource(this.store, p.id, this.root(p), relPath);
+  }
+
+  deleteNote(project: string, identifier: string): Promise<boolean> {
+    return this.writer.run(() => { const p = this.project(project); return deleteNote(this.store, p.id, this.root(p), identifier); });
+  }
+
+  moveNote(project: string, identifier: string, destinationPath: string): Promise<EntityResponse> {
+    return this.writer.run(() => { const p = this.project(project); return moveNote(this.store, p.id, this.root(p), identifier, destinationPath); });
+  }
+
+  /** dir: project-relative ('' or '/' = the project root); depth ≥ 1. */
+  listDirectory(project: string, dir: string, depth: number): DirectoryNode[] {
+    const p = this.project(project);
+    const d = typeof dir === 'string' ? dir.replace(/^\/+/, '') : '';
+    const rel = confine(this.root(p), d, { allowRoot: true }).rel;
+    return listDirectory(this.store, p.id, rel, depth);
+  }
+
+  projectInfo(project: string): ProjectInfoStatistics {
+    const p = this.project(project);
+    let size = 0;
+    for (const s of ['', '-wal']) size += fs.statSync(this.indexFile + s, { throwIfNoEntry: false })?.size ?? 0;
+    return { ...projectStatistics(this.store, p.id), index: { database_path: this.indexFile, database_size_bytes: size, last_sync: this.runs.last(p.name) } };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try { this.store.db.exec('PRAGMA optimize'); } catch { /* best effort */ }
+    this.store.db.close();
+  }
 }
+

@@ -1,0 +1,85 @@
+// The SQLite index: a cache of the files, rebuilt from them whenever missing or of another schema version.
+import { DatabaseSync } from 'node:sqlite';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const SCHEMA_VERSION = '1';
+export const INDEX_FILE = 'index.sqlite';
+
+const DDL = `
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS project(
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, rel_path TEXT NOT NULL,
+  last_file_count INTEGER, last_sync_at TEXT);
+CREATE TABLE IF NOT EXISTS entity(
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES project(id) ON DELETE CASCADE,
+  file_path TEXT NOT NULL, permalink TEXT, title TEXT NOT NULL,
+  entity_type TEXT NOT NULL, content_type TEXT NOT NULL, entity_metadata TEXT NOT NULL DEFAULT '{}',
+  checksum TEXT, size INTEGER, mtime_ms REAL, ctime_ms REAL, ino INTEGER,
+  created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+  UNIQUE(project_id, file_path));
+CREATE UNIQUE INDEX IF NOT EXISTS entity_permalink ON entity(project_id, permalink) WHERE permalink IS NOT NULL;
+CREATE INDEX IF NOT EXISTS entity_checksum ON entity(project_id, checksum);
+CREATE INDEX IF NOT EXISTS entity_title ON entity(project_id, title);
+CREATE TABLE IF NOT EXISTS observation(
+  id INTEGER PRIMARY KEY, entity_id INTEGER NOT NULL REFERENCES entity(id) ON DELETE CASCADE,
+  category TEXT, content TEXT NOT NULL, tags TEXT NOT NULL DEFAULT '[]', context TEXT);
+CREATE INDEX IF NOT EXISTS observation_entity ON observation(entity_id);
+CREATE TABLE IF NOT EXISTS relation(
+  id INTEGER PRIMARY KEY, project_id INTEGER NOT NULL REFERENCES project(id) ON DELETE CASCADE,
+  from_id INTEGER NOT NULL REFERENCES entity(id) ON DELETE CASCADE,
+  to_id INTEGER REFERENCES entity(id) ON DELETE SET NULL,
+  to_name TEXT NOT NULL, to_permalink TEXT, relation_type TEXT NOT NULL, context TEXT);
+CREATE INDEX IF NOT EXISTS relation_from ON relation(from_id);
+CREATE INDEX IF NOT EXISTS relation_to ON relation(to_id);
+CREATE INDEX IF NOT EXISTS relation_unresolved ON relation(project_id) WHERE to_id IS NULL;
+-- rowid = entity.id; observations are part of the note text, so they are searchable too
+CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(title, content, permalink, tokenize='unicode61 remove_diacritics 2');
+-- circuit breaker: persisted so a restart does not give a poisoned file three more tries
+CREATE TABLE IF NOT EXISTS file_failure(
+  project_id INTEGER NOT NULL REFERENCES project(id) ON DELETE CASCADE, path TEXT NOT NULL,
+  failure_count INTEGER NOT NULL, first_failed TEXT NOT NULL, last_error TEXT NOT NULL,
+  size INTEGER, mtime_ms REAL, ctime_ms REAL, PRIMARY KEY(project_id, path));
+CREATE TABLE IF NOT EXISTS sync_run(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, project TEXT, kind TEXT NOT NULL, run TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS sync_run_project ON sync_run(project, seq);
+`;
+
+export interface OpenedIndex { db: DatabaseSync; existed: boolean; instanceId: string; file: string }
+
+function applyPragmas(db: DatabaseSync): void {
+  db.exec(`PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;
+    PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;`);
+}
+
+function removeDbFiles(file: string): void {
+  for (const s of ['', '-wal', '-shm']) fs.rmSync(file + s, { force: true });
+}
+
+export function openIndex(indexDir: string): OpenedIndex {
+  fs.mkdirSync(indexDir, { recursive: true });
+  const file = path.join(indexDir, INDEX_FILE);
+  let existed = fs.existsSync(file);
+  if (existed) {
+    // A cache of another schema version, or a corrupt one, is simply rebuilt.
+    try {
+      const db = new DatabaseSync(file);
+      applyPragmas(db);
+      const row = db.prepare(`SELECT value FROM meta WHERE key='schema_version'`).get() as { value: string } | undefined;
+      const inst = db.prepare(`SELECT value FROM meta WHERE key='instance_id'`).get() as { value: string } | undefined;
+      if (row?.value === SCHEMA_VERSION && inst) return { db, existed: true, instanceId: inst.value, file };
+      db.close();
+    } catch { /* fall through to rebuild */ }
+    removeDbFiles(file);
+    existed = false;
+  }
+  const db = new DatabaseSync(file);
+  applyPragmas(db);
+  db.exec(DDL);
+  const instanceId = crypto.randomBytes(8).toString('hex');
+  db.prepare('INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)').run('schema_version', SCHEMA_VERSION);
+  db.prepare('INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)').run('instance_id', instanceId);
+  return { db, existed, instanceId, file };
+}

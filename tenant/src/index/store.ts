@@ -1,0 +1,162 @@
+// Queries over the index. Prepared once; every tenant-owned query is scoped by project id.
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { Observation, Relation } from '../markdown/body.ts';
+import { normalizePermalink } from '../markdown/permalink.ts';
+
+export interface ProjectRow { id: number; name: string; rel_path: string; last_file_count: number | null; last_sync_at: string | null }
+export interface StoredFile { id: number; checksum: string | null; size: number; mtime_ms: number; ctime_ms: number; ino: number; seen: boolean }
+export interface EntityRow {
+  id: number; project_id: number; file_path: string; permalink: string | null; title: string; entity_type: string;
+  content_type: string; entity_metadata: string; checksum: string | null; size: number | null; mtime_ms: number | null;
+  ctime_ms: number | null; ino: number | null; created_at: string; updated_at: string;
+}
+export interface FileStat { size: number; mtimeMs: number; ctimeMs: number; ino: number; birthtimeMs: number }
+export interface EntityFields {
+  file_path: string; permalink: string | null; title: string; entity_type: string; content_type: string;
+  entity_metadata: string; checksum: string; created_at: string; updated_at: string;
+}
+export interface FailureRow { path: string; failure_count: number; first_failed: string; last_error: string; size: number; mtime_ms: number; ctime_ms: number }
+
+export class IndexStore {
+  readonly db: DatabaseSync;
+  private s: Record<string, StatementSync> = {};
+
+  constructor(db: DatabaseSync) {
+    this.db = db;
+    const p = (k: string, sql: string) => { this.s[k] = db.prepare(sql); };
+    p('projectByName', 'SELECT * FROM project WHERE name = ?');
+    p('projects', 'SELECT * FROM project ORDER BY name');
+    p('insertProject', 'INSERT INTO project(name, rel_path) VALUES (?, ?)');
+    p('setProjectPath', 'UPDATE project SET rel_path = ?, last_file_count = NULL, last_sync_at = NULL WHERE id = ?');
+    p('projectSynced', 'UPDATE project SET last_file_count = ?, last_sync_at = ? WHERE id = ?');
+    p('storedFiles', 'SELECT id, file_path, checksum, size, mtime_ms, ctime_ms, ino FROM entity WHERE project_id = ?');
+    p('entityById', 'SELECT * FROM entity WHERE id = ?');
+    p('entityByPath', 'SELECT * FROM entity WHERE project_id = ? AND file_path = ?');
+    p('entityByPermalink', 'SELECT * FROM entity WHERE project_id = ? AND permalink = ?');
+    p('entityByTitle', 'SELECT * FROM entity WHERE project_id = ? AND title = ? ORDER BY id LIMIT 1');
+    p('permalinkOwner', 'SELECT id FROM entity WHERE project_id = ? AND permalink = ?');
+    p('insertEntity', `INSERT INTO entity(project_id, file_path, permalink, title, entity_type, content_type, entity_metadata,
+      checksum, size, mtime_ms, ctime_ms, ino, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`);
+    p('updateEntity', `UPDATE entity SET file_path=?, permalink=?, title=?, entity_type=?, content_type=?, entity_metadata=?,
+      checksum=?, size=?, mtime_ms=?, ctime_ms=?, ino=?, updated_at=? WHERE id=?`);
+    p('updateStat', 'UPDATE entity SET size=?, mtime_ms=?, ctime_ms=?, ino=? WHERE id=?');
+    p('movePath', 'UPDATE entity SET file_path=?, size=?, mtime_ms=?, ctime_ms=?, ino=? WHERE id=?');
+    p('deleteEntity', 'DELETE FROM entity WHERE id = ?');
+    p('deleteSearch', 'DELETE FROM search WHERE rowid = ?');
+    p('insertSearch', 'INSERT INTO search(rowid, title, content, permalink) VALUES (?, ?, ?, ?)');
+    p('deleteObs', 'DELETE FROM observation WHERE entity_id = ?');
+    p('insertObs', 'INSERT INTO observation(entity_id, category, content, tags, context) VALUES (?,?,?,?,?)');
+    p('deleteRels', 'DELETE FROM relation WHERE from_id = ?');
+    p('insertRel', 'INSERT INTO relation(project_id, from_id, to_id, to_name, to_permalink, relation_type, context) VALUES (?,?,NULL,?,?,?,?)');
+    p('failure', 'SELECT * FROM file_failure WHERE project_id = ? AND path = ?');
+    p('failures', 'SELECT * FROM file_failure WHERE project_id = ? AND failure_count >= ?');
+    p('upsertFailure', `INSERT INTO file_failure(project_id, path, failure_count, first_failed, last_error, size, mtime_ms, ctime_ms)
+      VALUES (?,?,1,?,?,?,?,?) ON CONFLICT(project_id, path) DO UPDATE SET
+      failure_count = CASE WHEN file_failure.size IS excluded.size AND file_failure.mtime_ms IS excluded.mtime_ms
+        AND file_failure.ctime_ms IS excluded.ctime_ms THEN file_failure.failure_count + 1 ELSE 1 END,
+      first_failed = CASE WHEN file_failure.size IS excluded.size AND file_failure.mtime_ms IS excluded.mtime_ms
+        AND file_failure.ctime_ms IS excluded.ctime_ms THEN file_failure.first_failed ELSE excluded.first_failed END,
+      last_error = excluded.last_error, size = excluded.size, mtime_ms = excluded.mtime_ms, ctime_ms = excluded.ctime_ms`);
+    p('clearFailure', 'DELETE FROM file_failure WHERE project_id = ? AND path = ?');
+    // forward references: resolved in bulk, upstream precedence permalink → title → file path
+    p('resolveByPermalink', `UPDATE relation SET to_id = (SELECT e.id FROM entity e WHERE e.project_id = relation.project_id
+      AND e.permalink = relation.to_permalink AND e.id != relation.from_id) WHERE project_id = ? AND to_id IS NULL AND to_permalink IS NOT NULL`);
+    p('resolveByTitle', `UPDATE relation SET to_id = (SELECT e.id FROM entity e WHERE e.project_id = relation.project_id
+      AND e.title = relation.to_name AND e.id != relation.from_id ORDER BY e.id LIMIT 1) WHERE project_id = ? AND to_id IS NULL`);
+    p('resolveByPath', `UPDATE relation SET to_id = (SELECT e.id FROM entity e WHERE e.project_id = relation.project_id
+      AND (e.file_path = relation.to_name OR e.file_path = relation.to_name || '.md') AND e.id != relation.from_id ORDER BY e.id LIMIT 1)
+      WHERE project_id = ? AND to_id IS NULL`);
+  }
+
+  st(k: string): StatementSync { return this.s[k]!; }
+
+  tx<T>(fn: () => T): T {
+    this.db.exec('BEGIN IMMEDIATE');
+    try { const r = fn(); this.db.exec('COMMIT'); return r; } catch (e) { this.db.exec('ROLLBACK'); throw e; }
+  }
+
+  project(name: string): ProjectRow | undefined { return this.s.projectByName!.get(name) as ProjectRow | undefined; }
+  projects(): ProjectRow[] { return this.s.projects!.all() as unknown as ProjectRow[]; }
+
+  /** path → stored stat + checksum, the only per-file state a scan keeps in memory. */
+  storedFiles(projectId: number): Map<string, StoredFile> {
+    const m = new Map<string, StoredFile>();
+    for (const r of this.s.storedFiles!.iterate(projectId) as Iterable<Record<string, unknown>>) {
+      m.set(r.file_path as string, { id: r.id as number, checksum: r.checksum as string | null, size: (r.size as number) ?? -1,
+        mtime_ms: (r.mtime_ms as number) ?? -1, ctime_ms: (r.ctime_ms as number) ?? -1, ino: (r.ino as number) ?? -1, seen: false });
+    }
+    return m;
+  }
+
+  entity(id: number): EntityRow | undefined { return this.s.entityById!.get(id) as EntityRow | undefined; }
+  entityByPath(projectId: number, p: string): EntityRow | undefined { return this.s.entityByPath!.get(projectId, p) as EntityRow | undefined; }
+
+  /** identifier = permalink, file path or title (upstream link-resolution order). */
+  findEntity(projectId: number, identifier: string): EntityRow | undefined {
+    const id = identifier.replace(/^\/+/, '');
+    return (this.s.entityByPermalink!.get(projectId, id) ?? this.s.entityByPermalink!.get(projectId, normalizePermalink(id))
+      ?? this.s.entityByPath!.get(projectId, id) ?? this.s.entityByPath!.get(projectId, `${id}.md`)
+      ?? this.s.entityByTitle!.get(projectId, identifier)) as EntityRow | undefined;
+  }
+
+  permalinkOwner(projectId: number, permalink: string): number | undefined {
+    return (this.s.permalinkOwner!.get(projectId, permalink) as { id: number } | undefined)?.id;
+  }
+
+  /** Frontmatter permalink if free (or ours) → our current one → generated; unique with -1, -2 … */
+  uniquePermalink(projectId: number, selfId: number | null, wanted: string | null, current: string | null, generated: string): string {
+    const free = (p: string) => { const o = this.permalinkOwner(projectId, p); return o === undefined || o === selfId; };
+    if (wanted && free(wanted)) return wanted;
+    if (current) return current;
+    const base = wanted ?? generated;
+    if (free(base)) return base;
+    for (let i = 1; ; i++) if (free(`${base}-${i}`)) return `${base}-${i}`;
+  }
+
+  insertEntity(projectId: number, f: EntityFields, st: FileStat): number {
+    const r = this.s.insertEntity!.get(projectId, f.file_path, f.permalink, f.title, f.entity_type, f.content_type, f.entity_metadata,
+      f.checksum, st.size, st.mtimeMs, st.ctimeMs, st.ino, f.created_at, f.updated_at) as { id: number };
+    return r.id;
+  }
+
+  updateEntity(id: number, f: EntityFields, st: FileStat): void {
+    this.s.updateEntity!.run(f.file_path, f.permalink, f.title, f.entity_type, f.content_type, f.entity_metadata, f.checksum,
+      st.size, st.mtimeMs, st.ctimeMs, st.ino, f.updated_at, id);
+  }
+
+  updateStat(id: number, st: FileStat): void { this.s.updateStat!.run(st.size, st.mtimeMs, st.ctimeMs, st.ino, id); }
+  movePath(id: number, newPath: string, st: FileStat): void { this.s.movePath!.run(newPath, st.size, st.mtimeMs, st.ctimeMs, st.ino, id); }
+
+  deleteEntity(id: number): void {
+    this.s.deleteSearch!.run(id);
+    this.s.deleteEntity!.run(id); // observations + outgoing relations cascade; incoming become forward refs
+  }
+
+  setSearch(id: number, title: string, content: string, permalink: string | null, replace: boolean): void {
+    if (replace) this.s.deleteSearch!.run(id);
+    this.s.insertSearch!.run(id, title, content, permalink ?? '');
+  }
+
+  setObservations(entityId: number, obs: Observation[], replace: boolean): void {
+    if (replace) this.s.deleteObs!.run(entityId);
+    for (const o of obs) this.s.insertObs!.run(entityId, o.category, o.content, JSON.stringify(o.tags), o.context);
+  }
+
+  setRelations(projectId: number, entityId: number, rels: Relation[], replace: boolean): void {
+    if (replace) this.s.deleteRels!.run(entityId);
+    for (const r of rels) this.s.insertRel!.run(projectId, entityId, r.target, normalizePermalink(r.target) || null, r.relation_type, r.context);
+  }
+
+  resolveRelations(projectId: number): void {
+    this.s.resolveByPermalink!.run(projectId);
+    this.s.resolveByTitle!.run(projectId);
+    this.s.resolveByPath!.run(projectId);
+  }
+
+  failure(projectId: number, p: string): FailureRow | undefined { return this.s.failure!.get(projectId, p) as FailureRow | undefined; }
+  failures(projectId: number, min: number): FailureRow[] { return this.s.failures!.all(projectId, min) as unknown as FailureRow[]; }
+  recordFailure(projectId: number, p: string, message: string, st: FileStat | null, now: string): void {
+    this.s.upsertFailure!.run(projectId, p, now, message, st?.size ?? null, st?.mtimeMs ?? null, st?.ctimeMs ?? null);
+  }
+  clearFailure(projectId: number, p: string): void { this.s.clearFailure!.run(projectId, p); }
+}

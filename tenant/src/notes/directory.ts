@@ -1,0 +1,36 @@
+// Directory tree of one project, from the index (what is synced; ignored files do not appear).
+import type { DirectoryNode } from '../engine-types.ts';
+import type { IndexStore } from '../index/store.ts';
+
+export function listDirectory(store: IndexStore, projectId: number, dirRel: string, depth: number): DirectoryNode[] {
+  const maxDepth = Math.max(1, Math.min(32, Math.floor(depth) || 1));
+  const prefix = dirRel ? `${dirRel}/` : '';
+  const rows = (prefix
+    ? store.db.prepare(`SELECT id, file_path, title, permalink, entity_type, content_type, updated_at FROM entity
+        WHERE project_id = ? AND file_path >= ? AND file_path < ? ORDER BY file_path`).all(projectId, prefix, `${dirRel}0`)
+    : store.db.prepare(`SELECT id, file_path, title, permalink, entity_type, content_type, updated_at FROM entity
+        WHERE project_id = ? ORDER BY file_path`).all(projectId)) as Record<string, unknown>[];
+  const root: DirectoryNode[] = [];
+  const dirs = new Map<string, DirectoryNode>();
+  const childrenOf = (dir: string): DirectoryNode[] => (dir === dirRel ? root : dirs.get(dir)!.children!);
+  for (const r of rows) {
+    const fp = r.file_path as string;
+    const parts = fp.slice(prefix.length).split('/');
+    let parent = dirRel;
+    for (let i = 0; i < parts.length - 1 && i < maxDepth; i++) {
+      const d = parent ? `${parent}/${parts[i]}` : parts[i]!;
+      if (!dirs.has(d)) {
+        const node: DirectoryNode = { name: parts[i]!, file_path: d, directory_path: `/${d}`, type: 'directory', children: [] };
+        dirs.set(d, node);
+        childrenOf(parent).push(node);
+      }
+      parent = d;
+    }
+    if (parts.length - 1 >= maxDepth) continue; // deeper than asked: only its folders are listed
+    childrenOf(parent).push({ name: parts[parts.length - 1]!, file_path: fp, directory_path: `/${fp}`, type: 'file', title: r.title as string,
+      permalink: r.permalink as string | null, entity_id: r.id as number, entity_type: r.entity_type as string,
+      content_type: r.content_type as string, updated_at: r.updated_at as string });
+  }
+  if (maxDepth >= 1) for (const d of dirs.values()) if (d.file_path.split('/').length - (dirRel ? dirRel.split('/').length : 0) >= maxDepth) delete d.children;
+  return root;
+}

@@ -1,0 +1,26 @@
+// Index rows → upstream EntityResponse (v0.16 shape: entity references serialized as permalinks).
+import type { EntityResponse } from '../engine-types.ts';
+import type { EntityRow, IndexStore } from '../index/store.ts';
+
+export function entityResponse(store: IndexStore, e: EntityRow): EntityResponse {
+  const ref = e.permalink ?? e.file_path;
+  const obs = store.db.prepare('SELECT category, content, tags, context FROM observation WHERE entity_id = ? ORDER BY id').all(e.id) as
+    { category: string | null; content: string; tags: string; context: string | null }[];
+  const rels = store.db.prepare(`SELECT r.to_name, r.relation_type, r.context, t.permalink AS to_permalink, t.file_path AS to_path
+    FROM relation r LEFT JOIN entity t ON t.id = r.to_id WHERE r.from_id = ? ORDER BY r.id`).all(e.id) as
+    { to_name: string; relation_type: string; context: string | null; to_permalink: string | null; to_path: string | null }[];
+  let metadata: Record<string, unknown> = {};
+  try { metadata = JSON.parse(e.entity_metadata); } catch { /* stored by us: always JSON */ }
+  return {
+    id: e.id, permalink: e.permalink, title: e.title, file_path: e.file_path, entity_type: e.entity_type, entity_metadata: metadata,
+    checksum: e.checksum, content_type: e.content_type,
+    observations: obs.map((o) => ({ category: o.category, content: o.content, tags: JSON.parse(o.tags) as string[], context: o.context,
+      permalink: `${ref}/observations/${o.category ?? 'note'}/${o.content}` })),
+    relations: rels.map((r) => {
+      const to = r.to_permalink ?? r.to_path;
+      return { from_id: ref, to_id: to, to_name: r.to_name, relation_type: r.relation_type, context: r.context,
+        permalink: `${ref}/${r.relation_type}/${to ?? r.to_name}` };
+    }),
+    created_at: e.created_at, updated_at: e.updated_at,
+  };
+}

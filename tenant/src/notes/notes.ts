@@ -1,0 +1,115 @@
+// Explicit note operations (the only code that writes users' files): write, move, delete, read.
+// Callers hold the engine's writer mutex. Every path goes through confine() first.
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { ConflictError, NotFoundError, PathError, type EntityResponse } from '../engine-types.ts';
+import type { FileStat, IndexStore } from '../index/store.ts';
+import { splitFrontmatter } from '../markdown/frontmatter.ts';
+import { generatePermalink, normalizePermalink } from '../markdown/permalink.ts';
+import { sha256 } from '../sync/checksum.ts';
+import { indexFile } from '../sync/index-file.ts';
+import { atomicCreate, fsyncDir, moveNoReplace } from './atomic-write.ts';
+import { contentTypeFor } from './content-type.ts';
+import { entityResponse } from './entity-response.ts';
+import { confine } from './safe-path.ts';
+
+export interface WriteNoteInput { title: string; folder: string; content: string; entity_type?: string; entity_metadata?: Record<string, unknown> }
+
+const statOf = (abs: string): FileStat => {
+  const s = fs.statSync(abs);
+  return { size: s.size, mtimeMs: s.mtimeMs, ctimeMs: -1 /* unverified: the next scan re-hashes it once */, ino: s.ino, birthtimeMs: s.birthtimeMs };
+};
+
+function noHidden(rel: string): void {
+  if (rel.split('/').some((s) => s.startsWith('.'))) throw new PathError('hidden files and folders are not synced; refusing to write one');
+}
+
+function fileNameFor(title: string): string {
+  // eslint-disable-next-line no-control-regex
+  const name = title.replace(/[\u0000-\u001f\u007f/\\]/g, '-').trim();
+  if (!name || name === '.' || name === '..') throw new PathError('title cannot be used as a file name');
+  return name;
+}
+
+export function writeNote(store: IndexStore, projectId: number, root: string, input: WriteNoteInput): EntityResponse {
+  if (!input || typeof input.title !== 'string' || typeof input.content !== 'string') throw new PathError('title and content are required');
+  const folder = confine(root, input.folder ?? '', { allowRoot: true }).rel;
+  const rel = confine(root, folder ? `${folder}/${fileNameFor(input.title)}.md` : `${fileNameFor(input.title)}.md`).rel;
+  noHidden(rel);
+  const abs = path.join(root, rel);
+  if (fs.existsSync(abs) || store.entityByPath(projectId, rel)) throw new ConflictError('Note already exists. Use edit_note to modify it, or delete it first.');
+  // content may carry its own frontmatter: merged under the explicit fields
+  const own = splitFrontmatter(input.content);
+  const meta: Record<string, unknown> = { ...(own.hasFrontmatter ? own.data : {}), ...(input.entity_metadata ?? {}) };
+  const wanted = typeof meta.permalink === 'string' && meta.permalink ? normalizePermalink(meta.permalink) : null;
+  const permalink = store.uniquePermalink(projectId, null, wanted, null, generatePermalink(rel) || 'note');
+  delete meta.title; delete meta.type; delete meta.permalink;
+  const fm = { title: input.title, type: input.entity_type || (own.data.type as string | undefined) || 'note', permalink, ...meta };
+  const body = own.hasFrontmatter ? own.body : input.content;
+  const text = `---\n${YAML.stringify(fm).trimEnd()}\n---\n\n${body}${body.endsWith('\n') ? '' : '\n'}`;
+  fs.mkdirSync(path.dirname(abs), { recursive: true });
+  try { atomicCreate(abs, text); } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new ConflictError('Note already exists. Use edit_note to modify it, or delete it first.');
+    throw e;
+  }
+  const bytes = Buffer.from(text, 'utf8');
+  const id = store.tx(() => {
+    const r = indexFile(store, { projectId, rel, stat: statOf(abs), checksum: sha256(bytes), bytes, existingId: null });
+    store.resolveRelations(projectId);
+    return r.id;
+  });
+  return entityResponse(store, store.entity(id)!);
+}
+
+function resolveEntity(store: IndexStore, projectId: number, identifier: string) {
+  if (typeof identifier !== 'string' || !identifier || identifier.includes('\0')) throw new PathError('invalid identifier');
+  return store.findEntity(projectId, identifier);
+}
+
+export function deleteNote(store: IndexStore, projectId: number, root: string, identifier: string): boolean {
+  const e = resolveEntity(store, projectId, identifier);
+  if (!e) return false;
+  const { abs } = confine(root, e.file_path);
+  try { fs.unlinkSync(abs); } catch (err) { if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err; }
+  fsyncDir(path.dirname(abs));
+  store.tx(() => store.deleteEntity(e.id));
+  return true;
+}
+
+export function moveNote(store: IndexStore, projectId: number, root: string, identifier: string, destinationPath: string): EntityResponse {
+  const dest = confine(root, destinationPath);
+  noHidden(dest.rel);
+  const e = resolveEntity(store, projectId, identifier);
+  if (!e) throw new NotFoundError(`Entity not found: ${identifier}`);
+  const src = confine(root, e.file_path);
+  if (dest.rel === src.rel) return entityResponse(store, e);
+  if (fs.existsSync(dest.abs) || store.entityByPath(projectId, dest.rel)) throw new ConflictError(`Destination already exists: ${dest.rel}`);
+  if (!fs.existsSync(src.abs)) throw new NotFoundError(`File not found: ${e.file_path}`);
+  fs.mkdirSync(path.dirname(dest.abs), { recursive: true });
+  try { moveNoReplace(src.abs, dest.abs); } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new ConflictError(`Destination already exists: ${dest.rel}`);
+    throw err;
+  }
+  const bytes = fs.readFileSync(dest.abs);
+  store.tx(() => {
+    indexFile(store, { projectId, rel: dest.rel, stat: statOf(dest.abs), checksum: sha256(bytes),
+      bytes: contentTypeFor(dest.rel) === 'text/markdown' ? bytes : null, existingId: e.id, existingPermalink: e.permalink });
+    store.resolveRelations(projectId);
+  });
+  return entityResponse(store, store.entity(e.id)!);
+}
+
+export function readResource(store: IndexStore, projectId: number, root: string, relPath: string): { absPath: string; size: number; contentType: string } {
+  const p = confine(root, relPath);
+  let st = fs.statSync(p.abs, { throwIfNoEntry: false });
+  let rel = p.rel, abs = p.abs;
+  if (!st?.isFile()) {
+    const e = store.findEntity(projectId, relPath); // a permalink or title works too (upstream GET /resource/{identifier})
+    if (!e) throw new NotFoundError(`Resource not found: ${relPath}`);
+    ({ rel, abs } = confine(root, e.file_path));
+    st = fs.statSync(abs, { throwIfNoEntry: false });
+    if (!st?.isFile()) throw new NotFoundError(`Resource not found: ${relPath}`);
+  }
+  return { absPath: abs, size: st.size, contentType: contentTypeFor(rel) };
+}

@@ -1,0 +1,42 @@
+// What the sync never indexes: upstream .bmignore defaults (contract §4.10) + the project's .gitignore.
+// The defaults are matched by hand (a Set lookup per name), because the walk asks for every file and the
+// `ignore` package costs microseconds per call; `ignore` handles the project's own .gitignore (full gitignore semantics).
+import fs from 'node:fs';
+import path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+
+// `.*` (hidden files and folders) covers .git .svn .pytest_cache .coverage .tox .mypy_cache .ruff_cache .venv
+// .env .cache .idea .vscode .DS_Store .obsidian from the upstream list.
+const NAMES = new Set(['config.json', '__pycache__', 'venv', 'env', 'node_modules', 'build', 'dist', 'Thumbs.db', 'desktop.ini']);
+const SUFFIXES = ['.db', '.db-shm', '.db-wal', '.pyc', '.pyo', '.pyd', '.egg-info', '.tmp', '.swp', '.swo', '~'];
+
+export const DEFAULT_BMIGNORE = [
+  '.*', '*.db', '*.db-shm', '*.db-wal', 'config.json', '.git', '.svn', '__pycache__', '*.pyc', '*.pyo', '*.pyd', '.pytest_cache',
+  '.coverage', '*.egg-info', '.tox', '.mypy_cache', '.ruff_cache', '.venv', 'venv', 'env', '.env', 'node_modules', 'build', 'dist',
+  '.cache', '.idea', '.vscode', '.DS_Store', 'Thumbs.db', 'desktop.ini', '.obsidian', '*.tmp', '*.swp', '*.swo', '*~',
+];
+
+export function ignoredByDefault(name: string): boolean {
+  if (name.charCodeAt(0) === 46 /* . */) return true;
+  if (NAMES.has(name)) return true;
+  for (const s of SUFFIXES) if (name.endsWith(s)) return true;
+  return false;
+}
+
+export interface IgnoreRules {
+  /** rel = project-relative POSIX path; name = its last segment. */
+  ignoresFile(rel: string, name: string): boolean;
+  ignoresDir(rel: string, name: string): boolean;
+}
+
+export function loadIgnoreRules(projectRoot: string): IgnoreRules {
+  let ig: Ignore | null = null;
+  try {
+    const text = fs.readFileSync(path.join(projectRoot, '.gitignore'), 'utf8');
+    if (text.trim()) ig = ignore().add(text);
+  } catch { /* no .gitignore */ }
+  return {
+    ignoresFile: (rel, name) => ignoredByDefault(name) || (ig !== null && ig.ignores(rel)),
+    ignoresDir: (rel, name) => ignoredByDefault(name) || (ig !== null && ig.ignores(`${rel}/`)),
+  };
+}

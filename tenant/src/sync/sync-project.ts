@@ -1,0 +1,277 @@
+// Sync one project: scan (walk + lstat, compare with stored rows, hash what changed, detect moves) → plan → apply.
+//
+// Why nothing is missed in any scan type: every scan stats every file and compares (size, mtime, ctime, inode)
+// with the stored row. A copy with an old mtime (cp -p, rsync -a, touch -d) still gets a fresh ctime (and a new
+// inode when it replaces a file); a rename is "stored path not seen" + "new path"; deletions are simply stored
+// rows the walk did not see. mtime/ctime are kept with sub-millisecond precision, and a file whose timestamps
+// are within RACY_MS of the scan is stored as "unverified" so the next scan re-hashes it (git's racy-clean rule):
+// an edit in the same clock tick as the scan, with the same size, cannot hide.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FileProblem, ScanType, SkippedFile } from '../engine-types.ts';
+import type { FileStat, IndexStore, StoredFile } from '../index/store.ts';
+import { isMarkdown } from '../notes/content-type.ts';
+import { hashFileStreamed, pool, readSmall, sha256, SMALL_FILE_MAX } from './checksum.ts';
+import { loadIgnoreRules, type IgnoreRules } from './ignore-rules.ts';
+import { indexFile } from './index-file.ts';
+import { selectScanType } from './scan-type.ts';
+
+export const MAX_FAILURES = 3;
+const RACY_MS = 2000;
+const MAX_MARKDOWN_PARSE = 32 * 1024 * 1024;
+const SLICE_MS = 25; // longest a batch blocks the event loop before committing and yielding
+const BIG_CONCURRENCY = 4;
+
+export interface SyncHooks {
+  /** test hook: throw to simulate a file that fails to index */
+  beforeIndexFile?: (rel: string) => void;
+  /** test hook: called after each committed batch */
+  afterBatch?: (done: number, total: number) => void;
+}
+
+export interface ProjectRef { id: number; name: string; root: string; lastFileCount: number | null }
+
+interface Candidate { rel: string; st: FileStat; row: StoredFile | undefined; checksum?: string; movedFrom?: string }
+
+export interface ProjectSyncResult {
+  scanType: ScanType;
+  filesScanned: number;
+  scanMs: number;
+  applyMs: number;
+  new: string[];
+  modified: string[];
+  deleted: string[];
+  moves: Record<string, string>;
+  checksums: Record<string, string>;
+  skipped: SkippedFile[];
+  errors: FileProblem[];
+  warnings: FileProblem[];
+}
+
+const now = () => performance.now();
+const tick = () => new Promise<void>((r) => setImmediate(r));
+
+function toStat(s: fs.Stats): FileStat {
+  return { size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: s.ino, birthtimeMs: s.birthtimeMs };
+}
+
+function sameStat(row: StoredFile, st: FileStat): boolean {
+  return row.size === st.size && row.mtime_ms === st.mtimeMs && row.ctime_ms === st.ctimeMs && row.ino === st.ino;
+}
+
+/** Stat to store: a file touched within RACY_MS of the scan start is stored unverified (ctime -1) → re-hashed next scan. */
+function storedStat(st: FileStat, scanStartWall: number): FileStat {
+  return scanStartWall - Math.max(st.mtimeMs, st.ctimeMs) < RACY_MS ? { ...st, ctimeMs: -1 } : st;
+}
+
+function errMsg(e: unknown): string { return e instanceof Error ? e.message : String(e); }
+
+interface WalkResult { filesScanned: number; candidates: Candidate[]; unreadableDirs: string[]; errors: FileProblem[] }
+
+async function walk(root: string, rules: IgnoreRules, stored: Map<string, StoredFile>, force: boolean): Promise<WalkResult> {
+  const candidates: Candidate[] = [];
+  const unreadableDirs: string[] = [];
+  const errors: FileProblem[] = [];
+  let filesScanned = 0;
+  const stack: string[] = [''];
+  let last = now();
+  while (stack.length) {
+    const relDir = stack.pop()!;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(relDir ? path.join(root, relDir) : root, { withFileTypes: true });
+    } catch (e) {
+      if (relDir === '') throw e;
+      unreadableDirs.push(`${relDir}/`);
+      errors.push({ path: relDir, message: `cannot read directory: ${errMsg(e)}` });
+      continue;
+    }
+    for (const ent of entries) {
+      const name = ent.name;
+      const rel = relDir ? `${relDir}/${name}` : name;
+      let isDir = ent.isDirectory();
+      let isFile = ent.isFile();
+      if (!isDir && !isFile && !ent.isSymbolicLink()) {
+        // DT_UNKNOWN on some filesystems: ask lstat (symlinks are never followed: they could lead outside the project)
+        const s = fs.lstatSync(path.join(root, rel), { throwIfNoEntry: false });
+        isDir = !!s?.isDirectory();
+        isFile = !!s?.isFile();
+      }
+      if (isDir) { if (!rules.ignoresDir(rel, name)) stack.push(rel); continue; }
+      if (!isFile || rules.ignoresFile(rel, name)) continue;
+      const s = fs.lstatSync(path.join(root, rel), { throwIfNoEntry: false });
+      if (!s || !s.isFile()) continue;
+      filesScanned++;
+      const st = toStat(s);
+      const row = stored.get(rel);
+      if (row) {
+        row.seen = true;
+        if (!force && sameStat(row, st)) continue;
+      }
+      candidates.push({ rel, st, row });
+    }
+    if (now() - last > SLICE_MS) { await tick(); last = now(); }
+  }
+  return { filesScanned, candidates, unreadableDirs, errors };
+}
+
+async function checksumOf(abs: string, size: number): Promise<string> {
+  if (size <= SMALL_FILE_MAX) {
+    const buf = readSmall(abs);
+    if (buf) return sha256(buf);
+  }
+  return hashFileStreamed(abs);
+}
+
+/**
+ * dryRun = the read-only scan behind POST /{project}/project/status: same detection, nothing written.
+ */
+export async function syncProject(store: IndexStore, project: ProjectRef,
+  opts: { force: boolean; dryRun: boolean; hooks?: SyncHooks }): Promise<ProjectSyncResult> {
+  const t0 = now();
+  const scanStartWall = Date.now();
+  const { root } = project;
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new Error(`project folder is missing: ${root}`);
+  const rules = loadIgnoreRules(root);
+  const stored = store.storedFiles(project.id);
+  const w = await walk(root, rules, stored, opts.force);
+  const scanType = selectScanType({ force: opts.force, lastFileCount: project.lastFileCount, currentCount: w.filesScanned });
+  const errors = w.errors;
+  const warnings: FileProblem[] = [];
+
+  const vanished: string[] = [];
+  for (const [rel, row] of stored) {
+    if (row.seen) continue;
+    if (w.unreadableDirs.some((d) => rel.startsWith(d))) continue; // unreadable ≠ deleted
+    vanished.push(rel);
+  }
+
+  // Circuit breaker: a file that failed MAX_FAILURES times with this very stat is skipped until it changes.
+  const skipped: SkippedFile[] = [];
+  const failed = new Map(store.failures(project.id, 1).map((f) => [f.path, f]));
+  let candidates = w.candidates;
+  if (failed.size) {
+    candidates = candidates.filter((c) => {
+      const f = failed.get(c.rel);
+      if (f && f.failure_count >= MAX_FAILURES && f.size === c.st.size && f.mtime_ms === c.st.mtimeMs && f.ctime_ms === c.st.ctimeMs) {
+        skipped.push({ path: c.rel, reason: `failed ${f.failure_count} times: ${f.last_error}`, failure_count: f.failure_count, first_failed: f.first_failed });
+        return false;
+      }
+      return true;
+    });
+  }
+
+  // Move detection: a new path whose checksum equals a vanished path's checksum is that file, moved.
+  const moves: Record<string, string> = {};
+  if (vanished.length) {
+    const byChecksum = new Map<string, string[]>();
+    for (const rel of vanished) {
+      const c = stored.get(rel)!.checksum;
+      if (c) { const l = byChecksum.get(c); if (l) l.push(rel); else byChecksum.set(c, [rel]); }
+    }
+    const fresh = candidates.filter((c) => !c.row);
+    await pool(fresh, BIG_CONCURRENCY, async (c) => {
+      try { c.checksum = await checksumOf(path.join(root, c.rel), c.st.size); } catch { /* vanished again: ignore */ }
+      const from = c.checksum ? byChecksum.get(c.checksum) : undefined;
+      if (from && from.length) { const src = from.shift()!; moves[src] = c.rel; c.movedFrom = src; }
+    });
+  }
+  const movedFrom = new Set(Object.keys(moves));
+  const deleted = vanished.filter((p) => !movedFrom.has(p));
+
+  const result: ProjectSyncResult = { scanType, filesScanned: w.filesScanned, scanMs: 0, applyMs: 0, new: [], modified: [], deleted,
+    moves, checksums: {}, skipped, errors, warnings };
+  if (opts.dryRun) {
+    for (const c of candidates) {
+      if (c.movedFrom) continue;
+      try {
+        const sum = c.checksum ?? await checksumOf(path.join(root, c.rel), c.st.size);
+        if (!c.row) { result.new.push(c.rel); result.checksums[c.rel] = sum; } else if (sum !== c.row.checksum) { result.modified.push(c.rel); result.checksums[c.rel] = sum; }
+      } catch { /* vanished during the scan */ }
+    }
+    result.scanMs = now() - t0;
+    return result;
+  }
+  const tApply = now();
+  result.scanMs = tApply - t0;
+
+  // 1. deletions first, so the permalinks they free are available to new files. A moved file keeps its entity
+  //    (id, permalink, incoming relations) and is re-indexed at its new path below (its title may come from the name).
+  if (deleted.length) store.tx(() => { for (const rel of deleted) store.deleteEntity(stored.get(rel)!.id); });
+  for (const c of candidates) if (c.movedFrom) c.row = stored.get(c.movedFrom);
+  const rest = candidates;
+
+  // 2. new and changed files: small ones in time-sliced transactions, big binaries streamed outside transactions
+  const small: Candidate[] = [];
+  const big: Candidate[] = [];
+  for (const c of rest) (c.st.size > SMALL_FILE_MAX && !(isMarkdown(c.rel) && c.st.size <= MAX_MARKDOWN_PARSE) ? big : small).push(c);
+  const total = rest.length;
+  let done = 0;
+
+  const applyOne = (c: Candidate, checksum: string, bytes: Uint8Array | null) => {
+    const st = storedStat(c.st, scanStartWall);
+    // same bytes at the same path: only the stat is refreshed (a touch is not a modification)
+    if (c.row && !c.movedFrom && c.row.checksum === checksum) { store.updateStat(c.row.id, st); return; }
+    opts.hooks?.beforeIndexFile?.(c.rel);
+    const r = indexFile(store, { projectId: project.id, rel: c.rel, stat: st, checksum, bytes: isMarkdown(c.rel) ? bytes : null, existingId: c.row?.id ?? null });
+    for (const m of r.warnings) warnings.push({ path: c.rel, message: m });
+    if (c.movedFrom) return;
+    if (c.row) result.modified.push(c.rel); else result.new.push(c.rel);
+    result.checksums[c.rel] = checksum;
+  };
+  const fail = (c: Candidate, e: unknown) => {
+    const code = (e as NodeJS.ErrnoException)?.code;
+    if (code === 'ENOENT') return; // vanished since the walk: the next scan sees it gone
+    errors.push({ path: c.rel, message: errMsg(e) });
+    store.recordFailure(project.id, c.rel, errMsg(e), c.st, new Date().toISOString());
+  };
+  const succeeded = (c: Candidate) => { if (failed.has(c.rel)) store.clearFailure(project.id, c.rel); };
+
+  let i = 0;
+  while (i < small.length) {
+    const sliceStart = now();
+    store.db.exec('BEGIN IMMEDIATE');
+    try {
+      while (i < small.length && (now() - sliceStart < SLICE_MS)) {
+        const c = small[i++]!;
+        const abs = path.join(root, c.rel);
+        store.db.exec('SAVEPOINT f');
+        try {
+          let bytes: Uint8Array | null = c.st.size <= SMALL_FILE_MAX ? readSmall(abs) : null;
+          if (!bytes) bytes = fs.readFileSync(abs); // markdown between 1 MiB and 32 MiB, or a file that grew
+          applyOne(c, sha256(bytes), bytes);
+          store.db.exec('RELEASE f');
+          succeeded(c);
+        } catch (e) {
+          store.db.exec('ROLLBACK TO f');
+          store.db.exec('RELEASE f');
+          fail(c, e);
+        }
+        done++;
+      }
+      store.db.exec('COMMIT');
+    } catch (e) {
+      store.db.exec('ROLLBACK');
+      throw e;
+    }
+    opts.hooks?.afterBatch?.(done, total);
+    await tick();
+  }
+  await pool(big, BIG_CONCURRENCY, async (c) => {
+    try {
+      const sum = c.checksum ?? await hashFileStreamed(path.join(root, c.rel));
+      store.tx(() => applyOne(c, sum, null)); // one short transaction, taken after the await
+      succeeded(c);
+    } catch (e) { store.tx(() => fail(c, e)); }
+    done++;
+    opts.hooks?.afterBatch?.(done, total);
+  });
+
+  // 3. forward references, and the watermark-equivalent (file count) for the scan-type label
+  store.tx(() => {
+    if (result.new.length || result.modified.length || result.deleted.length || movedFrom.size) store.resolveRelations(project.id);
+    store.st('projectSynced').run(w.filesScanned, new Date().toISOString(), project.id);
+  });
+  result.applyMs = now() - tApply;
+  return result;
+}
