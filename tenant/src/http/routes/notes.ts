@@ -18,7 +18,7 @@ function rawTail(req: FastifyRequest, skipSegments: number): string {
 }
 
 const WriteNoteBody = z.looseObject({
-  title: z.string().trim().min(1).max(255).refine((t) => !t.includes('\0'), 'title must not contain NUL'),
+  title: z.string().trim().min(1).max(255),
   folder: z.string().max(1024).default(''),
   content: z.string().default(''),
   entity_type: z.string().min(1).max(100).optional(),
@@ -71,7 +71,8 @@ export function registerNotesRoutes(app: FastifyInstance, runtime: TenantRuntime
 
   app.post('/:project/knowledge/entities', async (req) => {
     const body = parseBody(req, WriteNoteBody);
-    const folder = confineRelPath(body.folder, { leadingSlashIsRoot: true, allowEmpty: true });
+    // "" or "/" is the project root; any other absolute folder is refused, not reinterpreted.
+    const folder = body.folder === '/' ? '' : confineRelPath(body.folder, { allowEmpty: true });
     const p = await projectFromRequest(req, runtime);
     // The file name comes from the title: it must not lead anywhere either.
     assertInsideProject(p.absPath, confineRelPath(folder ? `${folder}/${body.title}.md` : `${body.title}.md`));
