@@ -1,0 +1,153 @@
+// HTTP layer of the authorization server (form-encoded in, JSON out). Route files under app/oauth2
+// and app/.well-known are thin wrappers over these handlers; tests and the bench call them directly
+// with their own db, config and clock.
+import type { Database } from '../db/client.ts';
+import type { OAuthClient, OAuthConfig } from '../config/oauth.ts';
+import { SUPPORTED_SCOPES } from '../config/oauth.ts';
+import { requestInfoFromHeaders } from './request-info.ts';
+import { DEVICE_GRANT_TYPE, pollDeviceGrant, startDeviceAuthorization } from './device-grant.ts';
+import { oauthError, refreshTokenGrant, revokeToken, type OAuthError, type RequestContext } from './tokens.ts';
+
+export interface OAuthDeps {
+  db: Database;
+  cfg: OAuthConfig;
+  now?: () => Date;
+}
+
+const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
+const MAX_BODY = 16 * 1024;
+
+export function oauthJson(body: unknown, status = 200, extra: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status, headers: { 'content-type': 'application/json; charset=utf-8', ...NO_STORE, ...extra },
+  });
+}
+
+/** RFC 6749 §5.2 error response (401 + WWW-Authenticate for invalid_client, Retry-After for 429). */
+export function oauthErrorResponse(e: OAuthError): Response {
+  const body: Record<string, unknown> = { error: e.error, error_description: e.error_description };
+  if (e.interval !== undefined) body.interval = e.interval;
+  const extra: Record<string, string> = {};
+  if (e.status === 401) extra['www-authenticate'] = 'Basic realm="basic-memory-cloud"';
+  if (e.retryAfterSeconds !== undefined) extra['retry-after'] = String(e.retryAfterSeconds);
+  return oauthJson(body, e.status, extra);
+}
+
+export type FormResult = { params: Map<string, string> } | OAuthError;
+
+/**
+ * Parses an application/x-www-form-urlencoded body. Wrong content type, oversized body or any
+ * repeated parameter → invalid_request. Empty values count as absent (RFC 6749 §3.1).
+ */
+export async function readForm(req: Request): Promise<FormResult> {
+  const ct = (req.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (ct !== 'application/x-www-form-urlencoded') {
+    return oauthError('invalid_request', 'The request body must be application/x-www-form-urlencoded.');
+  }
+  const text = await req.text();
+  if (text.length > MAX_BODY) return oauthError('invalid_request', 'The request body is too large.');
+  const sp = new URLSearchParams(text);
+  const params = new Map<string, string>();
+  for (const key of new Set(sp.keys())) {
+    const all = sp.getAll(key);
+    if (all.length > 1) return oauthError('invalid_request', `Parameter "${key.slice(0, 40)}" was sent more than once.`);
+    if (all[0] !== '') params.set(key, all[0]!);
+  }
+  return { params };
+}
+
+/** Public clients only: client_id from the body or HTTP Basic (with an empty secret). */
+function identifyClient(req: Request, params: Map<string, string>, cfg: OAuthConfig): OAuthClient | OAuthError {
+  let id = params.get('client_id');
+  const auth = req.headers.get('authorization');
+  if (auth && /^Basic /i.test(auth)) {
+    let decoded = '';
+    try { decoded = Buffer.from(auth.slice(6).trim(), 'base64').toString('utf8'); } catch { /* below */ }
+    const i = decoded.indexOf(':');
+    const basicId = decodeURIComponent(i >= 0 ? decoded.slice(0, i) : decoded);
+    const secret = i >= 0 ? decoded.slice(i + 1) : '';
+    if (secret) return oauthError('invalid_client', 'This is a public client; no client secret is accepted.', 401);
+    if (id && id !== basicId) return oauthError('invalid_request', 'client_id differs between the body and the Authorization header.');
+    id = basicId;
+  }
+  if (params.has('client_secret')) return oauthError('invalid_client', 'This is a public client; no client secret is accepted.', 401);
+  if (!id) return oauthError('invalid_request', 'Missing client_id.');
+  const client = cfg.clients.get(id);
+  if (!client) return oauthError('invalid_client', 'Unknown client.', 401);
+  return client;
+}
+
+function context(req: Request): RequestContext {
+  return requestInfoFromHeaders(req.headers);
+}
+
+/** POST /oauth2/device_authorization (RFC 8628 §3.1–3.2). */
+export async function handleDeviceAuthorization(req: Request, deps: OAuthDeps): Promise<Response> {
+  const now = deps.now?.() ?? new Date();
+  const form = await readForm(req);
+  if ('error' in form) return oauthErrorResponse(form);
+  const client = identifyClient(req, form.params, deps.cfg);
+  if ('error' in client) return oauthErrorResponse(client);
+  const p = form.params;
+  const r = await startDeviceAuthorization(deps.db, {
+    client, scope: p.get('scope'), codeChallenge: p.get('code_challenge'), codeChallengeMethod: p.get('code_challenge_method'),
+  }, deps.cfg, context(req), deps.cfg.verificationUri, now);
+  if ('error' in r) return oauthErrorResponse(r);
+  return oauthJson(r);
+}
+
+/** POST /oauth2/token: the device_code and refresh_token grants. */
+export async function handleToken(req: Request, deps: OAuthDeps): Promise<Response> {
+  const now = deps.now?.() ?? new Date();
+  const form = await readForm(req);
+  if ('error' in form) return oauthErrorResponse(form);
+  const p = form.params;
+  const grantType = p.get('grant_type');
+  if (!grantType) return oauthErrorResponse(oauthError('invalid_request', 'Missing grant_type.'));
+  const client = identifyClient(req, p, deps.cfg);
+  if ('error' in client) return oauthErrorResponse(client);
+  if (grantType === DEVICE_GRANT_TYPE) {
+    const deviceCode = p.get('device_code');
+    if (!deviceCode) return oauthErrorResponse(oauthError('invalid_request', 'Missing device_code.'));
+    const r = await pollDeviceGrant(deps.db, { clientId: client.id, deviceCode, codeVerifier: p.get('code_verifier') }, deps.cfg, context(req), now);
+    return 'error' in r ? oauthErrorResponse(r) : oauthJson(r);
+  }
+  if (grantType === 'refresh_token') {
+    const refreshToken = p.get('refresh_token');
+    if (!refreshToken) return oauthErrorResponse(oauthError('invalid_request', 'Missing refresh_token.'));
+    const r = await refreshTokenGrant(deps.db, { refreshToken, clientId: client.id, scope: p.get('scope') }, deps.cfg, context(req), now);
+    return 'error' in r ? oauthErrorResponse(r) : oauthJson(r);
+  }
+  return oauthErrorResponse(oauthError('unsupported_grant_type', 'Supported grant types: device_code, refresh_token.'));
+}
+
+/** POST /oauth2/revoke (RFC 7009): 200 for any well-formed request, known token or not. */
+export async function handleRevoke(req: Request, deps: OAuthDeps): Promise<Response> {
+  const now = deps.now?.() ?? new Date();
+  const form = await readForm(req);
+  if ('error' in form) return oauthErrorResponse(form);
+  const client = identifyClient(req, form.params, deps.cfg);
+  if ('error' in client) return oauthErrorResponse(client);
+  const token = form.params.get('token');
+  if (!token) return oauthErrorResponse(oauthError('invalid_request', 'Missing token.'));
+  await revokeToken(deps.db, { token, clientId: client.id }, context(req), now);
+  return new Response(null, { status: 200, headers: NO_STORE });
+}
+
+/** GET /.well-known/oauth-authorization-server (RFC 8414). */
+export function authorizationServerMetadata(cfg: OAuthConfig): Record<string, unknown> {
+  const base = cfg.issuer;
+  return {
+    issuer: base,
+    device_authorization_endpoint: `${base}/oauth2/device_authorization`,
+    token_endpoint: `${base}/oauth2/token`,
+    revocation_endpoint: `${base}/oauth2/revoke`,
+    grant_types_supported: [DEVICE_GRANT_TYPE, 'refresh_token'],
+    response_types_supported: [],
+    token_endpoint_auth_methods_supported: ['none'],
+    revocation_endpoint_auth_methods_supported: ['none'],
+    code_challenge_methods_supported: ['S256'],
+    scopes_supported: [...SUPPORTED_SCOPES],
+    service_documentation: `${base}/device`,
+  };
+}

@@ -1,0 +1,146 @@
+// The principal guard: who is calling an `/api/*` or `/proxy/*` route, from either the browser's
+// next-auth session cookie or `Authorization: Bearer <access token>` (a CLI session's bmat_… token).
+//
+//   const p = await resolvePrincipal(req);          // Principal | null (throws 401 HttpError for a bad Bearer)
+//   export const GET = withPrincipal(async (req, p) => Response.json({ user: p.user.id }));
+//
+// A request that sends Authorization is judged by it alone (never falls back to the cookie). Access
+// tokens are one indexed lookup joined to their CLI session, so a revoked session fails on the very
+// next request. Failures are uniform: 401 `{"detail": …}` with `WWW-Authenticate: Bearer`.
+import { and, eq } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { cliSessions, memberships, oauthAccessTokens, tenants, users, type Tenant } from '../db/schema.ts';
+import { touchCliSession } from '../db/queries/oauth.ts';
+import { HttpError, checkSameOrigin, errorToResponse } from '../http/errors.ts';
+import { requestInfoFromHeaders } from './request-info.ts';
+import { ACCESS_TOKEN_PREFIX, hashSecret } from './tokens.ts';
+import { toSessionUser, type SessionUser } from './users.ts';
+
+export interface Principal {
+  user: SessionUser;
+  /** The tenant the caller reaches: for a token, the one chosen at approval (if still a member); for a session, their own. */
+  tenant: Tenant | null;
+  /** Token: the granted scopes (e.g. `openid profile email offline_access`). Session: `['session']`. */
+  scopes: string[];
+  via: 'session' | 'token';
+  /** The CLI session (token family) id, when via a token. */
+  sessionId?: string;
+}
+
+export const SESSION_SCOPES = ['session'] as const;
+
+function bearerChallenge(error?: string, description?: string): string {
+  if (!error) return 'Bearer realm="basic-memory-cloud"';
+  return `Bearer realm="basic-memory-cloud", error="${error}", error_description="${description}"`;
+}
+
+/** The uniform 401: `{"detail": …}` + `WWW-Authenticate: Bearer …`. */
+export function unauthenticated(detail = 'Authentication required.', tokenError?: string): HttpError {
+  return new HttpError(401, detail, { 'www-authenticate': bearerChallenge(tokenError, tokenError ? detail.replace(/"/g, "'") : undefined) });
+}
+
+/** Reads `Authorization: Bearer <token>`: undefined if absent, null if malformed. */
+export function bearerToken(req: Request): string | null | undefined {
+  const h = req.headers.get('authorization');
+  if (h === null) return undefined;
+  const m = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(h);
+  return m ? m[1]! : null;
+}
+
+/** The principal behind an access token, or null (unknown, expired, revoked session, user gone). */
+export async function principalFromAccessToken(db: Database, token: string, now: Date, ip: string | null = null): Promise<Principal | null> {
+  if (!token.startsWith(ACCESS_TOKEN_PREFIX) || token.length > 200) return null;
+  const [row] = await db.select({
+    expiresAt: oauthAccessTokens.expiresAt, session: cliSessions, user: users, tenant: tenants,
+  })
+    .from(oauthAccessTokens)
+    .innerJoin(cliSessions, eq(cliSessions.id, oauthAccessTokens.sessionId))
+    .innerJoin(users, eq(users.id, cliSessions.userId))
+    .leftJoin(memberships, and(eq(memberships.userId, cliSessions.userId), eq(memberships.tenantId, cliSessions.tenantId)))
+    .leftJoin(tenants, eq(tenants.id, memberships.tenantId))
+    .where(eq(oauthAccessTokens.tokenHash, hashSecret(token)));
+  if (!row || row.session.revokedAt || row.expiresAt.getTime() <= now.getTime()) return null;
+  if (!row.session.lastUsedAt || now.getTime() - row.session.lastUsedAt.getTime() >= 60_000) {
+    await touchCliSession(db, row.session.id, ip, now);
+  }
+  return {
+    user: toSessionUser(row.user), tenant: row.tenant ?? null, scopes: row.session.scope.split(' ').filter(Boolean),
+    via: 'token', sessionId: row.session.id,
+  };
+}
+
+export interface PrincipalDeps {
+  db: Database;
+  /** Our user id from the browser session cookie (next-auth), or null. */
+  getSessionUserId: () => Promise<string | null>;
+  now?: Date;
+}
+
+/**
+ * Core of the guard with its dependencies passed in (tests, other runtimes). A present but bad
+ * Bearer header throws the 401 HttpError (invalid_token); no credentials at all → null.
+ */
+export async function resolvePrincipalWith(req: Request, deps: PrincipalDeps): Promise<Principal | null> {
+  const now = deps.now ?? new Date();
+  const token = bearerToken(req);
+  if (token !== undefined) {
+    if (token === null) throw unauthenticated('Malformed Authorization header; expected "Bearer <token>".', 'invalid_request');
+    const p = await principalFromAccessToken(deps.db, token, now, requestInfoFromHeaders(req.headers).ip);
+    if (!p) throw unauthenticated('Invalid or expired access token. Run `bm cloud login` again.', 'invalid_token');
+    return p;
+  }
+  const userId = await deps.getSessionUserId();
+  if (!userId) return null;
+  const [row] = await deps.db.select({ user: users }).from(users).where(eq(users.id, userId));
+  if (!row) return null;
+  const [t] = await deps.db.select({ tenant: tenants }).from(memberships)
+    .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
+    .where(eq(memberships.userId, userId)).orderBy(memberships.createdAt).limit(1);
+  return { user: toSessionUser(row.user), tenant: t?.tenant ?? null, scopes: [...SESSION_SCOPES], via: 'session' };
+}
+
+/** The caller of this request (session cookie or Bearer token), or null when there are no credentials. */
+export async function resolvePrincipal(req: Request): Promise<Principal | null> {
+  const [{ getDb }, { getSessionUserId }] = await Promise.all([import('../db/index.ts'), import('./session.ts')]);
+  return resolvePrincipalWith(req, { db: await getDb(), getSessionUserId });
+}
+
+/** Like resolvePrincipal, but a missing principal is the uniform 401 (throws HttpError). */
+export async function requirePrincipal(req: Request): Promise<Principal> {
+  const p = await resolvePrincipal(req);
+  if (!p) throw unauthenticated();
+  return p;
+}
+
+export interface WithPrincipalOptions {
+  /** Refuse cookie-authenticated unsafe methods without a same-origin `Origin` (default true). */
+  sameOriginForSession?: boolean;
+  /** Only allow these ways in (default both). */
+  via?: Array<Principal['via']>;
+  /** Test seam: resolve with these deps instead of the app's. */
+  deps?: PrincipalDeps;
+}
+
+/**
+ * Wraps a route handler: resolves the principal (401 JSON otherwise), checks Origin for cookie
+ * sessions on unsafe methods (403 JSON), and turns thrown HttpErrors into JSON responses.
+ */
+export function withPrincipal<C = unknown>(
+  handler: (req: Request, principal: Principal, ctx: C) => Promise<Response>, opts: WithPrincipalOptions = {},
+): (req: Request, ctx: C) => Promise<Response> {
+  return async (req, ctx) => {
+    try {
+      const p = opts.deps ? await resolvePrincipalWith(req, opts.deps) : await resolvePrincipal(req);
+      if (!p) throw unauthenticated();
+      if (opts.via && !opts.via.includes(p.via)) throw unauthenticated(`This endpoint needs a ${opts.via.join(' or ')} credential.`);
+      if (p.via === 'session' && opts.sameOriginForSession !== false) {
+        const appUrl = opts.deps ? new URL(req.url).origin : (await import('../config/index.ts')).getConfig().app.appUrl;
+        const bad = checkSameOrigin(req, appUrl);
+        if (bad) throw bad;
+      }
+      return await handler(req, p, ctx);
+    } catch (err) {
+      return errorToResponse(err);
+    }
+  };
+}

@@ -1,0 +1,307 @@
+// The device authorization grant against real Postgres, through the HTTP handlers, with injected time.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { eq, sql } from 'drizzle-orm';
+import { freshDatabase, type TestDatabase } from '../helpers/test-db.ts';
+import { BASE, clock, form, makeAccount, pkce, testConfig } from '../helpers/oauth-fixtures.ts';
+import { handleDeviceAuthorization, handleToken } from '../../lib/auth/oauth-http.ts';
+import {
+  DEVICE_GRANT_TYPE, decideDeviceGrant, enterUserCode, formatUserCode, generateDeviceCode, generateUserCode,
+  normaliseUserCode, redeemDeviceGrant, USER_CODE_ALPHABET,
+} from '../../lib/auth/device-grant.ts';
+import { auditEvents, deviceGrants } from '../../lib/db/schema.ts';
+import { UPSTREAM_CLI_CLIENT_ID } from '../../lib/config/oauth.ts';
+
+const CLIENT = 'bmc-cli';
+const SCOPE = 'openid profile email offline_access';
+const ctx = { ip: '198.51.100.9', userAgent: 'Mozilla/5.0 test browser' };
+
+describe('device codes', () => {
+  test('device code: bmdc_ prefix + 256 random bits; user codes: 8 chars of the alphabet, shown XXXX-XXXX', () => {
+    const d = generateDeviceCode();
+    assert.match(d, /^bmdc_[A-Za-z0-9_-]{43}$/);
+    assert.notEqual(generateDeviceCode(), d);
+    const seen = new Set<string>();
+    for (let i = 0; i < 2000; i++) {
+      const u = generateUserCode();
+      assert.equal(u.length, 8);
+      for (const ch of u) assert.ok(USER_CODE_ALPHABET.includes(ch), ch);
+      seen.add(u);
+    }
+    assert.ok(seen.size > 1990, 'user codes look random');
+    assert.equal(formatUserCode('BCDFGHJK'), 'BCDF-GHJK');
+  });
+
+  test('normalisation ignores case, spaces and dashes; rejects other letters and wrong lengths', () => {
+    for (const s of ['BCDF-GHJK', 'bcdf-ghjk', 'bcdfghjk', ' bc df  gh jk ', 'BCDF—GHJK', 'bCdF_gHjK']) assert.equal(normaliseUserCode(s), 'BCDFGHJK', s);
+    for (const s of ['BCDF-GHJ', 'BCDF-GHJKL', 'ABCD-EFGH', 'BCDF-GHJ1', '', 'BCDF-GHJ!']) assert.equal(normaliseUserCode(s), null, s);
+  });
+});
+
+describe('device grant on postgres', () => {
+  let h: TestDatabase;
+  const cfg = testConfig();
+  before(async () => { h = await freshDatabase('postgres'); });
+  after(async () => { await h?.close(); });
+
+  async function start(c: ReturnType<typeof clock>, extra: Record<string, string> = {}, clientId = CLIENT) {
+    const p = pkce();
+    const res = await handleDeviceAuthorization(form('/oauth2/device_authorization', {
+      client_id: clientId, scope: SCOPE, code_challenge: p.challenge, code_challenge_method: 'S256', ...extra,
+    }), { db: h.db, cfg, now: c.now });
+    assert.equal(res.status, 200, await res.clone().text());
+    const body = await res.json() as { device_code: string; user_code: string; verification_uri: string; verification_uri_complete: string; expires_in: number; interval: number };
+    return { ...body, verifier: p.verifier };
+  }
+  async function poll(c: ReturnType<typeof clock>, deviceCode: string, verifier: string | undefined, clientId = CLIENT) {
+    const params: Record<string, string> = { grant_type: DEVICE_GRANT_TYPE, device_code: deviceCode, client_id: clientId };
+    if (verifier !== undefined) params.code_verifier = verifier;
+    const res = await handleToken(form('/oauth2/token', params), { db: h.db, cfg, now: c.now });
+    return { status: res.status, headers: res.headers, body: await res.json() as Record<string, unknown> };
+  }
+  async function approve(c: ReturnType<typeof clock>, userCode: string, userId: string) {
+    const e = await enterUserCode(h.db, { userCode, userId }, cfg, ctx, c.now());
+    assert.ok(e.ok, 'code accepted');
+    return decideDeviceGrant(h.db, { grantId: e.grant.id, userId, decision: 'approve' }, ctx, c.now());
+  }
+
+  test('device authorization response: RFC 8628 fields, interval 5, expires_in ≤ 900, no-store; only hashes stored', async () => {
+    const c = clock();
+    const res = await handleDeviceAuthorization(form('/oauth2/device_authorization', {
+      client_id: CLIENT, scope: SCOPE, code_challenge: pkce().challenge, code_challenge_method: 'S256',
+    }), { db: h.db, cfg, now: c.now });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+    assert.equal(res.headers.get('pragma'), 'no-cache');
+    const b = await res.json();
+    assert.match(b.device_code, /^bmdc_/);
+    assert.match(b.user_code, /^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
+    assert.equal(b.verification_uri, `${BASE}/device`);
+    assert.equal(b.verification_uri_complete, `${BASE}/device?user_code=${b.user_code}`);
+    assert.equal(b.interval, 5);
+    assert.ok(b.expires_in > 0 && b.expires_in <= 900);
+    const dump = JSON.stringify(await h.db.select().from(deviceGrants));
+    assert.ok(!dump.includes(b.device_code) && !dump.includes(b.user_code) && !dump.includes(b.user_code.replace('-', '')), 'raw codes never stored');
+  });
+
+  test('the upstream bm client id is accepted; an unknown client is invalid_client 401 with WWW-Authenticate', async () => {
+    const c = clock();
+    await start(c, {}, UPSTREAM_CLI_CLIENT_ID);
+    const res = await handleDeviceAuthorization(form('/oauth2/device_authorization', { client_id: 'nope', scope: SCOPE }), { db: h.db, cfg, now: c.now });
+    assert.equal(res.status, 401);
+    assert.ok(res.headers.get('www-authenticate'));
+    assert.equal((await res.json()).error, 'invalid_client');
+    const t = await poll(c, 'bmdc_x', undefined, 'nope');
+    assert.equal(t.status, 401);
+    assert.equal(t.body.error, 'invalid_client');
+  });
+
+  test('invalid_request: wrong content type, duplicated parameters, missing client_id, plain or missing or malformed PKCE', async () => {
+    const c = clock();
+    const deps = { db: h.db, cfg, now: c.now };
+    const p = pkce();
+    const cases: Array<[string, Request]> = [
+      ['json body', new Request(BASE + '/oauth2/device_authorization', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ client_id: CLIENT }) })],
+      ['duplicate client_id', form('/oauth2/device_authorization', `client_id=${CLIENT}&client_id=${CLIENT}&code_challenge=${p.challenge}&code_challenge_method=S256`)],
+      ['duplicate scope', form('/oauth2/device_authorization', `client_id=${CLIENT}&scope=openid&scope=email&code_challenge=${p.challenge}&code_challenge_method=S256`)],
+      ['missing client_id', form('/oauth2/device_authorization', { scope: SCOPE, code_challenge: p.challenge, code_challenge_method: 'S256' })],
+      ['plain PKCE', form('/oauth2/device_authorization', { client_id: CLIENT, code_challenge: p.verifier, code_challenge_method: 'plain' })],
+      ['PKCE without method', form('/oauth2/device_authorization', { client_id: CLIENT, code_challenge: p.challenge })],
+      ['no PKCE (first-party)', form('/oauth2/device_authorization', { client_id: CLIENT, scope: SCOPE })],
+      ['malformed challenge', form('/oauth2/device_authorization', { client_id: CLIENT, code_challenge: 'short', code_challenge_method: 'S256' })],
+    ];
+    for (const [name, req] of cases) {
+      const res = await handleDeviceAuthorization(req, deps);
+      assert.equal(res.status, 400, name);
+      assert.equal((await res.json()).error, 'invalid_request', name);
+    }
+    const res = await handleToken(new Request(BASE + '/oauth2/token', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'grant_type=refresh_token' }), deps);
+    assert.equal((await res.json()).error, 'invalid_request');
+    const dup = await handleToken(form('/oauth2/token', `grant_type=${encodeURIComponent(DEVICE_GRANT_TYPE)}&client_id=${CLIENT}&device_code=bmdc_a&device_code=bmdc_b`), deps);
+    assert.equal((await dup.json()).error, 'invalid_request');
+    const bad = await handleToken(form('/oauth2/token', { grant_type: 'password', client_id: CLIENT, username: 'u', password: 'p' }), deps);
+    assert.equal(bad.status, 400);
+    assert.equal((await bad.json()).error, 'unsupported_grant_type');
+    const scope = await handleDeviceAuthorization(form('/oauth2/device_authorization', { client_id: CLIENT, scope: 'openid admin', code_challenge: p.challenge, code_challenge_method: 'S256' }), deps);
+    assert.equal((await scope.json()).error, 'invalid_scope');
+  });
+
+  test('an extra client id configured without PKCE may omit it', async () => {
+    const c = clock();
+    const cfg2 = testConfig({ OAUTH_EXTRA_CLIENT_IDS: 'other-tool', OAUTH_EXTRA_CLIENTS_REQUIRE_PKCE: 'false' });
+    const res = await handleDeviceAuthorization(form('/oauth2/device_authorization', { client_id: 'other-tool', scope: 'openid' }), { db: h.db, cfg: cfg2, now: c.now });
+    assert.equal(res.status, 200);
+  });
+
+  test('pending → slow_down when early (interval +5, returned), measured against the last ACCEPTED poll; recovery', async () => {
+    const c = clock();
+    const d = await start(c);
+    let r = await poll(c, d.device_code, d.verifier);
+    assert.equal(r.status, 400);
+    assert.equal(r.body.error, 'authorization_pending');
+    c.advance(2);
+    r = await poll(c, d.device_code, d.verifier);
+    assert.equal(r.body.error, 'slow_down');
+    assert.equal(r.body.interval, 10);
+    c.advance(3.5); // 5.5 s after the accepted poll, but the interval is now 10 → 15
+    r = await poll(c, d.device_code, d.verifier);
+    assert.equal(r.body.error, 'slow_down');
+    assert.equal(r.body.interval, 15);
+    c.advance(9.5); // 15 s after the last ACCEPTED poll (rejected polls did not move it; 9.5 s after the last one)
+    r = await poll(c, d.device_code, d.verifier);
+    assert.equal(r.body.error, 'authorization_pending', 'a client that backs off recovers');
+  });
+
+  test('a client polling at the advertised interval (with jitter down to −0.9 s) is never told to slow down', async () => {
+    const c = clock();
+    const d = await start(c);
+    for (let i = 0; i < 40; i++) {
+      const r = await poll(c, d.device_code, d.verifier);
+      assert.equal(r.body.error, 'authorization_pending', `poll ${i}`);
+      c.advance(i % 2 ? 4.1 : 5.3);
+    }
+  });
+
+  test('PKCE: missing or wrong verifier → invalid_grant, malformed → invalid_request; the right one redeems', async () => {
+    const c = clock();
+    const { userId } = await makeAccount(h.db, 'pkce');
+    const d = await start(c);
+    assert.equal(await approve(c, d.user_code, userId), 'approved');
+    assert.equal((await poll(c, d.device_code, undefined)).body.error, 'invalid_grant');
+    assert.equal((await poll(c, d.device_code, pkce().verifier)).body.error, 'invalid_grant');
+    assert.equal((await poll(c, d.device_code, 'too-short')).body.error, 'invalid_request');
+    const ok = await poll(c, d.device_code, d.verifier);
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    assert.match(String(ok.body.access_token), /^bmat_/);
+    assert.match(String(ok.body.refresh_token), /^bmrt_/);
+    assert.equal(ok.body.token_type, 'Bearer');
+    assert.equal(ok.body.expires_in, 3600);
+    assert.equal(ok.headers.get('cache-control'), 'no-store');
+    c.advance(5);
+    assert.equal((await poll(c, d.device_code, d.verifier)).body.error, 'invalid_grant', 'redeemed once only');
+  });
+
+  test('a device code of another client is invalid_grant', async () => {
+    const c = clock();
+    const d = await start(c);
+    const r = await poll(c, d.device_code, d.verifier, UPSTREAM_CLI_CLIENT_ID);
+    assert.equal(r.body.error, 'invalid_grant');
+  });
+
+  test('deny → access_denied; expiry → expired_token, and an expired code can neither be entered nor approved', async () => {
+    const c = clock();
+    const { userId } = await makeAccount(h.db, 'deny');
+    const d = await start(c);
+    const e = await enterUserCode(h.db, { userCode: d.user_code, userId }, cfg, ctx, c.now());
+    assert.ok(e.ok);
+    assert.equal(await decideDeviceGrant(h.db, { grantId: e.grant.id, userId, decision: 'deny' }, ctx, c.now()), 'denied');
+    assert.equal((await poll(c, d.device_code, d.verifier)).body.error, 'access_denied');
+
+    const d2 = await start(c);
+    const e2 = await enterUserCode(h.db, { userCode: d2.user_code, userId }, cfg, ctx, c.now());
+    assert.ok(e2.ok);
+    c.advance(cfg.deviceCodeTtlSeconds + 1);
+    assert.equal(await decideDeviceGrant(h.db, { grantId: e2.grant.id, userId, decision: 'approve' }, ctx, c.now()), 'expired');
+    assert.equal((await poll(c, d2.device_code, d2.verifier)).body.error, 'expired_token');
+    const d3 = await start(c);
+    c.advance(cfg.deviceCodeTtlSeconds);
+    assert.deepEqual(await enterUserCode(h.db, { userCode: d3.user_code, userId }, cfg, ctx, c.now()), { ok: false, reason: 'invalid' });
+    assert.equal((await poll(c, d3.device_code, d3.verifier)).body.error, 'expired_token');
+  });
+
+  test('an approved grant cannot be redeemed after it expires', async () => {
+    const c = clock();
+    const { userId } = await makeAccount(h.db, 'late');
+    const d = await start(c);
+    assert.equal(await approve(c, d.user_code, userId), 'approved');
+    c.advance(cfg.deviceCodeTtlSeconds + 1);
+    assert.equal((await poll(c, d.device_code, d.verifier)).body.error, 'expired_token');
+  });
+
+  test('50 concurrent polls after approval yield exactly one token (and 50 racing redemptions, one session)', async () => {
+    const c = clock();
+    const { userId } = await makeAccount(h.db, 'race');
+    const d = await start(c);
+    assert.equal(await approve(c, d.user_code, userId), 'approved');
+    const results = await Promise.all(Array.from({ length: 50 }, () => poll(c, d.device_code, d.verifier)));
+    assert.equal(results.filter((r) => r.status === 200).length, 1);
+    for (const r of results.filter((x) => x.status !== 200)) assert.ok(['slow_down', 'invalid_grant'].includes(String(r.body.error)));
+
+    // The redemption step itself, raced without the poll-rate gate in front of it.
+    const d2 = await start(c);
+    assert.equal(await approve(c, d2.user_code, userId), 'approved');
+    const [g] = await h.db.select().from(deviceGrants).where(eq(deviceGrants.status, 'approved'));
+    const raced = await Promise.all(Array.from({ length: 50 }, () => redeemDeviceGrant(h.db, g.id, cfg, ctx, c.now())));
+    assert.equal(raced.filter((r) => 'access_token' in r).length, 1);
+    const sessions = await h.db.execute(sql`select count(*)::int as n from cli_sessions where grant_id = ${g.id}`);
+    assert.equal((sessions as unknown as Array<{ n: number }>)[0].n, 1);
+  });
+
+  test('a user code claimed by one account is refused to a second account (entry and decision)', async () => {
+    const c = clock();
+    const a = await makeAccount(h.db, 'alice');
+    const b = await makeAccount(h.db, 'bob');
+    const d = await start(c);
+    const ea = await enterUserCode(h.db, { userCode: d.user_code, userId: a.userId }, cfg, ctx, c.now());
+    assert.ok(ea.ok);
+    assert.deepEqual(await enterUserCode(h.db, { userCode: d.user_code, userId: b.userId }, cfg, ctx, c.now()), { ok: false, reason: 'invalid' });
+    assert.equal(await decideDeviceGrant(h.db, { grantId: ea.grant.id, userId: b.userId, decision: 'approve' }, ctx, c.now()), 'invalid');
+    assert.equal(await decideDeviceGrant(h.db, { grantId: ea.grant.id, userId: a.userId, decision: 'approve' }, ctx, c.now()), 'approved');
+    assert.equal(await decideDeviceGrant(h.db, { grantId: ea.grant.id, userId: a.userId, decision: 'deny' }, ctx, c.now()), 'invalid', 'decided once');
+    const [g] = await h.db.select().from(deviceGrants).where(eq(deviceGrants.id, ea.grant.id));
+    assert.equal(g.userId, a.userId);
+    assert.equal(g.tenantId, a.tenantId);
+  });
+
+  test('failed code entries are limited per user and per IP (even the right code is refused while limited)', async () => {
+    const c = clock();
+    const cfg2 = testConfig({ OAUTH_CODE_ENTRY_FAILURES_PER_USER: '3', OAUTH_CODE_ENTRY_FAILURES_PER_IP: '5', OAUTH_CODE_ENTRY_WINDOW_SECONDS: '600' });
+    const u = await makeAccount(h.db, 'guess');
+    const d = await start(c);
+    const ip = { ip: '192.0.2.50', userAgent: 'x' };
+    for (let i = 0; i < 3; i++) assert.deepEqual(await enterUserCode(h.db, { userCode: 'BBBB-BBBB', userId: u.userId }, cfg2, ip, c.now()), { ok: false, reason: 'invalid' });
+    const limited = await enterUserCode(h.db, { userCode: d.user_code, userId: u.userId }, cfg2, { ...ip, ip: '192.0.2.51' }, c.now());
+    assert.equal(limited.ok, false);
+    assert.equal(!limited.ok && limited.reason, 'rate_limited');
+    // Per IP: two more accounts from the same IP reach the IP limit (3 + 2 = 5 failures).
+    const v = await makeAccount(h.db, 'guess2');
+    const w = await makeAccount(h.db, 'guess3');
+    for (let i = 0; i < 2; i++) await enterUserCode(h.db, { userCode: 'CCCC-CCCC', userId: v.userId }, cfg2, ip, c.now());
+    const ipLimited = await enterUserCode(h.db, { userCode: d.user_code, userId: w.userId }, cfg2, ip, c.now());
+    assert.equal(!ipLimited.ok && ipLimited.reason, 'rate_limited');
+    // After the window, the user may try again and the right code works.
+    c.advance(601);
+    const d2 = await start(c);
+    const ok = await enterUserCode(h.db, { userCode: d2.user_code.toLowerCase().replace('-', ' '), userId: u.userId }, cfg2, ip, c.now());
+    assert.ok(ok.ok, 'normalised code accepted after the window');
+  });
+
+  test('device requests are rate limited per IP: 429 + Retry-After + RFC body', async () => {
+    const c = clock();
+    const cfg2 = testConfig({ OAUTH_DEVICE_ISSUE_LIMIT: '2', OAUTH_DEVICE_ISSUE_WINDOW_SECONDS: '60' });
+    const req = () => form('/oauth2/device_authorization', { client_id: CLIENT, scope: SCOPE, code_challenge: pkce().challenge, code_challenge_method: 'S256' }, { 'x-forwarded-for': '192.0.2.99' });
+    assert.equal((await handleDeviceAuthorization(req(), { db: h.db, cfg: cfg2, now: c.now })).status, 200);
+    assert.equal((await handleDeviceAuthorization(req(), { db: h.db, cfg: cfg2, now: c.now })).status, 200);
+    const res = await handleDeviceAuthorization(req(), { db: h.db, cfg: cfg2, now: c.now });
+    assert.equal(res.status, 429);
+    assert.equal(res.headers.get('retry-after'), '60');
+    const b = await res.json();
+    assert.equal(typeof b.error, 'string');
+    assert.equal(typeof b.error_description, 'string');
+    c.advance(61);
+    assert.equal((await handleDeviceAuthorization(req(), { db: h.db, cfg: cfg2, now: c.now })).status, 200);
+  });
+
+  test('audit: approve, deny and redeem are recorded; pending polls are not', async () => {
+    const c = clock();
+    const { userId } = await makeAccount(h.db, 'audit');
+    const d = await start(c);
+    for (let i = 0; i < 3; i++) { await poll(c, d.device_code, d.verifier); c.advance(5); }
+    assert.equal(await approve(c, d.user_code, userId), 'approved');
+    assert.equal((await poll(c, d.device_code, d.verifier)).status, 200);
+    const rows = await h.db.select().from(auditEvents).where(eq(auditEvents.actorUserId, userId));
+    assert.deepEqual(rows.map((r) => r.action).sort(), ['oauth.device.approve', 'oauth.device.redeem']);
+    const text = JSON.stringify(rows);
+    assert.ok(!text.includes(d.device_code) && !text.includes(d.user_code), 'no codes in audit');
+  });
+});
