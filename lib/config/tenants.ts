@@ -1,15 +1,118 @@
-// ─── Slot for issue 5 (provisioning, tenant proxy, collector). The issue-5 engineer owns this file. ───
-// Add env variables to `tenantsEnvSchema` and derived settings to `TenantsConfig`/`buildTenantsConfig`;
-// index.ts composes it as `getConfig().tenants`. List new variables in .env.example and the README.
+// Settings of the tenant runtime (issue 5): provisioner, supervisor, tenant proxy, sync collector.
+// index.ts composes this section as `getConfig().tenants`. Every variable is optional.
+import os from 'node:os';
+import path from 'node:path';
 import { z } from 'zod';
 import type { AppConfig } from './app.ts';
+import { envBool, envEnum, envInt, envString } from './env.ts';
 
-export const tenantsEnvSchema = z.object({});
+// import.meta.dirname is undefined inside the Next bundle (see lib/paths.ts).
+import { REPO_ROOT } from '../paths.ts';
+
+export const tenantsEnvSchema = z.object({
+  /** How tenant APIs are run: `local` = child processes of the app on loopback. */
+  TENANT_DRIVER: envEnum(['local'] as const, 'local'),
+  /** Tenants' files: `<root>/<tenant-id>/data`. Default `<BMC_DATA_DIR>/tenants`. */
+  TENANT_DATA_ROOT: envString(),
+  /** Tenants' SQLite indexes (a cache): `<root>/<tenant-id>`. Default `~/.cache/basic-memory-cloud/tenant-index` (XDG_CACHE_HOME honoured). */
+  TENANT_INDEX_ROOT: envString(),
+  TENANT_HOST: envString().pipe(z.string().default('127.0.0.1')),
+  /** `0` (the OS picks; the tenant reports its port) or `LOW-HIGH`. */
+  TENANT_PORT_RANGE: envString().pipe(
+    z.string().regex(/^(0|\d{4,5}-\d{4,5})$/, { error: 'expects 0 or a port range LOW-HIGH such as 21000-21999' }).default('0'),
+  ),
+  TENANT_SYNC_INTERVAL_SECONDS: envInt(30, 0, 86_400, 'the tenant sync interval in seconds'),
+  /** Run the supervisor (and collector) in this app process. */
+  TENANT_SUPERVISOR: envBool(true),
+  TENANT_START_TIMEOUT_MS: envInt(30_000, 1000, 600_000, 'milliseconds to wait for a tenant to listen'),
+  TENANT_HEALTH_TIMEOUT_MS: envInt(2000, 100, 60_000, 'the health check timeout in milliseconds'),
+  TENANT_HEALTH_INTERVAL_MS: envInt(2000, 100, 60_000, 'the health check interval in milliseconds'),
+  TENANT_DEGRADED_AFTER_MS: envInt(10_000, 500, 600_000, 'milliseconds of failing health checks before `degraded`'),
+  TENANT_BACKOFF_BASE_MS: envInt(500, 10, 600_000, 'the first restart delay in milliseconds'),
+  TENANT_BACKOFF_MAX_MS: envInt(30_000, 10, 3_600_000, 'the longest restart delay in milliseconds'),
+  TENANT_MAX_CRASHES: envInt(5, 1, 1000, 'the crashes within the window before `failed`'),
+  TENANT_CRASH_WINDOW_MS: envInt(600_000, 1000, 86_400_000, 'the crash-counting window in milliseconds'),
+  TENANT_LEASE_TTL_MS: envInt(15_000, 1000, 600_000, 'the supervision lease lifetime in milliseconds'),
+  TENANT_SUPERVISOR_TICK_MS: envInt(1000, 50, 60_000, 'the supervisor tick in milliseconds'),
+  TENANT_MAX_PER_INSTANCE: envInt(0, 0, 1_000_000, 'the most tenants one app instance supervises (0 = no limit)'),
+  TENANT_PROXY_CONNECT_TIMEOUT_MS: envInt(5000, 100, 120_000, 'the tenant proxy connect timeout in milliseconds'),
+  TENANT_PROXY_IDLE_TIMEOUT_MS: envInt(60_000, 100, 3_600_000, 'the tenant proxy idle timeout in milliseconds'),
+  SYNC_COLLECTOR_INTERVAL_MS: envInt(5000, 200, 10_000, 'the sync-run collection interval in milliseconds (at most 10000)'),
+  SYNC_COLLECTOR_CONCURRENCY: envInt(4, 1, 64, 'how many tenants are collected at once'),
+  SUBSCRIBE_URL: envString().pipe(
+    z.string().refine((s) => { try { return /^https?:$/.test(new URL(s).protocol); } catch { return false; } }, { error: 'expects an http(s) URL' })
+      .default('https://basicmemory.com/subscribe'),
+  ),
+});
 
 export type TenantsEnv = z.output<typeof tenantsEnvSchema>;
 
-export type TenantsConfig = Record<string, never>;
+export interface TenantsConfig {
+  driver: 'local';
+  dataRoot: string;
+  indexRoot: string;
+  host: string;
+  portRange: { low: number; high: number } | null;
+  syncIntervalSeconds: number;
+  supervisorEnabled: boolean;
+  startTimeoutMs: number;
+  healthTimeoutMs: number;
+  healthIntervalMs: number;
+  degradedAfterMs: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  maxCrashes: number;
+  crashWindowMs: number;
+  leaseTtlMs: number;
+  supervisorTickMs: number;
+  maxTenantsPerInstance: number;
+  proxyConnectTimeoutMs: number;
+  proxyIdleTimeoutMs: number;
+  collectorIntervalMs: number;
+  collectorConcurrency: number;
+  subscribeUrl: string;
+  /** The tenant API entry point (`node tenant/src/main.ts`). */
+  tenantEntry: string;
+}
 
-export function buildTenantsConfig(_e: TenantsEnv, _app: AppConfig): TenantsConfig {
-  return {};
+export function defaultTenantIndexRoot(env: Record<string, string | undefined> = process.env): string {
+  const cache = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(cache, 'basic-memory-cloud', 'tenant-index');
+}
+
+export function buildTenantsConfig(e: TenantsEnv, app: AppConfig): TenantsConfig {
+  const dataRoot = path.resolve(app.dataDir, e.TENANT_DATA_ROOT ?? 'tenants');
+  const indexRoot = path.resolve(app.dataDir, e.TENANT_INDEX_ROOT ?? defaultTenantIndexRoot());
+  let portRange: TenantsConfig['portRange'] = null;
+  if (e.TENANT_PORT_RANGE !== '0') {
+    const [low, high] = e.TENANT_PORT_RANGE.split('-').map(Number) as [number, number];
+    portRange = { low: Math.max(1024, Math.min(low, high)), high: Math.min(65535, Math.max(low, high)) };
+  }
+  return {
+    driver: e.TENANT_DRIVER,
+    dataRoot,
+    // The index is a cache of the data: never the same directory.
+    indexRoot: indexRoot === dataRoot ? path.join(indexRoot, '.index') : indexRoot,
+    host: e.TENANT_HOST,
+    portRange,
+    syncIntervalSeconds: e.TENANT_SYNC_INTERVAL_SECONDS,
+    supervisorEnabled: e.TENANT_SUPERVISOR,
+    startTimeoutMs: e.TENANT_START_TIMEOUT_MS,
+    healthTimeoutMs: e.TENANT_HEALTH_TIMEOUT_MS,
+    healthIntervalMs: e.TENANT_HEALTH_INTERVAL_MS,
+    degradedAfterMs: e.TENANT_DEGRADED_AFTER_MS,
+    backoffBaseMs: e.TENANT_BACKOFF_BASE_MS,
+    backoffMaxMs: Math.max(e.TENANT_BACKOFF_MAX_MS, e.TENANT_BACKOFF_BASE_MS),
+    maxCrashes: e.TENANT_MAX_CRASHES,
+    crashWindowMs: e.TENANT_CRASH_WINDOW_MS,
+    leaseTtlMs: e.TENANT_LEASE_TTL_MS,
+    supervisorTickMs: e.TENANT_SUPERVISOR_TICK_MS,
+    maxTenantsPerInstance: e.TENANT_MAX_PER_INSTANCE,
+    proxyConnectTimeoutMs: e.TENANT_PROXY_CONNECT_TIMEOUT_MS,
+    proxyIdleTimeoutMs: e.TENANT_PROXY_IDLE_TIMEOUT_MS,
+    collectorIntervalMs: e.SYNC_COLLECTOR_INTERVAL_MS,
+    collectorConcurrency: e.SYNC_COLLECTOR_CONCURRENCY,
+    subscribeUrl: e.SUBSCRIBE_URL,
+    tenantEntry: path.join(REPO_ROOT, 'tenant/src/main.ts'),
+  };
 }

@@ -1,0 +1,199 @@
+// Tenant runtime in Postgres: supervision leases, where each tenant API answers, status transitions.
+// Postgres is the shared truth between app instances: any instance's tenant proxy reads the address
+// written by whichever instance holds the tenant's lease.
+import { and, eq, sql } from 'drizzle-orm';
+import type { Database } from '../client.ts';
+import { auditEvents, tenantEndpoints, tenantLeases, tenants, type Tenant } from '../schema.ts';
+
+export type TenantStatus = Tenant['status'];
+
+/** Rows of `db.execute` for both drivers (postgres-js returns an array, PGlite `{ rows }`). */
+export function rowsOf<T>(r: unknown): T[] {
+  return (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
+}
+
+const toDate = (v: unknown): Date | null => (v == null ? null : v instanceof Date ? v : new Date(String(v)));
+
+// ---------------------------------------------------------------------------------------------- leases
+
+/**
+ * Takes or renews the lease of one tenant in one atomic statement: it succeeds only if nobody holds
+ * it, the holder's lease expired, or we are the holder. Returns true if `holder` now holds it.
+ */
+export async function acquireTenantLease(db: Database, tenantId: string, holder: string, ttlMs: number): Promise<boolean> {
+  const r = await db.execute(sql`
+    insert into tenant_leases (tenant_id, holder, acquired_at, renewed_at, expires_at)
+    values (${tenantId}, ${holder}, now(), now(), now() + ${ttlMs} * interval '1 millisecond')
+    on conflict (tenant_id) do update set
+      holder = excluded.holder,
+      acquired_at = case when tenant_leases.holder = excluded.holder then tenant_leases.acquired_at else now() end,
+      renewed_at = now(),
+      expires_at = excluded.expires_at
+    where tenant_leases.expires_at < now() or tenant_leases.holder = excluded.holder
+    returning tenant_id`);
+  return rowsOf(r).length === 1;
+}
+
+/** Heartbeat: extends every unexpired lease `holder` holds; returns the tenant ids it still holds. */
+export async function renewTenantLeases(db: Database, holder: string, ttlMs: number): Promise<string[]> {
+  const r = await db.execute(sql`
+    update tenant_leases set renewed_at = now(), expires_at = now() + ${ttlMs} * interval '1 millisecond'
+    where holder = ${holder} and expires_at >= now()
+    returning tenant_id`);
+  return rowsOf<{ tenant_id: string }>(r).map((x) => x.tenant_id);
+}
+
+export async function releaseTenantLease(db: Database, tenantId: string, holder: string): Promise<void> {
+  await db.delete(tenantLeases).where(and(eq(tenantLeases.tenantId, tenantId), eq(tenantLeases.holder, holder)));
+}
+
+export async function releaseAllTenantLeases(db: Database, holder: string): Promise<void> {
+  await db.delete(tenantLeases).where(eq(tenantLeases.holder, holder));
+}
+
+// ------------------------------------------------------------------------------------- supervision
+
+export interface SupervisedTenantRow {
+  id: string;
+  bucketName: string;
+  status: TenantStatus;
+  desiredState: 'running' | 'stopped';
+  leaseHolder: string | null;
+  leaseExpiresAt: Date | null;
+  crashCount: number;
+  crashWindowStartedAt: Date | null;
+  nextRestartAt: Date | null;
+  restartRequestedAt: Date | null;
+}
+
+/** Every tenant with its lease and crash bookkeeping (one query per supervisor tick). */
+export async function listTenantsForSupervision(db: Database): Promise<SupervisedTenantRow[]> {
+  const r = await db.execute(sql`
+    select t.id, t.bucket_name, t.status, t.desired_state,
+           l.holder as lease_holder, l.expires_at as lease_expires_at,
+           coalesce(e.crash_count, 0) as crash_count, e.crash_window_started_at, e.next_restart_at, e.restart_requested_at
+    from tenants t
+    left join tenant_leases l on l.tenant_id = t.id
+    left join tenant_endpoints e on e.tenant_id = t.id
+    order by t.created_at, t.id`);
+  return rowsOf<Record<string, unknown>>(r).map((x) => ({
+    id: String(x.id),
+    bucketName: String(x.bucket_name),
+    status: x.status as TenantStatus,
+    desiredState: x.desired_state as 'running' | 'stopped',
+    leaseHolder: (x.lease_holder as string | null) ?? null,
+    leaseExpiresAt: toDate(x.lease_expires_at),
+    crashCount: Number(x.crash_count ?? 0),
+    crashWindowStartedAt: toDate(x.crash_window_started_at),
+    nextRestartAt: toDate(x.next_restart_at),
+    restartRequestedAt: toDate(x.restart_requested_at),
+  }));
+}
+
+/**
+ * Sets the tenant's status (statusChangedAt only moves when the status changes). When `holder` is
+ * given, the write happens only while that holder has the lease (a supervisor that lost its lease
+ * cannot overwrite the new holder's view). Returns true if a row was written.
+ */
+export async function setTenantStatus(db: Database, tenantId: string, status: TenantStatus, detail: string | null, holder?: string): Promise<boolean> {
+  const fence = holder
+    ? sql`and exists (select 1 from tenant_leases l where l.tenant_id = ${tenantId} and l.holder = ${holder})`
+    : sql``;
+  const r = await db.execute(sql`
+    update tenants set
+      status_changed_at = case when status = ${status}::tenant_status then status_changed_at else now() end,
+      status = ${status}::tenant_status,
+      status_detail = ${detail},
+      updated_at = now()
+    where id = ${tenantId} ${fence}
+    returning id`);
+  return rowsOf(r).length === 1;
+}
+
+export type EndpointPatch = Partial<Omit<typeof tenantEndpoints.$inferInsert, 'tenantId' | 'updatedAt'>>;
+
+export async function upsertTenantEndpoint(db: Database, tenantId: string, patch: EndpointPatch): Promise<void> {
+  await db.insert(tenantEndpoints).values({ tenantId, ...patch })
+    .onConflictDoUpdate({ target: tenantEndpoints.tenantId, set: { ...patch, updatedAt: new Date() } });
+}
+
+/** Clears a restart request, but only the one we saw (a newer one stays). */
+export async function clearRestartRequest(db: Database, tenantId: string, seen: Date): Promise<void> {
+  await db.execute(sql`update tenant_endpoints set restart_requested_at = null where tenant_id = ${tenantId} and date_trunc('milliseconds', restart_requested_at) <= ${seen.toISOString()}::timestamptz`);
+}
+
+// ------------------------------------------------------------------------------------------- routing
+
+export interface TenantRoute {
+  tenantId: string;
+  bucketName: string;
+  status: TenantStatus;
+  statusDetail: string | null;
+  statusChangedAt: Date;
+  desiredState: 'running' | 'stopped';
+  baseUrl: string | null;
+  nextRestartAt: Date | null;
+}
+
+/** What the tenant proxy needs to reach a tenant (by the tenant id of the authenticated caller). */
+export async function getTenantRoute(db: Database, tenantId: string): Promise<TenantRoute | null> {
+  const rows = await db.select({
+    tenantId: tenants.id, bucketName: tenants.bucketName, status: tenants.status, statusDetail: tenants.statusDetail,
+    statusChangedAt: tenants.statusChangedAt, desiredState: tenants.desiredState,
+    host: tenantEndpoints.host, port: tenantEndpoints.port, nextRestartAt: tenantEndpoints.nextRestartAt,
+  }).from(tenants).leftJoin(tenantEndpoints, eq(tenantEndpoints.tenantId, tenants.id)).where(eq(tenants.id, tenantId)).limit(1);
+  const x = rows[0];
+  if (!x) return null;
+  const baseUrl = x.host && x.port ? `http://${x.host.includes(':') ? `[${x.host}]` : x.host}:${x.port}` : null;
+  return {
+    tenantId: x.tenantId, bucketName: x.bucketName, status: x.status, statusDetail: x.statusDetail,
+    statusChangedAt: x.statusChangedAt, desiredState: x.desiredState, baseUrl, nextRestartAt: x.nextRestartAt,
+  };
+}
+
+/** Tenants the collector should pull from: running (or degraded) with a known address. */
+export async function listReachableTenants(db: Database): Promise<{ tenantId: string; baseUrl: string }[]> {
+  const r = await db.execute(sql`
+    select t.id, e.host, e.port from tenants t join tenant_endpoints e on e.tenant_id = t.id
+    where t.status in ('running', 'degraded', 'rebuilding') and e.host is not null and e.port is not null
+    order by t.id`);
+  return rowsOf<{ id: string; host: string; port: number }>(r).map((x) => ({
+    tenantId: String(x.id), baseUrl: `http://${x.host.includes(':') ? `[${x.host}]` : x.host}:${x.port}`,
+  }));
+}
+
+// ---------------------------------------------------------------------------------- admin lifecycle
+
+export type TenantAdminAction = 'start' | 'stop' | 'restart' | 'reindex';
+
+/** Desired running; a failed or stopped tenant gets a fresh crash budget and starts on the next tick. */
+export async function requestTenantStart(db: Database, tenantId: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.update(tenants).set({ desiredState: 'running' }).where(eq(tenants.id, tenantId));
+    await tx.execute(sql`
+      update tenants set status = 'starting', status_changed_at = now(), status_detail = 'start requested'
+      where id = ${tenantId} and status in ('failed', 'stopped')`);
+    await tx.insert(tenantEndpoints).values({ tenantId, crashCount: 0 }).onConflictDoUpdate({
+      target: tenantEndpoints.tenantId, set: { crashCount: 0, crashWindowStartedAt: null, nextRestartAt: null, updatedAt: new Date() },
+    });
+  });
+}
+
+export async function requestTenantStop(db: Database, tenantId: string): Promise<void> {
+  await db.update(tenants).set({ desiredState: 'stopped' }).where(eq(tenants.id, tenantId));
+}
+
+/** The lease holder restarts the process on its next tick (any app instance may ask). */
+export async function requestTenantRestart(db: Database, tenantId: string): Promise<void> {
+  await requestTenantStart(db, tenantId);
+  await db.insert(tenantEndpoints).values({ tenantId, restartRequestedAt: sql`now()` as unknown as Date }).onConflictDoUpdate({
+    target: tenantEndpoints.tenantId, set: { restartRequestedAt: sql`now()` as unknown as Date, updatedAt: new Date() },
+  });
+}
+
+export async function recordTenantAudit(db: Database, e: { actorUserId: string | null; tenantId: string; action: string; ip?: string | null; userAgent?: string | null; metadata?: Record<string, unknown> }): Promise<void> {
+  await db.insert(auditEvents).values({
+    actorUserId: e.actorUserId, tenantId: e.tenantId, action: e.action, target: `tenant:${e.tenantId}`,
+    ip: e.ip ?? null, userAgent: e.userAgent ?? null, metadata: e.metadata ?? {},
+  });
+}

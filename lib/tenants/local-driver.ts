@@ -1,0 +1,235 @@
+// Local driver: one child process per tenant on this machine, on loopback.
+//   data  <dataRoot>/<tenant-id>/data     (the files: the truth)
+//   index <indexRoot>/<tenant-id>         (SQLite index: a cache, rebuilt at start when missing)
+//   log   <indexRoot>/logs/<tenant-id>.log (the tenant's stderr)
+// The credential goes in the child's environment (BM_TENANT_SECRET), never argv.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { probeHealth, type TenantAddress, type TenantDriver, type TenantExit, type TenantHandle, type TenantHealth, type TenantSpec } from './provisioner.ts';
+
+export interface LocalDriverOptions {
+  dataRoot: string;
+  indexRoot: string;
+  host?: string;
+  portRange?: { low: number; high: number } | null;
+  syncIntervalS?: number;
+  startTimeoutMs?: number;
+  /** Tenant entry script; default `tenant/src/main.ts` of this repo. */
+  entry: string;
+  nodeBin?: string;
+  /** Extra environment for the child (e.g. BM_LOG_LEVEL). The parent's env is NOT inherited wholesale. */
+  env?: Record<string, string>;
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+const TENANT_ID_RE = /^[A-Za-z0-9._-]{1,128}$/;
+export const EXIT_DATA_DIR_LOCKED = 3;
+
+export class TenantStartError extends Error {
+  exit?: TenantExit;
+  constructor(message: string, exit?: TenantExit) {
+    super(message);
+    this.exit = exit;
+  }
+}
+
+export function tenantDirs(opts: { dataRoot: string; indexRoot: string }, tenantId: string) {
+  if (!TENANT_ID_RE.test(tenantId) || tenantId === '.' || tenantId === '..') throw new Error('invalid tenant id');
+  return {
+    dataDir: path.join(opts.dataRoot, tenantId, 'data'),
+    indexDir: path.join(opts.indexRoot, tenantId),
+    logFile: path.join(opts.indexRoot, 'logs', `${tenantId}.log`),
+  };
+}
+
+class LocalHandle implements TenantHandle {
+  tenantId: string;
+  address: TenantAddress;
+  pid: number | null;
+  startedAt: Date;
+  exited: Promise<TenantExit>;
+  isExited = false;
+  child: ChildProcess;
+  constructor(tenantId: string, address: TenantAddress, child: ChildProcess, exited: Promise<TenantExit>) {
+    this.tenantId = tenantId;
+    this.address = address;
+    this.child = child;
+    this.pid = child.pid ?? null;
+    this.startedAt = new Date();
+    this.exited = exited.then((e) => { this.isExited = true; return e; });
+  }
+}
+
+/** The environment a tenant child gets: just enough to run node, plus its own settings. */
+function childEnv(spec: TenantSpec, extra: Record<string, string> | undefined): Record<string, string | undefined> {
+  const keep = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'XDG_CACHE_HOME'];
+  const env: Record<string, string | undefined> = {};
+  for (const k of keep) if (process.env[k] !== undefined) env[k] = process.env[k];
+  Object.assign(env, extra ?? {});
+  env.BM_TENANT_SECRET = spec.secret;
+  env.NODE_ENV = process.env.NODE_ENV === 'production' ? 'production' : 'development';
+  return env;
+}
+
+function pickPort(range: { low: number; high: number } | null | undefined, attempt: number): number {
+  if (!range) return 0;
+  const span = range.high - range.low + 1;
+  return range.low + ((Math.floor(Math.random() * span) + attempt * 7919) % span);
+}
+
+export class LocalTenantDriver implements TenantDriver {
+  readonly name = 'local';
+  private opts: LocalDriverOptions;
+  private live = new Set<LocalHandle>();
+
+  constructor(opts: LocalDriverOptions) {
+    this.opts = opts;
+  }
+
+  async start(spec: TenantSpec): Promise<TenantHandle> {
+    const attempts = this.opts.portRange ? 5 : 1;
+    let lastErr: unknown;
+    for (let attempt = 0; attempt < attempts + 1; attempt++) {
+      try {
+        return await this.startOnce(spec, pickPort(this.opts.portRange, attempt));
+      } catch (err) {
+        lastErr = err;
+        const exit = (err as TenantStartError).exit;
+        // A tenant orphaned by a previous app process still holds the data dir: reap it once, then retry.
+        if (exit?.code === EXIT_DATA_DIR_LOCKED) {
+          if (attempt === 0 && (await this.reapOrphan(spec.tenantId))) continue;
+          throw err;
+        }
+        if (!this.opts.portRange) throw err;
+      }
+    }
+    throw lastErr;
+  }
+
+  private startOnce(spec: TenantSpec, port: number): Promise<TenantHandle> {
+    const { dataDir, indexDir, logFile } = tenantDirs(this.opts, spec.tenantId);
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.mkdirSync(indexDir, { recursive: true });
+    fs.mkdirSync(path.dirname(logFile), { recursive: true });
+    const host = this.opts.host ?? '127.0.0.1';
+    const args = [
+      this.opts.entry,
+      '--data-dir', dataDir,
+      '--index-dir', indexDir,
+      '--port', String(port),
+      '--host', host,
+      '--tenant-id', spec.tenantId,
+      '--sync-interval', String(this.opts.syncIntervalS ?? 30),
+    ];
+    const child = spawn(this.opts.nodeBin ?? process.execPath, args, {
+      env: childEnv(spec, this.opts.env) as NodeJS.ProcessEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: path.dirname(dataDir),
+    });
+    const log = fs.createWriteStream(logFile, { flags: 'a' });
+    const stderrTail: string[] = [];
+    readline.createInterface({ input: child.stderr! }).on('line', (line) => {
+      log.write(line + '\n');
+      stderrTail.push(line.length > 500 ? line.slice(0, 500) + '…' : line);
+      if (stderrTail.length > 20) stderrTail.shift();
+    });
+    const exited = new Promise<TenantExit>((resolve) => {
+      let done = false;
+      const finish = (code: number | null, signal: string | null) => {
+        if (done) return;
+        done = true;
+        // Give the stderr reader a moment to drain the last lines.
+        setTimeout(() => { log.end(); resolve({ code, signal, stderrTail: [...stderrTail] }); }, 20);
+      };
+      child.once('exit', (code, signal) => finish(code, signal));
+      child.once('error', (err) => { stderrTail.push(`spawn error: ${err.message}`); finish(null, null); });
+    });
+
+    return new Promise<TenantHandle>((resolve, reject) => {
+      let settled = false;
+      const timer = setTimeout(() => {
+        if (settled) return;
+        settled = true;
+        child.kill('SIGKILL');
+        reject(new TenantStartError(`tenant did not report listening within ${this.opts.startTimeoutMs ?? 30_000} ms`));
+      }, this.opts.startTimeoutMs ?? 30_000);
+      timer.unref();
+      const rl = readline.createInterface({ input: child.stdout! });
+      rl.on('line', (line) => {
+        if (settled) return;
+        let msg: { event?: string; host?: string; port?: number; pid?: number } | null = null;
+        try { msg = JSON.parse(line); } catch { /* not for us */ }
+        if (msg?.event !== 'listening' || !Number.isInteger(msg.port)) return;
+        settled = true;
+        clearTimeout(timer);
+        const h = msg.host && msg.host !== '0.0.0.0' && msg.host !== '::' ? msg.host : host;
+        const address: TenantAddress = { host: h, port: msg.port!, baseUrl: `http://${h.includes(':') ? `[${h}]` : h}:${msg.port}` };
+        const handle = new LocalHandle(spec.tenantId, address, child, exited);
+        this.live.add(handle);
+        void handle.exited.then(() => this.live.delete(handle));
+        resolve(handle);
+      });
+      void exited.then((exit) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        const why = exit.code === EXIT_DATA_DIR_LOCKED ? 'data dir is locked by another tenant process' : `exited with ${exit.signal ?? `code ${exit.code}`}`;
+        reject(new TenantStartError(`tenant ${why} before listening`, exit));
+      });
+    });
+  }
+
+  async stop(handle: TenantHandle, graceMs = 10_000): Promise<void> {
+    const h = handle as LocalHandle;
+    if (h.isExited) return;
+    h.child.kill('SIGTERM');
+    const t = setTimeout(() => { if (!h.isExited) h.child.kill('SIGKILL'); }, graceMs);
+    try { await h.exited; } finally { clearTimeout(t); }
+  }
+
+  health(address: TenantAddress, timeoutMs: number): Promise<TenantHealth> {
+    return probeHealth(address, timeoutMs);
+  }
+
+  async wipeIndex(tenantId: string): Promise<void> {
+    const { indexDir } = tenantDirs(this.opts, tenantId);
+    await fs.promises.rm(indexDir, { recursive: true, force: true });
+  }
+
+  /** Children still alive (for shutdown). */
+  get liveCount(): number {
+    return this.live.size;
+  }
+
+  /** SIGTERM every child, SIGKILL after `graceMs`. */
+  async stopAll(graceMs = 10_000): Promise<void> {
+    await Promise.all([...this.live].map((h) => this.stop(h, graceMs)));
+  }
+
+  /**
+   * If the data dir lock is held by a live tenant process for this very tenant on this host (left behind
+   * by an app process that died without stopping it), stop it. Returns true if something was reaped.
+   */
+  private async reapOrphan(tenantId: string): Promise<boolean> {
+    const { dataDir } = tenantDirs(this.opts, tenantId);
+    let holder: { pid?: number; host?: string };
+    try { holder = JSON.parse(fs.readFileSync(path.join(dataDir, '.basic-memory', 'tenant.lock'), 'utf8')); } catch { return false; }
+    if (!holder.pid || holder.host !== os.hostname()) return false;
+    if ([...this.live].some((h) => h.pid === holder.pid)) return false; // ours and alive: not an orphan
+    let cmdline = '';
+    try { cmdline = fs.readFileSync(`/proc/${holder.pid}/cmdline`, 'utf8').split('\0').join(' '); } catch { return false; }
+    if (!cmdline.includes(`--tenant-id ${tenantId}`) || !cmdline.includes(dataDir)) return false;
+    this.opts.log?.('reaping orphaned tenant process', { tenantId, pid: holder.pid });
+    try { process.kill(holder.pid, 'SIGTERM'); } catch { return false; }
+    for (let i = 0; i < 100; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      try { process.kill(holder.pid, 0); } catch { return true; }
+    }
+    try { process.kill(holder.pid, 'SIGKILL'); } catch { /* gone */ }
+    await new Promise((r) => setTimeout(r, 200));
+    return true;
+  }
+}

@@ -1,0 +1,194 @@
+// The sync-run collector: pulls every running tenant's recorded sync runs and index rebuilds
+// (`GET /sync-runs?after=<cursor>`, signed) into Postgres, so history outlives the tenant's index (a cache).
+//
+// - One cursor per tenant (tenant_sync_cursors). The tenant's cursor is `<instance_id>.<seq>`; an index
+//   that was wiped and rebuilt has a new instance id and serves from the beginning again. Inserts are
+//   `ON CONFLICT (tenant_id, run_id) DO NOTHING`, so re-reading is harmless (idempotent).
+// - Every SYNC_COLLECTOR_INTERVAL_MS (≤ 10 s) a round visits each reachable tenant; start times are
+//   spread over the first half of the interval in an order given by a hash of the tenant id (staggered),
+//   at most SYNC_COLLECTOR_CONCURRENCY at a time. A run therefore lands within ~interval + request time.
+// - Several app instances may collect the same tenant: harmless (idempotent) but wasteful, so by default
+//   an instance collects only tenants whose supervision lease it holds (`onlyHeldBy`).
+import { createHash } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { listReachableTenants, rowsOf } from '../db/queries/tenants-runtime.ts';
+import { syncRuns, tenantSyncCursors } from '../db/schema.ts';
+import { tenantSignatureHeaders } from './tenant-credential.ts';
+
+export interface TenantRunRecord {
+  id: string;
+  kind: 'sync' | 'rebuild';
+  project: string | null;
+  trigger: string;
+  scan_type: string | null;
+  status: string;
+  started_at: string;
+  finished_at: string | null;
+  duration_ms: number;
+  scan_ms?: number;
+  apply_ms?: number;
+  files_scanned?: number;
+  new?: number;
+  modified?: number;
+  deleted?: number;
+  moved?: number;
+  skipped?: number;
+  errors?: unknown[];
+  skipped_files?: unknown[];
+  peak_rss_bytes?: number;
+  mode?: string | null;
+}
+
+export interface CollectorOptions {
+  db: Database;
+  authSecret: string;
+  intervalMs: number;
+  concurrency: number;
+  /** Collect only tenants whose lease this holder has (null = every reachable tenant). */
+  onlyHeldBy?: string | null;
+  pageSize?: number;
+  maxPagesPerRound?: number;
+  requestTimeoutMs?: number;
+  log?: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface CollectResult { tenantId: string; inserted: number; fetched: number; error?: string }
+
+const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? Math.round(v) : 0);
+
+function toRow(tenantId: string, instanceId: string, r: TenantRunRecord): typeof syncRuns.$inferInsert {
+  const errors = Array.isArray(r.errors) ? r.errors : [];
+  return {
+    tenantId, runId: String(r.id), instanceId, kind: r.kind === 'rebuild' ? 'rebuild' : 'sync',
+    project: r.project ?? null, trigger: String(r.trigger ?? 'unknown'), scanType: r.scan_type ?? null,
+    status: String(r.status ?? 'unknown'), mode: r.mode ?? null,
+    startedAt: new Date(r.started_at), finishedAt: r.finished_at ? new Date(r.finished_at) : null,
+    durationMs: n(r.duration_ms), scanMs: n(r.scan_ms), applyMs: n(r.apply_ms), filesScanned: n(r.files_scanned),
+    newCount: n(r.new), modifiedCount: n(r.modified), deletedCount: n(r.deleted), movedCount: n(r.moved),
+    skippedCount: n(r.skipped), errorCount: errors.length,
+    // Bounded: a pathological run with 100k errors must not make a 100 MB row.
+    errors: errors.slice(0, 200), skippedFiles: Array.isArray(r.skipped_files) ? r.skipped_files.slice(0, 200) : [],
+    peakRssBytes: r.peak_rss_bytes != null ? n(r.peak_rss_bytes) : null,
+  };
+}
+
+/** Stable position of a tenant within a round (0 ≤ x < 1). */
+export function staggerFraction(tenantId: string): number {
+  return createHash('sha256').update(tenantId).digest().readUInt32BE(0) / 2 ** 32;
+}
+
+export class SyncCollector {
+  private o: CollectorOptions;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private inFlight = new Map<string, Promise<CollectResult>>();
+  private round: Promise<unknown> | null = null;
+
+  constructor(o: CollectorOptions) {
+    this.o = o;
+  }
+
+  start(): void {
+    if (this.timer || this.stopped) return;
+    const loop = () => {
+      if (this.stopped) return;
+      const started = Date.now();
+      this.round = this.collectRound().catch((err) => this.o.log?.('error', 'collector round failed', { error: String(err?.message ?? err) }))
+        .finally(() => {
+          this.round = null;
+          if (!this.stopped) this.timer = setTimeout(loop, Math.max(0, this.o.intervalMs - (Date.now() - started)));
+        });
+    };
+    this.timer = setTimeout(loop, Math.min(1000, this.o.intervalMs));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.round;
+    await Promise.allSettled(this.inFlight.values());
+  }
+
+  /** One round over every reachable tenant: staggered starts, bounded concurrency. */
+  async collectRound(opts: { stagger?: boolean } = {}): Promise<CollectResult[]> {
+    let targets = await listReachableTenants(this.o.db);
+    if (this.o.onlyHeldBy) {
+      const r = await this.o.db.execute(sql`select tenant_id from tenant_leases where holder = ${this.o.onlyHeldBy} and expires_at >= now()`);
+      const held = new Set(rowsOf<{ tenant_id: string }>(r).map((x) => String(x.tenant_id)));
+      targets = targets.filter((t) => held.has(t.tenantId));
+    }
+    targets.sort((a, b) => staggerFraction(a.tenantId) - staggerFraction(b.tenantId));
+    const spread = opts.stagger === false ? 0 : this.o.intervalMs / 2;
+    const roundStart = Date.now();
+    const results: CollectResult[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (!this.stopped && next < targets.length) {
+        const t = targets[next++]!;
+        const at = roundStart + staggerFraction(t.tenantId) * spread;
+        const wait = at - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        results.push(await this.collectTenant(t.tenantId, t.baseUrl));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.o.concurrency, targets.length) }, worker));
+    return results;
+  }
+
+  /** Pulls everything new from one tenant (coalesces concurrent calls for the same tenant). */
+  collectTenant(tenantId: string, baseUrl: string): Promise<CollectResult> {
+    const existing = this.inFlight.get(tenantId);
+    if (existing) return existing;
+    const p = this.collectTenantOnce(tenantId, baseUrl).finally(() => this.inFlight.delete(tenantId));
+    this.inFlight.set(tenantId, p);
+    return p;
+  }
+
+  private async collectTenantOnce(tenantId: string, baseUrl: string): Promise<CollectResult> {
+    const { db } = this.o;
+    const pageSize = this.o.pageSize ?? 500;
+    const [cur] = await db.select().from(tenantSyncCursors).where(eq(tenantSyncCursors.tenantId, tenantId)).limit(1);
+    let cursor = cur?.cursor ?? null;
+    let inserted = 0;
+    let fetched = 0;
+    try {
+      for (let page = 0; page < (this.o.maxPagesPerRound ?? 20); page++) {
+        const pathAndQuery = `/sync-runs?limit=${pageSize}${cursor ? `&after=${encodeURIComponent(cursor)}` : ''}`;
+        const res = await fetch(baseUrl + pathAndQuery, {
+          headers: tenantSignatureHeaders(this.o.authSecret, tenantId, 'GET', pathAndQuery),
+          signal: AbortSignal.timeout(this.o.requestTimeoutMs ?? 10_000),
+          redirect: 'manual',
+        });
+        if (!res.ok) {
+          await res.body?.cancel();
+          throw new Error(`GET /sync-runs answered ${res.status}`);
+        }
+        const body = (await res.json()) as { runs?: TenantRunRecord[]; next_cursor?: string; instance_id?: string };
+        const runs = Array.isArray(body.runs) ? body.runs.filter((r) => r && r.id && r.started_at) : [];
+        const instanceId = String(body.instance_id ?? '');
+        fetched += runs.length;
+        await db.transaction(async (tx) => {
+          if (runs.length) {
+            const r = await tx.insert(syncRuns).values(runs.map((x) => toRow(tenantId, instanceId, x)))
+              .onConflictDoNothing({ target: [syncRuns.tenantId, syncRuns.runId] }).returning({ id: syncRuns.runId });
+            inserted += r.length;
+          }
+          await tx.insert(tenantSyncCursors).values({ tenantId, cursor: body.next_cursor ?? cursor, instanceId, lastCollectedAt: new Date(), lastError: null })
+            .onConflictDoUpdate({ target: tenantSyncCursors.tenantId, set: { cursor: body.next_cursor ?? cursor, instanceId, lastCollectedAt: new Date(), lastError: null, updatedAt: new Date() } });
+        });
+        const advanced = body.next_cursor && body.next_cursor !== cursor;
+        cursor = body.next_cursor ?? cursor;
+        if (runs.length < pageSize || !advanced) break;
+      }
+      if (inserted) this.o.log?.('info', 'collected sync runs', { tenantId, inserted });
+      return { tenantId, inserted, fetched };
+    } catch (err) {
+      const msg = String((err as Error)?.message ?? err).slice(0, 500);
+      await db.update(tenantSyncCursors).set({ lastError: msg, updatedAt: new Date() })
+        .where(and(eq(tenantSyncCursors.tenantId, tenantId))).catch(() => {});
+      return { tenantId, inserted, fetched, error: msg };
+    }
+  }
+}

@@ -1,0 +1,393 @@
+// The tenant supervisor: makes the actual state of each tenant follow its desired state.
+//
+// Every tick (TENANT_SUPERVISOR_TICK_MS) it
+//   1. renews the leases it holds (one UPDATE … WHERE holder = me RETURNING) and drops tenants whose lease it lost;
+//   2. reads every tenant (status, desired state, lease, crash bookkeeping) in one query;
+//   3. for each tenant it holds, or can take (atomic upsert WHERE expired OR holder = me), reconciles:
+//      desired running → start it (starting), follow /health (rebuilding → running), degraded when /health
+//      fails for TENANT_DEGRADED_AFTER_MS; a crash → restart after exponential backoff
+//      (base·2^(n-1), capped), `failed` after TENANT_MAX_CRASHES crashes within TENANT_CRASH_WINDOW_MS;
+//      desired stopped → stop it, `stopped`, release the lease; an admin restart request → stop + start.
+// All states, timestamps, the address and crash counts live in Postgres, so another instance that takes
+// the lease (this one died: its lease expires after TENANT_LEASE_TTL_MS) continues where it left off.
+// Time comes from an injectable clock; lease expiry uses the database clock.
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import type { Database } from '../db/client.ts';
+import {
+  acquireTenantLease, clearRestartRequest, listTenantsForSupervision, releaseAllTenantLeases, releaseTenantLease,
+  renewTenantLeases, setTenantStatus, upsertTenantEndpoint, type SupervisedTenantRow, type TenantStatus,
+} from '../db/queries/tenants-runtime.ts';
+import type { TenantDriver, TenantExit, TenantHandle } from './provisioner.ts';
+import { deriveTenantSecret } from './tenant-credential.ts';
+
+export interface Clock { now(): number }
+export const systemClock: Clock = { now: () => Date.now() };
+
+export interface SupervisorSettings {
+  leaseTtlMs: number;
+  tickMs: number;
+  healthIntervalMs: number;
+  healthTimeoutMs: number;
+  degradedAfterMs: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  maxCrashes: number;
+  crashWindowMs: number;
+  /** 0 = no limit. */
+  maxTenantsPerInstance: number;
+  stopGraceMs?: number;
+}
+
+export type SupervisorLog = (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+
+export interface SupervisorOptions {
+  db: Database;
+  driver: TenantDriver;
+  authSecret: string;
+  settings: SupervisorSettings;
+  /** Unique per app instance (and per supervisor object). */
+  holderId?: string;
+  clock?: Clock;
+  log?: SupervisorLog;
+  /** Called after this supervisor changed a tenant's status or address (cache invalidation). */
+  onTenantChange?: (tenantId: string) => void;
+}
+
+interface Slot {
+  tenantId: string;
+  bucketName: string;
+  handle?: TenantHandle;
+  starting?: Promise<void>;
+  stopping?: Promise<void>;
+  /** Exits we caused (stop, restart) are not crashes. */
+  expectedExits: WeakSet<TenantHandle>;
+  status?: TenantStatus;
+  detail?: string | null;
+  lastProbeAt: number;
+  lastOkAt: number;
+  probing: boolean;
+  crashCount: number;
+  crashWindowStartedAt: number | null;
+  nextRestartAt: number | null;
+}
+
+/** Backoff before restart attempt after the n-th crash (n ≥ 1). */
+export function backoffDelay(n: number, baseMs: number, maxMs: number): number {
+  return Math.min(maxMs, baseMs * 2 ** Math.max(0, n - 1));
+}
+
+export class TenantSupervisor {
+  readonly holderId: string;
+  private db: Database;
+  private driver: TenantDriver;
+  private authSecret: string;
+  private s: SupervisorSettings;
+  private clock: Clock;
+  private log: SupervisorLog;
+  private onTenantChange?: (tenantId: string) => void;
+  private slots = new Map<string, Slot>();
+  private timer: NodeJS.Timeout | null = null;
+  private ticking: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(o: SupervisorOptions) {
+    this.db = o.db;
+    this.driver = o.driver;
+    this.authSecret = o.authSecret;
+    this.s = o.settings;
+    this.clock = o.clock ?? systemClock;
+    this.log = o.log ?? (() => {});
+    this.onTenantChange = o.onTenantChange;
+    this.holderId = o.holderId ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  }
+
+  /** Starts ticking (first tick immediately). */
+  start(): void {
+    if (this.timer || this.stopped) return;
+    const loop = () => {
+      if (this.stopped) return;
+      void this.tick().catch((err) => this.log('error', 'supervisor tick failed', { error: String(err?.message ?? err) })).finally(() => {
+        if (!this.stopped) this.timer = setTimeout(loop, this.s.tickMs);
+      });
+    };
+    this.timer = setTimeout(loop, 0);
+  }
+
+  /** Runs a tick soon (after an admin action or first sign-in). */
+  wake(): void {
+    if (this.stopped || !this.timer) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.start();
+    }, 0);
+  }
+
+  /** One reconciliation pass (public for tests and for callers wanting a synchronous step). */
+  async tick(): Promise<void> {
+    if (this.ticking) return this.ticking;
+    this.ticking = this.tickOnce().finally(() => { this.ticking = null; });
+    return this.ticking;
+  }
+
+  private async tickOnce(): Promise<void> {
+    if (this.stopped) return;
+    const held = new Set(await renewTenantLeases(this.db, this.holderId, this.s.leaseTtlMs));
+    // Lost a lease (we stalled past the TTL and another instance took over): let go of the process.
+    for (const [id, slot] of this.slots) {
+      if (!held.has(id) && !slot.starting) {
+        this.log('warn', 'lost tenant lease; stopping local process', { tenantId: id });
+        await this.stopSlot(slot);
+        this.slots.delete(id);
+      }
+    }
+    const rows = await listTenantsForSupervision(this.db);
+    const now = this.clock.now();
+    for (const row of rows) {
+      if (this.stopped) return;
+      if (!held.has(row.id)) {
+        if (!this.needsSupervisor(row)) continue;
+        if (row.leaseHolder && row.leaseHolder !== this.holderId && row.leaseExpiresAt && row.leaseExpiresAt.getTime() > Date.now()) continue;
+        if (this.s.maxTenantsPerInstance > 0 && this.slots.size >= this.s.maxTenantsPerInstance) continue;
+        if (!(await acquireTenantLease(this.db, row.id, this.holderId, this.s.leaseTtlMs))) continue;
+        this.log('info', 'took tenant lease', { tenantId: row.id });
+      }
+      await this.reconcile(row, now);
+    }
+  }
+
+  /** A tenant that is stopped (and should be), or failed and not running, needs nobody. */
+  private needsSupervisor(row: SupervisedTenantRow): boolean {
+    if (row.desiredState === 'stopped') return row.status !== 'stopped';
+    if (row.status === 'failed' && !row.restartRequestedAt) return false;
+    return true;
+  }
+
+  private slotFor(row: SupervisedTenantRow): Slot {
+    let slot = this.slots.get(row.id);
+    if (!slot) {
+      slot = {
+        tenantId: row.id, bucketName: row.bucketName, expectedExits: new WeakSet(), status: row.status,
+        lastProbeAt: 0, lastOkAt: 0, probing: false,
+        crashCount: row.crashCount,
+        crashWindowStartedAt: row.crashWindowStartedAt?.getTime() ?? null,
+        nextRestartAt: row.nextRestartAt?.getTime() ?? null,
+      };
+      this.slots.set(row.id, slot);
+    }
+    return slot;
+  }
+
+  private async reconcile(row: SupervisedTenantRow, now: number): Promise<void> {
+    const slot = this.slotFor(row);
+    if (slot.starting || slot.stopping) return;
+
+    if (row.desiredState === 'stopped') {
+      await this.stopSlot(slot);
+      await this.setStatus(slot, 'stopped', 'stopped by an administrator');
+      await upsertTenantEndpoint(this.db, row.id, { host: null, port: null, pid: null, instanceId: null });
+      this.onTenantChange?.(row.id);
+      await releaseTenantLease(this.db, row.id, this.holderId);
+      this.slots.delete(row.id);
+      return;
+    }
+
+    if (row.restartRequestedAt) {
+      this.log('info', 'restart requested', { tenantId: row.id });
+      await this.stopSlot(slot);
+      slot.crashCount = 0;
+      slot.crashWindowStartedAt = null;
+      slot.nextRestartAt = null;
+      await clearRestartRequest(this.db, row.id, row.restartRequestedAt);
+      this.startSlot(slot, 'restart requested');
+      return;
+    }
+
+    // The admin API started a failed tenant (fresh crash budget): take the database's word for it.
+    if (!slot.handle && slot.status === 'failed' && row.status !== 'failed') {
+      slot.status = row.status;
+      slot.crashCount = row.crashCount;
+      slot.crashWindowStartedAt = row.crashWindowStartedAt?.getTime() ?? null;
+      slot.nextRestartAt = row.nextRestartAt?.getTime() ?? null;
+    }
+
+    if (!slot.handle || slot.handle.isExited) {
+      if (row.status === 'failed' || slot.status === 'failed') return; // waits for an admin start
+      if (slot.nextRestartAt && now < slot.nextRestartAt) return; // backing off
+      this.startSlot(slot, slot.crashCount > 0 ? `restart after crash ${slot.crashCount}` : 'start');
+      return;
+    }
+
+    if (!slot.probing && now - slot.lastProbeAt >= this.s.healthIntervalMs) {
+      await this.probe(slot);
+    }
+  }
+
+  private startSlot(slot: Slot, reason: string): void {
+    slot.starting = (async () => {
+      await this.setStatus(slot, 'starting', reason === 'start' ? 'starting the tenant API' : reason);
+      let handle: TenantHandle;
+      try {
+        handle = await this.driver.start({ tenantId: slot.tenantId, bucketName: slot.bucketName, secret: deriveTenantSecret(this.authSecret, slot.tenantId) });
+      } catch (err) {
+        const exit = (err as { exit?: TenantExit }).exit ?? { code: null, signal: null, stderrTail: [String((err as Error).message)] };
+        this.log('error', 'tenant failed to start', { tenantId: slot.tenantId, error: (err as Error).message });
+        await this.recordCrash(slot, exit, (err as Error).message);
+        return;
+      }
+      if (this.stopped) { await this.driver.stop(handle, 2000); return; }
+      slot.handle = handle;
+      slot.lastOkAt = this.clock.now();
+      slot.lastProbeAt = 0;
+      void handle.exited.then((exit) => this.onExit(slot, handle, exit));
+      await upsertTenantEndpoint(this.db, slot.tenantId, {
+        driver: this.driver.name, host: handle.address.host, port: handle.address.port, pid: handle.pid,
+        instanceId: this.holderId, startedAt: handle.startedAt, readyAt: null, nextRestartAt: null,
+      });
+      this.onTenantChange?.(slot.tenantId);
+      this.log('info', 'tenant API listening', { tenantId: slot.tenantId, port: handle.address.port, pid: handle.pid });
+      // Follow /health closely right after start so `running` shows up without waiting for ticks.
+      for (let i = 0; i < 50 && !this.stopped && slot.handle === handle && !handle.isExited; i++) {
+        await this.probe(slot);
+        if (slot.status === 'running') break;
+        await new Promise((r) => setTimeout(r, Math.min(200, this.s.healthIntervalMs)));
+      }
+    })().catch((err) => {
+      this.log('error', 'start sequence failed', { tenantId: slot.tenantId, error: String((err as Error)?.message ?? err) });
+    }).finally(() => { slot.starting = undefined; });
+  }
+
+  private async probe(slot: Slot): Promise<void> {
+    const handle = slot.handle;
+    if (!handle || handle.isExited) return;
+    slot.probing = true;
+    try {
+      const h = await this.driver.health(handle.address, this.s.healthTimeoutMs);
+      const now = this.clock.now();
+      slot.lastProbeAt = now;
+      if (slot.handle !== handle || handle.isExited) return;
+      if (h.state === 'ok') {
+        slot.lastOkAt = now;
+        if (slot.status !== 'running') {
+          const rebuild = h.rebuild as { duration_ms?: number; files?: number; mode?: string } | undefined;
+          const detail = rebuild?.duration_ms != null
+            ? `index ${rebuild.mode ?? 'rebuild'} of ${rebuild.files ?? '?'} files took ${rebuild.duration_ms} ms`
+            : null;
+          await upsertTenantEndpoint(this.db, slot.tenantId, {
+            readyAt: new Date(), lastHealthAt: new Date(), tenantVersion: h.version ?? null, lastRebuild: h.rebuild ?? null,
+          });
+          await this.setStatus(slot, 'running', detail);
+        }
+      } else if (h.state === 'rebuilding') {
+        slot.lastOkAt = now;
+        if (slot.status !== 'rebuilding') await this.setStatus(slot, 'rebuilding', 'rebuilding the index from the files');
+      } else if (now - slot.lastOkAt >= this.s.degradedAfterMs && slot.status !== 'degraded') {
+        await this.setStatus(slot, 'degraded', `health check failing: ${h.error}`);
+      }
+    } finally {
+      slot.probing = false;
+    }
+  }
+
+  private async onExit(slot: Slot, handle: TenantHandle, exit: TenantExit): Promise<void> {
+    if (slot.handle === handle) slot.handle = undefined;
+    if (slot.expectedExits.has(handle) || this.stopped) return;
+    if (this.slots.get(slot.tenantId) !== slot) return;
+    const how = exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
+    this.log('warn', 'tenant API crashed', { tenantId: slot.tenantId, code: exit.code, signal: exit.signal });
+    try {
+      await this.recordCrash(slot, exit, `tenant API ${how}`);
+    } catch (err) {
+      this.log('error', 'recording crash failed', { tenantId: slot.tenantId, error: String((err as Error).message) });
+    }
+    this.wakeAt(slot.nextRestartAt);
+  }
+
+  private async recordCrash(slot: Slot, exit: TenantExit, what: string): Promise<void> {
+    const now = this.clock.now();
+    if (slot.crashWindowStartedAt == null || now - slot.crashWindowStartedAt > this.s.crashWindowMs) {
+      slot.crashWindowStartedAt = now;
+      slot.crashCount = 1;
+    } else {
+      slot.crashCount += 1;
+    }
+    const lastLine = exit.stderrTail.filter((l) => l.trim()).at(-1);
+    const tail = lastLine ? ` — ${lastLine.slice(0, 300)}` : '';
+    let status: TenantStatus;
+    let detail: string;
+    if (slot.crashCount >= this.s.maxCrashes) {
+      slot.nextRestartAt = null;
+      status = 'failed';
+      detail = `${what}; ${slot.crashCount} crashes within ${Math.round(this.s.crashWindowMs / 1000)} s, not restarting until an administrator starts it${tail}`;
+    } else {
+      const delay = backoffDelay(slot.crashCount, this.s.backoffBaseMs, this.s.backoffMaxMs);
+      slot.nextRestartAt = now + delay;
+      status = 'degraded';
+      detail = `${what}; restarting in ${(delay / 1000).toFixed(1)} s (crash ${slot.crashCount} of ${this.s.maxCrashes})${tail}`;
+    }
+    await upsertTenantEndpoint(this.db, slot.tenantId, {
+      host: null, port: null, pid: null, lastExitAt: new Date(now), lastExitCode: exit.code, lastExitSignal: exit.signal,
+      crashCount: slot.crashCount, crashWindowStartedAt: slot.crashWindowStartedAt != null ? new Date(slot.crashWindowStartedAt) : null,
+      nextRestartAt: slot.nextRestartAt != null ? new Date(slot.nextRestartAt) : null,
+    });
+    await this.setStatus(slot, status, detail);
+  }
+
+  private wakeAt(at: number | null): void {
+    if (at == null || this.stopped) return;
+    const t = setTimeout(() => this.wake(), Math.max(0, at - this.clock.now()) + 5);
+    t.unref();
+  }
+
+  private async setStatus(slot: Slot, status: TenantStatus, detail: string | null): Promise<void> {
+    if (slot.status === status && slot.detail === detail) return;
+    const wrote = await setTenantStatus(this.db, slot.tenantId, status, detail, this.holderId);
+    if (wrote) {
+      slot.status = status;
+      slot.detail = detail;
+      this.onTenantChange?.(slot.tenantId);
+    }
+  }
+
+  private async stopSlot(slot: Slot): Promise<void> {
+    if (slot.starting) await slot.starting;
+    const h = slot.handle;
+    if (!h || h.isExited) { slot.handle = undefined; return; }
+    slot.expectedExits.add(h);
+    slot.stopping = this.driver.stop(h, this.s.stopGraceMs ?? 10_000);
+    try { await slot.stopping; } finally { slot.stopping = undefined; slot.handle = undefined; }
+  }
+
+  /** Tenants this supervisor currently runs (for tests and the ops view). */
+  runningTenants(): { tenantId: string; pid: number | null; baseUrl: string }[] {
+    return [...this.slots.values()].filter((s) => s.handle && !s.handle.isExited)
+      .map((s) => ({ tenantId: s.tenantId, pid: s.handle!.pid, baseUrl: s.handle!.address.baseUrl }));
+  }
+
+  /**
+   * Shutdown: stop ticking, stop every child (SIGTERM, then SIGKILL after the grace period), mark the
+   * tenants as no longer running here and release the leases so another instance can take over at once.
+   */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.ticking) await this.ticking.catch(() => {});
+    const slots = [...this.slots.values()];
+    await Promise.all(slots.map((s) => s.starting?.catch(() => {})));
+    await Promise.all(slots.map(async (slot) => {
+      const had = slot.handle && !slot.handle.isExited;
+      await this.stopSlot(slot).catch(() => {});
+      if (had) {
+        try {
+          await setTenantStatus(this.db, slot.tenantId, 'starting', 'app instance shut down; the next one restarts it', this.holderId);
+          await upsertTenantEndpoint(this.db, slot.tenantId, { host: null, port: null, pid: null, instanceId: null });
+        } catch { /* database may already be closing */ }
+      }
+    }));
+    try { await releaseAllTenantLeases(this.db, this.holderId); } catch { /* best effort */ }
+    this.slots.clear();
+  }
+}

@@ -1,0 +1,211 @@
+// Tenant supervisor against real Postgres and real tenant API processes.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { freshDatabase, type TestDatabase } from '../helpers/test-db.ts';
+import {
+  acquireTenantLease, renewTenantLeases, requestTenantRestart, requestTenantStart, requestTenantStop,
+} from '../../lib/db/queries/tenants-runtime.ts';
+import { backoffDelay } from '../../lib/tenants/tenant-supervisor.ts';
+import {
+  crashingEntry, createTenantRow, makeDriver, makeSupervisor, pidAlive, tempRoot, tenantState, waitFor,
+} from '../helpers/tenant-fixtures.ts';
+
+describe('supervisor leases (postgres)', () => {
+  let h: TestDatabase;
+  before(async () => { h = await freshDatabase('postgres'); });
+  after(async () => { await h.close(); });
+
+  test('a lease is taken by one holder at a time, even when ten race for it; it can be taken once expired', async () => {
+    const id = await createTenantRow(h.db, 'lease');
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => acquireTenantLease(h.db, id, `holder-${i}`, 400)));
+    assert.equal(results.filter(Boolean).length, 1);
+    const winner = `holder-${results.indexOf(true)}`;
+    const other = winner === 'holder-0' ? 'holder-1' : 'holder-0';
+    assert.equal(await acquireTenantLease(h.db, id, other, 400), false);
+    assert.equal(await acquireTenantLease(h.db, id, winner, 400), true, 'the holder renews');
+    assert.deepEqual(await renewTenantLeases(h.db, winner, 400), [id]);
+    await new Promise((r) => setTimeout(r, 600));
+    assert.deepEqual(await renewTenantLeases(h.db, winner, 400), [], 'an expired lease is not renewed by heartbeat');
+    assert.equal(await acquireTenantLease(h.db, id, other, 400), true, 'expired: another holder takes it');
+    assert.equal(await acquireTenantLease(h.db, id, winner, 400), false);
+  });
+});
+
+describe('supervisor with real tenant processes (postgres)', () => {
+  let h: TestDatabase;
+  const dirs = tempRoot();
+  before(async () => { h = await freshDatabase('postgres'); });
+  after(async () => { await h.close(); dirs.cleanup(); });
+
+  test('provisioning → running within 30 s; kill -9 → degraded, restart with backoff, rebuild recorded, running; stop/start/restart; shutdown stops children', async () => {
+    const id = await createTenantRow(h.db, 'life');
+    const driver = makeDriver(dirs);
+    const sup = makeSupervisor(h.db, driver, { holderId: 'sup-life', settings: { backoffBaseMs: 600 } });
+    const t0 = Date.now();
+    sup.start();
+    try {
+      const seen = new Set<string>();
+      const running = await waitFor('running', async () => {
+        const s = await tenantState(h.db, id);
+        seen.add(s.tenant.status);
+        return s.tenant.status === 'running' ? s : null;
+      }, 30_000, 20);
+      assert.ok(Date.now() - t0 < 30_000);
+      assert.ok(seen.has('starting') || seen.has('rebuilding') || seen.size === 1, `saw ${[...seen]}`);
+      const ep = running.endpoint!;
+      assert.equal(ep.host, '127.0.0.1');
+      assert.ok(ep.port! > 0 && ep.pid! > 0);
+      assert.equal(ep.instanceId, 'sup-life');
+      assert.ok(ep.readyAt, 'readyAt recorded');
+      assert.ok(ep.lastRebuild && typeof (ep.lastRebuild as { duration_ms?: number }).duration_ms === 'number', 'rebuild timing recorded');
+      const health = await (await fetch(`http://127.0.0.1:${ep.port}/health`)).json();
+      assert.equal(health.status, 'ok');
+
+      // kill -9: the supervisor notices, counts a crash, backs off, restarts with a new pid.
+      const oldPid = ep.pid!;
+      const killedAt = Date.now();
+      process.kill(oldPid, 'SIGKILL');
+      const degraded = await waitFor('crash recorded', async () => {
+        const s = await tenantState(h.db, id);
+        return s.endpoint?.crashCount === 1 && s.tenant.status === 'degraded' ? s : null;
+      }, 10_000, 5);
+      assert.equal(degraded.endpoint!.lastExitSignal, 'SIGKILL');
+      assert.ok(degraded.endpoint!.nextRestartAt, 'restart scheduled');
+      assert.match(degraded.tenant.statusDetail ?? '', /SIGKILL.*restarting in/);
+      const back = await waitFor('running again', async () => {
+        const s = await tenantState(h.db, id);
+        return s.tenant.status === 'running' && s.endpoint?.pid && s.endpoint.pid !== oldPid ? s : null;
+      }, 30_000, 20);
+      assert.ok(Date.now() - killedAt >= backoffDelay(1, 600, 2000), 'restart waited for the backoff');
+      assert.ok(!pidAlive(oldPid));
+      assert.ok(pidAlive(back.endpoint!.pid!));
+      assert.ok(back.endpoint!.readyAt!.getTime() > running.endpoint!.readyAt!.getTime(), 'a new rebuild/ready time');
+
+      // Admin stop: process gone, status stopped, address cleared.
+      await requestTenantStop(h.db, id);
+      const stopped = await waitFor('stopped', async () => {
+        const s = await tenantState(h.db, id);
+        return s.tenant.status === 'stopped' ? s : null;
+      });
+      assert.equal(stopped.endpoint!.port, null);
+      await waitFor('child gone', async () => !pidAlive(back.endpoint!.pid!), 5000);
+      assert.equal(sup.runningTenants().length, 0);
+
+      // Admin start: running again.
+      await requestTenantStart(h.db, id);
+      const started = await waitFor('running after start', async () => {
+        const s = await tenantState(h.db, id);
+        return s.tenant.status === 'running' && s.endpoint?.pid ? s : null;
+      });
+      // Admin restart (through Postgres, as any instance would ask): a new process.
+      await requestTenantRestart(h.db, id);
+      const restarted = await waitFor('restarted', async () => {
+        const s = await tenantState(h.db, id);
+        return s.tenant.status === 'running' && s.endpoint?.pid && s.endpoint.pid !== started.endpoint!.pid ? s : null;
+      });
+      assert.equal(restarted.endpoint!.restartRequestedAt, null);
+      assert.equal(restarted.endpoint!.crashCount, 0, 'a requested restart is not a crash');
+      const lastPid = restarted.endpoint!.pid!;
+
+      await sup.stop();
+      assert.ok(!pidAlive(lastPid), 'shutdown stopped the child');
+      const after = await tenantState(h.db, id);
+      assert.equal(after.tenant.status, 'starting');
+      assert.equal(after.endpoint!.port, null);
+    } finally {
+      await sup.stop();
+      await driver.stopAll(1000);
+    }
+  });
+
+  test('a tenant that keeps crashing is `failed` after max crashes; an admin start gives it a fresh budget', async () => {
+    const id = await createTenantRow(h.db, 'crashy');
+    const crashDriver = makeDriver(dirs, crashingEntry(dirs.root));
+    const sup = makeSupervisor(h.db, crashDriver, { holderId: 'sup-crash', settings: { maxCrashes: 3, backoffBaseMs: 20, backoffMaxMs: 100 } });
+    sup.start();
+    try {
+      const failed = await waitFor('failed', async () => {
+        const s = await tenantState(h.db, id);
+        return s.tenant.status === 'failed' ? s : null;
+      }, 20_000);
+      assert.equal(failed.endpoint!.crashCount, 3);
+      assert.equal(failed.endpoint!.lastExitCode, 7);
+      assert.match(failed.tenant.statusDetail ?? '', /3 crashes.*boom: cannot open index/);
+      // It stays failed (no restarts) …
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal((await tenantState(h.db, id)).endpoint!.crashCount, 3);
+      // … until an administrator starts it: fresh budget, it crashes again from 1.
+      await requestTenantStart(h.db, id);
+      await waitFor('crashing again', async () => {
+        const s = await tenantState(h.db, id);
+        return s.endpoint!.crashCount >= 1 && s.endpoint!.crashCount < 3 && s.tenant.status !== 'failed' ? s : null;
+      }, 10_000, 5);
+      await waitFor('failed again', async () => (await tenantState(h.db, id)).tenant.status === 'failed', 20_000);
+    } finally {
+      await sup.stop();
+    }
+  });
+
+  test('crashes spread beyond the window never reach `failed` (injected clock)', async () => {
+    const id = await createTenantRow(h.db, 'window');
+    let now = 1_000_000;
+    const clock = { now: () => now };
+    const crashDriver = makeDriver(dirs, crashingEntry(dirs.root));
+    const sup = makeSupervisor(h.db, crashDriver, { holderId: 'sup-window', clock, settings: { maxCrashes: 2, crashWindowMs: 10_000, backoffBaseMs: 1000, backoffMaxMs: 1000 } });
+    try {
+      for (let i = 0; i < 4; i++) {
+        await sup.tick();
+        await waitFor(`crash ${i + 1}`, async () => {
+          const s = await tenantState(h.db, id);
+          return s.endpoint?.lastExitAt && s.endpoint.lastExitAt.getTime() === now && s.tenant.status === 'degraded' ? s : null;
+        }, 10_000, 10);
+        const s = await tenantState(h.db, id);
+        assert.equal(s.endpoint!.crashCount, 1, 'each crash opens a new window');
+        assert.equal(s.tenant.status, 'degraded');
+        // Not restarted before the backoff elapsed on the injected clock.
+        await sup.tick();
+        assert.equal((await tenantState(h.db, id)).endpoint!.lastExitAt!.getTime(), now);
+        now += 11_000; // past backoff and window
+      }
+    } finally {
+      await sup.stop();
+    }
+  });
+
+  test('two supervisors on one Postgres supervise each tenant once; when one shuts down the other takes over; an expired holder\'s orphan is reaped', async () => {
+    const ids = [await createTenantRow(h.db, 'pair-a'), await createTenantRow(h.db, 'pair-b'), await createTenantRow(h.db, 'pair-c')];
+    const dA = makeDriver(dirs);
+    const dB = makeDriver(dirs);
+    const a = makeSupervisor(h.db, dA, { holderId: 'sup-A' });
+    const b = makeSupervisor(h.db, dB, { holderId: 'sup-B' });
+    a.start();
+    b.start();
+    try {
+      await waitFor('all running', async () => {
+        for (const id of ids) if ((await tenantState(h.db, id)).tenant.status !== 'running') return false;
+        return true;
+      });
+      // Let a few more ticks pass: nobody starts a second copy.
+      await new Promise((r) => setTimeout(r, 800));
+      const ra = a.runningTenants().map((x) => x.tenantId).filter((x) => ids.includes(x));
+      const rb = b.runningTenants().map((x) => x.tenantId).filter((x) => ids.includes(x));
+      assert.equal(ra.length + rb.length, 3, `A runs ${ra.length}, B runs ${rb.length}`);
+      assert.equal(ra.filter((x) => rb.includes(x)).length, 0, 'no tenant runs twice');
+      for (const id of ids) {
+        const s = await tenantState(h.db, id);
+        assert.equal(s.endpoint!.instanceId, ra.includes(id) ? 'sup-A' : 'sup-B');
+      }
+
+      // A shuts down (releases its leases): B takes over A's tenants.
+      await a.stop();
+      await waitFor('B runs all three', async () => b.runningTenants().filter((x) => ids.includes(x.tenantId)).length === 3 || null, 30_000);
+      for (const id of ids) await waitFor('running under B', async () => {
+        const s = await tenantState(h.db, id);
+        return s.tenant.status === 'running' && s.endpoint?.instanceId === 'sup-B';
+      });
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+});
