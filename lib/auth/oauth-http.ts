@@ -151,3 +151,19 @@ export function authorizationServerMetadata(cfg: OAuthConfig): Record<string, un
     service_documentation: `${base}/device`,
   };
 }
+
+/**
+ * Route-handler wrapper: the app's db + config, and any unexpected failure as an RFC-shaped 500
+ * (`server_error`) without internals.
+ */
+export function oauthRoute(handler: (req: Request, deps: OAuthDeps) => Promise<Response>): (req: Request) => Promise<Response> {
+  return async (req) => {
+    try {
+      const [{ getDb }, { getConfig }] = await Promise.all([import('../db/index.ts'), import('../config/index.ts')]);
+      return await handler(req, { db: await getDb(), cfg: getConfig().oauth });
+    } catch (err) {
+      console.error('[oauth] unhandled error', err instanceof Error ? err.name + ': ' + err.message : typeof err);
+      return oauthJson({ error: 'server_error', error_description: 'The authorization server failed; try again.' }, 500);
+    }
+  };
+}

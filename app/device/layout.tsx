@@ -1,0 +1,19 @@
+// Layout of the device approval flow (verification_uri): a focused card, no dashboard chrome.
+import type { ReactNode } from 'react';
+import { DevSignInBanner } from '@/components/dev-banner.tsx';
+import { Logo } from '@/components/logo.tsx';
+
+export default function DeviceLayout({ children }: { children: ReactNode }) {
+  return (
+    <div className="flex min-h-dvh flex-col">
+      <DevSignInBanner />
+      <div className="flex flex-1 flex-col items-center justify-center px-4 py-12">
+        <div className="mb-8"><Logo href="/dashboard" /></div>
+        <div className="w-full max-w-md rounded-xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">{children}</div>
+        <p className="mt-6 max-w-md text-center text-xs text-slate-500">
+          Only continue if you started <code className="font-mono">bm cloud login</code> yourself, just now. Never enter a code someone sent you.
+        </p>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,5 @@
+// POST /oauth2/device_authorization — RFC 8628 §3.1 (+ PKCE S256), form in, JSON out.
+import { handleDeviceAuthorization, oauthRoute } from '@/lib/auth/oauth-http.ts';
+
+export const dynamic = 'force-dynamic';
+export const POST = oauthRoute(handleDeviceAuthorization);

@@ -1,0 +1,62 @@
+// Helpers for the /device approval pages: CSRF tokens bound to the user (and grant), the signed
+// short-lived cookie that keeps a pre-filled code across sign-in (so it never rides in the URL
+// after sign-in), and human-readable scope descriptions. No Next imports: unit-testable.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { formatUserCode, normaliseUserCode } from './device-grant.ts';
+
+export const PENDING_CODE_COOKIE = 'bmc_device_code';
+export const PENDING_CODE_MAX_AGE_SECONDS = 900;
+
+function mac(secret: string, data: string): string {
+  return createHmac('sha256', secret).update(data).digest('base64url');
+}
+
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a); const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** A CSRF token for a form: HMAC over purpose + user (+ grant). Stateless, unguessable without the secret. */
+export function csrfToken(secret: string, purpose: 'device-entry' | 'device-decide' | 'cli-sessions', userId: string, extra = ''): string {
+  return mac(secret, `csrf:${purpose}:${userId}:${extra}`);
+}
+
+export function checkCsrf(secret: string, token: unknown, purpose: 'device-entry' | 'device-decide' | 'cli-sessions', userId: string, extra = ''): boolean {
+  return typeof token === 'string' && same(token, csrfToken(secret, purpose, userId, extra));
+}
+
+/** `<CODE>.<issued-at>.<mac>` for the pending-code cookie. */
+export function signPendingCode(secret: string, userCode: string, now: Date): string | null {
+  const n = normaliseUserCode(userCode);
+  if (!n) return null;
+  const payload = `${n}.${Math.floor(now.getTime() / 1000)}`;
+  return `${payload}.${mac(secret, 'pending-code:' + payload)}`;
+}
+
+/** The code kept in the cookie (shown form `XXXX-XXXX`), if the signature holds and it is fresh. */
+export function readPendingCode(secret: string, value: string | undefined, now: Date): string | null {
+  if (!value) return null;
+  const parts = value.split('.');
+  if (parts.length !== 3) return null;
+  const [code, at, sig] = parts as [string, string, string];
+  if (!same(sig, mac(secret, `pending-code:${code}.${at}`))) return null;
+  const age = now.getTime() / 1000 - Number(at);
+  if (!(age >= 0 && age <= PENDING_CODE_MAX_AGE_SECONDS)) return null;
+  const n = normaliseUserCode(code);
+  return n ? formatUserCode(n) : null;
+}
+
+/** What each scope lets the terminal do, for the confirmation page. */
+export function describeScopes(scope: string): string[] {
+  const out = ['Read and write the notes and projects in your tenant (through the API)'];
+  const s = new Set(scope.split(' '));
+  if (s.has('openid') || s.has('profile') || s.has('email')) out.push('Know who you are (your name and email address)');
+  if (s.has('offline_access')) out.push('Stay signed in until you revoke it (refresh tokens)');
+  return out;
+}
+
+/** A short, readable description of a user agent ("curl/8.5", "python-httpx/0.27"). */
+export function shortUserAgent(ua: string | null): string {
+  if (!ua) return 'unknown client';
+  return ua.length > 120 ? ua.slice(0, 117) + '…' : ua;
+}
