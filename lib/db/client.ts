@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import * as schema from './schema.ts';
+import { REPO_ROOT } from '../paths.ts';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type DatabaseKind = 'postgres' | 'pglite';
@@ -16,7 +17,8 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../drizzle');
+// Not import.meta.dirname: undefined inside the Next server bundle (see lib/paths.ts).
+export const MIGRATIONS_DIR = path.join(REPO_ROOT, 'drizzle');
 
 export interface DatabaseOptions {
   /** Postgres connection string; unset → PGlite under `dataDir/pglite`. */

@@ -1,0 +1,21 @@
+import type { Metadata, Viewport } from 'next';
+import type { ReactNode } from 'react';
+import { Providers } from '@/components/providers.tsx';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: { default: 'Basic Memory Cloud', template: '%s · Basic Memory Cloud' },
+  description: 'Hosted markdown memory for AI agents.',
+};
+
+export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-dvh">
+        <Providers>{children}</Providers>
+      </body>
+    </html>
+  );
+}

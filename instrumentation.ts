@@ -1,0 +1,22 @@
+// Runs once when the Next server process starts (Node runtime only): open the database and apply
+// migrations, then start background services. PGlite allows one process per data dir, so
+// everything that touches the database at runtime lives in this process.
+export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  const { getLogger } = await import('./lib/log.ts');
+  const log = getLogger().child({ component: 'startup' });
+  const { getDbHandle } = await import('./lib/db/index.ts');
+  try {
+    const h = await getDbHandle();
+    log.info({ database: h.kind }, 'database ready (migrations applied)');
+  } catch (err) {
+    // Keep serving: /api/health answers 503 and the next request retries the connection.
+    log.error({ err: err instanceof Error ? err.message : String(err) }, 'database unavailable at start');
+  }
+
+  // ─── Background services (issue 5: provisioner, collector) start here. ─────────────────────────
+  // e.g. const { startTenantServices } = await import('./lib/tenants/services.ts'); await startTenantServices();
+  // Register for new tenants with onTenantCreated() from lib/tenants/events.ts. Stop children on
+  // SIGTERM/SIGINT (scripts/start.mjs forwards signals to this process).
+  // ────────────────────────────────────────────────────────────────────────────────────────────────
+}

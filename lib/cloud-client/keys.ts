@@ -1,0 +1,10 @@
+// react-query key factories (one per area, supabase-studio style). Add yours here:
+//   projects (issue 5), cliSessions (issue 4), ops (next UI issue).
+export const tenantKeys = {
+  all: ['tenant'] as const,
+  mine: () => [...tenantKeys.all, 'mine'] as const,
+};
+
+export const healthKeys = {
+  all: ['health'] as const,
+};

@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+// `npm start`: validate the configuration, build the Next app when the build is missing or older
+// than the sources, start the development OpenID provider when OIDC_ISSUER is unset, then
+// `next start` on PORT. Signals are forwarded; children are stopped on exit.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+process.chdir(root);
+const log = (msg) => console.log(`[start] ${msg}`);
+
+// 1. Configuration (exits non-zero with a message naming each bad variable).
+const { loadConfig, ConfigError } = await import('../lib/config/index.ts');
+let config;
+try {
+  config = loadConfig(process.env, root);
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(1);
+  }
+  throw err;
+}
+const { app } = config;
+if (app.authSecretGenerated) log(`AUTH_SECRET not set: using the generated secret in ${path.join(app.dataDir, 'auth-secret')}`);
+
+const env = {
+  ...process.env,
+  NODE_ENV: 'production',
+  NEXTAUTH_URL: app.appUrl,
+  AUTH_SECRET: app.authSecret,
+  BMC_DATA_DIR: app.dataDir,
+  NEXT_TELEMETRY_DISABLED: '1',
+};
+const distDir = process.env.NEXT_DIST_DIR || '.next';
+const nextBin = path.join(root, 'node_modules/next/dist/bin/next');
+
+// 2. Build when missing or stale.
+const SOURCES = ['app', 'components', 'lib', 'public', 'proxy.ts', 'instrumentation.ts', 'next.config.mjs', 'postcss.config.mjs', 'package.json', 'package-lock.json', 'tsconfig.json', 'drizzle'];
+function newestMtime(p) {
+  let st;
+  try { st = fs.statSync(p); } catch { return 0; }
+  if (!st.isDirectory()) return st.mtimeMs;
+  let max = st.mtimeMs;
+  for (const e of fs.readdirSync(p, { withFileTypes: true })) {
+    if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
+    max = Math.max(max, newestMtime(path.join(p, e.name)));
+  }
+  return max;
+}
+function buildIsStale() {
+  let built;
+  try { built = fs.statSync(path.join(root, distDir, 'BUILD_ID')).mtimeMs; } catch { return 'no build yet'; }
+  const newest = Math.max(...SOURCES.map((s) => newestMtime(path.join(root, s))));
+  return newest > built ? 'sources changed since the last build' : null;
+}
+const stale = process.env.BMC_SKIP_BUILD === '1' ? null : buildIsStale();
+if (stale) {
+  log(`building the app (${stale}) into ${distDir}…`);
+  const r = spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env });
+  if (r.status !== 0) { console.error('[start] next build failed'); process.exit(r.status ?? 1); }
+}
+
+// 3. Children: the development OpenID provider (if needed) and the Next server.
+const children = new Set();
+let stopping = false;
+function stopAll(code) {
+  if (stopping) return;
+  stopping = true;
+  for (const c of children) { try { c.kill('SIGTERM'); } catch { /* gone */ } }
+  const t = setTimeout(() => { for (const c of children) { try { c.kill('SIGKILL'); } catch { /* gone */ } } process.exit(code); }, 8000);
+  t.unref();
+  const done = () => { if ([...children].every((c) => c.exitCode !== null || c.signalCode !== null)) process.exit(code); };
+  for (const c of children) c.once('exit', done);
+  done();
+}
+function run(name, args) {
+  const child = spawn(process.execPath, args, { stdio: 'inherit', env });
+  children.add(child);
+  child.on('exit', (code, signal) => {
+    if (!stopping) { console.error(`[start] ${name} exited (${signal ?? code}); stopping`); stopAll(code || 1); }
+  });
+  return child;
+}
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => stopAll(0));
+
+async function waitFor(url, ms) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    try { const r = await fetch(url); if (r.ok) return true; } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  return false;
+}
+
+if (app.oidc.devProvider) {
+  if (app.env === 'production' && process.env.DEV_OIDC_ENABLE !== 'true') {
+    console.error('[start] refusing to run the development OpenID provider with BMC_ENV=production (set OIDC_ISSUER, or DEV_OIDC_ENABLE=true)');
+    process.exit(1);
+  }
+  run('development OpenID provider', [path.join(root, 'lib/auth/dev-oidc/server.ts')]);
+  if (!(await waitFor(`${app.oidc.issuer}/.well-known/openid-configuration`, 20000))) {
+    console.error(`[start] the development OpenID provider did not come up at ${app.oidc.issuer}`);
+    stopAll(1);
+  }
+}
+run('next', [nextBin, 'start', '-p', String(app.port)]);
+log(`Basic Memory Cloud on ${app.appUrl}${app.oidc.devProvider ? ` (development sign-in via ${app.oidc.issuer})` : ''}`);
