@@ -58,14 +58,14 @@ export class IndexStore {
         AND file_failure.ctime_ms IS excluded.ctime_ms THEN file_failure.first_failed ELSE excluded.first_failed END,
       last_error = excluded.last_error, size = excluded.size, mtime_ms = excluded.mtime_ms, ctime_ms = excluded.ctime_ms`);
     p('clearFailure', 'DELETE FROM file_failure WHERE project_id = ? AND path = ?');
-    // forward references: resolved in bulk, upstream precedence permalink → title → file path
-    p('resolveByPermalink', `UPDATE relation SET to_id = (SELECT e.id FROM entity e WHERE e.project_id = relation.project_id
-      AND e.permalink = relation.to_permalink AND e.id != relation.from_id) WHERE project_id = ? AND to_id IS NULL AND to_permalink IS NOT NULL`);
-    p('resolveByTitle', `UPDATE relation SET to_id = (SELECT e.id FROM entity e WHERE e.project_id = relation.project_id
-      AND e.title = relation.to_name AND e.id != relation.from_id ORDER BY e.id LIMIT 1) WHERE project_id = ? AND to_id IS NULL`);
-    p('resolveByPath', `UPDATE relation SET to_id = (SELECT e.id FROM entity e WHERE e.project_id = relation.project_id
-      AND (e.file_path = relation.to_name OR e.file_path = relation.to_name || '.md') AND e.id != relation.from_id ORDER BY e.id LIMIT 1)
-      WHERE project_id = ? AND to_id IS NULL`);
+    // forward references: upstream precedence permalink → title → file path; only rows that resolve are written
+    p('unresolved', `SELECT r.id, COALESCE(
+        (SELECT e.id FROM entity e WHERE e.project_id = r.project_id AND e.permalink = r.to_permalink AND e.id != r.from_id),
+        (SELECT e.id FROM entity e WHERE e.project_id = r.project_id AND e.title = r.to_name AND e.id != r.from_id ORDER BY e.id LIMIT 1),
+        (SELECT e.id FROM entity e WHERE e.project_id = r.project_id AND e.file_path IN (r.to_name, r.to_name || '.md') AND e.id != r.from_id
+          ORDER BY e.id LIMIT 1)) AS target
+      FROM relation r WHERE r.project_id = ? AND r.to_id IS NULL`);
+    p('setRelationTarget', 'UPDATE relation SET to_id = ? WHERE id = ?');
   }
 
   st(k: string): StatementSync { return this.s[k]!; }
@@ -147,10 +147,12 @@ export class IndexStore {
     for (const r of rels) this.s.insertRel!.run(projectId, entityId, r.target, normalizePermalink(r.target) || null, r.relation_type, r.context);
   }
 
-  resolveRelations(projectId: number): void {
-    this.s.resolveByPermalink!.run(projectId);
-    this.s.resolveByTitle!.run(projectId);
-    this.s.resolveByPath!.run(projectId);
+  resolveRelations(projectId: number): number {
+    let n = 0;
+    for (const r of this.s.unresolved!.all(projectId) as { id: number; target: number | null }[]) {
+      if (r.target !== null) { this.s.setRelationTarget!.run(r.target, r.id); n++; }
+    }
+    return n;
   }
 
   failure(projectId: number, p: string): FailureRow | undefined { return this.s.failure!.get(projectId, p) as FailureRow | undefined; }

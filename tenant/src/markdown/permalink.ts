@@ -19,7 +19,8 @@ export function stripExtension(relPath: string): string {
 export function generatePermalink(relPath: string, opts: { keepExtension?: boolean } = {}): string {
   let s = relPath.replace(/\\/g, '/');
   if (!opts.keepExtension) s = stripExtension(s);
-  const hasCjk = CJK.test(s);
+  const ascii = /^[\x20-\x7e]*$/.test(s); // fast path: most paths are plain ASCII
+  const hasCjk = !ascii && CJK.test(s);
   if (hasCjk) {
     s = s.replace(/[\uff00-\uffef]/g, '');
     // hyphen at CJK <-> Latin boundaries
@@ -27,7 +28,7 @@ export function generatePermalink(relPath: string, opts: { keepExtension?: boole
       .replace(/([A-Za-z0-9])(?=[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])/gu, '$1-');
     // fold everything that is not CJK
     s = s.replace(NON_CJK_RUN, (m) => asciiFold(m));
-  } else {
+  } else if (!ascii) {
     s = asciiFold(s);
   }
   s = s.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase().replace(/_/g, '-').replace(/'/g, '');

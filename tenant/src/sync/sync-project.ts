@@ -208,11 +208,12 @@ export async function syncProject(store: IndexStore, project: ProjectRef,
   const total = rest.length;
   let done = 0;
 
-  const applyOne = (c: Candidate, checksum: string, bytes: Uint8Array | null) => {
+  const applyOne = (c: Candidate, checksum: string, bytes: Uint8Array | null, onWrite?: () => void) => {
     const st = storedStat(c.st, scanStartWall);
+    if (!(c.row && !c.movedFrom && c.row.checksum === checksum)) opts.hooks?.beforeIndexFile?.(c.rel);
+    onWrite?.();
     // same bytes at the same path: only the stat is refreshed (a touch is not a modification)
     if (c.row && !c.movedFrom && c.row.checksum === checksum) { store.updateStat(c.row.id, st); return; }
-    opts.hooks?.beforeIndexFile?.(c.rel);
     const r = indexFile(store, { projectId: project.id, rel: c.rel, stat: st, checksum, bytes: isMarkdown(c.rel) ? bytes : null, existingId: c.row?.id ?? null });
     for (const m of r.warnings) warnings.push({ path: c.rel, message: m });
     if (c.movedFrom) return;
@@ -227,33 +228,45 @@ export async function syncProject(store: IndexStore, project: ProjectRef,
   };
   const succeeded = (c: Candidate) => { if (failed.has(c.rel)) store.clearFailure(project.id, c.rel); };
 
+  // No savepoint per file: FTS5 flushes its pending index at every savepoint, which made them cost more than the
+  // inserts. Reads, hashing, parsing and the test hook happen before any write of a file; only a failing *write*
+  // (rare) rolls the slice back, and the slice is then redone with a savepoint per file.
+  let writing = false;
+  const runSlice = (from: number, perFileSavepoints: boolean): number => {
+    const sliceStart = now();
+    let j = from;
+    while (j < small.length && (j === from || now() - sliceStart < SLICE_MS)) {
+      const c = small[j++]!;
+      if (perFileSavepoints) store.db.exec('SAVEPOINT f');
+      try {
+        const abs = path.join(root, c.rel);
+        let bytes: Uint8Array | null = c.st.size <= SMALL_FILE_MAX ? readSmall(abs) : null;
+        if (!bytes) bytes = fs.readFileSync(abs); // markdown between 1 MiB and 32 MiB, or a file that grew
+        applyOne(c, sha256(bytes), bytes, () => { writing = true; });
+        writing = false;
+        if (perFileSavepoints) store.db.exec('RELEASE f');
+        succeeded(c);
+      } catch (e) {
+        if (perFileSavepoints) { store.db.exec('ROLLBACK TO f'); store.db.exec('RELEASE f'); } else if (writing) { writing = false; throw e; }
+        fail(c, e);
+      }
+    }
+    return j;
+  };
   let i = 0;
   while (i < small.length) {
-    const sliceStart = now();
+    let next: number;
     store.db.exec('BEGIN IMMEDIATE');
     try {
-      while (i < small.length && (now() - sliceStart < SLICE_MS)) {
-        const c = small[i++]!;
-        const abs = path.join(root, c.rel);
-        store.db.exec('SAVEPOINT f');
-        try {
-          let bytes: Uint8Array | null = c.st.size <= SMALL_FILE_MAX ? readSmall(abs) : null;
-          if (!bytes) bytes = fs.readFileSync(abs); // markdown between 1 MiB and 32 MiB, or a file that grew
-          applyOne(c, sha256(bytes), bytes);
-          store.db.exec('RELEASE f');
-          succeeded(c);
-        } catch (e) {
-          store.db.exec('ROLLBACK TO f');
-          store.db.exec('RELEASE f');
-          fail(c, e);
-        }
-        done++;
-      }
+      next = runSlice(i, false);
       store.db.exec('COMMIT');
-    } catch (e) {
+    } catch {
       store.db.exec('ROLLBACK');
-      throw e;
+      store.db.exec('BEGIN IMMEDIATE');
+      try { next = runSlice(i, true); store.db.exec('COMMIT'); } catch (e) { store.db.exec('ROLLBACK'); throw e; }
     }
+    done += next - i;
+    i = next;
     opts.hooks?.afterBatch?.(done, total);
     await tick();
   }
