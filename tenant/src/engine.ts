@@ -10,6 +10,7 @@ import { openIndex } from './index/schema.ts';
 import { IndexStore, type ProjectRow } from './index/store.ts';
 import { generatePermalink } from './markdown/permalink.ts';
 import { listDirectory } from './notes/directory.ts';
+import { entityResponse } from './notes/entity-response.ts';
 import { deleteNote, moveNote, readResource, writeNote, type WriteNoteInput } from './notes/notes.ts';
 import { projectStatistics } from './notes/project-info.ts';
 import { confine } from './notes/safe-path.ts';
@@ -20,7 +21,13 @@ import { SyncRunLog, uuidv7 } from './sync/sync-run.ts';
 
 export * from './engine-types.ts';
 
-export interface EngineOptions { dataDir: string; indexDir: string; logger?: pino.Logger; hooks?: SyncHooks }
+export interface EngineOptions {
+  dataDir: string; indexDir: string; logger?: pino.Logger;
+  /** tests only */
+  hooks?: SyncHooks;
+  /** files touched this close to a scan are re-hashed by the next one (default 2000 ms); tests set 0 to prove the stat compare alone */
+  racyWindowMs?: number;
+}
 
 interface ProjectSyncState { running: Promise<SyncRun> | null; queued: Promise<SyncRun> | null; queuedForce: boolean; queuedTrigger: Trigger }
 
@@ -37,6 +44,7 @@ export class TenantEngine {
   private states = new Map<string, ProjectSyncState>();
   private log: pino.Logger | undefined;
   private hooks: SyncHooks | undefined;
+  private racyWindowMs: number | undefined;
   private closed = false;
 
   private constructor(opts: EngineOptions) {
@@ -49,6 +57,7 @@ export class TenantEngine {
     this.runs = new SyncRunLog(idx.db);
     this.log = opts.logger;
     this.hooks = opts.hooks;
+    this.racyWindowMs = opts.racyWindowMs;
   }
 
   /** Opens (or creates) the index; an index of another schema version or an unreadable one is rebuilt. */
@@ -120,7 +129,7 @@ export class TenantEngine {
       try {
         const p = this.project(name);
         res = await syncProject(this.store, { id: p.id, name: p.name, root: this.root(p), lastFileCount: p.last_file_count },
-          { force, dryRun: false, hooks: this.hooks });
+          { force, dryRun: false, hooks: this.hooks, racyWindowMs: this.racyWindowMs });
       } catch (e) {
         failure = e instanceof Error ? e.message : String(e);
       }
@@ -204,6 +213,25 @@ export class TenantEngine {
 
   moveNote(project: string, identifier: string, destinationPath: string): Promise<EntityResponse> {
     return this.writer.run(() => { const p = this.project(project); return moveNote(this.store, p.id, this.root(p), identifier, destinationPath); });
+  }
+
+  /** GET /knowledge/entities/{identifier}: by permalink, file path or title. */
+  getEntity(project: string, identifier: string): EntityResponse | null {
+    const p = this.project(project);
+    const e = this.store.findEntity(p.id, identifier);
+    return e ? entityResponse(this.store, e) : null;
+  }
+
+  /** Every indexed file of the project with its checksum (sorted by path): for tests and consistency checks. */
+  indexedFiles(project: string): { file_path: string; checksum: string | null; id: number }[] {
+    const p = this.project(project);
+    return this.store.db.prepare('SELECT file_path, checksum, id FROM entity WHERE project_id = ? ORDER BY file_path').all(p.id) as
+      { file_path: string; checksum: string | null; id: number }[];
+  }
+
+  /** Registered projects as stored in the index (name, project-relative path). */
+  projects(): { name: string; rel_path: string; last_sync_at: string | null }[] {
+    return this.store.projects().map((p) => ({ name: p.name, rel_path: p.rel_path, last_sync_at: p.last_sync_at }));
   }
 
   /** dir: project-relative ('' or '/' = the project root); depth ≥ 1. */

@@ -60,8 +60,8 @@ function sameStat(row: StoredFile, st: FileStat): boolean {
 }
 
 /** Stat to store: a file touched within RACY_MS of the scan start is stored unverified (ctime -1) → re-hashed next scan. */
-function storedStat(st: FileStat, scanStartWall: number): FileStat {
-  return scanStartWall - Math.max(st.mtimeMs, st.ctimeMs) < RACY_MS ? { ...st, ctimeMs: -1 } : st;
+function storedStat(st: FileStat, scanStartWall: number, racyMs: number): FileStat {
+  return scanStartWall - Math.max(st.mtimeMs, st.ctimeMs) < racyMs ? { ...st, ctimeMs: -1 } : st;
 }
 
 function errMsg(e: unknown): string { return e instanceof Error ? e.message : String(e); }
@@ -127,8 +127,9 @@ async function checksumOf(abs: string, size: number): Promise<string> {
  * dryRun = the read-only scan behind POST /{project}/project/status: same detection, nothing written.
  */
 export async function syncProject(store: IndexStore, project: ProjectRef,
-  opts: { force: boolean; dryRun: boolean; hooks?: SyncHooks }): Promise<ProjectSyncResult> {
+  opts: { force: boolean; dryRun: boolean; hooks?: SyncHooks; racyWindowMs?: number }): Promise<ProjectSyncResult> {
   const t0 = now();
+  const racyMs = opts.racyWindowMs ?? RACY_MS;
   const scanStartWall = Date.now();
   const { root } = project;
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new Error(`project folder is missing: ${root}`);
@@ -209,7 +210,7 @@ export async function syncProject(store: IndexStore, project: ProjectRef,
   let done = 0;
 
   const applyOne = (c: Candidate, checksum: string, bytes: Uint8Array | null, onWrite?: () => void) => {
-    const st = storedStat(c.st, scanStartWall);
+    const st = storedStat(c.st, scanStartWall, racyMs);
     if (!(c.row && !c.movedFrom && c.row.checksum === checksum)) opts.hooks?.beforeIndexFile?.(c.rel);
     onWrite?.();
     // same bytes at the same path: only the stat is refreshed (a touch is not a modification)
