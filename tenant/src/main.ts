@@ -81,6 +81,7 @@ async function main(): Promise<void> {
     }, 10_000);
     force.unref();
     try {
+      runtime.beginClose();
       await app.close();
       await runtime.close();
     } catch (err) {

@@ -32,8 +32,9 @@ export class TenantRuntime {
   readonly indexDir: string;
   readonly logger: pino.Logger;
   startup: StartupState = { status: 'rebuilding', started_at: new Date().toISOString() };
-  private readonly inflight = new Map<string, Promise<SyncRun>>();
-  private closing = false;
+  private readonly pending = new Set<Promise<unknown>>();
+  closing = false;
+  private closed = false;
 
   constructor(opts: RuntimeOptions) {
     this.logger = opts.logger;
@@ -63,7 +64,7 @@ export class TenantRuntime {
     const names = this.registry.list().map((p) => p.name);
     this.startup = { status: 'rebuilding', started_at: new Date().toISOString() };
     this.logger.info({ projects: names.length, index_existed: this.engine.indexExisted }, 'index rebuild started');
-    const run = await this.engine.rebuildAll(names);
+    const run = await this.track(this.engine.rebuildAll(names));
     this.metrics.recordRun(run);
     for (const name of run.projects ?? names) {
       for (const r of this.engine.listRuns(name, 1)) this.metrics.recordRun(r);
@@ -88,19 +89,24 @@ export class TenantRuntime {
     this.schedule.add(p.name, () => this.sync(p.name, 'schedule'));
   }
 
-  /** One sync of a project; concurrent callers share the run in flight (the engine coalesces too). */
+  /**
+   * One sync of a project. The engine coalesces: a request made while a sync runs gets the next run
+   * (at most one queued), so a caller always sees a run that started after its request.
+   */
   sync(name: string, trigger: Trigger, force = false): Promise<SyncRun> {
-    const current = this.inflight.get(name);
-    if (current && !force) return current;
-    const run = this.engine.sync(name, { trigger, force }).then((r) => {
+    const run = this.track(this.engine.sync(name, { trigger, force }));
+    return run.then((r) => {
       this.metrics.recordRun(r);
       return r;
     });
-    const tracked = run.finally(() => {
-      if (this.inflight.get(name) === tracked) this.inflight.delete(name);
-    });
-    this.inflight.set(name, tracked);
-    return tracked;
+  }
+
+  /** Remembers work in flight so close() can let it settle before the index closes. */
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.pending.add(p);
+    const done = () => { this.pending.delete(p); };
+    p.then(done, done);
+    return p;
   }
 
   /** Registers new top-level folders and gives each its first sync (trigger "discovery"). */
@@ -139,12 +145,18 @@ export class TenantRuntime {
     return removed;
   }
 
-  async close(): Promise<void> {
-    if (this.closing) return;
+  /** Stops new work (schedule, new requests answer 503) before the HTTP server drains. */
+  beginClose(): void {
     this.closing = true;
     this.schedule.stop();
-    // Let syncs in flight settle briefly; the engine's close aborts what is left.
-    await Promise.race([Promise.allSettled([...this.inflight.values()]), new Promise((r) => setTimeout(r, 3000).unref())]);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.beginClose();
+    // Let the sync (or rebuild) in flight finish for a few seconds; closing the index aborts the rest.
+    await Promise.race([Promise.allSettled([...this.pending]), new Promise((r) => setTimeout(r, 5000).unref())]);
     this.engine.close();
   }
 }

@@ -26,7 +26,7 @@ export function buildServer(opts: { runtime: TenantRuntime; secret: string; logg
     // Exact paths only (no trailing-slash aliasing, no redirects), like the upstream contract wants.
     routerOptions: { ignoreTrailingSlash: false, ignoreDuplicateSlashes: false, maxParamLength: 1000 },
     bodyLimit: 25 * 1024 * 1024,
-    return503OnClosing: true,
+    return503OnClosing: false, // answered below with a JSON detail
   });
 
   // Clients send `Content-Type: application/json` with an empty body on POSTs without payload
@@ -47,6 +47,7 @@ export function buildServer(opts: { runtime: TenantRuntime; secret: string; logg
   installErrorHandling(app);
   installRequestAuth(app, { secret: opts.secret, tenantId: opts.runtime.tenantId });
   app.addHook('onRequest', async (req, reply) => {
+    if (opts.runtime.closing) return reply.code(503).header('connection', 'close').send({ detail: 'Tenant API is shutting down' });
     if (opts.runtime.ready || req.is404 || req.routeOptions.config?.duringRebuild) return;
     return reply.code(503).header('retry-after', '2').send({ detail: REBUILDING_DETAIL });
   });

@@ -44,6 +44,26 @@ describe('start-up rebuild', { skip: !fs.existsSync(MAKE_CORPUS) && 'make-corpus
       assert.equal(await t.stop(), 0);
     }
   });
+
+  test('SIGTERM in the middle of the rebuild exits 0 and releases the lock; the restart catches up', async () => {
+    const dataDir = path.join(tmp, 'seed');
+    const indexDir = path.join(tmp, 'seed-index-2');
+    const t = await startTenant({ dataDir, indexDir });
+    const health = await fetch(`http://127.0.0.1:${t.port}/health`).then((r) => r.json());
+    assert.equal(health.status, 'rebuilding');
+    assert.equal(await t.stop('SIGTERM'), 0);
+    assert.ok(!fs.existsSync(path.join(dataDir, '.basic-memory', 'tenant.lock')));
+    const again = await startTenant({ dataDir, indexDir });
+    try {
+      const ok = await again.waitHealthy(120_000);
+      assert.equal(ok.rebuild.mode, 'catch_up');
+      const runs = await again.json('GET', '/sync-runs?limit=500');
+      const total = runs.body.runs.filter((r: { kind: string }) => r.kind === 'sync').length;
+      assert.ok(total >= 12, `runs ${total}`);
+    } finally {
+      assert.equal(await again.stop(), 0);
+    }
+  });
 });
 
 describe('discovery', () => {
