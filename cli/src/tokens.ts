@@ -1,0 +1,56 @@
+// The token file, in the upstream `bm` CLI's shape (shared/contract/upstream.md §1.5):
+//   {"access_token", "refresh_token", "expires_at" (unix s), "token_type"}, indent 2, mode 0600.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface StoredTokens {
+  access_token: string;
+  refresh_token: string | null;
+  expires_at: number;
+  token_type: string;
+}
+
+/** Refresh this many seconds before expiry (upstream: `time.time() < expires_at - 60`). */
+export const EXPIRY_SKEW_SECONDS = 60;
+
+export function defaultTokenFile(): string {
+  return process.env.BMC_TOKEN_FILE || path.join(os.homedir(), '.basic-memory', 'basic-memory-cloud.json');
+}
+
+export function loadTokens(file: string): StoredTokens | null {
+  let text: string;
+  try { text = fs.readFileSync(file, 'utf8'); } catch { return null; }
+  try {
+    const t = JSON.parse(text) as Partial<StoredTokens>;
+    if (typeof t.access_token !== 'string' || typeof t.expires_at !== 'number') return null;
+    return { access_token: t.access_token, refresh_token: t.refresh_token ?? null, expires_at: t.expires_at, token_type: t.token_type ?? 'Bearer' };
+  } catch { return null; }
+}
+
+/** Writes atomically (temp file + rename), mode 0600 from creation on. */
+export function saveTokens(file: string, t: StoredTokens): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(t, null, 2), { mode: 0o600 });
+  fs.chmodSync(tmp, 0o600);
+  fs.renameSync(tmp, file);
+}
+
+export function deleteTokens(file: string): boolean {
+  try { fs.unlinkSync(file); return true; } catch { return false; }
+}
+
+export function isTokenValid(t: StoredTokens, nowSeconds = Date.now() / 1000): boolean {
+  return nowSeconds < t.expires_at - EXPIRY_SKEW_SECONDS;
+}
+
+/** A token response → the stored shape (expires_in default 3600, token_type default Bearer). */
+export function fromTokenResponse(r: { access_token: string; refresh_token?: string; expires_in?: number; token_type?: string }, nowSeconds = Date.now() / 1000): StoredTokens {
+  return {
+    access_token: r.access_token,
+    refresh_token: r.refresh_token ?? null,
+    expires_at: Math.floor(nowSeconds + (r.expires_in ?? 3600)),
+    token_type: r.token_type ?? 'Bearer',
+  };
+}
