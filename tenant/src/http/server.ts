@@ -1,6 +1,6 @@
 // The tenant API's HTTP surface (fastify). Order of checks per request: signature (onRequest) →
 // index-ready gate → route: parse with zod → resolve the project → engine → respond.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type pino from 'pino';
 import type { TenantRuntime } from '../tenant-runtime.ts';
 import { installErrorHandling } from './errors.ts';
@@ -22,7 +22,8 @@ export const REBUILDING_DETAIL = 'Index is rebuilding, retry shortly';
 export function buildServer(opts: { runtime: TenantRuntime; secret: string; logger: pino.Logger }): FastifyInstance {
   const app: FastifyInstance = Fastify({
     loggerInstance: opts.logger.child({ component: 'http' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Fastify's access lines log every request at info; ours (below) are at debug and carry no headers.
+    logController: new LogController({ disableRequestLogging: true }),
     // Exact paths only (no trailing-slash aliasing, no redirects), like the upstream contract wants.
     routerOptions: { ignoreTrailingSlash: false, ignoreDuplicateSlashes: false, maxParamLength: 1000 },
     bodyLimit: 25 * 1024 * 1024,
@@ -50,6 +51,10 @@ export function buildServer(opts: { runtime: TenantRuntime; secret: string; logg
     if (opts.runtime.closing) return reply.code(503).header('connection', 'close').send({ detail: 'Tenant API is shutting down' });
     if (opts.runtime.ready || req.is404 || req.routeOptions.config?.duringRebuild) return;
     return reply.code(503).header('retry-after', '2').send({ detail: REBUILDING_DETAIL });
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    req.log.debug({ method: req.method, url: req.raw.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 
   registerHealthRoutes(app, opts.runtime);
