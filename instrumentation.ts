@@ -15,8 +15,14 @@ export async function register(): Promise<void> {
   }
 
   // ─── Background services (issue 5: provisioner, collector) start here. ─────────────────────────
-  // e.g. const { startTenantServices } = await import('./lib/tenants/services.ts'); await startTenantServices();
-  // Register for new tenants with onTenantCreated() from lib/tenants/events.ts. Stop children on
-  // SIGTERM/SIGINT (scripts/start.mjs forwards signals to this process).
+  // Supervisor (starts/restarts tenant API processes, one per tenant across instances via a Postgres
+  // lease) + sync-run collector. New tenants (onTenantCreated) wake the supervisor; SIGTERM/SIGINT stop
+  // the children. See lib/tenants/services.ts.
+  try {
+    const { startTenantServices } = await import('./lib/tenants/services.ts');
+    await startTenantServices();
+  } catch (err) {
+    log.error({ err: err instanceof Error ? err.message : String(err) }, 'tenant services failed to start');
+  }
   // ────────────────────────────────────────────────────────────────────────────────────────────────
 }

@@ -204,6 +204,11 @@ export class LocalTenantDriver implements TenantDriver {
     return this.live.size;
   }
 
+  /** Last resort at process exit (synchronous): SIGTERM every child still alive. */
+  killAllSync(): void {
+    for (const h of this.live) if (!h.isExited) { try { h.child.kill('SIGTERM'); } catch { /* gone */ } }
+  }
+
   /** SIGTERM every child, SIGKILL after `graceMs`. */
   async stopAll(graceMs = 10_000): Promise<void> {
     await Promise.all([...this.live].map((h) => this.stop(h, graceMs)));

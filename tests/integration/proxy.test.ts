@@ -129,7 +129,8 @@ describe('tenant proxy to real tenant APIs (postgres)', () => {
     const res = await call(d, alice, 'GET', '/proxy/big/resource/big.bin');
     assert.equal(res.status, 200);
     let n = 0;
-    for await (const c of res.body!) n += (c as Uint8Array).byteLength;
+    const reader = res.body!.getReader();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) n += r.value.byteLength;
     assert.equal(n, 50 << 20);
   });
 

@@ -1,0 +1,5 @@
+// POST /api/admin/tenants/{id}/reindex (admin only, audited). See lib/tenants/admin-actions.ts.
+import { adminTenantActionRoute } from '@/lib/tenants/admin-route.ts';
+
+export const dynamic = 'force-dynamic';
+export const POST = adminTenantActionRoute('reindex');

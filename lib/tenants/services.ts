@@ -1,0 +1,121 @@
+// Background tenant services of this app process: the supervisor (with its local driver) and the
+// sync-run collector. Started once from instrumentation.ts; memoized on globalThis so every Next
+// bundle in the process (route handlers, pages) sees the same instance.
+import { getConfig } from '../config/index.ts';
+import { getDb } from '../db/index.ts';
+import type { Database } from '../db/client.ts';
+import { getTenantRoute, type TenantRoute } from '../db/queries/tenants-runtime.ts';
+import { getLogger } from '../log.ts';
+import { onTenantCreated } from './events.ts';
+import { LocalTenantDriver } from './local-driver.ts';
+import { SyncCollector } from './sync-collector.ts';
+import { TenantSupervisor } from './tenant-supervisor.ts';
+
+export interface TenantServices {
+  supervisor: TenantSupervisor | null;
+  collector: SyncCollector | null;
+  driver: LocalTenantDriver | null;
+  stop(): Promise<void>;
+}
+
+const KEY = Symbol.for('bmc.tenantServices');
+const ROUTES = Symbol.for('bmc.tenantRouteCache');
+type Holder = { [KEY]?: Promise<TenantServices>; [ROUTES]?: Map<string, { at: number; route: TenantRoute | null }> };
+const g = globalThis as Holder;
+
+// ------------------------------------------------------------------------- route cache (proxy)
+
+const ROUTE_TTL_MS = 1000;
+
+function routeCache() {
+  return (g[ROUTES] ??= new Map());
+}
+
+/** The tenant's route, cached for a second; the local supervisor invalidates on every change. */
+export async function getCachedTenantRoute(db: Database, tenantId: string): Promise<TenantRoute | null> {
+  const c = routeCache();
+  const hit = c.get(tenantId);
+  const now = Date.now();
+  if (hit && now - hit.at < ROUTE_TTL_MS) return hit.route;
+  const route = await getTenantRoute(db, tenantId);
+  c.set(tenantId, { at: now, route });
+  if (c.size > 10_000) c.clear();
+  return route;
+}
+
+export function invalidateTenantRoute(tenantId: string): void {
+  routeCache().delete(tenantId);
+}
+
+// ------------------------------------------------------------------------------------ services
+
+export function getTenantServices(): Promise<TenantServices> | undefined {
+  return g[KEY];
+}
+
+/** Wakes this process's supervisor (after first sign-in or an admin action) and drops cached routes. */
+export function nudgeSupervisor(tenantId?: string): void {
+  if (tenantId) invalidateTenantRoute(tenantId);
+  void g[KEY]?.then((s) => s.supervisor?.wake());
+}
+
+export function startTenantServices(): Promise<TenantServices> {
+  return (g[KEY] ??= (async () => {
+    const { app, tenants: cfg } = getConfig();
+    const log = getLogger().child({ component: 'tenants' });
+    const db = await getDb();
+    if (!cfg.supervisorEnabled) {
+      log.info('tenant supervisor disabled in this instance (TENANT_SUPERVISOR=false)');
+      return { supervisor: null, collector: null, driver: null, stop: async () => {} };
+    }
+    const driver = new LocalTenantDriver({
+      dataRoot: cfg.dataRoot, indexRoot: cfg.indexRoot, host: cfg.host, portRange: cfg.portRange,
+      syncIntervalS: cfg.syncIntervalSeconds, startTimeoutMs: cfg.startTimeoutMs, entry: cfg.tenantEntry,
+      env: { BM_LOG_LEVEL: app.logLevel === 'debug' || app.logLevel === 'trace' ? app.logLevel : 'info' },
+      log: (msg, fields) => log.info(fields ?? {}, msg),
+    });
+    const supervisor = new TenantSupervisor({
+      db, driver, authSecret: app.authSecret,
+      settings: {
+        leaseTtlMs: cfg.leaseTtlMs, tickMs: cfg.supervisorTickMs, healthIntervalMs: cfg.healthIntervalMs,
+        healthTimeoutMs: cfg.healthTimeoutMs, degradedAfterMs: cfg.degradedAfterMs, backoffBaseMs: cfg.backoffBaseMs,
+        backoffMaxMs: cfg.backoffMaxMs, maxCrashes: cfg.maxCrashes, crashWindowMs: cfg.crashWindowMs,
+        maxTenantsPerInstance: cfg.maxTenantsPerInstance,
+      },
+      log: (level, msg, fields) => log[level](fields ?? {}, msg),
+      onTenantChange: invalidateTenantRoute,
+    });
+    const collector = new SyncCollector({
+      db, authSecret: app.authSecret, intervalMs: cfg.collectorIntervalMs, concurrency: cfg.collectorConcurrency,
+      onlyHeldBy: supervisor.holderId,
+      log: (level, msg, fields) => log[level](fields ?? {}, msg),
+    });
+    const offCreated = onTenantCreated((e) => {
+      log.info({ tenantId: e.tenantId }, 'new tenant: provisioning');
+      nudgeSupervisor(e.tenantId);
+    });
+    supervisor.start();
+    collector.start();
+    log.info({ holder: supervisor.holderId, dataRoot: cfg.dataRoot, indexRoot: cfg.indexRoot }, 'tenant supervisor and sync collector started');
+
+    let stopping: Promise<void> | null = null;
+    const stop = () => (stopping ??= (async () => {
+      offCreated();
+      await collector.stop().catch(() => {});
+      await supervisor.stop().catch((err) => log.error({ err: String(err) }, 'supervisor stop failed'));
+      await driver.stopAll(5000).catch(() => {});
+      log.info('tenant services stopped');
+    })());
+    // If the process exits without a graceful stop, children are still told to go (they release their locks).
+    process.once('exit', () => driver.killAllSync());
+    for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(sig, () => {
+        void stop().finally(() => {
+          // Let Next's own handler (if any) finish; exit if nobody else does.
+          if (process.listenerCount(sig) === 0) process.exit(0);
+        });
+      });
+    }
+    return { supervisor, collector, driver, stop };
+  })());
+}
