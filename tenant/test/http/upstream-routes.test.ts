@@ -51,6 +51,11 @@ describe('projects routes', () => {
     const invalid = await t.json('POST', '/projects/projects', { path: 'x' });
     assert.equal(invalid.status, 422);
     assert.ok(Array.isArray(invalid.body.detail));
+    assert.equal((await t.json('POST', '/projects/projects', { name: 'flagged', set_default: 'maybe' })).status, 422);
+    const lax = await t.json('POST', '/projects/projects', { name: 'flagged', path: 'flagged', set_default: 'False' });
+    assert.equal(lax.status, 201);
+    assert.equal(lax.body.default, false);
+    assert.equal((await t.json('DELETE', '/projects/flagged?delete_notes=true')).status, 200);
     const badJson = await t.request('POST', '/projects/projects', undefined, { 'content-type': 'application/json' });
     assert.equal(badJson.status, 422, 'empty JSON body is "no body", then validation');
   });

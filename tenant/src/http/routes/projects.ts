@@ -12,7 +12,9 @@ import { parseBody, parseQuery, queryBool } from '../query-params.ts';
 const ProjectInfoRequest = z.object({
   name: z.string().trim().min(1).max(255),
   path: z.string().optional(),
-  set_default: z.boolean().default(false),
+  // pydantic (lax mode) also takes "true"/"false"/1/0 here; so do we.
+  set_default: z.preprocess((v) => (v === 'true' || v === 'True' || v === 1 || v === '1' ? true : v === 'false' || v === 'False' || v === 0 || v === '0' ? false : v),
+    z.boolean()).default(false),
 });
 
 function humanSize(bytes: number): string {
