@@ -164,7 +164,20 @@ export async function pollDeviceGrant(
     return oauthError('invalid_request', 'code_verifier must be 43–128 characters of [A-Za-z0-9-._~].');
   }
   if (!input.deviceCode.startsWith(DEVICE_CODE_PREFIX)) return invalid;
-  const grant = await q.findGrantByDeviceCodeHash(db, hashSecret(input.deviceCode));
+  const deviceCodeHash = hashSecret(input.deviceCode);
+  // Fast path (one statement): a live grant of this client with a matching PKCE verifier.
+  const live = await q.pollLiveGrant(db, {
+    deviceCodeHash, clientId: input.clientId, codeChallenge: input.codeVerifier === undefined ? null : s256(input.codeVerifier),
+  }, now, cfg.pollToleranceSeconds, cfg.maxPollIntervalSeconds);
+  if (live) {
+    if (!live.accepted) {
+      return oauthError('slow_down', `Polling too fast; wait ${live.intervalSeconds} s between requests.`, 400, { interval: live.intervalSeconds });
+    }
+    if (live.status === 'pending') return oauthError('authorization_pending', 'Waiting for the user to approve the request.');
+    return redeemDeviceGrant(db, live.id, cfg, ctx, now);
+  }
+  // Slow path: say precisely why not (and never advance the poll clock for these).
+  const grant = await q.findGrantByDeviceCodeHash(db, deviceCodeHash);
   if (!grant || grant.clientId !== input.clientId) return invalid;
   if (grant.codeChallenge) {
     if (input.codeVerifier === undefined) return oauthError('invalid_grant', 'code_verifier is required for this device code.');
@@ -176,12 +189,8 @@ export async function pollDeviceGrant(
     if (grant.status === 'pending') await q.expireGrant(db, grant.id);
     return oauthError('expired_token', 'The device code has expired; start the login again.');
   }
-  if (!(await q.acceptPoll(db, grant.id, now, cfg.pollToleranceSeconds))) {
-    const interval = await q.slowDownGrant(db, grant.id, cfg.maxPollIntervalSeconds);
-    return oauthError('slow_down', `Polling too fast; wait ${interval} s between requests.`, 400, { interval });
-  }
-  if (grant.status === 'pending') return oauthError('authorization_pending', 'Waiting for the user to approve the request.');
-  return redeemDeviceGrant(db, grant.id, cfg, ctx, now);
+  // A grant that changed state between the two reads (e.g. just redeemed by a racing poll).
+  return invalid;
 }
 
 /**

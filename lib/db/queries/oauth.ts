@@ -54,29 +54,6 @@ export async function findLiveGrantByUserCodeHash(db: Queryable, hash: string, n
   return row ?? null;
 }
 
-/**
- * Accepts a poll if it comes at least `interval − tolerance` seconds after the last accepted one,
- * atomically (so racing polls cannot all be accepted). Returns false for a poll that is too early.
- */
-export async function acceptPoll(db: Queryable, id: string, now: Date, toleranceSeconds: number): Promise<boolean> {
-  const rows = await db.update(deviceGrants).set({ lastPolledAt: now })
-    .where(and(eq(deviceGrants.id, id), or(
-      isNull(deviceGrants.lastPolledAt),
-      sql`${deviceGrants.lastPolledAt} <= ${now.toISOString()}::timestamptz - make_interval(secs => ${deviceGrants.intervalSeconds} - ${toleranceSeconds})`,
-    )))
-    .returning({ id: deviceGrants.id });
-  return rows.length === 1;
-}
-
-/** After a too-early poll: the interval grows by 5 s (capped); the last accepted poll time stays. */
-export async function slowDownGrant(db: Queryable, id: string, maxIntervalSeconds: number): Promise<number> {
-  const [row] = await db.update(deviceGrants)
-    .set({ intervalSeconds: sql`least(${deviceGrants.intervalSeconds} + 5, ${maxIntervalSeconds})` })
-    .where(eq(deviceGrants.id, id))
-    .returning({ intervalSeconds: deviceGrants.intervalSeconds });
-  return row?.intervalSeconds ?? maxIntervalSeconds;
-}
-
 export async function expireGrant(db: Queryable, id: string): Promise<void> {
   await db.update(deviceGrants).set({ status: 'expired' }).where(and(eq(deviceGrants.id, id), eq(deviceGrants.status, 'pending')));
 }
@@ -245,4 +222,39 @@ export async function insertAuditEvent(db: Queryable, e: AuditInput): Promise<vo
     action: e.action, actorUserId: e.actorUserId ?? null, tenantId: e.tenantId ?? null, target: e.target ?? null,
     ip: e.ip ?? null, userAgent: e.userAgent ?? null, metadata: e.metadata ?? {}, createdAt: e.at,
   });
+}
+
+function rowsOf<T>(r: unknown): T[] {
+  return (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
+}
+
+/**
+ * The hot path of polling in ONE statement: for a live grant of this client whose PKCE challenge
+ * matches, either accept the poll (advance last_polled_at) or, if it is early, grow the interval
+ * (leaving last_polled_at alone). Row-locked, so racing polls are judged one after another.
+ * Returns null when the grant is unknown, foreign, terminal, expired or the PKCE check fails —
+ * the caller then works out which error applies.
+ */
+export async function pollLiveGrant(
+  db: Queryable, input: { deviceCodeHash: string; clientId: string; codeChallenge: string | null },
+  now: Date, toleranceSeconds: number, maxIntervalSeconds: number,
+): Promise<{ id: string; status: 'pending' | 'approved'; intervalSeconds: number; accepted: boolean } | null> {
+  const nowIso = now.toISOString();
+  const r = await db.execute(sql`
+    with g as (
+      select id, (last_polled_at is null
+                  or last_polled_at <= ${nowIso}::timestamptz - make_interval(secs => interval_seconds - ${toleranceSeconds})) as ok
+      from device_grants
+      where device_code_hash = ${input.deviceCodeHash} and client_id = ${input.clientId}
+        and status in ('pending', 'approved') and expires_at > ${nowIso}::timestamptz
+        and (code_challenge is null or code_challenge = ${input.codeChallenge})
+      for update
+    )
+    update device_grants d set
+      last_polled_at = case when g.ok then ${nowIso}::timestamptz else d.last_polled_at end,
+      interval_seconds = case when g.ok then d.interval_seconds else least(d.interval_seconds + 5, ${maxIntervalSeconds}) end
+    from g where d.id = g.id
+    returning d.id, d.status, d.interval_seconds, g.ok`);
+  const row = rowsOf<{ id: string; status: 'pending' | 'approved'; interval_seconds: number; ok: boolean }>(r)[0];
+  return row ? { id: row.id, status: row.status, intervalSeconds: Number(row.interval_seconds), accepted: row.ok === true } : null;
 }
