@@ -55,7 +55,7 @@ function CreateProjectForm() {
         <input
           id="project-name" data-testid="project-name-input" value={name} onChange={(e) => setName(e.target.value)}
           placeholder="New project name, e.g. research" maxLength={100} autoComplete="off"
-          className="w-full rounded-lg border border-slate-300 px-3 py-2 text-sm focus:border-brand-600 focus:outline-none focus:ring-2 focus:ring-brand-200"
+          className="w-full rounded-lg border border-slate-300 px-3 py-2 text-sm focus:border-brand-600 focus:outline-none focus:ring-2 focus:ring-blue-200"
         />
         {create.isError && <p role="alert" data-testid="project-create-error" className="mt-1 text-sm text-rose-700">{errorText(create.error)}</p>}
       </div>
@@ -104,7 +104,7 @@ export function ProjectsPanel({ initialTenant }: { initialTenant: TenantDto }) {
                 <p className="truncate font-medium text-slate-900" data-testid="project-name">{p.name}</p>
                 <p className="truncate font-mono text-xs text-slate-500">{p.path}</p>
               </div>
-              {p.is_default && <span className="rounded-full bg-brand-50 px-2 py-0.5 text-xs font-medium text-brand-700 ring-1 ring-inset ring-brand-200">default</span>}
+              {p.is_default && <span className="rounded-full bg-brand-50 px-2 py-0.5 text-xs font-medium text-brand-700 ring-1 ring-inset ring-blue-200">default</span>}
             </li>
           ))}
         </ul>
