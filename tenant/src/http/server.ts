@@ -25,7 +25,7 @@ export function buildServer(opts: { runtime: TenantRuntime; secret: string; logg
     // Fastify's access lines log every request at info; ours (below) are at debug and carry no headers.
     logController: new LogController({ disableRequestLogging: true }),
     // Exact paths only (no trailing-slash aliasing, no redirects), like the upstream contract wants.
-    routerOptions: { ignoreTrailingSlash: false, ignoreDuplicateSlashes: false, maxParamLength: 1000 },
+    routerOptions: { ignoreTrailingSlash: false, ignoreDuplicateSlashes: false, maxParamLength: 4096 },
     bodyLimit: 25 * 1024 * 1024,
     return503OnClosing: false, // answered below with a JSON detail
   });

@@ -31,6 +31,8 @@ before(async () => {
   fs.writeFileSync(path.join(outside, 'secret.md'), '# secret outside\n');
   fs.writeFileSync(path.join(dataDir, 'main', 'docs', 'Existing Note.md'), '---\ntitle: Existing Note\n---\n# Existing\n\nquokka habitat\n');
   fs.writeFileSync(path.join(dataDir, 'main', 'image.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3]));
+  fs.writeFileSync(path.join(dataDir, 'main', 'empty.txt'), '');
+  fs.writeFileSync(path.join(dataDir, 'main', 'big.bin'), Buffer.alloc(3 * 1024 * 1024, 7));
   fs.symlinkSync('/etc', path.join(dataDir, 'main', 'etc-link'));
   fs.symlinkSync(outside, path.join(dataDir, 'main', 'outside-link'));
   t = await startTenant({ dataDir });
@@ -71,6 +73,13 @@ describe('notes and search', () => {
     assert.equal(png.headers.get('content-type'), 'image/png');
     assert.deepEqual(Buffer.from(await png.arrayBuffer()), fs.readFileSync(path.join(t.dataDir, 'main', 'image.png')));
     assert.equal((await t.json('GET', '/main/resource/docs/missing.md')).status, 404);
+    const empty = await t.request('GET', '/main/resource/empty.txt');
+    assert.equal(empty.status, 200);
+    assert.equal(empty.headers.get('content-length'), '0');
+    assert.equal(await empty.text(), '');
+    const big = await t.request('GET', '/main/resource/big.bin');
+    assert.equal(big.headers.get('content-length'), String(3 * 1024 * 1024));
+    assert.equal((await big.arrayBuffer()).byteLength, 3 * 1024 * 1024);
   });
 
   test('directory list, move, delete', async () => {

@@ -60,12 +60,27 @@ export function registerNotesRoutes(app: FastifyInstance, runtime: TenantRuntime
     const relResolved = path.relative(p.absPath, res.absPath);
     if (relResolved.startsWith('..') || path.isAbsolute(relResolved)) throw new HttpError(400, 'Invalid path: it must stay inside the project');
     assertInsideProject(p.absPath, relResolved);
-    const stream = fs.createReadStream(res.absPath);
-    await new Promise<void>((resolve, reject) => {
-      stream.once('open', () => resolve());
-      stream.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' ? new HttpError(404, `Resource '${rel}' not found`) : err));
-    });
-    reply.header('content-type', res.contentType).header('content-length', String(res.size));
+    // Open the resolved file without following a symlink swapped in meanwhile, and take the
+    // length from the open file so Content-Length matches what is streamed.
+    let handle: fs.promises.FileHandle;
+    try {
+      const real = await fs.promises.realpath(res.absPath);
+      handle = await fs.promises.open(real, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new HttpError(404, `Resource '${rel}' not found`);
+      throw err;
+    }
+    const st = await handle.stat();
+    if (!st.isFile()) {
+      await handle.close();
+      throw new HttpError(404, `Resource '${rel}' not found`);
+    }
+    const stream = handle.createReadStream({ start: 0, end: Math.max(0, st.size - 1), autoClose: true });
+    reply.header('content-type', res.contentType).header('content-length', String(st.size));
+    if (st.size === 0) {
+      stream.destroy();
+      return reply.send('');
+    }
     return reply.send(stream);
   });
 
