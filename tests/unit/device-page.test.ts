@@ -1,0 +1,35 @@
+// /device helpers: CSRF tokens bound to user (+ grant), the signed pending-code cookie, scope text.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkCsrf, csrfToken, describeScopes, readPendingCode, signPendingCode, PENDING_CODE_MAX_AGE_SECONDS } from '../../lib/auth/device-page.ts';
+
+const S = 's'.repeat(40);
+
+test('CSRF tokens are bound to secret, purpose, user and grant', () => {
+  const t = csrfToken(S, 'device-decide', 'u1', 'g1');
+  assert.ok(checkCsrf(S, t, 'device-decide', 'u1', 'g1'));
+  assert.ok(!checkCsrf(S, t, 'device-decide', 'u2', 'g1'), 'other user');
+  assert.ok(!checkCsrf(S, t, 'device-decide', 'u1', 'g2'), 'other grant');
+  assert.ok(!checkCsrf(S, t, 'device-entry', 'u1', 'g1'), 'other purpose');
+  assert.ok(!checkCsrf('t'.repeat(40), t, 'device-decide', 'u1', 'g1'), 'other secret');
+  assert.ok(!checkCsrf(S, undefined, 'device-decide', 'u1', 'g1'));
+  assert.ok(!checkCsrf(S, '', 'device-decide', 'u1', 'g1'));
+});
+
+test('the pending-code cookie keeps a normalised code, refuses tampering and expires', () => {
+  const now = new Date('2026-11-21T12:00:00Z');
+  const v = signPendingCode(S, 'bcdf ghjk', now)!;
+  assert.ok(v);
+  assert.equal(readPendingCode(S, v, now), 'BCDF-GHJK');
+  assert.equal(readPendingCode(S, v.replace('BCDFGHJK', 'BCDFGHJL'), now), null, 'tampered code');
+  assert.equal(readPendingCode('t'.repeat(40), v, now), null, 'other secret');
+  assert.equal(readPendingCode(S, v, new Date(now.getTime() + (PENDING_CODE_MAX_AGE_SECONDS + 1) * 1000)), null, 'expired');
+  assert.equal(signPendingCode(S, 'not a code', now), null);
+  assert.equal(readPendingCode(S, undefined, now), null);
+});
+
+test('scope descriptions say what the terminal can do', () => {
+  const d = describeScopes('openid profile email offline_access');
+  assert.equal(d.length, 3);
+  assert.match(d.join(' '), /refresh/);
+});
