@@ -18,5 +18,6 @@ export async function discoverProjects(registry: ProjectRegistry): Promise<Proje
     const project = registry.addDiscovered(folder);
     if (project) added.push(project);
   }
+  if (added.length) registry.ensureDefault();
   return added;
 }

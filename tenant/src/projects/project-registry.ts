@@ -138,7 +138,6 @@ export class ProjectRegistry {
     }
     const project = this.makeProject(folder, folder);
     this.byName.set(folder, project);
-    if (!this.defaultName) this.config.default_project = folder;
     this.persist();
     return project;
   }
@@ -183,10 +182,18 @@ export class ProjectRegistry {
     }
   }
 
+  /** Without a valid default: "main" if it exists (upstream's default), else the first by name. */
+  ensureDefault(): void {
+    if (this.defaultName) return;
+    const names = this.list().map((p) => p.name);
+    if (!names.length) return;
+    this.config.default_project = names.includes('main') ? 'main' : names[0]!;
+    this.persist();
+  }
+
   /** Makes sure config.json exists and names a default (first run). */
   ensurePersisted(): void {
-    const names = this.list().map((p) => p.name);
-    if (!this.defaultName && names.length) this.config.default_project = names.includes('main') ? 'main' : names[0]!;
+    this.ensureDefault();
     this.persist();
   }
 }

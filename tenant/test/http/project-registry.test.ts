@@ -75,6 +75,18 @@ describe('project registry + config.json', () => {
     assert.equal(r.resolve('research-notes')?.folder, 'Research Notes');
     assert.deepEqual(await discoverProjects(r), []);
   });
+  test('discovery prefers "main" as the default, else the first by name', async () => {
+    const dir = fresh();
+    for (const n of ['alpha', 'main', 'zeta']) fs.mkdirSync(path.join(dir, n));
+    const r = new ProjectRegistry(dir);
+    await discoverProjects(r);
+    assert.equal(r.defaultName, 'main');
+    const dir2 = fresh();
+    for (const n of ['zeta', 'beta']) fs.mkdirSync(path.join(dir2, n));
+    const r2 = new ProjectRegistry(dir2);
+    await discoverProjects(r2);
+    assert.equal(r2.defaultName, 'beta');
+  });
   test('set default, and an invalid config.json is a clear error', () => {
     const dir = fresh();
     const r = new ProjectRegistry(dir);
