@@ -1,0 +1,144 @@
+// `npm run bench:proxy`: what the tenant proxy costs. In one run, on loopback:
+//   1. a fresh Postgres database (DATABASE_URL's server, default local) and the app via `npm start`
+//      (scripts/start.mjs: builds if stale) on BENCH_PORT (default 5310), with its supervisor;
+//   2. an account whose tenant the app provisions, and a real CLI access token (Bearer) for it;
+//   3. autocannon GET /projects/projects directly against the tenant API (signed) and through
+//      GET /proxy/projects/projects (Bearer), at a fixed 200 req/s and at saturation.
+// Prints added p50/p99 latency and the throughput ratio against the targets
+// (added p99 ≤ 5 ms at 200 rps; proxy ≥ 60 % of direct throughput). Bounded: BENCH_SECONDS per phase (default 10).
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+// @ts-expect-error autocannon ships no type declarations
+import autocannonUntyped from 'autocannon';
+import { openDatabase } from '../lib/db/client.ts';
+import { cliSessions, memberships, tenantEndpoints, tenants, users } from '../lib/db/schema.ts';
+import { insertAccessToken, insertCliSession } from '../lib/db/queries/oauth.ts';
+import { ACCESS_TOKEN_PREFIX, hashSecret, randomToken } from '../lib/auth/tokens.ts';
+import { tenantSignatureHeaders } from '../lib/tenants/tenant-credential.ts';
+import { createPostgresDatabase } from '../tests/helpers/test-db.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const PORT = Number(process.env.BENCH_PORT ?? 5310);
+const SECONDS = Math.min(Math.max(Number(process.env.BENCH_SECONDS ?? 10), 2), 60);
+const AUTH_SECRET = 'bench-auth-secret-' + 'x'.repeat(32);
+const APP = `http://127.0.0.1:${PORT}`;
+
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p90: number; p99: number };
+  errors: number; timeouts: number; non2xx: number;
+}
+const autocannon = autocannonUntyped as (opts: Record<string, unknown>, cb: (err: Error | null, r: AutocannonResult) => void) => unknown;
+
+interface Phase { name: string; rps: number; p50: number; p90: number; p99: number; errors: number; non2xx: number; total: number }
+
+function run(name: string, url: string, headers: Record<string, string>, rate: number | null): Promise<Phase> {
+  return new Promise((resolve, reject) => {
+    autocannon({
+      url, headers, duration: SECONDS, connections: rate ? 10 : 32, pipelining: 1,
+      ...(rate ? { overallRate: rate } : {}),
+    }, (err, r) => {
+      if (err) return reject(err);
+      resolve({
+        name, rps: r.requests.average, p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99,
+        errors: r.errors + r.timeouts, non2xx: r.non2xx, total: r.requests.total,
+      });
+    });
+  });
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | null | false | undefined>, ms: number): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    try { const v = await fn(); if (v) return v; } catch { /* not yet */ }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function main() {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bmc-proxy-bench-'));
+  const pg = await createPostgresDatabase();
+  let app: ChildProcess | null = null;
+  const cleanup = async () => {
+    if (app && app.exitCode === null) {
+      app.kill('SIGTERM');
+      await new Promise((r) => { const t = setTimeout(() => { app?.kill('SIGKILL'); r(null); }, 10_000); app!.once('exit', () => { clearTimeout(t); r(null); }); });
+    }
+    await pg.drop().catch(() => {});
+    fs.rmSync(tmp, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => { void cleanup().finally(() => process.exit(130)); });
+  try {
+    console.log(`[bench] starting the app on ${APP} (fresh Postgres database, data in ${tmp})…`);
+    app = spawn(process.execPath, [path.join(ROOT, 'scripts/start.mjs')], {
+      cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'],
+      env: {
+        ...process.env, PORT: String(PORT), DEV_OIDC_PORT: String(PORT + 1), APP_URL: APP, DATABASE_URL: pg.url,
+        BMC_DATA_DIR: path.join(tmp, 'data'), TENANT_INDEX_ROOT: path.join(tmp, 'index'), AUTH_SECRET, BMC_ENV: 'development',
+        OIDC_ISSUER: '', LOG_LEVEL: 'warn', TENANT_SYNC_INTERVAL_SECONDS: '0',
+      },
+    });
+    await waitFor('the app', async () => (await fetch(`${APP}/api/health`)).ok, 15 * 60_000);
+
+    const h = await openDatabase({ url: pg.url, max: 2 });
+    const [u] = await h.db.insert(users).values({ issuer: 'https://bench.invalid', subject: 'bench', email: 'bench@example.test', emailVerified: true, name: 'bench' }).returning();
+    const [t] = await h.db.insert(tenants).values({ name: 'bench', bucketName: 'bench-bucket' }).returning();
+    await h.db.insert(memberships).values({ userId: u!.id, tenantId: t!.id, role: 'owner' });
+    const now = new Date();
+    const session = await insertCliSession(h.db, { userId: u!.id, tenantId: t!.id, clientId: 'bmc-cli', scope: 'openid profile email offline_access' } as typeof cliSessions.$inferInsert);
+    const token = randomToken(ACCESS_TOKEN_PREFIX);
+    await insertAccessToken(h.db, hashSecret(token), session.id, new Date(now.getTime() + 3600_000), now);
+
+    const t0 = Date.now();
+    const ep = await waitFor('the tenant to run', async () => {
+      const [row] = await h.db.select({ status: tenants.status, host: tenantEndpoints.host, port: tenantEndpoints.port })
+        .from(tenants).leftJoin(tenantEndpoints, eq(tenantEndpoints.tenantId, tenants.id)).where(eq(tenants.id, t!.id));
+      return row?.status === 'running' && row.port ? row : null;
+    }, 60_000);
+    console.log(`[bench] tenant running after ${((Date.now() - t0) / 1000).toFixed(1)} s at ${ep.host}:${ep.port}`);
+    await h.close();
+
+    const direct = `http://${ep.host}:${ep.port}/projects/projects`;
+    const viaProxy = `${APP}/proxy/projects/projects`;
+    const bearer = { authorization: `Bearer ${token}`, accept: 'application/json' };
+    const signed = () => ({ ...tenantSignatureHeaders(AUTH_SECRET, t!.id, 'GET', '/projects/projects'), accept: 'application/json' });
+    // Sanity + warm-up (JIT, connection pools, route compile).
+    const check = await fetch(viaProxy, { headers: bearer });
+    if (check.status !== 200) throw new Error(`proxy answered ${check.status}: ${await check.text()}`);
+    await run('warm-up proxy', viaProxy, bearer, null);
+    await run('warm-up direct', direct, signed(), null);
+
+    const phases: Phase[] = [];
+    phases.push(await run('direct @200 rps', direct, signed(), 200));
+    phases.push(await run('proxy  @200 rps', viaProxy, bearer, 200));
+    phases.push(await run('direct saturated', direct, signed(), null));
+    phases.push(await run('proxy  saturated', viaProxy, bearer, null));
+
+    console.log('\nphase               req/s     p50 ms  p90 ms  p99 ms  non-2xx  errors  requests');
+    for (const p of phases) {
+      console.log(`${p.name.padEnd(18)} ${p.rps.toFixed(0).padStart(7)} ${p.p50.toFixed(2).padStart(9)} ${p.p90.toFixed(2).padStart(7)} ${p.p99.toFixed(2).padStart(7)} ${String(p.non2xx).padStart(8)} ${String(p.errors).padStart(7)} ${String(p.total).padStart(9)}`);
+    }
+    const [d200, p200, dSat, pSat] = phases as [Phase, Phase, Phase, Phase];
+    const addedP50 = p200.p50 - d200.p50;
+    const addedP99 = p200.p99 - d200.p99;
+    const ratio = pSat.rps / dSat.rps;
+    const okLatency = addedP99 <= 5;
+    const okRatio = ratio >= 0.6;
+    const clean = phases.every((p) => p.non2xx === 0 && p.errors === 0);
+    console.log(`\nadded latency at 200 rps: p50 ${addedP50.toFixed(2)} ms, p99 ${addedP99.toFixed(2)} ms (target p99 ≤ 5 ms: ${okLatency ? 'met' : 'NOT met'})`);
+    console.log(`throughput through the proxy: ${(ratio * 100).toFixed(1)} % of direct (${pSat.rps.toFixed(0)} vs ${dSat.rps.toFixed(0)} req/s; target ≥ 60 %: ${okRatio ? 'met' : 'NOT met'})`);
+    console.log(`errors / non-2xx: ${clean ? 'none' : 'SOME (see table)'}; ${os.cpus().length} CPU cores shared by app, tenant and load generator; ${SECONDS} s per phase`);
+    process.exitCode = okLatency && okRatio && clean ? 0 : 1;
+  } finally {
+    await cleanup();
+  }
+}
+
+main().catch((err) => {
+  console.error('[bench] failed:', err instanceof Error ? err.message : err);
+  process.exit(2);
+});
