@@ -27,6 +27,7 @@ export function installErrorHandling(app: FastifyInstance): void {
   });
   app.setErrorHandler((err: FastifyError | Error, req, reply) => {
     if (err instanceof HttpError) {
+      if (err.status >= 500) req.log.error({ detail: err.detail }, 'request failed');
       reply.headers(err.headers).code(err.status).send({ detail: err.detail });
     } else if (err instanceof ProjectRequestError) {
       reply.code(err.status).send({ detail: err.message });

@@ -136,6 +136,16 @@ describe('per-project routes', () => {
     assert.equal(empty.status, 200, 'empty JSON body accepted');
   });
 
+  test('a foreground sync that cannot run answers 500 {"detail"} without server paths', async () => {
+    assert.equal((await t.json('POST', '/projects/projects', { name: 'vanishing', path: 'vanishing', set_default: false })).status, 201);
+    fs.rmSync(path.join(t.dataDir, 'vanishing'), { recursive: true });
+    const r = await t.json('POST', '/vanishing/project/sync?run_in_background=false');
+    assert.equal(r.status, 500);
+    assert.equal(typeof r.body.detail, 'string');
+    assert.ok(!r.body.detail.includes(t.dataDir), r.body.detail);
+    assert.equal((await t.json('DELETE', '/projects/vanishing')).status, 200);
+  });
+
   test('POST /{project}/project/status → SyncReportResponse', async () => {
     fs.writeFileSync(path.join(t.dataDir, 'main', 'delta.md'), '# Delta\n');
     const r = await t.json('POST', '/main/project/status');

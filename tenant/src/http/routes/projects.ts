@@ -113,6 +113,11 @@ export function registerProjectRoutes(app: FastifyInstance, runtime: TenantRunti
       return { status: 'sync_started', message: `Filesystem sync initiated for project '${p.name}'` };
     }
     const run = await runtime.sync(p.name, trigger, q.force_full);
+    if (run.status === 'failed' && !run.report) {
+      // Upstream answers an aborted sync with 500 {"detail": str(exc)}; keep server paths out of it.
+      const why = (run.errors[0]?.message ?? 'unknown error').split(runtime.registry.dataDir).join('');
+      throw new HttpError(500, `Sync of project '${p.name}' failed: ${why}`);
+    }
     return run.report ?? EMPTY_REPORT;
   });
 
