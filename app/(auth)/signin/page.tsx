@@ -1,7 +1,6 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { SignInButton } from '@/components/sign-in-button.tsx';
-import { authErrorText } from '@/lib/auth/error-messages.ts';
 import { getSessionUser } from '@/lib/auth/session.ts';
 import { getConfig } from '@/lib/config/index.ts';
 
@@ -15,11 +14,12 @@ function safeCallback(v: unknown): string {
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const sp = await searchParams;
+  // next-auth sends OAuth failures here (?error=OAuthCallback…): show them on the one error page.
+  if (typeof sp.error === 'string') redirect(`/auth/error?${new URLSearchParams({ error: sp.error.slice(0, 64) })}`);
   const callbackUrl = safeCallback(sp.callbackUrl);
   const user = await getSessionUser().catch(() => null);
   if (user) redirect(callbackUrl);
   const dev = getConfig().app.oidc.devProvider;
-  const error = typeof sp.error === 'string' ? authErrorText(sp.error) : null;
   return (
     <div>
       <h1 className="text-xl font-semibold text-slate-900">Sign in</h1>
@@ -30,9 +30,6 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       </p>
       {sp.reason === 'session' && (
         <p data-testid="session-expired" className="mt-4 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900">Your session expired or was not valid. Please sign in again.</p>
-      )}
-      {error && (
-        <p role="alert" className="mt-4 rounded-lg bg-rose-50 px-3 py-2 text-sm text-rose-800">{error.title}. {error.body}</p>
       )}
       <div className="mt-6">
         <SignInButton callbackUrl={callbackUrl} label={dev ? 'Continue with development sign-in' : 'Continue'} className="w-full rounded-lg bg-brand-600 px-5 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-brand-700 disabled:opacity-60" />

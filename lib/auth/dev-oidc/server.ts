@@ -7,7 +7,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { ConfigError, loadConfig } from '../../config/index.ts';
 import { renderLoginPage, renderMessagePage } from './pages.ts';
 
@@ -34,6 +34,12 @@ export async function startDevOidc(opts: DevOidcOptions): Promise<{ server: http
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const jwk = { ...(await exportJWK(privateKey)), kid: 'dev-' + crypto.randomBytes(4).toString('hex'), alg: 'RS256', use: 'sig' };
 
+  // Ask for the email on every sign-in (so signing out and in as someone else just works), except
+  // right after the login form was submitted in this same interaction.
+  const policy = interactionPolicy.base();
+  policy.get('login')!.checks.add(new interactionPolicy.Check('dev_always_login', 'The development provider asks who you are every time',
+    (ctx) => (ctx.oidc.result?.login ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT)));
+
   const configuration: Configuration = {
     clients: [{
       client_id: opts.clientId,
@@ -52,7 +58,7 @@ export async function startDevOidc(opts: DevOidcOptions): Promise<{ server: http
     cookies: { keys: [opts.cookieSecret] },
     pkce: { required: () => true },
     features: { devInteractions: { enabled: false } },
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    interactions: { policy, url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     async findAccount(_ctx, id) {
       const a = accounts.get(id);
       if (!a) return undefined;

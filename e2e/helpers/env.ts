@@ -1,0 +1,6 @@
+// Ports and fixed values shared by playwright.config.ts and the journeys.
+export const E2E_BASE_PORT = Number(process.env.E2E_BASE_PORT || 3300);
+export const APP_URL = `http://localhost:${E2E_BASE_PORT}`;
+export const DEV_OIDC_URL = `http://127.0.0.1:${E2E_BASE_PORT + 1}`;
+/** The e2e server's OPS_EMAILS. */
+export const E2E_OPS_EMAIL = 'ops-e2e@example.test';
