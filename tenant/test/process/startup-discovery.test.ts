@@ -18,12 +18,18 @@ describe('start-up rebuild', { skip: !fs.existsSync(MAKE_CORPUS) && 'make-corpus
     const project = fs.readdirSync(dataDir, { withFileTypes: true }).find((e) => e.isDirectory() && !e.name.startsWith('.'))!.name;
     const t = await startTenant({ dataDir });
     try {
-      const [health, search, list, item] = await Promise.all([
+      const [health, search, list, item, runs, metrics, info] = await Promise.all([
         fetch(`http://127.0.0.1:${t.port}/health`).then((r) => r.json()),
         t.json('GET', `/${encodeURIComponent(project)}/search?q=alpha`),
         t.json('GET', '/projects/projects'),
         t.json('GET', `/${encodeURIComponent(project)}/project/item`),
+        t.json('GET', '/sync-runs?limit=10'),
+        t.request('GET', '/metrics'),
+        t.json('GET', `/${encodeURIComponent(project)}/project/info`),
       ]);
+      assert.equal(runs.status, 200, 'the run log answers during the rebuild');
+      assert.equal(metrics.status, 200);
+      assert.equal(info.status, 503);
       assert.equal(health.status, 'rebuilding');
       assert.deepEqual(Object.keys(health).sort(), ['projects', 'started_at', 'status', 'version']);
       assert.ok(health.projects >= 12);

@@ -18,6 +18,7 @@ describe('tenant process', () => {
     try {
       assert.ok(t.port > 0);
       assert.equal(t.pid, t.child.pid);
+      assert.equal(t.host, '127.0.0.1', 'loopback unless --host says otherwise');
       const lock = JSON.parse(fs.readFileSync(lockPathFor(dataDir), 'utf8'));
       assert.equal(lock.pid, t.pid);
       const health = await t.waitHealthy();
@@ -145,9 +146,8 @@ describe('trust: signed requests only', () => {
       assert.equal(health.status, 200);
       const body = await health.json();
       assert.deepEqual(Object.keys(body).sort(), ['rebuild', 'status', 'version']);
-      // Only 127.0.0.1 by default.
-      const listeners = (await rawRequest(t, 'GET', '/health', { signed: false })).status;
-      assert.equal(listeners, 200);
+      assert.equal((await rawRequest(t, 'GET', '/health', { signed: false })).status, 200);
+      assert.equal((await rawRequest(t, 'HEAD', '/health', { signed: false })).status, 200);
     } finally {
       await t.stop();
     }

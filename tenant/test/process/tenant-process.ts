@@ -10,6 +10,7 @@ export const MAIN = path.resolve(import.meta.dirname, '..', '..', 'src', 'main.t
 
 export type Tenant = {
   child: ChildProcess;
+  host: string;
   port: number;
   pid: number;
   dataDir: string;
@@ -66,6 +67,7 @@ export async function startTenant(opts: {
     setTimeout(() => reject(new Error(`tenant did not listen in time:\n${err}`)), 60_000).unref();
   });
   const listening = JSON.parse(line);
+  if (Object.keys(listening).join() !== 'event,host,port,pid' || listening.event !== 'listening') throw new Error(`unexpected first stdout line: ${line}`);
   const base = `http://127.0.0.1:${listening.port}`;
   const request = (method: string, pathAndQuery: string, body?: unknown, extraHeaders: Record<string, string> = {}) =>
     fetch(base + pathAndQuery, {
@@ -78,7 +80,7 @@ export async function startTenant(opts: {
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
   const tenant: Tenant = {
-    child, port: listening.port, pid: listening.pid, dataDir: opts.dataDir, indexDir, secret, tenantId,
+    child, host: listening.host, port: listening.port, pid: listening.pid, dataDir: opts.dataDir, indexDir, secret, tenantId,
     stderr: () => err,
     request,
     json: async (method, pathAndQuery, body) => {
