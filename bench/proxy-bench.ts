@@ -109,6 +109,19 @@ async function main() {
     // Sanity + warm-up (JIT, connection pools, route compile).
     const check = await fetch(viaProxy, { headers: bearer });
     if (check.status !== 200) throw new Error(`proxy answered ${check.status}: ${await check.text()}`);
+    // Sequential single requests: where the time goes (app baseline without the proxy vs proxy vs direct).
+    const seq = async (url: string, headers: Record<string, string>, n = 200) => {
+      const ts: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const s0 = performance.now();
+        const r = await fetch(url, { headers });
+        await r.arrayBuffer();
+        ts.push(performance.now() - s0);
+      }
+      ts.sort((a, b) => a - b);
+      return `median ${ts[n >> 1]!.toFixed(2)} ms, p90 ${ts[Math.floor(n * 0.9)]!.toFixed(2)} ms`;
+    };
+    console.log(`[bench] sequential: direct ${await seq(direct, signed())}; app /api/health ${await seq(`${APP}/api/health`, {})}; proxy ${await seq(viaProxy, bearer)}`);
     await run('warm-up proxy', viaProxy, bearer, null);
     await run('warm-up direct', direct, signed(), null);
 

@@ -1,0 +1,144 @@
+// Tenants come alive: sign in → the tenant runs within 30 s → projects, notes, sync and search through
+// /proxy with the browser session → the run is collected into Postgres with its scan type → a CLI token
+// from the device flow reaches the same tenant → a second person reaches only their own tenant.
+// Run with E2E_BASE_PORT=5300 (its own build and data dir).
+import { expect, test, type Page } from '@playwright/test';
+import { createHash, randomBytes } from 'node:crypto';
+import { APP_URL } from './helpers/env.ts';
+import { signIn, uniqueEmail } from './helpers/sign-in.ts';
+
+type Api = { status: number; body: string; json: () => any };
+
+/** fetch() from inside the page: the browser's own cookie and Origin, like the projects page. */
+async function browserFetch(page: Page, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Api> {
+  const r = await page.evaluate(async ([m, p, b, h]) => {
+    const res = await fetch(p as string, {
+      method: m as string, redirect: 'manual',
+      headers: { ...(b ? { 'content-type': 'application/json' } : {}), ...(h as Record<string, string>) },
+      body: b ? JSON.stringify(b) : undefined,
+    });
+    return { status: res.status, body: await res.text() };
+  }, [method, path, body ?? null, headers] as const);
+  return { ...r, json: () => JSON.parse(r.body) };
+}
+
+async function waitForRunning(page: Page): Promise<string> {
+  await page.goto('/dashboard');
+  await expect(page.getByTestId('tenant-status')).toHaveText('running', { timeout: 30_000 });
+  return (await page.getByTestId('tenant-id').textContent())!.trim();
+}
+
+async function deviceToken(page: Page): Promise<string> {
+  const verifier = randomBytes(32).toString('base64url');
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  const res = await fetch(`${APP_URL}/oauth2/device_authorization`, {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ client_id: 'bmc-cli', scope: 'openid profile email offline_access', code_challenge: challenge, code_challenge_method: 'S256' }),
+  });
+  expect(res.status).toBe(200);
+  const d = await res.json();
+  await page.goto(d.verification_uri_complete);
+  await expect(page.getByTestId('user-code-input')).toHaveValue(d.user_code);
+  await page.getByTestId('user-code-submit').click();
+  await page.waitForURL(/\/device\/confirm\?grant=/);
+  await page.getByTestId('device-approve').click();
+  await page.waitForURL(/\/device\/done\?result=approved/);
+  const tok = await fetch(`${APP_URL}/oauth2/token`, {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', client_id: 'bmc-cli', device_code: d.device_code, code_verifier: verifier }),
+  });
+  expect(tok.status).toBe(200);
+  return (await tok.json()).access_token as string;
+}
+
+test('sign in → running within 30 s → projects, note, sync, search via /proxy (session) → run collected with its scan type → CLI token reaches the same tenant; a second user only theirs', async ({ page, browser }) => {
+  test.setTimeout(150_000);
+  const email = uniqueEmail('tenant');
+  const t0 = Date.now();
+  await signIn(page, email);
+  const tenantId = await waitForRunning(page);
+  expect(Date.now() - t0).toBeLessThan(45_000);
+
+  // Unauthenticated callers get the uniform 401 JSON.
+  const anon = await fetch(`${APP_URL}/proxy/health`, { redirect: 'manual' });
+  expect(anon.status).toBe(401);
+  expect((await anon.json()).detail).toBeTruthy();
+
+  // The projects page lists and creates through /proxy/projects/projects.
+  await page.goto('/projects');
+  // A new tenant starts with its default project.
+  await expect(page.getByTestId('project-name').filter({ hasText: 'main' })).toBeVisible();
+  await page.getByTestId('project-name-input').fill('E2E Notes');
+  await page.getByTestId('project-create').click();
+  await expect(page.getByTestId('project-name').filter({ hasText: 'E2E Notes' })).toBeVisible();
+
+  // Note → sync → search, all with the browser session through /proxy.
+  const health = await browserFetch(page, 'GET', '/proxy/health');
+  expect(health.status).toBe(200);
+  expect(health.json().status).toBe('ok');
+  const note = await browserFetch(page, 'POST', '/proxy/e2e-notes/knowledge/entities', { title: 'Browser Note', folder: 'inbox', content: '# Browser Note\n\n- [idea] quokka-via-browser #e2e\n' });
+  expect(note.status, note.body).toBe(200);
+  const sync = await browserFetch(page, 'POST', '/proxy/e2e-notes/project/sync?force_full=true&run_in_background=false');
+  expect(sync.status, sync.body).toBe(200);
+  const search = await browserFetch(page, 'GET', '/proxy/e2e-notes/search?q=quokka');
+  expect(search.status).toBe(200);
+  expect(search.body).toContain('Browser Note');
+  expect((await browserFetch(page, 'GET', '/proxy/e2e-notes/project/item')).json().name).toBe('E2E Notes');
+  expect((await browserFetch(page, 'POST', '/proxy/e2e-notes/project/status')).status).toBe(200);
+
+  // A cookie-authenticated POST from another origin is refused (the browser always sends Origin on
+  // cross-origin requests; here we forge a request without our Origin).
+  const forged = await page.request.post(`${APP_URL}/proxy/projects/projects`, { data: { name: 'forged', path: 'forged', set_default: false }, headers: { origin: 'https://evil.test' } });
+  expect(forged.status()).toBe(403);
+
+  // The collector lands the run in Postgres within 30 s, with its scan type.
+  await expect.poll(async () => {
+    const r = await browserFetch(page, 'GET', '/api/tenant/sync-runs?project=E2E%20Notes');
+    if (r.status !== 200) return `status ${r.status}`;
+    return r.json().runs.map((x: { scan_type: string; trigger: string }) => `${x.trigger}:${x.scan_type}`).join(',');
+  }, { timeout: 30_000, intervals: [1000] }).toContain('force:full_forced');
+
+  // /tenant/mount/info for the session's tenant.
+  const mount = await browserFetch(page, 'GET', '/tenant/mount/info');
+  expect(mount.status).toBe(200);
+  expect(mount.json().tenant_id).toBe(tenantId);
+  expect(mount.json().bucket_name).toBeTruthy();
+
+  // The same through a CLI token from the device flow.
+  const token = await deviceToken(page);
+  const bearer = { authorization: `Bearer ${token}` };
+  const list = await fetch(`${APP_URL}/proxy/projects/projects`, { headers: bearer, redirect: 'manual' });
+  expect(list.status).toBe(200);
+  expect((await list.json()).projects.map((p: { name: string }) => p.name)).toContain('E2E Notes');
+  const cliCreate = await fetch(`${APP_URL}/proxy/projects/projects`, {
+    method: 'POST', headers: { ...bearer, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'cli-project', path: 'cli-project', set_default: false }),
+  });
+  expect(cliCreate.status).toBe(201);
+  const cliSearch = await fetch(`${APP_URL}/proxy/e2e-notes/search?q=quokka`, { headers: bearer });
+  expect(await cliSearch.text()).toContain('Browser Note');
+  const cliMount = await fetch(`${APP_URL}/tenant/mount/info`, { headers: bearer });
+  expect((await cliMount.json()).tenant_id).toBe(tenantId);
+
+  // A second person: only their own tenant, whatever path, encoding, Host or X-Forwarded-* say.
+  const ctx2 = await browser.newContext();
+  const page2 = await ctx2.newPage();
+  try {
+    await signIn(page2, uniqueEmail('other'));
+    const other = await waitForRunning(page2);
+    expect(other).not.toBe(tenantId);
+    const spoof = { 'x-forwarded-host': 'victim.example', 'x-forwarded-for': '10.0.0.1', 'x-bm-tenant-id': tenantId, 'x-workspace-id': tenantId };
+    const theirs = await page2.request.get(`${APP_URL}/proxy/projects/projects`, { headers: { ...spoof, host: `localhost:${new URL(APP_URL).port}` } });
+    expect(theirs.status()).toBe(200);
+    expect((await theirs.json()).projects.map((p: { name: string }) => p.name)).not.toContain('E2E Notes');
+    expect((await page2.request.get(`${APP_URL}/proxy/e2e-notes/project/item`, { headers: spoof })).status()).toBe(404);
+    expect((await page2.request.get(`${APP_URL}/proxy/e2e-notes/search?q=quokka`, { headers: spoof })).status()).toBe(404);
+    for (const p of ['/proxy/x/resource/..%2f..%2fe2e-notes', '/proxy/x/resource/%252e%252e/e2e-notes', '/proxy/x/resource/..%5c..%5ce2e-notes']) {
+      const r = await page2.request.get(`${APP_URL}${p}`);
+      expect(r.status(), p).toBe(400);
+    }
+    expect((await browserFetch(page2, 'GET', '/tenant/mount/info')).json().tenant_id).toBe(other);
+  } finally {
+    await ctx2.close();
+  }
+});
