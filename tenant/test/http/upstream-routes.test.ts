@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { signRequest } from '../../src/auth/request-signature.ts';
 import { rawRequest, startTenant, tempDir, type Tenant } from '../process/tenant-process.ts';
 
 const tmp = tempDir('bm-routes-');
@@ -10,6 +11,7 @@ let t: Tenant;
 const REPORT_KEYS = ['checksums', 'deleted', 'modified', 'moves', 'new', 'skipped_files', 'total'];
 const STATUS_KEYS = ['default', 'message', 'new_project', 'old_project', 'status'];
 const keys = (o: object) => Object.keys(o).sort();
+const signed = (method: string, p: string) => signRequest({ secret: t.secret, tenantId: t.tenantId, method, pathAndQuery: p });
 
 before(async () => {
   const dataDir = path.join(tmp, 'data');
@@ -143,6 +145,10 @@ describe('per-project routes', () => {
     assert.equal(r.status, 500);
     assert.equal(typeof r.body.detail, 'string');
     assert.ok(!r.body.detail.includes(t.dataDir), r.body.detail);
+    // An unexpected engine error is a bare 500 {"detail"}: no stack, no paths.
+    const status = await t.json('POST', '/vanishing/project/status');
+    assert.equal(status.status, 500);
+    assert.deepEqual(status.body, { detail: 'Internal server error' });
     assert.equal((await t.json('DELETE', '/projects/vanishing')).status, 200);
   });
 
@@ -161,9 +167,18 @@ describe('per-project routes', () => {
     const unknown = await rawRequest(t, 'GET', '/what/ever/this/is');
     assert.equal(unknown.status, 404);
     assert.equal(typeof unknown.body.detail, 'string');
-    const badJson = await rawRequest(t, 'POST', '/projects/projects', { body: undefined });
-    assert.ok(badJson.status >= 400 && badJson.status < 500);
-    assert.ok(!JSON.stringify(badJson.body).includes('at '), 'no stack');
+    const noBody = await rawRequest(t, 'POST', '/projects/projects', { body: undefined });
+    assert.equal(noBody.status, 422);
+    const malformed = await fetch(`http://127.0.0.1:${t.port}/projects/projects`, {
+      method: 'POST', body: '{"name":', headers: { 'content-type': 'application/json', ...signed('POST', '/projects/projects') },
+    });
+    assert.equal(malformed.status, 400);
+    assert.deepEqual(await malformed.json(), { detail: 'Invalid JSON body' });
+    const wrongType = await fetch(`http://127.0.0.1:${t.port}/projects/projects`, {
+      method: 'POST', body: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded', ...signed('POST', '/projects/projects') },
+    });
+    assert.equal(wrongType.status, 415);
+    assert.equal(typeof (await wrongType.json()).detail, 'string');
   });
 });
 
