@@ -24,8 +24,8 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         <div className="mx-auto flex max-w-6xl items-center justify-between gap-3 px-4 py-3 sm:px-6">
           <Logo href="/dashboard" />
           <div className="flex min-w-0 items-center gap-3">
-            <div className="hidden min-w-0 text-right sm:block">
-              <p className="truncate text-sm font-medium text-slate-900" data-testid="user-name">{user.name ?? user.email ?? 'Signed in'}</p>
+            <div className="min-w-0 max-w-[45vw] text-right sm:max-w-xs">
+              <p className="hidden truncate text-sm font-medium text-slate-900 sm:block" data-testid="user-name">{user.name ?? user.email ?? 'Signed in'}</p>
               <p className="truncate text-xs text-slate-500" data-testid="user-email">{user.email}{user.role !== 'user' ? ` · ${user.role}` : ''}</p>
             </div>
             <SignOutButton />
