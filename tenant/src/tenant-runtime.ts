@@ -112,9 +112,19 @@ export class TenantRuntime {
   /** Registers new top-level folders and gives each its first sync (trigger "discovery"). */
   async discover(): Promise<Project[]> {
     if (this.closing) return [];
+    const changed = this.registry.reloadIfChanged();
+    for (const p of changed.removed) this.deactivate(p);
+    for (const p of changed.added) this.activate(p, 'discovery');
     const added = await discoverProjects(this.registry);
     for (const p of added) this.activate(p, 'discovery');
-    return added;
+    return [...changed.added, ...added];
+  }
+
+  private deactivate(p: Project): void {
+    this.schedule.remove(p.name);
+    this.engine.unregisterProject(p.name);
+    this.metrics.projects.set(this.registry.size);
+    this.logger.info({ project: p.name }, 'project unregistered');
   }
 
   private activate(p: Project, trigger: Trigger): void {
@@ -136,10 +146,7 @@ export class TenantRuntime {
   removeProject(identifier: string, deleteNotes: boolean): Project {
     const target = this.registry.resolve(identifier);
     // Unregister from the engine before the folder goes, so no sync walks a vanishing tree.
-    if (target && target.name !== this.registry.defaultName) {
-      this.schedule.remove(target.name);
-      this.engine.unregisterProject(target.name);
-    }
+    if (target && target.name !== this.registry.defaultName) this.deactivate(target);
     const removed = this.registry.remove(identifier, deleteNotes);
     this.metrics.projects.set(this.registry.size);
     return removed;

@@ -2,7 +2,7 @@
 // All methods are synchronous (node is single-threaded), so config updates never interleave.
 import fs from 'node:fs';
 import path from 'node:path';
-import { folderOf, readProjectConfig, writeProjectConfig, type ProjectConfig } from './project-config.ts';
+import { configPathFor, folderOf, readProjectConfig, writeProjectConfig, type ProjectConfig } from './project-config.ts';
 import { projectPermalink } from './project-permalink.ts';
 
 export type Project = { name: string; permalink: string; folder: string; absPath: string };
@@ -32,18 +32,59 @@ export class ProjectRegistry {
   private readonly logger: Logger | undefined;
   private readonly warned = new Set<string>();
 
+  private fileStamp = '';
+
   constructor(dataDir: string, logger?: Logger) {
     this.dataDir = dataDir;
     this.logger = logger;
     this.config = readProjectConfig(dataDir);
+    this.fileStamp = this.stampOfFile();
+    this.loadProjects();
+  }
+
+  private loadProjects(): void {
+    this.byName.clear();
     for (const [name, configured] of Object.entries(this.config.projects)) {
-      const folder = folderOf(dataDir, configured);
+      const folder = folderOf(this.dataDir, configured);
       if (!folder) {
-        logger?.warn({ project: name, path: configured }, 'config.json project path is not a top-level folder of the data dir; ignored');
+        this.logger?.warn({ project: name, path: configured }, 'config.json project path is not a top-level folder of the data dir; ignored');
         continue;
       }
       this.byName.set(name, this.makeProject(name, folder));
     }
+  }
+
+  private stampOfFile(): string {
+    const st = fs.statSync(configPathFor(this.dataDir), { throwIfNoEntry: false });
+    return st ? `${st.ino}:${st.size}:${st.mtimeMs}` : '';
+  }
+
+  /**
+   * config.json lives with the files (SPEC-15) and may be replaced by other means (restore, an
+   * operator). When it changed since we last read or wrote it, take it as the truth; returns the
+   * projects that appeared and disappeared. An unreadable file is ignored (logged) until fixed.
+   */
+  reloadIfChanged(): { added: Project[]; removed: Project[] } {
+    const stamp = this.stampOfFile();
+    if (stamp === this.fileStamp || stamp === '') return { added: [], removed: [] };
+    let next: ProjectConfig;
+    try {
+      next = readProjectConfig(this.dataDir);
+    } catch (err) {
+      if (!this.warned.has(stamp)) {
+        this.warned.add(stamp);
+        this.logger?.warn({ err: (err as Error).message }, 'config.json changed on disk but cannot be read; keeping the current projects');
+      }
+      return { added: [], removed: [] };
+    }
+    const before = new Map(this.byName);
+    this.config = next;
+    this.fileStamp = stamp;
+    this.loadProjects();
+    const added = [...this.byName.values()].filter((p) => before.get(p.name)?.folder !== p.folder);
+    const removed = [...before.values()].filter((p) => this.byName.get(p.name)?.folder !== p.folder);
+    if (added.length || removed.length) this.logger?.info({ added: added.map((p) => p.name), removed: removed.map((p) => p.name) }, 'config.json changed on disk: projects reloaded');
+    return { added, removed };
   }
 
   private makeProject(name: string, folder: string): Project {
@@ -55,6 +96,7 @@ export class ProjectRegistry {
     for (const p of this.byName.values()) projects[p.name] = p.folder;
     this.config = { ...this.config, projects };
     writeProjectConfig(this.dataDir, this.config);
+    this.fileStamp = this.stampOfFile();
   }
 
   get defaultName(): string | null {

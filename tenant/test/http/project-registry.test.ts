@@ -75,6 +75,26 @@ describe('project registry + config.json', () => {
     assert.equal(r.resolve('research-notes')?.folder, 'Research Notes');
     assert.deepEqual(await discoverProjects(r), []);
   });
+  test('config.json replaced on disk is reloaded; our own writes are not mistaken for changes', () => {
+    const dir = fresh();
+    const r = new ProjectRegistry(dir);
+    r.add('main', true);
+    r.add('keep', false);
+    assert.deepEqual(r.reloadIfChanged(), { added: [], removed: [] });
+    fs.mkdirSync(path.join(dir, 'restored'));
+    const cfg = JSON.parse(fs.readFileSync(configPathFor(dir), 'utf8'));
+    delete cfg.projects.keep;
+    cfg.projects['Restored Project'] = 'restored';
+    fs.writeFileSync(configPathFor(dir) + '.new', JSON.stringify(cfg));
+    fs.renameSync(configPathFor(dir) + '.new', configPathFor(dir));
+    const changed = r.reloadIfChanged();
+    assert.deepEqual(changed.added.map((p) => p.name), ['Restored Project']);
+    assert.deepEqual(changed.removed.map((p) => p.name), ['keep']);
+    assert.equal(r.resolve('restored-project')?.folder, 'restored');
+    fs.writeFileSync(configPathFor(dir), '{broken');
+    assert.deepEqual(r.reloadIfChanged(), { added: [], removed: [] }, 'unreadable: keep what we have');
+    assert.equal(r.resolve('Restored Project')?.folder, 'restored');
+  });
   test('discovery prefers "main" as the default, else the first by name', async () => {
     const dir = fresh();
     for (const n of ['alpha', 'main', 'zeta']) fs.mkdirSync(path.join(dir, n));

@@ -120,6 +120,15 @@ describe('discovery', () => {
       const item = await t.json('GET', '/fresh/project/item');
       assert.equal(item.status, 200);
       assert.equal(item.body.name, 'fresh');
+      // config.json restored/edited by other means is taken as the truth on the next discovery pass.
+      const file = path.join(dataDir, '.basic-memory', 'config.json');
+      const cfg = JSON.parse(fs.readFileSync(file, 'utf8'));
+      cfg.projects = { main: 'main', 'Fresh Notes': 'fresh' };
+      fs.writeFileSync(file + '.tmp', JSON.stringify(cfg));
+      fs.renameSync(file + '.tmp', file);
+      const list = await t.json('GET', '/projects/projects');
+      assert.deepEqual(list.body.projects.map((p: { name: string }) => p.name), ['Fresh Notes', 'main']);
+      assert.equal((await t.json('GET', '/fresh-notes/project/item')).body.path, '/fresh');
     } finally {
       await t.stop();
     }
