@@ -53,6 +53,20 @@ export function oidcProvider(): OAuthConfig<OidcClaims> {
   };
 }
 
+/** The provider's userinfo for this access token (only when its `sub` matches the ID token's). */
+async function fetchUserinfo(issuer: string, accessToken: string, sub: string): Promise<Partial<OidcClaims>> {
+  const meta = await (await fetch(`${issuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5000) })).json() as { userinfo_endpoint?: string };
+  if (!meta.userinfo_endpoint) return {};
+  const res = await fetch(meta.userinfo_endpoint, { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' }, signal: AbortSignal.timeout(5000) });
+  if (!res.ok) return {};
+  const info = await res.json() as Partial<OidcClaims>;
+  return info.sub === sub ? { email: info.email, email_verified: info.email_verified, name: info.name } : {};
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 let cached: AuthOptions | undefined;
 
 export function getAuthOptions(): AuthOptions {
@@ -69,7 +83,11 @@ export function getAuthOptions(): AuthOptions {
       async jwt({ token, account, profile }) {
         if (account && profile) {
           // First call after a successful callback (state + PKCE + ID token verified by next-auth).
-          const claims = profile as unknown as OidcClaims;
+          let claims = profile as unknown as OidcClaims;
+          if ((claims.email === undefined || claims.email_verified === undefined) && account.access_token) {
+            // Some providers keep email claims out of the ID token: ask the userinfo endpoint.
+            claims = { ...(await fetchUserinfo(app.oidc.issuer, account.access_token, claims.sub).catch(() => ({}))), ...stripUndefined(claims) } as OidcClaims;
+          }
           const info = requestInfoFromHeaders(await headers());
           const db = await getDb();
           const result = await ensureAccountForSignIn(db, {
@@ -77,7 +95,7 @@ export function getAuthOptions(): AuthOptions {
             subject: String(claims.sub ?? account.providerAccountId),
             email: claims.email ?? null,
             emailVerified: claims.email_verified === true,
-            name: (profile as { name?: string }).name ?? null,
+            name: claims.name ?? null,
             ip: info.ip,
             userAgent: info.userAgent,
             opsEmails: app.opsEmails,

@@ -16,7 +16,7 @@ const baseEnv = () => {
 };
 
 function run(script: string, env: Record<string, string>) {
-  return spawnSync(process.execPath, [path.join(root, script)], { cwd: root, env, encoding: 'utf8', timeout: 30_000 });
+  return spawnSync(process.execPath, [path.join(root, script)], { cwd: root, env: env as NodeJS.ProcessEnv, encoding: 'utf8', timeout: 30_000 });
 }
 
 test('npm start with a bad PORT exits 1 naming PORT and what it expects', () => {

@@ -38,7 +38,7 @@ export async function startDevOidc(opts: DevOidcOptions): Promise<{ server: http
   // right after the login form was submitted in this same interaction.
   const policy = interactionPolicy.base();
   policy.get('login')!.checks.add(new interactionPolicy.Check('dev_always_login', 'The development provider asks who you are every time',
-    (ctx) => (ctx.oidc.result?.login ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT)));
+    (ctx: KoaContextWithOIDC) => (ctx.oidc.result?.login ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT)));
 
   const configuration: Configuration = {
     clients: [{
@@ -58,8 +58,8 @@ export async function startDevOidc(opts: DevOidcOptions): Promise<{ server: http
     cookies: { keys: [opts.cookieSecret] },
     pkce: { required: () => true },
     features: { devInteractions: { enabled: false } },
-    interactions: { policy, url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-    async findAccount(_ctx, id) {
+    interactions: { policy, url: (_ctx: KoaContextWithOIDC, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
+    async findAccount(_ctx: KoaContextWithOIDC, id: string) {
       const a = accounts.get(id);
       if (!a) return undefined;
       return {
@@ -80,7 +80,7 @@ export async function startDevOidc(opts: DevOidcOptions): Promise<{ server: http
       await grant.save();
       return grant;
     },
-    async renderError(ctx, out) {
+    async renderError(ctx: KoaContextWithOIDC, out: { error?: unknown; error_description?: unknown }) {
       ctx.type = 'html';
       ctx.body = renderMessagePage('Sign-in error', `${String(out.error)}: ${String(out.error_description ?? '')}`);
     },
@@ -88,7 +88,7 @@ export async function startDevOidc(opts: DevOidcOptions): Promise<{ server: http
   };
 
   const provider = new Provider(issuer, configuration);
-  provider.on('server_error', (_ctx, err) => console.error('[dev-oidc] server error', err.message));
+  provider.on('server_error', (_ctx: KoaContextWithOIDC, err: Error) => console.error('[dev-oidc] server error', err.message));
   const callback = provider.callback();
 
   const server = http.createServer(async (req, res) => {
