@@ -12,6 +12,9 @@ const nextConfig = {
   // Type errors are caught by `npm run typecheck` (the whole repo, incl. tenant/ and cli/); a build must
   // not fail because another part of the tree is mid-change.
   typescript: { ignoreBuildErrors: true },
+  // Without this, every build with another distDir (.next-4300, .next-5300…) rewrites the shared
+  // tsconfig.json to include `<distDir>/types/**/*.ts`.
+  experimental: { strictRouteTypes: true },
   async headers() {
     return [{
       source: '/:path*',
