@@ -68,23 +68,23 @@ test('sign in → running within 30 s → projects, note, sync, search via /prox
   await page.goto('/projects');
   // A new tenant starts with its default project.
   await expect(page.getByTestId('project-name').filter({ hasText: 'main' })).toBeVisible();
-  await page.getByTestId('project-name-input').fill('E2E Notes');
+  await page.getByTestId('project-name-input').fill('Field Notes');
   await page.getByTestId('project-create').click();
-  await expect(page.getByTestId('project-name').filter({ hasText: 'E2E Notes' })).toBeVisible();
+  await expect(page.getByTestId('project-name').filter({ hasText: 'Field Notes' })).toBeVisible();
 
   // Note → sync → search, all with the browser session through /proxy.
   const health = await browserFetch(page, 'GET', '/proxy/health');
   expect(health.status).toBe(200);
   expect(health.json().status).toBe('ok');
-  const note = await browserFetch(page, 'POST', '/proxy/e2e-notes/knowledge/entities', { title: 'Browser Note', folder: 'inbox', content: '# Browser Note\n\n- [idea] quokka-via-browser #e2e\n' });
+  const note = await browserFetch(page, 'POST', '/proxy/field-notes/knowledge/entities', { title: 'Browser Note', folder: 'inbox', content: '# Browser Note\n\n- [idea] quokka-via-browser #e2e\n' });
   expect(note.status, note.body).toBe(200);
-  const sync = await browserFetch(page, 'POST', '/proxy/e2e-notes/project/sync?force_full=true&run_in_background=false');
+  const sync = await browserFetch(page, 'POST', '/proxy/field-notes/project/sync?force_full=true&run_in_background=false');
   expect(sync.status, sync.body).toBe(200);
-  const search = await browserFetch(page, 'GET', '/proxy/e2e-notes/search?q=quokka');
+  const search = await browserFetch(page, 'GET', '/proxy/field-notes/search?q=quokka');
   expect(search.status).toBe(200);
   expect(search.body).toContain('Browser Note');
-  expect((await browserFetch(page, 'GET', '/proxy/e2e-notes/project/item')).json().name).toBe('E2E Notes');
-  expect((await browserFetch(page, 'POST', '/proxy/e2e-notes/project/status')).status).toBe(200);
+  expect((await browserFetch(page, 'GET', '/proxy/field-notes/project/item')).json().name).toBe('Field Notes');
+  expect((await browserFetch(page, 'POST', '/proxy/field-notes/project/status')).status).toBe(200);
 
   // A cookie-authenticated POST from another origin is refused (the browser always sends Origin on
   // cross-origin requests; here we forge a request without our Origin).
@@ -93,7 +93,7 @@ test('sign in → running within 30 s → projects, note, sync, search via /prox
 
   // The collector lands the run in Postgres within 30 s, with its scan type.
   await expect.poll(async () => {
-    const r = await browserFetch(page, 'GET', '/api/tenant/sync-runs?project=E2E%20Notes');
+    const r = await browserFetch(page, 'GET', '/api/tenant/sync-runs?project=Field%20Notes');
     if (r.status !== 200) return `status ${r.status}`;
     return r.json().runs.map((x: { scan_type: string; trigger: string }) => `${x.trigger}:${x.scan_type}`).join(',');
   }, { timeout: 30_000, intervals: [1000] }).toContain('force:full_forced');
@@ -109,13 +109,13 @@ test('sign in → running within 30 s → projects, note, sync, search via /prox
   const bearer = { authorization: `Bearer ${token}` };
   const list = await fetch(`${APP_URL}/proxy/projects/projects`, { headers: bearer, redirect: 'manual' });
   expect(list.status).toBe(200);
-  expect((await list.json()).projects.map((p: { name: string }) => p.name)).toContain('E2E Notes');
+  expect((await list.json()).projects.map((p: { name: string }) => p.name)).toContain('Field Notes');
   const cliCreate = await fetch(`${APP_URL}/proxy/projects/projects`, {
     method: 'POST', headers: { ...bearer, 'content-type': 'application/json' },
     body: JSON.stringify({ name: 'cli-project', path: 'cli-project', set_default: false }),
   });
   expect(cliCreate.status).toBe(201);
-  const cliSearch = await fetch(`${APP_URL}/proxy/e2e-notes/search?q=quokka`, { headers: bearer });
+  const cliSearch = await fetch(`${APP_URL}/proxy/field-notes/search?q=quokka`, { headers: bearer });
   expect(await cliSearch.text()).toContain('Browser Note');
   const cliMount = await fetch(`${APP_URL}/tenant/mount/info`, { headers: bearer });
   expect((await cliMount.json()).tenant_id).toBe(tenantId);
@@ -130,10 +130,10 @@ test('sign in → running within 30 s → projects, note, sync, search via /prox
     const spoof = { 'x-forwarded-host': 'victim.example', 'x-forwarded-for': '10.0.0.1', 'x-bm-tenant-id': tenantId, 'x-workspace-id': tenantId };
     const theirs = await page2.request.get(`${APP_URL}/proxy/projects/projects`, { headers: { ...spoof, host: `localhost:${new URL(APP_URL).port}` } });
     expect(theirs.status()).toBe(200);
-    expect((await theirs.json()).projects.map((p: { name: string }) => p.name)).not.toContain('E2E Notes');
-    expect((await page2.request.get(`${APP_URL}/proxy/e2e-notes/project/item`, { headers: spoof })).status()).toBe(404);
-    expect((await page2.request.get(`${APP_URL}/proxy/e2e-notes/search?q=quokka`, { headers: spoof })).status()).toBe(404);
-    for (const p of ['/proxy/x/resource/..%2f..%2fe2e-notes', '/proxy/x/resource/%252e%252e/e2e-notes', '/proxy/x/resource/..%5c..%5ce2e-notes']) {
+    expect((await theirs.json()).projects.map((p: { name: string }) => p.name)).not.toContain('Field Notes');
+    expect((await page2.request.get(`${APP_URL}/proxy/field-notes/project/item`, { headers: spoof })).status()).toBe(404);
+    expect((await page2.request.get(`${APP_URL}/proxy/field-notes/search?q=quokka`, { headers: spoof })).status()).toBe(404);
+    for (const p of ['/proxy/x/resource/..%2f..%2ffield-notes', '/proxy/x/resource/%252e%252e/field-notes', '/proxy/x/resource/..%5c..%5cfield-notes']) {
       const r = await page2.request.get(`${APP_URL}${p}`);
       expect(r.status(), p).toBe(400);
     }

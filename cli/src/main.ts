@@ -2,11 +2,13 @@
 //   login  [--host URL] [--no-browser] [--token-file PATH] [--client-id ID]
 //   logout [--token-file PATH]
 //   status [--host URL] [--token-file PATH]
-// More commands (projects, sync, search) register in COMMANDS below.
+//   projects [list | add NAME [--default]]   (cli/src/projects.ts, through /proxy/projects/projects)
+// More commands (sync, search) register in COMMANDS below.
 import { spawn, spawnSync } from 'node:child_process';
 import { CliError, getValidAccessToken, pkcePair, pollForTokens, requestDeviceCode, revokeTokens, type Io } from './auth.ts';
 import { resolveSettings, saveSettings, type Settings } from './settings.ts';
 import { deleteTokens, loadTokens, saveTokens } from './tokens.ts';
+import { projectsCommand } from './projects.ts';
 
 export type Flags = Record<string, string | boolean>;
 
@@ -94,6 +96,7 @@ export const COMMANDS: Record<string, Command> = {
       return 0;
     },
   },
+  projects: projectsCommand,
 };
 
 export function parseArgs(argv: string[]): { command: string | undefined; args: string[]; flags: Flags } {
