@@ -176,6 +176,36 @@ describe('tokens and the principal guard on postgres', () => {
     assert.ok(events.some((e) => e.action === 'oauth.cli_session.revoke'));
   });
 
+  test('the upstream bm CLI sequence (contract §1.3–1.6): upstream client id, immediate first poll, 5 s polls, refresh without verifier', async () => {
+    const c = clock();
+    const acct = await makeAccount(h.db, 'upstream');
+    const deps = { db: h.db, cfg, now: c.now };
+    const UP = 'client_01K6KWQPW6J1M8VV7R3TZP5A6M';
+    const p = pkce();
+    // §1.3: exactly these four form fields.
+    const dres = await handleDeviceAuthorization(form('/oauth2/device_authorization',
+      `client_id=${UP}&scope=openid+profile+email+offline_access&code_challenge=${p.challenge}&code_challenge_method=S256`), deps);
+    assert.equal(dres.status, 200);
+    const d = await dres.json();
+    for (const k of ['device_code', 'user_code', 'verification_uri', 'verification_uri_complete', 'interval', 'expires_in']) assert.ok(k in d, k);
+    // §1.4: first poll immediately, then sleep(interval) between polls; only `error` is read.
+    const poll = async () => (await (await handleToken(form('/oauth2/token', { client_id: UP, device_code: d.device_code, grant_type: DEVICE_GRANT_TYPE, code_verifier: p.verifier }), deps)).json());
+    assert.equal((await poll()).error, 'authorization_pending');
+    for (let i = 0; i < 3; i++) { c.advance(d.interval); assert.equal((await poll()).error, 'authorization_pending'); }
+    const e = await enterUserCode(h.db, { userCode: d.user_code, userId: acct.userId }, cfg, ctx, c.now());
+    assert.ok(e.ok);
+    await decideDeviceGrant(h.db, { grantId: e.grant.id, userId: acct.userId, decision: 'approve' }, ctx, c.now());
+    c.advance(d.interval);
+    const t = await poll();
+    assert.ok(t.access_token && t.refresh_token && t.expires_in && t.token_type === 'Bearer');
+    // §1.6: refresh with client_id, grant_type, refresh_token only; the response carries a refresh_token.
+    const r = await handleToken(form('/oauth2/token', { client_id: UP, grant_type: 'refresh_token', refresh_token: t.refresh_token }), deps);
+    assert.equal(r.status, 200);
+    const rb = await r.json();
+    assert.match(rb.refresh_token, /^bmrt_/);
+    assert.ok(await principalFromAccessToken(h.db, rb.access_token, c.now()));
+  });
+
   test('metadata (RFC 8414) lists the device endpoint, S256 and the grants', () => {
     const m = authorizationServerMetadata(cfg);
     assert.equal(m.issuer, BASE);
