@@ -37,7 +37,8 @@ test('sign in through the development provider â†’ dashboard shows the tenant â†
   await expect(nav.getByRole('link', { name: 'CLI sessions' })).toBeVisible();
   await expect(nav.getByRole('link', { name: 'Ops' })).toHaveCount(0);
   await nav.getByRole('link', { name: 'Projects' }).click();
-  await expect(page.getByTestId('projects-empty')).toContainText('projects appear here once it runs');
+  await expect(page.getByRole('heading', { name: 'Projects', level: 1 })).toBeVisible();
+  await expect(nav.getByRole('link', { name: 'Projects' })).toHaveAttribute('aria-current', 'page');
 
   // The tenant's own page works and shows the sign-up in its activity.
   await page.goto(`/tenants/${tenantId}`);
