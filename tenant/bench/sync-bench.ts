@@ -17,13 +17,13 @@ const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); cons
 const arg = (name: string) => { const i = process.argv.indexOf(name); return i >= 0 ? process.argv[i + 1] : undefined; };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface ChildResult { files: number; initial: number[]; nochange: number[]; changed10: number[]; renamed10: number[]; peakRssMB: number; checks: string[] }
+interface ChildResult { files: number; initial: number[]; initialCpu: number[]; nochangeCpu: number[]; nochange: number[]; changed10: number[]; renamed10: number[]; peakRssMB: number; checks: string[] }
 
 // ---------------------------------------------------------------- child: the engine, in its own process
 async function child(dataDir: string, runs: number): Promise<void> {
   const projects = fs.readdirSync(dataDir, { withFileTypes: true }).filter((d) => d.isDirectory() && !ignoredByDefault(d.name)).map((d) => d.name);
   const idxRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-idx-'));
-  const res: ChildResult = { files: 0, initial: [], nochange: [], changed10: [], renamed10: [], peakRssMB: 0, checks: [] };
+  const res: ChildResult = { files: 0, initial: [], initialCpu: [], nochangeCpu: [], nochange: [], changed10: [], renamed10: [], peakRssMB: 0, checks: [] };
   const syncAll = async (e: TenantEngine) => {
     const t = performance.now();
     let files = 0, changed = 0, moved = 0;
@@ -37,8 +37,11 @@ async function child(dataDir: string, runs: number): Promise<void> {
     engine = TenantEngine.open({ dataDir, indexDir: idx });
     for (const p of projects) engine.registerProject(p, p);
     const t = performance.now();
+    const cpu = process.cpuUsage();
     const r = await engine.rebuildAll(projects);
     const ms = performance.now() - t;
+    const c = process.cpuUsage(cpu);
+    if (i > 0) res.initialCpu.push((c.user + c.system) / 1000);
     if (r.status !== 'ok') throw new Error(JSON.stringify(r.errors.slice(0, 5)));
     res.files = r.files_scanned;
     if (i > 0) res.initial.push(ms);
@@ -48,9 +51,11 @@ async function child(dataDir: string, runs: number): Promise<void> {
   await sleep(2100); // let the files touched by the last runs leave the racy window, as between real syncs
   await syncAll(e);
   for (let i = 0; i <= runs; i++) {
+    const cpu = process.cpuUsage();
     const r = await syncAll(e);
+    const c = process.cpuUsage(cpu);
     if (r.changed) res.checks.push(`no-change run saw ${r.changed} changes`);
-    if (i > 0) res.nochange.push(r.ms);
+    if (i > 0) { res.nochange.push(r.ms); res.nochangeCpu.push((c.user + c.system) / 1000); }
   }
   // the files to change / rename: 9 notes + 1 binary, spread over the tree
   const notes: string[] = [];
@@ -111,6 +116,7 @@ async function parent(): Promise<void> {
   const presets = (arg('--presets') ?? process.env.BENCH_PRESETS ?? 'small,seed-tenant,large').split(',').map((s) => s.trim()).filter(Boolean);
   const hasRsync = spawnSync('rsync', ['--version'], { stdio: 'ignore' }).status === 0;
   console.log(`sync bench: presets ${presets.join(', ')}; medians of ${runs} warm runs (1 warm-up); node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(1)}`);
+  console.log('in-process wall times of the engine (rsync: whole process); peak RSS = the child that ran all of one preset');
   let allOk = true;
   for (const preset of presets) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${preset}-`));
@@ -132,7 +138,7 @@ async function parent(): Promise<void> {
         ['re-sync after 10 renames', median(r.renamed10), undefined, 'ms'],
         ['peak RSS', r.peakRssMB, t.rss, 'MB'],
       ];
-      console.log(`\n${preset}: ${r.files} files   (rsync -a -n --delete vs identical copy: ${rs.toFixed(0)} ms)`);
+      console.log(`\n${preset}: ${r.files} files   (rsync -a -n --delete vs identical copy: ${rs.toFixed(0)} ms; load ${os.loadavg()[0]!.toFixed(1)})`);
       console.log(`  ${'metric'.padEnd(28)}${'ours'.padStart(10)}${'rsync'.padStart(10)}${'ratio'.padStart(8)}${'target'.padStart(10)}`);
       for (const [name, v, target, unit] of rows) {
         const isTime = unit === 'ms';
@@ -142,7 +148,8 @@ async function parent(): Promise<void> {
           `${isTime ? `${(v / rs).toFixed(1)}×`.padStart(8) : ''.padStart(8)}${target === undefined ? ''.padStart(10) : `≤ ${target} ${unit}`.padStart(10)}${ok}`);
       }
       if (r.checks.length) { allOk = false; console.log(`  correctness checks failed: ${r.checks.join('; ')}`); }
-      console.log(`  raw ms: initial ${r.initial.map((x) => x.toFixed(0)).join(' ')} | no-change ${r.nochange.map((x) => x.toFixed(0)).join(' ')}`);
+      console.log(`  raw wall ms: initial ${r.initial.map((x) => x.toFixed(0)).join(' ')} | no-change ${r.nochange.map((x) => x.toFixed(0)).join(' ')}`);
+      console.log(`  CPU time of our process (user+sys, median; unaffected by other load): initial ${median(r.initialCpu).toFixed(0)} ms, no-change ${median(r.nochangeCpu).toFixed(0)} ms`);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

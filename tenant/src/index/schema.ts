@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-export const SCHEMA_VERSION = '1';
+export const SCHEMA_VERSION = '2';
 export const INDEX_FILE = 'index.sqlite';
 
 const DDL = `
@@ -18,15 +18,12 @@ CREATE TABLE IF NOT EXISTS entity(
   file_path TEXT NOT NULL, permalink TEXT, title TEXT NOT NULL,
   entity_type TEXT NOT NULL, content_type TEXT NOT NULL, entity_metadata TEXT NOT NULL DEFAULT '{}',
   checksum TEXT, size INTEGER, mtime_ms REAL, ctime_ms REAL, ino INTEGER,
+  -- observations live with their note (always read and written together): one row write per note, not one per line
+  observations TEXT NOT NULL DEFAULT '[]', observation_count INTEGER NOT NULL DEFAULT 0,
   created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
   UNIQUE(project_id, file_path));
 CREATE UNIQUE INDEX IF NOT EXISTS entity_permalink ON entity(project_id, permalink) WHERE permalink IS NOT NULL;
-CREATE INDEX IF NOT EXISTS entity_checksum ON entity(project_id, checksum);
 CREATE INDEX IF NOT EXISTS entity_title ON entity(project_id, title);
-CREATE TABLE IF NOT EXISTS observation(
-  id INTEGER PRIMARY KEY, entity_id INTEGER NOT NULL REFERENCES entity(id) ON DELETE CASCADE,
-  category TEXT, content TEXT NOT NULL, tags TEXT NOT NULL DEFAULT '[]', context TEXT);
-CREATE INDEX IF NOT EXISTS observation_entity ON observation(entity_id);
 CREATE TABLE IF NOT EXISTS relation(
   id INTEGER PRIMARY KEY, project_id INTEGER NOT NULL REFERENCES project(id) ON DELETE CASCADE,
   from_id INTEGER NOT NULL REFERENCES entity(id) ON DELETE CASCADE,
@@ -51,7 +48,7 @@ export interface OpenedIndex { db: DatabaseSync; existed: boolean; instanceId: s
 
 function applyPragmas(db: DatabaseSync): void {
   db.exec(`PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;
-    PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;`);
+    PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32768; PRAGMA wal_autocheckpoint=8192;`);
 }
 
 function removeDbFiles(file: string): void {

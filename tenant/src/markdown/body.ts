@@ -19,6 +19,28 @@ export function parseBody(body: string): ParsedBody {
   const relations: Relation[] = [];
   const warnings: string[] = [];
   const seenRel = new Set<string>();
+  const listItem = (item: string): void => {
+    if (TASK.test(item) || MD_LINK_ONLY.test(item)) { inlineLinks(item, addRel); return; }
+    const cat = CATEGORY.exec(item);
+    if (cat && observations.length < MAX_ITEMS) {
+      observations.push(observation(cat[1]!.trim() || null, cat[2]!));
+      inlineLinks(item, addRel);
+      return;
+    }
+    const open = item.indexOf('[[');
+    const close = open >= 0 ? item.indexOf(']]', open + 2) : -1;
+    if (open >= 0 && close > open) {
+      const type = item.slice(0, open).trim() || 'relates_to';
+      const target = cleanTarget(item.slice(open + 2, close));
+      const rest = item.slice(close + 2).trim();
+      const ctx = /^\((.*)\)$/.exec(rest);
+      addRel({ relation_type: type, target, context: ctx ? ctx[1]!.trim() || null : null });
+      inlineLinks(item.slice(close + 2), addRel);
+      return;
+    }
+    if (/(?:^|\s)#[^\s#]/.test(item) && observations.length < MAX_ITEMS) { observations.push(observation(null, item)); return; }
+    inlineLinks(item, addRel);
+  };
   const addRel = (r: Relation) => {
     if (relations.length >= MAX_ITEMS || !r.target) return;
     const key = `${r.relation_type}\u0000${r.target}`;
@@ -33,45 +55,30 @@ export function parseBody(body: string): ParsedBody {
   while (pos <= n) {
     let end = body.indexOf('\n', pos);
     if (end < 0) end = n;
-    const lineLen = end - pos;
-    if (lineLen > MAX_STRUCT_LINE) { longLines++; pos = end + 1; continue; }
-    let line = body.slice(pos, end);
+    if (end - pos > MAX_STRUCT_LINE) { longLines++; pos = end + 1; continue; }
+    // look at the first non-blank character before slicing anything: most lines are prose
+    let k = pos;
+    while (k < end && (body.charCodeAt(k) === 32 || body.charCodeAt(k) === 9)) k++;
+    const ch = body.charCodeAt(k);
+    const lineStart = pos;
     pos = end + 1;
-    if (line.endsWith('\r')) line = line.slice(0, -1);
-    const fm = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
-    if (fm) {
-      if (fence === null) fence = fm[1]![0]!.repeat(3);
-      else if (fm[1]!.startsWith(fence)) fence = null;
-      continue;
+    if (ch === 96 /* ` */ || ch === 126 /* ~ */) {
+      const fm = /^\s{0,3}(`{3,}|~{3,})/.exec(body.slice(lineStart, end));
+      if (fm) {
+        if (fence === null) fence = fm[1]![0]!.repeat(3);
+        else if (fm[1]!.startsWith(fence)) fence = null;
+        continue;
+      }
     }
     if (fence !== null) continue;
-    const li = LIST_ITEM.exec(line);
-    if (li) {
-      const item = li[1]!.trim();
-      if (TASK.test(item) || MD_LINK_ONLY.test(item)) { inlineLinks(item, addRel); continue; }
-      const cat = CATEGORY.exec(item);
-      if (cat && observations.length < MAX_ITEMS) {
-        observations.push(observation(cat[1]!.trim() || null, cat[2]!));
-        inlineLinks(item, addRel);
-        continue;
-      }
-      const open = item.indexOf('[[');
-      const close = open >= 0 ? item.indexOf(']]', open + 2) : -1;
-      if (open >= 0 && close > open) {
-        const type = item.slice(0, open).trim() || 'relates_to';
-        const target = cleanTarget(item.slice(open + 2, close));
-        const rest = item.slice(close + 2).trim();
-        const ctx = /^\((.*)\)$/.exec(rest);
-        addRel({ relation_type: type, target, context: ctx ? ctx[1]!.trim() || null : null });
-        inlineLinks(item.slice(close + 2), addRel);
-        continue;
-      }
-      if (/(?:^|\s)#[^\s#]/.test(item) && observations.length < MAX_ITEMS) {
-        observations.push(observation(null, item));
-        continue;
-      }
+    if (ch === 45 /* - */ || ch === 42 /* * */ || ch === 43 /* + */ || (ch >= 48 && ch <= 57)) {
+      let line = body.slice(lineStart, end);
+      if (line.endsWith('\r')) line = line.slice(0, -1);
+      const li = LIST_ITEM.exec(line);
+      if (li) { listItem(li[1]!.trim()); continue; }
     }
-    inlineLinks(line, addRel);
+    const open = body.indexOf('[[', k);
+    if (open >= 0 && open < end) inlineLinks(body.slice(open, end), addRel);
   }
   if (longLines) warnings.push(`${longLines} line(s) longer than ${MAX_STRUCT_LINE} characters not parsed for observations/relations`);
   return { observations, relations, warnings };

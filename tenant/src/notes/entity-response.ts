@@ -4,8 +4,8 @@ import type { EntityRow, IndexStore } from '../index/store.ts';
 
 export function entityResponse(store: IndexStore, e: EntityRow): EntityResponse {
   const ref = e.permalink ?? e.file_path;
-  const obs = store.db.prepare('SELECT category, content, tags, context FROM observation WHERE entity_id = ? ORDER BY id').all(e.id) as
-    { category: string | null; content: string; tags: string; context: string | null }[];
+  let obs: { category: string | null; content: string; tags: string[]; context: string | null }[] = [];
+  try { obs = JSON.parse(e.observations); } catch { /* stored by us: always JSON */ }
   const rels = store.db.prepare(`SELECT r.to_name, r.relation_type, r.context, t.permalink AS to_permalink, t.file_path AS to_path
     FROM relation r LEFT JOIN entity t ON t.id = r.to_id WHERE r.from_id = ? ORDER BY r.id`).all(e.id) as
     { to_name: string; relation_type: string; context: string | null; to_permalink: string | null; to_path: string | null }[];
@@ -14,7 +14,7 @@ export function entityResponse(store: IndexStore, e: EntityRow): EntityResponse 
   return {
     id: e.id, permalink: e.permalink, title: e.title, file_path: e.file_path, entity_type: e.entity_type, entity_metadata: metadata,
     checksum: e.checksum, content_type: e.content_type,
-    observations: obs.map((o) => ({ category: o.category, content: o.content, tags: JSON.parse(o.tags) as string[], context: o.context,
+    observations: obs.map((o) => ({ category: o.category, content: o.content, tags: o.tags, context: o.context,
       permalink: `${ref}/observations/${o.category ?? 'note'}/${o.content}` })),
     relations: rels.map((r) => {
       const to = r.to_permalink ?? r.to_path;

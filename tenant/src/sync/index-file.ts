@@ -29,11 +29,11 @@ export function indexFile(store: IndexStore, inp: IndexInput): { id: number; war
     const note = parseNote(inp.rel, inp.bytes);
     const permalink = store.uniquePermalink(inp.projectId, inp.existingId, note.permalink, existingPermalink, generatePermalink(inp.rel) || 'note');
     const fields = { file_path: inp.rel, permalink, title: note.title, entity_type: note.entityType, content_type: contentType,
-      entity_metadata: JSON.stringify(note.metadata), checksum: inp.checksum, created_at: iso(created), updated_at: iso(inp.stat.mtimeMs) };
+      entity_metadata: JSON.stringify(note.metadata), checksum: inp.checksum, created_at: iso(created), updated_at: iso(inp.stat.mtimeMs),
+      observations: note.observations };
     let id: number;
     if (replace) { id = inp.existingId!; store.updateEntity(id, fields, inp.stat); } else id = store.insertEntity(inp.projectId, fields, inp.stat);
     store.setSearch(id, note.title, note.text, permalink, replace);
-    store.setObservations(id, note.observations, replace);
     store.setRelations(inp.projectId, id, note.relations, replace);
     return { id, warnings: note.warnings };
   }
@@ -42,10 +42,11 @@ export function indexFile(store: IndexStore, inp: IndexInput): { id: number; war
   const isMd = contentType === 'text/markdown';
   const permalink = isMd ? store.uniquePermalink(inp.projectId, inp.existingId, null, existingPermalink, generatePermalink(inp.rel) || 'note') : null;
   const fields = { file_path: inp.rel, permalink, title: isMd ? title.replace(/\.[^.]+$/, '') : title, entity_type: isMd ? 'note' : 'file',
-    content_type: contentType, entity_metadata: '{}', checksum: inp.checksum, created_at: iso(created), updated_at: iso(inp.stat.mtimeMs) };
+    content_type: contentType, entity_metadata: '{}', checksum: inp.checksum, created_at: iso(created), updated_at: iso(inp.stat.mtimeMs),
+    observations: [] };
   let id: number;
   if (replace) { id = inp.existingId!; store.updateEntity(id, fields, inp.stat); } else id = store.insertEntity(inp.projectId, fields, inp.stat);
   store.setSearch(id, fields.title, '', inp.rel, replace);
-  if (replace) { store.setObservations(id, [], true); store.setRelations(inp.projectId, id, [], true); }
+  if (replace) store.setRelations(inp.projectId, id, [], true);
   return { id, warnings };
 }

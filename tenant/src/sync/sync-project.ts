@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FileProblem, ScanType, SkippedFile } from '../engine-types.ts';
-import type { FileStat, IndexStore, StoredFile } from '../index/store.ts';
+import { SF, type FileStat, type IndexStore, type StoredFile } from '../index/store.ts';
 import { isMarkdown } from '../notes/content-type.ts';
 import { hashFileStreamed, pool, readSmall, sha256, SMALL_FILE_MAX } from './checksum.ts';
 import { loadIgnoreRules, type IgnoreRules } from './ignore-rules.ts';
@@ -19,7 +19,7 @@ import { selectScanType } from './scan-type.ts';
 export const MAX_FAILURES = 3;
 const RACY_MS = 2000;
 const MAX_MARKDOWN_PARSE = 32 * 1024 * 1024;
-const SLICE_MS = 25; // longest a batch blocks the event loop before committing and yielding
+const SLICE_MS = 250; // longest a batch blocks the event loop before committing and yielding
 const BIG_CONCURRENCY = 4;
 
 export interface SyncHooks {
@@ -56,7 +56,7 @@ function toStat(s: fs.Stats): FileStat {
 }
 
 function sameStat(row: StoredFile, st: FileStat): boolean {
-  return row.size === st.size && row.mtime_ms === st.mtimeMs && row.ctime_ms === st.ctimeMs && row.ino === st.ino;
+  return row[SF.size] === st.size && row[SF.mtime] === st.mtimeMs && row[SF.ctime] === st.ctimeMs && row[SF.ino] === st.ino;
 }
 
 /** Stat to store: a file touched within RACY_MS of the scan start is stored unverified (ctime -1) → re-hashed next scan. */
@@ -105,7 +105,7 @@ async function walk(root: string, rules: IgnoreRules, stored: Map<string, Stored
       const st = toStat(s);
       const row = stored.get(rel);
       if (row) {
-        row.seen = true;
+        row[SF.seen] = true;
         if (!force && sameStat(row, st)) continue;
       }
       candidates.push({ rel, st, row });
@@ -142,7 +142,7 @@ export async function syncProject(store: IndexStore, project: ProjectRef,
 
   const vanished: string[] = [];
   for (const [rel, row] of stored) {
-    if (row.seen) continue;
+    if (row[SF.seen]) continue;
     if (w.unreadableDirs.some((d) => rel.startsWith(d))) continue; // unreadable ≠ deleted
     vanished.push(rel);
   }
@@ -167,7 +167,7 @@ export async function syncProject(store: IndexStore, project: ProjectRef,
   if (vanished.length) {
     const byChecksum = new Map<string, string[]>();
     for (const rel of vanished) {
-      const c = stored.get(rel)!.checksum;
+      const c = stored.get(rel)![SF.checksum];
       if (c) { const l = byChecksum.get(c); if (l) l.push(rel); else byChecksum.set(c, [rel]); }
     }
     const fresh = candidates.filter((c) => !c.row);
@@ -187,7 +187,7 @@ export async function syncProject(store: IndexStore, project: ProjectRef,
       if (c.movedFrom) continue;
       try {
         const sum = c.checksum ?? await checksumOf(path.join(root, c.rel), c.st.size);
-        if (!c.row) { result.new.push(c.rel); result.checksums[c.rel] = sum; } else if (sum !== c.row.checksum) { result.modified.push(c.rel); result.checksums[c.rel] = sum; }
+        if (!c.row) { result.new.push(c.rel); result.checksums[c.rel] = sum; } else if (sum !== c.row[SF.checksum]) { result.modified.push(c.rel); result.checksums[c.rel] = sum; }
       } catch { /* vanished during the scan */ }
     }
     result.scanMs = now() - t0;
@@ -198,7 +198,7 @@ export async function syncProject(store: IndexStore, project: ProjectRef,
 
   // 1. deletions first, so the permalinks they free are available to new files. A moved file keeps its entity
   //    (id, permalink, incoming relations) and is re-indexed at its new path below (its title may come from the name).
-  if (deleted.length) store.tx(() => { for (const rel of deleted) store.deleteEntity(stored.get(rel)!.id); });
+  if (deleted.length) store.tx(() => { for (const rel of deleted) store.deleteEntity(stored.get(rel)![SF.id]); });
   for (const c of candidates) if (c.movedFrom) c.row = stored.get(c.movedFrom);
   const rest = candidates;
 
@@ -211,11 +211,11 @@ export async function syncProject(store: IndexStore, project: ProjectRef,
 
   const applyOne = (c: Candidate, checksum: string, bytes: Uint8Array | null, onWrite?: () => void) => {
     const st = storedStat(c.st, scanStartWall, racyMs);
-    if (!(c.row && !c.movedFrom && c.row.checksum === checksum)) opts.hooks?.beforeIndexFile?.(c.rel);
+    if (!(c.row && !c.movedFrom && c.row[SF.checksum] === checksum)) opts.hooks?.beforeIndexFile?.(c.rel);
     onWrite?.();
     // same bytes at the same path: only the stat is refreshed (a touch is not a modification)
-    if (c.row && !c.movedFrom && c.row.checksum === checksum) { store.updateStat(c.row.id, st); return; }
-    const r = indexFile(store, { projectId: project.id, rel: c.rel, stat: st, checksum, bytes: isMarkdown(c.rel) ? bytes : null, existingId: c.row?.id ?? null });
+    if (c.row && !c.movedFrom && c.row[SF.checksum] === checksum) { store.updateStat(c.row[SF.id], st); return; }
+    const r = indexFile(store, { projectId: project.id, rel: c.rel, stat: st, checksum, bytes: isMarkdown(c.rel) ? bytes : null, existingId: c.row ? c.row[SF.id] : null });
     for (const m of r.warnings) warnings.push({ path: c.rel, message: m });
     if (c.movedFrom) return;
     if (c.row) result.modified.push(c.rel); else result.new.push(c.rel);
@@ -245,10 +245,10 @@ export async function syncProject(store: IndexStore, project: ProjectRef,
         if (!bytes) bytes = fs.readFileSync(abs); // markdown between 1 MiB and 32 MiB, or a file that grew
         applyOne(c, sha256(bytes), bytes, () => { writing = true; });
         writing = false;
-        if (perFileSavepoints) store.db.exec('RELEASE f');
+        if (perFileSavepoints) { store.flushSearch(); store.db.exec('RELEASE f'); }
         succeeded(c);
       } catch (e) {
-        if (perFileSavepoints) { store.db.exec('ROLLBACK TO f'); store.db.exec('RELEASE f'); } else if (writing) { writing = false; throw e; }
+        if (perFileSavepoints) { store.flushSearch(); store.db.exec('ROLLBACK TO f'); store.db.exec('RELEASE f'); } else if (writing) { writing = false; throw e; }
         fail(c, e);
       }
     }
@@ -257,14 +257,19 @@ export async function syncProject(store: IndexStore, project: ProjectRef,
   let i = 0;
   while (i < small.length) {
     let next: number;
-    store.db.exec('BEGIN IMMEDIATE');
+    const mark = { new: result.new.length, modified: result.modified.length, warnings: warnings.length, errors: errors.length };
+    store.begin();
     try {
       next = runSlice(i, false);
-      store.db.exec('COMMIT');
+      store.commit();
     } catch {
-      store.db.exec('ROLLBACK');
-      store.db.exec('BEGIN IMMEDIATE');
-      try { next = runSlice(i, true); store.db.exec('COMMIT'); } catch (e) { store.db.exec('ROLLBACK'); throw e; }
+      store.rollback();
+      // undo what the rolled-back slice reported, then redo it with a savepoint per file
+      for (const p of [...result.new.splice(mark.new), ...result.modified.splice(mark.modified)]) delete result.checksums[p];
+      warnings.splice(mark.warnings);
+      errors.splice(mark.errors);
+      store.begin();
+      try { next = runSlice(i, true); store.commit(); } catch (e) { store.rollback(); throw e; }
     }
     done += next - i;
     i = next;
