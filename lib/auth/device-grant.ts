@@ -112,6 +112,8 @@ export async function startDeviceAuthorization(
     return oauthError('temporarily_unavailable', `Too many device authorization requests; retry in ${limit.retryAfterSeconds} s.`, 429,
       { retryAfterSeconds: limit.retryAfterSeconds });
   }
+  // Now and then, forget what expired more than a day ago (any instance may do it; it is idempotent).
+  if (Math.random() < 0.01) await q.pruneOAuthState(db, now).catch(() => {});
   const deviceCode = generateDeviceCode();
   for (let attempt = 0; attempt < 8; attempt++) {
     const userCode = generateUserCode();

@@ -214,3 +214,22 @@ describe('tokens and the principal guard on postgres', () => {
     assert.ok((m.grant_types_supported as string[]).includes(DEVICE_GRANT_TYPE));
   });
 });
+
+describe('housekeeping', () => {
+  test('pruneOAuthState forgets only what expired more than a day ago', async () => {
+    const h = await freshDatabase('postgres');
+    try {
+      const { pruneOAuthState } = await import('../../lib/db/queries/oauth.ts');
+      const { deviceGrants, rateLimitCounters } = await import('../../lib/db/schema.ts');
+      const c = clock();
+      const cfg = testConfig();
+      const mk = () => handleDeviceAuthorization(form('/oauth2/device_authorization', { client_id: CLIENT, code_challenge: pkce().challenge, code_challenge_method: 'S256' }), { db: h.db, cfg, now: c.now });
+      await mk();
+      c.advance(cfg.deviceCodeTtlSeconds + 86_400 + 1);
+      await mk();
+      await pruneOAuthState(h.db, c.now());
+      assert.equal((await h.db.select().from(deviceGrants)).length, 1);
+      assert.equal((await h.db.select().from(rateLimitCounters)).length, 1, 'the fresh counter stays');
+    } finally { await h.close(); }
+  });
+});

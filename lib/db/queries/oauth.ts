@@ -4,7 +4,7 @@
 import { and, asc, desc, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import {
-  auditEvents, cliSessions, deviceGrants, memberships, oauthAccessTokens, oauthRefreshTokens, tenants, users,
+  auditEvents, cliSessions, deviceGrants, memberships, oauthAccessTokens, oauthRefreshTokens, rateLimitCounters, tenants, users,
   type CliSession, type DeviceGrant, type Tenant, type User,
 } from '../schema.ts';
 
@@ -257,4 +257,13 @@ export async function pollLiveGrant(
     returning d.id, d.status, d.interval_seconds, g.ok`);
   const row = rowsOf<{ id: string; status: 'pending' | 'approved'; interval_seconds: number; ok: boolean }>(r)[0];
   return row ? { id: row.id, status: row.status, intervalSeconds: Number(row.interval_seconds), accepted: row.ok === true } : null;
+}
+
+/** Housekeeping: forgets grants, counters and tokens that can no longer matter (a day past expiry). */
+export async function pruneOAuthState(db: Queryable, now: Date): Promise<void> {
+  const dayAgo = new Date(now.getTime() - 86_400_000);
+  await db.delete(deviceGrants).where(lte(deviceGrants.expiresAt, dayAgo));
+  await db.delete(rateLimitCounters).where(lte(rateLimitCounters.windowStart, dayAgo));
+  await db.delete(oauthAccessTokens).where(lte(oauthAccessTokens.expiresAt, dayAgo));
+  await db.delete(oauthRefreshTokens).where(lte(oauthRefreshTokens.expiresAt, now));
 }
