@@ -1,6 +1,6 @@
 // Browser sign-in through the development OpenID provider, the tenant, sign-out, redirects, 404s.
 import { expect, test } from '@playwright/test';
-import { E2E_OPS_EMAIL } from './helpers/env.ts';
+import { APP_URL, E2E_OPS_EMAIL } from './helpers/env.ts';
 import { callbackUrlFromDevProvider, sessionOf, signIn, signOut, startDevSignIn, uniqueEmail } from './helpers/sign-in.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -176,6 +176,19 @@ test('the ops role needs OPS_EMAILS and a verified email', async ({ page }) => {
   await signOut(page);
   await signIn(page, uniqueEmail('plain'), { verified: true });
   expect((await page.goto('/ops'))!.status()).toBe(404);
+});
+
+test('sign-in never sends people to another site', async ({ page }) => {
+  for (const evil of ['https://evil.example/phish', '//evil.example/phish', '/\\evil.example']) {
+    await page.goto(`/signin?callbackUrl=${encodeURIComponent(evil)}`);
+    await page.getByTestId('sign-in').click();
+    await page.waitForURL(/\/interaction\//);
+    await page.locator('#email').fill(uniqueEmail('redirect'));
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL((u) => u.pathname === '/dashboard' || u.hostname.includes('evil'));
+    expect(new URL(page.url()).host).toBe(new URL(APP_URL).host);
+    await page.context().clearCookies();
+  }
 });
 
 test('unknown routes: a 404 page, not a stack trace; unknown API paths: JSON 404', async ({ page }) => {

@@ -35,7 +35,8 @@ const failures = [];
 if (!onlyE2e) {
   const files = findFiles(root, /\.test\.ts$/).filter(matches).sort();
   if (files.length) {
-    const countsFile = path.join(outDir, 'node-counts.json');
+    // Per-run file names: several `npm test` runs may share this working tree at once.
+    const countsFile = path.join(outDir, `node-counts-${process.pid}.json`);
     fs.rmSync(countsFile, { force: true });
     const r = spawnSync(process.execPath, [
       '--import', 'tsx', '--test',
@@ -47,6 +48,7 @@ if (!onlyE2e) {
     ], { cwd: root, stdio: 'inherit', env: process.env });
     let counts = null;
     try { counts = JSON.parse(fs.readFileSync(countsFile, 'utf8')); } catch { /* runner crashed */ }
+    fs.rmSync(countsFile, { force: true });
     if (!counts) { total.failed++; failures.push(`node:test runner exited ${r.status} without results`); }
     else {
       total.passed += counts.passed; total.failed += counts.failed; total.skipped += counts.skipped;
@@ -59,13 +61,14 @@ if (!onlyE2e) {
 if (!onlyUnit) {
   const specs = fs.existsSync(path.join(root, 'e2e')) ? findFiles(path.join(root, 'e2e'), /\.e2e\.ts$/) : [];
   if (specs.length) {
-    const jsonFile = path.join(outDir, 'e2e.json');
+    const jsonFile = path.join(outDir, `e2e-${process.pid}.json`);
     fs.rmSync(jsonFile, { force: true });
     const r = spawnSync(process.execPath, [path.join(root, 'node_modules/@playwright/test/cli.js'), 'test', '--reporter=list,json', ...filters], {
       cwd: root, stdio: 'inherit', env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: jsonFile },
     });
     let report = null;
     try { report = JSON.parse(fs.readFileSync(jsonFile, 'utf8')); } catch { /* config error */ }
+    fs.rmSync(jsonFile, { force: true });
     if (!report) { total.failed++; failures.push(`playwright exited ${r.status} without a report`); }
     else {
       const s = report.stats;
