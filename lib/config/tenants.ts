@@ -37,6 +37,8 @@ export const tenantsEnvSchema = z.object({
   TENANT_MAX_PER_INSTANCE: envInt(0, 0, 1_000_000, 'the most tenants one app instance supervises (0 = no limit)'),
   TENANT_PROXY_CONNECT_TIMEOUT_MS: envInt(5000, 100, 120_000, 'the tenant proxy connect timeout in milliseconds'),
   TENANT_PROXY_IDLE_TIMEOUT_MS: envInt(60_000, 100, 3_600_000, 'the tenant proxy idle timeout in milliseconds'),
+  /** Serve Bearer-authenticated /proxy/* at the node:http layer (same guard, same proxy code), skipping Next's router. */
+  TENANT_PROXY_FAST_PATH: envBool(true),
   SYNC_COLLECTOR_INTERVAL_MS: envInt(5000, 200, 10_000, 'the sync-run collection interval in milliseconds (at most 10000)'),
   SYNC_COLLECTOR_CONCURRENCY: envInt(4, 1, 64, 'how many tenants are collected at once'),
   SUBSCRIBE_URL: envString().pipe(
@@ -68,6 +70,7 @@ export interface TenantsConfig {
   maxTenantsPerInstance: number;
   proxyConnectTimeoutMs: number;
   proxyIdleTimeoutMs: number;
+  proxyFastPath: boolean;
   collectorIntervalMs: number;
   collectorConcurrency: number;
   subscribeUrl: string;
@@ -110,6 +113,7 @@ export function buildTenantsConfig(e: TenantsEnv, app: AppConfig): TenantsConfig
     maxTenantsPerInstance: e.TENANT_MAX_PER_INSTANCE,
     proxyConnectTimeoutMs: e.TENANT_PROXY_CONNECT_TIMEOUT_MS,
     proxyIdleTimeoutMs: e.TENANT_PROXY_IDLE_TIMEOUT_MS,
+    proxyFastPath: e.TENANT_PROXY_FAST_PATH,
     collectorIntervalMs: e.SYNC_COLLECTOR_INTERVAL_MS,
     collectorConcurrency: e.SYNC_COLLECTOR_CONCURRENCY,
     subscribeUrl: e.SUBSCRIBE_URL,

@@ -5,6 +5,8 @@ import { getConfig } from '../config/index.ts';
 import { getDb } from '../db/index.ts';
 import type { Database } from '../db/client.ts';
 import { getTenantRoute, type TenantRoute } from '../db/queries/tenants-runtime.ts';
+import { installTenantProxyFastPath } from './tenant-proxy-fast-path.ts';
+import type { TenantProxyDeps } from './tenant-proxy.ts';
 import { getLogger } from '../log.ts';
 import { onTenantCreated } from './events.ts';
 import { LocalTenantDriver } from './local-driver.ts';
@@ -47,6 +49,24 @@ export function invalidateTenantRoute(tenantId: string): void {
   routeCache().delete(tenantId);
 }
 
+/** What the tenant proxy needs (route handler and fast path share it). */
+let proxyDeps: Promise<TenantProxyDeps> | null = null;
+export function getTenantProxyDeps(): Promise<TenantProxyDeps> {
+  return (proxyDeps ??= (async () => {
+    const { app, tenants } = getConfig();
+    const db = await getDb();
+    return {
+      getRoute: (id: string) => getCachedTenantRoute(db, id),
+      invalidateRoute: invalidateTenantRoute,
+      authSecret: app.authSecret,
+      appOrigin: new URL(app.appUrl).origin,
+      subscribeUrl: tenants.subscribeUrl,
+      connectTimeoutMs: tenants.proxyConnectTimeoutMs,
+      idleTimeoutMs: tenants.proxyIdleTimeoutMs,
+    };
+  })().catch((err) => { proxyDeps = null; throw err; }));
+}
+
 // ------------------------------------------------------------------------------------ services
 
 export function getTenantServices(): Promise<TenantServices> | undefined {
@@ -64,6 +84,10 @@ export function startTenantServices(): Promise<TenantServices> {
     const { app, tenants: cfg } = getConfig();
     const log = getLogger().child({ component: 'tenants' });
     const db = await getDb();
+    if (cfg.proxyFastPath) {
+      installTenantProxyFastPath({ db: getDb, deps: getTenantProxyDeps, log: (msg, fields) => log.error(fields ?? {}, msg) });
+      log.info('tenant proxy fast path on for Bearer /proxy/* requests');
+    }
     if (!cfg.supervisorEnabled) {
       log.info('tenant supervisor disabled in this instance (TENANT_SUPERVISOR=false)');
       return { supervisor: null, collector: null, driver: null, stop: async () => {} };

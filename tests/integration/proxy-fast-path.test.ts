@@ -1,0 +1,110 @@
+// The node:http fast path for Bearer /proxy/* requests: a real server standing in for Next, a real
+// supervised tenant, real Postgres and a real CLI access token (issue 4's token store).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { freshDatabase, type TestDatabase } from '../helpers/test-db.ts';
+import { memberships, users } from '../../lib/db/schema.ts';
+import { insertAccessToken, insertCliSession } from '../../lib/db/queries/oauth.ts';
+import { getTenantRoute, requestTenantStop } from '../../lib/db/queries/tenants-runtime.ts';
+import { ACCESS_TOKEN_PREFIX, hashSecret, randomToken } from '../../lib/auth/tokens.ts';
+import { installTenantProxyFastPath } from '../../lib/tenants/tenant-proxy-fast-path.ts';
+import { tenantDirs } from '../../lib/tenants/local-driver.ts';
+import { AUTH_SECRET, createTenantRow, makeDriver, makeSupervisor, tempRoot, tenantState, waitFor } from '../helpers/tenant-fixtures.ts';
+
+function raw(port: number, method: string, pathAndQuery: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path: pathAndQuery, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('tenant proxy fast path (postgres, real tenant)', () => {
+  let h: TestDatabase;
+  const dirs = tempRoot();
+  let sup: ReturnType<typeof makeSupervisor>;
+  let server: http.Server;
+  let port: number;
+  let uninstall: () => void;
+  let T: string;
+  let token: string;
+  before(async () => {
+    h = await freshDatabase('postgres');
+    T = await createTenantRow(h.db, 'fast');
+    const [u] = await h.db.insert(users).values({ issuer: 'https://idp.test', subject: 'fast', email: 'fast@example.test' }).returning();
+    await h.db.insert(memberships).values({ userId: u!.id, tenantId: T, role: 'owner' });
+    const now = new Date();
+    const s = await insertCliSession(h.db, { userId: u!.id, tenantId: T, clientId: 'bmc-cli', scope: 'openid offline_access' });
+    token = randomToken(ACCESS_TOKEN_PREFIX);
+    await insertAccessToken(h.db, hashSecret(token), s.id, new Date(now.getTime() + 3600_000), now);
+    sup = makeSupervisor(h.db, makeDriver(dirs), { holderId: 'fast-test' });
+    sup.start();
+    await waitFor('running', async () => (await tenantState(h.db, T)).tenant.status === 'running');
+    uninstall = installTenantProxyFastPath({
+      db: async () => h.db,
+      deps: async () => ({
+        getRoute: (id) => getTenantRoute(h.db, id), authSecret: AUTH_SECRET, appOrigin: 'http://app.test',
+        subscribeUrl: 'https://x.test/subscribe', connectTimeoutMs: 2000, idleTimeoutMs: 10_000,
+      }),
+    });
+    // Stands in for Next: anything the fast path does not take answers 418.
+    server = http.createServer((_req, res) => { res.writeHead(418, { 'content-type': 'text/plain' }); res.end('next'); });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    port = (server.address() as AddressInfo).port;
+  });
+  after(async () => { uninstall(); server.closeAllConnections(); server.close(); await sup.stop(); await h.close(); dirs.cleanup(); });
+
+  test('Bearer requests are served with the same rules; everything else falls through to Next', async () => {
+    const auth = { authorization: `Bearer ${token}` };
+    const list = await raw(port, 'GET', '/proxy/projects/projects', auth);
+    assert.equal(list.status, 200, list.body);
+    assert.deepEqual(JSON.parse(list.body).projects.map((p: { name: string }) => p.name), ['main']);
+    const created = await raw(port, 'POST', '/proxy/projects/projects', { ...auth, 'content-type': 'application/json' }, JSON.stringify({ name: 'fast-notes', path: 'fast-notes', set_default: false }));
+    assert.equal(created.status, 201, created.body);
+    assert.equal((await raw(port, 'GET', '/proxy/health', auth)).status, 200);
+
+    // No Authorization (browser cookie) → Next's route handler; other paths untouched.
+    assert.equal((await raw(port, 'GET', '/proxy/projects/projects', { cookie: 'next-auth.session-token=x' })).status, 418);
+    assert.equal((await raw(port, 'GET', '/api/health', auth)).status, 418);
+    assert.equal((await raw(port, 'GET', '/proxyx/a', auth)).status, 418);
+
+    // Bad credentials: the guard's uniform 401 JSON.
+    const bad = await raw(port, 'GET', '/proxy/projects/projects', { authorization: 'Bearer bmat_nope' });
+    assert.equal(bad.status, 401);
+    assert.ok(JSON.parse(bad.body).detail);
+    assert.match(String(bad.headers['www-authenticate']), /Bearer/);
+    assert.equal((await raw(port, 'GET', '/proxy/projects/projects', { authorization: 'Basic abc' })).status, 401);
+
+    // The raw request line is validated before any URL normalisation.
+    for (const p of ['/proxy/main/../../etc/passwd', '/proxy/main/resource/..%2f..%2fx', '/proxy/main/%252e%252e/x', '/proxy/main\\..\\x', '/proxy//x']) {
+      const r = await raw(port, 'GET', p, auth);
+      assert.equal(r.status, 400, p);
+    }
+    // Spoofed routing headers change nothing.
+    const spoof = await raw(port, 'GET', '/proxy/projects/projects', { ...auth, host: 'evil.example', 'x-forwarded-host': 'evil', 'x-bm-tenant-id': '00000000-0000-4000-8000-000000000000' });
+    assert.ok(JSON.parse(spoof.body).projects.some((p: { name: string }) => p.name === 'fast-notes'));
+  });
+
+  test('a 50 MB download streams through; an inactive tenant answers 403 subscription_required', async () => {
+    const dir = path.join(tenantDirs(dirs, T).dataDir, 'main');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'big.bin'), Buffer.alloc(50 << 20, 3));
+    const r = await raw(port, 'GET', '/proxy/main/resource/big.bin', { authorization: `Bearer ${token}` });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.length, 50 << 20);
+
+    await requestTenantStop(h.db, T);
+    await waitFor('stopped', async () => (await tenantState(h.db, T)).tenant.status === 'stopped');
+    const s = await raw(port, 'GET', '/proxy/health', { authorization: `Bearer ${token}` });
+    assert.equal(s.status, 403);
+    assert.equal(JSON.parse(s.body).detail.error, 'subscription_required');
+  });
+});
