@@ -31,6 +31,30 @@ describe('supervisor leases (postgres)', () => {
   });
 });
 
+describe('local driver', () => {
+  test('a tenant left running by a dead app process (holding the data-dir lock) is reaped before a new start', async () => {
+    const dirs = tempRoot();
+    const first = makeDriver(dirs);
+    const second = makeDriver(dirs); // a new app process: it does not know the first one's child
+    const spec = { tenantId: 'orphan-tenant', bucketName: 'b', secret: 'a'.repeat(64) };
+    const orphan = await first.start(spec);
+    try {
+      assert.ok(orphan.pid && pidAlive(orphan.pid));
+      const h2 = await second.start(spec);
+      assert.notEqual(h2.pid, orphan.pid);
+      await waitFor('orphan gone', async () => !pidAlive(orphan.pid!), 5000);
+      const health = await (await fetch(`${h2.address.baseUrl}/health`)).json();
+      assert.ok(health.status === 'ok' || health.status === 'rebuilding');
+      await second.stop(h2, 5000);
+      assert.equal(second.liveCount, 0);
+    } finally {
+      await first.stopAll(1000);
+      await second.stopAll(1000);
+      dirs.cleanup();
+    }
+  });
+});
+
 describe('supervisor with real tenant processes (postgres)', () => {
   let h: TestDatabase;
   const dirs = tempRoot();
@@ -172,7 +196,7 @@ describe('supervisor with real tenant processes (postgres)', () => {
     }
   });
 
-  test('two supervisors on one Postgres supervise each tenant once; when one shuts down the other takes over; an expired holder\'s orphan is reaped', async () => {
+  test('two supervisors on one Postgres supervise each tenant once; when one shuts down the other takes over', async () => {
     const ids = [await createTenantRow(h.db, 'pair-a'), await createTenantRow(h.db, 'pair-b'), await createTenantRow(h.db, 'pair-c')];
     const dA = makeDriver(dirs);
     const dB = makeDriver(dirs);
