@@ -14,6 +14,7 @@ import { oauthConfigFrom } from '../lib/config/oauth.ts';
 import { handleDeviceAuthorization, handleToken } from '../lib/auth/oauth-http.ts';
 import { DEVICE_GRANT_TYPE, decideDeviceGrant, enterUserCode, s256 } from '../lib/auth/device-grant.ts';
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 1000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
@@ -112,6 +113,7 @@ async function main(): Promise<void> {
     console.log(`  outcomes: ${Object.entries(outcomes).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     console.log(`  latency  p50 ${p50.toFixed(2)} ms · p95 ${p95.toFixed(2)} ms · p99 ${p99.toFixed(2)} ms · max ${max.toFixed(2)} ms`);
     console.log(`  CPU (this process: handler + driver) ${cpuPerReqMs.toFixed(3)} ms per request (user ${(cpu.user / 1000).toFixed(0)} ms, system ${(cpu.system / 1000).toFixed(0)} ms)`);
+    console.log(`  machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (other work on the box inflates the tail)`);
     console.log(`  target p99 ≤ ${TARGET_P99_MS} ms: ${ok ? '✓' : '✗'} (p99 ${p99.toFixed(2)} ms)`);
     process.exitCode = ok ? 0 : 1;
   } finally {

@@ -62,6 +62,7 @@ test('openid-client v6 runs the device flow (PKCE) while Chromium signs in and a
   await page.getByTestId('user-code-submit').click();
 
   await page.waitForURL(/\/device\/confirm\?grant=/);
+  await expect(page.getByTestId('device-code')).toHaveText(resp.user_code);
   await expect(page.getByTestId('device-client')).toHaveText('Basic Memory CLI');
   await expect(page.getByTestId('device-ip')).not.toBeEmpty();
   await expect(page.getByTestId('device-ua')).not.toHaveText('unknown client');
@@ -81,6 +82,13 @@ test('openid-client v6 runs the device flow (PKCE) while Chromium signs in and a
   expect(meBody.user.email).toBe(email);
   expect(meBody.via).toBe('token');
   expect(meBody.tenant.id).toBeTruthy();
+
+  const listed = await fetch(`${APP_URL}/api/cli-sessions`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+  expect(listed.status).toBe(200);
+  const sessions = (await listed.json()).sessions;
+  expect(sessions).toHaveLength(1);
+  expect(sessions[0]).toMatchObject({ client: 'Basic Memory CLI', current: true });
+  expect(sessions[0].deviceIp).toBeTruthy();
 
   const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
   expect(refreshed.refresh_token).toMatch(/^bmrt_/);

@@ -5,6 +5,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { formatUserCode, normaliseUserCode } from './device-grant.ts';
 
 export const PENDING_CODE_COOKIE = 'bmc_device_code';
+/** The code just entered, shown again on the confirmation step (checked against the grant's hash). */
+export const ENTERED_CODE_COOKIE = 'bmc_device_entered';
 export const PENDING_CODE_MAX_AGE_SECONDS = 900;
 
 function mac(secret: string, data: string): string {

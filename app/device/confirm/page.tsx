@@ -3,8 +3,9 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { Time } from '@/components/time.tsx';
-import { csrfToken, describeScopes, shortUserAgent } from '@/lib/auth/device-page.ts';
-import { getGrantForConfirmation } from '@/lib/auth/device-grant.ts';
+import { cookies } from 'next/headers';
+import { ENTERED_CODE_COOKIE, csrfToken, describeScopes, readPendingCode, shortUserAgent } from '@/lib/auth/device-page.ts';
+import { getGrantForConfirmation, hashUserCode, normaliseUserCode } from '@/lib/auth/device-grant.ts';
 import { getSessionUser } from '@/lib/auth/session.ts';
 import { getConfig } from '@/lib/config/index.ts';
 import { getDb } from '@/lib/db/index.ts';
@@ -26,6 +27,9 @@ export default async function ConfirmPage({ searchParams }: { searchParams: Prom
   const { oauth } = getConfig();
   const client = oauth.clients.get(g.clientId);
   const tenant = await getTenantForUser(db, user.id);
+  // Show the code again only if it is this grant's (the cookie holds what was entered, signed).
+  const entered = readPendingCode(oauth.secret, (await cookies()).get(ENTERED_CODE_COOKIE)?.value, new Date());
+  const shownCode = entered && hashUserCode(normaliseUserCode(entered)!) === g.userCodeHash ? entered : null;
   const minutesLeft = Math.max(0, Math.ceil((g.expiresAt.getTime() - Date.now()) / 60_000));
   return (
     <div>
@@ -33,6 +37,12 @@ export default async function ConfirmPage({ searchParams }: { searchParams: Prom
       <p className="mt-2 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="device-warning">
         Approve only if the code you entered matches the one in <strong>your</strong> terminal and you started this login yourself.
       </p>
+      {shownCode && (
+        <p className="mt-5 text-center">
+          <span className="block text-xs text-slate-500">Code</span>
+          <span data-testid="device-code" className="font-mono text-3xl font-semibold tracking-[0.2em] text-slate-900">{shownCode}</span>
+        </p>
+      )}
       <dl className="mt-5 grid gap-3 text-sm" data-testid="device-details">
         <div><dt className="text-slate-500">Application</dt><dd className="font-medium text-slate-900" data-testid="device-client">{client?.name ?? g.clientId}</dd></div>
         <div><dt className="text-slate-500">Requested from</dt>

@@ -1,6 +1,6 @@
 // POST /device/verify — the code-entry form. Same-origin + CSRF; limited per user and per IP; a
 // match binds the grant to this account and shows the confirmation step. Never approves.
-import { PENDING_CODE_COOKIE, PENDING_CODE_MAX_AGE_SECONDS, checkCsrf, signPendingCode } from '@/lib/auth/device-page.ts';
+import { ENTERED_CODE_COOKIE, PENDING_CODE_COOKIE, PENDING_CODE_MAX_AGE_SECONDS, checkCsrf, signPendingCode } from '@/lib/auth/device-page.ts';
 import { enterUserCode } from '@/lib/auth/device-grant.ts';
 import { formPost, seeOther } from '@/lib/auth/device-routes.ts';
 import { requestInfoFromHeaders } from '@/lib/auth/request-info.ts';
@@ -27,5 +27,7 @@ export async function POST(req: Request): Promise<Response> {
   const res = result.ok ? seeOther(`/device/confirm?${new URLSearchParams({ grant: result.grant.id })}`)
     : seeOther(`/device?error=${result.reason}`);
   res.cookies.delete({ name: PENDING_CODE_COOKIE, path: '/device' });
+  const entered = result.ok ? signPendingCode(oauth.secret, code, now) : null;
+  if (entered) res.cookies.set(ENTERED_CODE_COOKIE, entered, { httpOnly: true, sameSite: 'lax', path: '/device', maxAge: PENDING_CODE_MAX_AGE_SECONDS, secure: app.appUrl.startsWith('https:') });
   return res;
 }
