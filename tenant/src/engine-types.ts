@@ -12,6 +12,8 @@ export interface SyncReportResponse {
   checksums: Record<string, string>;
   skipped_files: SkippedFile[];
   total: number;
+  /** Extension: set when the path lists were capped (10,000 paths); counts and `total` stay exact. */
+  truncated?: boolean;
 }
 
 export interface SkippedFile { path: string; reason: string; failure_count: number; first_failed: string }

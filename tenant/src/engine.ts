@@ -136,13 +136,14 @@ export class TenantEngine {
       const finishedAt = new Date();
       const report: SyncReportResponse | undefined = res ? {
         new: res.new, modified: res.modified, deleted: res.deleted, moves: res.moves, checksums: res.checksums, skipped_files: res.skipped,
-        total: res.new.length + res.modified.length + res.deleted.length + Object.keys(res.moves).length,
+        total: res.newCount + res.modifiedCount + res.deleted.length + Object.keys(res.moves).length,
+        ...(res.truncated ? { truncated: true } : {}),
       } : undefined;
       const run: SyncRun = {
         id: uuidv7(), kind: 'sync', project: name, trigger, scan_type: res?.scanType ?? (force ? 'full_forced' : null),
         status: failure ? 'failed' : 'ok', started_at: startedAt.toISOString(), finished_at: finishedAt.toISOString(),
         duration_ms: Math.round(performance.now() - t0), scan_ms: Math.round(res?.scanMs ?? 0), apply_ms: Math.round(res?.applyMs ?? 0),
-        files_scanned: res?.filesScanned ?? 0, new: res?.new.length ?? 0, modified: res?.modified.length ?? 0,
+        files_scanned: res?.filesScanned ?? 0, new: res?.newCount ?? 0, modified: res?.modifiedCount ?? 0,
         deleted: res?.deleted.length ?? 0, moved: res ? Object.keys(res.moves).length : 0, skipped: res?.skipped.length ?? 0,
         errors: failure ? [{ path: '', message: failure }] : res!.errors, warnings: res?.warnings ?? [],
         skipped_files: res?.skipped ?? [], peak_rss_bytes: peakRss(), report,
@@ -160,7 +161,7 @@ export class TenantEngine {
     const p = this.project(project);
     const r = await syncProject(this.store, { id: p.id, name: p.name, root: this.root(p), lastFileCount: p.last_file_count }, { force: false, dryRun: true });
     return { new: r.new, modified: r.modified, deleted: r.deleted, moves: r.moves, checksums: r.checksums, skipped_files: r.skipped,
-      total: r.new.length + r.modified.length + r.deleted.length + Object.keys(r.moves).length };
+      total: r.newCount + r.modifiedCount + r.deleted.length + Object.keys(r.moves).length, ...(r.truncated ? { truncated: true } : {}) };
   }
 
   /** Start-up: sync every project (trigger 'startup'), then record one kind:'rebuild' run covering them all. */

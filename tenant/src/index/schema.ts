@@ -48,7 +48,7 @@ export interface OpenedIndex { db: DatabaseSync; existed: boolean; instanceId: s
 
 function applyPragmas(db: DatabaseSync): void {
   db.exec(`PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;
-    PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32768; PRAGMA wal_autocheckpoint=8192;`);
+    PRAGMA temp_store=MEMORY; PRAGMA cache_size=-8192; PRAGMA wal_autocheckpoint=4096;`);
 }
 
 function removeDbFiles(file: string): void {

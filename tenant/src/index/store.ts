@@ -161,11 +161,11 @@ export class IndexStore {
     this.s.deleteEntity!.run(id); // outgoing relations cascade; incoming ones become forward references again
   }
 
-  /** Queued until commit (or 8 MB of text): callers are always inside tx()/begin(). */
+  /** Queued until commit (or 1 MB of text): callers are always inside tx()/begin(). */
   setSearch(id: number, title: string, content: string, permalink: string | null, replace: boolean): void {
     this.pendingSearch.push({ id, title, content, permalink: permalink ?? '', replace });
     this.pendingBytes += content.length;
-    if (this.pendingBytes > 8 * 1024 * 1024) this.flushSearch();
+    if (this.pendingBytes > 1024 * 1024) this.flushSearch(); // bounded: note text waiting here survives young-gen GCs
   }
 
   setRelations(projectId: number, entityId: number, rels: Relation[], replace: boolean): void {

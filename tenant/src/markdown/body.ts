@@ -95,11 +95,13 @@ function observation(category: string | null, raw: string): Observation {
     }
   }
   const tags: string[] = [];
-  for (const word of content.split(/\s+/)) {
-    if (!word.startsWith('#')) continue;
-    for (const t of word.split('#')) {
-      const tag = t.replace(/[.,;:!?]+$/, '');
-      if (tag && !tags.includes(tag)) tags.push(tag);
+  if (content.includes('#')) {
+    for (const word of content.split(/\s+/)) {
+      if (!word.startsWith('#')) continue;
+      for (const t of word.split('#')) {
+        const tag = t.replace(/[.,;:!?]+$/, '');
+        if (tag && !tags.includes(tag)) tags.push(tag);
+      }
     }
   }
   return { category, content, tags, context };

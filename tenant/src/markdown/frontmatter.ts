@@ -1,5 +1,5 @@
 // YAML frontmatter (contract §5.1). Malformed YAML → warning, the whole file is body, metadata empty.
-import YAML from 'yaml';
+import { yaml } from './yaml-lazy.ts';
 
 export interface Frontmatter { data: Record<string, unknown>; body: string; hasFrontmatter: boolean; warning?: string }
 
@@ -25,7 +25,7 @@ export function splitFrontmatter(text: string): Frontmatter {
   const simple = parseSimpleYaml(yamlText);
   if (simple) return { data: simple, body, hasFrontmatter: true };
   try {
-    const parsed = YAML.parse(yamlText, { maxAliasCount: 100, uniqueKeys: false, prettyErrors: false });
+    const parsed = yaml().parse(yamlText, { maxAliasCount: 100, uniqueKeys: false, prettyErrors: false });
     if (parsed === null || parsed === undefined) return { data: {}, body, hasFrontmatter: true };
     if (typeof parsed !== 'object' || Array.isArray(parsed)) return { data: {}, body: text, hasFrontmatter: false, warning: 'frontmatter is not a mapping' };
     return { data: normalizeValues(parsed as Record<string, unknown>) as Record<string, unknown>, body, hasFrontmatter: true };

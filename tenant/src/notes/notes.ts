@@ -2,11 +2,11 @@
 // Callers hold the engine's writer mutex. Every path goes through confine() first.
 import fs from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
 import { ConflictError, NotFoundError, PathError, type EntityResponse } from '../engine-types.ts';
 import type { FileStat, IndexStore } from '../index/store.ts';
 import { splitFrontmatter } from '../markdown/frontmatter.ts';
 import { generatePermalink, normalizePermalink } from '../markdown/permalink.ts';
+import { yaml } from '../markdown/yaml-lazy.ts';
 import { sha256 } from '../sync/checksum.ts';
 import { indexFile } from '../sync/index-file.ts';
 import { atomicCreate, fsyncDir, moveNoReplace } from './atomic-write.ts';
@@ -47,7 +47,7 @@ export function writeNote(store: IndexStore, projectId: number, root: string, in
   delete meta.title; delete meta.type; delete meta.permalink;
   const fm = { title: input.title, type: input.entity_type || (own.data.type as string | undefined) || 'note', permalink, ...meta };
   const body = own.hasFrontmatter ? own.body : input.content;
-  const text = `---\n${YAML.stringify(fm).trimEnd()}\n---\n\n${body}${body.endsWith('\n') ? '' : '\n'}`;
+  const text = `---\n${yaml().stringify(fm).trimEnd()}\n---\n\n${body}${body.endsWith('\n') ? '' : '\n'}`;
   fs.mkdirSync(path.dirname(abs), { recursive: true });
   try { atomicCreate(abs, text); } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new ConflictError('Note already exists. Use edit_note to modify it, or delete it first.');

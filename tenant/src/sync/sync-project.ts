@@ -31,10 +31,17 @@ export interface SyncHooks {
 
 export interface ProjectRef { id: number; name: string; root: string; lastFileCount: number | null }
 
-interface Candidate { rel: string; st: FileStat; row: StoredFile | undefined; checksum?: string; movedFrom?: string }
+/** One file to (re)index: its stat inline (one object per file; the initial index of 100k files holds them all). */
+interface Candidate extends FileStat { rel: string; row: StoredFile | undefined; checksum?: string; movedFrom?: string }
+
+/** Report lists (paths, checksums) are capped; counts stay exact. A 100k-file initial sync needs no 100k-path report. */
+export const REPORT_MAX = 10000;
 
 export interface ProjectSyncResult {
   scanType: ScanType;
+  newCount: number;
+  modifiedCount: number;
+  truncated: boolean;
   filesScanned: number;
   scanMs: number;
   applyMs: number;
@@ -50,10 +57,6 @@ export interface ProjectSyncResult {
 
 const now = () => performance.now();
 const tick = () => new Promise<void>((r) => setImmediate(r));
-
-function toStat(s: fs.Stats): FileStat {
-  return { size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: s.ino, birthtimeMs: s.birthtimeMs };
-}
 
 function sameStat(row: StoredFile, st: FileStat): boolean {
   return row[SF.size] === st.size && row[SF.mtime] === st.mtimeMs && row[SF.ctime] === st.ctimeMs && row[SF.ino] === st.ino;
@@ -102,13 +105,13 @@ async function walk(root: string, rules: IgnoreRules, stored: Map<string, Stored
       const s = fs.lstatSync(path.join(root, rel), { throwIfNoEntry: false });
       if (!s || !s.isFile()) continue;
       filesScanned++;
-      const st = toStat(s);
       const row = stored.get(rel);
+      const c: Candidate = { rel, size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: s.ino, birthtimeMs: s.birthtimeMs, row };
       if (row) {
         row[SF.seen] = true;
-        if (!force && sameStat(row, st)) continue;
+        if (!force && sameStat(row, c)) continue;
       }
-      candidates.push({ rel, st, row });
+      candidates.push(c);
     }
     if (now() - last > SLICE_MS) { await tick(); last = now(); }
   }
@@ -154,7 +157,7 @@ export async function syncProject(store: IndexStore, project: ProjectRef,
   if (failed.size) {
     candidates = candidates.filter((c) => {
       const f = failed.get(c.rel);
-      if (f && f.failure_count >= MAX_FAILURES && f.size === c.st.size && f.mtime_ms === c.st.mtimeMs && f.ctime_ms === c.st.ctimeMs) {
+      if (f && f.failure_count >= MAX_FAILURES && f.size === c.size && f.mtime_ms === c.mtimeMs && f.ctime_ms === c.ctimeMs) {
         skipped.push({ path: c.rel, reason: `failed ${f.failure_count} times: ${f.last_error}`, failure_count: f.failure_count, first_failed: f.first_failed });
         return false;
       }
@@ -172,7 +175,7 @@ export async function syncProject(store: IndexStore, project: ProjectRef,
     }
     const fresh = candidates.filter((c) => !c.row);
     await pool(fresh, BIG_CONCURRENCY, async (c) => {
-      try { c.checksum = await checksumOf(path.join(root, c.rel), c.st.size); } catch { /* vanished again: ignore */ }
+      try { c.checksum = await checksumOf(path.join(root, c.rel), c.size); } catch { /* vanished again: ignore */ }
       const from = c.checksum ? byChecksum.get(c.checksum) : undefined;
       if (from && from.length) { const src = from.shift()!; moves[src] = c.rel; c.movedFrom = src; }
     });
@@ -180,14 +183,20 @@ export async function syncProject(store: IndexStore, project: ProjectRef,
   const movedFrom = new Set(Object.keys(moves));
   const deleted = vanished.filter((p) => !movedFrom.has(p));
 
-  const result: ProjectSyncResult = { scanType, filesScanned: w.filesScanned, scanMs: 0, applyMs: 0, new: [], modified: [], deleted,
-    moves, checksums: {}, skipped, errors, warnings };
+  const result: ProjectSyncResult = { scanType, newCount: 0, modifiedCount: 0, truncated: false, filesScanned: w.filesScanned, scanMs: 0,
+    applyMs: 0, new: [], modified: [], deleted, moves, checksums: {}, skipped, errors, warnings };
+  const report = (kind: 'new' | 'modified', rel: string, sum: string) => {
+    if (kind === 'new') result.newCount++; else result.modifiedCount++;
+    if (result.new.length + result.modified.length >= REPORT_MAX) { result.truncated = true; return; }
+    result[kind].push(rel);
+    result.checksums[rel] = sum;
+  };
   if (opts.dryRun) {
     for (const c of candidates) {
       if (c.movedFrom) continue;
       try {
-        const sum = c.checksum ?? await checksumOf(path.join(root, c.rel), c.st.size);
-        if (!c.row) { result.new.push(c.rel); result.checksums[c.rel] = sum; } else if (sum !== c.row[SF.checksum]) { result.modified.push(c.rel); result.checksums[c.rel] = sum; }
+        const sum = c.checksum ?? await checksumOf(path.join(root, c.rel), c.size);
+        if (!c.row) report('new', c.rel, sum); else if (sum !== c.row[SF.checksum]) report('modified', c.rel, sum);
       } catch { /* vanished during the scan */ }
     }
     result.scanMs = now() - t0;
@@ -205,12 +214,12 @@ export async function syncProject(store: IndexStore, project: ProjectRef,
   // 2. new and changed files: small ones in time-sliced transactions, big binaries streamed outside transactions
   const small: Candidate[] = [];
   const big: Candidate[] = [];
-  for (const c of rest) (c.st.size > SMALL_FILE_MAX && !(isMarkdown(c.rel) && c.st.size <= MAX_MARKDOWN_PARSE) ? big : small).push(c);
+  for (const c of rest) (c.size > SMALL_FILE_MAX && !(isMarkdown(c.rel) && c.size <= MAX_MARKDOWN_PARSE) ? big : small).push(c);
   const total = rest.length;
   let done = 0;
 
   const applyOne = (c: Candidate, checksum: string, bytes: Uint8Array | null, onWrite?: () => void) => {
-    const st = storedStat(c.st, scanStartWall, racyMs);
+    const st = storedStat(c, scanStartWall, racyMs);
     if (!(c.row && !c.movedFrom && c.row[SF.checksum] === checksum)) opts.hooks?.beforeIndexFile?.(c.rel);
     onWrite?.();
     // same bytes at the same path: only the stat is refreshed (a touch is not a modification)
@@ -218,14 +227,13 @@ export async function syncProject(store: IndexStore, project: ProjectRef,
     const r = indexFile(store, { projectId: project.id, rel: c.rel, stat: st, checksum, bytes: isMarkdown(c.rel) ? bytes : null, existingId: c.row ? c.row[SF.id] : null });
     for (const m of r.warnings) warnings.push({ path: c.rel, message: m });
     if (c.movedFrom) return;
-    if (c.row) result.modified.push(c.rel); else result.new.push(c.rel);
-    result.checksums[c.rel] = checksum;
+    report(c.row ? 'modified' : 'new', c.rel, checksum);
   };
   const fail = (c: Candidate, e: unknown) => {
     const code = (e as NodeJS.ErrnoException)?.code;
     if (code === 'ENOENT') return; // vanished since the walk: the next scan sees it gone
     errors.push({ path: c.rel, message: errMsg(e) });
-    store.recordFailure(project.id, c.rel, errMsg(e), c.st, new Date().toISOString());
+    store.recordFailure(project.id, c.rel, errMsg(e), c, new Date().toISOString());
   };
   const succeeded = (c: Candidate) => { if (failed.has(c.rel)) store.clearFailure(project.id, c.rel); };
 
@@ -241,7 +249,7 @@ export async function syncProject(store: IndexStore, project: ProjectRef,
       if (perFileSavepoints) store.db.exec('SAVEPOINT f');
       try {
         const abs = path.join(root, c.rel);
-        let bytes: Uint8Array | null = c.st.size <= SMALL_FILE_MAX ? readSmall(abs) : null;
+        let bytes: Uint8Array | null = c.size <= SMALL_FILE_MAX ? readSmall(abs) : null;
         if (!bytes) bytes = fs.readFileSync(abs); // markdown between 1 MiB and 32 MiB, or a file that grew
         applyOne(c, sha256(bytes), bytes, () => { writing = true; });
         writing = false;
@@ -257,7 +265,8 @@ export async function syncProject(store: IndexStore, project: ProjectRef,
   let i = 0;
   while (i < small.length) {
     let next: number;
-    const mark = { new: result.new.length, modified: result.modified.length, warnings: warnings.length, errors: errors.length };
+    const mark = { new: result.new.length, modified: result.modified.length, warnings: warnings.length, errors: errors.length,
+      newCount: result.newCount, modifiedCount: result.modifiedCount };
     store.begin();
     try {
       next = runSlice(i, false);
@@ -268,6 +277,8 @@ export async function syncProject(store: IndexStore, project: ProjectRef,
       for (const p of [...result.new.splice(mark.new), ...result.modified.splice(mark.modified)]) delete result.checksums[p];
       warnings.splice(mark.warnings);
       errors.splice(mark.errors);
+      result.newCount = mark.newCount;
+      result.modifiedCount = mark.modifiedCount;
       store.begin();
       try { next = runSlice(i, true); store.commit(); } catch (e) { store.rollback(); throw e; }
     }
@@ -288,7 +299,7 @@ export async function syncProject(store: IndexStore, project: ProjectRef,
 
   // 3. forward references, and the watermark-equivalent (file count) for the scan-type label
   store.tx(() => {
-    if (result.new.length || result.modified.length || result.deleted.length || movedFrom.size) store.resolveRelations(project.id);
+    if (result.newCount || result.modifiedCount || result.deleted.length || movedFrom.size) store.resolveRelations(project.id);
     store.st('projectSynced').run(w.filesScanned, new Date().toISOString(), project.id);
   });
   result.applyMs = now() - tApply;
