@@ -135,7 +135,8 @@ export function getAuthOptions(): AuthOptions {
       // next-auth's metadata can carry provider responses; log codes and messages only.
       error(code, metadata) {
         const m = metadata as { message?: string; error?: { message?: string } } | undefined;
-        log.warn({ code, message: m?.error?.message ?? m?.message }, 'next-auth error');
+        const message = (m?.error?.message ?? m?.message)?.replace(/\b(expected|got)\b:?\s*\S+/g, '$1 [redacted]');
+        log.warn({ code, message }, 'next-auth error');
       },
       warn(code) { log.warn({ code }, 'next-auth warning'); },
       debug() {},
