@@ -49,6 +49,7 @@ export default async function DevicePage({ searchParams }: { searchParams: Promi
         </button>
       </form>
       <p className="mt-4 text-xs text-slate-500">Next you will see what is asking for access before anything is approved.</p>
+      <p className="mt-2 text-xs text-slate-500">Not {user.email ?? 'you'}? <a className="underline" href="/signout">Sign out</a></p>
     </div>
   );
 }

@@ -62,3 +62,9 @@ export function shortUserAgent(ua: string | null): string {
   if (!ua) return 'unknown client';
   return ua.length > 120 ? ua.slice(0, 117) + '…' : ua;
 }
+
+/** `::ffff:203.0.113.7` → `203.0.113.7` (IPv4 seen through an IPv6 socket). */
+export function displayIp(ip: string | null): string {
+  if (!ip) return 'unknown address';
+  return ip.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
+}

@@ -33,3 +33,10 @@ test('scope descriptions say what the terminal can do', () => {
   assert.equal(d.length, 3);
   assert.match(d.join(' '), /refresh/);
 });
+
+test('IPv4-mapped addresses are shown plainly', async () => {
+  const { displayIp } = await import('../../lib/auth/device-page.ts');
+  assert.equal(displayIp('::ffff:203.0.113.7'), '203.0.113.7');
+  assert.equal(displayIp('2001:db8::1'), '2001:db8::1');
+  assert.equal(displayIp(null), 'unknown address');
+});

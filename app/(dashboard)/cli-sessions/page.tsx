@@ -5,7 +5,7 @@ import { EmptyState } from '@/components/empty-state.tsx';
 import { PageHeader } from '@/components/page-header.tsx';
 import { Time } from '@/components/time.tsx';
 import { cliSessionDto } from '@/lib/auth/cli-sessions.ts';
-import { csrfToken, shortUserAgent } from '@/lib/auth/device-page.ts';
+import { csrfToken, displayIp, shortUserAgent } from '@/lib/auth/device-page.ts';
 import { requireUser } from '@/lib/auth/session.ts';
 import { getConfig } from '@/lib/config/index.ts';
 import { getDb } from '@/lib/db/index.ts';
@@ -49,9 +49,9 @@ export default async function CliSessionsPage({ searchParams }: { searchParams: 
             <li key={s.id} data-testid="cli-session" data-session-id={s.id} className="flex flex-wrap items-start justify-between gap-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
               <div className="min-w-0 text-sm">
                 <p className="font-semibold text-slate-900">{s.client}</p>
-                <p className="mt-1 text-slate-600"><span className="font-mono">{s.deviceIp ?? 'unknown address'}</span> · <span className="break-all">{shortUserAgent(s.deviceUserAgent)}</span></p>
+                <p className="mt-1 text-slate-600"><span className="font-mono">{displayIp(s.deviceIp)}</span> · <span className="break-all">{shortUserAgent(s.deviceUserAgent)}</span></p>
                 <p className="mt-1 text-xs text-slate-500">
-                  Connected <Time iso={s.createdAt} /> · Last used {s.lastUsedAt ? <Time iso={s.lastUsedAt} /> : 'never'}{s.lastUsedIp ? ` from ${s.lastUsedIp}` : ''}
+                  Connected <Time iso={s.createdAt} /> · Last used {s.lastUsedAt ? <Time iso={s.lastUsedAt} /> : 'never'}{s.lastUsedIp ? ` from ${displayIp(s.lastUsedIp)}` : ''}
                 </p>
               </div>
               <form method="post" action="/cli-sessions/revoke">

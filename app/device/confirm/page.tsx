@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { Time } from '@/components/time.tsx';
 import { cookies } from 'next/headers';
-import { ENTERED_CODE_COOKIE, csrfToken, describeScopes, readPendingCode, shortUserAgent } from '@/lib/auth/device-page.ts';
+import { ENTERED_CODE_COOKIE, csrfToken, describeScopes, displayIp, readPendingCode, shortUserAgent } from '@/lib/auth/device-page.ts';
 import { getGrantForConfirmation, hashUserCode, normaliseUserCode } from '@/lib/auth/device-grant.ts';
 import { getSessionUser } from '@/lib/auth/session.ts';
 import { getConfig } from '@/lib/config/index.ts';
@@ -46,7 +46,7 @@ export default async function ConfirmPage({ searchParams }: { searchParams: Prom
       <dl className="mt-5 grid gap-3 text-sm" data-testid="device-details">
         <div><dt className="text-slate-500">Application</dt><dd className="font-medium text-slate-900" data-testid="device-client">{client?.name ?? g.clientId}</dd></div>
         <div><dt className="text-slate-500">Requested from</dt>
-          <dd className="text-slate-900"><span data-testid="device-ip" className="font-mono">{g.deviceIp ?? 'unknown address'}</span> · <span className="break-all" data-testid="device-ua">{shortUserAgent(g.deviceUserAgent)}</span></dd></div>
+          <dd className="text-slate-900"><span data-testid="device-ip" className="font-mono">{displayIp(g.deviceIp)}</span> · <span className="break-all" data-testid="device-ua">{shortUserAgent(g.deviceUserAgent)}</span></dd></div>
         <div><dt className="text-slate-500">Requested at</dt><dd className="text-slate-900"><Time iso={g.createdAt.toISOString()} /> <span className="text-slate-500">(expires in {minutesLeft} min)</span></dd></div>
         <div><dt className="text-slate-500">Account and tenant</dt>
           <dd className="text-slate-900">{user.email ?? user.name} · <span data-testid="device-tenant">{tenant ? tenant.name : 'no tenant yet'}</span>{tenant && <span className="ml-1 font-mono text-xs text-slate-500">{tenant.id}</span>}</dd></div>
