@@ -3,7 +3,11 @@
 // from the device flow reaches the same tenant → a second person reaches only their own tenant.
 // Run with E2E_BASE_PORT=5300 (its own build and data dir).
 import { expect, test, type Page } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { APP_URL } from './helpers/env.ts';
 import { signIn, uniqueEmail } from './helpers/sign-in.ts';
 
@@ -28,7 +32,7 @@ async function waitForRunning(page: Page): Promise<string> {
   return (await page.getByTestId('tenant-id').textContent())!.trim();
 }
 
-async function deviceToken(page: Page): Promise<string> {
+async function deviceToken(page: Page): Promise<{ access_token: string; refresh_token: string; expires_in: number }> {
   const verifier = randomBytes(32).toString('base64url');
   const challenge = createHash('sha256').update(verifier).digest('base64url');
   const res = await fetch(`${APP_URL}/oauth2/device_authorization`, {
@@ -48,7 +52,7 @@ async function deviceToken(page: Page): Promise<string> {
     body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', client_id: 'bmc-cli', device_code: d.device_code, code_verifier: verifier }),
   });
   expect(tok.status).toBe(200);
-  return (await tok.json()).access_token as string;
+  return tok.json();
 }
 
 test('sign in → running within 30 s → projects, note, sync, search via /proxy (session) → run collected with its scan type → CLI token reaches the same tenant; a second user only theirs', async ({ page, browser }) => {
@@ -105,10 +109,12 @@ test('sign in → running within 30 s → projects, note, sync, search via /prox
   expect(mount.json().bucket_name).toBeTruthy();
 
   // The same through a CLI token from the device flow.
-  const token = await deviceToken(page);
+  const tokens = await deviceToken(page);
+  const token = tokens.access_token;
   const bearer = { authorization: `Bearer ${token}` };
   const list = await fetch(`${APP_URL}/proxy/projects/projects`, { headers: bearer, redirect: 'manual' });
   expect(list.status).toBe(200);
+  expect(list.headers.get('x-tenant-proxy'), 'Bearer requests take the node:http fast path inside next start').toBe('fast-path');
   expect((await list.json()).projects.map((p: { name: string }) => p.name)).toContain('Field Notes');
   const cliCreate = await fetch(`${APP_URL}/proxy/projects/projects`, {
     method: 'POST', headers: { ...bearer, 'content-type': 'application/json' },
@@ -119,6 +125,19 @@ test('sign in → running within 30 s → projects, note, sync, search via /prox
   expect(await cliSearch.text()).toContain('Browser Note');
   const cliMount = await fetch(`${APP_URL}/tenant/mount/info`, { headers: bearer });
   expect((await cliMount.json()).tenant_id).toBe(tenantId);
+
+  // The reference CLI with that token: `projects add NAME`, then `projects list`.
+  const tokenFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bmc-cli-')), 'tokens.json');
+  fs.writeFileSync(tokenFile, JSON.stringify({ access_token: token, refresh_token: tokens.refresh_token, expires_at: Math.floor(Date.now() / 1000) + tokens.expires_in, token_type: 'Bearer' }), { mode: 0o600 });
+  const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'cli/src/main.ts', ...args, '--host', APP_URL, '--token-file', tokenFile], {
+    cwd: path.resolve(import.meta.dirname, '..'), encoding: 'utf8', timeout: 30_000,
+  });
+  const added = cli('projects', 'add', 'From CLI');
+  expect(added.status, added.stdout + added.stderr).toBe(0);
+  const listed = cli('projects', 'list');
+  expect(listed.status, listed.stdout + listed.stderr).toBe(0);
+  expect(listed.stdout).toContain('Field Notes');
+  expect(listed.stdout).toContain('From CLI');
 
   // A second person: only their own tenant, whatever path, encoding, Host or X-Forwarded-* say.
   const ctx2 = await browser.newContext();

@@ -36,6 +36,7 @@ async function writeResponse(res: http.ServerResponse, r: Response): Promise<voi
     if (k === 'set-cookie') return;
     headers[k] = v;
   });
+  headers['x-tenant-proxy'] = 'fast-path';
   res.writeHead(r.status, headers);
   if (!r.body) { res.end(); return; }
   const body = Readable.fromWeb(r.body as unknown as import('node:stream/web').ReadableStream<Uint8Array>);

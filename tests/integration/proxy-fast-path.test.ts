@@ -66,6 +66,7 @@ describe('tenant proxy fast path (postgres, real tenant)', () => {
     const auth = { authorization: `Bearer ${token}` };
     const list = await raw(port, 'GET', '/proxy/projects/projects', auth);
     assert.equal(list.status, 200, list.body);
+    assert.equal(list.headers['x-tenant-proxy'], 'fast-path');
     assert.deepEqual(JSON.parse(list.body).projects.map((p: { name: string }) => p.name), ['main']);
     const created = await raw(port, 'POST', '/proxy/projects/projects', { ...auth, 'content-type': 'application/json' }, JSON.stringify({ name: 'fast-notes', path: 'fast-notes', set_default: false }));
     assert.equal(created.status, 201, created.body);
