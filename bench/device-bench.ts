@@ -3,10 +3,10 @@
 // runs). Devices start staggered over one interval; approvals arrive over the run, so polls are a
 // mix of authorization_pending, slow_down (a few devices deliberately poll early) and redemptions.
 // Reports p50/p95/p99/max latency of the token endpoint and its CPU cost per request.
-//   BENCH_DEVICES=1000 BENCH_SECONDS=30 DATABASE_URL=postgres://… npm run bench:device
+//   BENCH_DEVICES=1000 BENCH_SECONDS=30 BENCH_POOL=10 DATABASE_URL=postgres://… npm run bench:device
 // The database is a fresh one created on DATABASE_URL's server (default local `postgres`), dropped after.
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createPostgresDatabase } from '../tests/helpers/test-db.ts';
 import { migrateDatabase, openDatabase } from '../lib/db/client.ts';
 import { memberships, tenants, users } from '../lib/db/schema.ts';
@@ -28,7 +28,7 @@ function pct(sorted: number[], p: number): number {
 
 async function main(): Promise<void> {
   const { url, drop } = await createPostgresDatabase();
-  const h = await openDatabase({ url, max: 10 });
+  const h = await openDatabase({ url, max: Number(process.env.BENCH_POOL ?? 10) });
   try {
     await migrateDatabase(h);
     const db = h.db;
@@ -55,6 +55,8 @@ async function main(): Promise<void> {
     const outcomes: Record<string, number> = {};
     let inflight = 0;
     let maxInflight = 0;
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const endAt = t0 + SECONDS * 1000;
@@ -113,6 +115,7 @@ async function main(): Promise<void> {
     console.log(`  outcomes: ${Object.entries(outcomes).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     console.log(`  latency  p50 ${p50.toFixed(2)} ms · p95 ${p95.toFixed(2)} ms · p99 ${p99.toFixed(2)} ms · max ${max.toFixed(2)} ms`);
     console.log(`  CPU (this process: handler + driver) ${cpuPerReqMs.toFixed(3)} ms per request (user ${(cpu.user / 1000).toFixed(0)} ms, system ${(cpu.system / 1000).toFixed(0)} ms)`);
+    console.log(`  event-loop delay of this process: p50 ${(loop.percentile(50) / 1e6).toFixed(1)} ms · p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms`);
     console.log(`  machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (other work on the box inflates the tail)`);
     console.log(`  target p99 ≤ ${TARGET_P99_MS} ms: ${ok ? '✓' : '✗'} (p99 ${p99.toFixed(2)} ms)`);
     process.exitCode = ok ? 0 : 1;
