@@ -31,7 +31,7 @@ describe('sync-run collector (postgres, real tenant)', () => {
     driver = makeDriver(dirs);
     sup = makeSupervisor(h.db, driver, { holderId: 'collector-test' });
     sup.start();
-    await waitFor('running', async () => (await tenantState(h.db, T)).tenant.status === 'running');
+    await waitFor('running', async () => (await tenantState(h.db, T)).tenant.status === 'running', 90_000);
   });
   after(async () => { await sup.stop(); await h.close(); dirs.cleanup(); });
 

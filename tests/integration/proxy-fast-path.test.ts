@@ -47,7 +47,7 @@ describe('tenant proxy fast path (postgres, real tenant)', () => {
     await insertAccessToken(h.db, hashSecret(token), s.id, new Date(now.getTime() + 3600_000), now);
     sup = makeSupervisor(h.db, makeDriver(dirs), { holderId: 'fast-test' });
     sup.start();
-    await waitFor('running', async () => (await tenantState(h.db, T)).tenant.status === 'running');
+    await waitFor('running', async () => (await tenantState(h.db, T)).tenant.status === 'running', 90_000);
     uninstall = installTenantProxyFastPath({
       db: async () => h.db,
       deps: async () => ({

@@ -29,7 +29,7 @@ describe('admin tenant actions (postgres, real tenant)', () => {
     plain = u!.id;
     sup = makeSupervisor(h.db, makeDriver(dirs), { holderId: 'admin-test' });
     sup.start();
-    await waitFor('running', async () => (await tenantState(h.db, T)).tenant.status === 'running');
+    await waitFor('running', async () => (await tenantState(h.db, T)).tenant.status === 'running', 90_000);
   });
   after(async () => { await sup.stop(); await h.close(); dirs.cleanup(); });
 
