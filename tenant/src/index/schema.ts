@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-export const SCHEMA_VERSION = '2';
+export const SCHEMA_VERSION = '3';
 export const INDEX_FILE = 'index.sqlite';
 
 const DDL = `
@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS entity(
 CREATE UNIQUE INDEX IF NOT EXISTS entity_permalink ON entity(project_id, permalink) WHERE permalink IS NOT NULL;
 CREATE INDEX IF NOT EXISTS entity_title ON entity(project_id, title);
 CREATE TABLE IF NOT EXISTS relation(
-  id INTEGER PRIMARY KEY, project_id INTEGER NOT NULL REFERENCES project(id) ON DELETE CASCADE,
+  id INTEGER PRIMARY KEY, project_id INTEGER NOT NULL, -- no FK: relations go with their source entity
   from_id INTEGER NOT NULL REFERENCES entity(id) ON DELETE CASCADE,
   to_id INTEGER REFERENCES entity(id) ON DELETE SET NULL,
   to_name TEXT NOT NULL, to_permalink TEXT, relation_type TEXT NOT NULL, context TEXT);

@@ -24,9 +24,7 @@ export function titleFromPath(relPath: string): string {
 }
 
 function looksBinary(buf: Uint8Array): boolean {
-  const n = Math.min(buf.length, 8192);
-  for (let i = 0; i < n; i++) if (buf[i] === 0) return true;
-  return false;
+  return buf.subarray(0, 8192).indexOf(0) !== -1; // a NUL byte in the first 8 KiB, like git's heuristic
 }
 
 export function parseNote(relPath: string, bytes: Uint8Array): ParsedNote {
