@@ -305,3 +305,31 @@ describe('device grant on postgres', () => {
     assert.ok(!text.includes(d.device_code) && !text.includes(d.user_code), 'no codes in audit');
   });
 });
+
+describe('device grant on pglite (the default database of npm start)', () => {
+  test('start → pending → slow_down → approve → tokens → reuse refused', async () => {
+    const h = await freshDatabase('pglite');
+    try {
+      const cfg = testConfig();
+      const c = clock();
+      const deps = { db: h.db, cfg, now: c.now };
+      const { userId } = await makeAccount(h.db, 'pg');
+      const p = pkce();
+      const d = await (await handleDeviceAuthorization(form('/oauth2/device_authorization', { client_id: CLIENT, scope: SCOPE, code_challenge: p.challenge, code_challenge_method: 'S256' }), deps)).json();
+      const poll = async () => (await handleToken(form('/oauth2/token', { grant_type: DEVICE_GRANT_TYPE, client_id: CLIENT, device_code: d.device_code, code_verifier: p.verifier }), deps)).json();
+      assert.equal((await poll()).error, 'authorization_pending');
+      c.advance(1);
+      const sd = await poll();
+      assert.equal(sd.error, 'slow_down');
+      assert.equal(sd.interval, 10);
+      const e = await enterUserCode(h.db, { userCode: d.user_code, userId }, cfg, ctx, c.now());
+      assert.ok(e.ok);
+      assert.equal(await decideDeviceGrant(h.db, { grantId: e.grant.id, userId, decision: 'approve' }, ctx, c.now()), 'approved');
+      c.advance(10);
+      const t = await poll();
+      assert.match(t.access_token, /^bmat_/);
+      c.advance(10);
+      assert.equal((await poll()).error, 'invalid_grant');
+    } finally { await h.close(); }
+  });
+});
