@@ -5,6 +5,8 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { SyncReportResponse, SyncRun } from '../engine-types.ts';
 
 const REPORT_CAP = 200;
+// A 30 s schedule records ~2,900 runs a day per project; the control plane collects them, so only the newest are kept.
+export const KEEP_RUNS = 20000;
 const PROBLEM_CAP = 500;
 
 /** UUID v7 (RFC 9562): 48-bit ms timestamp + random; sorts by creation time. */
@@ -35,7 +37,10 @@ export class SyncRunLog {
   private byProject: StatementSync;
   private after: StatementSync;
   private latest: StatementSync;
+  private prune: StatementSync;
+  private inserted = 0;
   constructor(db: DatabaseSync) {
+    this.prune = db.prepare('DELETE FROM sync_run WHERE seq <= ?');
     this.ins = db.prepare('INSERT INTO sync_run(id, project, kind, run) VALUES (?, ?, ?, ?) RETURNING seq');
     this.byProject = db.prepare('SELECT run FROM sync_run WHERE project = ? ORDER BY seq DESC LIMIT ?');
     this.after = db.prepare('SELECT seq, run FROM sync_run WHERE seq > ? ORDER BY seq LIMIT ?');
@@ -45,7 +50,9 @@ export class SyncRunLog {
   record(run: SyncRun): number {
     const stored: SyncRun = { ...run, errors: run.errors.slice(0, PROBLEM_CAP), warnings: run.warnings?.slice(0, PROBLEM_CAP),
       report: run.report ? capReport(run.report) : undefined };
-    return (this.ins.get(run.id, run.project, run.kind, JSON.stringify(stored)) as { seq: number }).seq;
+    const seq = (this.ins.get(run.id, run.project, run.kind, JSON.stringify(stored)) as { seq: number }).seq;
+    if (++this.inserted % 100 === 0 && seq > KEEP_RUNS) this.prune.run(seq - KEEP_RUNS);
+    return seq;
   }
 
   list(project: string, limit: number): SyncRun[] {
