@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Database } from '../db/client.ts';
 import {
-  acquireTenantLease, clearRestartRequest, listTenantsForSupervision, releaseAllTenantLeases, releaseTenantLease,
+  acquireTenantLease, clearRestartRequest, takeOverTenantLease, listTenantsForSupervision, releaseAllTenantLeases, releaseTenantLease,
   renewTenantLeases, setTenantStatus, upsertTenantEndpoint, type SupervisedTenantRow, type TenantStatus,
 } from '../db/queries/tenants-runtime.ts';
 import type { TenantDriver, TenantExit, TenantHandle } from './provisioner.ts';
@@ -70,6 +70,15 @@ interface Slot {
   crashCount: number;
   crashWindowStartedAt: number | null;
   nextRestartAt: number | null;
+}
+
+/** Holder ids are `<hostname>:<pid>:<random>`; true when that names a process of this host that is gone. */
+export function holderIsDeadLocalProcess(holder: string): boolean {
+  const m = /^(.*):(\d+):[0-9a-f]{8}$/.exec(holder);
+  if (!m || m[1] !== os.hostname()) return false;
+  const pid = Number(m[2]);
+  if (pid === process.pid) return false;
+  try { process.kill(pid, 0); return false; } catch (err) { return (err as NodeJS.ErrnoException).code === 'ESRCH'; }
 }
 
 /** Backoff before restart attempt after the n-th crash (n ≥ 1). */
@@ -148,9 +157,14 @@ export class TenantSupervisor {
       if (this.stopped) return;
       if (!held.has(row.id)) {
         if (!this.needsSupervisor(row)) continue;
-        if (row.leaseHolder && row.leaseHolder !== this.holderId && row.leaseExpiresAt && row.leaseExpiresAt.getTime() > Date.now()) continue;
         if (this.s.maxTenantsPerInstance > 0 && this.slots.size >= this.s.maxTenantsPerInstance) continue;
-        if (!(await acquireTenantLease(this.db, row.id, this.holderId, this.s.leaseTtlMs))) continue;
+        const liveOther = row.leaseHolder && row.leaseHolder !== this.holderId && row.leaseExpiresAt && row.leaseExpiresAt.getTime() > Date.now();
+        if (liveOther) {
+          // A previous app process on this host that died (kill -9, crash) cannot renew: take over now
+          // rather than after the TTL.
+          if (!holderIsDeadLocalProcess(row.leaseHolder!)) continue;
+          if (!(await takeOverTenantLease(this.db, row.id, row.leaseHolder!, this.holderId, this.s.leaseTtlMs))) continue;
+        } else if (!(await acquireTenantLease(this.db, row.id, this.holderId, this.s.leaseTtlMs))) continue;
         this.log('info', 'took tenant lease', { tenantId: row.id });
       }
       await this.reconcile(row, now);

@@ -5,7 +5,9 @@ import { freshDatabase, type TestDatabase } from '../helpers/test-db.ts';
 import {
   acquireTenantLease, renewTenantLeases, requestTenantRestart, requestTenantStart, requestTenantStop,
 } from '../../lib/db/queries/tenants-runtime.ts';
-import { backoffDelay } from '../../lib/tenants/tenant-supervisor.ts';
+import os from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { backoffDelay, holderIsDeadLocalProcess } from '../../lib/tenants/tenant-supervisor.ts';
 import {
   crashingEntry, createTenantRow, makeDriver, makeSupervisor, pidAlive, tempRoot, tenantState, waitFor,
 } from '../helpers/tenant-fixtures.ts';
@@ -61,6 +63,27 @@ describe('supervisor with real tenant processes (postgres)', () => {
   before(async () => { h = await freshDatabase('postgres'); });
   after(async () => { await h.close(); dirs.cleanup(); });
 
+  test('the lease of an app process on this host that died is taken over at once, not after its TTL', async () => {
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const deadHolder = `${os.hostname()}:${gone.stdout}:deadbeef`;
+    assert.equal(holderIsDeadLocalProcess(deadHolder), true);
+    assert.equal(holderIsDeadLocalProcess(`${os.hostname()}:${process.pid}:deadbeef`), false, 'ourselves');
+    assert.equal(holderIsDeadLocalProcess(`other-host:${gone.stdout}:deadbeef`), false, 'another host: wait for the TTL');
+    const id = await createTenantRow(h.db, 'takeover');
+    assert.equal(await acquireTenantLease(h.db, id, deadHolder, 600_000), true);
+    const sup = makeSupervisor(h.db, makeDriver(dirs), { holderId: `${os.hostname()}:${process.pid}:0badf00d` });
+    sup.start();
+    try {
+      await waitFor('running under the new holder', async () => {
+        const s = await tenantState(h.db, id);
+        return s.tenant.status === 'running' && s.endpoint?.instanceId === sup.holderId;
+      }, 30_000);
+    } finally {
+      await requestTenantStop(h.db, id); // keep it out of the next tests' way
+      await sup.stop();
+    }
+  });
+
   test('provisioning → running within 30 s; kill -9 → degraded, restart with backoff, rebuild recorded, running; stop/start/restart; shutdown stops children', async () => {
     const id = await createTenantRow(h.db, 'life');
     const driver = makeDriver(dirs);
@@ -113,7 +136,7 @@ describe('supervisor with real tenant processes (postgres)', () => {
       });
       assert.equal(stopped.endpoint!.port, null);
       await waitFor('child gone', async () => !pidAlive(back.endpoint!.pid!), 5000);
-      assert.equal(sup.runningTenants().length, 0);
+      assert.equal(sup.runningTenants().filter((x) => x.tenantId === id).length, 0);
 
       // Admin start: running again.
       await requestTenantStart(h.db, id);

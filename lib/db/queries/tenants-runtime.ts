@@ -34,6 +34,18 @@ export async function acquireTenantLease(db: Database, tenantId: string, holder:
   return rowsOf(r).length === 1;
 }
 
+/**
+ * Takes a lease from a named holder that is known to be dead (same host, process gone), without
+ * waiting for its TTL. Only succeeds if that holder still has it.
+ */
+export async function takeOverTenantLease(db: Database, tenantId: string, deadHolder: string, holder: string, ttlMs: number): Promise<boolean> {
+  const r = await db.execute(sql`
+    update tenant_leases set holder = ${holder}, acquired_at = now(), renewed_at = now(), expires_at = now() + ${ttlMs} * interval '1 millisecond'
+    where tenant_id = ${tenantId} and holder = ${deadHolder}
+    returning tenant_id`);
+  return rowsOf(r).length === 1;
+}
+
 /** Heartbeat: extends every unexpired lease `holder` holds; returns the tenant ids it still holds. */
 export async function renewTenantLeases(db: Database, holder: string, ttlMs: number): Promise<string[]> {
   const r = await db.execute(sql`
