@@ -156,6 +156,11 @@ test('approval page rules: GET never approves, Origin and CSRF guard decisions, 
   const alice = uniqueEmail('alice');
   await signIn(page, alice, { callbackUrl: '/device' });
 
+  // Code entry is a same-origin form POST too.
+  const entryCsrf = await (async () => { await page.goto('/device'); return page.locator('input[name=csrf]').inputValue(); })();
+  const crossEntry = await page.request.post('/device/verify', { form: { user_code: d.user_code, csrf: entryCsrf }, headers: { origin: 'https://evil.example' }, maxRedirects: 0 });
+  expect(crossEntry.status()).toBe(403);
+
   // An unknown code → the one generic message.
   await enterCode(page, 'BBBB-BBBB');
   await expect(page.getByTestId('device-error')).toContainText('not valid');
