@@ -93,6 +93,11 @@ export const COMMANDS: Record<string, Command> = {
       const me = r.body as { user: { email: string | null; name: string | null }; tenant: { id: string; name: string; status: string } | null };
       io.out(`Logged in as: ${me.user.email ?? me.user.name ?? 'unknown'}`);
       io.out(me.tenant ? `Tenant: ${me.tenant.name} (${me.tenant.id}), status ${me.tenant.status}` : 'Tenant: none yet');
+      // The upstream CLI's probe (contract §1.7): the tenant API's health through /proxy.
+      const health = await api('/proxy/health').catch(() => null);
+      const hb = health?.body as { status?: string; detail?: unknown } | undefined;
+      if (health?.status === 200) io.out(`Tenant API: ${hb?.status ?? 'reachable'}`);
+      else if (health) io.out(`Tenant API: not reachable yet (HTTP ${health.status}${hb && typeof hb.detail === 'string' ? ': ' + hb.detail : ''})`);
       return 0;
     },
   },
