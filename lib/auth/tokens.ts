@@ -77,6 +77,13 @@ export async function refreshTokenGrant(
     const { token, session } = found;
     if (session.clientId !== input.clientId) return invalid;
     if (session.revokedAt) return invalid;
+    if (!token.rotatedAt && token.expiresAt.getTime() <= now.getTime()) return invalid;
+    if (input.scope !== undefined) {
+      const granted = new Set(session.scope.split(' '));
+      if (!input.scope.split(' ').filter(Boolean).every((s) => granted.has(s))) {
+        return oauthError('invalid_scope', 'A refresh may not widen the granted scope.');
+      }
+    }
     if (token.rotatedAt || !(await q.rotateRefreshToken(tx, hash, now))) {
       // Reuse of a rotated refresh token: someone else may hold the family. Revoke all of it.
       await q.revokeCliSession(tx, session.id, 'refresh_token_reuse', now);
@@ -86,13 +93,6 @@ export async function refreshTokenGrant(
         metadata: { clientId: session.clientId, rotatedAt: token.rotatedAt?.toISOString() ?? null },
       });
       return invalid;
-    }
-    if (token.expiresAt.getTime() <= now.getTime()) return invalid;
-    if (input.scope !== undefined) {
-      const granted = new Set(session.scope.split(' '));
-      if (!input.scope.split(' ').filter(Boolean).every((s) => granted.has(s))) {
-        return oauthError('invalid_scope', 'A refresh may not widen the granted scope.');
-      }
     }
     return issueTokenPair(tx, session, cfg, now);
   }) as Promise<TokenResponse | OAuthError>;

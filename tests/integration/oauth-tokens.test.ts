@@ -54,6 +54,8 @@ describe('tokens and the principal guard on postgres', () => {
     const c = clock();
     const t = await login(c, 'rot');
     c.advance(3000);
+    const wider = await handleToken(form('/oauth2/token', { grant_type: 'refresh_token', client_id: CLIENT, refresh_token: t.refresh_token, scope: 'openid admin' }), { db: h.db, cfg, now: c.now });
+    assert.equal((await wider.json()).error, 'invalid_scope', 'a refresh cannot widen the scope (and does not burn the token)');
     const r1 = await refresh(c, t.refresh_token);
     assert.equal(r1.status, 200);
     assert.match(String(r1.body.refresh_token), /^bmrt_/);
