@@ -126,6 +126,22 @@ describe('device grant on postgres', () => {
     assert.equal((await scope.json()).error, 'invalid_scope');
   });
 
+  test('user codes are unique while live: a second live grant with the same code is refused; after expiry the code is free', async () => {
+    const { insertDeviceGrant } = await import('../../lib/db/queries/oauth.ts');
+    const { hashUserCode } = await import('../../lib/auth/device-grant.ts');
+    const { hashSecret } = await import('../../lib/auth/tokens.ts');
+    const c = clock();
+    const g = (n: number) => ({
+      deviceCodeHash: hashSecret('bmdc_same_' + n + Math.random()), userCodeHash: hashUserCode('ZZZZZZZZ'), clientId: CLIENT, scope: SCOPE,
+      codeChallenge: null, codeChallengeMethod: null, intervalSeconds: 5, expiresAt: new Date(c.now().getTime() + 600_000),
+      deviceIp: null, deviceUserAgent: null, createdAt: c.now(),
+    });
+    assert.ok(await insertDeviceGrant(h.db, g(1), c.now()));
+    assert.equal(await insertDeviceGrant(h.db, g(2), c.now()), null);
+    c.advance(601);
+    assert.ok(await insertDeviceGrant(h.db, g(3), c.now()));
+  });
+
   test('an extra client id configured without PKCE may omit it', async () => {
     const c = clock();
     const cfg2 = testConfig({ OAUTH_EXTRA_CLIENT_IDS: 'other-tool', OAUTH_EXTRA_CLIENTS_REQUIRE_PKCE: 'false' });
