@@ -10,7 +10,7 @@ export function SignOutButton({ className }: { className?: string }) {
       data-testid="sign-out"
       disabled={busy}
       onClick={() => { setBusy(true); void signOut({ callbackUrl: '/' }); }}
-      className={className ?? 'rounded-md px-3 py-1.5 text-sm font-medium text-slate-600 ring-1 ring-slate-200 hover:bg-slate-100 hover:text-slate-900 disabled:opacity-60'}
+      className={className ?? 'whitespace-nowrap rounded-md px-3 py-1.5 text-sm font-medium text-slate-600 ring-1 ring-slate-200 hover:bg-slate-100 hover:text-slate-900 disabled:opacity-60'}
     >
       {busy ? 'Signing out…' : 'Sign out'}
     </button>

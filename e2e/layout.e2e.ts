@@ -1,19 +1,22 @@
 // The pages read well at a phone's width and a desktop's: no horizontal overflow; screenshots are
 // written to test-results/screens/ for a human look.
 import { expect, test } from '@playwright/test';
-import { signIn, uniqueEmail } from './helpers/sign-in.ts';
+import { signIn, startDevSignIn, uniqueEmail } from './helpers/sign-in.ts';
 
 const WIDTHS = [{ name: 'phone', width: 390, height: 844 }, { name: 'desktop', width: 1280, height: 800 }];
 
 for (const vp of WIDTHS) {
   test(`layout at ${vp.name} width (${vp.width}px)`, async ({ page }) => {
     await page.setViewportSize({ width: vp.width, height: vp.height });
-    const shots: Array<[string, string]> = [['landing', '/'], ['signin', '/signin']];
+    const shots: Array<[string, string]> = [['landing', '/'], ['signin', '/signin'], ['auth-error', '/auth/error?error=OAuthCallback']];
     for (const [name, path] of shots) {
       await page.goto(path);
       await noOverflow(page, vp.width);
       await page.screenshot({ path: `${test.info().outputDir}/../screens/${vp.name}-${name}.png`, fullPage: true });
     }
+    await startDevSignIn(page);
+    await noOverflow(page, vp.width);
+    await page.screenshot({ path: `${test.info().outputDir}/../screens/${vp.name}-dev-login.png`, fullPage: true });
     await signIn(page, uniqueEmail('layout'), { name: 'Layout Tester' });
     for (const [name, path] of [['dashboard', '/dashboard'], ['projects', '/projects'], ['cli-sessions', '/cli-sessions'], ['not-found', '/nope']] as const) {
       await page.goto(path);

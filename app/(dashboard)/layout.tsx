@@ -24,13 +24,16 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         <div className="mx-auto flex max-w-6xl items-center justify-between gap-3 px-4 py-3 sm:px-6">
           <Logo href="/dashboard" />
           <div className="flex min-w-0 items-center gap-3">
-            <div className="min-w-0 max-w-[45vw] text-right sm:max-w-xs">
-              <p className="hidden truncate text-sm font-medium text-slate-900 sm:block" data-testid="user-name">{user.name ?? user.email ?? 'Signed in'}</p>
+            <div className="hidden min-w-0 text-right sm:block sm:max-w-xs">
+              <p className="truncate text-sm font-medium text-slate-900" data-testid="user-name">{user.name ?? user.email ?? 'Signed in'}</p>
               <p className="truncate text-xs text-slate-500" data-testid="user-email">{user.email}{user.role !== 'user' ? ` · ${user.role}` : ''}</p>
             </div>
             <SignOutButton />
           </div>
         </div>
+        <p className="truncate px-4 pb-2 text-xs text-slate-500 sm:hidden" data-testid="user-email-compact">
+          Signed in as <span className="font-medium text-slate-700">{user.email ?? user.name}</span>{user.role !== 'user' ? ` · ${user.role}` : ''}
+        </p>
       </header>
       <div className="mx-auto flex w-full max-w-6xl flex-1 flex-col gap-6 px-4 py-6 sm:px-6 md:flex-row">
         <aside className="md:w-48 md:shrink-0">
