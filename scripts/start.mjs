@@ -37,7 +37,8 @@ const distDir = process.env.NEXT_DIST_DIR || '.next';
 const nextBin = path.join(root, 'node_modules/next/dist/bin/next');
 
 // 2. Build when missing or stale.
-const SOURCES = ['app', 'components', 'lib', 'public', 'proxy.ts', 'instrumentation.ts', 'next.config.mjs', 'postcss.config.mjs', 'package.json', 'package-lock.json', 'tsconfig.json', 'drizzle'];
+// tenant/src: the control plane bundles a few shared modules from it (request signatures).
+const SOURCES = ['app', 'components', 'lib', 'tenant/src', 'public', 'proxy.ts', 'instrumentation.ts', 'next.config.mjs', 'postcss.config.mjs', 'package.json', 'package-lock.json', 'tsconfig.json', 'drizzle'];
 function newestMtime(p) {
   let st;
   try { st = fs.statSync(p); } catch { return 0; }
