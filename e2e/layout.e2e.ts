@@ -1,7 +1,8 @@
 // The pages read well at a phone's width and a desktop's: no horizontal overflow; screenshots are
 // written to test-results/screens/ for a human look.
 import { expect, test } from '@playwright/test';
-import { signIn, startDevSignIn, uniqueEmail } from './helpers/sign-in.ts';
+import { E2E_OPS_EMAIL } from './helpers/env.ts';
+import { signIn, signOut, startDevSignIn, uniqueEmail } from './helpers/sign-in.ts';
 
 const WIDTHS = [{ name: 'phone', width: 390, height: 844 }, { name: 'desktop', width: 1280, height: 800 }];
 
@@ -24,6 +25,11 @@ for (const vp of WIDTHS) {
       await noOverflow(page, vp.width);
       await page.screenshot({ path: `${test.info().outputDir}/../screens/${vp.name}-${name}.png`, fullPage: true });
     }
+    await signOut(page);
+    await signIn(page, E2E_OPS_EMAIL, { callbackUrl: '/ops' });
+    await expect(page.getByTestId('ops-tenants')).toBeVisible();
+    await noOverflow(page, vp.width);
+    await page.screenshot({ path: `${test.info().outputDir}/../screens/${vp.name}-ops.png`, fullPage: true });
   });
 }
 

@@ -28,7 +28,7 @@ export default async function OpsPage() {
                   <td className="px-4 py-3 text-slate-900" data-testid="ops-owner">{t.ownerEmail ?? '—'}</td>
                   <td className="px-4 py-3"><TenantStatusBadge status={t.status} /></td>
                   <td className="whitespace-nowrap px-4 py-3 text-slate-600"><Time iso={new Date(t.statusChangedAt).toISOString()} /></td>
-                  <td className="px-4 py-3 font-mono text-xs text-slate-500">{t.id}</td>
+                  <td className="whitespace-nowrap px-4 py-3 font-mono text-xs text-slate-500">{t.id}</td>
                 </tr>
               ))}
               {rows.length === 0 && <tr><td colSpan={4} className="px-4 py-8 text-center text-slate-500">No tenants yet.</td></tr>}
