@@ -199,8 +199,9 @@ export class TenantSupervisor {
 
     if (row.desiredState === 'stopped') {
       await this.stopSlot(slot);
-      await this.setStatus(slot, 'stopped', 'stopped by an administrator');
+      // Address first: whoever sees `stopped` must not find a stale address.
       await upsertTenantEndpoint(this.db, row.id, { host: null, port: null, pid: null, instanceId: null });
+      await this.setStatus(slot, 'stopped', 'stopped by an administrator');
       this.onTenantChange?.(row.id);
       await releaseTenantLease(this.db, row.id, this.holderId);
       this.slots.delete(row.id);
