@@ -9,6 +9,9 @@ export async function register(): Promise<void> {
   try {
     const h = await getDbHandle();
     log.info({ database: h.kind }, 'database ready (migrations applied)');
+    // Revoked CLI sessions (from any app instance) drop this process's cached access tokens.
+    const { watchCliSessionRevocations } = await import('./lib/auth/access-token-cache.ts');
+    await watchCliSessionRevocations(h);
   } catch (err) {
     // Keep serving: /api/health answers 503 and the next request retries the connection.
     log.error({ err: err instanceof Error ? err.message : String(err) }, 'database unavailable at start');

@@ -12,6 +12,7 @@ import type { Database } from '../db/client.ts';
 import { cliSessions, memberships, oauthAccessTokens, tenants, users, type Tenant } from '../db/schema.ts';
 import { touchCliSession } from '../db/queries/oauth.ts';
 import { HttpError, checkSameOrigin, errorToResponse } from '../http/errors.ts';
+import { processAccessTokenCache, type AccessTokenCache } from './access-token-cache.ts';
 import { requestInfoFromHeaders } from './request-info.ts';
 import { ACCESS_TOKEN_PREFIX, hashSecret } from './tokens.ts';
 import { toSessionUser, type SessionUser } from './users.ts';
@@ -39,17 +40,38 @@ export function unauthenticated(detail = 'Authentication required.', tokenError?
   return new HttpError(401, detail, { 'www-authenticate': bearerChallenge(tokenError, tokenError ? detail.replace(/"/g, "'") : undefined) });
 }
 
-/** Reads `Authorization: Bearer <token>`: undefined if absent, null if malformed. */
-export function bearerToken(req: Request): string | null | undefined {
-  const h = req.headers.get('authorization');
-  if (h === null) return undefined;
+/** Parses an Authorization header value: undefined if absent, null if not `Bearer <token>`. */
+export function parseBearer(h: string | null | undefined): string | null | undefined {
+  if (h == null) return undefined;
   const m = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(h);
   return m ? m[1]! : null;
 }
 
-/** The principal behind an access token, or null (unknown, expired, revoked session, user gone). */
-export async function principalFromAccessToken(db: Database, token: string, now: Date, ip: string | null = null): Promise<Principal | null> {
+/** Reads `Authorization: Bearer <token>`: undefined if absent, null if malformed. */
+export function bearerToken(req: Request): string | null | undefined {
+  return parseBearer(req.headers.get('authorization'));
+}
+
+/**
+ * The principal behind an access token, or null (unknown, expired, revoked session, user gone).
+ * With a cache, a hit costs no database round trip (see access-token-cache.ts for why revocation
+ * still applies to the next request).
+ */
+export async function principalFromAccessToken(
+  db: Database, token: string, now: Date, ip: string | null = null, cache: AccessTokenCache | null = null,
+): Promise<Principal | null> {
   if (!token.startsWith(ACCESS_TOKEN_PREFIX) || token.length > 200) return null;
+  const hash = hashSecret(token);
+  const t = now.getTime();
+  const hit = cache?.get(hash, t);
+  if (hit) {
+    if (t - hit.lastTouchedAt >= 60_000) {
+      hit.lastTouchedAt = t;
+      void touchCliSession(db, hit.principal.sessionId!, ip, now).catch(() => {});
+    }
+    return hit.principal;
+  }
+  const epoch = cache?.beginLookup() ?? 0;
   const [row] = await db.select({
     expiresAt: oauthAccessTokens.expiresAt, session: cliSessions, user: users, tenant: tenants,
   })
@@ -58,15 +80,34 @@ export async function principalFromAccessToken(db: Database, token: string, now:
     .innerJoin(users, eq(users.id, cliSessions.userId))
     .leftJoin(memberships, and(eq(memberships.userId, cliSessions.userId), eq(memberships.tenantId, cliSessions.tenantId)))
     .leftJoin(tenants, eq(tenants.id, memberships.tenantId))
-    .where(eq(oauthAccessTokens.tokenHash, hashSecret(token)));
-  if (!row || row.session.revokedAt || row.expiresAt.getTime() <= now.getTime()) return null;
-  if (!row.session.lastUsedAt || now.getTime() - row.session.lastUsedAt.getTime() >= 60_000) {
+    .where(eq(oauthAccessTokens.tokenHash, hash));
+  if (!row || row.session.revokedAt || row.expiresAt.getTime() <= t) return null;
+  let lastTouchedAt = row.session.lastUsedAt?.getTime() ?? 0;
+  if (t - lastTouchedAt >= 60_000) {
     await touchCliSession(db, row.session.id, ip, now);
+    lastTouchedAt = t;
   }
-  return {
+  const principal: Principal = {
     user: toSessionUser(row.user), tenant: row.tenant ?? null, scopes: row.session.scope.split(' ').filter(Boolean),
     via: 'token', sessionId: row.session.id,
   };
+  cache?.set(hash, { principal, tokenExpiresAt: row.expiresAt.getTime(), lastTouchedAt }, epoch, t);
+  return principal;
+}
+
+/**
+ * The principal of an `Authorization` header value: undefined when there is none; a present but bad
+ * header throws the uniform 401 HttpError (invalid_request / invalid_token).
+ */
+export async function principalFromAuthorization(
+  header: string | null | undefined, ip: string | null, deps: Pick<PrincipalDeps, 'db' | 'now' | 'tokenCache'>,
+): Promise<Principal | undefined> {
+  const token = parseBearer(header);
+  if (token === undefined) return undefined;
+  if (token === null) throw unauthenticated('Malformed Authorization header; expected "Bearer <token>".', 'invalid_request');
+  const p = await principalFromAccessToken(deps.db, token, deps.now ?? new Date(), ip, deps.tokenCache ?? null);
+  if (!p) throw unauthenticated('Invalid or expired access token. Run `bm cloud login` again.', 'invalid_token');
+  return p;
 }
 
 export interface PrincipalDeps {
@@ -74,6 +115,8 @@ export interface PrincipalDeps {
   /** Our user id from the browser session cookie (next-auth), or null. */
   getSessionUserId: () => Promise<string | null>;
   now?: Date;
+  /** Access-token cache (the app passes the process's; tests usually none). */
+  tokenCache?: AccessTokenCache | null;
 }
 
 /**
@@ -81,14 +124,8 @@ export interface PrincipalDeps {
  * Bearer header throws the 401 HttpError (invalid_token); no credentials at all → null.
  */
 export async function resolvePrincipalWith(req: Request, deps: PrincipalDeps): Promise<Principal | null> {
-  const now = deps.now ?? new Date();
-  const token = bearerToken(req);
-  if (token !== undefined) {
-    if (token === null) throw unauthenticated('Malformed Authorization header; expected "Bearer <token>".', 'invalid_request');
-    const p = await principalFromAccessToken(deps.db, token, now, requestInfoFromHeaders(req.headers).ip);
-    if (!p) throw unauthenticated('Invalid or expired access token. Run `bm cloud login` again.', 'invalid_token');
-    return p;
-  }
+  const fromToken = await principalFromAuthorization(req.headers.get('authorization'), requestInfoFromHeaders(req.headers).ip, deps);
+  if (fromToken) return fromToken;
   const userId = await deps.getSessionUserId();
   if (!userId) return null;
   const [row] = await deps.db.select({ user: users }).from(users).where(eq(users.id, userId));
@@ -101,8 +138,10 @@ export async function resolvePrincipalWith(req: Request, deps: PrincipalDeps): P
 
 /** The caller of this request (session cookie or Bearer token), or null when there are no credentials. */
 export async function resolvePrincipal(req: Request): Promise<Principal | null> {
-  const [{ getDb }, { getSessionUserId }] = await Promise.all([import('../db/index.ts'), import('./session.ts')]);
-  return resolvePrincipalWith(req, { db: await getDb(), getSessionUserId });
+  const [{ getDb }, { getSessionUserId }, { getConfig }] = await Promise.all([import('../db/index.ts'), import('./session.ts'), import('../config/index.ts')]);
+  return resolvePrincipalWith(req, {
+    db: await getDb(), getSessionUserId, tokenCache: processAccessTokenCache(getConfig().oauth.accessTokenCacheMs),
+  });
 }
 
 /** Like resolvePrincipal, but a missing principal is the uniform 401 (throws HttpError). */

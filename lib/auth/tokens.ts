@@ -8,6 +8,7 @@ import type { Database } from '../db/client.ts';
 import type { CliSession } from '../db/schema.ts';
 import * as q from '../db/queries/oauth.ts';
 import type { OAuthConfig } from '../config/oauth.ts';
+import { invalidateAccessTokenCache } from './access-token-cache.ts';
 
 export const ACCESS_TOKEN_PREFIX = 'bmat_';
 export const REFRESH_TOKEN_PREFIX = 'bmrt_';
@@ -71,7 +72,8 @@ export async function refreshTokenGrant(
   const invalid = oauthError('invalid_grant', 'The refresh token is invalid, expired or revoked.');
   if (!input.refreshToken.startsWith(REFRESH_TOKEN_PREFIX)) return invalid;
   const hash = hashSecret(input.refreshToken);
-  return db.transaction(async (tx) => {
+  let revoked = false;
+  const result = await db.transaction(async (tx) => {
     const found = await q.findRefreshToken(tx, hash);
     if (!found) return invalid;
     const { token, session } = found;
@@ -86,7 +88,7 @@ export async function refreshTokenGrant(
     }
     if (token.rotatedAt || !(await q.rotateRefreshToken(tx, hash, now))) {
       // Reuse of a rotated refresh token: someone else may hold the family. Revoke all of it.
-      await q.revokeCliSession(tx, session.id, 'refresh_token_reuse', now);
+      revoked = (await q.revokeCliSession(tx, session.id, 'refresh_token_reuse', now)) !== null;
       await q.insertAuditEvent(tx, {
         action: 'oauth.refresh_token.reuse_detected', actorUserId: session.userId, tenantId: session.tenantId,
         target: `cli_session:${session.id}`, ip: ctx.ip, userAgent: ctx.userAgent, at: now,
@@ -95,7 +97,9 @@ export async function refreshTokenGrant(
       return invalid;
     }
     return issueTokenPair(tx, session, cfg, now);
-  }) as Promise<TokenResponse | OAuthError>;
+  }) as TokenResponse | OAuthError;
+  if (revoked) invalidateAccessTokenCache();
+  return result;
 }
 
 /**
@@ -117,7 +121,7 @@ export async function revokeToken(
 export async function revokeSession(
   db: Database, sessionId: string, opts: { reason: string; actorUserId: string | null; ownerUserId?: string }, ctx: RequestContext, now: Date,
 ): Promise<boolean> {
-  return db.transaction(async (tx) => {
+  const revoked = await db.transaction(async (tx) => {
     const s = await q.revokeCliSession(tx, sessionId, opts.reason, now, opts.ownerUserId);
     if (!s) return false;
     await q.insertAuditEvent(tx, {
@@ -126,10 +130,12 @@ export async function revokeSession(
     });
     return true;
   });
+  if (revoked) invalidateAccessTokenCache();
+  return revoked;
 }
 
 export async function revokeAllSessions(db: Database, userId: string, ctx: RequestContext, now: Date): Promise<number> {
-  return db.transaction(async (tx) => {
+  const n = await db.transaction(async (tx) => {
     const rows = await q.revokeAllCliSessionsForUser(tx, userId, 'user_revoked_all', now);
     if (rows.length) {
       await q.insertAuditEvent(tx, {
@@ -139,4 +145,6 @@ export async function revokeAllSessions(db: Database, userId: string, ctx: Reque
     }
     return rows.length;
   });
+  if (n) invalidateAccessTokenCache();
+  return n;
 }

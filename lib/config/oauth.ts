@@ -28,6 +28,8 @@ export const oauthEnvSchema = z.object({
   /** Whether the extra client ids must send PKCE (S256). */
   OAUTH_EXTRA_CLIENTS_REQUIRE_PKCE: envBool(true),
   OAUTH_ACCESS_TOKEN_TTL_SECONDS: envInt(3600, 60, 86_400, 'the access-token lifetime in seconds'),
+  /** How long a verified access token's principal is kept in memory (revocations clear it at once; 0 = look up every request). */
+  OAUTH_ACCESS_TOKEN_CACHE_MS: envInt(5000, 0, 60_000, 'milliseconds an access-token lookup is cached (0 = off)'),
   OAUTH_REFRESH_TOKEN_TTL_SECONDS: envInt(30 * 86_400, 3600, 365 * 86_400, 'the refresh-token lifetime in seconds'),
   OAUTH_DEVICE_CODE_TTL_SECONDS: envInt(600, 60, 900, 'the device-code lifetime in seconds'),
   OAUTH_DEVICE_POLL_INTERVAL_SECONDS: envInt(5, 1, 60, 'the device polling interval in seconds'),
@@ -56,6 +58,7 @@ export interface OAuthConfig {
   clients: Map<string, OAuthClient>;
   cliClientId: string;
   accessTokenTtlSeconds: number;
+  accessTokenCacheMs: number;
   refreshTokenTtlSeconds: number;
   deviceCodeTtlSeconds: number;
   pollIntervalSeconds: number;
@@ -84,6 +87,7 @@ export function buildOAuthConfig(e: OAuthEnv, app: Pick<AppConfig, 'appUrl' | 'a
     clients,
     cliClientId: e.OAUTH_CLI_CLIENT_ID,
     accessTokenTtlSeconds: e.OAUTH_ACCESS_TOKEN_TTL_SECONDS,
+    accessTokenCacheMs: e.OAUTH_ACCESS_TOKEN_CACHE_MS,
     refreshTokenTtlSeconds: e.OAUTH_REFRESH_TOKEN_TTL_SECONDS,
     deviceCodeTtlSeconds: e.OAUTH_DEVICE_CODE_TTL_SECONDS,
     pollIntervalSeconds: e.OAUTH_DEVICE_POLL_INTERVAL_SECONDS,

@@ -15,6 +15,11 @@ export interface DatabaseHandle {
   kind: DatabaseKind;
   ping(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * LISTEN on `channel`: `onNotify` per notification, `onConnect` each time the listening connection
+   * is (re)established (notifications sent while it was down are lost).
+   */
+  listen(channel: string, onNotify: (payload: string) => void, onConnect: () => void): Promise<void>;
 }
 
 // Not import.meta.dirname: undefined inside the Next server bundle (see lib/paths.ts).
@@ -46,6 +51,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandl
       db, kind: 'postgres',
       ping: async () => { await client`select 1`; },
       close: async () => { await client.end({ timeout: 5 }); },
+      listen: async (channel, onNotify, onConnect) => { await client.listen(channel, onNotify, onConnect); },
     };
   }
   const { PGlite } = await import('@electric-sql/pglite');
@@ -62,6 +68,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandl
     db, kind: 'pglite',
     ping: async () => { await db.execute(sql`select 1`); },
     close: async () => { if (!client.closed) await client.close(); },
+    // One process owns a PGlite database, so its notifications are its own.
+    listen: async (channel, onNotify, onConnect) => { await client.listen(channel, onNotify); onConnect(); },
   };
 }
 

@@ -1,6 +1,7 @@
 // Background tenant services of this app process: the supervisor (with its local driver) and the
 // sync-run collector. Started once from instrumentation.ts; memoized on globalThis so every Next
 // bundle in the process (route handlers, pages) sees the same instance.
+import { processAccessTokenCache } from '../auth/access-token-cache.ts';
 import { getConfig } from '../config/index.ts';
 import { getDb } from '../db/index.ts';
 import type { Database } from '../db/client.ts';
@@ -85,7 +86,10 @@ export function startTenantServices(): Promise<TenantServices> {
     const log = getLogger().child({ component: 'tenants' });
     const db = await getDb();
     if (cfg.proxyFastPath) {
-      installTenantProxyFastPath({ db: getDb, deps: getTenantProxyDeps, log: (msg, fields) => log.error(fields ?? {}, msg) });
+      installTenantProxyFastPath({
+        db: getDb, deps: getTenantProxyDeps, tokenCache: () => processAccessTokenCache(getConfig().oauth.accessTokenCacheMs),
+        log: (msg, fields) => log.error(fields ?? {}, msg),
+      });
       log.info('tenant proxy fast path on for Bearer /proxy/* requests');
     }
     if (!cfg.supervisorEnabled) {

@@ -9,11 +9,11 @@
 // cookie) fall through to Next and `app/proxy/[...path]/route.ts`. The raw request line is checked
 // for traversal *before* a WHATWG URL could normalise `..` away. TENANT_PROXY_FAST_PATH=false turns it off.
 import http from 'node:http';
-import { Readable } from 'node:stream';
-import { resolvePrincipalWith } from '../auth/principal.ts';
+import type { AccessTokenCache } from '../auth/access-token-cache.ts';
+import { principalFromAuthorization } from '../auth/principal.ts';
 import type { Database } from '../db/client.ts';
-import { errorToResponse } from '../http/errors.ts';
-import { handleTenantProxy, jsonDetail, PROXY_MOUNT, tenantPathFromRawUrl, type TenantProxyDeps } from './tenant-proxy.ts';
+import { HttpError } from '../http/errors.ts';
+import { detailAnswer, PROXY_MOUNT, proxyToTenant, tenantPathFromRawUrl, writeAnswer, type ProxyAnswer, type TenantProxyDeps } from './tenant-proxy.ts';
 
 const KEY = Symbol.for('bmc.tenantProxyFastPath');
 type Holder = { [KEY]?: { uninstall: () => void } };
@@ -21,6 +21,8 @@ type Holder = { [KEY]?: { uninstall: () => void } };
 export interface FastPathOptions {
   db: () => Promise<Database>;
   deps: () => Promise<TenantProxyDeps>;
+  /** The process's access-token cache (null: a lookup per request). */
+  tokenCache?: () => AccessTokenCache | null;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -30,55 +32,54 @@ export function isFastPathRequest(req: http.IncomingMessage): boolean {
   return (url === PROXY_MOUNT || url.startsWith(PROXY_MOUNT + '/') || url.startsWith(PROXY_MOUNT + '?')) && req.headers.authorization !== undefined;
 }
 
-async function writeResponse(res: http.ServerResponse, r: Response): Promise<void> {
-  const headers: Record<string, string | string[]> = {};
-  r.headers.forEach((v, k) => {
-    if (k === 'set-cookie') return;
-    headers[k] = v;
-  });
-  headers['x-tenant-proxy'] = 'fast-path';
-  res.writeHead(r.status, headers);
-  if (!r.body) { res.end(); return; }
-  const body = Readable.fromWeb(r.body as unknown as import('node:stream/web').ReadableStream<Uint8Array>);
-  await new Promise<void>((resolve) => {
-    body.on('error', () => { res.destroy(); resolve(); });
-    res.on('close', () => { body.destroy(); resolve(); });
-    body.pipe(res);
-  });
+const MARK = { 'x-tenant-proxy': 'fast-path' };
+
+/** The caller's address for "last used from": the first X-Forwarded-For hop, else the socket peer. */
+function clientIp(req: http.IncomingMessage): string | null {
+  const xff = req.headers['x-forwarded-for'];
+  const first = (Array.isArray(xff) ? xff[0] : xff)?.split(',')[0]?.trim();
+  const ip = first || req.socket.remoteAddress || null;
+  return ip ? ip.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1').slice(0, 64) : null;
 }
 
 export async function serveFastPath(req: http.IncomingMessage, res: http.ServerResponse, o: FastPathOptions): Promise<void> {
-  const abort = new AbortController();
-  res.on('close', () => { if (!res.writableFinished) abort.abort(); });
+  let abort: AbortController | null = null;
+  const method = (req.method ?? 'GET').toUpperCase();
+  const hasBody = method !== 'GET' && method !== 'HEAD';
+  let answer: ProxyAnswer;
   try {
     const rawUrl = req.url ?? '/';
     // Validate the request line as received (a WHATWG URL would resolve `..` before we could see it).
-    if (!tenantPathFromRawUrl(rawUrl)) { req.resume(); await writeResponse(res, jsonDetail(400, 'Invalid path.')); return; }
-    const headers = new Headers();
-    for (let i = 0; i < req.rawHeaders.length; i += 2) {
-      const k = req.rawHeaders[i]!;
-      if (k.startsWith(':')) continue;
-      try { headers.append(k, req.rawHeaders[i + 1]!); } catch { /* invalid header value: drop */ }
+    if (!tenantPathFromRawUrl(rawUrl)) answer = detailAnswer(400, 'Invalid path.');
+    else {
+      // Authorization is present: the guard judges the request by it alone (no cookie fallback).
+      const principal = await principalFromAuthorization(req.headers.authorization, clientIp(req), { db: await o.db(), tokenCache: o.tokenCache?.() ?? null });
+      if (!principal) answer = detailAnswer(401, 'Authentication required.', { 'www-authenticate': 'Bearer realm="basic-memory-cloud"' });
+      else if (!principal.tenant) answer = detailAnswer(404, 'No tenant for this account.');
+      else {
+        if (hasBody) {
+          abort = new AbortController();
+          res.on('close', () => { if (!res.writableFinished) abort!.abort(); });
+        }
+        answer = await proxyToTenant({
+          method, rawUrl, headers: req.headers, body: hasBody ? req : null, signal: abort?.signal,
+        }, { tenantId: principal.tenant.id, via: 'bearer' }, await o.deps());
+      }
     }
-    const method = (req.method ?? 'GET').toUpperCase();
-    const hasBody = method !== 'GET' && method !== 'HEAD';
-    const request = new Request(`http://fast-path.invalid${rawUrl}`, {
-      method, headers, signal: abort.signal,
-      ...(hasBody ? { body: Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>, duplex: 'half' } : {}),
-    } as RequestInit);
-    const db = await o.db();
-    // Authorization is present: the guard judges the request by it alone (no cookie fallback).
-    const principal = await resolvePrincipalWith(request, { db, getSessionUserId: async () => null });
-    let response: Response;
-    if (!principal) response = jsonDetail(401, 'Authentication required.', { 'www-authenticate': 'Bearer realm="basic-memory-cloud"' });
-    else if (!principal.tenant) response = jsonDetail(404, 'No tenant for this account.');
-    else response = await handleTenantProxy(request, { tenantId: principal.tenant.id, via: 'bearer' }, await o.deps());
-    if (!hasBody) req.resume();
-    await writeResponse(res, response);
   } catch (err) {
     if (res.headersSent) { res.destroy(); return; }
-    await writeResponse(res, errorToResponse(err)).catch(() => res.destroy());
+    if (err instanceof HttpError) {
+      const h: Record<string, string> = {};
+      new Headers(err.headers).forEach((v, k) => { h[k] = v; });
+      answer = detailAnswer(err.status, err.detail, h);
+    } else {
+      o.log?.('tenant proxy fast path failed', { error: String((err as Error)?.message ?? err) });
+      answer = detailAnswer(500, 'Internal server error.');
+    }
   }
+  // Whatever was not forwarded is drained, so the connection stays usable.
+  if (!hasBody || answer.body === null || typeof answer.body === 'string') req.resume();
+  await writeAnswer(res, answer, MARK);
 }
 
 /**

@@ -55,11 +55,62 @@ const DROP_OUT = new Set(['set-cookie', 'set-cookie2', 'location', 'content-loca
 
 const sharedAgent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, keepAliveMsecs: 1000 });
 
-export function jsonDetail(status: number, detail: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify({ detail }), {
-    status,
-    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
+/**
+ * One proxied request, in node:http terms (the fast path passes its IncomingMessage's parts; the route
+ * handler converts its web Request). Header names are lower case.
+ */
+export interface ProxyRequest {
+  method: string;
+  /** The request target as received: `/proxy/…?…` or an absolute URL. */
+  rawUrl: string;
+  headers: http.IncomingHttpHeaders;
+  /** The request body, if the method has one. */
+  body: Readable | null;
+  /** Aborted when the caller goes away. */
+  signal?: AbortSignal;
+}
+
+/** The proxy's answer: a JSON text of its own, or the tenant's response stream. */
+export interface ProxyAnswer {
+  status: number;
+  headers: http.OutgoingHttpHeaders;
+  body: string | http.IncomingMessage | null;
+}
+
+/** `{"detail": …}` with no-store, as a ProxyAnswer. */
+export function detailAnswer(status: number, detail: unknown, headers: Record<string, string> = {}): ProxyAnswer {
+  return { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }, body: JSON.stringify({ detail }) };
+}
+
+/** A ProxyAnswer as a web Response (route handlers). */
+export function answerToResponse(a: ProxyAnswer): Response {
+  const h = new Headers();
+  for (const [k, v] of Object.entries(a.headers)) {
+    if (v === undefined) continue;
+    if (Array.isArray(v)) for (const x of v) h.append(k, x);
+    else h.set(k, String(v));
+  }
+  const body = a.body == null ? null
+    : typeof a.body === 'string' ? a.body
+      : (Readable.toWeb(a.body) as unknown as ReadableStream<Uint8Array>);
+  return new Response(body, { status: a.status, headers: h });
+}
+
+/** Writes a ProxyAnswer to a node:http response, streaming the tenant's body. */
+export function writeAnswer(res: http.ServerResponse, a: ProxyAnswer, extraHeaders: http.OutgoingHttpHeaders = {}): Promise<void> {
+  res.writeHead(a.status, { ...a.headers, ...extraHeaders });
+  if (a.body == null) { res.end(); return Promise.resolve(); }
+  if (typeof a.body === 'string') { res.end(a.body); return Promise.resolve(); }
+  const body = a.body;
+  return new Promise<void>((resolve) => {
+    body.on('error', () => { res.destroy(); resolve(); });
+    res.on('close', () => { if (!body.complete) body.destroy(); resolve(); });
+    body.pipe(res);
   });
+}
+
+export function jsonDetail(status: number, detail: unknown, headers: Record<string, string> = {}): Response {
+  return answerToResponse(detailAnswer(status, detail, headers));
 }
 
 /**
@@ -102,29 +153,30 @@ export function tenantPathFromRawUrl(rawUrl: string, mount = PROXY_MOUNT): { pat
   return { path: tail, search };
 }
 
-function forwardRequestHeaders(req: Request): Record<string, string> {
-  const out: Record<string, string> = {};
-  const connectionTokens = new Set((req.headers.get('connection') ?? '').toLowerCase().split(',').map((s) => s.trim()).filter(Boolean));
-  req.headers.forEach((value, key) => {
-    const k = key.toLowerCase();
-    if (HOP_BY_HOP.has(k) || DROP_IN.has(k) || connectionTokens.has(k)) return;
-    if (DROP_IN_PREFIXES.some((p) => k.startsWith(p))) return;
+function forwardRequestHeaders(headers: http.IncomingHttpHeaders): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  const conn = headers.connection;
+  const connectionTokens = conn ? new Set(String(conn).toLowerCase().split(',').map((s) => s.trim()).filter(Boolean)) : null;
+  for (const k in headers) {
+    const value = headers[k];
+    if (value === undefined || HOP_BY_HOP.has(k) || DROP_IN.has(k) || connectionTokens?.has(k)) continue;
+    if (DROP_IN_PREFIXES.some((p) => k.startsWith(p))) continue;
     out[k] = value;
-  });
+  }
   return out;
 }
 
-function responseHeaders(res: http.IncomingMessage): Headers {
-  const h = new Headers();
-  const connectionTokens = new Set(String(res.headers.connection ?? '').toLowerCase().split(',').map((s) => s.trim()).filter(Boolean));
-  for (const [key, value] of Object.entries(res.headers)) {
-    const k = key.toLowerCase();
-    if (value === undefined || HOP_BY_HOP.has(k) || DROP_OUT.has(k) || connectionTokens.has(k)) continue;
-    if (Array.isArray(value)) for (const v of value) h.append(k, v);
-    else h.set(k, value);
+function responseHeaders(res: http.IncomingMessage): http.OutgoingHttpHeaders {
+  const out: http.OutgoingHttpHeaders = {};
+  const conn = res.headers.connection;
+  const connectionTokens = conn ? new Set(String(conn).toLowerCase().split(',').map((s) => s.trim()).filter(Boolean)) : null;
+  for (const k in res.headers) {
+    const value = res.headers[k];
+    if (value === undefined || HOP_BY_HOP.has(k) || DROP_OUT.has(k) || connectionTokens?.has(k)) continue;
+    out[k] = value;
   }
-  h.set('x-content-type-options', 'nosniff');
-  return h;
+  out['x-content-type-options'] = 'nosniff';
+  return out;
 }
 
 function retryAfterSeconds(route: TenantRoute): number {
@@ -135,31 +187,40 @@ function retryAfterSeconds(route: TenantRoute): number {
   return route.status === 'failed' ? 60 : route.status === 'rebuilding' ? 5 : 2;
 }
 
-/** The 503 body while the tenant cannot serve yet (or any more). */
-export function tenantUnavailable(route: TenantRoute): Response {
-  const messages: Record<string, string> = {
-    provisioning: 'Your tenant is being provisioned. Try again in a few seconds.',
-    starting: 'Your tenant is starting. Try again in a few seconds.',
-    rebuilding: 'Your tenant is rebuilding its index from your files. Try again in a few seconds.',
-    degraded: 'Your tenant is restarting after a problem. Try again in a few seconds.',
-    stopped: 'Your tenant is not running at the moment. It will be started again shortly.',
-    failed: 'Your tenant failed to start repeatedly and is waiting for an operator.',
-    running: 'Your tenant is not reachable at the moment.',
-  };
-  return jsonDetail(503, {
+const UNAVAILABLE_MESSAGES: Record<string, string> = {
+  provisioning: 'Your tenant is being provisioned. Try again in a few seconds.',
+  starting: 'Your tenant is starting. Try again in a few seconds.',
+  rebuilding: 'Your tenant is rebuilding its index from your files. Try again in a few seconds.',
+  degraded: 'Your tenant is restarting after a problem. Try again in a few seconds.',
+  stopped: 'Your tenant is not running at the moment. It will be started again shortly.',
+  failed: 'Your tenant failed to start repeatedly and is waiting for an operator.',
+  running: 'Your tenant is not reachable at the moment.',
+};
+
+function tenantUnavailableAnswer(route: TenantRoute): ProxyAnswer {
+  return detailAnswer(503, {
     error: route.status === 'failed' ? 'tenant_failed' : 'tenant_unavailable',
     status: route.status,
-    message: messages[route.status] ?? 'Your tenant is not available.',
+    message: UNAVAILABLE_MESSAGES[route.status] ?? 'Your tenant is not available.',
     since: route.statusChangedAt.toISOString(),
   }, { 'retry-after': String(retryAfterSeconds(route)) });
 }
 
-export function subscriptionRequired(subscribeUrl: string): Response {
-  return jsonDetail(403, {
+/** The 503 body while the tenant cannot serve yet (or any more). */
+export function tenantUnavailable(route: TenantRoute): Response {
+  return answerToResponse(tenantUnavailableAnswer(route));
+}
+
+function subscriptionRequiredAnswer(subscribeUrl: string): ProxyAnswer {
+  return detailAnswer(403, {
     error: 'subscription_required',
     message: 'Active subscription required for CLI access',
     subscribe_url: subscribeUrl,
   });
+}
+
+export function subscriptionRequired(subscribeUrl: string): Response {
+  return answerToResponse(subscriptionRequiredAnswer(subscribeUrl));
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -174,22 +235,23 @@ class UpstreamError extends Error {
   }
 }
 
+const isServing = (r: TenantRoute) => r.status === 'running' || r.status === 'rebuilding' || r.status === 'degraded';
+
 /** Handles one `/proxy/*` request for an already authenticated caller. */
-export async function handleTenantProxy(req: Request, caller: TenantProxyCaller, deps: TenantProxyDeps): Promise<Response> {
+export async function proxyToTenant(req: ProxyRequest, caller: TenantProxyCaller, deps: TenantProxyDeps): Promise<ProxyAnswer> {
   const method = req.method.toUpperCase();
-  const target = tenantPathFromRawUrl(req.url, deps.mountPath ?? PROXY_MOUNT);
-  if (!target) return jsonDetail(400, 'Invalid path.');
+  const target = tenantPathFromRawUrl(req.rawUrl, deps.mountPath ?? PROXY_MOUNT);
+  if (!target) return detailAnswer(400, 'Invalid path.');
 
   if (caller.via === 'session' && UNSAFE.has(method)) {
-    const origin = req.headers.get('origin');
-    if (!origin || origin !== deps.appOrigin) return jsonDetail(403, 'Cross-origin request refused.');
+    const origin = req.headers.origin;
+    if (!origin || origin !== deps.appOrigin) return detailAnswer(403, 'Cross-origin request refused.');
   }
 
   let route = await deps.getRoute(caller.tenantId);
-  if (!route) return jsonDetail(404, 'Tenant not found.');
-  if (route.desiredState === 'stopped') return subscriptionRequired(deps.subscribeUrl);
-  const serving = route.status === 'running' || route.status === 'rebuilding' || route.status === 'degraded';
-  if (!serving || !route.baseUrl) return tenantUnavailable(route);
+  if (!route) return detailAnswer(404, 'Tenant not found.');
+  if (route.desiredState === 'stopped') return subscriptionRequiredAnswer(deps.subscribeUrl);
+  if (!isServing(route) || !route.baseUrl) return tenantUnavailableAnswer(route);
 
   const pathAndQuery = target.path + target.search;
   const hasBody = req.body != null && method !== 'GET' && method !== 'HEAD';
@@ -203,8 +265,8 @@ export async function handleTenantProxy(req: Request, caller: TenantProxyCaller,
         // The tenant may have moved (restart on another port) or gone down: look again once.
         deps.invalidateRoute?.(caller.tenantId);
         const fresh = await deps.getRoute(caller.tenantId);
-        if (fresh && fresh.desiredState === 'stopped') return subscriptionRequired(deps.subscribeUrl);
-        if (fresh && (fresh.status !== 'running' && fresh.status !== 'rebuilding' && fresh.status !== 'degraded' || !fresh.baseUrl)) return tenantUnavailable(fresh);
+        if (fresh && fresh.desiredState === 'stopped') return subscriptionRequiredAnswer(deps.subscribeUrl);
+        if (fresh && (!isServing(fresh) || !fresh.baseUrl)) return tenantUnavailableAnswer(fresh);
         if (fresh && fresh.baseUrl && fresh.baseUrl !== route.baseUrl && !hasBody && attempt === 0) {
           route = fresh;
           attempt++;
@@ -212,26 +274,49 @@ export async function handleTenantProxy(req: Request, caller: TenantProxyCaller,
         }
         // Connection refused right after a crash, before the supervisor noticed: it is restarting.
         if (e.code === 'ECONNREFUSED' || e.code === 'ECONNRESET') {
-          return jsonDetail(503, { error: 'tenant_unavailable', status: 'restarting', message: 'Your tenant is not reachable right now; it is being restarted.' }, { 'retry-after': '2' });
+          return detailAnswer(503, { error: 'tenant_unavailable', status: 'restarting', message: 'Your tenant is not reachable right now; it is being restarted.' }, { 'retry-after': '2' });
         }
-        return jsonDetail(502, { error: 'tenant_unreachable', message: 'The tenant API could not be reached.' });
+        return detailAnswer(502, { error: 'tenant_unreachable', message: 'The tenant API could not be reached.' });
       }
-      if (e.kind === 'timeout') return jsonDetail(504, { error: 'tenant_timeout', message: 'The tenant API did not answer in time.' });
-      return jsonDetail(502, { error: 'tenant_unreachable', message: 'The connection to the tenant API failed.' });
+      if (e.kind === 'timeout') return detailAnswer(504, { error: 'tenant_timeout', message: 'The tenant API did not answer in time.' });
+      return detailAnswer(502, { error: 'tenant_unreachable', message: 'The connection to the tenant API failed.' });
     }
   }
 }
 
-function forward(req: Request, method: string, route: TenantRoute, pathAndQuery: string, hasBody: boolean, caller: TenantProxyCaller, deps: TenantProxyDeps): Promise<Response> {
-  const base = new URL(route.baseUrl!);
-  const headers: Record<string, string> = {
-    ...forwardRequestHeaders(req),
+/** The route handler's entry: a web Request in, a web Response out (same rules as proxyToTenant). */
+export async function handleTenantProxy(req: Request, caller: TenantProxyCaller, deps: TenantProxyDeps): Promise<Response> {
+  const headers: http.IncomingHttpHeaders = {};
+  req.headers.forEach((v, k) => { headers[k] = v; });
+  const method = req.method.toUpperCase();
+  const body = req.body != null && method !== 'GET' && method !== 'HEAD'
+    ? Readable.fromWeb(req.body as unknown as import('node:stream/web').ReadableStream<Uint8Array>)
+    : null;
+  return answerToResponse(await proxyToTenant({ method, rawUrl: req.url, headers, body, signal: req.signal }, caller, deps));
+}
+
+const baseCache = new Map<string, { host: string; port: number; hostHeader: string }>();
+function parseBase(baseUrl: string) {
+  let b = baseCache.get(baseUrl);
+  if (!b) {
+    const u = new URL(baseUrl);
+    b = { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port), hostHeader: u.host };
+    if (baseCache.size > 10_000) baseCache.clear();
+    baseCache.set(baseUrl, b);
+  }
+  return b;
+}
+
+function forward(req: ProxyRequest, method: string, route: TenantRoute, pathAndQuery: string, hasBody: boolean, caller: TenantProxyCaller, deps: TenantProxyDeps): Promise<ProxyAnswer> {
+  const base = parseBase(route.baseUrl!);
+  const headers: Record<string, string | string[]> = {
+    ...forwardRequestHeaders(req.headers),
     ...tenantSignatureHeaders(deps.authSecret, caller.tenantId, method, pathAndQuery),
-    host: base.host,
+    host: base.hostHeader,
   };
   if (!hasBody) delete headers['content-length'];
 
-  return new Promise<Response>((resolve, reject) => {
+  return new Promise<ProxyAnswer>((resolve, reject) => {
     let settled = false;
     let connected = false;
     const fail = (e: UpstreamError) => {
@@ -241,8 +326,8 @@ function forward(req: Request, method: string, route: TenantRoute, pathAndQuery:
       reject(e);
     };
     const upstream = http.request({
-      host: base.hostname.replace(/^\[|\]$/g, ''),
-      port: Number(base.port),
+      host: base.host,
+      port: base.port,
       method,
       path: pathAndQuery,
       headers,
@@ -263,8 +348,9 @@ function forward(req: Request, method: string, route: TenantRoute, pathAndQuery:
       if (settled) return;
       fail(new UpstreamError(connected ? 'reset' : 'connect', err.message, err.code));
     });
+    const signal = req.signal;
     const onAbort = () => upstream.destroy(new Error('client aborted'));
-    req.signal?.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, { once: true });
 
     upstream.on('response', (res) => {
       clearTimeout(connectTimer);
@@ -273,18 +359,17 @@ function forward(req: Request, method: string, route: TenantRoute, pathAndQuery:
       const status = res.statusCode ?? 502;
       if (status >= 300 && status < 400 && status !== 304) {
         res.resume();
-        resolve(jsonDetail(502, { error: 'tenant_redirect', message: 'The tenant API answered with a redirect; the proxy never follows or forwards redirects.' }));
+        resolve(detailAnswer(502, { error: 'tenant_redirect', message: 'The tenant API answered with a redirect; the proxy never follows or forwards redirects.' }));
         return;
       }
       const noBody = method === 'HEAD' || status === 204 || status === 304;
-      const body = noBody ? null : (Readable.toWeb(res) as unknown as ReadableStream<Uint8Array>);
       if (noBody) res.resume();
-      res.on('close', () => req.signal?.removeEventListener('abort', onAbort));
-      resolve(new Response(body, { status, headers: responseHeaders(res) }));
+      if (signal) res.on('close', () => signal.removeEventListener('abort', onAbort));
+      resolve({ status, headers: responseHeaders(res), body: noBody ? null : res });
     });
 
     if (hasBody) {
-      const src = Readable.fromWeb(req.body as unknown as import('node:stream/web').ReadableStream<Uint8Array>);
+      const src = req.body!;
       src.on('error', (err) => upstream.destroy(err));
       src.pipe(upstream);
     } else {

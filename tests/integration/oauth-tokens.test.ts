@@ -10,6 +10,10 @@ import { resolvePrincipalWith, withPrincipal, principalFromAccessToken } from '.
 import { revokeAllSessions, revokeSession } from '../../lib/auth/tokens.ts';
 import { auditEvents, cliSessions, oauthAccessTokens, oauthRefreshTokens } from '../../lib/db/schema.ts';
 import { HttpError } from '../../lib/http/errors.ts';
+import { AccessTokenCache, processAccessTokenCache, watchCliSessionRevocations } from '../../lib/auth/access-token-cache.ts';
+import { hashSecret } from '../../lib/auth/tokens.ts';
+import { openDatabase } from '../../lib/db/client.ts';
+import { CLI_SESSION_REVOKED_CHANNEL } from '../../lib/db/queries/oauth.ts';
 
 const CLIENT = 'bmc-cli';
 const ctx = { ip: '198.51.100.9', userAgent: 'browser' };
@@ -114,6 +118,49 @@ describe('tokens and the principal guard on postgres', () => {
     assert.ok(await revokeSession(h.db, p.sessionId!, { reason: 'user_revoked', actorUserId: t.userId, ownerUserId: t.userId }, ctx, c.now()));
     await assert.rejects(resolvePrincipalWith(bearer(fresh), { db: h.db, getSessionUserId: noSession, now: c.now() }));
     assert.equal((await refresh(c, String(r.body.refresh_token))).body.error, 'invalid_grant');
+  });
+
+  test('cached principals: revocation reaches the next request on this instance at once and on another via NOTIFY; racing lookups are not kept', async () => {
+    const c = clock();
+    const t = await login(c, 'cache');
+    // Instance A = this process's cache (listening on h); instance B = its own cache and listening connection.
+    await watchCliSessionRevocations(h);
+    const cacheA = processAccessTokenCache(60_000)!;
+    assert.ok(cacheA, 'the process cache is on once it listens');
+    const hB = await openDatabase({ url: h.url!, max: 1 });
+    const cacheB = new AccessTokenCache(60_000);
+    let notified = 0;
+    await hB.listen(CLI_SESSION_REVOKED_CHANNEL, () => { notified++; cacheB.clear(); }, () => cacheB.clear());
+    try {
+      const viaA = () => resolvePrincipalWith(bearer(t.access_token), { db: h.db, getSessionUserId: noSession, now: c.now(), tokenCache: cacheA });
+      const viaB = () => resolvePrincipalWith(bearer(t.access_token), { db: hB.db, getSessionUserId: noSession, now: c.now(), tokenCache: cacheB });
+      const pa = await viaA();
+      assert.equal((await viaB())?.user.id, t.userId);
+      // Served from memory now: a row changed behind the cache's back is not seen (that is what is cached).
+      await h.db.update(oauthAccessTokens).set({ tokenHash: 'moved' }).where(eq(oauthAccessTokens.sessionId, pa!.sessionId!));
+      assert.ok(await viaA());
+      assert.ok(await viaB());
+      // The token's own expiry is still checked on a hit.
+      c.advance(3601_000);
+      await assert.rejects(viaA(), (e: unknown) => e instanceof HttpError && e.status === 401);
+      c.advance(-3601_000);
+      await h.db.update(oauthAccessTokens).set({ tokenHash: hashSecret(t.access_token) }).where(eq(oauthAccessTokens.sessionId, pa!.sessionId!));
+      assert.ok(await viaA());
+      assert.ok(await revokeSession(h.db, pa!.sessionId!, { reason: 'user_revoked', actorUserId: t.userId, ownerUserId: t.userId }, ctx, c.now()));
+      await assert.rejects(viaA(), (e: unknown) => e instanceof HttpError && e.status === 401, 'this instance: the very next request');
+      for (let i = 0; i < 100 && notified === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(notified, 1, 'the other instance was notified');
+      await assert.rejects(viaB(), (e: unknown) => e instanceof HttpError && e.status === 401, 'the other instance: its next request');
+    } finally {
+      await hB.close();
+    }
+    // A lookup that started before a revocation is not stored.
+    const cache = new AccessTokenCache(60_000);
+    const epoch = cache.beginLookup();
+    cache.clear();
+    cache.set('h', { principal: {} as never, tokenExpiresAt: Date.now() + 60_000, lastTouchedAt: 0 }, epoch, Date.now());
+    assert.equal(cache.get('h', Date.now()), null);
+    assert.equal(new AccessTokenCache(0).size, 0);
   });
 
   test('guard: another user cannot revoke my session; revoke-all kills every session of the user only', async () => {

@@ -8,6 +8,9 @@ import {
   type CliSession, type DeviceGrant, type Tenant, type User,
 } from '../schema.ts';
 
+/** NOTIFY channel carrying the id of each revoked CLI session (payload), sent in the revoking transaction. */
+export const CLI_SESSION_REVOKED_CHANNEL = 'bmc_cli_session_revoked';
+
 /** A db handle or a transaction of one. */
 export type Queryable = Pick<Database, 'select' | 'insert' | 'update' | 'delete' | 'execute'>;
 
@@ -159,6 +162,8 @@ export async function revokeAllCliSessionsForUser(db: Queryable, userId: string,
 
 async function deleteSessionTokens(db: Queryable, sessionId: string, now: Date): Promise<void> {
   await db.delete(oauthAccessTokens).where(eq(oauthAccessTokens.sessionId, sessionId));
+  // Every app instance drops its cached principals when this commits (lib/auth/access-token-cache.ts).
+  await db.execute(sql`select pg_notify(${CLI_SESSION_REVOKED_CHANNEL}, ${sessionId})`);
   // Refresh tokens stay (marked rotated) so a later presentation is still recognised, not "unknown".
   await db.update(oauthRefreshTokens).set({ rotatedAt: sql`coalesce(${oauthRefreshTokens.rotatedAt}, ${now.toISOString()}::timestamptz)` })
     .where(eq(oauthRefreshTokens.sessionId, sessionId));
