@@ -3,6 +3,7 @@
 // than the sources, start the development OpenID provider when OIDC_ISSUER is unset, then
 // `next start` on PORT. Signals are forwarded; children are stopped on exit.
 import { spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -11,6 +12,11 @@ process.chdir(root);
 const log = (msg) => console.log(`[start] ${msg}`);
 
 // 1. Configuration (exits non-zero with a message naming each bad variable).
+// Next itself loads .env.production.local, .env.local, .env.production and .env (the shell wins);
+// load them here first with Next's own loader, so validation, the development provider and Next
+// all see the same values, and nothing from a file reaches Next unvalidated.
+const { loadEnvConfig } = createRequire(path.join(root, 'node_modules/next/package.json'))('@next/env');
+loadEnvConfig(root, false, { info: (...a) => log(a.join(' ')), error: (...a) => console.error('[start]', ...a) });
 const { loadConfig, ConfigError } = await import('../lib/config/index.ts');
 let config;
 try {

@@ -39,3 +39,50 @@ test('the development OpenID provider refuses to start in production unless DEV_
   assert.equal(r.status, 1, r.stdout + r.stderr);
   assert.match(r.stderr, /OIDC_ISSUER: is required when BMC_ENV=production.*DEV_OIDC_ENABLE=true/s);
 });
+
+// `npm start` loads the env files Next loads (.env.local, .env, …) before validating, so a value
+// from a file is validated and reaches the children. Run against a copy of start.mjs in a temp root
+// (lib/ and node_modules/ linked) so no env file is ever written into the shared checkout.
+function tempRoot(files: Record<string, string>) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bmc-start-root-'));
+  fs.mkdirSync(path.join(dir, 'scripts'));
+  fs.copyFileSync(path.join(root, 'scripts/start.mjs'), path.join(dir, 'scripts/start.mjs'));
+  for (const d of ['lib', 'node_modules', 'tenant']) fs.symlinkSync(path.join(root, d), path.join(dir, d));
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+function runIn(dir: string, env: Record<string, string>) {
+  return spawnSync(process.execPath, [path.join(dir, 'scripts/start.mjs')], { cwd: dir, env: env as NodeJS.ProcessEnv, encoding: 'utf8', timeout: 60_000 });
+}
+
+test('npm start validates values from .env.local and .env (a bad PORT there exits 1 naming PORT)', () => {
+  const dir = tempRoot({ '.env.local': 'PORT=eighty\n', '.env': 'DATABASE_URL=mysql://nope\n' });
+  const r = runIn(dir, baseEnv());
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, /PORT: expects a TCP port number \(1-65535\)/);
+  assert.match(r.stderr, /DATABASE_URL: expects a Postgres connection string/);
+  assert.doesNotMatch(r.stdout, /building the app/);
+});
+
+test('npm start: the shell wins over .env.local, as in Next', () => {
+  const dir = tempRoot({ '.env.local': 'PORT=eighty\nDATABASE_URL=mysql://nope\n' });
+  const r = runIn(dir, { ...baseEnv(), PORT: '4123' });
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.doesNotMatch(r.stderr, /PORT:/);
+  assert.match(r.stderr, /DATABASE_URL: expects a Postgres connection string/);
+});
+
+test('npm start: .env.local values reach the development OpenID provider and the app URL', async () => {
+  const net = await import('node:net');
+  const freePort = () => new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); });
+  });
+  const [appPort, oidcPort] = [await freePort(), await freePort()];
+  // No build in the temp root: `next start` fails right after the provider is up, which ends the run.
+  const dir = tempRoot({ '.env.local': `PORT=${appPort}\nDEV_OIDC_PORT=${oidcPort}\nBMC_SKIP_BUILD=1\n` });
+  const r = runIn(dir, baseEnv());
+  // start.mjs prints this only after the provider answered at the issuer it computed from the file,
+  // so the provider (a child) listened on the file's DEV_OIDC_PORT too.
+  assert.match(r.stdout, new RegExp(`Basic Memory Cloud on http://localhost:${appPort} \\(development sign-in via http://127\\.0\\.0\\.1:${oidcPort}\\)`), r.stdout + r.stderr);
+  assert.doesNotMatch(r.stderr, /did not come up/);
+});
