@@ -16,6 +16,7 @@ import { projectStatistics } from './notes/project-info.ts';
 import { confine } from './notes/safe-path.ts';
 import { searchProject } from './notes/search.ts';
 import { Mutex } from './sync/mutex.ts';
+import { reindexProjectSearch } from './sync/reindex-search.ts';
 import { syncProject, type ProjectSyncResult, type SyncHooks } from './sync/sync-project.ts';
 import { SyncRunLog, uuidv7 } from './sync/sync-run.ts';
 
@@ -187,6 +188,11 @@ export class TenantEngine {
     if (!this.closed) this.runs.record(run);
     this.log?.info({ mode: run.mode, duration_ms: run.duration_ms, files: run.files_scanned, projects: projects.length }, 'index rebuild finished');
     return run;
+  }
+
+  /** Drops and rewrites the project's search rows from its files (one writer: waits for a running sync). */
+  reindexSearch(project: string): Promise<number> {
+    return this.writer.run(() => { const p = this.project(project); return reindexProjectSearch(this.store, p.id, this.root(p)); });
   }
 
   listRuns(project: string, limit: number): SyncRun[] { return this.runs.list(project, limit); }

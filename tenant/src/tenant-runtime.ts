@@ -109,10 +109,14 @@ export class TenantRuntime {
     return p;
   }
 
-  /** Registers new top-level folders and gives each its first sync (trigger "discovery"). */
-  async discover(): Promise<Project[]> {
+  /**
+   * Registers new top-level folders and gives each its first sync (trigger "discovery").
+   * rereadConfig (POST /projects/config/sync): read config.json even if it looks unchanged, and
+   * throw (400) if it cannot be read instead of keeping the current projects silently.
+   */
+  async discover(opts: { rereadConfig?: boolean } = {}): Promise<Project[]> {
     if (this.closing) return [];
-    const changed = this.registry.reloadIfChanged();
+    const changed = this.registry.reloadIfChanged({ force: opts.rereadConfig, strict: opts.rereadConfig });
     for (const p of changed.removed) this.deactivate(p);
     for (const p of changed.added) this.activate(p, 'discovery');
     const added = await discoverProjects(this.registry);
@@ -150,6 +154,23 @@ export class TenantRuntime {
     const removed = this.registry.remove(identifier, deleteNotes);
     this.metrics.projects.set(this.registry.size);
     return removed;
+  }
+
+  /** Upstream's "watch service" is our sync schedule: running = scheduled syncs (and discovery) are armed. */
+  get watchRunning(): boolean {
+    return this.schedule.running;
+  }
+
+  /** POST /management/watch/start|stop. With --sync-interval 0 there is no schedule to start. */
+  setWatch(run: boolean): boolean {
+    if (run) this.schedule.resume(); else this.schedule.pause();
+    this.logger.info({ running: this.watchRunning }, run ? 'sync schedule resumed' : 'sync schedule paused');
+    return this.watchRunning;
+  }
+
+  /** POST /{project}/search/reindex: rebuilt in the background (like upstream); close() waits for it. */
+  reindexSearch(name: string): void {
+    this.track(this.engine.reindexSearch(name)).catch((err: unknown) => this.logger.warn({ err, project: name }, 'search reindex failed'));
   }
 
   /** Stops new work (schedule, new requests answer 503) before the HTTP server drains. */

@@ -64,13 +64,16 @@ export class ProjectRegistry {
    * operator). When it changed since we last read or wrote it, take it as the truth; returns the
    * projects that appeared and disappeared. An unreadable file is ignored (logged) until fixed.
    */
-  reloadIfChanged(): { added: Project[]; removed: Project[] } {
+  reloadIfChanged(opts: { force?: boolean; strict?: boolean } = {}): { added: Project[]; removed: Project[] } {
     const stamp = this.stampOfFile();
-    if (stamp === this.fileStamp || stamp === '') return { added: [], removed: [] };
+    // force (POST /projects/config/sync): re-read even if the stamp looks unchanged (same-size edit in the same tick).
+    if (stamp === '' || (stamp === this.fileStamp && !opts.force)) return { added: [], removed: [] };
     let next: ProjectConfig;
     try {
       next = readProjectConfig(this.dataDir);
     } catch (err) {
+      // strict: the caller asked for this reload and gets the reason (without the server's path).
+      if (opts.strict) throw new ProjectRequestError(400, (err as Error).message.split(this.dataDir + path.sep).join(''));
       if (!this.warned.has(stamp)) {
         this.warned.add(stamp);
         this.logger?.warn({ err: (err as Error).message }, 'config.json changed on disk but cannot be read; keeping the current projects');

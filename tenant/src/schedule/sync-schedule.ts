@@ -29,6 +29,8 @@ export class SyncSchedule {
   private readonly logger: Logger | undefined;
   private readonly random: () => number;
   private stopped = false;
+  // Paused by POST /management/watch/stop: entries stay registered, their timers are cleared.
+  private paused = false;
 
   constructor(opts: { intervalSeconds: number; tenantId: string; logger?: Logger; random?: () => number }) {
     this.intervalMs = opts.intervalSeconds * 1000;
@@ -41,6 +43,27 @@ export class SyncSchedule {
     return this.intervalMs > 0 && !this.stopped;
   }
 
+  /** The schedule would run tasks: an interval is set, it is not stopped and not paused. */
+  get running(): boolean {
+    return this.enabled && !this.paused;
+  }
+
+  /** Clears every timer; tasks already running finish. Projects added meanwhile wait for resume(). */
+  pause(): void {
+    this.paused = true;
+    for (const entry of this.entries.values()) {
+      if (entry.timer) clearTimeout(entry.timer);
+      entry.timer = null;
+    }
+  }
+
+  /** Re-arms every entry at its hash offset (spread over the interval, as at start). */
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    for (const [key, entry] of this.entries) if (!entry.timer) this.arm(key, entry, scheduleOffsetMs(this.tenantId, key, this.intervalMs));
+  }
+
   has(key: string): boolean {
     return this.entries.has(key);
   }
@@ -49,7 +72,7 @@ export class SyncSchedule {
     if (!this.enabled || this.entries.has(key)) return;
     const entry: Entry = { timer: null, running: false, task };
     this.entries.set(key, entry);
-    this.arm(key, entry, scheduleOffsetMs(this.tenantId, key, this.intervalMs));
+    if (!this.paused) this.arm(key, entry, scheduleOffsetMs(this.tenantId, key, this.intervalMs));
   }
 
   remove(key: string): void {
@@ -70,6 +93,7 @@ export class SyncSchedule {
 
   private tick(key: string, entry: Entry): void {
     if (this.entries.get(key) !== entry) return; // removed meanwhile
+    if (this.paused) { entry.timer = null; return; }
     this.arm(key, entry, jitteredIntervalMs(this.intervalMs, this.random));
     if (entry.running) return;
     entry.running = true;

@@ -18,8 +18,8 @@ import { selectScanType } from './scan-type.ts';
 
 export const MAX_FAILURES = 3;
 const RACY_MS = 2000;
-const MAX_MARKDOWN_PARSE = 32 * 1024 * 1024;
-const SLICE_MS = 250; // longest a batch blocks the event loop before committing and yielding
+export const MAX_MARKDOWN_PARSE = 32 * 1024 * 1024;
+export const SLICE_MS = 250; // longest a batch blocks the event loop before committing and yielding
 const BIG_CONCURRENCY = 4;
 
 export interface SyncHooks {

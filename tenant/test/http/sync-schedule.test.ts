@@ -48,4 +48,23 @@ describe('sync schedule', () => {
     assert.equal(s.enabled, false);
     assert.equal(s.has('p'), false);
   });
+  test('pause clears the timers (no tick while paused, entries kept); resume re-arms them', async () => {
+    const s = new SyncSchedule({ intervalSeconds: 0.02, tenantId: 't', random: () => 0.5 });
+    let runs = 0;
+    s.add('p', async () => { runs++; });
+    await new Promise((r) => setTimeout(r, 80));
+    assert.ok(runs >= 1, 'ticks before the pause');
+    s.pause();
+    assert.equal(s.running, false);
+    s.add('q', async () => { runs++; }); // added while paused: waits for resume
+    const paused = runs;
+    await new Promise((r) => setTimeout(r, 120));
+    assert.equal(runs, paused, 'no tick while paused');
+    assert.ok(s.has('p') && s.has('q'));
+    s.resume();
+    assert.equal(s.running, true);
+    await new Promise((r) => setTimeout(r, 120));
+    assert.ok(runs >= paused + 2, `both entries tick again (${runs - paused})`);
+    s.stop();
+  });
 });

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { signRequest } from '../../src/auth/request-signature.ts';
-import { rawRequest, startTenant, tempDir, type Tenant } from '../process/tenant-process.ts';
+import { rawRequest, startTenant, tempDir, waitFor, type Tenant } from '../process/tenant-process.ts';
 
 const tmp = tempDir('bm-routes-');
 let t: Tenant;
@@ -118,7 +118,25 @@ describe('per-project routes', () => {
     assert.equal(r.body.project_name, 'main');
     assert.equal(r.body.statistics.total_entities, 2);
     assert.deepEqual(keys(r.body.available_projects.main), ['active', 'id', 'is_default', 'path', 'permalink']);
-    for (const k of ['version', 'database_path', 'database_size', 'watch_status', 'timestamp']) assert.ok(k in r.body.system, k);
+    const { statistics: st, activity: act, system: sys } = r.body;
+    assert.deepEqual(keys(st), ['entity_types', 'isolated_entities', 'most_connected_entities', 'observation_categories', 'relation_types',
+      'total_entities', 'total_observations', 'total_relations', 'total_unresolved_relations']);
+    assert.deepEqual([st.total_observations, st.total_relations, st.total_unresolved_relations, st.isolated_entities], [1, 1, 0, 0]);
+    assert.deepEqual(st.entity_types, { note: 2 });
+    assert.deepEqual(st.observation_categories, { idea: 1 });
+    assert.deepEqual(st.relation_types, { relates_to: 1 });
+    assert.deepEqual(keys(st.most_connected_entities[0]), ['file_path', 'id', 'permalink', 'relation_count', 'title']);
+    assert.equal(st.most_connected_entities[0].file_path, 'notes/alpha.md');
+    assert.deepEqual(keys(act), ['monthly_growth', 'recently_created', 'recently_updated']);
+    assert.equal(act.recently_created.length, 2);
+    assert.deepEqual(keys(act.recently_created[0]), ['created_at', 'entity_type', 'file_path', 'id', 'permalink', 'title', 'updated_at']);
+    assert.equal(act.recently_updated.length, 2);
+    assert.equal(Object.keys(act.monthly_growth).length, 6);
+    for (const m of Object.values(act.monthly_growth)) assert.deepEqual(keys(m as object), ['entities', 'observations', 'relations']);
+    for (const k of ['version', 'database_path', 'database_size', 'watch_status', 'timestamp']) assert.ok(k in sys, k);
+    assert.match(sys.database_size, /^\d+(\.\d+)? (B|KB|MB|GB)$/, 'human-readable size');
+    assert.equal(sys.watch_status, null);
+    assert.ok(!Number.isNaN(Date.parse(sys.timestamp)));
   });
 
   test('POST /{project}/project/sync: background shape, foreground SyncReportResponse, booleans', async () => {
@@ -225,5 +243,116 @@ describe('sync runs and metrics', () => {
     assert.match(text, /bm_sync_duration_seconds_bucket\{le="[^"]+",scan_type="full_forced"\}/);
     assert.match(text, /bm_sync_files_scanned_count\{scan_type="full_forced"\} [1-9]/);
     assert.match(text, /bm_index_rebuild_duration_seconds\{mode="rebuild"\} /);
+  });
+});
+
+describe('v0.16 routes: config sync, project update, watch, search reindex', () => {
+  const CONFIG = () => path.join(t.dataDir, '.basic-memory', 'config.json');
+
+  test('POST /projects/config/sync re-reads config.json and registers new folders; an unreadable config is a 400', async () => {
+    fs.mkdirSync(path.join(t.dataDir, 'synced-in'));
+    const r = await t.json('POST', '/projects/config/sync');
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body, { message: 'Projects synchronized successfully between configuration and database', status: 'success', default: false });
+    // Registered by this call (config.json is written before the answer), not by a later listing.
+    assert.equal(JSON.parse(fs.readFileSync(CONFIG(), 'utf8')).projects['synced-in'], 'synced-in');
+    // An operator edit of config.json is taken as the truth.
+    const cfg = JSON.parse(fs.readFileSync(CONFIG(), 'utf8'));
+    delete cfg.projects['synced-in'];
+    cfg.projects['Synced Alias'] = 'synced-in';
+    fs.writeFileSync(CONFIG(), JSON.stringify(cfg));
+    assert.equal((await t.json('POST', '/projects/config/sync')).status, 200);
+    assert.equal((await t.json('GET', '/synced-alias/project/item')).body.path, '/synced-in');
+    // A broken file: 400 with the reason (no server path), projects kept, the file left as it is.
+    const good = fs.readFileSync(CONFIG());
+    fs.writeFileSync(CONFIG(), '{"projects": ');
+    const bad = await t.json('POST', '/projects/config/sync');
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.detail, /config\.json is not valid JSON/);
+    assert.ok(!bad.body.detail.includes(t.dataDir), bad.body.detail);
+    assert.equal(fs.readFileSync(CONFIG(), 'utf8'), '{"projects": ');
+    assert.equal((await t.json('GET', '/synced-alias/project/item')).status, 200);
+    fs.writeFileSync(CONFIG(), good);
+    assert.equal((await t.json('POST', '/projects/config/sync')).status, 200);
+    assert.equal((await t.json('DELETE', '/projects/synced-alias')).status, 200);
+  });
+
+  test('PATCH /{project}/project/{name}: own folder and is_active=true are no-ops; moves and deactivation are refused', async () => {
+    const before = fs.readFileSync(CONFIG(), 'utf8');
+    const same = { message: "Project 'main' updated successfully", status: 'success', default: true,
+      old_project: { name: 'main', path: '/main', is_default: true }, new_project: { name: 'main', path: '/main', is_default: true } };
+    for (const body of [{ is_active: true }, { path: '/main' }, { path: path.join(t.dataDir, 'main') }, { path: null, is_active: 'True' }, {}]) {
+      const r = await t.json('PATCH', '/main/project/main', body);
+      assert.equal(r.status, 200, JSON.stringify(body));
+      assert.deepEqual(r.body, same);
+    }
+    const refused: [object, RegExp][] = [
+      [{ path: 'relative/dir' }, /^Path must be absolute$/],
+      [{ path: '/elsewhere' }, /fixed on a cloud tenant: 'main' stays at '\/main'/],
+      [{ path: '/tmp/outside' }, /fixed on a cloud tenant/],
+      [{ path: '/main/../../etc' }, /^Invalid path: it must stay inside the data dir$/],
+      [{ path: `${t.dataDir}/main/nested` }, /fixed on a cloud tenant/],
+      [{ is_active: false }, /cannot be deactivated/],
+    ];
+    for (const [body, detail] of refused) {
+      const r = await t.json('PATCH', '/main/project/main', body);
+      assert.equal(r.status, 400, JSON.stringify(body));
+      assert.match(r.body.detail, detail);
+    }
+    assert.equal((await t.json('PATCH', '/main/project/nope', { is_active: true })).status, 400);
+    assert.equal((await t.json('PATCH', '/nope/project/main', { is_active: true })).status, 404);
+    const invalid = await t.json('PATCH', '/main/project/main', { is_active: 'maybe' });
+    assert.equal(invalid.status, 422);
+    assert.deepEqual(invalid.body.detail[0].loc, ['body', 'is_active']);
+    assert.equal(fs.readFileSync(CONFIG(), 'utf8'), before, 'nothing changed on disk');
+    assert.ok(fs.statSync(path.join(t.dataDir, 'main')).isDirectory());
+  });
+
+  test('POST /{project}/search/reindex rebuilds the project\'s search rows', async () => {
+    const { DatabaseSync } = await import('node:sqlite');
+    const db = new DatabaseSync(path.join(t.indexDir, 'index.sqlite'));
+    try {
+      db.exec('PRAGMA busy_timeout=5000');
+      db.exec('DELETE FROM search'); // lose the FTS rows behind the tenant's back
+    } finally { db.close(); }
+    assert.equal((await t.json('GET', '/main/search?q=zebra')).body.results.length, 0);
+    const r = await t.json('POST', '/main/search/reindex');
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body, { status: 'ok', message: 'Reindex initiated' });
+    const found = await waitFor(async () => {
+      const s = await t.json('GET', '/main/search?q=zebra');
+      return s.body.results.length ? s.body.results : undefined;
+    }, 10_000, 50);
+    assert.deepEqual(found.map((x: { file_path: string }) => x.file_path).sort(), ['beta.md', 'notes/alpha.md']);
+    assert.equal((await t.json('POST', '/nope/search/reindex')).status, 404);
+  });
+
+  test('/management/watch/*: with --sync-interval 0 there is no schedule to run', async () => {
+    assert.deepEqual((await t.json('GET', '/management/watch/status')).body, { running: false });
+    assert.deepEqual((await t.json('POST', '/management/watch/start')).body, { running: false });
+  });
+
+  test('/management/watch/stop pauses scheduled syncs, start resumes them', async () => {
+    const dataDir = path.join(tmp, 'watch');
+    fs.mkdirSync(path.join(dataDir, 'main'), { recursive: true });
+    const w = await startTenant({ dataDir, syncInterval: 1 });
+    try {
+      await w.waitHealthy();
+      const scheduled = async () => (await w.json('GET', '/sync-runs?limit=500')).body.runs.filter((r: { trigger: string }) => r.trigger === 'schedule').length;
+      assert.deepEqual((await w.json('GET', '/management/watch/status')).body, { running: true });
+      await waitFor(async () => (await scheduled()) >= 1, 5_000, 50);
+      const stop = await w.json('POST', '/management/watch/stop');
+      assert.equal(stop.status, 200);
+      assert.deepEqual(stop.body, { running: false });
+      assert.deepEqual((await w.json('GET', '/management/watch/status')).body, { running: false });
+      await new Promise((r) => setTimeout(r, 200)); // a run in flight at the stop may still land
+      const paused = await scheduled();
+      await new Promise((r) => setTimeout(r, 1600)); // more than an interval (+10 % jitter)
+      assert.equal(await scheduled(), paused, 'no scheduled sync while stopped');
+      assert.deepEqual((await w.json('POST', '/management/watch/start')).body, { running: true });
+      await waitFor(async () => (await scheduled()) > paused, 5_000, 50);
+    } finally {
+      assert.equal(await w.stop(), 0);
+    }
   });
 });

@@ -1,20 +1,30 @@
 // Upstream v0.16 project routes (contract §3.1-3.2), exact shapes and status codes.
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { folderOf } from '../../projects/project-config.ts';
 import type { Project } from '../../projects/project-registry.ts';
 import { EMPTY_REPORT, type TenantRuntime } from '../../tenant-runtime.ts';
 import { HttpError } from '../errors.ts';
 import { projectFromRequest } from '../project-param.ts';
 import { parseBody, parseQuery, queryBool } from '../query-params.ts';
 
+// pydantic (lax mode) also takes "true"/"false"/1/0 for a bool field; so do we.
+const laxBool = <T extends z.ZodType>(inner: T) => z.preprocess((v) => (v === 'true' || v === 'True' || v === 1 || v === '1' ? true
+  : v === 'false' || v === 'False' || v === 0 || v === '0' ? false : v), inner);
+
 // The cloud tenant ignores `path` (the folder is always <data-dir>/<permalink(name)>); extra keys
 // such as local_sync_path are accepted and ignored, as upstream does.
 const ProjectInfoRequest = z.object({
   name: z.string().trim().min(1).max(255),
   path: z.string().optional(),
-  // pydantic (lax mode) also takes "true"/"false"/1/0 here; so do we.
-  set_default: z.preprocess((v) => (v === 'true' || v === 'True' || v === 1 || v === '1' ? true : v === 'false' || v === 'False' || v === 0 || v === '0' ? false : v),
-    z.boolean()).default(false),
+  set_default: laxBool(z.boolean()).default(false),
+});
+
+// PATCH /{project}/project/{name}: both optional, null = not given (upstream Body(None) fields).
+const UpdateProjectBody = z.looseObject({
+  path: z.string().max(4096).nullish(),
+  is_active: laxBool(z.boolean().nullish()),
 });
 
 function humanSize(bytes: number): string {
@@ -124,5 +134,49 @@ export function registerProjectRoutes(app: FastifyInstance, runtime: TenantRunti
   app.post('/:project/project/status', async (req) => {
     const p = await projectFromRequest(req, runtime);
     return runtime.engine.scan(p.name);
+  });
+
+  // Re-reads config.json (even if it looks unchanged) and the data dir's top-level folders.
+  app.post('/projects/config/sync', async () => {
+    await runtime.discover({ rereadConfig: true });
+    return { message: 'Projects synchronized successfully between configuration and database', status: 'success', default: false };
+  });
+
+  // On a cloud tenant a project IS its top-level folder (<data-dir>/<folder>), so `path` cannot move it:
+  // the project's own folder (as "/<folder>" or the absolute path inside the data dir) is accepted as a
+  // no-op, anything else is refused with 400. Projects are always active: is_active=true is a no-op,
+  // is_active=false is refused (remove the project instead; its files stay).
+  app.patch('/:project/project/:name', async (req) => {
+    const body = parseBody(req, UpdateProjectBody);
+    await projectFromRequest(req, runtime);
+    const { name } = req.params as { name: string };
+    if (body.path && !body.path.startsWith('/')) throw new HttpError(400, 'Path must be absolute');
+    const target = reg.resolve(name);
+    if (!target) throw new HttpError(400, `Project '${name}' not found in configuration`);
+    if (body.path) {
+      const raw = body.path;
+      if (raw.includes('\0') || raw.includes('\\') || raw.split('/').includes('..')) throw new HttpError(400, 'Invalid path: it must stay inside the data dir');
+      const inData = raw === reg.dataDir || raw.startsWith(reg.dataDir + '/');
+      const folder = inData ? folderOf(reg.dataDir, raw) : folderOf(reg.dataDir, path.join(reg.dataDir, raw));
+      if (folder !== target.folder) {
+        throw new HttpError(400, `Project folders are fixed on a cloud tenant: '${target.name}' stays at '/${target.folder}' (moving a project is not supported)`);
+      }
+    }
+    if (body.is_active === false) {
+      throw new HttpError(400, `Projects cannot be deactivated on a cloud tenant; remove '${target.name}' with DELETE /projects/{name}?delete_notes=false (its files stay)`);
+    }
+    const item = reg.item(target);
+    return { message: `Project '${target.name}' updated successfully`, status: 'success', default: item.is_default, old_project: item, new_project: item };
+  });
+
+  // Upstream's file watcher is our sync schedule: stop pauses scheduled syncs and discovery, start resumes them.
+  app.get('/management/watch/status', { config: { duringRebuild: true } }, async () => ({ running: runtime.watchRunning }));
+  app.post('/management/watch/start', { config: { duringRebuild: true } }, async () => ({ running: runtime.setWatch(true) }));
+  app.post('/management/watch/stop', { config: { duringRebuild: true } }, async () => ({ running: runtime.setWatch(false) }));
+
+  app.post('/:project/search/reindex', async (req) => {
+    const p = await projectFromRequest(req, runtime);
+    runtime.reindexSearch(p.name);
+    return { status: 'ok', message: 'Reindex initiated' };
   });
 }
