@@ -1,6 +1,8 @@
 // Browser sign-in through the development OpenID provider, the tenant, sign-out, redirects, 404s.
 import { expect, test } from '@playwright/test';
 import { APP_URL, E2E_OPS_EMAIL } from './helpers/env.ts';
+import { e2eDb } from './helpers/db.ts';
+import { decodeSessionCookie, e2eAuthSecret, encodeSessionCookie, SESSION_COOKIE } from './helpers/session-cookie.ts';
 import { callbackUrlFromDevProvider, sessionOf, signIn, signOut, startDevSignIn, uniqueEmail } from './helpers/sign-in.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -138,6 +140,20 @@ test('callback with a wrong or missing state → friendly error, no session, no 
   await expect(ops.getByTestId('ops-tenants')).not.toContainText(email);
   await expect(ops.getByTestId('ops-tenants')).not.toContainText(denied);
   await ops.context().close();
+
+  // And directly in the server's Postgres (when it has one): the ops user who did sign in is there,
+  // which shows we read the right database, and neither refused email has a users row.
+  const db = await e2eDb();
+  test.info().annotations.push({ type: 'users-row check', description: db ? 'Postgres' : 'PGlite server: ops view only' });
+  if (db) {
+    try {
+      expect(await db.usersByEmail(E2E_OPS_EMAIL)).toBe(1);
+      expect(await db.usersByEmail(email)).toBe(0);
+      expect(await db.usersByEmail(denied)).toBe(0);
+    } finally {
+      await db.close();
+    }
+  }
 });
 
 test('a tampered session cookie is no session: sign in again, with a note', async ({ page, context }) => {
@@ -146,6 +162,28 @@ test('a tampered session cookie is no session: sign in again, with a note', asyn
   const session = cookies.find((c) => c.name === 'next-auth.session-token')!;
   expect(session).toBeTruthy();
   await context.addCookies([{ ...session, value: session.value.slice(0, -6) + 'AAAAAA' }]);
+  await page.goto('/dashboard');
+  await expect(page).toHaveURL(/\/signin\?.*reason=session/);
+  await expect(page.getByTestId('session-expired')).toBeVisible();
+  expect(await sessionOf(page)).toEqual({});
+  expect((await page.request.get('/api/tenant')).status()).toBe(401);
+});
+
+test('an expired session cookie (signed with our secret, exp in the past) is no session: sign in again', async ({ page, context }) => {
+  await signIn(page, uniqueEmail('expired'));
+  const session = (await context.cookies()).find((c) => c.name === SESSION_COOKIE)!;
+  expect(session).toBeTruthy();
+  const secret = e2eAuthSecret();
+  const claims = await decodeSessionCookie(session.value, secret);
+  expect(claims.uid).toBeTruthy();
+
+  // Control: the same claims re-encoded with a future exp are a session — the forging is sound, so
+  // the refusal below is about the expiry and nothing else.
+  await context.addCookies([{ ...session, value: await encodeSessionCookie(claims, secret, 3600) }]);
+  expect(((await sessionOf(page)).user as { id?: string } | undefined)?.id).toBe(claims.uid);
+
+  // exp an hour ago (well past next-auth's 15 s clock tolerance).
+  await context.addCookies([{ ...session, value: await encodeSessionCookie(claims, secret, -3600) }]);
   await page.goto('/dashboard');
   await expect(page).toHaveURL(/\/signin\?.*reason=session/);
   await expect(page.getByTestId('session-expired')).toBeVisible();

@@ -1,0 +1,29 @@
+// Direct reads of the e2e server's Postgres, when it has one (DATABASE_URL set for the runner, which
+// playwright.config.ts passes to the server). With PGlite (one process per data dir) there is no
+// outside access: callers fall back to what the app shows.
+//
+//   const db = await e2eDb();            // null without DATABASE_URL or when the server runs PGlite
+//   if (db) try { await db.usersByEmail(email) } finally { await db.close() }
+import postgres from 'postgres';
+import { APP_URL } from './env.ts';
+
+export interface E2eDb {
+  usersByEmail(email: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function e2eDb(): Promise<E2eDb | null> {
+  const url = process.env.DATABASE_URL;
+  if (!url) return null;
+  // A reused server may run PGlite although the runner has DATABASE_URL: then there is nothing to read.
+  const health = await (await fetch(`${APP_URL}/api/health`)).json() as { database?: { kind?: string } };
+  if (health.database?.kind !== 'postgres') return null;
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  return {
+    async usersByEmail(email) {
+      const rows = await sql<{ n: number }[]>`select count(*)::int as n from users where lower(email) = lower(${email})`;
+      return rows[0]!.n;
+    },
+    close: () => sql.end({ timeout: 5 }),
+  };
+}
