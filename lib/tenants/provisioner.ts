@@ -2,7 +2,6 @@
 // The supervisor (tenant-supervisor.ts) decides *when*; a TenantDriver decides *how*. Today there is a
 // local driver (child processes on loopback); a remote driver (e.g. one Fly Machine per tenant, see the
 // README) implements the same interface and the supervisor, lease, proxy and collector stay as they are.
-import type { Database } from '../db/client.ts';
 
 export interface TenantSpec {
   tenantId: string;
@@ -70,10 +69,4 @@ export async function probeHealth(address: TenantAddress, timeoutMs: number): Pr
     return { state: 'ok', version: typeof body.version === 'string' ? body.version : undefined, rebuild: (body.rebuild ?? undefined) as Record<string, unknown> | undefined, body };
   }
   return { state: 'bad', status: res.status, error: `health answered ${res.status}` };
-}
-
-/** What the rest of the app needs from the provisioner: kick a tenant now (first sign-in, admin). */
-export interface TenantProvisioner {
-  /** Make sure the tenant should run; the supervisor holding it starts it within a tick. */
-  provision(db: Database, tenantId: string): Promise<void>;
 }

@@ -333,11 +333,12 @@ function forward(req: ProxyRequest, method: string, route: TenantRoute, pathAndQ
       headers,
       agent: deps.agent ?? sharedAgent,
     });
-    const connectTimer = setTimeout(() => fail(new UpstreamError('connect', 'connect timeout', 'ETIMEDOUT')), deps.connectTimeoutMs);
+    // A reused keep-alive socket is already connected: the connect timer is only for new connections.
+    let connectTimer: NodeJS.Timeout | undefined;
     upstream.on('socket', (socket) => {
-      const onConnect = () => { connected = true; clearTimeout(connectTimer); };
-      if (!socket.connecting) onConnect();
-      else socket.once('connect', onConnect);
+      if (!socket.connecting) { connected = true; return; }
+      connectTimer = setTimeout(() => fail(new UpstreamError('connect', 'connect timeout', 'ETIMEDOUT')), deps.connectTimeoutMs);
+      socket.once('connect', () => { connected = true; clearTimeout(connectTimer); });
     });
     upstream.setTimeout(deps.idleTimeoutMs, () => {
       if (!settled) fail(new UpstreamError('timeout', 'idle timeout'));
