@@ -13,6 +13,7 @@ import { listDirectory } from './notes/directory.ts';
 import { entityResponse } from './notes/entity-response.ts';
 import { deleteNote, moveNote, readResource, writeNote, type WriteNoteInput } from './notes/notes.ts';
 import { projectStatistics } from './notes/project-info.ts';
+import { commitUpload, type PutResourceResult, type StagedUpload } from './notes/put-resource.ts';
 import { confine } from './notes/safe-path.ts';
 import { searchProject } from './notes/search.ts';
 import { Mutex } from './sync/mutex.ts';
@@ -207,6 +208,11 @@ export class TenantEngine {
 
   writeNote(project: string, input: WriteNoteInput): Promise<EntityResponse> {
     return this.writer.run(() => { const p = this.project(project); return writeNote(this.store, p.id, this.root(p), input); });
+  }
+
+  /** PUT /{project}/resource/{path}: the staged upload replaces the file and is indexed at once (one writer). */
+  putResource(project: string, relPath: string, staged: StagedUpload): Promise<PutResourceResult> {
+    return this.writer.run(() => { const p = this.project(project); return commitUpload(this.store, p.id, this.root(p), relPath, staged); });
   }
 
   readResource(project: string, relPath: string): { absPath: string; size: number; contentType: string } {

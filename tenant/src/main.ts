@@ -66,7 +66,8 @@ async function main(): Promise<void> {
   if (credential.source === 'env') logger.info('tenant credential taken from BM_TENANT_SECRET');
   else logger.warn({ credential_file: credential.file }, 'no BM_TENANT_SECRET: using the standalone credential file (sign requests with `node tenant/src/sign.ts METHOD PATH`)');
 
-  const runtime = new TenantRuntime({ dataDir, indexDir, tenantId: args.tenantId, syncIntervalSeconds: args.syncInterval, version: readVersion(), logger });
+  const runtime = new TenantRuntime({ dataDir, indexDir, tenantId: args.tenantId, syncIntervalSeconds: args.syncInterval, version: readVersion(), logger,
+    maxUploadBytes: args.maxUploadMb * 1024 * 1024 });
   await runtime.prepareProjects();
   const app = buildServer({ runtime, secret: credential.secret, logger });
 

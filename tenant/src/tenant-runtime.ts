@@ -18,6 +18,8 @@ export type RuntimeOptions = {
   syncIntervalSeconds: number;
   version: string;
   logger: pino.Logger;
+  /** cap of one streamed PUT /{project}/resource upload (default 100 MiB) */
+  maxUploadBytes?: number;
 };
 
 export const EMPTY_REPORT: SyncReportResponse = { new: [], modified: [], deleted: [], moves: {}, checksums: {}, skipped_files: [], total: 0 };
@@ -31,6 +33,7 @@ export class TenantRuntime {
   readonly tenantId: string;
   readonly indexDir: string;
   readonly logger: pino.Logger;
+  readonly maxUploadBytes: number;
   startup: StartupState = { status: 'rebuilding', started_at: new Date().toISOString() };
   private readonly pending = new Set<Promise<unknown>>();
   closing = false;
@@ -41,6 +44,7 @@ export class TenantRuntime {
     this.version = opts.version;
     this.tenantId = opts.tenantId;
     this.indexDir = opts.indexDir;
+    this.maxUploadBytes = opts.maxUploadBytes ?? 100 * 1024 * 1024;
     this.registry = new ProjectRegistry(opts.dataDir, opts.logger);
     this.engine = TenantEngine.open({ dataDir: opts.dataDir, indexDir: opts.indexDir, logger: opts.logger });
     this.schedule = new SyncSchedule({ intervalSeconds: opts.syncIntervalSeconds, tenantId: opts.tenantId, logger: opts.logger });

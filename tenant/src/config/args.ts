@@ -10,13 +10,14 @@ export type TenantArgs = {
   syncInterval: number;
   tenantId: string;
   logLevel: string;
+  maxUploadMb: number;
 };
 
 export class UsageError extends Error {}
 
 export const USAGE = 'usage: node tenant/src/main.ts [--data-dir DIR] [--index-dir DIR] [--port N] [--host ADDR] ' +
-  '[--sync-interval SECONDS] [--tenant-id ID] [--log-level LEVEL]\n' +
-  'env: BM_DATA_DIR BM_INDEX_DIR BM_TENANT_ID BM_TENANT_SECRET BM_SYNC_INTERVAL BM_LOG_LEVEL';
+  '[--sync-interval SECONDS] [--tenant-id ID] [--log-level LEVEL] [--max-upload-mb MB]\n' +
+  'env: BM_DATA_DIR BM_INDEX_DIR BM_TENANT_ID BM_TENANT_SECRET BM_SYNC_INTERVAL BM_LOG_LEVEL BM_MAX_UPLOAD_MB';
 
 const intFrom = (name: string, min: number, max: number) =>
   z.string().trim().regex(/^\d+$/, `${name} must be a whole number`).transform(Number)
@@ -31,6 +32,8 @@ const ArgsSchema = z.object({
   // The tenant id is signed into every request, so keep it to header-safe characters.
   tenantId: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, '--tenant-id must be 1-128 of [A-Za-z0-9._-]'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  // PUT /{project}/resource/{path} is streamed to disk; this caps one upload (MiB).
+  maxUploadMb: intFrom('--max-upload-mb', 1, 1024 * 1024),
 });
 
 export function parseTenantArgs(argv: string[], env: Record<string, string | undefined>): TenantArgs {
@@ -48,6 +51,7 @@ export function parseTenantArgs(argv: string[], env: Record<string, string | und
         'sync-interval': { type: 'string' },
         'tenant-id': { type: 'string' },
         'log-level': { type: 'string' },
+        'max-upload-mb': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -65,6 +69,7 @@ export function parseTenantArgs(argv: string[], env: Record<string, string | und
     syncInterval: pick('sync-interval', 'BM_SYNC_INTERVAL', '30'),
     tenantId: pick('tenant-id', 'BM_TENANT_ID', 'local'),
     logLevel: pick('log-level', 'BM_LOG_LEVEL', 'info'),
+    maxUploadMb: pick('max-upload-mb', 'BM_MAX_UPLOAD_MB', '100'),
   });
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => i.message).join('; '));
   return parsed.data;

@@ -16,7 +16,7 @@ import { confine } from './safe-path.ts';
 
 export interface WriteNoteInput { title: string; folder: string; content: string; entity_type?: string; entity_metadata?: Record<string, unknown> }
 
-const statOf = (abs: string): FileStat => {
+export const statOf = (abs: string): FileStat => {
   const s = fs.statSync(abs);
   return { size: s.size, mtimeMs: s.mtimeMs, ctimeMs: -1 /* unverified: the next scan re-hashes it once */, ino: s.ino, birthtimeMs: s.birthtimeMs };
 };

@@ -50,12 +50,16 @@ describe('arguments', () => {
     const b = parseTenantArgs(['--port', '8080', '--sync-interval', '0', '--tenant-id', 't_1'], { BM_SYNC_INTERVAL: '5', BM_TENANT_ID: 'x' });
     assert.deepEqual([b.port, b.syncInterval, b.tenantId], [8080, 0, 't_1']);
     assert.equal(parseTenantArgs([], { BM_SYNC_INTERVAL: '5', BM_TENANT_ID: 'x' }).syncInterval, 5);
+    assert.equal(a.maxUploadMb, 100);
+    assert.equal(parseTenantArgs(['--max-upload-mb', '7'], { BM_MAX_UPLOAD_MB: '9' }).maxUploadMb, 7);
+    assert.equal(parseTenantArgs([], { BM_MAX_UPLOAD_MB: '9' }).maxUploadMb, 9);
   });
   test('bad values and unknown flags are usage errors', () => {
     assert.throws(() => parseTenantArgs(['--port', 'abc'], {}), UsageError);
     assert.throws(() => parseTenantArgs(['--port', '70000'], {}), UsageError);
     assert.throws(() => parseTenantArgs(['--tenant-id', 'a b'], {}), UsageError);
     assert.throws(() => parseTenantArgs(['--secret', 'x'], {}), UsageError);
+    assert.throws(() => parseTenantArgs(['--max-upload-mb', '0'], {}), UsageError);
   });
 });
 

@@ -1,8 +1,11 @@
 // Notes and search routes (upstream v1 shapes, contract §3.3), with path confinement at the edge.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { PathError } from '../../engine-types.ts';
+import { assertUploadable, stageUpload, stagingDir, UploadTooLargeError, type StagedUpload } from '../../notes/put-resource.ts';
 import type { TenantRuntime } from '../../tenant-runtime.ts';
 import { HttpError } from '../errors.ts';
 import { assertInsideProject, confineRelPath } from '../path-confinement.ts';
@@ -15,6 +18,20 @@ function rawTail(req: FastifyRequest, skipSegments: number): string {
   const q = url.indexOf('?');
   const pathname = q === -1 ? url : url.slice(0, q);
   return pathname.split('/').slice(1 + skipSegments).join('/');
+}
+
+const JSON_UPLOAD_MAX = 25 * 1024 * 1024;
+
+/** Reads a small body whole, refusing it past `max` bytes. */
+async function readCapped(stream: Readable, max: number, tooLarge: () => Error): Promise<string> {
+  const parts: Buffer[] = [];
+  let n = 0;
+  for await (const chunk of stream) {
+    n += (chunk as Buffer).length;
+    if (n > max) throw tooLarge();
+    parts.push(chunk as Buffer);
+  }
+  return Buffer.concat(parts).toString('utf8');
 }
 
 const WriteNoteBody = z.looseObject({
@@ -82,6 +99,48 @@ export function registerNotesRoutes(app: FastifyInstance, runtime: TenantRuntime
       return reply.send('');
     }
     return reply.send(stream);
+  });
+
+  // PUT /{project}/resource/{path}: its own scope, where every content type is left unparsed (a stream), so
+  // neither the global body limit nor any buffering applies; the upload cap is --max-upload-mb.
+  app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_req, payload, done) => { done(null, payload); });
+    scope.put('/:project/resource/*', async (req, reply) => {
+      const rel = confineRelPath(rawTail(req, 2), { encoded: true });
+      const p = await projectFromRequest(req, runtime);
+      assertInsideProject(p.absPath, rel);
+      try { assertUploadable(p.absPath, rel); } catch (e) { throw new HttpError(400, (e as Error).message); }
+      const max = runtime.maxUploadBytes;
+      const tooLarge = () => new HttpError(413, `Upload too large: the limit is ${max} bytes`, { connection: 'close' });
+      // Refused before a byte is read when the client announces the size.
+      if (Number(req.headers['content-length']) > max) throw tooLarge();
+      const stream = (req.body ?? null) as Readable | null;
+      let body: AsyncIterable<Uint8Array> | Iterable<Uint8Array> | null = stream;
+      if (stream && req.headers['content-type']?.split(';')[0]?.trim().toLowerCase() === 'application/json') {
+        // Upstream clients send JSON-encoded string content (FastAPI `content: str = Body()`): small, so buffered.
+        const text = await readCapped(stream, Math.min(max, JSON_UPLOAD_MAX), tooLarge);
+        let value: unknown;
+        try { value = JSON.parse(text); } catch { throw new HttpError(400, 'Invalid JSON body'); }
+        if (typeof value !== 'string') throw new HttpError(422, [{ type: 'string_type', loc: ['body'], msg: 'Input should be a valid string' }]);
+        body = [Buffer.from(value, 'utf8')];
+      }
+      let staged: StagedUpload;
+      try {
+        staged = await stageUpload(body, stagingDir(p.absPath, rel), max);
+      } catch (e) {
+        if (e instanceof UploadTooLargeError) throw tooLarge();
+        if (e instanceof PathError) throw new HttpError(400, e.message);
+        throw e;
+      }
+      try {
+        const res = await engine.putResource(p.name, rel, staged);
+        reply.code(res.created ? 201 : 200);
+        return res.body;
+      } finally {
+        await fs.promises.rm(staged.tmp, { force: true });
+      }
+    });
   });
 
   app.post('/:project/knowledge/entities', async (req) => {
