@@ -2,16 +2,20 @@
 // and app/.well-known are thin wrappers over these handlers; tests and the bench call them directly
 // with their own db, config and clock.
 import type { Database } from '../db/client.ts';
+import { getNetworkConfig, type NetworkConfig } from '../config/network.ts';
 import type { OAuthClient, OAuthConfig } from '../config/oauth.ts';
 import { SUPPORTED_SCOPES } from '../config/oauth.ts';
 import { requestInfoFromHeaders } from './request-info.ts';
 import { DEVICE_GRANT_TYPE, pollDeviceGrant, startDeviceAuthorization } from './device-grant.ts';
+import { hitRateLimit } from './rate-limit.ts';
 import { oauthError, refreshTokenGrant, revokeToken, type OAuthError, type RequestContext } from './tokens.ts';
 
 export interface OAuthDeps {
   db: Database;
   cfg: OAuthConfig;
   now?: () => Date;
+  /** Trusted proxy hops and per-IP limits; default: from the environment (TRUSTED_PROXY_HOPS etc.). */
+  network?: NetworkConfig;
 }
 
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
@@ -77,8 +81,8 @@ function identifyClient(req: Request, params: Map<string, string>, cfg: OAuthCon
   return client;
 }
 
-function context(req: Request): RequestContext {
-  return requestInfoFromHeaders(req.headers);
+function context(req: Request, deps: OAuthDeps): RequestContext {
+  return requestInfoFromHeaders(req.headers, (deps.network ?? getNetworkConfig()).trustedProxyHops);
 }
 
 /** POST /oauth2/device_authorization (RFC 8628 §3.1–3.2). */
@@ -91,7 +95,7 @@ export async function handleDeviceAuthorization(req: Request, deps: OAuthDeps): 
   const p = form.params;
   const r = await startDeviceAuthorization(deps.db, {
     client, scope: p.get('scope'), codeChallenge: p.get('code_challenge'), codeChallengeMethod: p.get('code_challenge_method'),
-  }, deps.cfg, context(req), deps.cfg.verificationUri, now);
+  }, deps.cfg, context(req, deps), deps.cfg.verificationUri, now);
   if ('error' in r) return oauthErrorResponse(r);
   return oauthJson(r);
 }
@@ -109,13 +113,20 @@ export async function handleToken(req: Request, deps: OAuthDeps): Promise<Respon
   if (grantType === DEVICE_GRANT_TYPE) {
     const deviceCode = p.get('device_code');
     if (!deviceCode) return oauthErrorResponse(oauthError('invalid_request', 'Missing device_code.'));
-    const r = await pollDeviceGrant(deps.db, { clientId: client.id, deviceCode, codeVerifier: p.get('code_verifier') }, deps.cfg, context(req), now);
+    const r = await pollDeviceGrant(deps.db, { clientId: client.id, deviceCode, codeVerifier: p.get('code_verifier') }, deps.cfg, context(req, deps), now);
     return 'error' in r ? oauthErrorResponse(r) : oauthJson(r);
   }
   if (grantType === 'refresh_token') {
     const refreshToken = p.get('refresh_token');
     if (!refreshToken) return oauthErrorResponse(oauthError('invalid_request', 'Missing refresh_token.'));
-    const r = await refreshTokenGrant(deps.db, { refreshToken, clientId: client.id, scope: p.get('scope') }, deps.cfg, context(req), now);
+    const ctx = context(req, deps);
+    // Per IP, generous: a CLI refreshes about once an hour; this only stops floods.
+    const limit = await hitRateLimit(deps.db, `refresh:ip:${ctx.ip ?? 'unknown'}`, (deps.network ?? getNetworkConfig()).refreshLimit, now);
+    if (!limit.allowed) {
+      return oauthErrorResponse(oauthError('temporarily_unavailable', `Too many refresh requests; retry in ${limit.retryAfterSeconds} s.`, 429,
+        { retryAfterSeconds: limit.retryAfterSeconds }));
+    }
+    const r = await refreshTokenGrant(deps.db, { refreshToken, clientId: client.id, scope: p.get('scope') }, deps.cfg, ctx, now);
     return 'error' in r ? oauthErrorResponse(r) : oauthJson(r);
   }
   return oauthErrorResponse(oauthError('unsupported_grant_type', 'Supported grant types: device_code, refresh_token.'));
@@ -130,7 +141,7 @@ export async function handleRevoke(req: Request, deps: OAuthDeps): Promise<Respo
   if ('error' in client) return oauthErrorResponse(client);
   const token = form.params.get('token');
   if (!token) return oauthErrorResponse(oauthError('invalid_request', 'Missing token.'));
-  await revokeToken(deps.db, { token, clientId: client.id }, context(req), now);
+  await revokeToken(deps.db, { token, clientId: client.id }, context(req, deps), now);
   return new Response(null, { status: 200, headers: NO_STORE });
 }
 
@@ -160,7 +171,8 @@ export function oauthRoute(handler: (req: Request, deps: OAuthDeps) => Promise<R
   return async (req) => {
     try {
       const [{ getDb }, { getConfig }] = await Promise.all([import('../db/index.ts'), import('../config/index.ts')]);
-      return await handler(req, { db: await getDb(), cfg: getConfig().oauth });
+      const { oauth, network } = getConfig();
+      return await handler(req, { db: await getDb(), cfg: oauth, network });
     } catch (err) {
       console.error('[oauth] unhandled error', err instanceof Error ? err.name + ': ' + err.message : typeof err);
       return oauthJson({ error: 'server_error', error_description: 'The authorization server failed; try again.' }, 500);

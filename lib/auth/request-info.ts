@@ -1,8 +1,111 @@
-// Where a request came from, for audit events: first X-Forwarded-For hop (set by Next's server /
-// the load balancer in front of it), else X-Real-IP; the user agent truncated.
-export function requestInfoFromHeaders(h: Headers): { ip: string | null; userAgent: string | null } {
-  const xff = h.get('x-forwarded-for');
-  const ip = (xff ? xff.split(',')[0]!.trim() : h.get('x-real-ip')?.trim()) || null;
+// Where a request came from (per-IP limits, audit events, "last used from") and its user agent.
+//
+// X-Forwarded-For is written by whoever sends the request, and Next only fills it in when it is
+// absent, so its first hop is the client's choice. The rule (TRUSTED_PROXY_HOPS = n):
+//   n > 0  the entry n from the RIGHT of X-Forwarded-For (each trusted proxy appends what it saw);
+//          fewer entries than n → the leftmost one.
+//   n = 0  X-Forwarded-For is ignored; the socket peer is the client. A route handler cannot see the
+//          socket, so the node:http 'request' hook stamps it (stampClientAddress) into a private
+//          header, HMAC-signed with a per-process key: a client-sent copy is overwritten, and if the
+//          hook is missing a forged one still fails verification (→ null, never the client's word).
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type http from 'node:http';
+import { isIP } from 'node:net';
+import { getNetworkConfig } from '../config/network.ts';
+
+export const PEER_HEADER = 'x-bmc-peer-ip';
+
+const KEY = Symbol.for('bmc.peerStampKey');
+type Holder = { [KEY]?: Buffer };
+
+// On globalThis: the hook and the route handlers are different bundles of the same process.
+function stampKey(): Buffer {
+  const g = globalThis as Holder;
+  return (g[KEY] ??= randomBytes(32));
+}
+
+function mac(ip: string): string {
+  return createHmac('sha256', stampKey()).update('peer:' + ip).digest('base64url');
+}
+
+/** An address as found in a socket or a forwarding header → canonical form, or null if it is not one. */
+export function normaliseIp(raw: string | null | undefined): string | null {
+  if (!raw) return null;
+  let s = raw.trim();
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(s); // [v6] or [v6]:port
+  if (bracketed) s = bracketed[1]!;
+  else if (/^\d+\.\d+\.\d+\.\d+:\d+$/.test(s)) s = s.slice(0, s.lastIndexOf(':')); // v4:port (some proxies)
+  s = s.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1').toLowerCase();
+  return s.length <= 64 && isIP(s) ? s : null;
+}
+
+/** The header value that vouches for `ip` as this process's socket peer (tests stamp with it too). */
+export function peerStamp(ip: string): string {
+  return `${ip} ${mac(ip)}`;
+}
+
+function readStamp(value: string | null | undefined): string | null {
+  if (!value) return null;
+  const i = value.lastIndexOf(' ');
+  if (i <= 0) return null;
+  const ip = normaliseIp(value.slice(0, i));
+  if (!ip) return null;
+  const given = Buffer.from(value.slice(i + 1));
+  const want = Buffer.from(mac(ip));
+  return given.length === want.length && timingSafeEqual(given, want) ? ip : null;
+}
+
+/**
+ * For the node:http 'request' hook, on EVERY request before Next sees it: records the socket peer in
+ * PEER_HEADER, replacing anything the client sent under that name.
+ */
+export function stampClientAddress(req: http.IncomingMessage): void {
+  const ip = normaliseIp(req.socket?.remoteAddress);
+  if (ip) req.headers[PEER_HEADER] = peerStamp(ip);
+  else delete req.headers[PEER_HEADER];
+}
+
+function forwardedList(value: string | string[] | null | undefined): string[] {
+  const joined = Array.isArray(value) ? value.join(',') : value;
+  return joined ? joined.split(',').map((s) => s.trim()).filter(Boolean) : [];
+}
+
+function fromRight(list: string[], hops: number): string | null {
+  return normaliseIp(list[Math.max(0, list.length - hops)]);
+}
+
+/** The client address of a Web request (route handlers), by the rule above. */
+export function clientIpFromHeaders(h: Headers, hops: number = getNetworkConfig().trustedProxyHops): string | null {
+  if (hops > 0) {
+    // Behind Next the header is always present (Next adds the socket peer when it is absent).
+    const list = forwardedList(h.get('x-forwarded-for'));
+    if (list.length) return fromRight(list, hops);
+  }
+  const ip = readStamp(h.get(PEER_HEADER));
+  if (!ip && hops === 0) warnNoPeerOnce();
+  return ip;
+}
+
+/** The client address of a node:http request (the fast path), by the same rule. */
+export function clientIpFromNodeRequest(req: http.IncomingMessage, hops: number = getNetworkConfig().trustedProxyHops): string | null {
+  const peer = normaliseIp(req.socket?.remoteAddress);
+  if (hops === 0) return peer;
+  // At this layer nothing has been added yet: the chain is what the proxies wrote, then the peer.
+  const chain = [...forwardedList(req.headers['x-forwarded-for']), ...(peer ? [peer] : [])];
+  return fromRight(chain, hops + 1);
+}
+
+/** Client address and user agent (truncated), for rate-limit keys and audit events. */
+export function requestInfoFromHeaders(h: Headers, hops?: number): { ip: string | null; userAgent: string | null } {
   const ua = h.get('user-agent');
-  return { ip: ip ? ip.slice(0, 64) : null, userAgent: ua ? ua.slice(0, 512) : null };
+  return { ip: clientIpFromHeaders(h, hops), userAgent: ua ? ua.slice(0, 512) : null };
+}
+
+let warned = false;
+function warnNoPeerOnce(): void {
+  // In the server without the stamping hook every caller shares one "unknown" address for limits.
+  if (warned || process.env.NODE_ENV !== 'production') return;
+  warned = true;
+  console.warn(`[request-info] no ${PEER_HEADER} stamp on a request and TRUSTED_PROXY_HOPS=0: client addresses are unknown ` +
+    '(call stampClientAddress from the node:http request hook, or set TRUSTED_PROXY_HOPS behind a proxy)');
 }
