@@ -7,7 +7,7 @@ import type { Database } from '../db/client.ts';
 import type { DeviceGrant } from '../db/schema.ts';
 import * as q from '../db/queries/oauth.ts';
 import { SUPPORTED_SCOPES, type OAuthClient, type OAuthConfig } from '../config/oauth.ts';
-import { hitRateLimit, checkRateLimit } from './rate-limit.ts';
+import { hitRateLimit, refundRateLimit } from './rate-limit.ts';
 import {
   hashSecret, issueTokenPair, oauthError, randomToken, type OAuthError, type RequestContext, type TokenResponse,
 } from './tokens.ts';
@@ -229,25 +229,32 @@ export type CodeEntryResult =
  * A signed-in user entered a code. Failed entries count against the user and the IP; over either
  * limit nothing is looked up. Unknown, expired, used and someone-else's codes are all just 'invalid'.
  * A match binds (claims) the grant to this user: no other account can approve it afterwards.
+ *
+ * Every attempt is counted BEFORE the lookup (one atomic upsert per key), so however many entries
+ * race, at most `limit` of them per window are ever evaluated; a match, or an attempt refused by the
+ * other key, gives its count back.
  */
 export async function enterUserCode(
   db: Database, input: { userCode: string; userId: string }, cfg: OAuthConfig, ctx: RequestContext, now: Date,
 ): Promise<CodeEntryResult> {
-  const rule = (limit: number) => ({ limit, windowSeconds: cfg.codeEntryLimit.windowSeconds });
+  const userRule = { limit: cfg.codeEntryLimit.perUser, windowSeconds: cfg.codeEntryLimit.windowSeconds };
+  const ipRule = { limit: cfg.codeEntryLimit.perIp, windowSeconds: cfg.codeEntryLimit.windowSeconds };
   const userKey = `code_entry_fail:user:${input.userId}`;
   const ipKey = `code_entry_fail:ip:${ctx.ip ?? 'unknown'}`;
-  for (const [key, limit] of [[userKey, cfg.codeEntryLimit.perUser], [ipKey, cfg.codeEntryLimit.perIp]] as const) {
-    const c = await checkRateLimit(db, key, rule(limit), now);
-    if (!c.allowed) return { ok: false, reason: 'rate_limited', retryAfterSeconds: c.retryAfterSeconds };
+  const byUser = await hitRateLimit(db, userKey, userRule, now);
+  if (!byUser.allowed) return { ok: false, reason: 'rate_limited', retryAfterSeconds: byUser.retryAfterSeconds };
+  const byIp = await hitRateLimit(db, ipKey, ipRule, now);
+  if (!byIp.allowed) {
+    await refundRateLimit(db, userKey, userRule, now); // not evaluated: the user keeps the attempt
+    return { ok: false, reason: 'rate_limited', retryAfterSeconds: byIp.retryAfterSeconds };
   }
   const normalised = normaliseUserCode(input.userCode);
   const grant = normalised ? await q.findLiveGrantByUserCodeHash(db, hashUserCode(normalised), now) : null;
   const claimed = grant ? await q.claimGrant(db, grant.id, input.userId, now) : null;
-  if (!claimed) {
-    await hitRateLimit(db, userKey, rule(cfg.codeEntryLimit.perUser), now);
-    await hitRateLimit(db, ipKey, rule(cfg.codeEntryLimit.perIp), now);
-    return { ok: false, reason: 'invalid' };
-  }
+  if (!claimed) return { ok: false, reason: 'invalid' };
+  // Only failures count.
+  await refundRateLimit(db, userKey, userRule, now);
+  await refundRateLimit(db, ipKey, ipRule, now);
   return { ok: true, grant: claimed };
 }
 
@@ -264,9 +271,22 @@ export async function getGrantForConfirmation(db: Database, grantId: string, use
 
 export type DecisionResult = 'approved' | 'denied' | 'expired' | 'invalid';
 
-/** Approve or deny, by the claiming user only; POST-only callers (the page never approves on GET). */
+/**
+ * The tenant an approval binds: the user's own (owner) tenant first, else their oldest membership.
+ * The confirmation page shows exactly this, so what is shown is what is granted.
+ */
+export function tenantForApproval(db: q.Queryable, userId: string) {
+  return q.getPrimaryTenantForUser(db, userId);
+}
+
+/**
+ * Approve or deny, by the claiming user only; POST-only callers (the page never approves on GET).
+ * `shownTenantId` (the tenant the confirmation page showed, null for none): if the user's tenant
+ * changed since, the approval is refused rather than binding a tenant the person never saw.
+ */
 export async function decideDeviceGrant(
-  db: Database, input: { grantId: string; userId: string; decision: 'approve' | 'deny' }, ctx: RequestContext, now: Date,
+  db: Database, input: { grantId: string; userId: string; decision: 'approve' | 'deny'; shownTenantId?: string | null },
+  ctx: RequestContext, now: Date,
 ): Promise<DecisionResult> {
   const current = await getGrantForConfirmation(db, input.grantId, input.userId, now);
   if (current.state !== 'pending') {
@@ -274,7 +294,8 @@ export async function decideDeviceGrant(
     return current.state;
   }
   return db.transaction(async (tx) => {
-    const tenant = input.decision === 'approve' ? await q.getPrimaryTenantForUser(tx, input.userId) : null;
+    const tenant = input.decision === 'approve' ? await tenantForApproval(tx, input.userId) : null;
+    if (input.decision === 'approve' && input.shownTenantId !== undefined && (tenant?.id ?? null) !== input.shownTenantId) return 'invalid' as const;
     const status = input.decision === 'approve' ? 'approved' : 'denied';
     const g = await q.decideGrant(tx, input.grantId, input.userId, status, tenant?.id ?? null, now);
     if (!g) return 'invalid' as const;

@@ -47,3 +47,14 @@ export async function checkRateLimit(db: Database, key: string, rule: RateLimit,
   }
   return { allowed: row.count < rule.limit, count: row.count, retryAfterSeconds: retryAfter(row.windowStart, rule.windowSeconds, now) };
 }
+
+/**
+ * Gives back `by` events counted in the current window (never below 0; nothing if the window has
+ * since rolled over). For "count first, then decide": attempts that turn out not to count.
+ */
+export async function refundRateLimit(db: Database, key: string, rule: RateLimit, now: Date, by = 1): Promise<void> {
+  const windowFloor = new Date(now.getTime() - rule.windowSeconds * 1000);
+  await db.update(rateLimitCounters)
+    .set({ count: sql`greatest(${rateLimitCounters.count} - ${by}, 0)` })
+    .where(sql`${rateLimitCounters.key} = ${key} and ${rateLimitCounters.windowStart} > ${windowFloor.toISOString()}::timestamptz`);
+}

@@ -5,11 +5,10 @@ import { redirect } from 'next/navigation';
 import { Time } from '@/components/time.tsx';
 import { cookies } from 'next/headers';
 import { ENTERED_CODE_COOKIE, csrfToken, describeScopes, displayIp, readPendingCode, shortUserAgent } from '@/lib/auth/device-page.ts';
-import { getGrantForConfirmation, hashUserCode, normaliseUserCode } from '@/lib/auth/device-grant.ts';
+import { getGrantForConfirmation, hashUserCode, normaliseUserCode, tenantForApproval } from '@/lib/auth/device-grant.ts';
 import { getSessionUser } from '@/lib/auth/session.ts';
 import { getConfig } from '@/lib/config/index.ts';
 import { getDb } from '@/lib/db/index.ts';
-import { getTenantForUser } from '@/lib/db/queries/tenants.ts';
 
 export const metadata: Metadata = { title: 'Approve terminal access' };
 export const dynamic = 'force-dynamic';
@@ -26,7 +25,8 @@ export default async function ConfirmPage({ searchParams }: { searchParams: Prom
   const g = found.grant;
   const { oauth } = getConfig();
   const client = oauth.clients.get(g.clientId);
-  const tenant = await getTenantForUser(db, user.id);
+  // The same function approval binds with; the form sends it back so a change in between is refused.
+  const tenant = await tenantForApproval(db, user.id);
   // Show the code again only if it is this grant's (the cookie holds what was entered, signed).
   const entered = readPendingCode(oauth.secret, (await cookies()).get(ENTERED_CODE_COOKIE)?.value, new Date());
   const shownCode = entered && hashUserCode(normaliseUserCode(entered)!) === g.userCodeHash ? entered : null;
@@ -55,6 +55,7 @@ export default async function ConfirmPage({ searchParams }: { searchParams: Prom
       </dl>
       <form method="post" action="/device/decide" className="mt-6 flex gap-3">
         <input type="hidden" name="grant" value={g.id} />
+        <input type="hidden" name="tenant" value={tenant?.id ?? ''} />
         <input type="hidden" name="csrf" value={csrfToken(oauth.secret, 'device-decide', user.id, g.id)} />
         <button type="submit" name="decision" value="deny" data-testid="device-deny"
           className="flex-1 rounded-lg border border-slate-300 bg-white px-5 py-2.5 text-sm font-semibold text-slate-800 hover:bg-slate-50">Deny</button>
