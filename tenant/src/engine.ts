@@ -18,6 +18,7 @@ import { confine } from './notes/safe-path.ts';
 import { searchProject } from './notes/search.ts';
 import { Mutex } from './sync/mutex.ts';
 import { reindexProjectSearch } from './sync/reindex-search.ts';
+import { RssSampler } from './sync/rss-sampler.ts';
 import { syncProject, type ProjectSyncResult, type SyncHooks } from './sync/sync-project.ts';
 import { SyncRunLog, uuidv7 } from './sync/sync-run.ts';
 
@@ -32,8 +33,6 @@ export interface EngineOptions {
 }
 
 interface ProjectSyncState { running: Promise<SyncRun> | null; queued: Promise<SyncRun> | null; queuedForce: boolean; queuedTrigger: Trigger }
-
-const peakRss = () => process.resourceUsage().maxRSS * 1024;
 
 export class TenantEngine {
   readonly indexExisted: boolean;
@@ -126,6 +125,7 @@ export class TenantEngine {
     return this.writer.run(async () => {
       const startedAt = new Date();
       const t0 = performance.now();
+      const rss = new RssSampler();
       let res: ProjectSyncResult | null = null;
       let failure: string | null = null;
       try {
@@ -136,6 +136,7 @@ export class TenantEngine {
         failure = e instanceof Error ? e.message : String(e);
       }
       const finishedAt = new Date();
+      const peakRssBytes = rss.stop();
       const report: SyncReportResponse | undefined = res ? {
         new: res.new, modified: res.modified, deleted: res.deleted, moves: res.moves, checksums: res.checksums, skipped_files: res.skipped,
         total: res.newCount + res.modifiedCount + res.deleted.length + Object.keys(res.moves).length,
@@ -148,7 +149,7 @@ export class TenantEngine {
         files_scanned: res?.filesScanned ?? 0, new: res?.newCount ?? 0, modified: res?.modifiedCount ?? 0,
         deleted: res?.deleted.length ?? 0, moved: res ? Object.keys(res.moves).length : 0, skipped: res?.skipped.length ?? 0,
         errors: failure ? [{ path: '', message: failure }] : res!.errors, warnings: res?.warnings ?? [],
-        skipped_files: res?.skipped ?? [], peak_rss_bytes: peakRss(), report,
+        skipped_files: res?.skipped ?? [], peak_rss_bytes: peakRssBytes, report,
       };
       if (!this.closed) this.runs.record(run);
       this.log?.[failure ? 'error' : 'info']({ project: name, trigger, scan_type: run.scan_type, duration_ms: run.duration_ms,
@@ -170,6 +171,7 @@ export class TenantEngine {
   async rebuildAll(projects: string[]): Promise<SyncRun> {
     const startedAt = new Date();
     const t0 = performance.now();
+    const rss = new RssSampler();
     const results: SyncRun[] = [];
     const errors: { path: string; message: string }[] = [];
     for (const name of projects) {
@@ -184,7 +186,7 @@ export class TenantEngine {
       scan_ms: sum('scan_ms'), apply_ms: sum('apply_ms'), files_scanned: sum('files_scanned'), new: sum('new'), modified: sum('modified'),
       deleted: sum('deleted'), moved: sum('moved'), skipped: sum('skipped'), errors: errors.slice(0, 500),
       skipped_files: results.flatMap((r) => r.skipped_files.map((f) => ({ ...f, path: `${r.project}/${f.path}` }))),
-      peak_rss_bytes: peakRss(), mode: this.indexExisted ? 'catch_up' : 'rebuild', projects: results.map((r) => r.project!),
+      peak_rss_bytes: Math.max(rss.stop(), ...results.map((r) => r.peak_rss_bytes)), mode: this.indexExisted ? 'catch_up' : 'rebuild', projects: results.map((r) => r.project!),
     };
     if (!this.closed) this.runs.record(run);
     this.log?.info({ mode: run.mode, duration_ms: run.duration_ms, files: run.files_scanned, projects: projects.length }, 'index rebuild finished');

@@ -2,7 +2,14 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { fixture, write } from './helpers.ts';
+
+/** Freed backing stores are released by a background thread: wait until RSS shows it. */
+async function waitRssBelow(bytes: number): Promise<void> {
+  for (let i = 0; i < 100 && process.memoryUsage.rss() >= bytes; i++) await new Promise((r) => setTimeout(r, 20));
+}
 
 describe('sync runs', () => {
   it('records every run with scan type, timings, counts and peak RSS; survives a restart', async () => {
@@ -35,6 +42,31 @@ describe('sync runs', () => {
       assert.equal(f.engine.indexExisted, true);
       assert.equal(f.engine.instanceId, inst);
       assert.equal(f.engine.listRuns('main', 10).length, 4);
+    } finally { f.cleanup(); }
+  });
+
+  it('peak RSS is the peak of that run, not of the process: a small run after a big one reports less', async () => {
+    // gc() without the CLI flag, to give the big run's memory back before the small run
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const BALLAST = 160 * 1024 * 1024;
+    let ballast: Buffer | null = null;
+    const f = fixture({ hooks: { beforeIndexFile: (rel) => { if (rel === 'big.md' && !ballast) ballast = Buffer.alloc(BALLAST, 1); } } });
+    try {
+      write(f.root, 'big.md', 'the run that needs a lot of memory');
+      const before = process.memoryUsage.rss();
+      const big = await f.engine.sync('main', { trigger: 'api' }); // the ballast is still held at the end sample
+      assert.ok(big.peak_rss_bytes >= before + BALLAST * 0.9, `big run peak ${big.peak_rss_bytes} vs ${before} before`);
+      ballast = null;
+      gc();
+      await waitRssBelow(big.peak_rss_bytes - BALLAST / 2);
+      write(f.root, 'small.md', 'a small change');
+      const small = await f.engine.sync('main', { trigger: 'api' });
+      assert.equal(small.new, 1);
+      // Tolerance: half the ballast (the lifetime maxRSS this replaced reported small >= big).
+      assert.ok(small.peak_rss_bytes < big.peak_rss_bytes - BALLAST / 2,
+        `small run peak ${(small.peak_rss_bytes / 2 ** 20).toFixed(0)} MB vs big run peak ${(big.peak_rss_bytes / 2 ** 20).toFixed(0)} MB`);
+      assert.ok(small.peak_rss_bytes > 10 * 1024 * 1024);
     } finally { f.cleanup(); }
   });
 
