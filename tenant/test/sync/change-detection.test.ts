@@ -185,3 +185,42 @@ describe('scan (read-only status)', () => {
     } finally { f.cleanup(); }
   });
 });
+
+describe('same-second safeguard (racy window)', () => {
+  // On a filesystem with whole-second timestamps (FAT, many FUSE/network mounts) an edit in the same second as
+  // the scan that indexed the file keeps size, mtime, ctime and inode: the stat compare alone cannot see it.
+  // This machine's ext4 has multigrain timestamps, so the coarse clock is simulated by flooring what lstat returns.
+  it('an edit with an unchanged stat in the same second as the previous scan is still found', async () => {
+    const realLstat = fs.lstatSync;
+    const coarse = ((p: fs.PathLike, o?: fs.StatSyncOptions) => {
+      const s = realLstat(p, o as fs.StatSyncOptions & { bigint?: false });
+      if (s) { s.mtimeMs = Math.floor(s.mtimeMs / 1000) * 1000; s.ctimeMs = Math.floor(s.ctimeMs / 1000) * 1000; }
+      return s;
+    }) as typeof fs.lstatSync;
+    const f = fixture(); // default racy window
+    fs.lstatSync = coarse;
+    try {
+      const abs = path.join(f.root, 'r.md');
+      let reproduced = false;
+      for (let attempt = 0; attempt < 3 && !reproduced; attempt++) {
+        await new Promise((r) => setTimeout(r, 1005 - (Date.now() % 1000))); // start just after a second boundary
+        fs.writeFileSync(abs, `one ${attempt}`);
+        const first = await f.engine.sync('main', { trigger: 'api' });
+        assert.equal(first.new + first.modified, 1);
+        const before = realLstat(abs);
+        fs.writeFileSync(abs, `two ${attempt}`); // same size, same inode
+        const after = realLstat(abs);
+        reproduced = Math.floor(after.ctimeMs / 1000) === Math.floor(before.ctimeMs / 1000) && after.ino === before.ino && after.size === before.size;
+      }
+      assert.ok(reproduced, 'could not make an edit within the same second as the scan');
+      const r = await f.engine.sync('main', { trigger: 'schedule' });
+      assert.equal(r.scan_type, 'incremental');
+      assert.equal(r.modified, 1, 'the edit hidden by the coarse timestamps was found');
+      fs.lstatSync = realLstat;
+      assertIndexMatches(f.engine, 'main', f.root);
+    } finally {
+      fs.lstatSync = realLstat;
+      f.cleanup();
+    }
+  });
+});
