@@ -5,8 +5,14 @@ import { freshDatabase, type TestDatabase } from '../helpers/test-db.ts';
 import {
   acquireTenantLease, renewTenantLeases, requestTenantRestart, requestTenantStart, requestTenantStop,
 } from '../../lib/db/queries/tenants-runtime.ts';
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { sql } from 'drizzle-orm';
+import type { Database } from '../../lib/db/client.ts';
+import { rowsOf } from '../../lib/db/queries/tenants-runtime.ts';
+import { tenantDirs } from '../../lib/tenants/local-driver.ts';
 import { backoffDelay, holderIsDeadLocalProcess } from '../../lib/tenants/tenant-supervisor.ts';
 import {
   crashingEntry, createTenantRow, makeDriver, makeSupervisor, pidAlive, tempRoot, tenantState, waitFor,
@@ -57,10 +63,49 @@ describe('local driver', () => {
   });
 });
 
+/**
+ * Records every status written to tenants.status (a trigger in the test database), so tests assert
+ * what was written and in which order, not what a poll happened to see.
+ */
+async function recordStatusWrites(db: Database): Promise<void> {
+  await db.execute(sql`create table test_status_writes (seq bigserial primary key, tenant_id uuid not null, status text not null)`);
+  await db.execute(sql.raw(`create function test_log_status() returns trigger language plpgsql as $$
+    begin
+      if tg_op = 'INSERT' or new.status is distinct from old.status then
+        insert into test_status_writes (tenant_id, status) values (new.id, new.status);
+      end if;
+      return new;
+    end $$`));
+  await db.execute(sql`create trigger test_log_status after insert or update on tenants for each row execute function test_log_status()`);
+}
+async function statusWrites(db: Database, tenantId: string): Promise<string[]> {
+  const r = await db.execute(sql`select status from test_status_writes where tenant_id = ${tenantId} order by seq`);
+  return rowsOf<{ status: string }>(r).map((x) => x.status);
+}
+
+/** A tenant-like data dir big enough that the start-up rebuild takes noticeable time (≈ 2 600 notes). */
+function makeCorpus(dataDir: string): void {
+  const tool = process.env.BMC_MAKE_CORPUS ?? '/work/shared/tools/make-corpus';
+  if (fs.existsSync(tool)) {
+    // Fewer binary bytes than the preset's 80 MB: the rebuild cost is in the notes.
+    const r = spawnSync(tool, ['--preset', 'seed-tenant', '--binary-mb', '8', '--out', dataDir], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return;
+  }
+  // A clean clone without the shared tools: the same order of size, written here.
+  for (let p = 0; p < 12; p++) {
+    const dir = path.join(dataDir, `Project ${p}`);
+    fs.mkdirSync(dir, { recursive: true });
+    for (let n = 0; n < 216; n++) {
+      fs.writeFileSync(path.join(dir, `note-${n}.md`), `---\ntitle: Note ${p}-${n}\ntype: note\n---\n# Note ${p}-${n}\n\n${'- [fact] alpha beta gamma delta #tag\n'.repeat(20)}\n- relates_to [[Note ${p}-${(n + 1) % 216}]]\n`);
+    }
+  }
+}
+
 describe('supervisor with real tenant processes (postgres)', () => {
   let h: TestDatabase;
   const dirs = tempRoot();
-  before(async () => { h = await freshDatabase('postgres'); });
+  before(async () => { h = await freshDatabase('postgres'); await recordStatusWrites(h.db); });
   after(async () => { await h.close(); dirs.cleanup(); });
 
   test('the lease of an app process on this host that died is taken over at once, not after its TTL', async () => {
@@ -98,7 +143,11 @@ describe('supervisor with real tenant processes (postgres)', () => {
         return s.tenant.status === 'running' ? s : null;
       }, 30_000, 20);
       assert.ok(Date.now() - t0 < 30_000);
-      assert.ok(seen.has('starting') || seen.has('rebuilding') || seen.size === 1, `saw ${[...seen]}`);
+      // What was written, in order (an empty tenant rebuilds in a few ms, so `rebuilding` may be skipped).
+      const writes = await statusWrites(h.db, id);
+      assert.equal(writes[0], 'provisioning', writes.join(' → '));
+      assert.ok(writes.indexOf('starting') > 0 && writes.indexOf('starting') < writes.indexOf('running'), writes.join(' → '));
+      assert.ok(!writes.slice(0, writes.indexOf('running')).some((x) => !['provisioning', 'starting', 'rebuilding'].includes(x)), writes.join(' → '));
       const ep = running.endpoint!;
       assert.equal(ep.host, '127.0.0.1');
       assert.ok(ep.port! > 0 && ep.pid! > 0);
@@ -160,6 +209,31 @@ describe('supervisor with real tenant processes (postgres)', () => {
       assert.equal(after.tenant.status, 'starting');
       assert.equal(after.endpoint!.port, null);
     } finally {
+      await sup.stop();
+      await driver.stopAll(1000);
+    }
+  });
+
+  test('a tenant whose data dir already holds a corpus: `rebuilding` is written to Postgres before `running`', async () => {
+    const id = await createTenantRow(h.db, 'corpus');
+    makeCorpus(tenantDirs(dirs, id).dataDir);
+    const driver = makeDriver(dirs);
+    const sup = makeSupervisor(h.db, driver, { holderId: 'sup-corpus' });
+    sup.start();
+    try {
+      const running = await waitFor('running', async () => {
+        const s = await tenantState(h.db, id);
+        return s.tenant.status === 'running' ? s : null;
+      }, 60_000, 50);
+      const writes = await statusWrites(h.db, id);
+      const [iStarting, iRebuilding, iRunning] = ['starting', 'rebuilding', 'running'].map((x) => writes.indexOf(x));
+      assert.ok(iStarting >= 0 && iStarting < iRebuilding && iRebuilding < iRunning, `writes: ${writes.join(' → ')}`);
+      const rebuild = running.endpoint!.lastRebuild as { files?: number; duration_ms?: number; mode?: string };
+      assert.equal(rebuild.mode, 'rebuild');
+      assert.ok((rebuild.files ?? 0) > 2000, `rebuilt ${rebuild.files} files`);
+      assert.match(running.tenant.statusDetail ?? '', /index rebuild of \d+ files took \d+ ms/);
+    } finally {
+      await requestTenantStop(h.db, id);
       await sup.stop();
       await driver.stopAll(1000);
     }
