@@ -198,7 +198,8 @@ describe('same-second safeguard (racy window)', () => {
       return s;
     }) as typeof fs.lstatSync;
     const f = fixture(); // default racy window
-    fs.lstatSync = coarse;
+    const patchable = fs as { lstatSync: typeof fs.lstatSync }; // the engine calls fs.lstatSync through this same object
+    patchable.lstatSync = coarse;
     try {
       const abs = path.join(f.root, 'r.md');
       let reproduced = false;
@@ -216,10 +217,10 @@ describe('same-second safeguard (racy window)', () => {
       const r = await f.engine.sync('main', { trigger: 'schedule' });
       assert.equal(r.scan_type, 'incremental');
       assert.equal(r.modified, 1, 'the edit hidden by the coarse timestamps was found');
-      fs.lstatSync = realLstat;
+      patchable.lstatSync = realLstat;
       assertIndexMatches(f.engine, 'main', f.root);
     } finally {
-      fs.lstatSync = realLstat;
+      patchable.lstatSync = realLstat;
       f.cleanup();
     }
   });
