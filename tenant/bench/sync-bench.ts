@@ -1,4 +1,4 @@
-// npm run bench:sync [-- --presets small,seed-tenant,large,huge] [--runs 5]   (or BENCH_PRESETS=…)
+// npm run bench:sync [-- --presets small,seed-tenant,large,huge] [--runs 5]   (or BENCH_PRESETS=…; default: all four)
 // Per preset: builds the corpus with ../shared/tools/make-corpus, then in one child process (so peak RSS is per
 // preset) measures initial index, no-change re-sync, re-sync with 10 changed files and re-sync after 10 renames
 // (medians of warm runs, one warm-up each), next to `rsync -a -n --delete` against an identical `cp -a` copy.
@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TenantEngine } from '../src/engine.ts';
+import { flatnessLines, TARGETS, verdictLines, type PresetResult } from './bench-report.ts';
 import { ignoredByDefault } from '../src/sync/ignore-rules.ts';
 
 const here = import.meta.dirname;
@@ -99,12 +100,6 @@ async function child(dataDir: string, runs: number): Promise<void> {
 }
 
 // ---------------------------------------------------------------- parent: corpora, rsync peer, table
-const TARGETS: Record<string, { initial?: number; nochange?: number; rss?: number }> = {
-  'seed-tenant': { initial: 1200, nochange: 80, rss: 150 },
-  large: { initial: 5000, nochange: 400 },
-  huge: { initial: 25000, nochange: 1500, rss: 300 },
-};
-
 function rsyncMs(src: string, dst: string, runs: number): number {
   const xs: number[] = [];
   for (let i = 0; i <= runs; i++) {
@@ -117,11 +112,12 @@ function rsyncMs(src: string, dst: string, runs: number): number {
 
 async function parent(): Promise<void> {
   const runs = Number(arg('--runs') ?? 5);
-  const presets = (arg('--presets') ?? process.env.BENCH_PRESETS ?? 'small,seed-tenant,large').split(',').map((s) => s.trim()).filter(Boolean);
+  const presets = (arg('--presets') ?? process.env.BENCH_PRESETS ?? 'small,seed-tenant,large,huge').split(',').map((s) => s.trim()).filter(Boolean);
   const hasRsync = spawnSync('rsync', ['--version'], { stdio: 'ignore' }).status === 0;
   console.log(`sync bench: presets ${presets.join(', ')}; medians of ${runs} warm runs (1 warm-up); node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(1)}`);
   console.log(`in-process wall times of the engine (rsync: whole process); peak RSS = the child that ran all of one preset (node ${NODE_FLAGS.join(' ') || '(no flags)'})`);
   let allOk = true;
+  const summary: PresetResult[] = [];
   for (const preset of presets) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${preset}-`));
     try {
@@ -156,6 +152,7 @@ async function parent(): Promise<void> {
         console.log(`  ${name.padEnd(28)}${`${v.toFixed(0)} ${unit}`.padStart(10)}${isTime ? `${rs.toFixed(0)} ms`.padStart(10) : ''.padStart(10)}` +
           `${isTime ? `${(v / rs).toFixed(1)}×`.padStart(8) : ''.padStart(8)}${target === undefined ? ''.padStart(10) : `≤ ${target} ${unit}`.padStart(10)}${ok}`);
       }
+      summary.push({ preset, files: r.files, initialMs: median(r.initial), nochangeMs: median(r.nochange), peakRssMB: r.peakRssMB });
       if (r.checks.length) { allOk = false; console.log(`  correctness checks failed: ${r.checks.join('; ')}`); }
       console.log(`  raw wall ms: initial ${r.initial.map((x) => x.toFixed(0)).join(' ')} | no-change ${r.nochange.map((x) => x.toFixed(0)).join(' ')}`);
       console.log(`  CPU time of our process (user+sys, median; unaffected by other load): initial ${median(r.initialCpu).toFixed(0)} ms, no-change ${median(r.nochangeCpu).toFixed(0)} ms`);
@@ -163,6 +160,13 @@ async function parent(): Promise<void> {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }
+  const verdict = verdictLines(summary);
+  console.log('\nverdict against the issue 3 targets (medians, warm):');
+  for (const l of verdict.lines) console.log(l);
+  for (const p of Object.keys(TARGETS)) if (!presets.includes(p)) console.log(`  ${p.padEnd(12)} not run (targets unchecked)`);
+  console.log('memory:');
+  for (const l of flatnessLines(summary)) console.log(l);
+  if (!verdict.ok) allOk = false;
   console.log(allOk ? '\nall targets met' : '\nsome targets missed (✗) — see above; the machine is shared, re-run to confirm');
 }
 
