@@ -200,7 +200,7 @@ export class TenantSupervisor {
     if (row.desiredState === 'stopped') {
       await this.stopSlot(slot);
       // Address first: whoever sees `stopped` must not find a stale address.
-      await upsertTenantEndpoint(this.db, row.id, { host: null, port: null, pid: null, instanceId: null });
+      await upsertTenantEndpoint(this.db, row.id, { host: null, port: null, pid: null, instanceId: null }, this.holderId);
       await this.setStatus(slot, 'stopped', 'stopped by an administrator');
       this.onTenantChange?.(row.id);
       await releaseTenantLease(this.db, row.id, this.holderId);
@@ -256,10 +256,15 @@ export class TenantSupervisor {
       slot.lastOkAt = this.clock.now();
       slot.lastProbeAt = 0;
       void handle.exited.then((exit) => this.onExit(slot, handle, exit));
-      await upsertTenantEndpoint(this.db, slot.tenantId, {
+      const published = await upsertTenantEndpoint(this.db, slot.tenantId, {
         driver: this.driver.name, host: handle.address.host, port: handle.address.port, pid: handle.pid,
         instanceId: this.holderId, startedAt: handle.startedAt, readyAt: null, nextRestartAt: null,
-      });
+      }, this.holderId);
+      if (!published) {
+        // Lost the lease while starting: the new holder's address stands; the next tick stops this process.
+        this.log('warn', 'lost tenant lease while starting; not publishing the address', { tenantId: slot.tenantId });
+        return;
+      }
       this.onTenantChange?.(slot.tenantId);
       this.log('info', 'tenant API listening', { tenantId: slot.tenantId, port: handle.address.port, pid: handle.pid });
       // Follow /health closely right after start so `running` shows up without waiting for ticks.
@@ -291,7 +296,7 @@ export class TenantSupervisor {
             : null;
           await upsertTenantEndpoint(this.db, slot.tenantId, {
             readyAt: new Date(), lastHealthAt: new Date(), tenantVersion: h.version ?? null, lastRebuild: h.rebuild ?? null,
-          });
+          }, this.holderId);
           await this.setStatus(slot, 'running', detail);
         }
       } else if (h.state === 'rebuilding') {
@@ -345,7 +350,7 @@ export class TenantSupervisor {
       host: null, port: null, pid: null, lastExitAt: new Date(now), lastExitCode: exit.code, lastExitSignal: exit.signal,
       crashCount: slot.crashCount, crashWindowStartedAt: slot.crashWindowStartedAt != null ? new Date(slot.crashWindowStartedAt) : null,
       nextRestartAt: slot.nextRestartAt != null ? new Date(slot.nextRestartAt) : null,
-    });
+    }, this.holderId);
     await this.setStatus(slot, status, detail);
   }
 
@@ -398,7 +403,7 @@ export class TenantSupervisor {
       if (had) {
         try {
           await setTenantStatus(this.db, slot.tenantId, 'starting', 'app instance shut down; the next one restarts it', this.holderId);
-          await upsertTenantEndpoint(this.db, slot.tenantId, { host: null, port: null, pid: null, instanceId: null });
+          await upsertTenantEndpoint(this.db, slot.tenantId, { host: null, port: null, pid: null, instanceId: null }, this.holderId);
         } catch { /* database may already be closing */ }
       }
     }));

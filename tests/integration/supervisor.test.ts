@@ -1,9 +1,9 @@
 // Tenant supervisor against real Postgres and real tenant API processes.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { freshDatabase, type TestDatabase } from '../helpers/test-db.ts';
+import { DB_KINDS, freshDatabase, type TestDatabase } from '../helpers/test-db.ts';
 import {
-  acquireTenantLease, renewTenantLeases, requestTenantRestart, requestTenantStart, requestTenantStop,
+  acquireTenantLease, getTenantRoute, renewTenantLeases, requestTenantRestart, requestTenantStart, requestTenantStop, upsertTenantEndpoint,
 } from '../../lib/db/queries/tenants-runtime.ts';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -36,6 +36,43 @@ describe('supervisor leases (postgres)', () => {
     assert.deepEqual(await renewTenantLeases(h.db, winner, 400), [], 'an expired lease is not renewed by heartbeat');
     assert.equal(await acquireTenantLease(h.db, id, other, 400), true, 'expired: another holder takes it');
     assert.equal(await acquireTenantLease(h.db, id, winner, 400), false);
+  });
+});
+
+for (const kind of DB_KINDS) describe(`endpoint writes are fenced by the lease (${kind})`, () => {
+  let h: TestDatabase;
+  before(async () => { h = await freshDatabase(kind); });
+  after(async () => { await h.close(); });
+
+  test("a non-holder's endpoint write is refused; the holder's and admin writes go through", async () => {
+    const id = await createTenantRow(h.db, 'fence');
+    const at = (port: number) => ({ host: '127.0.0.1', port, pid: 4242, instanceId: 'x' });
+    // Nobody holds the lease yet: a supervisor write (with a holder) is refused, nothing is created.
+    assert.equal(await upsertTenantEndpoint(h.db, id, at(1111), 'holder-a'), false);
+    assert.equal((await tenantState(h.db, id)).endpoint, null);
+
+    assert.equal(await acquireTenantLease(h.db, id, 'holder-a', 400), true);
+    assert.equal(await upsertTenantEndpoint(h.db, id, at(1111), 'holder-a'), true);
+    assert.equal(await upsertTenantEndpoint(h.db, id, at(2222), 'holder-b'), false, 'not the holder');
+    assert.equal((await tenantState(h.db, id)).endpoint!.port, 1111);
+    assert.equal((await getTenantRoute(h.db, id))!.baseUrl, 'http://127.0.0.1:1111');
+
+    // a stalls past its TTL; b takes the lease and publishes its address; a's late write is refused.
+    await new Promise((r) => setTimeout(r, 600));
+    assert.equal(await acquireTenantLease(h.db, id, 'holder-b', 60_000), true);
+    assert.equal(await upsertTenantEndpoint(h.db, id, at(2222), 'holder-b'), true);
+    assert.equal(await upsertTenantEndpoint(h.db, id, { host: '127.0.0.1', port: 1111, pid: 1, instanceId: 'holder-a' }, 'holder-a'), false, 'stale former holder');
+    assert.equal(await upsertTenantEndpoint(h.db, id, { host: null, port: null, pid: null, instanceId: null }, 'holder-a'), false, 'nor may it clear the address');
+    const now = (await tenantState(h.db, id)).endpoint!;
+    assert.equal(now.port, 2222);
+    assert.equal(now.host, '127.0.0.1');
+
+    // Admin-side writes are not supervisor writes: no holder needed.
+    await requestTenantRestart(h.db, id);
+    assert.ok((await tenantState(h.db, id)).endpoint!.restartRequestedAt, 'restart request written');
+    assert.equal(await upsertTenantEndpoint(h.db, id, { tenantVersion: 'admin-note' }), true);
+    assert.equal((await tenantState(h.db, id)).endpoint!.tenantVersion, 'admin-note');
+    assert.equal((await tenantState(h.db, id)).endpoint!.port, 2222);
   });
 });
 

@@ -124,9 +124,26 @@ export async function setTenantStatus(db: Database, tenantId: string, status: Te
 
 export type EndpointPatch = Partial<Omit<typeof tenantEndpoints.$inferInsert, 'tenantId' | 'updatedAt'>>;
 
-export async function upsertTenantEndpoint(db: Database, tenantId: string, patch: EndpointPatch): Promise<void> {
-  await db.insert(tenantEndpoints).values({ tenantId, ...patch })
+/**
+ * Writes where a tenant answers (and its crash bookkeeping). When `holder` is given (the supervisor),
+ * the write happens only while that holder has the tenant's lease, like setTenantStatus: a stalled
+ * former holder cannot point the proxy at a stale address. The lease row is locked FOR SHARE for the
+ * write, so a takeover waits for it instead of racing it. Without `holder` (admin requests) it always
+ * writes. Returns true if a row was written.
+ */
+export async function upsertTenantEndpoint(db: Database, tenantId: string, patch: EndpointPatch, holder?: string): Promise<boolean> {
+  const write = (d: Pick<Database, 'insert'>) => d.insert(tenantEndpoints).values({ tenantId, ...patch })
     .onConflictDoUpdate({ target: tenantEndpoints.tenantId, set: { ...patch, updatedAt: new Date() } });
+  if (!holder) {
+    await write(db);
+    return true;
+  }
+  return db.transaction(async (tx) => {
+    const lease = await tx.execute(sql`select 1 from tenant_leases where tenant_id = ${tenantId} and holder = ${holder} for share`);
+    if (rowsOf(lease).length === 0) return false;
+    await write(tx);
+    return true;
+  });
 }
 
 /** Clears a restart request, but only the one we saw (a newer one stays). */
