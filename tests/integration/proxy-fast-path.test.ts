@@ -9,9 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { freshDatabase, type TestDatabase } from '../helpers/test-db.ts';
 import { memberships, users } from '../../lib/db/schema.ts';
 import { insertAccessToken, insertCliSession } from '../../lib/db/queries/oauth.ts';
-import { getTenantRoute, requestTenantStop } from '../../lib/db/queries/tenants-runtime.ts';
+import { getTenantRoute, requestTenantStop, type TenantRoute } from '../../lib/db/queries/tenants-runtime.ts';
 import { ACCESS_TOKEN_PREFIX, hashSecret, randomToken } from '../../lib/auth/tokens.ts';
-import { installTenantProxyFastPath } from '../../lib/tenants/tenant-proxy-fast-path.ts';
+import { installTenantProxyFastPath, serveFastPath } from '../../lib/tenants/tenant-proxy-fast-path.ts';
 import { tenantDirs } from '../../lib/tenants/local-driver.ts';
 import { AUTH_SECRET, createTenantRow, makeDriver, makeSupervisor, tempRoot, tenantState, waitFor } from '../helpers/tenant-fixtures.ts';
 
@@ -107,5 +107,74 @@ describe('tenant proxy fast path (postgres, real tenant)', () => {
     const s = await raw(port, 'GET', '/proxy/health', { authorization: `Bearer ${token}` });
     assert.equal(s.status, 403);
     assert.equal(JSON.parse(s.body).detail.error, 'subscription_required');
+  });
+});
+
+// After the describe above has uninstalled its global hook: this server calls serveFastPath itself.
+describe('tenant proxy fast path: a 50 MB upload streams (postgres, loopback upstream)', () => {
+  let h: TestDatabase;
+  let app: http.Server;
+  let upstream: http.Server;
+  let appPort: number;
+  let token: string;
+  let T: string;
+  let received = 0;
+  let firstMb: () => void = () => {};
+  before(async () => {
+    h = await freshDatabase('postgres');
+    T = await createTenantRow(h.db, 'upload');
+    const [u] = await h.db.insert(users).values({ issuer: 'https://idp.test', subject: 'upload', email: 'upload@example.test' }).returning();
+    await h.db.insert(memberships).values({ userId: u!.id, tenantId: T, role: 'owner' });
+    const s = await insertCliSession(h.db, { userId: u!.id, tenantId: T, clientId: 'bmc-cli', scope: 'openid offline_access' });
+    token = randomToken(ACCESS_TOKEN_PREFIX);
+    await insertAccessToken(h.db, hashSecret(token), s.id, new Date(Date.now() + 3600_000), new Date());
+    // The tenant stand-in counts the bytes as they arrive.
+    upstream = http.createServer((req, res) => {
+      req.on('data', (c: Buffer) => { received += c.length; if (received >= 1 << 20) firstMb(); });
+      req.on('end', () => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify({ bytes: received, url: req.url })); });
+    });
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    const upstreamPort = (upstream.address() as AddressInfo).port;
+    const route: TenantRoute = {
+      tenantId: T, bucketName: 'b', status: 'running', statusDetail: null, statusChangedAt: new Date(), desiredState: 'running',
+      baseUrl: `http://127.0.0.1:${upstreamPort}`, nextRestartAt: null,
+    };
+    app = http.createServer((req, res) => {
+      void serveFastPath(req, res, {
+        db: async () => h.db,
+        deps: async () => ({ getRoute: async (id) => (id === T ? route : null), authSecret: AUTH_SECRET, appOrigin: 'http://app.test', subscribeUrl: 'https://x.test', connectTimeoutMs: 2000, idleTimeoutMs: 30_000 }),
+      });
+    });
+    await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
+    appPort = (app.address() as AddressInfo).port;
+  });
+  after(async () => { app.closeAllConnections(); app.close(); upstream.closeAllConnections(); upstream.close(); await h.close(); });
+
+  test('the client produces its 11th MB only after the tenant received the first: nothing holds the body whole', async () => {
+    const MB = 50;
+    received = 0;
+    const arrived = new Promise<void>((r) => { firstMb = r; });
+    let produced = 0;
+    let buffered = false;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(ctrl) {
+        if (produced === 10) {
+          // A proxy that buffered the body would wait for all 50 MB and never forward the first.
+          const t = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 30_000));
+          if ((await Promise.race([arrived, t])) === 'timeout') { buffered = true; ctrl.error(new Error('buffered')); return; }
+        }
+        if (produced === MB) { ctrl.close(); return; }
+        produced++;
+        ctrl.enqueue(new Uint8Array(1 << 20).fill(produced));
+      },
+    });
+    const res = await fetch(`http://127.0.0.1:${appPort}/proxy/upload/big.bin`, {
+      method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' }, body, duplex: 'half',
+    } as RequestInit).catch((err) => { throw buffered ? new Error('BUFFERED: no byte reached the tenant before the client had produced 10 MB') : err; });
+    assert.equal(buffered, false);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('x-tenant-proxy'), 'fast-path');
+    assert.deepEqual(await res.json(), { bytes: MB << 20, url: '/upload/big.bin' });
+    assert.equal(produced, MB);
   });
 });

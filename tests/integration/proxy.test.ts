@@ -13,7 +13,13 @@ import { deriveTenantSecret } from '../../lib/tenants/tenant-credential.ts';
 import { verifyRequest } from '../../tenant/src/auth/request-signature.ts';
 import { tenantDirs } from '../../lib/tenants/local-driver.ts';
 import { and, eq } from 'drizzle-orm';
-import { syncRuns } from '../../lib/db/schema.ts';
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import { memberships, syncRuns, users } from '../../lib/db/schema.ts';
+import { insertAccessToken, insertCliSession } from '../../lib/db/queries/oauth.ts';
+import { ACCESS_TOKEN_PREFIX, hashSecret, randomToken } from '../../lib/auth/tokens.ts';
+import { resolvePrincipalWith } from '../../lib/auth/principal.ts';
+import { mountInfo } from '../../app/tenant/mount/info/mount-info.ts';
 import { SyncCollector } from '../../lib/tenants/sync-collector.ts';
 import { AUTH_SECRET, createTenantRow, makeDriver, makeSupervisor, tempRoot, tenantState, waitFor } from '../helpers/tenant-fixtures.ts';
 
@@ -119,6 +125,32 @@ describe('tenant proxy to real tenant APIs (postgres)', () => {
     assert.equal((await fetch(`${route.baseUrl}/projects/projects`)).status, 401);
   });
 
+  test('DELETE /proxy/projects/{name} removes the project on the real tenant (name with a space; Origin rule for sessions)', async () => {
+    const d = deps(h.db);
+    const alice: TenantProxyCaller = { tenantId: A, via: 'bearer' };
+    const aliceBrowser: TenantProxyCaller = { tenantId: A, via: 'session' };
+    const names = async () => (await (await call(d, alice, 'GET', '/proxy/projects/projects')).json()).projects.map((p: { name: string }) => p.name);
+    const made = await call(d, alice, 'POST', '/proxy/projects/projects', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Old Notes', path: 'old-notes', set_default: false }) });
+    assert.equal(made.status, 201, await made.clone().text());
+    assert.ok((await names()).includes('Old Notes'));
+
+    // A cookie-authenticated DELETE without our Origin never reaches the tenant.
+    const refused = await call(d, aliceBrowser, 'DELETE', '/proxy/projects/Old%20Notes');
+    assert.equal(refused.status, 403);
+    assert.ok((await names()).includes('Old Notes'), 'still there');
+
+    const del = await call(d, alice, 'DELETE', '/proxy/projects/Old%20Notes');
+    assert.equal(del.status, 200, await del.clone().text());
+    const body = await del.json();
+    assert.match(body.message, /Old Notes/);
+    assert.equal(body.old_project.name, 'Old Notes');
+    assert.ok(!(await names()).includes('Old Notes'), 'gone from the tenant');
+    // Again: the tenant's own 404 JSON comes back through.
+    const again = await call(d, alice, 'DELETE', '/proxy/projects/Old%20Notes');
+    assert.equal(again.status, 404);
+    assert.ok((await again.json()).detail);
+  });
+
   test('a 50 MB file streams back through the proxy', async () => {
     const d = deps(h.db);
     const alice: TenantProxyCaller = { tenantId: A, via: 'bearer' };
@@ -137,14 +169,42 @@ describe('tenant proxy to real tenant APIs (postgres)', () => {
     assert.equal(n, 50 << 20);
   });
 
-  test('inactive tenant → 403 subscription_required; kill -9 → 503 + Retry-After meanwhile, then 200', async () => {
+  test('inactive tenant → 403 subscription_required (/proxy/* and /tenant/mount/info); kill -9 → 503 + Retry-After meanwhile, then 200', async () => {
     const d = deps(h.db);
     const bob: TenantProxyCaller = { tenantId: B, via: 'bearer' };
+    // /tenant/mount/info through the real principal guard (real token rows; only the cookie seam is ours).
+    const [u] = await h.db.insert(users).values({ issuer: 'https://idp.test', subject: 'bob', email: 'bob@example.test' }).returning();
+    await h.db.insert(memberships).values({ userId: u!.id, tenantId: B, role: 'owner' });
+    const cli = await insertCliSession(h.db, { userId: u!.id, tenantId: B, clientId: 'bmc-cli', scope: 'openid offline_access' });
+    const token = randomToken(ACCESS_TOKEN_PREFIX);
+    await insertAccessToken(h.db, hashSecret(token), cli.id, new Date(Date.now() + 3600_000), new Date());
+    let sessionUser: string | null = null;
+    const mount = (headers: Record<string, string> = {}) => mountInfo(new Request(`${APP}/tenant/mount/info`, { headers }), {
+      resolvePrincipal: (req) => resolvePrincipalWith(req, { db: h.db, getSessionUserId: async () => sessionUser }),
+      subscribeUrl: () => 'https://example.test/subscribe',
+    });
+    const anon = await mount();
+    assert.equal(anon.status, 401);
+    assert.deepEqual(await anon.json(), { detail: 'Authentication required.' });
+    assert.match(anon.headers.get('www-authenticate') ?? '', /^Bearer/);
+    assert.equal((await mount({ authorization: 'Bearer bmat_not-a-token' })).status, 401);
+    const ok = await mount({ authorization: `Bearer ${token}` });
+    assert.equal(ok.status, 200);
+    assert.deepEqual(await ok.json(), { tenant_id: B, bucket_name: (await tenantState(h.db, B)).tenant.bucketName });
+
     await requestTenantStop(h.db, B);
     await waitFor('bob stopped', async () => (await tenantState(h.db, B)).tenant.status === 'stopped');
+    const subscriptionRequired = { detail: { error: 'subscription_required', message: 'Active subscription required for CLI access', subscribe_url: 'https://example.test/subscribe' } };
     const r = await call(d, bob, 'GET', '/proxy/health');
     assert.equal(r.status, 403);
-    assert.deepEqual(await r.json(), { detail: { error: 'subscription_required', message: 'Active subscription required for CLI access', subscribe_url: 'https://example.test/subscribe' } });
+    assert.deepEqual(await r.json(), subscriptionRequired);
+    const inactive = await mount({ authorization: `Bearer ${token}` });
+    assert.equal(inactive.status, 403);
+    assert.deepEqual(await inactive.json(), subscriptionRequired);
+    sessionUser = u!.id;
+    const inactiveSession = await mount();
+    assert.equal(inactiveSession.status, 403);
+    assert.equal((await inactiveSession.json()).detail.error, 'subscription_required');
     await requestTenantStart(h.db, B);
 
     const alice: TenantProxyCaller = { tenantId: A, via: 'bearer' };
@@ -270,7 +330,48 @@ describe('tenant proxy wire behaviour (loopback upstream)', () => {
     const u = await call(d({ getRoute: async () => ({ ...route(), baseUrl: `http://127.0.0.1:${deadPort}` }) }), caller, 'GET', '/proxy/x');
     assert.ok(u.status === 502 || u.status === 503);
     assert.equal(u.headers.get('content-type'), 'application/json');
-    // A route whose address is not an open port on a non-routable host: connect timeout → 502.
+  });
+
+  test('connect timeout: a tenant address whose TCP handshake never completes → 502 JSON within the connect timeout', async () => {
+    // A listener whose process is stopped (SIGSTOP) never accepts; once its accept queue is full the
+    // kernel drops new SYNs, so a connect hangs — a black hole on loopback, without network access.
+    const child = spawn(process.execPath, ['-e', `
+      const s = require('net').createServer().listen(0, '127.0.0.1', 1, () => {
+        process.stdout.write(String(s.address().port) + '\\n', () => process.kill(process.pid, 'SIGSTOP'));
+      });`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const fillers: net.Socket[] = [];
+    try {
+      const holePort = Number(await new Promise<string>((resolve, reject) => {
+        child.stdout!.once('data', (b: Buffer) => resolve(b.toString().trim()));
+        child.once('exit', () => reject(new Error('listener exited')));
+      }));
+      await waitFor('listener stopped', async () => /^T/m.test(fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1] ?? ''), 5000, 10);
+      // Fill the accept queue: connect until one does not complete.
+      for (let i = 0; i < 64; i++) {
+        const sock = net.connect(holePort, '127.0.0.1');
+        sock.on('error', () => {});
+        fillers.push(sock);
+        const connected = await new Promise<boolean>((r) => {
+          const t = setTimeout(() => r(false), 300);
+          sock.once('connect', () => { clearTimeout(t); r(true); });
+        });
+        if (!connected) break;
+        assert.ok(i < 63, 'the accept queue never filled');
+      }
+      const connectTimeoutMs = 800;
+      const t0 = Date.now();
+      const r = await call(d({ connectTimeoutMs, idleTimeoutMs: 30_000, getRoute: async () => ({ ...route(), baseUrl: `http://127.0.0.1:${holePort}` }) }), caller, 'GET', '/proxy/projects/projects');
+      const took = Date.now() - t0;
+      assert.ok(r.status === 502 || r.status === 504, `status ${r.status}`);
+      assert.equal(r.headers.get('content-type'), 'application/json');
+      const body = await r.json();
+      assert.ok(body.detail?.error, JSON.stringify(body));
+      assert.ok(took >= connectTimeoutMs - 50, `answered after ${took} ms: not the connect timeout`);
+      assert.ok(took < connectTimeoutMs + 1500, `answered after ${took} ms (connect timeout ${connectTimeoutMs} ms)`);
+    } finally {
+      for (const s of fillers) s.destroy();
+      child.kill('SIGKILL');
+    }
   });
 
   test('a 50 MB upload streams: the tenant receives bytes before the client has produced them all', async () => {
