@@ -1,24 +1,34 @@
 // CLI login end to end against the running app: an independent RFC 8628 client (openid-client v6)
 // and the reference CLI each run the device flow while Chromium signs in and approves on /device.
 // Then the negative paths of the approval page: GET never approves, Origin + CSRF on decisions,
-// one generic answer for bad codes, a code claimed by one account refused to another, deny.
+// one generic answer for bad codes, a code claimed by one account refused to another (with a valid
+// CSRF token of his own, so ownership is what refuses), deny. No fixed sleeps: a grant's state is
+// read from the confirmation page (shown only while pending), and denial answers without slow_down.
 import { expect, test, type Page } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as client from 'openid-client';
-import { APP_URL } from './helpers/env.ts';
+import { csrfToken } from '../lib/auth/device-page.ts';
+import { APP_URL, E2E_BASE_PORT } from './helpers/env.ts';
 import { signIn, uniqueEmail } from './helpers/sign-in.ts';
 
 const CLIENT_ID = 'bmc-cli';
 const SCOPE = 'openid profile email offline_access';
 const ROOT = path.resolve(import.meta.dirname, '..');
+const LOOPBACK = /^(127\.0\.0\.1|::1)$/;
 
-async function rawDeviceRequest(): Promise<{ device_code: string; user_code: string; verification_uri_complete: string; verifier: string }> {
+/** The e2e server's secret (AUTH_SECRET is blank there: generated into its data dir, as playwright.config.ts sets up). */
+function serverSecret(): string {
+  const dataDir = process.env.E2E_DATA_DIR || path.join(os.tmpdir(), `bmc-e2e-${E2E_BASE_PORT}`);
+  return fs.readFileSync(path.join(dataDir, 'auth-secret'), 'utf8').trim();
+}
+
+async function rawDeviceRequest(headers: Record<string, string> = {}): Promise<{ device_code: string; user_code: string; verification_uri_complete: string; verifier: string }> {
   const verifier = client.randomPKCECodeVerifier();
   const res = await fetch(`${APP_URL}/oauth2/device_authorization`, {
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
     body: new URLSearchParams({ client_id: CLIENT_ID, scope: SCOPE, code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' }),
   });
   expect(res.status).toBe(200);
@@ -64,7 +74,7 @@ test('openid-client v6 runs the device flow (PKCE) while Chromium signs in and a
   await page.waitForURL(/\/device\/confirm\?grant=/);
   await expect(page.getByTestId('device-code')).toHaveText(resp.user_code);
   await expect(page.getByTestId('device-client')).toHaveText('Basic Memory CLI');
-  await expect(page.getByTestId('device-ip')).not.toBeEmpty();
+  await expect(page.getByTestId('device-ip')).toHaveText(LOOPBACK);
   await expect(page.getByTestId('device-ua')).not.toHaveText('unknown client');
   await expect(page.getByTestId('device-tenant')).not.toHaveText('no tenant yet');
   await expect(page.getByTestId('device-warning')).toContainText('matches');
@@ -88,7 +98,7 @@ test('openid-client v6 runs the device flow (PKCE) while Chromium signs in and a
   const sessions = (await listed.json()).sessions;
   expect(sessions).toHaveLength(1);
   expect(sessions[0]).toMatchObject({ client: 'Basic Memory CLI', current: true });
-  expect(sessions[0].deviceIp).toBeTruthy();
+  expect(sessions[0].deviceIp).toMatch(LOOPBACK);
 
   const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
   expect(refreshed.refresh_token).toMatch(/^bmrt_/);
@@ -152,7 +162,8 @@ test('the reference CLI logs in through the browser (code typed in lowercase, no
 });
 
 test('approval page rules: GET never approves, Origin and CSRF guard decisions, generic errors, second account refused, deny', async ({ page, browser }) => {
-  const d = await rawDeviceRequest();
+  // The device writes its own X-Forwarded-For: it must not become "its" address.
+  const d = await rawDeviceRequest({ 'x-forwarded-for': '6.6.6.6' });
   const alice = uniqueEmail('alice');
   await signIn(page, alice, { callbackUrl: '/device' });
 
@@ -170,11 +181,20 @@ test('approval page rules: GET never approves, Origin and CSRF guard decisions, 
   await expect(page.getByTestId('user-code-input')).toHaveValue(d.user_code);
   await page.getByTestId('user-code-submit').click();
   await page.waitForURL(/\/device\/confirm\?grant=/);
+  await expect(page.getByTestId('device-ip')).toHaveText(LOOPBACK);
   const confirmUrl = page.url();
   const grantId = new URL(confirmUrl).searchParams.get('grant')!;
   await page.goto(confirmUrl);
   await page.goto(`/device/done?result=approved`);
   expect((await pollOnce(d)).body.error).toBe('authorization_pending');
+
+  // The confirmation page renders only while the grant is pending and Alice's: the state check
+  // after each refused attempt (polling again this soon would only earn slow_down).
+  const stillPending = async () => {
+    await page.goto(confirmUrl);
+    await expect(page).toHaveURL(confirmUrl);
+    await expect(page.getByTestId('device-approve')).toBeVisible();
+  };
 
   // Decisions need our Origin and a CSRF token bound to the user and grant.
   await page.goto(confirmUrl);
@@ -186,10 +206,10 @@ test('approval page rules: GET never approves, Origin and CSRF guard decisions, 
   const badCsrf = await page.request.post('/device/decide', { form: { grant: grantId, decision: 'approve', csrf: 'x' }, headers: { origin: APP_URL }, maxRedirects: 0 });
   expect(badCsrf.status()).toBe(303);
   expect(badCsrf.headers()['location']).toContain('error=csrf');
-  await new Promise((r) => setTimeout(r, 5000)); // one polling interval
-  expect((await pollOnce(d)).body.error).toBe('authorization_pending');
+  await stillPending();
 
-  // A second account cannot take over the code Alice entered: entry and confirmation both refuse.
+  // A second account cannot take over the code Alice entered: entry and confirmation both refuse,
+  // and so does a decision carrying Bob's own VALID CSRF token for that grant (ownership refuses).
   const bobCtx = await browser.newContext();
   const bob = await bobCtx.newPage();
   try {
@@ -198,20 +218,34 @@ test('approval page rules: GET never approves, Origin and CSRF guard decisions, 
     await expect(bob.getByTestId('device-error')).toContainText('not valid');
     await bob.goto(confirmUrl);
     await bob.waitForURL(/\/device\?error=invalid/);
-    const bobCsrf = 'forged';
+
+    // The page never hands Bob a token for Alice's grant, so mint it as the server does, and prove
+    // the minting right on a grant of Bob's own: his confirmation page carries the same value.
+    const bobId = (await (await bob.request.get('/api/me')).json()).user.id as string;
+    const own = await rawDeviceRequest();
+    await enterCode(bob, own.user_code);
+    await bob.waitForURL(/\/device\/confirm\?grant=/);
+    const ownGrant = new URL(bob.url()).searchParams.get('grant')!;
+    const secret = serverSecret();
+    expect(await bob.locator('input[name=csrf]').inputValue()).toBe(csrfToken(secret, 'device-decide', bobId, ownGrant));
+    const bobCsrf = csrfToken(secret, 'device-decide', bobId, grantId);
+
     const r = await bob.request.post('/device/decide', { form: { grant: grantId, decision: 'approve', csrf: bobCsrf }, headers: { origin: APP_URL }, maxRedirects: 0 });
     expect(r.status()).toBe(303);
+    expect(r.headers()['location']).toContain('/device/done?result=invalid');
+    const deny = await bob.request.post('/device/decide', { form: { grant: grantId, decision: 'deny', csrf: bobCsrf }, headers: { origin: APP_URL }, maxRedirects: 0 });
+    expect(deny.headers()['location']).toContain('/device/done?result=invalid');
   } finally {
     await bobCtx.close();
   }
+  await stillPending();
 
-  // Alice denies → the device hears access_denied; the page shows the end state.
+  // Alice denies → the device hears access_denied at once; the page shows the end state.
   await page.goto(confirmUrl);
   await page.getByTestId('device-deny').click();
   await page.waitForURL(/result=denied/);
   await expect(page.getByTestId('device-denied')).toBeVisible();
-  await new Promise((r) => setTimeout(r, 5000));
-  expect((await pollOnce(d)).body.error).toBe('access_denied');
+  await expect.poll(async () => (await pollOnce(d)).body.error).toBe('access_denied');
   // And the used code is refused with the same generic message.
   await enterCode(page, d.user_code);
   await expect(page.getByTestId('device-error')).toContainText('not valid');
