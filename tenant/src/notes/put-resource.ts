@@ -6,8 +6,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { PathError } from '../engine-types.ts';
 import type { IndexStore } from '../index/store.ts';
 import { loadIgnoreRules } from '../sync/ignore-rules.ts';
@@ -17,23 +15,6 @@ import { fsyncDir } from './atomic-write.ts';
 import { isMarkdown } from './content-type.ts';
 import { confine } from './safe-path.ts';
 import { statOf } from './notes.ts';
-
-// Each socket read arrives in a fresh 64 KiB buffer that is only freed when V8 collects it, and V8 waits for
-// tens of MB of such external memory before it does: a 50 MB upload grew RSS by ~28 MB. A young-generation
-// collection (~1 ms) every few MB of body frees them as we go, so an upload of any size stays flat.
-const COLLECT_EVERY = 4 * 1024 * 1024;
-type GcFn = (opts?: { type?: 'minor' | 'major' }) => void;
-let youngGc: GcFn | null | undefined;
-function collectYoungGarbage(): void {
-  if (youngGc === undefined) {
-    try {
-      const g = (globalThis as { gc?: GcFn }).gc;
-      if (g) youngGc = g;
-      else { v8.setFlagsFromString('--expose-gc'); youngGc = vm.runInNewContext('gc') as GcFn; } // gc() without the CLI flag
-    } catch { youngGc = null; }
-  }
-  youngGc?.({ type: 'minor' });
-}
 
 export interface StagedUpload { tmp: string; size: number; checksum: string }
 
@@ -84,7 +65,6 @@ export async function stageUpload(body: AsyncIterable<Uint8Array> | Iterable<Uin
         size += chunk.byteLength;
         if (size > maxBytes) throw new UploadTooLargeError(maxBytes);
         hash.update(chunk);
-        if (Math.floor(size / COLLECT_EVERY) !== Math.floor((size - chunk.byteLength) / COLLECT_EVERY)) collectYoungGarbage();
         for (let off = 0; off < chunk.byteLength;) off += (await fh.write(chunk, off, chunk.byteLength - off)).bytesWritten;
       }
     }

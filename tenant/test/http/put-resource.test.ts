@@ -66,7 +66,7 @@ before(async () => {
   const dataDir = path.join(tmp, 'data');
   fs.mkdirSync(path.join(dataDir, 'main', 'files'), { recursive: true });
   fs.writeFileSync(path.join(dataDir, 'main', 'note.md'), '# Note\n\nold walrus text\n');
-  t = await startTenant({ dataDir, args: ['--max-upload-mb', '64'] });
+  t = await startTenant({ dataDir, args: ['--max-upload-mb', '1024'] }); // above BIG (PUT_BIG_MB may raise it)
   await t.waitHealthy();
 });
 after(async () => {
@@ -75,10 +75,15 @@ after(async () => {
 });
 
 describe('PUT /{project}/resource/{path}', () => {
-  test('a 50 MB upload is streamed to disk: byte-identical, RSS flat, indexed at once', async () => {
+  // Socket reads are external buffers that V8 collects only once ~64 MB of them have piled up, so RSS grows
+  // by up to ~66 MB and then stays there (measured: 50 MB body → +31 MB, 160 → +66, 320 → +66). A 160 MB body
+  // held whole would need more than 160 MB: a bound of half the body proves it is streamed.
+  const BIG = Number(process.env.PUT_BIG_MB ?? 160);
+  test(`a ${BIG} MB upload is streamed to disk: byte-identical, memory bounded far below the body, indexed at once`, async () => {
     const src = path.join(tmp, 'big-src.bin');
     const fd = fs.openSync(src, 'w');
-    for (let i = 0; i < 50; i++) fs.writeSync(fd, crypto.randomBytes(MB));
+    const block = crypto.randomBytes(MB);
+    for (let i = 0; i < BIG; i++) { block[0] = i; fs.writeSync(fd, block); }
     fs.closeSync(fd);
     const want = shaOfFile(src);
     await new Promise((r) => setTimeout(r, 300)); // let start-up garbage settle before the baseline
@@ -87,22 +92,23 @@ describe('PUT /{project}/resource/{path}', () => {
     const sampler = setInterval(() => { peak = Math.max(peak, memKB(t.pid).rss); }, 5);
     let r: Put;
     try {
-      r = await put(t, '/main/resource/files/big%20upload.bin', fs.createReadStream(src, { highWaterMark: MB }), { length: 50 * MB });
+      r = await put(t, '/main/resource/files/big%20upload.bin', fs.createReadStream(src, { highWaterMark: MB }), { length: BIG * MB });
     } finally { clearInterval(sampler); }
     const end = memKB(t.pid);
     assert.equal(r.status, 201, JSON.stringify(r.body));
     assert.deepEqual(Object.keys(r.body).sort(), ['checksum', 'created_at', 'file_path', 'modified_at', 'size']);
     assert.equal(r.body.file_path, 'files/big upload.bin');
     assert.equal(r.body.checksum, want);
-    assert.equal(r.body.size, 50 * MB);
+    assert.equal(r.body.size, BIG * MB);
     assert.equal(typeof r.body.modified_at, 'number');
     const dest = path.join(t.dataDir, 'main', 'files', 'big upload.bin');
-    assert.equal(fs.statSync(dest).size, 50 * MB);
+    assert.equal(fs.statSync(dest).size, BIG * MB);
     assert.equal(shaOfFile(dest), want, 'byte-identical on disk');
     const grewMB = (Math.max(peak, end.rss) - base.rss) / 1024;
     const hwmMB = (end.hwm - base.hwm) / 1024;
-    assert.ok(grewMB < 20, `tenant RSS grew by ${grewMB.toFixed(1)} MB during a 50 MB upload`);
-    assert.ok(hwmMB < 20, `tenant peak RSS rose by ${hwmMB.toFixed(1)} MB`);
+    console.log(`# tenant RSS grew by ${grewMB.toFixed(1)} MB (peak +${hwmMB.toFixed(1)} MB) during a ${BIG} MB upload`);
+    assert.ok(grewMB < BIG / 2, `tenant RSS grew by ${grewMB.toFixed(1)} MB during a ${BIG} MB upload`);
+    assert.ok(hwmMB < BIG / 2, `tenant peak RSS rose by ${hwmMB.toFixed(1)} MB`);
     // Indexed before the answer: found by name, and the next sync has nothing to add.
     const s = await t.json('GET', '/main/search?q=upload');
     assert.deepEqual(s.body.results.map((x: { file_path: string }) => x.file_path), ['files/big upload.bin']);
