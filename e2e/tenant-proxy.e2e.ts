@@ -6,8 +6,10 @@ import { expect, test, type Page } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { e2eDb } from './helpers/db.ts';
 import { APP_URL } from './helpers/env.ts';
 import { signIn, uniqueEmail } from './helpers/sign-in.ts';
 
@@ -121,6 +123,23 @@ test('sign in → running within 30 s → projects, note, sync, search via /prox
     body: JSON.stringify({ name: 'cli-project', path: 'cli-project', set_default: false }),
   });
   expect(cliCreate.status).toBe(201);
+  // A forced full sync with the token lands in Postgres (collected) with its scan type, like the session's.
+  const cliSync = await fetch(`${APP_URL}/proxy/cli-project/project/sync?force_full=true&run_in_background=false`, { method: 'POST', headers: bearer, redirect: 'manual' });
+  expect(cliSync.status, await cliSync.clone().text()).toBe(200);
+  expect(cliSync.headers.get('x-tenant-proxy')).toBe('fast-path');
+  await expect.poll(async () => {
+    const r = await fetch(`${APP_URL}/api/tenant/sync-runs?project=cli-project`, { headers: bearer });
+    if (r.status !== 200) return `status ${r.status}`;
+    return (await r.json()).runs.map((x: { scan_type: string; trigger: string }) => `${x.trigger}:${x.scan_type}`).join(',');
+  }, { timeout: 30_000, intervals: [1000] }).toContain('force:full_forced');
+  const db = await e2eDb();
+  if (db) {
+    try {
+      expect(await db.syncRuns(tenantId, 'cli-project')).toContain('force:full_forced');
+    } finally {
+      await db.close();
+    }
+  }
   const cliSearch = await fetch(`${APP_URL}/proxy/field-notes/search?q=quokka`, { headers: bearer });
   expect(await cliSearch.text()).toContain('Browser Note');
   const cliMount = await fetch(`${APP_URL}/tenant/mount/info`, { headers: bearer });
@@ -160,4 +179,45 @@ test('sign in → running within 30 s → projects, note, sync, search via /prox
   } finally {
     await ctx2.close();
   }
+});
+
+/** A request exactly as written (node:http sends the path untouched; fetch and browsers normalise `..`). */
+function rawRequest(method: string, rawPath: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  const u = new URL(APP_URL);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: Number(u.port), method, path: rawPath, headers: { host: u.host, ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('raw dot-segments with a session cookie (route handler, through Next) are refused with 400 JSON, never forwarded', async ({ page, context }) => {
+  await signIn(page, uniqueEmail('rawpath'));
+  await waitForRunning(page);
+  const session = (await context.cookies()).find((c) => c.name === 'next-auth.session-token')!;
+  const cookie = `${session.name}=${session.value}`;
+  // Control: the same cookie on a clean path reaches the tenant through the route handler.
+  const ok = await rawRequest('GET', '/proxy/projects/projects', { cookie });
+  expect(ok.status, ok.body).toBe(200);
+  expect(ok.headers['x-tenant-proxy']).toBeUndefined();
+  expect(JSON.parse(ok.body).projects).toBeTruthy();
+
+  const seen: string[] = [];
+  for (const p of ['/proxy/main/../projects/projects', '/proxy/./projects/projects', '/proxy/main/%2e%2e/projects/projects', '/proxy/main/%2E%2E/projects/projects', '/proxy/x/..%2fprojects/projects']) {
+    const r = await rawRequest('GET', p, { cookie });
+    seen.push(`${p} → ${r.status} ${r.body.slice(0, 120)}`);
+  }
+  // KNOWN BUG (not in this file; reported): `next start` resolves `.`/`..` and `%2e%2e` segments before
+  // app/proxy/[...path]/route.ts sees req.url, so the route handler gets /proxy/projects/projects and
+  // forwards it (200 with the caller's own projects; the tenant still comes from the caller). Only
+  // `..%2f` is still refused. Fix: check the raw request line at the node:http layer for every /proxy/*
+  // request (cookie ones too), as the fast path does for Bearer ones. Declared here, after the control
+  // above passed, so nothing else can fail as "expected"; remove this line once fixed (it then turns red).
+  test.fail(true, 'KNOWN BUG: Next normalises dot-segments before the /proxy route handler validates the raw path');
+  // Every one must be the proxy's 400; anything else (200 = normalised and forwarded) is listed.
+  for (const line of seen) expect(line, seen.join('\n')).toMatch(/ → 400 \{"detail":"Invalid path\."\}$/);
 });

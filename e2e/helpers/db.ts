@@ -9,6 +9,8 @@ import { APP_URL } from './env.ts';
 
 export interface E2eDb {
   usersByEmail(email: string): Promise<number>;
+  /** `trigger:scan_type` of the collected sync runs of one project, newest first. */
+  syncRuns(tenantId: string, project: string): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -23,6 +25,11 @@ export async function e2eDb(): Promise<E2eDb | null> {
     async usersByEmail(email) {
       const rows = await sql<{ n: number }[]>`select count(*)::int as n from users where lower(email) = lower(${email})`;
       return rows[0]!.n;
+    },
+    async syncRuns(tenantId, project) {
+      const rows = await sql<{ trigger: string; scan_type: string }[]>`
+        select trigger, scan_type from sync_runs where tenant_id = ${tenantId} and project = ${project} order by started_at desc`;
+      return rows.map((r) => `${r.trigger}:${r.scan_type}`);
     },
     close: () => sql.end({ timeout: 5 }),
   };
