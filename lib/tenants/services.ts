@@ -4,9 +4,9 @@
 import { processAccessTokenCache } from '../auth/access-token-cache.ts';
 import { getConfig } from '../config/index.ts';
 import { getDb } from '../db/index.ts';
+import { installNodeRequestHook } from '../http/node-request-hook.ts';
 import type { Database } from '../db/client.ts';
 import { getTenantRoute, type TenantRoute } from '../db/queries/tenants-runtime.ts';
-import { installTenantProxyFastPath } from './tenant-proxy-fast-path.ts';
 import type { TenantProxyDeps } from './tenant-proxy.ts';
 import { getLogger } from '../log.ts';
 import { onTenantCreated } from './events.ts';
@@ -85,13 +85,13 @@ export function startTenantServices(): Promise<TenantServices> {
     const { app, tenants: cfg } = getConfig();
     const log = getLogger().child({ component: 'tenants' });
     const db = await getDb();
-    if (cfg.proxyFastPath) {
-      installTenantProxyFastPath({
+    installNodeRequestHook({
+      fastPath: cfg.proxyFastPath ? {
         db: getDb, deps: getTenantProxyDeps, tokenCache: () => processAccessTokenCache(getConfig().oauth.accessTokenCacheMs),
         log: (msg, fields) => log.error(fields ?? {}, msg),
-      });
-      log.info('tenant proxy fast path on for Bearer /proxy/* requests');
-    }
+      } : null,
+    });
+    log.info(cfg.proxyFastPath ? 'node:http request hook on (peer stamping; tenant proxy fast path for Bearer /proxy/*)' : 'node:http request hook on (peer stamping)');
     if (!cfg.supervisorEnabled) {
       log.info('tenant supervisor disabled in this instance (TENANT_SUPERVISOR=false)');
       return { supervisor: null, collector: null, driver: null, stop: async () => {} };

@@ -49,7 +49,7 @@ const DROP_IN = new Set([
   'host', 'cookie', 'authorization', 'forwarded', 'x-real-ip', 'x-client-ip', 'cf-connecting-ip', 'true-client-ip',
   'origin', 'referer', 'expect',
 ]);
-const DROP_IN_PREFIXES = ['x-bm-', 'x-forwarded-', 'x-middleware-', 'x-nextjs-', 'x-invoke-', 'next-', 'x-vercel-', 'sec-fetch-', 'x-workspace-'];
+const DROP_IN_PREFIXES = ['x-bm-', 'x-bmc-', 'x-forwarded-', 'x-middleware-', 'x-nextjs-', 'x-invoke-', 'next-', 'x-vercel-', 'sec-fetch-', 'x-workspace-'];
 /** Response headers never passed back to the caller (besides hop-by-hop). */
 const DROP_OUT = new Set(['set-cookie', 'set-cookie2', 'location', 'content-location', 'refresh', 'alt-svc', 'server', 'x-powered-by']);
 

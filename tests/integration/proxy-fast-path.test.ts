@@ -11,7 +11,9 @@ import { memberships, users } from '../../lib/db/schema.ts';
 import { insertAccessToken, insertCliSession } from '../../lib/db/queries/oauth.ts';
 import { getTenantRoute, requestTenantStop, type TenantRoute } from '../../lib/db/queries/tenants-runtime.ts';
 import { ACCESS_TOKEN_PREFIX, hashSecret, randomToken } from '../../lib/auth/tokens.ts';
-import { installTenantProxyFastPath, serveFastPath } from '../../lib/tenants/tenant-proxy-fast-path.ts';
+import { serveFastPath } from '../../lib/tenants/tenant-proxy-fast-path.ts';
+import { installNodeRequestHook } from '../../lib/http/node-request-hook.ts';
+import { clientIpFromHeaders } from '../../lib/auth/request-info.ts';
 import { tenantDirs } from '../../lib/tenants/local-driver.ts';
 import { AUTH_SECRET, createTenantRow, makeDriver, makeSupervisor, tempRoot, tenantState, waitFor } from '../helpers/tenant-fixtures.ts';
 
@@ -48,15 +50,21 @@ describe('tenant proxy fast path (postgres, real tenant)', () => {
     sup = makeSupervisor(h.db, makeDriver(dirs), { holderId: 'fast-test' });
     sup.start();
     await waitFor('running', async () => (await tenantState(h.db, T)).tenant.status === 'running', 90_000);
-    uninstall = installTenantProxyFastPath({
+    uninstall = installNodeRequestHook({ fastPath: {
       db: async () => h.db,
       deps: async () => ({
         getRoute: (id) => getTenantRoute(h.db, id), authSecret: AUTH_SECRET, appOrigin: 'http://app.test',
         subscribeUrl: 'https://x.test/subscribe', connectTimeoutMs: 2000, idleTimeoutMs: 10_000,
       }),
+    } });
+    // Stands in for Next: anything the fast path does not take answers 418, with the client address a
+    // route handler would read (the hook's peer stamp).
+    server = http.createServer((req, res) => {
+      const h = new Headers();
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') h.set(k, v);
+      res.writeHead(418, { 'content-type': 'text/plain', 'x-seen-client-ip': String(clientIpFromHeaders(h, 0)) });
+      res.end('next');
     });
-    // Stands in for Next: anything the fast path does not take answers 418.
-    server = http.createServer((_req, res) => { res.writeHead(418, { 'content-type': 'text/plain' }); res.end('next'); });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     port = (server.address() as AddressInfo).port;
   });
@@ -76,6 +84,10 @@ describe('tenant proxy fast path (postgres, real tenant)', () => {
     assert.equal((await raw(port, 'GET', '/proxy/projects/projects', { cookie: 'next-auth.session-token=x' })).status, 418);
     assert.equal((await raw(port, 'GET', '/api/health', auth)).status, 418);
     assert.equal((await raw(port, 'GET', '/proxyx/a', auth)).status, 418);
+    // Whatever reaches Next carries the socket peer, stamped by the hook: a client's X-Forwarded-For or its
+    // own copy of the stamp header changes nothing.
+    const seen = await raw(port, 'GET', '/api/me', { 'x-forwarded-for': '203.0.113.7', 'x-bmc-peer-ip': '203.0.113.8 forged' });
+    assert.equal(seen.headers['x-seen-client-ip'], '127.0.0.1');
 
     // Bad credentials: the guard's uniform 401 JSON.
     const bad = await raw(port, 'GET', '/proxy/projects/projects', { authorization: 'Bearer bmat_nope' });

@@ -289,7 +289,7 @@ describe('tenant proxy wire behaviour (loopback upstream)', () => {
       headers: {
         cookie: 'next-auth.session-token=secret', authorization: 'Bearer secret-token', connection: 'x-custom', 'x-custom': '1',
         'x-forwarded-for': '1.2.3.4', 'x-forwarded-host': 'evil', 'x-bm-signature': 'f'.repeat(64), 'x-bm-tenant-id': 'someone-else',
-        'content-type': 'text/plain', 'x-oc-mtime': '1700000000', te: 'trailers',
+        'content-type': 'text/plain', 'x-oc-mtime': '1700000000', te: 'trailers', 'x-bmc-peer-ip': '127.0.0.1 stamp',
       },
       body: 'hello',
     });
@@ -298,7 +298,7 @@ describe('tenant proxy wire behaviour (loopback upstream)', () => {
     assert.equal(res.headers.get('keep-alive'), null);
     assert.equal(res.headers.get('x-tenant'), 'yes');
     const hd = last.headers;
-    for (const k of ['cookie', 'authorization', 'x-custom', 'x-forwarded-for', 'x-forwarded-host', 'te']) assert.equal(hd[k], undefined, k);
+    for (const k of ['cookie', 'authorization', 'x-custom', 'x-forwarded-for', 'x-forwarded-host', 'te', 'x-bmc-peer-ip']) assert.equal(hd[k], undefined, k);
     assert.equal(hd['x-oc-mtime'], '1700000000');
     assert.equal(hd['x-bm-tenant-id'], TENANT);
     assert.equal(last.url, '/a/b%20c?x=1&y=%2F');
