@@ -1,4 +1,6 @@
 // The app's node:http edge: sees every request of the Next server process before Next does.
+//   - `/proxy/*` request lines are checked here as received: Next resolves `.`/`..` (raw or %2e) before
+//     a route handler could see them, so traversal would otherwise arrive normalised and be forwarded;
 //   - Bearer `/proxy/*` requests are served here by the tenant proxy fast path (when enabled);
 //   - every other request gets its socket peer stamped for the route handlers (request-info.ts),
 //     since a route handler cannot see the socket and X-Forwarded-For is the client's to write.
@@ -6,6 +8,11 @@
 import http from 'node:http';
 import { stampClientAddress } from '../auth/request-info.ts';
 import { isFastPathRequest, serveFastPath, type FastPathOptions } from '../tenants/tenant-proxy-fast-path.ts';
+import { detailAnswer, PROXY_MOUNT, tenantPathFromRawUrl, writeAnswer } from '../tenants/tenant-proxy.ts';
+
+function underProxyMount(url: string): boolean {
+  return url === PROXY_MOUNT || url.startsWith(PROXY_MOUNT + '/') || url.startsWith(PROXY_MOUNT + '?') || url.startsWith(PROXY_MOUNT + '%');
+}
 
 const KEY = Symbol.for('bmc.nodeRequestHook');
 type Holder = { [KEY]?: { uninstall: () => void } };
@@ -23,6 +30,12 @@ export function installNodeRequestHook(o: NodeRequestHookOptions): () => void {
   const patched = function (this: http.Server, event: string | symbol, ...args: unknown[]): boolean {
     if (event === 'request') {
       const req = args[0] as http.IncomingMessage;
+      const url = req.url ?? '/';
+      if (underProxyMount(url) && !tenantPathFromRawUrl(url)) {
+        req.resume();
+        void writeAnswer(args[1] as http.ServerResponse, detailAnswer(400, 'Invalid path.'));
+        return true;
+      }
       if (o.fastPath && isFastPathRequest(req)) {
         void serveFastPath(req, args[1] as http.ServerResponse, o.fastPath).catch((err) => {
           o.fastPath?.log?.('tenant proxy fast path failed', { error: String((err as Error)?.message ?? err) });

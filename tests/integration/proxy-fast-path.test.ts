@@ -84,6 +84,13 @@ describe('tenant proxy fast path (postgres, real tenant)', () => {
     assert.equal((await raw(port, 'GET', '/proxy/projects/projects', { cookie: 'next-auth.session-token=x' })).status, 418);
     assert.equal((await raw(port, 'GET', '/api/health', auth)).status, 418);
     assert.equal((await raw(port, 'GET', '/proxyx/a', auth)).status, 418);
+    // Dot-segments in any form are refused at this layer for cookie requests too (Next would resolve them
+    // before the route handler could see them).
+    for (const p of ['/proxy/main/../projects/projects', '/proxy/./projects/projects', '/proxy/main/%2e%2e/projects/projects', '/proxy/..']) {
+      const r = await raw(port, 'GET', p, { cookie: 'next-auth.session-token=x' });
+      assert.equal(r.status, 400, p);
+      assert.deepEqual(JSON.parse(r.body), { detail: 'Invalid path.' });
+    }
     // Whatever reaches Next carries the socket peer, stamped by the hook: a client's X-Forwarded-For or its
     // own copy of the stamp header changes nothing.
     const seen = await raw(port, 'GET', '/api/me', { 'x-forwarded-for': '203.0.113.7', 'x-bmc-peer-ip': '203.0.113.8 forged' });
