@@ -1,5 +1,6 @@
 // A minimal HTTP server around the real OAuth handlers + the principal guard (no Next), on a
 // loopback port, for CLI tests and the bench. The db and config are the caller's.
+import { stampClientAddress } from '../../lib/auth/request-info.ts';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Database } from '../../lib/db/client.ts';
@@ -33,6 +34,7 @@ export async function startOAuthServer(db: Database, cfg: (base: string) => OAut
   }), { deps: { db, getSessionUserId: async () => null } });
   const server = http.createServer(async (req, res) => {
     try {
+      stampClientAddress(req); // as the app's node:http request hook does
       const request = await toRequest(req, base);
       const path = new URL(request.url).pathname;
       let r: Response;
