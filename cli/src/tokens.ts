@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { z } from 'zod';
 
 export interface StoredTokens {
   access_token: string;
@@ -18,14 +19,22 @@ export function defaultTokenFile(): string {
   return process.env.BMC_TOKEN_FILE || path.join(os.homedir(), '.basic-memory', 'basic-memory-cloud.json');
 }
 
+const storedTokensSchema = z.object({
+  access_token: z.string().min(1),
+  refresh_token: z.string().min(1).nullish(),
+  expires_at: z.number().finite(),
+  token_type: z.string().min(1).optional(),
+});
+
+/** The saved tokens, or null when there are none or the file is not a token file (then: not logged in). */
 export function loadTokens(file: string): StoredTokens | null {
   let text: string;
   try { text = fs.readFileSync(file, 'utf8'); } catch { return null; }
-  try {
-    const t = JSON.parse(text) as Partial<StoredTokens>;
-    if (typeof t.access_token !== 'string' || typeof t.expires_at !== 'number') return null;
-    return { access_token: t.access_token, refresh_token: t.refresh_token ?? null, expires_at: t.expires_at, token_type: t.token_type ?? 'Bearer' };
-  } catch { return null; }
+  let raw: unknown;
+  try { raw = JSON.parse(text); } catch { return null; }
+  const t = storedTokensSchema.safeParse(raw);
+  if (!t.success) return null;
+  return { access_token: t.data.access_token, refresh_token: t.data.refresh_token ?? null, expires_at: t.data.expires_at, token_type: t.data.token_type ?? 'Bearer' };
 }
 
 /** Writes atomically (temp file + rename), mode 0600 from creation on. */

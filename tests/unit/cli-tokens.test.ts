@@ -39,3 +39,23 @@ test('args: command, flags with values, boolean --no-* flags; --host must be a U
   assert.throws(() => resolveSettings({ host: 'not a url', 'token-file': '/tmp/none/x.json' }), /--host/);
   assert.equal(resolveSettings({ host: 'http://h:1///', 'token-file': '/tmp/none/x.json' }).host, 'http://h:1');
 });
+
+test('the saved settings file is validated: a broken one is an error naming it, never silently ignored', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bmc-cli-settings-'));
+  const envHost = process.env.BMC_HOST;
+  delete process.env.BMC_HOST;
+  try {
+    const tokenFile = path.join(dir, 'basic-memory-cloud.json');
+    const settingsFile = path.join(dir, 'bmc-cli.json');
+    assert.equal(resolveSettings({ 'token-file': tokenFile }).host, 'http://localhost:3000', 'no file: defaults');
+    fs.writeFileSync(settingsFile, JSON.stringify({ host: 'https://cloud.example.test/', client_id: 'bmc-cli' }));
+    assert.equal(resolveSettings({ 'token-file': tokenFile }).host, 'https://cloud.example.test');
+    fs.writeFileSync(settingsFile, '{"host": ');
+    assert.throws(() => resolveSettings({ 'token-file': tokenFile }), (e: Error) => e.message.includes(settingsFile) && /not valid JSON/.test(e.message));
+    fs.writeFileSync(settingsFile, JSON.stringify({ host: 42 }));
+    assert.throws(() => resolveSettings({ 'token-file': tokenFile }), (e: Error) => e.message.includes(settingsFile) && /host/.test(e.message));
+  } finally {
+    if (envHost !== undefined) process.env.BMC_HOST = envHost;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
