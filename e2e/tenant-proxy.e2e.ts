@@ -211,13 +211,8 @@ test('raw dot-segments with a session cookie (route handler, through Next) are r
     const r = await rawRequest('GET', p, { cookie });
     seen.push(`${p} → ${r.status} ${r.body.slice(0, 120)}`);
   }
-  // KNOWN BUG (not in this file; reported): `next start` resolves `.`/`..` and `%2e%2e` segments before
-  // app/proxy/[...path]/route.ts sees req.url, so the route handler gets /proxy/projects/projects and
-  // forwards it (200 with the caller's own projects; the tenant still comes from the caller). Only
-  // `..%2f` is still refused. Fix: check the raw request line at the node:http layer for every /proxy/*
-  // request (cookie ones too), as the fast path does for Bearer ones. Declared here, after the control
-  // above passed, so nothing else can fail as "expected"; remove this line once fixed (it then turns red).
-  test.fail(true, 'KNOWN BUG: Next normalises dot-segments before the /proxy route handler validates the raw path');
+  // `next start` resolves `.`/`..` and `%2e%2e` before the route handler sees req.url (found by this
+  // test: it used to forward them as /proxy/projects/projects); the node:http edge now checks the raw line.
   // Every one must be the proxy's 400; anything else (200 = normalised and forwarded) is listed.
   for (const line of seen) expect(line, seen.join('\n')).toMatch(/ → 400 \{"detail":"Invalid path\."\}$/);
 });
