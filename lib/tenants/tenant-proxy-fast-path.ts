@@ -14,7 +14,7 @@ import { principalFromAuthorization } from '../auth/principal.ts';
 import { clientIpFromNodeRequest } from '../auth/request-info.ts';
 import type { Database } from '../db/client.ts';
 import { HttpError } from '../http/errors.ts';
-import { detailAnswer, PROXY_MOUNT, proxyToTenant, tenantPathFromRawUrl, writeAnswer, type ProxyAnswer, type TenantProxyDeps } from './tenant-proxy.ts';
+import { detailAnswer, PROXY_MOUNT, proxyToTenant, requestHasBody, tenantPathFromRawUrl, writeAnswer, type ProxyAnswer, type TenantProxyDeps } from './tenant-proxy.ts';
 
 export interface FastPathOptions {
   db: () => Promise<Database>;
@@ -35,7 +35,7 @@ const MARK = { 'x-tenant-proxy': 'fast-path' };
 export async function serveFastPath(req: http.IncomingMessage, res: http.ServerResponse, o: FastPathOptions): Promise<void> {
   let abort: AbortController | null = null;
   const method = (req.method ?? 'GET').toUpperCase();
-  const hasBody = method !== 'GET' && method !== 'HEAD';
+  const hasBody = requestHasBody(method, req.headers);
   let answer: ProxyAnswer;
   try {
     const rawUrl = req.url ?? '/';

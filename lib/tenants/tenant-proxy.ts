@@ -77,6 +77,14 @@ export interface ProxyAnswer {
   body: string | http.IncomingMessage | null;
 }
 
+/** Whether a request carries a body (RFC 9112 §6.3: none without Content-Length or Transfer-Encoding). */
+export function requestHasBody(method: string, headers: http.IncomingHttpHeaders): boolean {
+  if (method === 'GET' || method === 'HEAD') return false;
+  if (headers['transfer-encoding'] !== undefined) return true;
+  const len = headers['content-length'];
+  return len !== undefined && len !== '0';
+}
+
 /** `{"detail": …}` with no-store, as a ProxyAnswer. */
 export function detailAnswer(status: number, detail: unknown, headers: Record<string, string> = {}): ProxyAnswer {
   return { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }, body: JSON.stringify({ detail }) };
@@ -97,8 +105,8 @@ export function answerToResponse(a: ProxyAnswer): Response {
 }
 
 /** Writes a ProxyAnswer to a node:http response, streaming the tenant's body. */
-export function writeAnswer(res: http.ServerResponse, a: ProxyAnswer, extraHeaders: http.OutgoingHttpHeaders = {}): Promise<void> {
-  res.writeHead(a.status, { ...a.headers, ...extraHeaders });
+export function writeAnswer(res: http.ServerResponse, a: ProxyAnswer, extraHeaders?: http.OutgoingHttpHeaders): Promise<void> {
+  res.writeHead(a.status, extraHeaders ? Object.assign(a.headers, extraHeaders) : a.headers);
   if (a.body == null) { res.end(); return Promise.resolve(); }
   if (typeof a.body === 'string') { res.end(a.body); return Promise.resolve(); }
   const body = a.body;
@@ -153,17 +161,18 @@ export function tenantPathFromRawUrl(rawUrl: string, mount = PROXY_MOUNT): { pat
   return { path: tail, search };
 }
 
-function forwardRequestHeaders(headers: http.IncomingHttpHeaders): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
+/** The caller's headers worth forwarding, as a raw [name, value, …] list (http.request takes it as is). */
+function forwardRequestHeaders(headers: http.IncomingHttpHeaders, hasBody: boolean, out: string[]): void {
   const conn = headers.connection;
   const connectionTokens = conn ? new Set(String(conn).toLowerCase().split(',').map((s) => s.trim()).filter(Boolean)) : null;
   for (const k in headers) {
     const value = headers[k];
     if (value === undefined || HOP_BY_HOP.has(k) || DROP_IN.has(k) || connectionTokens?.has(k)) continue;
+    if (!hasBody && k === 'content-length') continue;
     if (DROP_IN_PREFIXES.some((p) => k.startsWith(p))) continue;
-    out[k] = value;
+    if (Array.isArray(value)) for (const v of value) out.push(k, v);
+    else out.push(k, value);
   }
-  return out;
 }
 
 function responseHeaders(res: http.IncomingMessage): http.OutgoingHttpHeaders {
@@ -289,7 +298,8 @@ export async function handleTenantProxy(req: Request, caller: TenantProxyCaller,
   const headers: http.IncomingHttpHeaders = {};
   req.headers.forEach((v, k) => { headers[k] = v; });
   const method = req.method.toUpperCase();
-  const body = req.body != null && method !== 'GET' && method !== 'HEAD'
+  // A web Request says itself whether it has a body (its headers need not show Transfer-Encoding).
+  const body = req.body != null && method !== 'GET' && method !== 'HEAD' && headers['content-length'] !== '0'
     ? Readable.fromWeb(req.body as unknown as import('node:stream/web').ReadableStream<Uint8Array>)
     : null;
   return answerToResponse(await proxyToTenant({ method, rawUrl: req.url, headers, body, signal: req.signal }, caller, deps));
@@ -309,12 +319,13 @@ function parseBase(baseUrl: string) {
 
 function forward(req: ProxyRequest, method: string, route: TenantRoute, pathAndQuery: string, hasBody: boolean, caller: TenantProxyCaller, deps: TenantProxyDeps): Promise<ProxyAnswer> {
   const base = parseBase(route.baseUrl!);
-  const headers: Record<string, string | string[]> = {
-    ...forwardRequestHeaders(req.headers),
-    ...tenantSignatureHeaders(deps.authSecret, caller.tenantId, method, pathAndQuery),
-    host: base.hostHeader,
-  };
-  if (!hasBody) delete headers['content-length'];
+  const headers: string[] = ['host', base.hostHeader];
+  forwardRequestHeaders(req.headers, hasBody, headers);
+  const sig = tenantSignatureHeaders(deps.authSecret, caller.tenantId, method, pathAndQuery);
+  for (const k in sig) headers.push(k, sig[k]!);
+  // Raw header lists are written at once, before end(): say "no body" explicitly, or node would send a
+  // chunked POST/DELETE that the tenant reads as a body of unknown type.
+  if (!hasBody && method !== 'GET' && method !== 'HEAD') headers.push('content-length', '0');
 
   return new Promise<ProxyAnswer>((resolve, reject) => {
     let settled = false;

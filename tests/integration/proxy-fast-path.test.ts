@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { freshDatabase, type TestDatabase } from '../helpers/test-db.ts';
 import { memberships, users } from '../../lib/db/schema.ts';
 import { insertAccessToken, insertCliSession } from '../../lib/db/queries/oauth.ts';
@@ -111,6 +111,21 @@ describe('tenant proxy fast path (postgres, real tenant)', () => {
     // Spoofed routing headers change nothing.
     const spoof = await raw(port, 'GET', '/proxy/projects/projects', { ...auth, host: 'evil.example', 'x-forwarded-host': 'evil', 'x-bm-tenant-id': '00000000-0000-4000-8000-000000000000' });
     assert.ok(JSON.parse(spoof.body).projects.some((p: { name: string }) => p.name === 'fast-notes'));
+  });
+
+  test('a POST with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 §6.3) and is forwarded as such', async () => {
+    // Written by hand: node's client would add a Content-Length itself.
+    const answer = await new Promise<string>((resolve, reject) => {
+      const sock = net.connect(port, '127.0.0.1', () => {
+        sock.write(`POST /proxy/main/project/sync?run_in_background=false HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nConnection: close\r\n\r\n`);
+      });
+      let text = '';
+      sock.on('data', (c) => { text += c.toString('utf8'); });
+      sock.on('end', () => resolve(text));
+      sock.on('error', reject);
+    });
+    assert.match(answer, /^HTTP\/1\.1 200 /, answer.slice(0, 300));
+    assert.match(answer, /"total":\s*\d+/);
   });
 
   test('a 50 MB download streams through; an inactive tenant answers 403 subscription_required', async () => {
