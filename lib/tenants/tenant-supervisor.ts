@@ -402,8 +402,9 @@ export class TenantSupervisor {
       await this.stopSlot(slot).catch(() => {});
       if (had) {
         try {
-          await setTenantStatus(this.db, slot.tenantId, 'starting', 'app instance shut down; the next one restarts it', this.holderId);
+          // Address first, as on an admin stop: nobody should find a stale address next to the new status.
           await upsertTenantEndpoint(this.db, slot.tenantId, { host: null, port: null, pid: null, instanceId: null }, this.holderId);
+          await setTenantStatus(this.db, slot.tenantId, 'starting', 'app instance shut down; the next one restarts it', this.holderId);
         } catch { /* database may already be closing */ }
       }
     }));
