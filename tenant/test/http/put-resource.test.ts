@@ -17,7 +17,7 @@ const MB = 1024 * 1024;
 type Put = { status: number; body: any; headers: http.IncomingHttpHeaders };
 
 /** Signed PUT with a streamed body; `length` undefined = chunked. Resolves on the response even if the server cut the upload short. */
-function put(tenant: Tenant, rawPath: string, body: Readable | Buffer | string | null, opts: { length?: number; type?: string; signed?: boolean } = {}): Promise<Put> {
+function put(tenant: Tenant, rawPath: string, body: Readable | Buffer | string | null, opts: { length?: number; type?: string; signed?: boolean; headersOnly?: boolean } = {}): Promise<Put> {
   const headers: Record<string, string> = opts.signed === false ? {} : signRequest({ secret: tenant.secret, tenantId: tenant.tenantId, method: 'PUT', pathAndQuery: rawPath });
   headers['content-type'] = opts.type ?? 'application/octet-stream';
   const length = typeof body === 'string' ? Buffer.byteLength(body) : Buffer.isBuffer(body) ? body.length : opts.length;
@@ -36,7 +36,9 @@ function put(tenant: Tenant, rawPath: string, body: Readable | Buffer | string |
       });
     });
     req.on('error', (err) => { if (!done) setTimeout(() => { if (!done) reject(err); }, 200); }); // EPIPE after an early answer
-    if (body === null) req.end();
+    // headersOnly: announce the body but send none of it; the answer must come from the headers alone.
+    if (opts.headersOnly) { req.flushHeaders(); req.on('response', (res) => res.on('end', () => req.destroy())); }
+    else if (body === null) req.end();
     else if (body instanceof Readable) { body.on('error', () => {}); body.pipe(req); } else req.end(body);
   });
 }
@@ -180,11 +182,19 @@ describe('PUT /{project}/resource over the cap', () => {
     try {
       await c.waitHealthy();
       const before = allFiles(path.join(dataDir, 'main'));
-      const announced = await put(c, '/main/resource/new-dir/x.bin', Buffer.alloc(2 * MB, 1));
+      // Refused from Content-Length alone, before any of the body is read (none is sent: a client writing
+      // it would race the server closing the connection, EPIPE).
+      const announced = await put(c, '/main/resource/new-dir/x.bin', null, { length: 2 * MB, headersOnly: true });
       assert.equal(announced.status, 413);
       assert.match(announced.body.detail, /limit is 1048576 bytes/);
-      // Chunked: the size is only known while streaming.
-      const chunked = await put(c, '/main/resource/keep.bin', Readable.from((function* () { for (let i = 0; i < 32; i++) yield Buffer.alloc(64 * 1024, 2); })()));
+      // Chunked: the size is only known while streaming. The client pauses once it has crossed the cap, so
+      // the answer arrives while it is not writing (else the server's close can turn into EPIPE first).
+      const chunked = await put(c, '/main/resource/keep.bin', Readable.from((async function* () {
+        for (let i = 0; i < 32; i++) {
+          if (i === 17) await new Promise((r) => setTimeout(r, 1000));
+          yield Buffer.alloc(64 * 1024, 2);
+        }
+      })()));
       assert.equal(chunked.status, 413);
       assert.equal(typeof chunked.body.detail, 'string');
       assert.equal(fs.readFileSync(path.join(dataDir, 'main', 'keep.bin'), 'utf8'), 'original');
