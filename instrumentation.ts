@@ -5,6 +5,14 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { getLogger } = await import('./lib/log.ts');
   const log = getLogger().child({ component: 'startup' });
+  // The node:http edge first, before any request and whatever happens below: traversal in /proxy/*
+  // request lines refused, socket peers stamped for route handlers, the Bearer /proxy/* fast path.
+  const [{ installNodeRequestHook }, { tenantProxyFastPathOptions }] = await Promise.all([
+    import('./lib/http/node-request-hook.ts'), import('./lib/tenants/services.ts'),
+  ]);
+  const fastPath = tenantProxyFastPathOptions();
+  installNodeRequestHook({ fastPath });
+  log.info(fastPath ? 'node:http request hook on (peer stamping; tenant proxy fast path for Bearer /proxy/*)' : 'node:http request hook on (peer stamping)');
   const { getDbHandle } = await import('./lib/db/index.ts');
   try {
     const h = await getDbHandle();

@@ -8,11 +8,7 @@
 import http from 'node:http';
 import { stampClientAddress } from '../auth/request-info.ts';
 import { isFastPathRequest, serveFastPath, type FastPathOptions } from '../tenants/tenant-proxy-fast-path.ts';
-import { detailAnswer, PROXY_MOUNT, tenantPathFromRawUrl, writeAnswer } from '../tenants/tenant-proxy.ts';
-
-function underProxyMount(url: string): boolean {
-  return url === PROXY_MOUNT || url.startsWith(PROXY_MOUNT + '/') || url.startsWith(PROXY_MOUNT + '?') || url.startsWith(PROXY_MOUNT + '%');
-}
+import { detailAnswer, isUnderProxyMount, tenantPathFromRawUrl, writeAnswer } from '../tenants/tenant-proxy.ts';
 
 const KEY = Symbol.for('bmc.nodeRequestHook');
 type Holder = { [KEY]?: { uninstall: () => void } };
@@ -31,7 +27,7 @@ export function installNodeRequestHook(o: NodeRequestHookOptions): () => void {
     if (event === 'request') {
       const req = args[0] as http.IncomingMessage;
       const url = req.url ?? '/';
-      if (underProxyMount(url) && !tenantPathFromRawUrl(url)) {
+      if (isUnderProxyMount(url) && !tenantPathFromRawUrl(url)) {
         req.resume();
         void writeAnswer(args[1] as http.ServerResponse, detailAnswer(400, 'Invalid path.'));
         return true;

@@ -4,9 +4,9 @@
 import { processAccessTokenCache } from '../auth/access-token-cache.ts';
 import { getConfig } from '../config/index.ts';
 import { getDb } from '../db/index.ts';
-import { installNodeRequestHook } from '../http/node-request-hook.ts';
 import type { Database } from '../db/client.ts';
 import { getTenantRoute, type TenantRoute } from '../db/queries/tenants-runtime.ts';
+import type { FastPathOptions } from './tenant-proxy-fast-path.ts';
 import type { TenantProxyDeps } from './tenant-proxy.ts';
 import { getLogger } from '../log.ts';
 import { onTenantCreated } from './events.ts';
@@ -68,6 +68,16 @@ export function getTenantProxyDeps(): Promise<TenantProxyDeps> {
   })().catch((err) => { proxyDeps = null; throw err; }));
 }
 
+/** What the node:http hook needs to serve Bearer /proxy/* itself (null when TENANT_PROXY_FAST_PATH=false). */
+export function tenantProxyFastPathOptions(): FastPathOptions | null {
+  if (!getConfig().tenants.proxyFastPath) return null;
+  const log = getLogger().child({ component: 'tenant-proxy' });
+  return {
+    db: getDb, deps: getTenantProxyDeps, tokenCache: () => processAccessTokenCache(getConfig().oauth.accessTokenCacheMs),
+    log: (msg, fields) => log.error(fields ?? {}, msg),
+  };
+}
+
 // ------------------------------------------------------------------------------------ services
 
 export function getTenantServices(): Promise<TenantServices> | undefined {
@@ -85,13 +95,6 @@ export function startTenantServices(): Promise<TenantServices> {
     const { app, tenants: cfg } = getConfig();
     const log = getLogger().child({ component: 'tenants' });
     const db = await getDb();
-    installNodeRequestHook({
-      fastPath: cfg.proxyFastPath ? {
-        db: getDb, deps: getTenantProxyDeps, tokenCache: () => processAccessTokenCache(getConfig().oauth.accessTokenCacheMs),
-        log: (msg, fields) => log.error(fields ?? {}, msg),
-      } : null,
-    });
-    log.info(cfg.proxyFastPath ? 'node:http request hook on (peer stamping; tenant proxy fast path for Bearer /proxy/*)' : 'node:http request hook on (peer stamping)');
     if (!cfg.supervisorEnabled) {
       log.info('tenant supervisor disabled in this instance (TENANT_SUPERVISOR=false)');
       return { supervisor: null, collector: null, driver: null, stop: async () => {} };

@@ -2,19 +2,19 @@
 // layer of the Next server process instead of through Next's router and route-handler machinery, which
 // costs several milliseconds per request on a small machine (see `npm run bench:proxy`).
 //
-// It changes nothing about *what* happens: the same principal guard (`resolvePrincipalWith`, Bearer
+// It changes nothing about *what* happens: the same principal guard (`principalFromAuthorization`, Bearer
 // only — a request carrying Authorization is judged by it alone, never by the cookie) and the same
-// `handleTenantProxy` (validation, tenant from the caller, header hygiene, signing, streaming,
-// timeouts, redirects, 403/503/502 answers). Requests without Authorization (the browser's session
-// cookie) fall through to Next and `app/proxy/[...path]/route.ts`. The raw request line is checked
-// for traversal *before* a WHATWG URL could normalise `..` away. TENANT_PROXY_FAST_PATH=false turns it off.
+// `proxyToTenant` (validation, tenant from the caller, header hygiene, signing, streaming, timeouts,
+// redirects, 403/503/502 answers). Requests without Authorization (the browser's session cookie) fall
+// through to Next and `app/proxy/[...path]/route.ts`. The node:http hook (lib/http/node-request-hook.ts)
+// refuses traversal in the raw request line before either sees it. TENANT_PROXY_FAST_PATH=false turns it off.
 import http from 'node:http';
 import type { AccessTokenCache } from '../auth/access-token-cache.ts';
 import { principalFromAuthorization } from '../auth/principal.ts';
 import { clientIpFromNodeRequest } from '../auth/request-info.ts';
 import type { Database } from '../db/client.ts';
 import { HttpError } from '../http/errors.ts';
-import { detailAnswer, PROXY_MOUNT, proxyToTenant, requestHasBody, tenantPathFromRawUrl, writeAnswer, type ProxyAnswer, type TenantProxyDeps } from './tenant-proxy.ts';
+import { detailAnswer, isUnderProxyMount, proxyToTenant, requestHasBody, writeAnswer, type ProxyAnswer, type TenantProxyDeps } from './tenant-proxy.ts';
 
 export interface FastPathOptions {
   db: () => Promise<Database>;
@@ -26,8 +26,7 @@ export interface FastPathOptions {
 
 /** True for requests the fast path serves: `/proxy/…` with an Authorization header. */
 export function isFastPathRequest(req: http.IncomingMessage): boolean {
-  const url = req.url ?? '';
-  return (url === PROXY_MOUNT || url.startsWith(PROXY_MOUNT + '/') || url.startsWith(PROXY_MOUNT + '?')) && req.headers.authorization !== undefined;
+  return req.headers.authorization !== undefined && isUnderProxyMount(req.url ?? '');
 }
 
 const MARK = { 'x-tenant-proxy': 'fast-path' };
@@ -38,23 +37,21 @@ export async function serveFastPath(req: http.IncomingMessage, res: http.ServerR
   const hasBody = requestHasBody(method, req.headers);
   let answer: ProxyAnswer;
   try {
+    // The request line as received was checked by the node:http hook already; proxyToTenant derives
+    // the tenant path from it (and refuses it again when called without the hook).
     const rawUrl = req.url ?? '/';
-    // Validate the request line as received (a WHATWG URL would resolve `..` before we could see it).
-    if (!tenantPathFromRawUrl(rawUrl)) answer = detailAnswer(400, 'Invalid path.');
+    // Authorization is present: the guard judges the request by it alone (no cookie fallback).
+    const principal = await principalFromAuthorization(req.headers.authorization, clientIpFromNodeRequest(req), { db: await o.db(), tokenCache: o.tokenCache?.() ?? null });
+    if (!principal) answer = detailAnswer(401, 'Authentication required.', { 'www-authenticate': 'Bearer realm="basic-memory-cloud"' });
+    else if (!principal.tenant) answer = detailAnswer(404, 'No tenant for this account.');
     else {
-      // Authorization is present: the guard judges the request by it alone (no cookie fallback).
-      const principal = await principalFromAuthorization(req.headers.authorization, clientIpFromNodeRequest(req), { db: await o.db(), tokenCache: o.tokenCache?.() ?? null });
-      if (!principal) answer = detailAnswer(401, 'Authentication required.', { 'www-authenticate': 'Bearer realm="basic-memory-cloud"' });
-      else if (!principal.tenant) answer = detailAnswer(404, 'No tenant for this account.');
-      else {
-        if (hasBody) {
-          abort = new AbortController();
-          res.on('close', () => { if (!res.writableFinished) abort!.abort(); });
-        }
-        answer = await proxyToTenant({
-          method, rawUrl, headers: req.headers, body: hasBody ? req : null, signal: abort?.signal,
-        }, { tenantId: principal.tenant.id, via: 'bearer' }, await o.deps());
+      if (hasBody) {
+        abort = new AbortController();
+        res.on('close', () => { if (!res.writableFinished) abort!.abort(); });
       }
+      answer = await proxyToTenant({
+        method, rawUrl, headers: req.headers, body: hasBody ? req : null, signal: abort?.signal,
+      }, { tenantId: principal.tenant.id, via: 'bearer' }, await o.deps());
     }
   } catch (err) {
     if (res.headersSent) { res.destroy(); return; }

@@ -40,6 +40,11 @@ export interface TenantProxyDeps {
 
 export const PROXY_MOUNT = '/proxy';
 
+/** True when a raw request target is under the mount (including `/proxy%…`, which must be refused too). */
+export function isUnderProxyMount(url: string): boolean {
+  return url === PROXY_MOUNT || url.startsWith(PROXY_MOUNT + '/') || url.startsWith(PROXY_MOUNT + '?') || url.startsWith(PROXY_MOUNT + '%');
+}
+
 const HOP_BY_HOP = new Set([
   'connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer',
   'trailers', 'transfer-encoding', 'upgrade', 'http2-settings',
@@ -115,10 +120,6 @@ export function writeAnswer(res: http.ServerResponse, a: ProxyAnswer, extraHeade
     res.on('close', () => { if (!body.complete) body.destroy(); resolve(); });
     body.pipe(res);
   });
-}
-
-export function jsonDetail(status: number, detail: unknown, headers: Record<string, string> = {}): Response {
-  return answerToResponse(detailAnswer(status, detail, headers));
 }
 
 /**
@@ -206,6 +207,7 @@ const UNAVAILABLE_MESSAGES: Record<string, string> = {
   running: 'Your tenant is not reachable at the moment.',
 };
 
+/** The 503 body while the tenant cannot serve yet (or any more). */
 function tenantUnavailableAnswer(route: TenantRoute): ProxyAnswer {
   return detailAnswer(503, {
     error: route.status === 'failed' ? 'tenant_failed' : 'tenant_unavailable',
@@ -213,11 +215,6 @@ function tenantUnavailableAnswer(route: TenantRoute): ProxyAnswer {
     message: UNAVAILABLE_MESSAGES[route.status] ?? 'Your tenant is not available.',
     since: route.statusChangedAt.toISOString(),
   }, { 'retry-after': String(retryAfterSeconds(route)) });
-}
-
-/** The 503 body while the tenant cannot serve yet (or any more). */
-export function tenantUnavailable(route: TenantRoute): Response {
-  return answerToResponse(tenantUnavailableAnswer(route));
 }
 
 function subscriptionRequiredAnswer(subscribeUrl: string): ProxyAnswer {

@@ -141,9 +141,9 @@ describe('tokens and the principal guard on postgres', () => {
       assert.ok(await viaA());
       assert.ok(await viaB());
       // The token's own expiry is still checked on a hit.
-      c.advance(3601_000);
+      c.advance(3601); // past the 1 h access-token lifetime
       await assert.rejects(viaA(), (e: unknown) => e instanceof HttpError && e.status === 401);
-      c.advance(-3601_000);
+      c.advance(-3601);
       await h.db.update(oauthAccessTokens).set({ tokenHash: hashSecret(t.access_token) }).where(eq(oauthAccessTokens.sessionId, pa!.sessionId!));
       assert.ok(await viaA());
       assert.ok(await revokeSession(h.db, pa!.sessionId!, { reason: 'user_revoked', actorUserId: t.userId, ownerUserId: t.userId }, ctx, c.now()));
@@ -160,7 +160,11 @@ describe('tokens and the principal guard on postgres', () => {
     cache.clear();
     cache.set('h', { principal: {} as never, tokenExpiresAt: Date.now() + 60_000, lastTouchedAt: 0 }, epoch, Date.now());
     assert.equal(cache.get('h', Date.now()), null);
-    assert.equal(new AccessTokenCache(0).size, 0);
+    assert.equal(cache.size, 0, 'nothing stored');
+    // TTL 0 is "off": nothing is ever stored.
+    const off = new AccessTokenCache(0);
+    off.set('h', { principal: {} as never, tokenExpiresAt: Date.now() + 60_000, lastTouchedAt: 0 }, off.beginLookup(), Date.now());
+    assert.equal(off.size, 0);
   });
 
   test('guard: another user cannot revoke my session; revoke-all kills every session of the user only', async () => {

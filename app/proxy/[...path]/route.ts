@@ -3,9 +3,9 @@
 // caller only. Forwarding rules live in lib/tenants/tenant-proxy.ts. Bearer requests are usually
 // served earlier by the node:http fast path (lib/tenants/tenant-proxy-fast-path.ts), same rules.
 import { resolvePrincipal, unauthenticated } from '@/lib/auth/principal.ts';
-import { errorToResponse } from '@/lib/http/errors.ts';
+import { errorToResponse, jsonError } from '@/lib/http/errors.ts';
 import { getTenantProxyDeps } from '@/lib/tenants/services.ts';
-import { handleTenantProxy, jsonDetail } from '@/lib/tenants/tenant-proxy.ts';
+import { handleTenantProxy } from '@/lib/tenants/tenant-proxy.ts';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
@@ -14,7 +14,7 @@ async function handle(req: Request): Promise<Response> {
   try {
     const principal = await resolvePrincipal(req);
     if (!principal) throw unauthenticated();
-    if (!principal.tenant) return jsonDetail(404, 'No tenant for this account.');
+    if (!principal.tenant) return jsonError(404, 'No tenant for this account.');
     return await handleTenantProxy(req, { tenantId: principal.tenant.id, via: principal.via === 'token' ? 'bearer' : 'session' }, await getTenantProxyDeps());
   } catch (err) {
     return errorToResponse(err);
