@@ -12,11 +12,11 @@ const PATH_CAP = 20;
 const utc = (iso: string | null) => (iso ? iso.replace('T', ' ').slice(0, 23) + ' UTC' : '—');
 const mb = (b: number | null) => (b == null ? '—' : `${(b / 1024 / 1024).toFixed(1)} MB`);
 
-/** Problems grouped by kind: the message with paths/numbers stripped, so 40 "broken YAML" lines read as one group. */
+/** Problems grouped by kind: the message up to its first ":" or "(", so 40 "malformed YAML" lines read as one group. */
 function groupByKind(list: ProblemDto[]): { kind: string; items: ProblemDto[] }[] {
   const groups = new Map<string, ProblemDto[]>();
   for (const p of list) {
-    const kind = (p.message.split(/[:(]/)[0] ?? p.message).replace(/\d+/g, 'N').trim().slice(0, 80) || 'Other';
+    const kind = (p.message.split(/[:(]/)[0] ?? p.message).trim().slice(0, 80) || 'Other';
     const g = groups.get(kind);
     if (g) g.push(p); else groups.set(kind, [p]);
   }
