@@ -224,6 +224,10 @@ export const syncRuns = pgTable('sync_runs', {
   errorCount: integer().notNull().default(0),
   errors: jsonb().$type<unknown[]>().notNull().default(sql`'[]'::jsonb`),
   skippedFiles: jsonb().$type<unknown[]>().notNull().default(sql`'[]'::jsonb`),
+  /** Non-fatal per-file problems (broken YAML, invalid UTF-8 …), capped like errors. */
+  warnings: jsonb().$type<unknown[]>().notNull().default(sql`'[]'::jsonb`),
+  /** The changed paths of a sync ({new, modified, deleted, moves, truncated}), as the tenant recorded them (capped there). */
+  changes: jsonb().$type<Record<string, unknown>>(),
   peakRssBytes: bigint({ mode: 'number' }),
   /**
    * False for a sync that was ok and found nothing new, modified, deleted, moved, skipped or failed.

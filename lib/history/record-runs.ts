@@ -14,8 +14,9 @@ import { addToHistogram, type Histogram } from './duration-histogram.ts';
 export type RunInsert = typeof syncRuns.$inferInsert;
 
 /** A sync that was ok and found nothing to do. Everything else (and every rebuild) is "changed". */
-export function isChangedRun(r: Pick<RunInsert, 'kind' | 'status' | 'newCount' | 'modifiedCount' | 'deletedCount' | 'movedCount' | 'skippedCount' | 'errorCount'>): boolean {
+export function isChangedRun(r: Pick<RunInsert, 'kind' | 'status' | 'newCount' | 'modifiedCount' | 'deletedCount' | 'movedCount' | 'skippedCount' | 'errorCount'> & { warnings?: unknown }): boolean {
   if (r.kind !== 'sync' || r.status !== 'ok') return true;
+  if (Array.isArray(r.warnings) && r.warnings.length > 0) return true;
   return (r.newCount ?? 0) + (r.modifiedCount ?? 0) + (r.deletedCount ?? 0) + (r.movedCount ?? 0) + (r.skippedCount ?? 0) + (r.errorCount ?? 0) > 0;
 }
 

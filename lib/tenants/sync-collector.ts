@@ -41,6 +41,8 @@ export interface TenantRunRecord {
   skipped?: number;
   errors?: unknown[];
   skipped_files?: unknown[];
+  warnings?: unknown[];
+  report?: { new?: unknown; modified?: unknown; deleted?: unknown; moves?: unknown; truncated?: unknown };
   peak_rss_bytes?: number;
   mode?: string | null;
 }
@@ -81,10 +83,23 @@ export function toRow(tenantId: string, instanceId: string, r: TenantRunRecord):
     skippedCount: n(r.skipped), errorCount: errors.length,
     // Bounded: a pathological run with 100k errors must not make a 100 MB row.
     errors: errors.slice(0, 200), skippedFiles: Array.isArray(r.skipped_files) ? r.skipped_files.slice(0, 200) : [],
+    warnings: Array.isArray(r.warnings) ? r.warnings.slice(0, 200) : [],
+    changes: changesOf(r.report),
     peakRssBytes: r.peak_rss_bytes != null ? n(r.peak_rss_bytes) : null,
   };
   row.changed = isChangedRun(row);
   return row;
+}
+
+const paths = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').slice(0, 200) : []);
+/** The run's changed paths (the tenant caps each list at 200 and says `truncated`). */
+function changesOf(report: TenantRunRecord['report']): Record<string, unknown> | null {
+  if (!report || typeof report !== 'object') return null;
+  const moves = report.moves && typeof report.moves === 'object' ? Object.entries(report.moves as Record<string, unknown>).slice(0, 200) : [];
+  return {
+    new: paths(report.new), modified: paths(report.modified), deleted: paths(report.deleted),
+    moves: Object.fromEntries(moves.filter(([, v]) => typeof v === 'string')), truncated: report.truncated === true,
+  };
 }
 
 /** Stable position of a tenant within a round (0 ≤ x < 1). */

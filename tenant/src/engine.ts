@@ -32,7 +32,13 @@ export interface EngineOptions {
   racyWindowMs?: number;
 }
 
-interface ProjectSyncState { running: Promise<SyncRun> | null; queued: Promise<SyncRun> | null; queuedForce: boolean; queuedTrigger: Trigger }
+interface ProjectSyncState {
+  running: Promise<SyncRun> | null; queued: Promise<SyncRun> | null; queuedForce: boolean; queuedTrigger: Trigger;
+  /** What the running sync was asked for, and since when (for GET /sync-runs/active). */
+  runningSince: string | null; runningTrigger: Trigger; runningForce: boolean;
+}
+
+export interface ActiveSync { project: string; trigger: Trigger; force: boolean; since: string; queued: boolean }
 
 export class TenantEngine {
   readonly indexExisted: boolean;
@@ -101,11 +107,17 @@ export class TenantEngine {
     let name: string;
     try { name = this.project(project).name; } catch (e) { return Promise.reject(e); }
     let s = this.states.get(name);
-    if (!s) { s = { running: null, queued: null, queuedForce: false, queuedTrigger: opts.trigger }; this.states.set(name, s); }
+    if (!s) {
+      s = { running: null, queued: null, queuedForce: false, queuedTrigger: opts.trigger, runningSince: null, runningTrigger: opts.trigger, runningForce: false };
+      this.states.set(name, s);
+    }
     const st = s;
     const start = (trigger: Trigger, force: boolean): Promise<SyncRun> => {
       const run = this.runSync(name, trigger, force);
       st.running = run;
+      st.runningSince = new Date().toISOString();
+      st.runningTrigger = trigger;
+      st.runningForce = force;
       run.then(() => { if (st.running === run) st.running = null; }, () => { if (st.running === run) st.running = null; });
       return run;
     };
@@ -119,6 +131,15 @@ export class TenantEngine {
     });
     st.queued = queued;
     return queued;
+  }
+
+  /** Syncs in flight now (running, or waiting for the one writer), one entry per project. */
+  activeSyncs(): ActiveSync[] {
+    const out: ActiveSync[] = [];
+    for (const [project, st] of this.states) {
+      if (st.running && st.runningSince) out.push({ project, trigger: st.runningTrigger, force: st.runningForce, since: st.runningSince, queued: !!st.queued });
+    }
+    return out;
   }
 
   private runSync(name: string, trigger: Trigger, force: boolean): Promise<SyncRun> {

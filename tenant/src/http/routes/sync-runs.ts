@@ -12,6 +12,10 @@ export function registerSyncRunRoutes(app: FastifyInstance, runtime: TenantRunti
     return runtime.engine.runsAfter(q.after || null, q.limit);
   });
 
+  // Syncs in flight now: the control plane only learns finished runs from the collector, so its
+  // dashboard asks here whether to show "syncing" and keep polling.
+  app.get('/sync-runs/active', { config: { duringRebuild: true } }, async () => ({ runs: runtime.engine.activeSyncs(), rebuilding: !runtime.ready }));
+
   app.get('/:project/project/sync-runs', { config: { duringRebuild: true } }, async (req) => {
     const q = parseQuery(req, z.object({ limit: queryInt(20, 1, 500) }));
     const p = await projectFromRequest(req, runtime);

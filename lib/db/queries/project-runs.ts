@@ -1,0 +1,95 @@
+// A person's project runs (sync_runs of their tenant): the filtered, paginated history, one run by id,
+// the latest facts per project that project health is derived from, and the tenant's rebuilds.
+// Every function takes the db first and the caller's tenant id: nothing here crosses tenants.
+import { and, count, desc, eq, gt, gte, isNotNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../client.ts';
+import { syncRuns, type SyncRunRow } from '../schema.ts';
+import type { RunFilters } from '../../sync-health/run-filters.ts';
+
+/** A run row without the per-file lists (what tables need). */
+export type RunListRow = Omit<SyncRunRow, 'errors' | 'skippedFiles' | 'warnings' | 'changes' | 'instanceId' | 'collectedAt' | 'changed'>;
+
+const listColumns = {
+  tenantId: syncRuns.tenantId, runId: syncRuns.runId, kind: syncRuns.kind, project: syncRuns.project, trigger: syncRuns.trigger,
+  scanType: syncRuns.scanType, status: syncRuns.status, mode: syncRuns.mode, startedAt: syncRuns.startedAt, finishedAt: syncRuns.finishedAt,
+  durationMs: syncRuns.durationMs, scanMs: syncRuns.scanMs, applyMs: syncRuns.applyMs, filesScanned: syncRuns.filesScanned,
+  newCount: syncRuns.newCount, modifiedCount: syncRuns.modifiedCount, deletedCount: syncRuns.deletedCount, movedCount: syncRuns.movedCount,
+  skippedCount: syncRuns.skippedCount, errorCount: syncRuns.errorCount, peakRssBytes: syncRuns.peakRssBytes,
+};
+
+function outcomeWhere(outcome: RunFilters['outcome']): SQL | undefined {
+  switch (outcome) {
+    case 'ok': return eq(syncRuns.status, 'ok');
+    case 'failed': return ne(syncRuns.status, 'ok');
+    case 'with_skipped': return gt(syncRuns.skippedCount, 0);
+    case 'unsuccessful': return or(ne(syncRuns.status, 'ok'), gt(syncRuns.errorCount, 0), gt(syncRuns.skippedCount, 0));
+    default: return undefined;
+  }
+}
+
+export function projectRunsWhere(tenantId: string, project: string | undefined, f: Pick<RunFilters, 'outcome' | 'scanType' | 'trigger' | 'from' | 'to'>): SQL {
+  return and(
+    eq(syncRuns.tenantId, tenantId), eq(syncRuns.kind, 'sync'),
+    project !== undefined ? eq(syncRuns.project, project) : isNotNull(syncRuns.project),
+    gte(syncRuns.startedAt, f.from), lt(syncRuns.startedAt, f.to),
+    outcomeWhere(f.outcome),
+    f.scanType ? eq(syncRuns.scanType, f.scanType) : undefined,
+    f.trigger ? eq(syncRuns.trigger, f.trigger) : undefined,
+  )!;
+}
+
+/** One page of a project's runs, newest first, plus the total matching the filters. */
+export async function listProjectRuns(db: Database, tenantId: string, project: string, f: RunFilters, pageSize: number): Promise<{ runs: RunListRow[]; total: number }> {
+  const where = projectRunsWhere(tenantId, project, f);
+  const [runs, [totalRow]] = await Promise.all([
+    db.select(listColumns).from(syncRuns).where(where)
+      .orderBy(desc(syncRuns.startedAt), desc(syncRuns.runId)).limit(pageSize).offset((f.page - 1) * pageSize),
+    db.select({ n: count() }).from(syncRuns).where(where),
+  ]);
+  return { runs, total: Number(totalRow?.n ?? 0) };
+}
+
+/** One run of the caller's tenant, with its per-file lists; null for any other tenant's id. */
+export async function getProjectRun(db: Database, tenantId: string, runId: string): Promise<SyncRunRow | null> {
+  if (runId.length > 100) return null;
+  const [row] = await db.select().from(syncRuns).where(and(eq(syncRuns.tenantId, tenantId), eq(syncRuns.runId, runId))).limit(1);
+  return row ?? null;
+}
+
+/** The newest run of a project (full row), or null. */
+export async function latestProjectRun(db: Database, tenantId: string, project: string): Promise<SyncRunRow | null> {
+  const [row] = await db.select().from(syncRuns)
+    .where(and(eq(syncRuns.tenantId, tenantId), eq(syncRuns.kind, 'sync'), eq(syncRuns.project, project)))
+    .orderBy(desc(syncRuns.startedAt), desc(syncRuns.runId)).limit(1);
+  return row ?? null;
+}
+
+export interface ProjectRunFacts { project: string; latest: RunListRow; lastOkAt: Date | null; runCount: number }
+
+/** Per project of a tenant: its newest run, when it last succeeded and how many runs are stored. */
+export async function projectRunFacts(db: Database, tenantId: string): Promise<Map<string, ProjectRunFacts>> {
+  const scope = and(eq(syncRuns.tenantId, tenantId), eq(syncRuns.kind, 'sync'), isNotNull(syncRuns.project));
+  const [latest, agg] = await Promise.all([
+    // DISTINCT ON has no builder form: newest row per project.
+    db.selectDistinctOn([syncRuns.project], listColumns).from(syncRuns).where(scope)
+      .orderBy(syncRuns.project, desc(syncRuns.startedAt), desc(syncRuns.runId)),
+    db.select({
+      project: syncRuns.project,
+      lastOkAt: sql<Date | string | null>`max(${syncRuns.finishedAt}) filter (where ${syncRuns.status} = 'ok')`,
+      runs: count(),
+    }).from(syncRuns).where(scope).groupBy(syncRuns.project),
+  ]);
+  const out = new Map<string, ProjectRunFacts>();
+  for (const r of latest) out.set(r.project!, { project: r.project!, latest: r, lastOkAt: null, runCount: 0 });
+  for (const a of agg) {
+    const f = out.get(a.project!);
+    if (f) { f.lastOkAt = a.lastOkAt == null ? null : new Date(a.lastOkAt); f.runCount = Number(a.runs); }
+  }
+  return out;
+}
+
+/** The tenant's index rebuilds, newest first. */
+export async function listTenantRebuilds(db: Database, tenantId: string, limit = 200): Promise<RunListRow[]> {
+  return db.select(listColumns).from(syncRuns).where(and(eq(syncRuns.tenantId, tenantId), eq(syncRuns.kind, 'rebuild')))
+    .orderBy(desc(syncRuns.startedAt), desc(syncRuns.runId)).limit(Math.min(Math.max(limit, 1), 1000));
+}
