@@ -33,6 +33,8 @@ export interface RecordOptions {
   now: Date;
   /** HISTORY_RAW_NO_CHANGE_HOURS in ms. */
   rawNoChangeMs: number;
+  /** Told which runs were counted (for /metrics; call sites count them after their transaction commits). */
+  onCounted?: (rows: RunInsert[]) => void;
 }
 
 export interface RecordResult { stored: number; counted: number }
@@ -87,6 +89,7 @@ export async function recordRuns(tx: Database, tenantId: string, rows: RunInsert
     for (const r of batch) if (fresh.has(r.runId)) counted.push(r);
   }
   if (!counted.length) return { stored: 0, counted: 0 };
+  o.onCounted?.(counted);
 
   const perProject = new Map<string, { hour: Date; project: string; scanType: string; a: Agg }>();
   const fleet = new Map<string, { hour: Date; scanType: string; a: Agg }>();

@@ -18,7 +18,8 @@ import { DEFAULT_HISTORY_CONFIG } from '../config/history.ts';
 import type { Database } from '../db/client.ts';
 import { listReachableTenants, rowsOf } from '../db/queries/tenants-runtime.ts';
 import { syncRuns, tenantSyncCursors } from '../db/schema.ts';
-import { isChangedRun, recordRuns } from '../history/record-runs.ts';
+import { isChangedRun, recordRuns, rollupScanType, type RunInsert } from '../history/record-runs.ts';
+import { recordCollectedRuns } from '../metrics/registry.ts';
 import { tenantSignatureHeaders } from './tenant-credential.ts';
 
 export interface TenantRunRecord {
@@ -202,6 +203,7 @@ export class SyncCollector {
         fetched += runs.length;
         const nextCursor = body.next_cursor ?? cursor;
         const at = now();
+        let countedRows: RunInsert[] = [];
         await db.transaction(async (tx) => {
           const set = { cursor: nextCursor, instanceId, lastCollectedAt: at, lastError: null, updatedAt: at };
           if (hasRow) {
@@ -215,7 +217,7 @@ export class SyncCollector {
           }
           if (runs.length) {
             const rows = runs.map((x) => toRow(tenantId, instanceId, x));
-            const r = await recordRuns(tx, tenantId, rows, { now: at, rawNoChangeMs: this.o.rawNoChangeMs ?? DEFAULT_HISTORY_CONFIG.rawNoChangeMs });
+            const r = await recordRuns(tx, tenantId, rows, { now: at, rawNoChangeMs: this.o.rawNoChangeMs ?? DEFAULT_HISTORY_CONFIG.rawNoChangeMs, onCounted: (c) => { countedRows = c; } });
             inserted += r.counted;
             const rebuild = rows.filter((x) => x.kind === 'rebuild').sort((a, b) => +new Date(b.startedAt) - +new Date(a.startedAt))[0];
             if (rebuild) {
@@ -226,6 +228,9 @@ export class SyncCollector {
           }
         });
         hasRow = true;
+        if (countedRows.length) {
+          recordCollectedRuns(countedRows.map((r) => ({ scanType: rollupScanType(r), failed: r.status !== 'ok', rebuildMs: r.kind === 'rebuild' ? r.durationMs : undefined })));
+        }
         const advanced = body.next_cursor && body.next_cursor !== cursor;
         cursor = nextCursor;
         if (runs.length < pageSize || !advanced) break;
