@@ -1,16 +1,18 @@
 // All settings, validated with zod and composed from sections so each area owns its own file:
 //   app.ts (control plane, issue 2) · oauth.ts (device grant, issue 4) · tenants.ts (tenants, issue 5)
-//   network.ts (trusted proxies, per-IP limits of the token endpoint)
+//   network.ts (trusted proxies, per-IP limits of the token endpoint) · history.ts (sync history retention, /metrics, issue 10)
 // `getConfig()` is memoized per process; `loadConfig(env)` is the pure-ish form used by tests.
 // A bad or missing value throws ConfigError naming every variable at fault and what it expects.
 import { appEnvSchema, buildAppConfig, checkAppEnv, type AppConfig } from './app.ts';
 import { ConfigError, parseEnv, type ConfigIssue } from './env.ts';
+import { buildHistoryConfig, historyEnvSchema, type HistoryConfig } from './history.ts';
 import { buildNetworkConfig, networkEnvSchema, type NetworkConfig } from './network.ts';
 import { buildOAuthConfig, oauthEnvSchema, type OAuthConfig } from './oauth.ts';
 import { buildTenantsConfig, tenantsEnvSchema, type TenantsConfig } from './tenants.ts';
 
 export { ConfigError } from './env.ts';
 export type { AppConfig } from './app.ts';
+export type { HistoryConfig } from './history.ts';
 export type { NetworkConfig } from './network.ts';
 export type { OAuthConfig } from './oauth.ts';
 export type { TenantsConfig } from './tenants.ts';
@@ -20,6 +22,7 @@ export interface Config {
   oauth: OAuthConfig;
   tenants: TenantsConfig;
   network: NetworkConfig;
+  history: HistoryConfig;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd: string = process.cwd()): Config {
@@ -28,10 +31,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const oauthEnv = parseEnv(oauthEnvSchema, env, issues);
   const tenantsEnv = parseEnv(tenantsEnvSchema, env, issues);
   const networkEnv = parseEnv(networkEnvSchema, env, issues);
+  const historyEnv = parseEnv(historyEnvSchema, env, issues);
   if (appEnv) checkAppEnv(appEnv, issues);
-  if (issues.length || !appEnv || !oauthEnv || !tenantsEnv || !networkEnv) throw new ConfigError(issues);
+  if (issues.length || !appEnv || !oauthEnv || !tenantsEnv || !networkEnv || !historyEnv) throw new ConfigError(issues);
   const app = buildAppConfig(appEnv, cwd);
-  return { app, oauth: buildOAuthConfig(oauthEnv, app), tenants: buildTenantsConfig(tenantsEnv, app), network: buildNetworkConfig(networkEnv) };
+  return { app, oauth: buildOAuthConfig(oauthEnv, app), tenants: buildTenantsConfig(tenantsEnv, app), network: buildNetworkConfig(networkEnv), history: buildHistoryConfig(historyEnv) };
 }
 
 const KEY = Symbol.for('bmc.config');

@@ -229,9 +229,15 @@ export const syncRuns = pgTable('sync_runs', {
   /** The changed paths of a sync ({new, modified, deleted, moves, truncated}), as the tenant recorded them (capped there). */
   changes: jsonb().$type<Record<string, unknown>>(),
   peakRssBytes: bigint({ mode: 'number' }),
+  /**
+   * False for a sync that was ok and found nothing new, modified, deleted, moved, skipped or failed.
+   * Such runs are kept raw only briefly (HISTORY_RAW_NO_CHANGE_HOURS); the rest for HISTORY_RAW_CHANGED_DAYS.
+   */
+  changed: boolean().notNull().default(true),
   collectedAt: createdAt(),
 }, (t) => [
   primaryKey({ columns: [t.tenantId, t.runId] }),
+  index('sync_runs_no_change_started_idx').on(t.startedAt).where(sql`not changed`),
   index('sync_runs_tenant_project_started_idx').on(t.tenantId, t.project, t.startedAt),
   index('sync_runs_started_idx').on(t.startedAt),
   index('sync_runs_kind_started_idx').on(t.kind, t.startedAt),
@@ -244,8 +250,70 @@ export const tenantSyncCursors = pgTable('tenant_sync_cursors', {
   instanceId: text(),
   lastCollectedAt: timestamp({ withTimezone: true }),
   lastError: text(),
+  /** The newest index rebuild collected from this tenant (the raw record stays in sync_runs). */
+  lastRebuildAt: timestamp({ withTimezone: true }),
+  lastRebuildMs: integer(),
+  lastRebuildFiles: integer(),
   updatedAt: updatedAt(),
 });
+
+// --- Sync history that scales (issue 10) ---
+// Every collected run is counted once, in the same transaction that stores it raw, into hourly
+// roll-ups (per tenant/project/scan type and fleet-wide). Raw rows are details with a retention;
+// counts, failures and percentiles come from the roll-ups, so deleting raw rows never changes them.
+
+/** Run counts per hour, tenant, project ('' for rebuilds) and scan type ('rebuild' for rebuilds). */
+export const syncRunRollups = pgTable('sync_run_rollups', {
+  tenantId: uuid().notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  hour: timestamp({ withTimezone: true }).notNull(),
+  project: text().notNull(),
+  scanType: text().notNull(),
+  runs: integer().notNull(),
+  failed: integer().notNull(),
+  /** Runs that changed, skipped or failed something. */
+  changed: integer().notNull(),
+  durationSumMs: bigint({ mode: 'number' }).notNull(),
+  durationMaxMs: integer().notNull(),
+  filesScanned: bigint({ mode: 'number' }).notNull(),
+  /** Log-spaced duration histogram {bucket index: count} (lib/history/duration-histogram.ts). */
+  histogram: jsonb().$type<Record<string, number>>().notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.tenantId, t.hour, t.project, t.scanType] }),
+  index('sync_run_rollups_hour_idx').on(t.hour),
+]);
+
+/** The same counts fleet-wide per hour and scan type (the ops overview reads a few hundred rows, not millions). */
+export const syncFleetRollups = pgTable('sync_fleet_rollups', {
+  hour: timestamp({ withTimezone: true }).notNull(),
+  scanType: text().notNull(),
+  runs: integer().notNull(),
+  failed: integer().notNull(),
+  changed: integer().notNull(),
+  durationSumMs: bigint({ mode: 'number' }).notNull(),
+  durationMaxMs: integer().notNull(),
+  filesScanned: bigint({ mode: 'number' }).notNull(),
+  histogram: jsonb().$type<Record<string, number>>().notNull(),
+}, (t) => [primaryKey({ columns: [t.hour, t.scanType] })]);
+
+/** The latest collected sync of each project (kept as runs are collected; survives raw retention). */
+export const syncProjectStates = pgTable('sync_project_states', {
+  tenantId: uuid().notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  project: text().notNull(),
+  lastRunId: text().notNull(),
+  lastRunAt: timestamp({ withTimezone: true }).notNull(),
+  lastStatus: text().notNull(),
+  lastScanType: text(),
+  lastDurationMs: integer().notNull(),
+  lastSkippedCount: integer().notNull().default(0),
+  lastErrorCount: integer().notNull().default(0),
+  lastOkAt: timestamp({ withTimezone: true }),
+  lastFailedAt: timestamp({ withTimezone: true }),
+  updatedAt: updatedAt(),
+}, (t) => [primaryKey({ columns: [t.tenantId, t.project] })]);
+
+export type SyncRunRollup = typeof syncRunRollups.$inferSelect;
+export type SyncFleetRollup = typeof syncFleetRollups.$inferSelect;
+export type SyncProjectState = typeof syncProjectStates.$inferSelect;
 
 export type TenantLease = typeof tenantLeases.$inferSelect;
 export type TenantEndpoint = typeof tenantEndpoints.$inferSelect;

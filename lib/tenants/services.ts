@@ -9,6 +9,7 @@ import { getTenantRoute, type TenantRoute } from '../db/queries/tenants-runtime.
 import type { FastPathOptions } from './tenant-proxy-fast-path.ts';
 import type { TenantProxyDeps } from './tenant-proxy.ts';
 import { getLogger } from '../log.ts';
+import { HistoryMaintenance } from '../history/history-maintenance.ts';
 import { onTenantCreated } from './events.ts';
 import { LocalTenantDriver } from './local-driver.ts';
 import { SyncCollector } from './sync-collector.ts';
@@ -92,12 +93,18 @@ export function nudgeSupervisor(tenantId?: string): void {
 
 export function startTenantServices(): Promise<TenantServices> {
   return (g[KEY] ??= (async () => {
-    const { app, tenants: cfg } = getConfig();
+    const { app, tenants: cfg, history } = getConfig();
     const log = getLogger().child({ component: 'tenants' });
     const db = await getDb();
+    // Sync-history retention: every instance runs it; an advisory lock per batch lets one work at a time.
+    const maintenance = new HistoryMaintenance({
+      db, retention: history, intervalMs: history.maintenanceIntervalMs,
+      log: (level, msg, fields) => log[level](fields ?? {}, msg),
+    });
+    maintenance.start();
     if (!cfg.supervisorEnabled) {
       log.info('tenant supervisor disabled in this instance (TENANT_SUPERVISOR=false)');
-      return { supervisor: null, collector: null, driver: null, stop: async () => {} };
+      return { supervisor: null, collector: null, driver: null, stop: () => maintenance.stop() };
     }
     const driver = new LocalTenantDriver({
       dataRoot: cfg.dataRoot, indexRoot: cfg.indexRoot, host: cfg.host, portRange: cfg.portRange,
@@ -118,7 +125,7 @@ export function startTenantServices(): Promise<TenantServices> {
     });
     const collector = new SyncCollector({
       db, authSecret: app.authSecret, intervalMs: cfg.collectorIntervalMs, concurrency: cfg.collectorConcurrency,
-      onlyHeldBy: supervisor.holderId,
+      onlyHeldBy: supervisor.holderId, rawNoChangeMs: history.rawNoChangeMs,
       log: (level, msg, fields) => log[level](fields ?? {}, msg),
     });
     const offCreated = onTenantCreated((e) => {
@@ -132,6 +139,7 @@ export function startTenantServices(): Promise<TenantServices> {
     let stopping: Promise<void> | null = null;
     const stop = () => (stopping ??= (async () => {
       offCreated();
+      await maintenance.stop().catch(() => {});
       await collector.stop().catch(() => {});
       await supervisor.stop().catch((err) => log.error({ err: String(err) }, 'supervisor stop failed'));
       await driver.stopAll(5000).catch(() => {});

@@ -2,18 +2,24 @@
 // (`GET /sync-runs?after=<cursor>`, signed) into Postgres, so history outlives the tenant's index (a cache).
 //
 // - One cursor per tenant (tenant_sync_cursors). The tenant's cursor is `<instance_id>.<seq>`; an index
-//   that was wiped and rebuilt has a new instance id and serves from the beginning again. Inserts are
-//   `ON CONFLICT (tenant_id, run_id) DO NOTHING`, so re-reading is harmless (idempotent).
+//   that was wiped and rebuilt has a new instance id and serves from the beginning again. Each page is
+//   stored in one transaction that first advances the cursor by compare-and-set (it must still hold the
+//   value this collector read), so a page is taken once even when two instances collect the same tenant;
+//   raw inserts are also `ON CONFLICT (tenant_id, run_id) DO NOTHING`. Runs are stored and counted in the
+//   hourly roll-ups by lib/history/record-runs.ts (counted exactly once, when first stored).
 // - Every SYNC_COLLECTOR_INTERVAL_MS (≤ 10 s) a round visits each reachable tenant; start times are
 //   spread over the first half of the interval in an order given by a hash of the tenant id (staggered),
 //   at most SYNC_COLLECTOR_CONCURRENCY at a time. A run therefore lands within ~interval + request time.
 // - Several app instances may collect the same tenant: harmless (idempotent) but wasteful, so by default
 //   an instance collects only tenants whose supervision lease it holds (`onlyHeldBy`).
 import { createHash } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { DEFAULT_HISTORY_CONFIG } from '../config/history.ts';
 import type { Database } from '../db/client.ts';
 import { listReachableTenants, rowsOf } from '../db/queries/tenants-runtime.ts';
 import { syncRuns, tenantSyncCursors } from '../db/schema.ts';
+import { isChangedRun, recordRuns, rollupScanType, type RunInsert } from '../history/record-runs.ts';
+import { recordCollectedRuns } from '../metrics/registry.ts';
 import { tenantSignatureHeaders } from './tenant-credential.ts';
 
 export interface TenantRunRecord {
@@ -52,16 +58,23 @@ export interface CollectorOptions {
   pageSize?: number;
   maxPagesPerRound?: number;
   requestTimeoutMs?: number;
+  /** HISTORY_RAW_NO_CHANGE_HOURS in ms (no-change runs older than this on arrival are counted, not stored raw). */
+  rawNoChangeMs?: number;
+  /** Clock (tests). */
+  now?: () => Date;
   log?: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 }
 
 export interface CollectResult { tenantId: string; inserted: number; fetched: number; error?: string }
 
+/** Another collector advanced this tenant's cursor first: its page is theirs. */
+class CursorMoved extends Error {}
+
 const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? Math.round(v) : 0);
 
-function toRow(tenantId: string, instanceId: string, r: TenantRunRecord): typeof syncRuns.$inferInsert {
+export function toRow(tenantId: string, instanceId: string, r: TenantRunRecord): typeof syncRuns.$inferInsert {
   const errors = Array.isArray(r.errors) ? r.errors : [];
-  return {
+  const row: typeof syncRuns.$inferInsert = {
     tenantId, runId: String(r.id), instanceId, kind: r.kind === 'rebuild' ? 'rebuild' : 'sync',
     project: r.project ?? null, trigger: String(r.trigger ?? 'unknown'), scanType: r.scan_type ?? null,
     status: String(r.status ?? 'unknown'), mode: r.mode ?? null,
@@ -75,6 +88,8 @@ function toRow(tenantId: string, instanceId: string, r: TenantRunRecord): typeof
     changes: changesOf(r.report),
     peakRssBytes: r.peak_rss_bytes != null ? n(r.peak_rss_bytes) : null,
   };
+  row.changed = isChangedRun(row);
+  return row;
 }
 
 const paths = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').slice(0, 200) : []);
@@ -164,8 +179,10 @@ export class SyncCollector {
   private async collectTenantOnce(tenantId: string, baseUrl: string): Promise<CollectResult> {
     const { db } = this.o;
     const pageSize = this.o.pageSize ?? 500;
+    const now = this.o.now ?? (() => new Date());
     const [cur] = await db.select().from(tenantSyncCursors).where(eq(tenantSyncCursors.tenantId, tenantId)).limit(1);
     let cursor = cur?.cursor ?? null;
+    let hasRow = !!cur;
     let inserted = 0;
     let fetched = 0;
     try {
@@ -184,22 +201,44 @@ export class SyncCollector {
         const runs = Array.isArray(body.runs) ? body.runs.filter((r) => r && r.id && r.started_at) : [];
         const instanceId = String(body.instance_id ?? '');
         fetched += runs.length;
+        const nextCursor = body.next_cursor ?? cursor;
+        const at = now();
+        let countedRows: RunInsert[] = [];
         await db.transaction(async (tx) => {
-          if (runs.length) {
-            const r = await tx.insert(syncRuns).values(runs.map((x) => toRow(tenantId, instanceId, x)))
-              .onConflictDoNothing({ target: [syncRuns.tenantId, syncRuns.runId] }).returning({ id: syncRuns.runId });
-            inserted += r.length;
+          const set = { cursor: nextCursor, instanceId, lastCollectedAt: at, lastError: null, updatedAt: at };
+          if (hasRow) {
+            const moved = await tx.update(tenantSyncCursors).set(set)
+              .where(and(eq(tenantSyncCursors.tenantId, tenantId), cursor === null ? isNull(tenantSyncCursors.cursor) : eq(tenantSyncCursors.cursor, cursor)))
+              .returning({ t: tenantSyncCursors.tenantId });
+            if (!moved.length) throw new CursorMoved();
+          } else {
+            const made = await tx.insert(tenantSyncCursors).values({ tenantId, ...set }).onConflictDoNothing().returning({ t: tenantSyncCursors.tenantId });
+            if (!made.length) throw new CursorMoved();
           }
-          await tx.insert(tenantSyncCursors).values({ tenantId, cursor: body.next_cursor ?? cursor, instanceId, lastCollectedAt: new Date(), lastError: null })
-            .onConflictDoUpdate({ target: tenantSyncCursors.tenantId, set: { cursor: body.next_cursor ?? cursor, instanceId, lastCollectedAt: new Date(), lastError: null, updatedAt: new Date() } });
+          if (runs.length) {
+            const rows = runs.map((x) => toRow(tenantId, instanceId, x));
+            const r = await recordRuns(tx, tenantId, rows, { now: at, rawNoChangeMs: this.o.rawNoChangeMs ?? DEFAULT_HISTORY_CONFIG.rawNoChangeMs, onCounted: (c) => { countedRows = c; } });
+            inserted += r.counted;
+            const rebuild = rows.filter((x) => x.kind === 'rebuild').sort((a, b) => +new Date(b.startedAt) - +new Date(a.startedAt))[0];
+            if (rebuild) {
+              const startedAt = new Date(rebuild.startedAt);
+              await tx.update(tenantSyncCursors).set({ lastRebuildAt: startedAt, lastRebuildMs: rebuild.durationMs, lastRebuildFiles: rebuild.filesScanned ?? 0 })
+                .where(and(eq(tenantSyncCursors.tenantId, tenantId), or(isNull(tenantSyncCursors.lastRebuildAt), lt(tenantSyncCursors.lastRebuildAt, startedAt))));
+            }
+          }
         });
+        hasRow = true;
+        if (countedRows.length) {
+          recordCollectedRuns(countedRows.map((r) => ({ scanType: rollupScanType(r), failed: r.status !== 'ok', rebuildMs: r.kind === 'rebuild' ? r.durationMs : undefined })));
+        }
         const advanced = body.next_cursor && body.next_cursor !== cursor;
-        cursor = body.next_cursor ?? cursor;
+        cursor = nextCursor;
         if (runs.length < pageSize || !advanced) break;
       }
       if (inserted) this.o.log?.('info', 'collected sync runs', { tenantId, inserted });
       return { tenantId, inserted, fetched };
     } catch (err) {
+      if (err instanceof CursorMoved) return { tenantId, inserted, fetched };
       const msg = String((err as Error)?.message ?? err).slice(0, 500);
       await db.update(tenantSyncCursors).set({ lastError: msg, updatedAt: new Date() })
         .where(and(eq(tenantSyncCursors.tenantId, tenantId))).catch(() => {});

@@ -16,6 +16,7 @@
 import http from 'node:http';
 import { Readable } from 'node:stream';
 import type { TenantRoute } from '../db/queries/tenants-runtime.ts';
+import { recordProxyAnswer } from '../metrics/registry.ts';
 import { tenantSignatureHeaders } from './tenant-credential.ts';
 
 export interface TenantProxyCaller {
@@ -243,8 +244,20 @@ class UpstreamError extends Error {
 
 const isServing = (r: TenantRoute) => r.status === 'running' || r.status === 'rebuilding' || r.status === 'degraded';
 
-/** Handles one `/proxy/*` request for an already authenticated caller. */
+/** Handles one `/proxy/*` request for an already authenticated caller (counted in /metrics by status class). */
 export async function proxyToTenant(req: ProxyRequest, caller: TenantProxyCaller, deps: TenantProxyDeps): Promise<ProxyAnswer> {
+  const t0 = performance.now();
+  let status = 500;
+  try {
+    const a = await proxyToTenantUncounted(req, caller, deps);
+    status = a.status;
+    return a;
+  } finally {
+    recordProxyAnswer(status, (performance.now() - t0) / 1000);
+  }
+}
+
+async function proxyToTenantUncounted(req: ProxyRequest, caller: TenantProxyCaller, deps: TenantProxyDeps): Promise<ProxyAnswer> {
   const method = req.method.toUpperCase();
   const target = tenantPathFromRawUrl(req.rawUrl, deps.mountPath ?? PROXY_MOUNT);
   if (!target) return detailAnswer(400, 'Invalid path.');

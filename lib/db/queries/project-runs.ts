@@ -7,7 +7,7 @@ import { syncRuns, type SyncRunRow } from '../schema.ts';
 import type { RunFilters } from '../../sync-health/run-filters.ts';
 
 /** A run row without the per-file lists (what tables need). */
-export type RunListRow = Omit<SyncRunRow, 'errors' | 'skippedFiles' | 'warnings' | 'changes' | 'instanceId' | 'collectedAt'>;
+export type RunListRow = Omit<SyncRunRow, 'errors' | 'skippedFiles' | 'warnings' | 'changes' | 'instanceId' | 'collectedAt' | 'changed'>;
 
 const listColumns = {
   tenantId: syncRuns.tenantId, runId: syncRuns.runId, kind: syncRuns.kind, project: syncRuns.project, trigger: syncRuns.trigger,

@@ -3,6 +3,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { rowsOf } from './tenants-runtime.ts';
+import { rollupPercentiles, rollupSeries, type ScanTypePercentiles } from './sync-rollups.ts';
 
 export interface SyncRunView {
   tenantId: string;
@@ -68,40 +69,19 @@ export interface ScanTypeBucket { bucket: Date; scanType: string; runs: number; 
 
 /**
  * Sync runs per scan type over a time range, in time buckets (`hour` or `day`), for a stacked
- * "runs per scan type" chart. All tenants unless `tenantId` is given.
+ * "runs per scan type" chart. All tenants unless `tenantId` is given. Read from the hourly roll-ups
+ * (every collected run, whatever its raw retention); rebuilds are not sync runs and are left out.
  */
 export async function runsPerScanType(db: Database, range: TimeRange, opts: { bucket?: 'hour' | 'day'; tenantId?: string } = {}): Promise<ScanTypeBucket[]> {
-  const unit = opts.bucket === 'day' ? 'day' : 'hour';
-  const r = await db.execute(sql`
-    select date_trunc(${unit}, started_at) as bucket, coalesce(scan_type, 'unknown') as scan_type,
-           count(*)::int as runs, count(*) filter (where status <> 'ok')::int as failed, coalesce(sum(files_scanned), 0)::bigint as files
-    from sync_runs
-    where kind = 'sync' and started_at >= ${range.from.toISOString()}::timestamptz and started_at < ${range.to.toISOString()}::timestamptz
-    ${tenantFilter(opts.tenantId)}
-    group by 1, 2 order by 1, 2`);
-  return rowsOf<Record<string, unknown>>(r).map((x) => ({
-    bucket: d(x.bucket), scanType: String(x.scan_type), runs: Number(x.runs), failed: Number(x.failed), files: Number(x.files),
-  }));
+  const rows = await rollupSeries(db, range, { bucket: opts.bucket, tenantId: opts.tenantId });
+  return rows.filter((x) => x.scanType !== 'rebuild').map((x) => ({ bucket: x.bucket, scanType: x.scanType, runs: x.runs, failed: x.failed, files: x.files }));
 }
 
-export interface DurationPercentiles { scanType: string; runs: number; p50Ms: number; p95Ms: number; p99Ms: number; maxMs: number }
+export type DurationPercentiles = ScanTypePercentiles;
 
-/** Duration percentiles per scan type (`percentile_cont`), rebuilds reported as scan type `rebuild`. */
-export async function durationPercentiles(db: Database, range: TimeRange, opts: { tenantId?: string } = {}): Promise<DurationPercentiles[]> {
-  const r = await db.execute(sql`
-    select case when kind = 'rebuild' then 'rebuild' else coalesce(scan_type, 'unknown') end as scan_type,
-           count(*)::int as runs,
-           percentile_cont(0.5) within group (order by duration_ms) as p50,
-           percentile_cont(0.95) within group (order by duration_ms) as p95,
-           percentile_cont(0.99) within group (order by duration_ms) as p99,
-           max(duration_ms) as max
-    from sync_runs
-    where started_at >= ${range.from.toISOString()}::timestamptz and started_at < ${range.to.toISOString()}::timestamptz
-    ${tenantFilter(opts.tenantId)}
-    group by 1 order by 1`);
-  return rowsOf<Record<string, unknown>>(r).map((x) => ({
-    scanType: String(x.scan_type), runs: Number(x.runs), p50Ms: Number(x.p50), p95Ms: Number(x.p95), p99Ms: Number(x.p99), maxMs: Number(x.max),
-  }));
+/** Duration percentiles per scan type (rebuilds as scan type `rebuild`), from the roll-ups' histograms: approximate, error stated. */
+export async function durationPercentiles(db: Database, range: TimeRange, opts: { tenantId?: string; project?: string } = {}): Promise<DurationPercentiles[]> {
+  return rollupPercentiles(db, range, opts);
 }
 
 /** Index rebuilds, newest first (all tenants unless `tenantId`). */
@@ -116,14 +96,15 @@ export interface StaleTenant { tenantId: string; name: string; status: string; l
 
 /**
  * Tenants that should be running whose last successful sync (any project) is older than
- * `olderThanMs` before `now`, or that never had one and exist longer than that.
+ * `olderThanMs` before `now`, or that never had one and exist longer than that. Read from the
+ * per-project latest state kept at collection (raw runs may be past their retention).
  */
 export async function staleTenants(db: Database, opts: { olderThanMs: number; now?: Date }): Promise<StaleTenant[]> {
   const now = (opts.now ?? new Date()).toISOString();
   const r = await db.execute(sql`
     with last as (
-      select tenant_id, max(started_at) filter (where status = 'ok') as last_ok_at, max(started_at) as last_run_at
-      from sync_runs where kind = 'sync' group by tenant_id
+      select tenant_id, max(last_ok_at) as last_ok_at, max(last_run_at) as last_run_at
+      from sync_project_states group by tenant_id
     )
     select t.id, t.name, t.status, last.last_ok_at, last.last_run_at
     from tenants t left join last on last.tenant_id = t.id

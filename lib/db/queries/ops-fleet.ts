@@ -1,0 +1,262 @@
+// The ops views' data: fleet facts per tenant (status, owner, crashes, last reported, project health),
+// the overview (tiles, needs attention, charts over a range), the tenants table (sorted, searched,
+// paginated on the server) and one tenant's ops view. Counts and percentiles come from the hourly
+// roll-ups; lists of runs from raw sync_runs. Never reads notes' contents (the control plane has none).
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Database } from '../client.ts';
+import { rowsOf } from './tenants-runtime.ts';
+import { rollupPercentiles, rollupSeries, rollupTotals, type RollupSeriesPoint, type ScanTypePercentiles } from './sync-rollups.ts';
+import { listSyncRuns, rebuildHistory, type SyncRunView } from './sync-runs.ts';
+import { deriveProjectHealth, HEALTH_PRECEDENCE, type HealthState } from '../../sync-health/project-health.ts';
+import type { SyncHealthSettings } from '../../config/sync-health.ts';
+import { needsAttention, isStale, type AttentionItem, type AttentionSettings, type TenantFacts } from '../../ops/needs-attention.ts';
+
+export const OpsRange = z.enum(['1h', '24h', '7d', '30d']);
+export type OpsRange = z.infer<typeof OpsRange>;
+const RANGE_MS: Record<OpsRange, number> = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 };
+
+/** A range in whole hours ending now (roll-ups are hourly), and its chart bucket. */
+export function opsRangeWindow(range: OpsRange, now: Date): { from: Date; to: Date; bucket: 'hour' | 'day' } {
+  const H = 3_600_000;
+  const to = new Date(Math.floor(now.getTime() / H) * H + H);
+  const from = new Date(Math.floor((now.getTime() - RANGE_MS[range]) / H) * H);
+  return { from, to, bucket: range === '7d' || range === '30d' ? 'day' : 'hour' };
+}
+
+export interface OpsSettings extends AttentionSettings {
+  /** TENANT_SYNC_INTERVAL_SECONDS: the schedule health is judged against. */
+  syncIntervalSeconds: number;
+  health?: SyncHealthSettings;
+}
+
+export interface OpsProject {
+  project: string;
+  health: HealthState;
+  lastRunAt: Date;
+  lastStatus: string;
+  lastScanType: string | null;
+  lastDurationMs: number;
+  lastOkAt: Date | null;
+  lastSkippedCount: number;
+}
+
+export interface OpsTenantRow {
+  tenantId: string;
+  name: string;
+  ownerEmail: string | null;
+  status: string;
+  desiredState: 'running' | 'stopped';
+  createdAt: Date;
+  statusChangedAt: Date;
+  projects: number;
+  lateOrFailing: number;
+  downOrFailing: number;
+  lastOkAt: Date | null;
+  lastRebuildAt: Date | null;
+  lastRebuildMs: number | null;
+  crashes: number;
+  lastReportedAt: Date | null;
+  stale: boolean;
+}
+
+const d = (v: unknown) => (v == null ? null : v instanceof Date ? v : new Date(String(v)));
+
+/** Every tenant's facts and its projects' derived health (one pass; the views slice it). */
+export async function loadFleet(db: Database, now: Date, s: OpsSettings): Promise<{ tenants: OpsTenantRow[]; projects: Map<string, OpsProject[]>; facts: TenantFacts[] }> {
+  const [tr, pr] = await Promise.all([
+    db.execute(sql`
+      select t.id, t.name, t.status::text as status, t.desired_state::text as desired_state, t.created_at, t.status_changed_at,
+             (select u.email from memberships m join users u on u.id = m.user_id where m.tenant_id = t.id and m.role = 'owner' order by m.created_at limit 1) as owner_email,
+             e.crash_count, e.crash_window_started_at, c.last_collected_at, c.last_rebuild_at, c.last_rebuild_ms
+      from tenants t
+      left join tenant_endpoints e on e.tenant_id = t.id
+      left join tenant_sync_cursors c on c.tenant_id = t.id`),
+    db.execute(sql`select tenant_id, project, last_run_at, last_status, last_scan_type, last_duration_ms, last_ok_at, last_skipped_count from sync_project_states`),
+  ]);
+  const status = new Map<string, string>();
+  const rows = rowsOf<Record<string, unknown>>(tr);
+  for (const r of rows) status.set(String(r.id), String(r.status));
+  const projects = new Map<string, OpsProject[]>();
+  for (const p of rowsOf<Record<string, unknown>>(pr)) {
+    const tenantId = String(p.tenant_id);
+    const lastRunAt = d(p.last_run_at)!;
+    const lastOkAt = d(p.last_ok_at);
+    const h = deriveProjectHealth({
+      latestRun: { status: String(p.last_status), at: lastRunAt, skipped: Number(p.last_skipped_count) },
+      latestSuccessfulRun: lastOkAt ? { at: lastOkAt } : null, inFlight: false,
+      tenantStatus: status.get(tenantId) ?? 'unknown', intervalSeconds: s.syncIntervalSeconds,
+    }, { now, settings: s.health });
+    const list = projects.get(tenantId) ?? [];
+    list.push({ project: String(p.project), health: h.state, lastRunAt, lastStatus: String(p.last_status), lastScanType: (p.last_scan_type as string) ?? null,
+      lastDurationMs: Number(p.last_duration_ms), lastOkAt, lastSkippedCount: Number(p.last_skipped_count) });
+    projects.set(tenantId, list);
+  }
+  const tenants: OpsTenantRow[] = [];
+  const facts: TenantFacts[] = [];
+  for (const r of rows) {
+    const tenantId = String(r.id);
+    const ps = (projects.get(tenantId) ?? []).sort((a, b) => (a.project < b.project ? -1 : 1));
+    const downOrFailing = ps.filter((p) => p.health === 'down' || p.health === 'failing').length;
+    const lateOrFailing = ps.filter((p) => p.health === 'late' || p.health === 'down' || p.health === 'failing').length;
+    const lastOk = ps.reduce<Date | null>((m, p) => (p.lastOkAt && (!m || p.lastOkAt > m) ? p.lastOkAt : m), null);
+    const f: TenantFacts = {
+      tenantId, status: String(r.status), desiredState: r.desired_state === 'stopped' ? 'stopped' : 'running',
+      crashCount: Number(r.crash_count ?? 0), crashWindowStartedAt: d(r.crash_window_started_at),
+      projectsDownOrFailing: downOrFailing, lastReportedAt: d(r.last_collected_at), createdAt: d(r.created_at)!,
+    };
+    facts.push(f);
+    tenants.push({
+      tenantId, name: String(r.name), ownerEmail: (r.owner_email as string) ?? null, status: f.status, desiredState: f.desiredState,
+      createdAt: f.createdAt, statusChangedAt: d(r.status_changed_at)!, projects: ps.length, lateOrFailing, downOrFailing, lastOkAt: lastOk,
+      lastRebuildAt: d(r.last_rebuild_at), lastRebuildMs: r.last_rebuild_ms == null ? null : Number(r.last_rebuild_ms),
+      crashes: f.crashCount, lastReportedAt: f.lastReportedAt, stale: isStale(f, now, s.staleAfterMs),
+    });
+  }
+  return { tenants, projects, facts };
+}
+
+// ------------------------------------------------------------------------------------------ overview
+
+export interface OpsOverview {
+  range: OpsRange;
+  from: Date;
+  to: Date;
+  bucket: 'hour' | 'day';
+  tenantsByStatus: Record<string, number>;
+  projectsByHealth: Record<HealthState, number>;
+  runs: { total: number; failed: number; failedShare: number };
+  percentiles: ScanTypePercentiles[];
+  rebuildP95Ms: number | null;
+  needsAttention: Array<AttentionItem & { name: string; ownerEmail: string | null }>;
+  series: RollupSeriesPoint[];
+}
+
+export async function opsOverview(db: Database, range: OpsRange, now: Date, s: OpsSettings): Promise<OpsOverview> {
+  const w = opsRangeWindow(range, now);
+  const [fleet, totals, percentiles, series] = await Promise.all([
+    loadFleet(db, now, s), rollupTotals(db, w), rollupPercentiles(db, w), rollupSeries(db, w, { bucket: w.bucket }),
+  ]);
+  const tenantsByStatus: Record<string, number> = {};
+  for (const t of fleet.tenants) tenantsByStatus[t.status] = (tenantsByStatus[t.status] ?? 0) + 1;
+  const projectsByHealth = Object.fromEntries(HEALTH_PRECEDENCE.map((h) => [h, 0])) as Record<HealthState, number>;
+  for (const ps of fleet.projects.values()) for (const p of ps) projectsByHealth[p.health]++;
+  const byId = new Map(fleet.tenants.map((t) => [t.tenantId, t]));
+  return {
+    range, from: w.from, to: w.to, bucket: w.bucket, tenantsByStatus, projectsByHealth,
+    runs: { total: totals.syncRuns, failed: totals.syncFailed, failedShare: totals.syncRuns ? totals.syncFailed / totals.syncRuns : 0 },
+    percentiles, rebuildP95Ms: percentiles.find((p) => p.scanType === 'rebuild')?.p95Ms ?? null,
+    needsAttention: needsAttention(fleet.facts, now, s).map((i) => ({ ...i, name: byId.get(i.tenantId)!.name, ownerEmail: byId.get(i.tenantId)!.ownerEmail })),
+    series,
+  };
+}
+
+// ------------------------------------------------------------------------------------ tenants table
+
+export const OpsTenantSort = z.enum(['owner', 'status', 'projects', 'last_ok', 'last_rebuild', 'late', 'crashes', 'last_reported']);
+export type OpsTenantSort = z.infer<typeof OpsTenantSort>;
+
+export const OpsTenantsQuery = z.object({
+  q: z.string().trim().max(200).default(''),
+  sort: OpsTenantSort.default('last_reported'),
+  dir: z.enum(['asc', 'desc']).default('asc'),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type OpsTenantsQuery = z.infer<typeof OpsTenantsQuery>;
+
+const sortKey: Record<OpsTenantSort, (t: OpsTenantRow) => string | number | null> = {
+  owner: (t) => (t.ownerEmail ?? t.name).toLowerCase(),
+  status: (t) => t.status,
+  projects: (t) => t.projects,
+  last_ok: (t) => t.lastOkAt?.getTime() ?? null,
+  last_rebuild: (t) => t.lastRebuildAt?.getTime() ?? null,
+  late: (t) => t.lateOrFailing,
+  crashes: (t) => t.crashes,
+  last_reported: (t) => t.lastReportedAt?.getTime() ?? null,
+};
+
+export interface OpsTenantsPage { rows: OpsTenantRow[]; total: number; page: number; pageSize: number; pages: number; query: OpsTenantsQuery }
+
+export async function opsTenantsTable(db: Database, query: OpsTenantsQuery, now: Date, s: OpsSettings): Promise<OpsTenantsPage> {
+  const { tenants } = await loadFleet(db, now, s);
+  const q = query.q.toLowerCase();
+  const hits = q ? tenants.filter((t) => (t.ownerEmail ?? '').toLowerCase().includes(q) || t.name.toLowerCase().includes(q) || t.tenantId.includes(q) || t.status === q) : tenants;
+  const key = sortKey[query.sort];
+  const dir = query.dir === 'desc' ? -1 : 1;
+  // Missing values (never reported, never rebuilt) sort first ascending: they are what ops looks for.
+  hits.sort((a, b) => {
+    const x = key(a), y = key(b);
+    if (x === y) return a.tenantId < b.tenantId ? -1 : 1;
+    if (x === null) return -dir;
+    if (y === null) return dir;
+    return (x < y ? -1 : 1) * dir;
+  });
+  const pages = Math.max(1, Math.ceil(hits.length / query.pageSize));
+  const page = Math.min(query.page, pages);
+  return { rows: hits.slice((page - 1) * query.pageSize, page * query.pageSize), total: hits.length, page, pageSize: query.pageSize, pages, query: { ...query, page } };
+}
+
+// -------------------------------------------------------------------------------------- one tenant
+
+export interface OpsTenantDetail {
+  tenant: OpsTenantRow;
+  attention: AttentionItem | null;
+  projects: OpsProject[];
+  runs: SyncRunView[];
+  rebuilds: SyncRunView[];
+  percentiles: ScanTypePercentiles[];
+  series: RollupSeriesPoint[];
+  range: OpsRange;
+}
+
+export async function opsTenantDetail(db: Database, tenantId: string, range: OpsRange, now: Date, s: OpsSettings): Promise<OpsTenantDetail | null> {
+  const fleet = await loadFleetOne(db, tenantId, now, s);
+  if (!fleet) return null;
+  const w = opsRangeWindow(range, now);
+  const [runs, rebuilds, percentiles, series] = await Promise.all([
+    listSyncRuns(db, tenantId, { limit: 50 }), rebuildHistory(db, { tenantId, limit: 20 }),
+    rollupPercentiles(db, w, { tenantId }), rollupSeries(db, w, { tenantId, bucket: w.bucket }),
+  ]);
+  return { ...fleet, runs, rebuilds, percentiles, series, range };
+}
+
+async function loadFleetOne(db: Database, tenantId: string, now: Date, s: OpsSettings) {
+  if (!/^[0-9a-f-]{36}$/i.test(tenantId)) return null;
+  const all = await loadFleet(db, now, s);
+  const tenant = all.tenants.find((t) => t.tenantId === tenantId);
+  if (!tenant) return null;
+  const attention = needsAttention(all.facts.filter((f) => f.tenantId === tenantId), now, s)[0] ?? null;
+  return { tenant, attention, projects: all.projects.get(tenantId) ?? [] };
+}
+
+// --------------------------------------------------------------------------------- drill to runs
+
+export const OpsRunsQuery = z.object({
+  from: z.iso.datetime({ offset: true }).transform((x) => new Date(x)),
+  to: z.iso.datetime({ offset: true }).transform((x) => new Date(x)),
+  scanType: z.string().max(40).regex(/^[a-z_]+$/).optional(),
+  tenantId: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type OpsRunsQuery = z.infer<typeof OpsRunsQuery>;
+
+/** The raw runs a chart bucket counts (no-change runs past their raw retention are counted but no longer listed). */
+export async function opsRunsInBucket(db: Database, q: OpsRunsQuery): Promise<SyncRunView[]> {
+  const r = await db.execute(sql`
+    select tenant_id, run_id, kind, project, trigger, scan_type, status, mode, started_at, finished_at, duration_ms, scan_ms, apply_ms,
+      files_scanned, new_count, modified_count, deleted_count, moved_count, skipped_count, error_count, peak_rss_bytes
+    from sync_runs
+    where started_at >= ${q.from.toISOString()}::timestamptz and started_at < ${q.to.toISOString()}::timestamptz
+    ${q.scanType === 'rebuild' ? sql` and kind = 'rebuild'` : q.scanType ? sql` and kind = 'sync' and scan_type = ${q.scanType}` : sql``}
+    ${q.tenantId ? sql` and tenant_id = ${q.tenantId}` : sql``}
+    order by started_at desc, run_id desc limit ${q.limit}`);
+  return rowsOf<Record<string, unknown>>(r).map((x) => ({
+    tenantId: String(x.tenant_id), runId: String(x.run_id), kind: x.kind as 'sync' | 'rebuild', project: (x.project as string) ?? null,
+    trigger: String(x.trigger), scanType: (x.scan_type as string) ?? null, status: String(x.status), mode: (x.mode as string) ?? null,
+    startedAt: d(x.started_at)!, finishedAt: d(x.finished_at), durationMs: Number(x.duration_ms), scanMs: Number(x.scan_ms), applyMs: Number(x.apply_ms),
+    filesScanned: Number(x.files_scanned), newCount: Number(x.new_count), modifiedCount: Number(x.modified_count), deletedCount: Number(x.deleted_count),
+    movedCount: Number(x.moved_count), skippedCount: Number(x.skipped_count), errorCount: Number(x.error_count),
+    peakRssBytes: x.peak_rss_bytes == null ? null : Number(x.peak_rss_bytes),
+  }));
+}

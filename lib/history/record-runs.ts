@@ -1,0 +1,154 @@
+// The one path by which collected runs enter the history store (the collector and bench:ops use it).
+//
+// In one transaction (the caller's): raw rows are inserted `ON CONFLICT DO NOTHING RETURNING`, and only
+// the rows that were really inserted are added to the hourly roll-ups (per tenant/project/scan type and
+// fleet-wide) and to the per-project latest state. A run is therefore counted exactly once, when it is
+// first stored; deleting raw rows later (retention) never changes a count. A no-change run that is
+// already older than its raw retention when it arrives (a tenant unreachable for days) is counted
+// without being stored raw: the collector's cursor compare-and-set guarantees the feed delivers it once.
+import { sql } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { syncFleetRollups, syncProjectStates, syncRunRollups, syncRuns } from '../db/schema.ts';
+import { addToHistogram, type Histogram } from './duration-histogram.ts';
+
+export type RunInsert = typeof syncRuns.$inferInsert;
+
+/** A sync that was ok and found nothing to do. Everything else (and every rebuild) is "changed". */
+export function isChangedRun(r: Pick<RunInsert, 'kind' | 'status' | 'newCount' | 'modifiedCount' | 'deletedCount' | 'movedCount' | 'skippedCount' | 'errorCount'> & { warnings?: unknown }): boolean {
+  if (r.kind !== 'sync' || r.status !== 'ok') return true;
+  if (Array.isArray(r.warnings) && r.warnings.length > 0) return true;
+  return (r.newCount ?? 0) + (r.modifiedCount ?? 0) + (r.deletedCount ?? 0) + (r.movedCount ?? 0) + (r.skippedCount ?? 0) + (r.errorCount ?? 0) > 0;
+}
+
+/** The roll-up scan type of a run: rebuilds are their own type. */
+export function rollupScanType(r: Pick<RunInsert, 'kind' | 'scanType'>): string {
+  return r.kind === 'rebuild' ? 'rebuild' : (r.scanType ?? 'unknown');
+}
+
+export function hourOf(d: Date): Date {
+  return new Date(Math.floor(d.getTime() / 3_600_000) * 3_600_000);
+}
+
+export interface RecordOptions {
+  now: Date;
+  /** HISTORY_RAW_NO_CHANGE_HOURS in ms. */
+  rawNoChangeMs: number;
+  /** Told which runs were counted (for /metrics; call sites count them after their transaction commits). */
+  onCounted?: (rows: RunInsert[]) => void;
+}
+
+export interface RecordResult { stored: number; counted: number }
+
+interface Agg {
+  runs: number; failed: number; changed: number; durationSumMs: number; durationMaxMs: number; filesScanned: number; histogram: Histogram;
+}
+const emptyAgg = (): Agg => ({ runs: 0, failed: 0, changed: 0, durationSumMs: 0, durationMaxMs: 0, filesScanned: 0, histogram: {} });
+function addRun(a: Agg, r: RunInsert): void {
+  a.runs++;
+  if (r.status !== 'ok') a.failed++;
+  if (r.changed) a.changed++;
+  a.durationSumMs += r.durationMs;
+  a.durationMaxMs = Math.max(a.durationMaxMs, r.durationMs);
+  a.filesScanned += r.filesScanned ?? 0;
+  addToHistogram(a.histogram, r.durationMs);
+}
+
+// Merging on conflict: counts add up, histograms add bucket by bucket.
+const mergeSet = (table: 'sync_run_rollups' | 'sync_fleet_rollups') => ({
+  runs: sql.raw(`${table}.runs + excluded.runs`),
+  failed: sql.raw(`${table}.failed + excluded.failed`),
+  changed: sql.raw(`${table}.changed + excluded.changed`),
+  durationSumMs: sql.raw(`${table}.duration_sum_ms + excluded.duration_sum_ms`),
+  durationMaxMs: sql.raw(`greatest(${table}.duration_max_ms, excluded.duration_max_ms)`),
+  filesScanned: sql.raw(`${table}.files_scanned + excluded.files_scanned`),
+  histogram: sql.raw(`(select coalesce(jsonb_object_agg(k, s), '{}'::jsonb) from (
+      select key as k, sum(value::bigint) as s from (
+        select key, value from jsonb_each_text(${table}.histogram)
+        union all select key, value from jsonb_each_text(excluded.histogram)) u
+      group by key) x)`),
+});
+
+/**
+ * Stores and counts runs of one tenant. `rows` need not have `changed` set (it is derived). Call inside
+ * the transaction that also advances the tenant's cursor.
+ */
+export async function recordRuns(tx: Database, tenantId: string, rows: RunInsert[], o: RecordOptions): Promise<RecordResult> {
+  if (!rows.length) return { stored: 0, counted: 0 };
+  const horizon = o.now.getTime() - o.rawNoChangeMs;
+  const all = rows.map((r) => ({ ...r, tenantId, changed: isChangedRun(r) }));
+  const late = all.filter((r) => !r.changed && new Date(r.startedAt).getTime() < horizon);
+  const toStore = all.filter((r) => r.changed || new Date(r.startedAt).getTime() >= horizon);
+
+  const counted: RunInsert[] = [...late];
+  // Batches stay under the statement parameter limit (about 25 columns a row).
+  for (let i = 0; i < toStore.length; i += 1000) {
+    const batch = toStore.slice(i, i + 1000);
+    const ins = await tx.insert(syncRuns).values(batch).onConflictDoNothing({ target: [syncRuns.tenantId, syncRuns.runId] })
+      .returning({ runId: syncRuns.runId });
+    const fresh = new Set(ins.map((x) => x.runId));
+    for (const r of batch) if (fresh.has(r.runId)) counted.push(r);
+  }
+  if (!counted.length) return { stored: 0, counted: 0 };
+  o.onCounted?.(counted);
+
+  const perProject = new Map<string, { hour: Date; project: string; scanType: string; a: Agg }>();
+  const fleet = new Map<string, { hour: Date; scanType: string; a: Agg }>();
+  for (const r of counted) {
+    const started = new Date(r.startedAt);
+    const hour = hourOf(started);
+    const scanType = rollupScanType(r);
+    const project = r.kind === 'rebuild' ? '' : (r.project ?? '');
+    const pk = `${hour.getTime()}|${project}|${scanType}`;
+    const fk = `${hour.getTime()}|${scanType}`;
+    let p = perProject.get(pk);
+    if (!p) perProject.set(pk, (p = { hour, project, scanType, a: emptyAgg() }));
+    addRun(p.a, r);
+    let f = fleet.get(fk);
+    if (!f) fleet.set(fk, (f = { hour, scanType, a: emptyAgg() }));
+    addRun(f.a, r);
+  }
+  // Fixed key order: concurrent collectors lock the shared fleet rows in the same order (no deadlock).
+  const byKey = <T>(m: Map<string, T>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+  await tx.insert(syncRunRollups).values(byKey(perProject).map((x) => ({ tenantId, hour: x.hour, project: x.project, scanType: x.scanType, ...x.a })))
+    .onConflictDoUpdate({ target: [syncRunRollups.tenantId, syncRunRollups.hour, syncRunRollups.project, syncRunRollups.scanType], set: mergeSet('sync_run_rollups') });
+  await tx.insert(syncFleetRollups).values(byKey(fleet).map((x) => ({ hour: x.hour, scanType: x.scanType, ...x.a })))
+    .onConflictDoUpdate({ target: [syncFleetRollups.hour, syncFleetRollups.scanType], set: mergeSet('sync_fleet_rollups') });
+
+  // Latest state per project.
+  const states = new Map<string, typeof syncProjectStates.$inferInsert>();
+  for (const r of counted) {
+    if (r.kind !== 'sync' || !r.project) continue;
+    const started = new Date(r.startedAt);
+    const s = states.get(r.project);
+    const ok = r.status === 'ok';
+    if (!s) {
+      states.set(r.project, {
+        tenantId, project: r.project, lastRunId: r.runId, lastRunAt: started, lastStatus: r.status, lastScanType: r.scanType ?? null,
+        lastDurationMs: r.durationMs, lastSkippedCount: r.skippedCount ?? 0, lastErrorCount: r.errorCount ?? 0,
+        lastOkAt: ok ? started : null, lastFailedAt: ok ? null : started,
+      });
+      continue;
+    }
+    if (ok && (!s.lastOkAt || started > s.lastOkAt)) s.lastOkAt = started;
+    if (!ok && (!s.lastFailedAt || started > s.lastFailedAt)) s.lastFailedAt = started;
+    if (started >= (s.lastRunAt as Date)) {
+      Object.assign(s, { lastRunId: r.runId, lastRunAt: started, lastStatus: r.status, lastScanType: r.scanType ?? null, lastDurationMs: r.durationMs, lastSkippedCount: r.skippedCount ?? 0, lastErrorCount: r.errorCount ?? 0 });
+    }
+  }
+  if (states.size) {
+    const newer = (col: string) => sql.raw(`case when excluded.last_run_at >= sync_project_states.last_run_at then excluded.${col} else sync_project_states.${col} end`);
+    await tx.insert(syncProjectStates).values([...states.values()].sort((a, b) => (a.project < b.project ? -1 : 1)))
+      .onConflictDoUpdate({
+        target: [syncProjectStates.tenantId, syncProjectStates.project],
+        set: {
+          lastRunId: newer('last_run_id'), lastStatus: newer('last_status'), lastScanType: newer('last_scan_type'),
+          lastDurationMs: newer('last_duration_ms'), lastSkippedCount: newer('last_skipped_count'), lastErrorCount: newer('last_error_count'),
+          lastRunAt: sql.raw('greatest(sync_project_states.last_run_at, excluded.last_run_at)'),
+          lastOkAt: sql.raw('greatest(sync_project_states.last_ok_at, excluded.last_ok_at)'),
+          lastFailedAt: sql.raw('greatest(sync_project_states.last_failed_at, excluded.last_failed_at)'),
+          updatedAt: sql`now()`,
+        },
+      });
+  }
+  return { stored: counted.length - late.length, counted: counted.length };
+}

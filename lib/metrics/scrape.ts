@@ -1,0 +1,42 @@
+// GET /metrics: the per-process counters plus fleet state read from Postgres at scrape time
+// (tenants by status, collector lag per tenant). Access: `Authorization: Bearer $METRICS_TOKEN` when
+// the setting is set, otherwise loopback callers only (client address by the TRUSTED_PROXY_HOPS rule).
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { Gauge, Registry } from 'prom-client';
+import type { Database } from '../db/client.ts';
+import { rowsOf } from '../db/queries/tenants-runtime.ts';
+import { appMetrics } from './registry.ts';
+
+const sha = (s: string) => createHash('sha256').update(s).digest();
+
+/** True when the caller may read the metrics. */
+export function metricsAllowed(authorization: string | null, clientIp: string | null, token: string | null): boolean {
+  if (token) {
+    const m = /^Bearer\s+(.+)$/i.exec(authorization ?? '');
+    return !!m && timingSafeEqual(sha(m[1]!.trim()), sha(token));
+  }
+  return clientIp === '127.0.0.1' || clientIp === '::1' || (clientIp?.startsWith('127.') ?? false) || clientIp === '::ffff:127.0.0.1';
+}
+
+const TENANT_STATUSES = ['provisioning', 'starting', 'rebuilding', 'running', 'degraded', 'stopped', 'failed'];
+
+/** Prometheus text: this process's counters and the fleet gauges as of now. */
+export async function renderMetrics(db: Database, now: Date = new Date()): Promise<{ contentType: string; body: string }> {
+  const fleet = new Registry();
+  const tenants = new Gauge({ name: 'bmc_tenants', help: 'Tenants by status.', labelNames: ['status'] as const, registers: [fleet] });
+  const lag = new Gauge({
+    name: 'bmc_sync_collector_lag_seconds', help: 'Seconds since the collector last heard from each tenant that should be running (never heard: since the tenant was created).',
+    labelNames: ['tenant_id'] as const, registers: [fleet],
+  });
+  const [byStatus, lags] = await Promise.all([
+    db.execute(sql`select status::text as status, count(*)::int as n from tenants group by 1`),
+    db.execute(sql`select t.id as tenant_id, extract(epoch from (${now.toISOString()}::timestamptz - coalesce(c.last_collected_at, t.created_at)))::float8 as lag
+      from tenants t left join tenant_sync_cursors c on c.tenant_id = t.id where t.desired_state = 'running'`),
+  ]);
+  const counts = new Map(rowsOf<{ status: string; n: number }>(byStatus).map((r) => [r.status, Number(r.n)]));
+  for (const s of TENANT_STATUSES) tenants.labels(s).set(counts.get(s) ?? 0);
+  for (const r of rowsOf<{ tenant_id: string; lag: number }>(lags)) lag.labels(String(r.tenant_id)).set(Math.max(0, Number(r.lag)));
+  const merged = Registry.merge([appMetrics().registry, fleet]);
+  return { contentType: merged.contentType, body: await merged.metrics() };
+}
