@@ -6,6 +6,8 @@ import type { TenantRuntime } from '../tenant-runtime.ts';
 import { installErrorHandling } from './errors.ts';
 import { installRequestAuth } from './request-auth.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerKnowledgeRoutes } from './routes/knowledge.ts';
+import { registerMemoryRoutes } from './routes/memory.ts';
 import { registerNotesRoutes } from './routes/notes.ts';
 import { registerProjectRoutes } from './routes/projects.ts';
 import { registerSyncRunRoutes } from './routes/sync-runs.ts';
@@ -61,5 +63,7 @@ export function buildServer(opts: { runtime: TenantRuntime; secret: string; logg
   registerProjectRoutes(app, opts.runtime);
   registerSyncRunRoutes(app, opts.runtime);
   registerNotesRoutes(app, opts.runtime);
+  registerKnowledgeRoutes(app, opts.runtime);
+  registerMemoryRoutes(app, opts.runtime);
   return app;
 }

@@ -10,15 +10,9 @@ import type { TenantRuntime } from '../../tenant-runtime.ts';
 import { HttpError } from '../errors.ts';
 import { assertInsideProject, confineRelPath } from '../path-confinement.ts';
 import { projectFromRequest } from '../project-param.ts';
+import { expectedChecksum, identifierFromUrl, rawTail } from '../identifier-param.ts';
 import { parseBody, parseQuery, queryInt } from '../query-params.ts';
 
-/** The still-encoded remainder of the URL path after `/{project}/<a>/<b...>/`. */
-function rawTail(req: FastifyRequest, skipSegments: number): string {
-  const url = req.raw.url ?? '';
-  const q = url.indexOf('?');
-  const pathname = q === -1 ? url : url.slice(0, q);
-  return pathname.split('/').slice(1 + skipSegments).join('/');
-}
 
 const JSON_UPLOAD_MAX = 25 * 1024 * 1024;
 
@@ -160,10 +154,10 @@ export function registerNotesRoutes(app: FastifyInstance, runtime: TenantRuntime
   });
 
   app.delete('/:project/knowledge/entities/*', async (req) => {
-    const identifier = confineRelPath(rawTail(req, 3), { encoded: true });
+    const identifier = identifierFromUrl(req, 3);
     const p = await projectFromRequest(req, runtime);
     assertInsideProject(p.absPath, identifier);
-    return { deleted: await engine.deleteNote(p.name, identifier) };
+    return { deleted: await engine.deleteNote(p.name, identifier, expectedChecksum(req)) };
   });
 
   app.post('/:project/knowledge/move', async (req) => {
