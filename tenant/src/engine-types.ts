@@ -100,7 +100,7 @@ export interface SearchPage { results: SearchResult[]; current_page: number; pag
 
 export interface DirectoryNode {
   name: string;
-  file_path: string; // project-relative
+  file_path?: string; // project-relative (upstream leaves it out on the tree's directory nodes)
   directory_path: string; // '/'-prefixed, like upstream
   type: 'directory' | 'file';
   title?: string;

@@ -9,7 +9,7 @@ import { NotFoundError, PathError, type DirectoryNode, type EntityResponse, type
 import { openIndex } from './index/schema.ts';
 import { IndexStore, type ProjectRow } from './index/store.ts';
 import { generatePermalink } from './markdown/permalink.ts';
-import { listDirectory } from './notes/directory.ts';
+import { directoryTree, listDirectory } from './notes/directory.ts';
 import { entityResponse } from './notes/entity-response.ts';
 import { deleteNote, moveNote, readResource, writeNote, type WriteNoteInput } from './notes/notes.ts';
 import { editNote, putNote, type PutNoteInput } from './notes/entity-write.ts';
@@ -297,6 +297,11 @@ export class TenantEngine {
     const d = typeof dir === 'string' ? dir.replace(/^\/+/, '') : '';
     const rel = confine(this.root(p), d, { allowRoot: true }).rel;
     return listDirectory(this.store, p.id, rel, depth);
+  }
+
+  /** GET /directory/tree (files) and /directory/structure (folders only). */
+  directoryTree(project: string, files: boolean): DirectoryNode {
+    return directoryTree(this.store, this.project(project).id, { files });
   }
 
   projectInfo(project: string): ProjectInfoStatistics {

@@ -286,3 +286,48 @@ describe('memory', () => {
     assert.equal(bad.status, 422);
   });
 });
+
+describe('directory and resource', () => {
+  test('directory/tree has every file under a Root node; structure has folders only', async () => {
+    const tree = await t.json('GET', '/main/directory/tree');
+    assert.equal(tree.status, 200);
+    assert.equal(tree.body.name, 'Root');
+    assert.equal(tree.body.directory_path, '/');
+    const graph = tree.body.children.find((n: any) => n.name === 'graph');
+    assert.equal(graph.type, 'directory');
+    assert.equal(graph.directory_path, '/graph');
+    const hub = graph.children.find((n: any) => n.name === 'Hub.md');
+    assert.equal(hub.type, 'file');
+    assert.equal(hub.file_path, 'graph/Hub.md');
+    assert.equal(hub.permalink, 'graph/hub');
+    assert.ok(typeof hub.entity_id === 'number');
+    const st = await t.json('GET', '/main/directory/structure');
+    const names: string[] = [];
+    const walk = (n: any) => { assert.equal(n.type, 'directory'); names.push(n.directory_path); n.children.forEach(walk); };
+    walk(st.body);
+    assert.ok(names.includes('/graph') && names.includes('/a'));
+  });
+
+  test('directory/list is flat (pre-order) to depth, with file_name_glob', async () => {
+    const ls = await t.json('GET', '/main/directory/list?dir_name=/graph&depth=1&file_name_glob=Node*');
+    assert.equal(ls.status, 200);
+    assert.deepEqual(ls.body.map((n: any) => n.name).sort(), ['Node A.md', 'Node B.md', 'Node C.md']);
+    const deep = await t.json('GET', '/main/directory/list?dir_name=/&depth=2');
+    assert.ok(deep.body.some((n: any) => n.file_path === 'graph/Hub.md'), 'depth 2 lists files inside folders at the top level of the list');
+  });
+
+  test('resource: one note by permalink/title, a glob page of several, 404 {detail}', async () => {
+    const one = await t.request('GET', '/main/resource/graph/hub');
+    assert.equal(one.status, 200);
+    assert.match(await one.text(), /hubs connect things/);
+    const g1 = await t.request('GET', '/main/resource/graph/node-*?page=1&page_size=2');
+    assert.equal(g1.status, 200);
+    const text1 = await g1.text();
+    assert.equal((text1.match(/^--- memory:\/\/graph\/node-/gm) ?? []).length, 2);
+    const g2 = await t.request('GET', '/main/resource/graph/node-*?page=2&page_size=2');
+    assert.equal(((await g2.text()).match(/^--- memory:\/\//gm) ?? []).length, 1);
+    const none = await t.json('GET', '/main/resource/nothing-*');
+    assert.equal(none.status, 404);
+    assert.match(none.body.detail, /Resource not found/);
+  });
+});
