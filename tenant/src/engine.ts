@@ -16,6 +16,7 @@ import { editNote, putNote, type PutNoteInput } from './notes/entity-write.ts';
 import type { EditInput } from './notes/edit-operations.ts';
 import { resolveEntity } from './notes/link-resolver.ts';
 import { MemoryContext } from './notes/memory-context.ts';
+import { entityByExternalId } from './notes/entity-external-id.ts';
 import type { EntityRow } from './index/store.ts';
 import { projectStatistics } from './notes/project-info.ts';
 import { commitUpload, type PutResourceResult, type StagedUpload } from './notes/put-resource.ts';
@@ -268,12 +269,31 @@ export class TenantEngine {
     return { rows, root: this.root(p) };
   }
 
-  putNote(project: string, urlPermalink: string, input: PutNoteInput, expected: string | null): Promise<{ entity: EntityResponse; created: boolean }> {
-    return this.writer.run(() => { const p = this.project(project); return putNote(this.store, p.id, this.root(p), urlPermalink, input, expected); });
+  putNote(project: string, urlPermalink: string, input: PutNoteInput, expected: string | null, target?: EntityRow): Promise<{ entity: EntityResponse; created: boolean }> {
+    return this.writer.run(() => {
+      const p = this.project(project);
+      // re-read the target under the writer lock: it may have moved or gone since the route looked it up
+      const t = target ? this.store.entity(target.id) : undefined;
+      return putNote(this.store, p.id, this.root(p), urlPermalink, input, expected, t ? { target: t } : {});
+    });
   }
 
   editNote(project: string, identifier: string, edit: EditInput, expected: string | null): Promise<EntityResponse> {
     return this.writer.run(() => { const p = this.project(project); return editNote(this.store, p.id, this.root(p), identifier, edit, expected); });
+  }
+
+  /** v2: the note with this derived external_id, or undefined. */
+  entityByExternalId(project: string, projectExternalId: string, externalId: string): EntityRow | undefined {
+    return entityByExternalId(this.store, this.project(project).id, projectExternalId, externalId);
+  }
+
+  entityResponseOf(row: EntityRow): EntityResponse { return entityResponse(this.store, row); }
+
+  /** HEAD's /status: every indexed file with its checksum and size. */
+  observedFiles(project: string): { path: string; checksum: string | null; size: number | null }[] {
+    const p = this.project(project);
+    return this.store.db.prepare('SELECT file_path AS path, checksum, size FROM entity WHERE project_id = ? ORDER BY file_path').all(p.id) as
+      { path: string; checksum: string | null; size: number | null }[];
   }
 
   /** Reads over the graph (recent activity, build context) of one project. */

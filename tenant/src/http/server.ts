@@ -11,6 +11,8 @@ import { registerMemoryRoutes } from './routes/memory.ts';
 import { registerNotesRoutes } from './routes/notes.ts';
 import { registerProjectRoutes } from './routes/projects.ts';
 import { registerSyncRunRoutes } from './routes/sync-runs.ts';
+import { registerV2ProjectRoutes } from './routes/v2-projects.ts';
+import { v2RewriteUrl } from './v2-rewrite.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -30,6 +32,7 @@ export function buildServer(opts: { runtime: TenantRuntime; secret: string; logg
     routerOptions: { ignoreTrailingSlash: false, ignoreDuplicateSlashes: false, maxParamLength: 4096 },
     bodyLimit: 25 * 1024 * 1024,
     return503OnClosing: false, // answered below with a JSON detail
+    rewriteUrl: (req) => v2RewriteUrl(opts.runtime, req.method ?? 'GET', req.url ?? '/'),
   });
 
   // Clients send `Content-Type: application/json` with an empty body on POSTs without payload
@@ -65,5 +68,6 @@ export function buildServer(opts: { runtime: TenantRuntime; secret: string; logg
   registerNotesRoutes(app, opts.runtime);
   registerKnowledgeRoutes(app, opts.runtime);
   registerMemoryRoutes(app, opts.runtime);
+  registerV2ProjectRoutes(app, opts.runtime);
   return app;
 }

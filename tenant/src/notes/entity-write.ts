@@ -78,17 +78,18 @@ function writeAndIndex(store: IndexStore, projectId: number, root: string, rel: 
 
 /** PUT: the note at folder/title (or the one owning `urlPermalink`) is created or replaced. */
 export function putNote(store: IndexStore, projectId: number, root: string, urlPermalink: string, input: PutNoteInput,
-  expected: string | null): { entity: EntityResponse; created: boolean } {
+  expected: string | null, opts: { target?: EntityRow } = {}): { entity: EntityResponse; created: boolean } {
   const rel = confine(root, notePath(input.folder, input.title)).rel;
   if (rel.split('/').some((s) => s.startsWith('.'))) throw new PathError('hidden files and folders are not synced; refusing to write one');
   const computed = generatePermalink(rel);
   const own = splitFrontmatter(input.content);
   const wantedRaw = own.hasFrontmatter && typeof own.data.permalink === 'string' ? own.data.permalink : null;
   const bodyPermalink = wantedRaw ? normalizePermalink(wantedRaw) : computed;
-  if (normalizePermalink(urlPermalink) !== bodyPermalink && normalizePermalink(urlPermalink) !== computed) {
+  if (!opts.target && normalizePermalink(urlPermalink) !== bodyPermalink && normalizePermalink(urlPermalink) !== computed) {
     throw new BadRequestError(`Entity permalink ${bodyPermalink} must match URL path: '${urlPermalink}'`);
   }
-  const existing = store.entityByPath(projectId, rel) ?? resolveEntity(store, projectId, urlPermalink, { strict: true }) ?? null;
+  // v2 names the note by its id (target): it is replaced where it is.
+  const existing = opts.target ?? store.entityByPath(projectId, rel) ?? resolveEntity(store, projectId, urlPermalink, { strict: true }) ?? null;
   const targetRel = existing ? existing.file_path : rel;
   const { abs } = confine(root, targetRel);
   const current = checkExpected(abs, expected);
