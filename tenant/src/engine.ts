@@ -16,6 +16,8 @@ import { editNote, putNote, type PutNoteInput } from './notes/entity-write.ts';
 import type { EditInput } from './notes/edit-operations.ts';
 import { resolveEntity } from './notes/link-resolver.ts';
 import { MemoryContext } from './notes/memory-context.ts';
+import type { ImportedNote } from './notes/importers.ts';
+import { writeImportedNotes, type ImportWriteResult } from './notes/import-write.ts';
 import { entityByExternalId } from './notes/entity-external-id.ts';
 import type { EntityRow } from './index/store.ts';
 import { projectStatistics } from './notes/project-info.ts';
@@ -294,6 +296,11 @@ export class TenantEngine {
     const p = this.project(project);
     return this.store.db.prepare('SELECT file_path AS path, checksum, size FROM entity WHERE project_id = ? ORDER BY file_path').all(p.id) as
       { path: string; checksum: string | null; size: number | null }[];
+  }
+
+  /** POST /import/*: the parsed export's notes are written and indexed (one writer). */
+  importNotes(project: string, notes: ImportedNote[]): Promise<ImportWriteResult> {
+    return this.writer.run(() => { const p = this.project(project); return writeImportedNotes(this.store, p.id, this.root(p), notes); });
   }
 
   /** Reads over the graph (recent activity, build context) of one project. */

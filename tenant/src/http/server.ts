@@ -6,10 +6,12 @@ import type { TenantRuntime } from '../tenant-runtime.ts';
 import { installErrorHandling } from './errors.ts';
 import { installRequestAuth } from './request-auth.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerImportRoutes } from './routes/importers.ts';
 import { registerKnowledgeRoutes } from './routes/knowledge.ts';
 import { registerMemoryRoutes } from './routes/memory.ts';
 import { registerNotesRoutes } from './routes/notes.ts';
 import { registerProjectRoutes } from './routes/projects.ts';
+import { registerPromptRoutes } from './routes/prompt.ts';
 import { registerSyncRunRoutes } from './routes/sync-runs.ts';
 import { registerV2ProjectRoutes } from './routes/v2-projects.ts';
 import { v2RewriteUrl } from './v2-rewrite.ts';
@@ -68,6 +70,8 @@ export function buildServer(opts: { runtime: TenantRuntime; secret: string; logg
   registerNotesRoutes(app, opts.runtime);
   registerKnowledgeRoutes(app, opts.runtime);
   registerMemoryRoutes(app, opts.runtime);
+  registerPromptRoutes(app, opts.runtime);
+  registerImportRoutes(app, opts.runtime);
   registerV2ProjectRoutes(app, opts.runtime);
   return app;
 }
