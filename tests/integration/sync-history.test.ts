@@ -65,10 +65,10 @@ for (const kind of DB_KINDS) {
         assert.deepEqual((await h.db.select().from(syncRuns)).filter((r: SyncRunRow) => !r.changed).map((r) => r.runId).sort(), ['quiet-1', 'quiet-2']);
 
         // One minute before the no-change retention ends for quiet-2 (started 00:20): quiet-1 (00:10) goes, quiet-2 stays.
-        let m = await runHistoryMaintenance(h.db, RET, { now: new Date(T0 + 48 * H + 19 * 60_000) });
+        let m = await runHistoryMaintenance(h.db, RET, { now: new Date(T0 + RET.rawNoChangeMs + 19 * 60_000) });
         assert.equal(m.noChangeDeleted, 1);
         assert.deepEqual(await raw(), ['changed', 'failed', 'quiet-2', 'rebuild', 'skipped']);
-        m = await runHistoryMaintenance(h.db, RET, { now: new Date(T0 + 48 * H + 21 * 60_000) });
+        m = await runHistoryMaintenance(h.db, RET, { now: new Date(T0 + RET.rawNoChangeMs + 21 * 60_000) });
         assert.equal(m.noChangeDeleted, 1);
         assert.deepEqual(await raw(), ['changed', 'failed', 'rebuild', 'skipped'], 'changed, skipped, failed and rebuilds stay raw');
         assert.deepEqual(await rollupTotals(h.db, range, { tenantId: t }), expectTotals, 'counts unchanged by retention');
