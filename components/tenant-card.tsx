@@ -1,5 +1,6 @@
 'use client';
 import Link from 'next/link';
+import type { ReactNode } from 'react';
 import { useMyTenantQuery } from '@/lib/cloud-client/tenant-query.ts';
 import type { TenantDto } from '@/lib/tenants/dto.ts';
 import { TenantStatusBadge } from './status-badge.tsx';
@@ -15,7 +16,7 @@ const NEXT_STEP: Partial<Record<TenantDto['status'], string>> = {
 };
 
 /** Tenant id, status and since when. Polls /api/tenant while the tenant is on its way to running. */
-export function TenantCard({ initial, live = true, linkToDetail = true }: { initial: TenantDto; live?: boolean; linkToDetail?: boolean }) {
+export function TenantCard({ initial, live = true, linkToDetail = true, children }: { initial: TenantDto; live?: boolean; linkToDetail?: boolean; children?: ReactNode }) {
   const q = useMyTenantQuery({ initialData: initial, enabled: live });
   const t = live ? (q.data ?? initial) : initial;
   return (
@@ -44,6 +45,7 @@ export function TenantCard({ initial, live = true, linkToDetail = true }: { init
       {(t.statusDetail || NEXT_STEP[t.status]) && (
         <p className="mt-4 rounded-lg bg-slate-50 px-3 py-2 text-sm text-slate-600">{t.statusDetail ?? NEXT_STEP[t.status]}</p>
       )}
+      {children && <div className="mt-4 border-t border-slate-100 pt-3">{children}</div>}
       {linkToDetail && (
         <div className="mt-4 text-sm">
           <Link className="font-medium text-brand-700 hover:underline" href={`/tenants/${t.id}`}>Tenant details →</Link>

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DB_KINDS, freshDatabase } from '../helpers/test-db.ts';
 import { syncRuns } from '../../lib/db/schema.ts';
-import { getProjectRun, listProjectRuns, listTenantRebuilds, projectRunFacts } from '../../lib/db/queries/project-runs.ts';
+import { getProjectRun, lastFailureTimes, listProjectRuns, listTenantRebuilds, projectRunFacts } from '../../lib/db/queries/project-runs.ts';
 import { durationPerBucket, filesScannedPerBucket, runsPerBucket } from '../../lib/db/queries/run-series.ts';
 import { parseRunFilters } from '../../lib/sync-health/run-filters.ts';
 import { createTenantRow } from '../helpers/tenant-fixtures.ts';
@@ -25,7 +25,8 @@ for (const kind of DB_KINDS) {
         await h.db.insert(syncRuns).values([
           run(a, 'a1', { scanType: 'full_initial', trigger: 'startup', startedAt: ago(50), finishedAt: ago(50), durationMs: 400, filesScanned: 100 }),
           run(a, 'a2', { startedAt: ago(40), finishedAt: ago(40), durationMs: 20, filesScanned: 100, skippedCount: 1, skippedFiles: [{ path: 'bad.md', reason: 'x', failure_count: 3 }] }),
-          run(a, 'a3', { startedAt: ago(30), finishedAt: ago(30), durationMs: 30, status: 'failed', errorCount: 1 }),
+          run(a, 'a3', { startedAt: ago(30), finishedAt: ago(30), durationMs: 30, status: 'failed', errorCount: 1, errors: [{ path: 'bad.md', message: 'boom' }] }),
+          run(a, 'a3b', { project: 'work', startedAt: ago(29), finishedAt: ago(29), errors: [{ path: 'bad.md', message: 'other project' }] }),
           run(a, 'a4', { scanType: 'full_forced', trigger: 'force', startedAt: ago(20), finishedAt: ago(20), durationMs: 300, filesScanned: 100, warnings: [{ path: 'y.md', message: 'broken YAML' }] }),
           run(a, 'a5', { startedAt: ago(10), finishedAt: ago(10), durationMs: 40, filesScanned: 100 }),
           run(a, 'a6', { project: 'work', startedAt: ago(5), finishedAt: ago(5) }),
@@ -52,6 +53,9 @@ for (const kind of DB_KINDS) {
         assert.deepEqual(one?.warnings, [{ path: 'y.md', message: 'broken YAML' }]);
         assert.equal(await getProjectRun(h.db, b, 'a4'), null, "another tenant's run id is not found");
 
+        const lf = await lastFailureTimes(h.db, a, 'notes', ['bad.md', 'fine.md'], ago(20));
+        assert.deepEqual([...lf].map(([p, t]) => [p, t.toISOString()]), [['bad.md', ago(30).toISOString()]]);
+        assert.equal((await lastFailureTimes(h.db, a, 'notes', ['bad.md'], ago(35))).size, 0, 'only runs up to the given time');
         const facts = await projectRunFacts(h.db, a);
         assert.deepEqual([...facts.keys()].sort(), ['notes', 'work']);
         assert.equal(facts.get('notes')!.latest.runId, 'a5');

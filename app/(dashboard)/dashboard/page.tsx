@@ -4,18 +4,22 @@ import { PageHeader } from '@/components/page-header.tsx';
 import { TenantCard } from '@/components/tenant-card.tsx';
 import { requireTenant } from '@/lib/auth/session.ts';
 import { toTenantDto } from '@/lib/tenants/dto.ts';
+import { RebuildSummary } from '@/components/rebuilds/rebuild-summary.tsx';
+import { getDb } from '@/lib/db/index.ts';
+import { loadRebuilds } from '@/lib/sync-health/dashboard-data.ts';
 
 export const metadata: Metadata = { title: 'Overview' };
 export const dynamic = 'force-dynamic';
 
 export default async function DashboardPage() {
   const { user, tenant } = await requireTenant(undefined, { callbackUrl: '/dashboard' });
+  const rebuilds = await loadRebuilds(await getDb(), tenant.id);
   const first = user.name?.split(' ')[0] ?? user.email?.split('@')[0] ?? 'there';
   return (
     <>
       <PageHeader title={`Welcome, ${first}`} description="Your cloud memory at a glance." />
       <div className="grid gap-6">
-        <TenantCard initial={toTenantDto(tenant)} />
+        <TenantCard initial={toTenantDto(tenant)}><RebuildSummary data={rebuilds} /></TenantCard>
         <section className="grid gap-4 sm:grid-cols-2">
           <Link href="/projects" className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm hover:border-brand-500">
             <h2 className="font-semibold text-slate-900">Projects</h2>

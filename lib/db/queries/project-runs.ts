@@ -93,3 +93,19 @@ export async function listTenantRebuilds(db: Database, tenantId: string, limit =
   return db.select(listColumns).from(syncRuns).where(and(eq(syncRuns.tenantId, tenantId), eq(syncRuns.kind, 'rebuild')))
     .orderBy(desc(syncRuns.startedAt), desc(syncRuns.runId)).limit(Math.min(Math.max(limit, 1), 1000));
 }
+
+/**
+ * When each skipped path last failed: the newest run (up to `before`) that lists it among its errors.
+ * The tenant records only the first failure; the third one — after which the file is skipped — is an error of an earlier run.
+ */
+export async function lastFailureTimes(db: Database, tenantId: string, project: string, paths: string[], before: Date): Promise<Map<string, Date>> {
+  if (paths.length === 0) return new Map();
+  // jsonb_array_elements has no builder form.
+  const e = sql`e`;
+  const rows = await db.select({ path: sql<string>`${e}->>'path'`, at: sql<Date | string>`max(coalesce(${syncRuns.finishedAt}, ${syncRuns.startedAt}))` })
+    .from(sql`${syncRuns}, jsonb_array_elements(${syncRuns.errors}) as ${e}`)
+    .where(and(eq(syncRuns.tenantId, tenantId), eq(syncRuns.project, project), eq(syncRuns.kind, 'sync'), lt(syncRuns.startedAt, new Date(before.getTime() + 1)),
+      sql`${e}->>'path' in ${paths.slice(0, 500)}`))
+    .groupBy(sql`1`);
+  return new Map(rows.map((r) => [r.path, r.at instanceof Date ? r.at : new Date(r.at)]));
+}

@@ -1,0 +1,51 @@
+'use client';
+// "What would change now": the tenant's read-only scan (POST /api/projects/{name}/status), on demand.
+import { useMutation } from '@tanstack/react-query';
+import { apiFetch } from '@/lib/cloud-client/fetcher.ts';
+import { btn, errorText } from '../project-actions.tsx';
+
+interface DryRun { new: string[]; modified: string[]; deleted: string[]; moves: Record<string, string>; skipped_files: { path: string; reason: string }[]; total: number; truncated?: boolean }
+
+const CAP = 20;
+function List({ title, items }: { title: string; items: string[] }) {
+  if (!items.length) return null;
+  return (
+    <div>
+      <h4 className="text-xs font-semibold text-slate-700">{title} ({items.length})</h4>
+      <ul className="mt-1 font-mono text-xs text-slate-800">{items.slice(0, CAP).map((p) => <li key={p} className="break-all">{p}</li>)}</ul>
+      {items.length > CAP && <p className="text-xs text-slate-600">… and {items.length - CAP} more.</p>}
+    </div>
+  );
+}
+
+export function DryRun({ name, disabledReason }: { name: string; disabledReason: string | null }) {
+  const m = useMutation({ mutationFn: () => apiFetch<DryRun>(`/api/projects/${encodeURIComponent(name)}/status`, { method: 'POST' }) });
+  const r = m.data;
+  return (
+    <section data-testid="dry-run" className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <div>
+          <h2 className="text-sm font-semibold text-slate-900">What would change now</h2>
+          <p className="text-xs text-slate-700">A read-only scan of the files against the index; nothing is written.</p>
+        </div>
+        <button type="button" data-testid="dry-run-button" className={btn} disabled={m.isPending || !!disabledReason} title={disabledReason ?? undefined} onClick={() => m.mutate()}>
+          {m.isPending ? 'Checking…' : r ? 'Check again' : 'Check now'}
+        </button>
+      </div>
+      {disabledReason && <p className="mt-2 text-xs text-slate-600">{disabledReason}</p>}
+      {m.isError && <p role="alert" data-testid="dry-run-error" className="mt-2 text-sm text-red-700">{errorText(m.error)}</p>}
+      {r && (
+        <div className="mt-3" data-testid="dry-run-result">
+          <p className="text-sm text-slate-900">{r.total === 0 && r.skipped_files.length === 0 ? 'Nothing would change: the index matches the files.' : `${r.total} change${r.total === 1 ? '' : 's'} would be applied${r.skipped_files.length ? `, ${r.skipped_files.length} file(s) are skipped` : ''}.`}</p>
+          <div className="mt-2 grid gap-3 sm:grid-cols-2">
+            <List title="New" items={r.new} />
+            <List title="Modified" items={r.modified} />
+            <List title="Deleted" items={r.deleted} />
+            <List title="Moved" items={Object.entries(r.moves).map(([a, b]) => `${a} → ${b}`)} />
+            <List title="Skipped" items={r.skipped_files.map((f) => `${f.path}: ${f.reason}`)} />
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}

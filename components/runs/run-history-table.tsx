@@ -1,0 +1,67 @@
+// Run history rows (Vercel/GitHub run-list shape): status dot · scan type · trigger · started ·
+// duration · changes · skipped · errors. Each row links to the run's own page (`runHref`).
+// On narrow screens the row becomes a stacked card; every value keeps its label.
+import Link from 'next/link';
+import { RelativeTime } from '@/components/ui/relative-time.tsx';
+import { SCAN_TYPE_COLORS, SCAN_TYPE_LABELS, seriesKey } from '@/components/ui/charts/palette.ts';
+import type { RunDto } from '@/lib/sync-health/run-dto.ts';
+import { formatDuration } from '@/lib/sync-health/run-summary.ts';
+import { RunStatus } from './run-status.tsx';
+
+export const TRIGGER_LABELS: Record<string, string> = {
+  startup: 'Start-up', schedule: 'Schedule', api: 'Sync now', force: 'Full re-sync', discovery: 'New folder',
+};
+
+export function ScanTypeTag({ scanType, mode }: { scanType: string | null; mode?: string | null }) {
+  const k = seriesKey(scanType ?? mode ?? null);
+  return (
+    <span className="inline-flex items-center gap-1.5 whitespace-nowrap text-xs text-slate-800" data-testid="scan-type" data-scan-type={k}>
+      <span aria-hidden="true" className="h-2.5 w-2.5 rounded-sm" style={{ backgroundColor: SCAN_TYPE_COLORS[k] }} />
+      {SCAN_TYPE_LABELS[k]}
+    </span>
+  );
+}
+
+export function changesText(r: Pick<RunDto, 'new' | 'modified' | 'deleted' | 'moved'>): string {
+  return `+${r.new} ~${r.modified} −${r.deleted} →${r.moved}`;
+}
+
+export function RunHistoryTable({ runs, runHref, now, caption, showProject = false }: {
+  runs: RunDto[]; runHref: (run: RunDto) => string; now: string; caption: string; showProject?: boolean;
+}) {
+  return (
+    <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
+      <table data-testid="run-history" className="w-full text-left text-sm">
+        <caption className="sr-only">{caption}. Changes are new (+), modified (~), deleted (−) and moved (→).</caption>
+        <thead className="hidden bg-slate-50 text-xs text-slate-600 md:table-header-group">
+          <tr>
+            <th scope="col" className="px-3 py-2 font-medium">Status</th>
+            {showProject && <th scope="col" className="px-3 py-2 font-medium">Project</th>}
+            <th scope="col" className="px-3 py-2 font-medium">Scan type</th>
+            <th scope="col" className="px-3 py-2 font-medium">Trigger</th>
+            <th scope="col" className="px-3 py-2 font-medium">Started</th>
+            <th scope="col" className="px-3 py-2 text-right font-medium">Duration</th>
+            <th scope="col" className="px-3 py-2 font-medium"><abbr title="new + · modified ~ · deleted − · moved →" className="no-underline">Changes</abbr></th>
+            <th scope="col" className="px-3 py-2 text-right font-medium">Skipped</th>
+            <th scope="col" className="px-3 py-2 text-right font-medium">Errors</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {runs.map((r) => (
+            <tr key={r.id} data-testid="run-row" data-run-id={r.id} className="grid grid-cols-2 gap-x-3 gap-y-1 px-3 py-2 hover:bg-slate-50 md:table-row md:px-0 md:py-0">
+              <td className="md:px-3 md:py-2"><Link href={runHref(r)} className="inline-flex rounded focus:outline-none focus:ring-2 focus:ring-blue-300" aria-label={`Run ${r.started_at.replace('T', ' ').slice(0, 19)} UTC: ${r.summary}`}><RunStatus run={r} /></Link></td>
+              {showProject && <td className="md:px-3 md:py-2 text-xs font-medium text-slate-900">{r.project}</td>}
+              <td className="md:px-3 md:py-2"><ScanTypeTag scanType={r.scan_type} mode={r.mode} /></td>
+              <td className="text-xs text-slate-700 md:px-3 md:py-2"><span className="md:hidden">Trigger: </span>{TRIGGER_LABELS[r.trigger] ?? r.trigger}</td>
+              <td className="text-xs text-slate-700 md:px-3 md:py-2"><RelativeTime iso={r.started_at} now={now} /></td>
+              <td className="text-xs tabular-nums text-slate-700 md:px-3 md:py-2 md:text-right"><span className="md:hidden">Took </span>{formatDuration(r.duration_ms)}</td>
+              <td className="font-mono text-xs text-slate-700 md:px-3 md:py-2" data-testid="run-changes">{changesText(r)}</td>
+              <td className="text-xs tabular-nums md:px-3 md:py-2 md:text-right"><span className="md:hidden">Skipped: </span><span className={r.skipped ? 'font-semibold text-amber-800' : 'text-slate-600'}>{r.skipped}</span></td>
+              <td className="text-xs tabular-nums md:px-3 md:py-2 md:text-right"><span className="md:hidden">Errors: </span><span className={r.errors ? 'font-semibold text-red-700' : 'text-slate-600'}>{r.errors}</span></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

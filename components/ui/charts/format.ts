@@ -1,0 +1,22 @@
+// Axis and table formatting shared by the charts.
+import { formatDuration } from '@/lib/sync-health/run-summary.ts';
+
+export { formatDuration };
+
+/** Tick label for a time bucket: "14:05" within two days, "Dec 1" beyond. Always UTC (server-rendered). */
+export function timeTick(d: Date, bucketSeconds: number): string {
+  const iso = d.toISOString();
+  if (bucketSeconds < 86400) return iso.slice(11, 16);
+  return d.toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
+}
+
+export const bucketLabel = (d: Date) => d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+export const nf = new Intl.NumberFormat('en-US');
+export const compact = (n: number) => (Math.abs(n) >= 10_000 ? new Intl.NumberFormat('en-US', { notation: 'compact' }).format(n) : nf.format(Math.round(n)));
+
+/** At most `n` evenly spaced items (for tick labels). */
+export function thin<T>(xs: T[], n: number): T[] {
+  if (xs.length <= n) return xs;
+  const step = Math.ceil(xs.length / n);
+  return xs.filter((_, i) => i % step === 0);
+}

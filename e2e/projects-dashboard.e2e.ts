@@ -1,0 +1,238 @@
+// The signed-in person's dashboard on real data: a tenant with a seed-tenant corpus (make-corpus),
+// a broken-YAML note (warning), a deletion and a rename; sync now and full re-sync from the pages with
+// the live update seen without a reload; set default; remove a project keeping its files vs deleting
+// its notes (checked on disk); another person gets 404 for the page and the JSON; malformed filters
+// give a notice; axe-core on every page at 390 px and 1280 px; screenshots for review.
+// Run: E2E_BASE_PORT=3400 npm test -- --e2e projects-dashboard
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { E2E_BASE_PORT, E2E_DATA_DIR } from './helpers/env.ts';
+import { signIn, uniqueEmail } from './helpers/sign-in.ts';
+
+const SCREENS = path.join('test-results', `e2e-${E2E_BASE_PORT}`, 'screens');
+const MAKE_CORPUS = path.resolve('..', 'shared', 'tools', 'make-corpus');
+const WIDTHS = [{ name: 'phone', width: 390, height: 844 }, { name: 'desktop', width: 1280, height: 900 }];
+
+async function api(page: Page, method: string, p: string): Promise<{ status: number; json: any; text: string }> {
+  const r = await page.evaluate(async ([m, u]) => {
+    const res = await fetch(u as string, { method: m as string, redirect: 'manual' });
+    return { status: res.status, text: await res.text() };
+  }, [method, p] as const);
+  let json: unknown = null;
+  try { json = JSON.parse(r.text); } catch { /* not JSON */ }
+  return { ...r, json };
+}
+
+async function waitForRunning(page: Page): Promise<string> {
+  await page.goto('/dashboard');
+  await expect(page.getByTestId('tenant-status')).toHaveText('running', { timeout: 45_000 });
+  return (await page.getByTestId('tenant-id').textContent())!.trim();
+}
+
+/** axe-core: no serious or critical violation. */
+async function axe(page: Page, what: string): Promise<void> {
+  const r = await new AxeBuilder({ page }).analyze();
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`), `axe on ${what}`).toEqual([]);
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENS, `${name}.png`), fullPage: true });
+}
+
+const row = (page: Page, name: string) => page.locator(`[data-testid="project-row"][data-project="${name}"]`);
+
+test('projects dashboard: corpus, live sync and full re-sync, report, history, set default, remove keep vs delete, 404 for others, axe at 390/1280', async ({ page, browser }) => {
+  test.setTimeout(300_000);
+  const email = uniqueEmail('dash');
+  await signIn(page, email);
+  const tenantId = await waitForRunning(page);
+  const data = path.join(E2E_DATA_DIR, 'tenants', tenantId, 'data');
+  expect(fs.existsSync(data), data).toBe(true);
+
+  // A seed-tenant corpus (smaller counts, same generator) straight into the tenant's data dir; the
+  // tenant discovers the new top-level folders (projects) on a config sync.
+  const corpus = fs.mkdtempSync(path.join(os.tmpdir(), 'bmc-dash-corpus-'));
+  const gen = spawnSync(MAKE_CORPUS, ['--preset', 'seed-tenant', '--out', corpus, '--projects', '2', '--notes', '120', '--binaries', '2', '--binary-mb', '1', '--seed', '9'], { encoding: 'utf8' });
+  expect(gen.status, gen.stderr).toBe(0);
+  const corpusProjects = fs.readdirSync(corpus, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name);
+  expect(corpusProjects.length).toBeGreaterThanOrEqual(2);
+  for (const p of corpusProjects) fs.cpSync(path.join(corpus, p), path.join(data, p), { recursive: true });
+  fs.rmSync(corpus, { recursive: true, force: true });
+  expect((await api(page, 'GET', '/proxy/health')).status).toBe(200);
+
+  // Our own project, created from the page; its files are written on disk (as rclone or the CLI would).
+  await page.goto('/projects');
+  await page.getByTestId('project-name-input').fill('Field Notes');
+  await page.getByTestId('project-create').click();
+  await expect(row(page, 'Field Notes')).toBeVisible();
+  const fieldDir = path.join(data, 'field-notes');
+  fs.mkdirSync(path.join(fieldDir, 'inbox'), { recursive: true });
+  for (let i = 1; i <= 6; i++) fs.writeFileSync(path.join(fieldDir, 'inbox', `note ${i}.md`), `---\ntitle: Note ${i}\n---\n# Note ${i}\n\n- [idea] number ${i} #e2e\n`);
+  fs.writeFileSync(path.join(fieldDir, 'broken yaml.md'), '---\ntitle: [unclosed\n---\n# Broken\n');
+
+  // The corpus folders appear as projects after a config sync (the schedule would find them too).
+  expect((await page.evaluate(async () => (await fetch('/proxy/projects/config/sync', { method: 'POST' })).status))).toBe(200);
+  await page.reload();
+  for (const p of corpusProjects) await expect(row(page, p)).toBeVisible();
+
+  // Sync now: the row reads "Syncing" at once and updates to the collected run without a reload.
+  await page.evaluate(() => { (window as unknown as { __marker: number }).__marker = 42; });
+  const field = row(page, 'Field Notes');
+  await field.getByTestId('sync-now').click();
+  await expect(field.getByTestId('project-changes')).toHaveText(/^\+7 /, { timeout: 30_000 });
+  await expect(field.getByTestId('health-badge')).not.toHaveAttribute('data-state', 'syncing');
+  expect(await page.evaluate(() => (window as unknown as { __marker?: number }).__marker)).toBe(42);
+  // Corpus projects: a full sync of each, from the page.
+  for (const p of corpusProjects) await row(page, p).getByTestId('sync-now').click();
+  for (const p of corpusProjects) await expect(row(page, p).getByTestId('project-last-sync')).not.toHaveText('never', { timeout: 60_000 });
+
+  // Set default: the marker moves (optimistically, then confirmed by the tenant) and survives a reload.
+  await field.getByTestId('set-default').click();
+  await expect(field.getByTestId('default-marker')).toBeVisible();
+  await expect(row(page, 'main').getByTestId('default-marker')).toHaveCount(0);
+  await page.reload();
+  await expect(row(page, 'Field Notes').getByTestId('default-marker')).toBeVisible();
+  const defaultList = await api(page, 'GET', '/proxy/projects/projects');
+  expect(defaultList.json.default_project).toBe('Field Notes');
+
+  for (const w of WIDTHS) {
+    await page.setViewportSize(w);
+    await page.goto('/projects');
+    await expect(row(page, 'Field Notes')).toBeVisible();
+    await axe(page, `/projects at ${w.width}`);
+    await shoot(page, `projects-${w.name}`);
+  }
+  await page.setViewportSize(WIDTHS[1]!);
+
+  // The project page: latest report with the summary sentence first and the broken-YAML warning named.
+  await page.goto('/projects/' + encodeURIComponent('Field Notes'));
+  await expect(page.getByTestId('run-summary')).toHaveText(/^7 files checked in .+: 7 new, 1 warning$/);
+  await expect(page.getByTestId('run-warnings-item')).toContainText('broken yaml.md');
+  await expect(page.getByTestId('run-warnings-item')).toContainText('malformed YAML');
+  await expect(page.getByTestId('changes-new')).toContainText('inbox/note 1.md');
+
+  // What would change now: a deletion and a rename on disk, seen by the dry run before any sync.
+  fs.rmSync(path.join(fieldDir, 'inbox', 'note 6.md'));
+  fs.renameSync(path.join(fieldDir, 'inbox', 'note 5.md'), path.join(fieldDir, 'renamed note.md'));
+  await page.getByTestId('dry-run-button').click();
+  await expect(page.getByTestId('dry-run-result')).toContainText('inbox/note 6.md');
+  await expect(page.getByTestId('dry-run-result')).toContainText('inbox/note 5.md → renamed note.md');
+
+  // Sync now from the project page: the report below is replaced without a reload.
+  await page.evaluate(() => { (window as unknown as { __marker: number }).__marker = 7; });
+  await page.getByTestId('sync-now').click();
+  await expect(page.getByTestId('run-summary')).toHaveText(/1 deleted, 1 moved/, { timeout: 30_000 });
+  await expect(page.getByTestId('changes-deleted')).toContainText('inbox/note 6.md');
+  await expect(page.getByTestId('changes-moved')).toContainText('inbox/note 5.md → renamed note.md');
+  await expect(page.getByTestId('scan-type').first()).toHaveAttribute('data-scan-type', 'full_deletions');
+
+  // Full re-sync: buttons disabled with a reason while it runs; the report becomes the forced run.
+  await page.getByTestId('full-resync').click();
+  await expect(page.getByTestId('run-report').getByTestId('scan-type')).toHaveAttribute('data-scan-type', 'full_forced', { timeout: 30_000 });
+  await expect(page.getByTestId('scan-type-explanation')).toContainText('full re-sync was asked for');
+  expect(await page.evaluate(() => (window as unknown as { __marker?: number }).__marker)).toBe(7);
+  await expect(page.getByTestId('run-row')).toHaveCount(3);
+  await expect(page.getByTestId('chart-runs')).toHaveAttribute('data-empty', 'false');
+  await expect(page.getByTestId('chart-duration')).toHaveAttribute('data-empty', 'false');
+
+  // Filters live in the URL; the JSON route agrees with the page; malformed values give a notice, not a 500.
+  await page.getByTestId('filter-trigger').selectOption('force');
+  await page.getByTestId('filter-apply').click();
+  await expect(page).toHaveURL(/trigger=force/);
+  await expect(page.getByTestId('run-row')).toHaveCount(1);
+  const json = await api(page, 'GET', '/api/projects/' + encodeURIComponent('Field Notes') + '?trigger=force');
+  expect(json.status).toBe(200);
+  expect(json.json.total).toBe(1);
+  expect(json.json.runs[0].scan_type).toBe('full_forced');
+  expect(json.json.latest.summary).toBe(await page.getByTestId('run-summary').textContent());
+  const bad = await page.goto('/projects/' + encodeURIComponent('Field Notes') + '?outcome=exploded&range=5y&page=-1');
+  expect(bad!.status()).toBe(200);
+  await expect(page.getByTestId('filter-notices')).toContainText('outcome="exploded"');
+  const badJson = await api(page, 'GET', '/api/projects/' + encodeURIComponent('Field Notes') + '?outcome=exploded');
+  expect(badJson.status).toBe(200);
+  expect(badJson.json.notices[0]).toContain('outcome');
+
+  for (const w of WIDTHS) {
+    await page.setViewportSize(w);
+    await page.goto('/projects/' + encodeURIComponent('Field Notes'));
+    await expect(page.getByTestId('run-report')).toBeVisible();
+    await axe(page, `project page at ${w.width}`);
+    await shoot(page, `project-${w.name}`);
+  }
+
+  // Each run opens to its own page.
+  await page.getByTestId('run-row').last().getByRole('link').click();
+  await expect(page).toHaveURL(/\/projects\/Field%20Notes\/runs\/[0-9a-f-]+$/);
+  const runUrl = new URL(page.url()).pathname;
+  const runId = runUrl.split('/').pop()!;
+  await expect(page.getByTestId('run-summary')).toContainText('7 new');
+  for (const w of WIDTHS) {
+    await page.setViewportSize(w);
+    await page.goto(runUrl);
+    await axe(page, `run page at ${w.width}`);
+    await shoot(page, `run-${w.name}`);
+  }
+  expect((await api(page, 'GET', `/api/projects/${encodeURIComponent('Field Notes')}/runs/${runId}`)).json.id).toBe(runId);
+
+  // Rebuild timing on the tenant page and the dashboard card.
+  for (const w of WIDTHS) {
+    await page.setViewportSize(w);
+    await page.goto(`/tenants/${tenantId}`);
+    await expect(page.getByTestId('rebuild-row').first()).toBeVisible();
+    await expect(page.getByTestId('chart-rebuilds')).toHaveAttribute('data-empty', 'false');
+    await axe(page, `tenant page at ${w.width}`);
+    await shoot(page, `tenant-${w.name}`);
+    await page.goto('/dashboard');
+    await expect(page.getByTestId('rebuild-summary')).toContainText('Latest index rebuild');
+    await axe(page, `dashboard at ${w.width}`);
+    await shoot(page, `dashboard-${w.name}`);
+  }
+  await page.setViewportSize(WIDTHS[1]!);
+
+  // Remove keeping files vs deleting notes, checked on disk.
+  await page.goto('/projects');
+  const [keep, drop] = corpusProjects;
+  const keepDir = path.join(data, keep!), dropDir = path.join(data, drop!);
+  expect(fs.existsSync(keepDir) && fs.existsSync(dropDir)).toBe(true);
+  await row(page, keep!).getByTestId('delete-project').click();
+  await expect(page.getByTestId('delete-dialog')).toBeVisible();
+  await axe(page, 'delete dialog');
+  await page.getByTestId('delete-keep').check();
+  await page.getByTestId('delete-submit').click();
+  await expect(row(page, keep!)).toHaveCount(0);
+  expect(fs.readdirSync(keepDir).length).toBeGreaterThan(0);
+
+  await row(page, drop!).getByTestId('delete-project').click();
+  await page.getByTestId('delete-notes').check();
+  await expect(page.getByTestId('delete-submit')).toBeDisabled();
+  await page.getByTestId('delete-confirm-input').fill(drop!);
+  await page.getByTestId('delete-submit').click();
+  await expect(row(page, drop!)).toHaveCount(0);
+  await expect.poll(() => fs.existsSync(dropDir)).toBe(false);
+
+  // The tenant's refusal is shown inline in its own words: the default project cannot be removed.
+  await row(page, 'Field Notes').getByTestId('delete-project').click();
+  await page.getByTestId('delete-submit').click();
+  await expect(page.getByTestId('delete-error')).toContainText(/default/i);
+  await expect(row(page, 'Field Notes')).toBeVisible();
+
+  // Another person: the 404 page and 404 JSON for this project, its run and anything else of this tenant.
+  const other = await browser.newPage();
+  await signIn(other, uniqueEmail('dash-other'));
+  const res = await other.goto('/projects/' + encodeURIComponent('Field Notes'));
+  expect(res!.status()).toBe(404);
+  expect((await other.goto(runUrl))!.status()).toBe(404);
+  for (const u of ['/api/projects/' + encodeURIComponent('Field Notes'), `/api/projects/${encodeURIComponent('Field Notes')}/runs/${runId}`, `/api/projects/main/runs/${runId}`]) {
+    const r = await api(other, 'GET', u);
+    expect(r.status, u).toBe(404);
+    expect(r.json.detail).toBeTruthy();
+  }
+  expect((await other.goto(`/tenants/${tenantId}`))!.status()).toBe(404);
+  await other.close();
+});
