@@ -55,7 +55,7 @@ function rng(seed: number) {
   return () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32);
 }
 
-interface Size { label: 'small' | 'large'; hours: number; quietHours: number }
+interface Size { label: 'small' | 'large'; hours: number; quietHours: number; /** no-change runs per project per hour (120 = a 30 s schedule) */ perHour: number }
 
 async function seedFleet(db: DatabaseHandle['db'], now: Date): Promise<string[]> {
   const ids: string[] = [];
@@ -110,30 +110,36 @@ async function fillTenant(db: DatabaseHandle['db'], tenantId: string, t: number,
   const deltas: ProjectRollupDelta[] = [];
   for (let h = 0; h < size.quietHours; h++) {
     const hour = new Date(now.getTime() - size.quietHours * H + h * H);
-    const c = (h * RUNS_PER_HOUR) % 23;
+    const c = (h * size.perHour) % 23;
+    let hist = quietHist[c]!, sum = quietSum[c]!;
+    if (size.perHour !== RUNS_PER_HOUR) {
+      hist = {}; sum = 0;
+      for (let i = 0; i < size.perHour; i++) { addToHistogram(hist, quietMs(h * size.perHour + i)); sum += quietMs(h * size.perHour + i); }
+    }
     for (const project of PROJECTS) {
-      deltas.push({ tenantId, hour, project, scanType: 'incremental', runs: RUNS_PER_HOUR, failed: 0, changed: 0, durationSumMs: quietSum[c]!,
-        durationMaxMs: 31, filesScanned: 200 * RUNS_PER_HOUR, histogram: { ...quietHist[c]! } });
+      deltas.push({ tenantId, hour, project, scanType: 'incremental', runs: size.perHour, failed: 0, changed: 0, durationSumMs: sum,
+        durationMaxMs: 31, filesScanned: 200 * size.perHour, histogram: { ...hist } });
     }
     const key = `${hour.getTime()}|incremental`;
     const f = fleet.get(key) ?? { hour, scanType: 'incremental', runs: 0, failed: 0, changed: 0, durationSumMs: 0, durationMaxMs: 31, filesScanned: 0, histogram: {} };
-    f.runs += RUNS_PER_HOUR * PROJECTS.length; f.durationSumMs += quietSum[c]! * PROJECTS.length; f.filesScanned += 200 * RUNS_PER_HOUR * PROJECTS.length;
-    for (let k = 0; k < PROJECTS.length; k++) mergeHistograms(f.histogram, quietHist[c]!);
+    f.runs += size.perHour * PROJECTS.length; f.durationSumMs += sum * PROJECTS.length; f.filesScanned += 200 * size.perHour * PROJECTS.length;
+    for (let k = 0; k < PROJECTS.length; k++) mergeHistograms(f.histogram, hist);
     fleet.set(key, f);
   }
   const rawHours = Math.min(size.quietHours, WINDOW_H);
   await db.transaction(async (tx) => {
     await upsertProjectRollups(tx, deltas);
     if (rawHours > 0) {
-      const first = (size.quietHours - rawHours) * RUNS_PER_HOUR;
+      const first = (size.quietHours - rawHours) * size.perHour;
+      const step = 3600 / size.perHour;
       const from = new Date(now.getTime() - rawHours * H).toISOString();
       await tx.execute(sql`
         insert into sync_runs (tenant_id, run_id, instance_id, kind, project, trigger, scan_type, status, started_at, finished_at, duration_ms, files_scanned, changed)
         select ${tenantId}::uuid, 'q-' || p || '-' || i, 'bench', 'sync', p, 'schedule', 'incremental', 'ok',
-               ${from}::timestamptz + (i - ${first}) * interval '30 seconds',
-               ${from}::timestamptz + (i - ${first}) * interval '30 seconds' + (9 + (i * 7) % 23) * interval '1 millisecond',
+               ${from}::timestamptz + (i - ${first}) * ${step} * interval '1 second',
+               ${from}::timestamptz + (i - ${first}) * ${step} * interval '1 second' + (9 + (i * 7) % 23) * interval '1 millisecond',
                9 + (i * 7) % 23, 200, false
-        from generate_series(${first}::int, ${size.quietHours * RUNS_PER_HOUR - 1}::int) i, unnest(${sql.raw(`array['${PROJECTS.join("','")}']`)}) p`);
+        from generate_series(${first}::int, ${size.quietHours * size.perHour - 1}::int) i, unnest(${sql.raw(`array['${PROJECTS.join("','")}']`)}) p`);
     }
   });
   // Latest state per project: the newest no-change run (the collector keeps it as it goes).
@@ -143,7 +149,7 @@ async function fillTenant(db: DatabaseHandle['db'], tenantId: string, t: number,
     from unnest(${sql.raw(`array['${PROJECTS.join("','")}']`)}) p
     on conflict (tenant_id, project) do update set last_run_at = excluded.last_run_at, last_ok_at = excluded.last_ok_at, last_status = 'ok'
       where sync_project_states.last_run_at < excluded.last_run_at and ${failingTenant ? sql`false` : sql`true`}`);
-  return runs + size.quietHours * RUNS_PER_HOUR * PROJECTS.length;
+  return runs + size.quietHours * size.perHour * PROJECTS.length;
 }
 
 const pct = (xs: number[], q: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.max(1, Math.ceil(q * s.length)) - 1]!; };
@@ -223,9 +229,10 @@ const kb = (b: number) => (b / 1024).toFixed(1);
 async function main() {
   console.log(`bench:ops — ${TENANTS} tenants × ${PROJECTS.length} projects; large = ${DAYS} days at a 30 s schedule; raw no-change window ${WINDOW_H} h; ${REPS} timed calls per page${QUICK ? ' (quick)' : ''}`);
   // Small: the same fleet with ≈ 10 k runs of history in all.
-  const smallHours = Math.max(1, Math.round(10_000 / (TENANTS * PROJECTS.length * RUNS_PER_HOUR)));
-  const small = await buildSize({ label: 'small', hours: smallHours, quietHours: smallHours });
-  const large = await buildSize({ label: 'large', hours: DAYS * 24, quietHours: DAYS * 24 }).catch(async (e) => { await small.close(); throw e; });
+  // (one hour of history; fewer runs per hour when the fleet is large: 1 000 tenants × 3 projects get 3 each)
+  const smallPerHour = Math.max(1, Math.min(RUNS_PER_HOUR, Math.round(10_000 / (TENANTS * PROJECTS.length))));
+  const small = await buildSize({ label: 'small', hours: 1, quietHours: 1, perHour: smallPerHour });
+  const large = await buildSize({ label: 'large', hours: DAYS * 24, quietHours: DAYS * 24, perHour: RUNS_PER_HOUR }).catch(async (e) => { await small.close(); throw e; });
   try {
     await measure([small, large]);
   } finally {
