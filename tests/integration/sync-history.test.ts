@@ -12,6 +12,7 @@ import { rollupPercentiles, rollupSeries, rollupTotals } from '../../lib/db/quer
 import { HISTOGRAM_RELATIVE_ERROR, bucketOf, bucketValue, exactPercentile } from '../../lib/history/duration-histogram.ts';
 import { rowsOf } from '../../lib/db/queries/tenants-runtime.ts';
 import { DEFAULT_HISTORY_CONFIG } from '../../lib/config/history.ts';
+import { durationPerBucket, filesScannedPerBucket, runsPerBucket } from '../../lib/db/queries/run-series.ts';
 
 const H = 3_600_000;
 const T0 = Date.parse('2026-06-01T00:00:00Z');
@@ -104,6 +105,14 @@ for (const kind of DB_KINDS) {
         const m = await runHistoryMaintenance(h.db, RET, { now: new Date(T0 + 200 * H) });
         assert.equal(m.noChangeDeleted, 50); // 8 batches of ≤ 7
         assert.equal((await rollupTotals(h.db, { from: new Date(T0), to: new Date(T0 + 100 * H) }, { tenantId: t })).runs, 52);
+        // The project charts' series over hour buckets read the roll-ups: runs past raw retention still count.
+        const range = { from: new Date(T0 + 72 * H), to: new Date(T0 + 96 * H) };
+        const series = await runsPerBucket(h.db, t, 'notes', range);
+        assert.equal(series.bucketSeconds, 3600);
+        assert.deepEqual(series.rows.map((r) => [r.bucket.toISOString(), r.runs]), [[new Date(T0 + 73 * H).toISOString(), 50]]);
+        const dur = await durationPerBucket(h.db, t, 'notes', range);
+        assert.ok(Math.abs(dur.rows[0]!.p50Ms - 12) <= 12 * HISTOGRAM_RELATIVE_ERROR);
+        assert.equal((await filesScannedPerBucket(h.db, t, undefined, range)).rows[0]!.filesScanned, 50 * 40);
       } finally {
         await h.close();
       }
