@@ -47,8 +47,8 @@ test('ops overview: tiles, needs attention (one reason each, most severe first),
     expect(Number((await page.getByTestId('runs-total').textContent())!.replace(/,/g, ''))).toBeGreaterThanOrEqual(160);
     await expect(page.getByTestId('runs-failed')).toContainText('failed');
     await expect(page.getByTestId('pct-incremental')).toBeVisible();
-    await expect(page.getByTestId('chart-runs').locator('svg')).toBeVisible();
-    await expect(page.getByTestId('chart-histogram-incremental').locator('svg')).toBeVisible();
+    await expect(page.getByTestId('chart-runs').locator('svg[role="img"]')).toBeVisible();
+    await expect(page.getByTestId('chart-histogram-incremental').locator('svg[role="img"]')).toBeVisible();
     await page.screenshot({ path: test.info().outputPath(`ops-${width}.png`), fullPage: true });
     await noSeriousA11y(page, `/ops at ${width}`);
   }
@@ -97,7 +97,7 @@ test('a tenant\'s ops view: projects with health, runs, rebuilds; opening it is 
     await expect(page.getByTestId('ops-projects').locator('[data-state="failing"]').first()).toBeVisible();
     await expect(page.getByTestId('ops-tenant-attention')).toHaveAttribute('data-reason', 'projects_down_or_failing');
     await expect(page.getByTestId('ops-tenant-runs').locator('tbody tr')).not.toHaveCount(0);
-    await expect(page.getByTestId('chart-rebuilds').locator('svg')).toBeVisible();
+    await expect(page.getByTestId('chart-rebuilds').locator('svg[role="img"]')).toBeVisible();
     await page.screenshot({ path: test.info().outputPath(`ops-tenant-${width}.png`), fullPage: true });
     await noSeriousA11y(page, `/ops/tenants at ${width}`);
   }

@@ -83,7 +83,7 @@ export default async function OpsPage({ searchParams }: Props) {
 
         <section aria-labelledby="pct-h" className="grid gap-2">
           <h2 id="pct-h" className="text-base font-semibold text-slate-900">Sync duration per scan type</h2>
-          <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+          <div tabIndex={0} role="region" aria-label="Table, scrolls sideways" className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
             <table className="min-w-full text-sm" data-testid="ops-percentiles">
               <caption className="sr-only">Duration percentiles per scan type, last {range}</caption>
               <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-700">

@@ -33,7 +33,7 @@ export function TenantsTable({ data, range, now }: { data: OpsTenantsPage; range
       </div>
       <p className="text-xs text-slate-700" data-testid="ops-tenant-count">{data.total} tenant{data.total === 1 ? '' : 's'}{query.q ? ` match “${query.q}”` : ''} · page {data.page} of {data.pages}</p>
       <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
-        <div className="overflow-x-auto">
+        <div tabIndex={0} role="region" aria-label="Table, scrolls sideways" className="overflow-x-auto">
           <table data-testid="ops-tenants" className="min-w-full divide-y divide-slate-200 text-sm">
             <caption className="sr-only">Tenants, sorted by {COLUMNS.find((c) => c.key === query.sort)?.label} {query.dir === 'asc' ? 'ascending' : 'descending'}</caption>
             <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-700">

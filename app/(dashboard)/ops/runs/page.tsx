@@ -35,7 +35,7 @@ export default async function OpsRunsPage({ searchParams }: Props) {
       <PageHeader title="Runs in a bucket" description={`${span}${query.scanType ? ` · ${SCAN_TYPE_LABELS[seriesKey(query.scanType)]}` : ''}${query.tenantId ? ` · tenant ${query.tenantId.slice(0, 8)}` : ''}`} />
       <p className="-mt-2 mb-4 text-sm"><Link href={query.tenantId ? `/ops/tenants/${query.tenantId}` : '/ops'} className="text-brand-700 underline">← Back</Link></p>
       <p className="mb-3 text-xs text-slate-700">Newest first, up to {query.limit}. Runs that changed nothing are listed for {retention.raw_no_change_hours} h, the rest for {retention.raw_changed_days} days; the charts count every run for {retention.rollup_days} days.</p>
-      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+      <div tabIndex={0} role="region" aria-label="Table, scrolls sideways" className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
         <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="ops-runs">
           <caption className="sr-only">Runs in {span}</caption>
           <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-700">

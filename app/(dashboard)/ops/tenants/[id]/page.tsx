@@ -65,7 +65,7 @@ export default async function OpsTenantPage({ params, searchParams }: Props) {
 
         <section aria-labelledby="projects-h" className="grid gap-2">
           <h2 id="projects-h" className="text-base font-semibold text-slate-900">Projects</h2>
-          <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+          <div tabIndex={0} role="region" aria-label="Table, scrolls sideways" className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
             <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="ops-projects">
               <caption className="sr-only">Projects of this tenant and their sync health</caption>
               <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-700">
@@ -97,7 +97,7 @@ export default async function OpsTenantPage({ params, searchParams }: Props) {
 
         <section aria-labelledby="runs-h" className="grid gap-2">
           <h2 id="runs-h" className="text-base font-semibold text-slate-900">Recent runs</h2>
-          <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+          <div tabIndex={0} role="region" aria-label="Table, scrolls sideways" className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
             <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="ops-tenant-runs">
               <caption className="sr-only">The 50 newest runs of this tenant</caption>
               <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-700">
