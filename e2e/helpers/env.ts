@@ -9,3 +9,5 @@ export const DEV_OIDC_URL = `http://127.0.0.1:${E2E_BASE_PORT + 1}`;
 export const E2E_OPS_EMAIL = 'ops-e2e@example.test';
 /** The e2e server's BMC_DATA_DIR (same rule as playwright.config.ts); holds its generated auth-secret. */
 export const E2E_DATA_DIR = process.env.E2E_DATA_DIR || path.join(os.tmpdir(), `bmc-e2e-${E2E_BASE_PORT}`);
+/** The e2e server's METRICS_TOKEN (GET /metrics refuses anyone without it, loopback included). */
+export const E2E_METRICS_TOKEN = 'e2e-metrics-token-0123456789abcdef';

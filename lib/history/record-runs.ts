@@ -68,6 +68,25 @@ const mergeSet = (table: 'sync_run_rollups' | 'sync_fleet_rollups') => ({
       group by key) x)`),
 });
 
+export type ProjectRollupDelta = typeof syncRunRollups.$inferInsert;
+export type FleetRollupDelta = typeof syncFleetRollups.$inferInsert;
+
+/** Adds counts to the per-project hourly roll-ups (one row per key in `rows`; merged on conflict). */
+export async function upsertProjectRollups(tx: Database, rows: ProjectRollupDelta[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 2000) {
+    await tx.insert(syncRunRollups).values(rows.slice(i, i + 2000))
+      .onConflictDoUpdate({ target: [syncRunRollups.tenantId, syncRunRollups.hour, syncRunRollups.project, syncRunRollups.scanType], set: mergeSet('sync_run_rollups') });
+  }
+}
+
+/** Adds counts to the fleet-wide hourly roll-ups (rows in a fixed key order; merged on conflict). */
+export async function upsertFleetRollups(tx: Database, rows: FleetRollupDelta[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 2000) {
+    await tx.insert(syncFleetRollups).values(rows.slice(i, i + 2000))
+      .onConflictDoUpdate({ target: [syncFleetRollups.hour, syncFleetRollups.scanType], set: mergeSet('sync_fleet_rollups') });
+  }
+}
+
 /**
  * Stores and counts runs of one tenant. `rows` need not have `changed` set (it is derived). Call inside
  * the transaction that also advances the tenant's cursor.
@@ -109,10 +128,8 @@ export async function recordRuns(tx: Database, tenantId: string, rows: RunInsert
   }
   // Fixed key order: concurrent collectors lock the shared fleet rows in the same order (no deadlock).
   const byKey = <T>(m: Map<string, T>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
-  await tx.insert(syncRunRollups).values(byKey(perProject).map((x) => ({ tenantId, hour: x.hour, project: x.project, scanType: x.scanType, ...x.a })))
-    .onConflictDoUpdate({ target: [syncRunRollups.tenantId, syncRunRollups.hour, syncRunRollups.project, syncRunRollups.scanType], set: mergeSet('sync_run_rollups') });
-  await tx.insert(syncFleetRollups).values(byKey(fleet).map((x) => ({ hour: x.hour, scanType: x.scanType, ...x.a })))
-    .onConflictDoUpdate({ target: [syncFleetRollups.hour, syncFleetRollups.scanType], set: mergeSet('sync_fleet_rollups') });
+  await upsertProjectRollups(tx, byKey(perProject).map((x) => ({ tenantId, hour: x.hour, project: x.project, scanType: x.scanType, ...x.a })));
+  await upsertFleetRollups(tx, byKey(fleet).map((x) => ({ hour: x.hour, scanType: x.scanType, ...x.a })));
 
   // Latest state per project.
   const states = new Map<string, typeof syncProjectStates.$inferInsert>();

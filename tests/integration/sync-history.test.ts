@@ -12,6 +12,7 @@ import { rollupPercentiles, rollupSeries, rollupTotals } from '../../lib/db/quer
 import { HISTOGRAM_RELATIVE_ERROR, bucketOf, bucketValue, exactPercentile } from '../../lib/history/duration-histogram.ts';
 import { rowsOf } from '../../lib/db/queries/tenants-runtime.ts';
 import { DEFAULT_HISTORY_CONFIG } from '../../lib/config/history.ts';
+import { durationPerBucket, filesScannedPerBucket, runsPerBucket } from '../../lib/db/queries/run-series.ts';
 
 const H = 3_600_000;
 const T0 = Date.parse('2026-06-01T00:00:00Z');
@@ -65,10 +66,10 @@ for (const kind of DB_KINDS) {
         assert.deepEqual((await h.db.select().from(syncRuns)).filter((r: SyncRunRow) => !r.changed).map((r) => r.runId).sort(), ['quiet-1', 'quiet-2']);
 
         // One minute before the no-change retention ends for quiet-2 (started 00:20): quiet-1 (00:10) goes, quiet-2 stays.
-        let m = await runHistoryMaintenance(h.db, RET, { now: new Date(T0 + 48 * H + 19 * 60_000) });
+        let m = await runHistoryMaintenance(h.db, RET, { now: new Date(T0 + RET.rawNoChangeMs + 19 * 60_000) });
         assert.equal(m.noChangeDeleted, 1);
         assert.deepEqual(await raw(), ['changed', 'failed', 'quiet-2', 'rebuild', 'skipped']);
-        m = await runHistoryMaintenance(h.db, RET, { now: new Date(T0 + 48 * H + 21 * 60_000) });
+        m = await runHistoryMaintenance(h.db, RET, { now: new Date(T0 + RET.rawNoChangeMs + 21 * 60_000) });
         assert.equal(m.noChangeDeleted, 1);
         assert.deepEqual(await raw(), ['changed', 'failed', 'rebuild', 'skipped'], 'changed, skipped, failed and rebuilds stay raw');
         assert.deepEqual(await rollupTotals(h.db, range, { tenantId: t }), expectTotals, 'counts unchanged by retention');
@@ -104,6 +105,14 @@ for (const kind of DB_KINDS) {
         const m = await runHistoryMaintenance(h.db, RET, { now: new Date(T0 + 200 * H) });
         assert.equal(m.noChangeDeleted, 50); // 8 batches of ≤ 7
         assert.equal((await rollupTotals(h.db, { from: new Date(T0), to: new Date(T0 + 100 * H) }, { tenantId: t })).runs, 52);
+        // The project charts' series over hour buckets read the roll-ups: runs past raw retention still count.
+        const range = { from: new Date(T0 + 72 * H), to: new Date(T0 + 96 * H) };
+        const series = await runsPerBucket(h.db, t, 'notes', range);
+        assert.equal(series.bucketSeconds, 3600);
+        assert.deepEqual(series.rows.map((r) => [r.bucket.toISOString(), r.runs]), [[new Date(T0 + 73 * H).toISOString(), 50]]);
+        const dur = await durationPerBucket(h.db, t, 'notes', range);
+        assert.ok(Math.abs(dur.rows[0]!.p50Ms - 12) <= 12 * HISTOGRAM_RELATIVE_ERROR);
+        assert.equal((await filesScannedPerBucket(h.db, t, undefined, range)).rows[0]!.filesScanned, 50 * 40);
       } finally {
         await h.close();
       }

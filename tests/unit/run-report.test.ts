@@ -11,7 +11,7 @@ import { toRunDetailDto } from '../../lib/sync-health/run-dto.ts';
 const row: SyncRunRow = {
   tenantId: 't', runId: 'r1', instanceId: 'i', kind: 'sync', project: 'notes', trigger: 'force', scanType: 'full_forced', status: 'ok', mode: null,
   startedAt: new Date('2026-12-01T10:00:00Z'), finishedAt: new Date('2026-12-01T10:00:01Z'), durationMs: 453, scanMs: 200, applyMs: 250,
-  filesScanned: 2621, newCount: 30, modifiedCount: 0, deletedCount: 0, movedCount: 1, skippedCount: 1, errorCount: 1,
+  filesScanned: 2621, newCount: 30, modifiedCount: 0, deletedCount: 0, movedCount: 1, skippedCount: 1, errorCount: 1, changed: true,
   errors: [{ path: 'x.md', message: 'EIO: i/o error, read' }],
   skippedFiles: [{ path: 'bad.md', reason: 'failed 3 times: boom', failure_count: 3, first_failed: '2026-11-30T09:00:00.000Z' }, { nonsense: true }],
   warnings: [{ path: 'a.md', message: 'malformed YAML frontmatter: x' }, { path: 'b.md', message: 'malformed YAML frontmatter: y' }, { path: 'c.md', message: 'invalid UTF-8' }],

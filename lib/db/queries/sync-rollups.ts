@@ -62,6 +62,8 @@ export interface ScanTypePercentiles {
   /** Percentiles read from log-spaced histograms: nearest-rank values within `relativeError`. */
   approximate: true;
   relativeError: number;
+  /** The merged log-spaced histogram {bucket index: runs} the percentiles were read from. */
+  histogram: Histogram;
 }
 
 /** Duration percentiles per scan type over a range, from the roll-ups' histograms (approximate, error stated). */
@@ -85,7 +87,7 @@ export async function rollupPercentiles(db: Database, range: TimeRange, opts: Ro
     return {
       scanType: String(x.scan_type), runs, failed: Number(x.failed), meanMs: Number(x.dsum) / runs,
       p50Ms: histogramPercentile(h, 0.5) ?? 0, p95Ms: histogramPercentile(h, 0.95) ?? 0, p99Ms: histogramPercentile(h, 0.99) ?? 0,
-      maxMs: Number(x.dmax), approximate: true, relativeError: HISTOGRAM_RELATIVE_ERROR,
+      maxMs: Number(x.dmax), approximate: true, relativeError: HISTOGRAM_RELATIVE_ERROR, histogram: h,
     };
   });
 }

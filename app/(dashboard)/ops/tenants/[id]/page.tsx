@@ -1,0 +1,125 @@
+// One tenant's ops view (ops and admin only; 404 page otherwise): projects with health, runs, rebuilds
+// and charts — never notes' contents. Opening it is an audit event. Admins get the lifecycle buttons.
+// Same data as GET /api/ops/tenants/{id}.
+import type { Metadata } from 'next';
+import { headers } from 'next/headers';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { PageHeader } from '@/components/page-header.tsx';
+import { TenantStatusBadge } from '@/components/status-badge.tsx';
+import { HealthBadge } from '@/components/ui/health-badge.tsx';
+import { RelativeTime } from '@/components/ui/relative-time.tsx';
+import { SCAN_TYPE_LABELS, seriesKey } from '@/components/ui/charts/palette.ts';
+import { requireOps } from '@/lib/auth/session.ts';
+import { requestInfoFromHeaders } from '@/lib/auth/request-info.ts';
+import { getDb } from '@/lib/db/index.ts';
+import { isUuid } from '@/lib/db/queries/tenants.ts';
+import { opsRangeWindow } from '@/lib/db/queries/ops-fleet.ts';
+import { formatDuration } from '@/lib/sync-health/run-summary.ts';
+import type { TenantDto } from '@/lib/tenants/dto.ts';
+import { loadOpsTenant, OpsQueryError } from '@/lib/ops/ops-views.ts';
+import { DurationHistograms, RebuildChart, RunsChart } from '../../ops-charts.tsx';
+import { runsHref } from '../../ops-links.ts';
+import { RangeNav } from '../../range-nav.tsx';
+import { AdminActions } from './admin-actions.tsx';
+
+export const metadata: Metadata = { title: 'Tenant · Ops' };
+export const dynamic = 'force-dynamic';
+
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function OpsTenantPage({ params, searchParams }: Props) {
+  const { id } = await params;
+  const user = await requireOps({ callbackUrl: `/ops/tenants/${encodeURIComponent(id)}` });
+  if (!isUuid(id)) notFound();
+  const sp = await searchParams;
+  const range = typeof sp.range === 'string' ? sp.range : undefined;
+  const info = requestInfoFromHeaders(await headers());
+  const db = await getDb();
+  const now = new Date();
+  let data;
+  try {
+    data = await loadOpsTenant(db, id, range ? { range } : {}, { userId: user.id, ...info }, now);
+  } catch (err) {
+    if (!(err instanceof OpsQueryError)) throw err;
+    data = await loadOpsTenant(db, id, {}, { userId: user.id, ...info }, now);
+  }
+  if (!data) notFound();
+  const t = data.tenant;
+  const win = opsRangeWindow(data.range, now);
+  const nowIso = now.toISOString();
+  return (
+    <>
+      <PageHeader title={t.ownerEmail ?? t.name} description={<span className="font-mono text-xs">{t.tenantId}</span>} actions={<RangeNav current={data.range} href={(r) => `/ops/tenants/${t.tenantId}?range=${r}`} />} />
+      <p className="-mt-2 mb-4 text-sm"><Link href="/ops" className="text-brand-700 underline">← Ops</Link></p>
+      <div className="grid gap-6">
+        <section aria-label="State" className="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 text-sm shadow-sm sm:grid-cols-2 lg:grid-cols-4" data-testid="ops-tenant-state">
+          <div><span className="block text-xs uppercase tracking-wide text-slate-700">Status</span><TenantStatusBadge status={t.status as TenantDto['status']} /> <span className="text-xs text-slate-700">desired {t.desiredState}</span></div>
+          <div><span className="block text-xs uppercase tracking-wide text-slate-700">Last reported</span>{t.lastReportedAt ? <RelativeTime iso={t.lastReportedAt.toISOString()} now={nowIso} /> : 'never'}{t.stale && <span className="ml-1 text-xs font-medium text-amber-900">⚠ stopped reporting</span>}</div>
+          <div><span className="block text-xs uppercase tracking-wide text-slate-700">Crashes in window</span><span className="tabular-nums">{t.crashes}</span></div>
+          <div><span className="block text-xs uppercase tracking-wide text-slate-700">Last rebuild</span>{t.lastRebuildAt ? <><RelativeTime iso={t.lastRebuildAt.toISOString()} now={nowIso} /> · {formatDuration(t.lastRebuildMs ?? 0)}</> : 'never'}</div>
+          {data.attention && <p className="sm:col-span-2 lg:col-span-4 rounded-md bg-rose-50 px-2 py-1 text-rose-900" data-testid="ops-tenant-attention" data-reason={data.attention.reason}>⚠ Needs attention: {data.attention.label}</p>}
+        </section>
+
+        {user.role === 'admin' && <AdminActions tenantId={t.tenantId} />}
+
+        <section aria-labelledby="projects-h" className="grid gap-2">
+          <h2 id="projects-h" className="text-base font-semibold text-slate-900">Projects</h2>
+          <div tabIndex={0} role="region" aria-label="Table, scrolls sideways" className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+            <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="ops-projects">
+              <caption className="sr-only">Projects of this tenant and their sync health</caption>
+              <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-700">
+                <tr><th scope="col" className="px-3 py-2">Project</th><th scope="col" className="px-3 py-2">Health</th><th scope="col" className="px-3 py-2">Last run</th><th scope="col" className="px-3 py-2">Last success</th><th scope="col" className="px-3 py-2">Duration</th></tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {data.projects.map((p) => (
+                  <tr key={p.project} data-testid="ops-project-row">
+                    <td className="px-3 py-2 font-medium">{p.project}</td>
+                    <td className="px-3 py-2"><HealthBadge state={p.health} /></td>
+                    <td className="whitespace-nowrap px-3 py-2"><RelativeTime iso={p.lastRunAt.toISOString()} now={nowIso} /> · {p.lastStatus === 'ok' ? '✓' : '✕'} {SCAN_TYPE_LABELS[seriesKey(p.lastScanType)]}</td>
+                    <td className="whitespace-nowrap px-3 py-2">{p.lastOkAt ? <RelativeTime iso={p.lastOkAt.toISOString()} now={nowIso} /> : 'never'}</td>
+                    <td className="px-3 py-2 tabular-nums">{formatDuration(p.lastDurationMs)}</td>
+                  </tr>
+                ))}
+                {data.projects.length === 0 && <tr><td colSpan={5} className="px-3 py-6 text-center text-slate-700">No project has reported a sync yet.</td></tr>}
+              </tbody>
+            </table>
+          </div>
+        </section>
+
+        <section aria-labelledby="tcharts-h" className="grid gap-4">
+          <h2 id="tcharts-h" className="text-base font-semibold text-slate-900">Last {data.range}</h2>
+          <RunsChart series={data.series} from={win.from} to={win.to} bucket={win.bucket}
+            drillHref={(f, to) => runsHref(f, to, { tenantId: t.tenantId })} title="Runs per scan type" />
+          <DurationHistograms percentiles={data.percentiles} />
+          <RebuildChart rebuilds={data.rebuilds} />
+        </section>
+
+        <section aria-labelledby="runs-h" className="grid gap-2">
+          <h2 id="runs-h" className="text-base font-semibold text-slate-900">Recent runs</h2>
+          <div tabIndex={0} role="region" aria-label="Table, scrolls sideways" className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+            <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="ops-tenant-runs">
+              <caption className="sr-only">The 50 newest runs of this tenant</caption>
+              <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-700">
+                <tr><th scope="col" className="px-3 py-2">Started</th><th scope="col" className="px-3 py-2">Project</th><th scope="col" className="px-3 py-2">Scan type</th><th scope="col" className="px-3 py-2">Outcome</th><th scope="col" className="px-3 py-2">Duration</th><th scope="col" className="px-3 py-2">Files</th></tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {data.runs.map((r) => (
+                  <tr key={r.runId}>
+                    <td className="whitespace-nowrap px-3 py-2">{r.startedAt.toISOString().replace('T', ' ').slice(0, 19)}</td>
+                    <td className="px-3 py-2">{r.project ?? '—'}</td>
+                    <td className="px-3 py-2">{r.kind === 'rebuild' ? 'Rebuild' : SCAN_TYPE_LABELS[seriesKey(r.scanType)]}</td>
+                    <td className="px-3 py-2">{r.status === 'ok' ? '✓ ok' : `✕ ${r.status}`}</td>
+                    <td className="px-3 py-2 tabular-nums">{formatDuration(r.durationMs)}</td>
+                    <td className="px-3 py-2 tabular-nums">{r.filesScanned.toLocaleString('en-US')}</td>
+                  </tr>
+                ))}
+                {data.runs.length === 0 && <tr><td colSpan={6} className="px-3 py-6 text-center text-slate-700">No runs recorded.</td></tr>}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      </div>
+    </>
+  );
+}

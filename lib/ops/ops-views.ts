@@ -1,0 +1,60 @@
+// The loaders behind each ops page AND its JSON route (one function per view, so they agree).
+import { z } from 'zod';
+import type { Database } from '../db/client.ts';
+import { opsOverview, opsRunsInBucket, opsTenantDetail, opsTenantsTable, OpsRange, OpsRunsQuery, OpsTenantsQuery } from '../db/queries/ops-fleet.ts';
+import { rebuildHistory } from '../db/queries/sync-runs.ts';
+import { recordAuditEvent } from '../db/queries/audit.ts';
+import { DEFAULT_HISTORY_CONFIG } from '../config/history.ts';
+import { getConfig } from '../config/index.ts';
+import { opsSettings } from './ops-api.ts';
+
+type Params = URLSearchParams | Record<string, string | string[] | undefined>;
+function plain(p: Params): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (p instanceof URLSearchParams) { p.forEach((v, k) => { out[k] ??= v; }); return out; }
+  for (const [k, v] of Object.entries(p)) { const x = Array.isArray(v) ? v[0] : v; if (x !== undefined && x !== '') out[k] = x; }
+  return out;
+}
+
+export const OverviewQuery = z.object({ range: OpsRange.default('24h') });
+
+export class OpsQueryError extends Error {}
+function parse<S extends z.ZodType>(schema: S, p: Params): z.output<S> {
+  const r = schema.safeParse(plain(p));
+  if (!r.success) throw new OpsQueryError(r.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '));
+  return r.data;
+}
+
+export async function loadOpsOverview(db: Database, p: Params, now = new Date()) {
+  const { range } = parse(OverviewQuery, p);
+  const overview = await opsOverview(db, range, now, opsSettings());
+  // Rebuild duration over time against files indexed: the raw rebuild records in the range (all kept raw).
+  const rebuilds = (await rebuildHistory(db, { limit: 200 })).filter((r) => r.startedAt >= overview.from && r.startedAt < overview.to);
+  return { generated_at: now.toISOString(), ...overview, rebuilds, retention: retentionNote() };
+}
+
+export async function loadOpsTenants(db: Database, p: Params, now = new Date()) {
+  const q = parse(OpsTenantsQuery, p);
+  return { generated_at: now.toISOString(), ...(await opsTenantsTable(db, q, now, opsSettings())) };
+}
+
+export async function loadOpsTenant(db: Database, tenantId: string, p: Params, viewer: { userId: string; ip: string | null; userAgent: string | null }, now = new Date()) {
+  const { range } = parse(OverviewQuery, p);
+  const detail = await opsTenantDetail(db, tenantId, range, now, opsSettings());
+  if (!detail) return null;
+  // Opening a tenant's ops view is an audit event (who looked at whose tenant, when, from where).
+  await recordAuditEvent(db, { actorUserId: viewer.userId, tenantId, action: 'ops.tenant_viewed', target: tenantId, ip: viewer.ip, userAgent: viewer.userAgent });
+  return { generated_at: now.toISOString(), ...detail };
+}
+
+export async function loadOpsRuns(db: Database, p: Params) {
+  const q = parse(OpsRunsQuery, p);
+  return { query: q, runs: await opsRunsInBucket(db, q), retention: retentionNote() };
+}
+
+/** What raw lists can show: no-change runs are counted for a year but listed only while raw. */
+export function retentionNote(): { raw_no_change_hours: number; raw_changed_days: number; rollup_days: number } {
+  let h = DEFAULT_HISTORY_CONFIG;
+  try { h = getConfig().history; } catch { /* tests without full config */ }
+  return { raw_no_change_hours: h.rawNoChangeMs / 3_600_000, raw_changed_days: h.rawChangedMs / 86_400_000, rollup_days: h.rollupMs / 86_400_000 };
+}
