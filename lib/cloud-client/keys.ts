@@ -8,3 +8,12 @@ export const tenantKeys = {
 export const healthKeys = {
   all: ['health'] as const,
 };
+
+/** Notes browser: one project's tree, one path's view, searches (one key per query and filters). */
+export const noteKeys = {
+  all: ['notes'] as const,
+  project: (project: string) => [...noteKeys.all, 'project', project] as const,
+  tree: (project: string) => [...noteKeys.project(project), 'tree'] as const,
+  path: (project: string, path: string) => [...noteKeys.project(project), 'path', path] as const,
+  search: (q: { q: string; project?: string; type?: string; tag?: string; category?: string }) => [...noteKeys.all, 'search', q] as const,
+};

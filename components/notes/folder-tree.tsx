@@ -1,0 +1,59 @@
+// The project's folder tree (server-rendered): folders are <details> that start open on the way to the
+// current file, files are links; markdown files show their title.
+import Link from 'next/link';
+import { notesHref } from '@/lib/notes/note-paths.ts';
+import type { DirectoryNode } from '@/lib/notes/tenant-notes.ts';
+
+function Nodes({ project, nodes, current, depth }: { project: string; nodes: DirectoryNode[]; current: string; depth: number }) {
+  const sorted = [...nodes].sort((a, b) => (a.type === b.type ? a.name.localeCompare(b.name) : a.type === 'directory' ? -1 : 1));
+  return (
+    <ul className={depth ? 'ml-3 border-l border-slate-200 pl-2' : ''}>
+      {sorted.map((n) => (
+        <li key={n.file_path} className="py-0.5">
+          {n.type === 'directory' ? (
+            <details open={current === n.file_path || current.startsWith(n.file_path + '/') || depth === 0 && nodes.length < 8}>
+              <summary className="cursor-pointer rounded px-1 py-0.5 text-sm text-slate-700 hover:bg-slate-100">
+                <span aria-hidden>▸ </span>
+                <Link href={notesHref(project, n.file_path)} data-testid="tree-folder" className="hover:underline">{n.name}</Link>
+              </summary>
+              {n.children && <Nodes project={project} nodes={n.children} current={current} depth={depth + 1} />}
+            </details>
+          ) : (
+            <Link
+              href={notesHref(project, n.file_path)} data-testid="tree-file"
+              aria-current={current === n.file_path ? 'page' : undefined}
+              className={`block truncate rounded px-1 py-0.5 text-sm ${current === n.file_path ? 'bg-brand-50 font-medium text-brand-700' : 'text-slate-700 hover:bg-slate-100'}`}
+              title={n.file_path}
+            >
+              {/\.md$/i.test(n.name) ? (n.title ?? n.name) : <><span aria-hidden>⎘ </span>{n.name}</>}
+            </Link>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function FolderTree({ project, tree, current = '' }: { project: string; tree: DirectoryNode[]; current?: string }) {
+  return (
+    <nav aria-label="Folders and notes" data-testid="folder-tree" className="text-sm">
+      {tree.length ? <Nodes project={project} nodes={tree} current={current} depth={0} /> : <p className="text-slate-500">No files.</p>}
+    </nav>
+  );
+}
+
+/** The tree in a side column on wide screens, a collapsed disclosure on phones. */
+export function TreePanel({ project, tree, current }: { project: string; tree: DirectoryNode[]; current?: string }) {
+  return (
+    <>
+      <details className="rounded-xl border border-slate-200 bg-white p-3 shadow-sm lg:hidden">
+        <summary className="cursor-pointer text-sm font-medium text-slate-800">Folders and notes</summary>
+        <div className="mt-2 max-h-80 overflow-auto"><FolderTree project={project} tree={tree} current={current} /></div>
+      </details>
+      <div className="hidden rounded-xl border border-slate-200 bg-white p-3 shadow-sm lg:block lg:max-h-[75vh] lg:overflow-auto">
+        <h2 className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">Folders and notes</h2>
+        <FolderTree project={project} tree={tree} current={current} />
+      </div>
+    </>
+  );
+}
