@@ -11,13 +11,15 @@ function Nodes({ project, nodes, current, depth }: { project: string; nodes: Dir
       {sorted.map((n) => (
         <li key={n.file_path} className="py-0.5">
           {n.type === 'directory' ? (
-            <details open={current === n.file_path || current.startsWith(n.file_path + '/') || depth === 0 && nodes.length < 8}>
-              <summary className="cursor-pointer rounded px-1 py-0.5 text-sm text-slate-700 hover:bg-slate-100">
-                <span aria-hidden>▸ </span>
-                <Link href={notesHref(project, n.file_path)} data-testid="tree-folder" className="hover:underline">{n.name}</Link>
-              </summary>
-              {n.children && <Nodes project={project} nodes={n.children} current={current} depth={depth + 1} />}
-            </details>
+            // The summary only toggles (no link inside it: nested controls); the folder page has its own link.
+            <div className="flex items-start gap-1">
+              <details className="min-w-0 flex-1" open={current === n.file_path || current.startsWith(n.file_path + '/') || depth === 0 && nodes.length < 8}>
+                <summary className="cursor-pointer truncate rounded px-1 py-0.5 text-sm text-slate-700 hover:bg-slate-100">{n.name}</summary>
+                {n.children && <Nodes project={project} nodes={n.children} current={current} depth={depth + 1} />}
+              </details>
+              <Link href={notesHref(project, n.file_path)} data-testid="tree-folder" aria-label={`Open folder ${n.name}`} title={`Open folder ${n.name}`}
+                className="rounded px-1 py-0.5 text-sm text-slate-500 hover:bg-slate-100 hover:text-brand-700"><span aria-hidden>↗</span></Link>
+            </div>
           ) : (
             <Link
               href={notesHref(project, n.file_path)} data-testid="tree-file"
@@ -25,7 +27,7 @@ function Nodes({ project, nodes, current, depth }: { project: string; nodes: Dir
               className={`block truncate rounded px-1 py-0.5 text-sm ${current === n.file_path ? 'bg-brand-50 font-medium text-brand-700' : 'text-slate-700 hover:bg-slate-100'}`}
               title={n.file_path}
             >
-              {/\.md$/i.test(n.name) ? (n.title ?? n.name) : <><span aria-hidden>⎘ </span>{n.name}</>}
+              {/\.md$/i.test(n.name) ? (n.title ?? n.name) : <>{n.name} <span className="rounded bg-slate-100 px-1 text-[10px] font-medium uppercase text-slate-600">file</span></>}
             </Link>
           )}
         </li>

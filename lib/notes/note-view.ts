@@ -170,9 +170,12 @@ export const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('
  * only real links count.
  */
 export async function findBacklinks(tenantId: string, project: string, self: LinkTarget, links: LinkIndex): Promise<Backlink[]> {
-  const queries = new Set([self.title, self.permalink?.split('/').pop()?.replace(/-/g, ' ') ?? ''].filter((q) => q.trim()));
+  // The title's words, and the permalink's last segment's words when they differ (a link by permalink).
+  const words = (s: string) => (s.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? []).join(' ');
+  const queries = new Map<string, string>();
+  for (const q of [self.title, self.permalink?.split('/').pop()?.replace(/-/g, ' ') ?? '']) if (words(q) && !queries.has(words(q))) queries.set(words(q), q);
   const candidates = new Map<string, string>();
-  for (const q of queries) {
+  for (const q of queries.values()) {
     let page;
     try { page = await searchProject(tenantId, project, { text: q, pageSize: MAX_BACKLINK_CANDIDATES }); } catch { continue; }
     for (const r of page.results) if (r.file_path !== self.filePath && isMarkdownPath(r.file_path)) candidates.set(r.file_path, r.title ?? r.file_path);
