@@ -100,7 +100,7 @@ export interface SearchPage { results: SearchResult[]; current_page: number; pag
 
 export interface DirectoryNode {
   name: string;
-  file_path: string; // project-relative
+  file_path?: string; // project-relative (upstream leaves it out on the tree's directory nodes)
   directory_path: string; // '/'-prefixed, like upstream
   type: 'directory' | 'file';
   title?: string;
@@ -139,3 +139,7 @@ export interface ProjectInfoStatistics {
 export class PathError extends Error { override name = 'PathError'; }
 export class NotFoundError extends Error { override name = 'NotFoundError'; }
 export class ConflictError extends Error { override name = 'ConflictError'; }
+/** A request the engine refuses as malformed or not applicable (HTTP 400), with upstream's wording. */
+export class BadRequestError extends Error { override name = 'BadRequestError'; }
+/** The client said which version it read (checksum) and the file on disk is another one (HTTP 412). */
+export class PreconditionFailedError extends Error { override name = 'PreconditionFailedError'; }

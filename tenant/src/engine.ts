@@ -9,9 +9,17 @@ import { NotFoundError, PathError, type DirectoryNode, type EntityResponse, type
 import { openIndex } from './index/schema.ts';
 import { IndexStore, type ProjectRow } from './index/store.ts';
 import { generatePermalink } from './markdown/permalink.ts';
-import { listDirectory } from './notes/directory.ts';
+import { directoryTree, listDirectory } from './notes/directory.ts';
 import { entityResponse } from './notes/entity-response.ts';
 import { deleteNote, moveNote, readResource, writeNote, type WriteNoteInput } from './notes/notes.ts';
+import { editNote, putNote, type PutNoteInput } from './notes/entity-write.ts';
+import type { EditInput } from './notes/edit-operations.ts';
+import { resolveEntity } from './notes/link-resolver.ts';
+import { MemoryContext } from './notes/memory-context.ts';
+import type { ImportedNote } from './notes/importers.ts';
+import { writeImportedNotes, type ImportWriteResult } from './notes/import-write.ts';
+import { entityByExternalId } from './notes/entity-external-id.ts';
+import type { EntityRow } from './index/store.ts';
 import { projectStatistics } from './notes/project-info.ts';
 import { commitUpload, type PutResourceResult, type StagedUpload } from './notes/put-resource.ts';
 import { confine } from './notes/safe-path.ts';
@@ -222,20 +230,81 @@ export class TenantEngine {
     return readResource(this.store, p.id, this.root(p), relPath);
   }
 
-  deleteNote(project: string, identifier: string): Promise<boolean> {
-    return this.writer.run(() => { const p = this.project(project); return deleteNote(this.store, p.id, this.root(p), identifier); });
+  deleteNote(project: string, identifier: string, expected: string | null = null): Promise<boolean> {
+    return this.writer.run(() => { const p = this.project(project); return deleteNote(this.store, p.id, this.root(p), identifier, expected); });
   }
 
   moveNote(project: string, identifier: string, destinationPath: string): Promise<EntityResponse> {
     return this.writer.run(() => { const p = this.project(project); return moveNote(this.store, p.id, this.root(p), identifier, destinationPath); });
   }
 
-  /** GET /knowledge/entities/{identifier}: by permalink, file path or title. */
-  getEntity(project: string, identifier: string): EntityResponse | null {
+  /** GET /knowledge/entities/{identifier}: upstream link resolution (strict: no full-text fallback). */
+  getEntity(project: string, identifier: string, opts: { strict?: boolean } = {}): EntityResponse | null {
     const p = this.project(project);
-    const e = this.store.findEntity(p.id, identifier);
+    const e = resolveEntity(this.store, p.id, identifier, { strict: opts.strict ?? false });
     return e ? entityResponse(this.store, e) : null;
   }
+
+  /** The index row of a note (strict resolution), for routes that read the file themselves. */
+  entityRow(project: string, identifier: string): { row: EntityRow; root: string } | null {
+    const p = this.project(project);
+    const e = resolveEntity(this.store, p.id, identifier, { strict: true });
+    return e ? { row: e, root: this.root(p) } : null;
+  }
+
+  /** GET /knowledge/entities?permalink=…: the notes found, in the order asked, missing ones left out. */
+  entitiesByPermalinks(project: string, permalinks: string[]): EntityResponse[] {
+    const p = this.project(project);
+    const out: EntityResponse[] = [];
+    for (const pl of permalinks) {
+      const e = this.store.st('entityByPermalink').get(p.id, pl.replace(/^\/+/, '')) as EntityRow | undefined;
+      if (e) out.push(entityResponse(this.store, e));
+    }
+    return out;
+  }
+
+  /** Entities whose permalink matches a GLOB, newest first, one page (+1 to tell whether more exist). */
+  entitiesByGlob(project: string, glob: string, limit: number, offset: number): { rows: EntityRow[]; root: string } {
+    const p = this.project(project);
+    const rows = this.store.db.prepare('SELECT * FROM entity WHERE project_id = ? AND permalink GLOB ? ORDER BY updated_at DESC, id LIMIT ? OFFSET ?')
+      .all(p.id, glob, limit, offset) as unknown as EntityRow[];
+    return { rows, root: this.root(p) };
+  }
+
+  putNote(project: string, urlPermalink: string, input: PutNoteInput, expected: string | null, target?: EntityRow): Promise<{ entity: EntityResponse; created: boolean }> {
+    return this.writer.run(() => {
+      const p = this.project(project);
+      // re-read the target under the writer lock: it may have moved or gone since the route looked it up
+      const t = target ? this.store.entity(target.id) : undefined;
+      return putNote(this.store, p.id, this.root(p), urlPermalink, input, expected, t ? { target: t } : {});
+    });
+  }
+
+  editNote(project: string, identifier: string, edit: EditInput, expected: string | null): Promise<EntityResponse> {
+    return this.writer.run(() => { const p = this.project(project); return editNote(this.store, p.id, this.root(p), identifier, edit, expected); });
+  }
+
+  /** v2: the note with this derived external_id, or undefined. */
+  entityByExternalId(project: string, projectExternalId: string, externalId: string): EntityRow | undefined {
+    return entityByExternalId(this.store, this.project(project).id, projectExternalId, externalId);
+  }
+
+  entityResponseOf(row: EntityRow): EntityResponse { return entityResponse(this.store, row); }
+
+  /** HEAD's /status: every indexed file with its checksum and size. */
+  observedFiles(project: string): { path: string; checksum: string | null; size: number | null }[] {
+    const p = this.project(project);
+    return this.store.db.prepare('SELECT file_path AS path, checksum, size FROM entity WHERE project_id = ? ORDER BY file_path').all(p.id) as
+      { path: string; checksum: string | null; size: number | null }[];
+  }
+
+  /** POST /import/*: the parsed export's notes are written and indexed (one writer). */
+  importNotes(project: string, notes: ImportedNote[]): Promise<ImportWriteResult> {
+    return this.writer.run(() => { const p = this.project(project); return writeImportedNotes(this.store, p.id, this.root(p), notes); });
+  }
+
+  /** Reads over the graph (recent activity, build context) of one project. */
+  memory(project: string): MemoryContext { return new MemoryContext(this.store, this.project(project).id); }
 
   /** Every indexed file of the project with its checksum (sorted by path): for tests and consistency checks. */
   indexedFiles(project: string): { file_path: string; checksum: string | null; id: number }[] {
@@ -255,6 +324,11 @@ export class TenantEngine {
     const d = typeof dir === 'string' ? dir.replace(/^\/+/, '') : '';
     const rel = confine(this.root(p), d, { allowRoot: true }).rel;
     return listDirectory(this.store, p.id, rel, depth);
+  }
+
+  /** GET /directory/tree (files) and /directory/structure (folders only). */
+  directoryTree(project: string, files: boolean): DirectoryNode {
+    return directoryTree(this.store, this.project(project).id, { files });
   }
 
   projectInfo(project: string): ProjectInfoStatistics {

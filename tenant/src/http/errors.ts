@@ -1,7 +1,7 @@
 // Every error leaves the tenant API as JSON `{"detail": ...}` (FastAPI style), never a stack trace.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ZodError } from 'zod';
-import { ConflictError, NotFoundError, PathError } from '../engine.ts';
+import { BadRequestError, ConflictError, NotFoundError, PathError, PreconditionFailedError } from '../engine.ts';
 import { ProjectRequestError } from '../projects/project-registry.ts';
 
 export class HttpError extends Error {
@@ -31,6 +31,10 @@ export function installErrorHandling(app: FastifyInstance): void {
       reply.headers(err.headers).code(err.status).send({ detail: err.detail });
     } else if (err instanceof ProjectRequestError) {
       reply.code(err.status).send({ detail: err.message });
+    } else if (err instanceof BadRequestError) {
+      reply.code(400).send({ detail: err.message });
+    } else if (err instanceof PreconditionFailedError) {
+      reply.code(412).send({ detail: err.message });
     } else if (err instanceof PathError) {
       reply.code(400).send({ detail: err.message });
     } else if (err instanceof NotFoundError) {

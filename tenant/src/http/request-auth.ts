@@ -6,7 +6,8 @@ export const UNAUTHORIZED_DETAIL = 'Invalid or missing tenant signature';
 
 export function installRequestAuth(app: FastifyInstance, opts: { secret: string; tenantId: string }): void {
   app.addHook('onRequest', async (req, reply) => {
-    const url = req.raw.url ?? '/';
+    // The URL as received (before the v2 rewrite): that is what the caller signed.
+    const url = req.originalUrl ?? req.raw.url ?? '/';
     if ((req.method === 'GET' || req.method === 'HEAD') && (url === '/health' || url.startsWith('/health?'))) return;
     const ok = verifyRequest({ secret: opts.secret, tenantId: opts.tenantId, method: req.method, pathAndQuery: url, headers: req.headers });
     if (!ok) {

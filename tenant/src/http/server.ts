@@ -6,9 +6,15 @@ import type { TenantRuntime } from '../tenant-runtime.ts';
 import { installErrorHandling } from './errors.ts';
 import { installRequestAuth } from './request-auth.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerImportRoutes } from './routes/importers.ts';
+import { registerKnowledgeRoutes } from './routes/knowledge.ts';
+import { registerMemoryRoutes } from './routes/memory.ts';
 import { registerNotesRoutes } from './routes/notes.ts';
 import { registerProjectRoutes } from './routes/projects.ts';
+import { registerPromptRoutes } from './routes/prompt.ts';
 import { registerSyncRunRoutes } from './routes/sync-runs.ts';
+import { registerV2ProjectRoutes } from './routes/v2-projects.ts';
+import { v2RewriteUrl } from './v2-rewrite.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -28,6 +34,7 @@ export function buildServer(opts: { runtime: TenantRuntime; secret: string; logg
     routerOptions: { ignoreTrailingSlash: false, ignoreDuplicateSlashes: false, maxParamLength: 4096 },
     bodyLimit: 25 * 1024 * 1024,
     return503OnClosing: false, // answered below with a JSON detail
+    rewriteUrl: (req) => v2RewriteUrl(opts.runtime, req.method ?? 'GET', req.url ?? '/'),
   });
 
   // Clients send `Content-Type: application/json` with an empty body on POSTs without payload
@@ -61,5 +68,10 @@ export function buildServer(opts: { runtime: TenantRuntime; secret: string; logg
   registerProjectRoutes(app, opts.runtime);
   registerSyncRunRoutes(app, opts.runtime);
   registerNotesRoutes(app, opts.runtime);
+  registerKnowledgeRoutes(app, opts.runtime);
+  registerMemoryRoutes(app, opts.runtime);
+  registerPromptRoutes(app, opts.runtime);
+  registerImportRoutes(app, opts.runtime);
+  registerV2ProjectRoutes(app, opts.runtime);
   return app;
 }

@@ -31,6 +31,35 @@ export function listDirectory(store: IndexStore, projectId: number, dirRel: stri
       permalink: r.permalink as string | null, entity_id: r.id as number, entity_type: r.entity_type as string,
       content_type: r.content_type as string, updated_at: r.updated_at as string });
   }
-  if (maxDepth >= 1) for (const d of dirs.values()) if (d.file_path.split('/').length - (dirRel ? dirRel.split('/').length : 0) >= maxDepth) delete d.children;
+  if (maxDepth >= 1) for (const d of dirs.values()) if (d.file_path!.split('/').length - (dirRel ? dirRel.split('/').length : 0) >= maxDepth) delete d.children;
+  return root;
+}
+
+/** GET /directory/tree (files: true) and /directory/structure (folders only): the whole project under a "Root" node. */
+export function directoryTree(store: IndexStore, projectId: number, opts: { files: boolean }): DirectoryNode {
+  const root: DirectoryNode = { name: 'Root', directory_path: '/', type: 'directory', children: [] };
+  const dirs = new Map<string, DirectoryNode>([['', root]]);
+  const dirNode = (dir: string): DirectoryNode => {
+    let node = dirs.get(dir);
+    if (node) return node;
+    const slash = dir.lastIndexOf('/');
+    const parent = dirNode(slash < 0 ? '' : dir.slice(0, slash));
+    node = { name: dir.slice(slash + 1), directory_path: `/${dir}`, type: 'directory', children: [] };
+    dirs.set(dir, node);
+    parent.children!.push(node);
+    return node;
+  };
+  const sql = opts.files
+    ? 'SELECT id, file_path, title, permalink, entity_type, content_type, updated_at FROM entity WHERE project_id = ? ORDER BY file_path'
+    : 'SELECT file_path FROM entity WHERE project_id = ? ORDER BY file_path';
+  for (const r of store.db.prepare(sql).iterate(projectId) as IterableIterator<Record<string, unknown>>) {
+    const fp = r.file_path as string;
+    const slash = fp.lastIndexOf('/');
+    const parent = dirNode(slash < 0 ? '' : fp.slice(0, slash));
+    if (!opts.files) continue;
+    parent.children!.push({ name: fp.slice(slash + 1), file_path: fp, directory_path: `/${fp}`, type: 'file', title: r.title as string,
+      permalink: r.permalink as string | null, entity_id: r.id as number, entity_type: r.entity_type as string,
+      content_type: r.content_type as string, updated_at: r.updated_at as string, children: [] });
+  }
   return root;
 }

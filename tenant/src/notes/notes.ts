@@ -2,7 +2,8 @@
 // Callers hold the engine's writer mutex. Every path goes through confine() first.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConflictError, NotFoundError, PathError, type EntityResponse } from '../engine-types.ts';
+import { ConflictError, NotFoundError, PathError, PreconditionFailedError, type EntityResponse } from '../engine-types.ts';
+import { resolveEntity } from './link-resolver.ts';
 import type { FileStat, IndexStore } from '../index/store.ts';
 import { splitFrontmatter } from '../markdown/frontmatter.ts';
 import { generatePermalink, normalizePermalink } from '../markdown/permalink.ts';
@@ -62,15 +63,21 @@ export function writeNote(store: IndexStore, projectId: number, root: string, in
   return entityResponse(store, store.entity(id)!);
 }
 
-function resolveEntity(store: IndexStore, projectId: number, identifier: string) {
+function resolveStrict(store: IndexStore, projectId: number, identifier: string) {
   if (typeof identifier !== 'string' || !identifier || identifier.includes('\0')) throw new PathError('invalid identifier');
-  return store.findEntity(projectId, identifier);
+  // Destructive operations never fall back to a full-text guess.
+  return resolveEntity(store, projectId, identifier, { strict: true });
 }
 
-export function deleteNote(store: IndexStore, projectId: number, root: string, identifier: string): boolean {
-  const e = resolveEntity(store, projectId, identifier);
+export function deleteNote(store: IndexStore, projectId: number, root: string, identifier: string, expected: string | null = null): boolean {
+  const e = resolveStrict(store, projectId, identifier);
   if (!e) return false;
   const { abs } = confine(root, e.file_path);
+  if (expected) {
+    let now: string | null = null;
+    try { now = sha256(fs.readFileSync(abs)); } catch { /* gone: nothing to compare */ }
+    if (now !== expected.toLowerCase()) throw new PreconditionFailedError('The note changed since it was read; reload it before deleting');
+  }
   try { fs.unlinkSync(abs); } catch (err) { if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err; }
   fsyncDir(path.dirname(abs));
   store.tx(() => store.deleteEntity(e.id));
@@ -80,7 +87,7 @@ export function deleteNote(store: IndexStore, projectId: number, root: string, i
 export function moveNote(store: IndexStore, projectId: number, root: string, identifier: string, destinationPath: string): EntityResponse {
   const dest = confine(root, destinationPath);
   noHidden(dest.rel);
-  const e = resolveEntity(store, projectId, identifier);
+  const e = resolveStrict(store, projectId, identifier);
   if (!e) throw new NotFoundError(`Entity not found: ${identifier}`);
   const src = confine(root, e.file_path);
   if (dest.rel === src.rel) return entityResponse(store, e);

@@ -3,10 +3,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { configPathFor, folderOf, readProjectConfig, writeProjectConfig, type ProjectConfig } from './project-config.ts';
+import { ProjectIds } from './project-ids.ts';
 import { projectPermalink } from './project-permalink.ts';
 
 export type Project = { name: string; permalink: string; folder: string; absPath: string };
-export type ProjectItem = { name: string; path: string; is_default: boolean };
+/** Upstream ProjectItem: v0.16 {name, path, is_default}; 0.16.3+ also need id and external_id. */
+export type ProjectItem = { id: number; external_id: string; name: string; path: string; is_default: boolean };
 
 /** An error the HTTP layer turns into `{"detail": message}` with this status. */
 export class ProjectRequestError extends Error {
@@ -34,7 +36,10 @@ export class ProjectRegistry {
 
   private fileStamp = '';
 
+  /** Stable id + external_id per project name (persisted in .basic-memory/project-ids.json). */
+  readonly ids: ProjectIds;
   constructor(dataDir: string, logger?: Logger) {
+    this.ids = new ProjectIds(dataDir, (msg) => logger?.warn({}, msg));
     this.dataDir = dataDir;
     this.logger = logger;
     this.config = readProjectConfig(dataDir);
@@ -117,13 +122,16 @@ export class ProjectRegistry {
 
   item(p: Project): ProjectItem {
     // Upstream reports cloud project paths normalised relative to the bucket root: "/research".
-    return { name: p.name, path: '/' + p.folder, is_default: p.name === this.defaultName };
+    return { ...this.ids.of(p.name), name: p.name, path: '/' + p.folder, is_default: p.name === this.defaultName };
   }
 
   /** `{project}` in a URL: the project name or the permalink of the name (upstream resolution). */
   resolve(identifier: string): Project | null {
     const exact = this.byName.get(identifier);
     if (exact) return exact;
+    // v2 routes name a project by its external_id (or numeric id)
+    const byId = this.ids.nameOf(identifier);
+    if (byId && this.byName.has(byId)) return this.byName.get(byId)!;
     const wanted = projectPermalink(identifier);
     if (!wanted) return null;
     for (const p of this.byName.values()) if (p.permalink === wanted) return p;

@@ -20,7 +20,10 @@ describe('project registry + config.json', () => {
     assert.ok(created);
     assert.equal(project.folder, 'my-research');
     assert.ok(fs.statSync(path.join(dir, 'my-research')).isDirectory());
-    assert.deepEqual(r.item(project), { name: 'My Research', path: '/my-research', is_default: true });
+    const { id, external_id, ...item } = r.item(project);
+    assert.ok(Number.isInteger(id) && id > 0);
+    assert.match(external_id, /^[0-9a-f-]{36}$/);
+    assert.deepEqual(item, { name: 'My Research', path: '/my-research', is_default: true });
     assert.equal(r.add('My Research', false).created, false);
     assert.throws(() => r.add('my research', false), status(400));
     assert.throws(() => r.add('..', false), status(400));

@@ -4,20 +4,35 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { PathError } from '../../engine-types.ts';
+import { PathError, type DirectoryNode } from '../../engine-types.ts';
+import { permalinkGlob } from '../../notes/link-resolver.ts';
+import { confine } from '../../notes/safe-path.ts';
 import { assertUploadable, stageUpload, stagingDir, UploadTooLargeError, type StagedUpload } from '../../notes/put-resource.ts';
 import type { TenantRuntime } from '../../tenant-runtime.ts';
 import { HttpError } from '../errors.ts';
 import { assertInsideProject, confineRelPath } from '../path-confinement.ts';
 import { projectFromRequest } from '../project-param.ts';
+import { expectedChecksum, identifierFromUrl, rawTail } from '../identifier-param.ts';
 import { parseBody, parseQuery, queryInt } from '../query-params.ts';
 
-/** The still-encoded remainder of the URL path after `/{project}/<a>/<b...>/`. */
-function rawTail(req: FastifyRequest, skipSegments: number): string {
-  const url = req.raw.url ?? '';
-  const q = url.indexOf('?');
-  const pathname = q === -1 ? url : url.slice(0, q);
-  return pathname.split('/').slice(1 + skipSegments).join('/');
+
+/** fnmatch-style: `*` any run, `?` one character, `[...]` a class; case-sensitive like fnmatch on POSIX. */
+function globMatcher(glob: string): (name: string) => boolean {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*') re += '.*';
+    else if (c === '?') re += '.';
+    else if (c === '[') {
+      const end = glob.indexOf(']', i + 1);
+      if (end < 0) { re += '\\['; continue; }
+      const body = glob.slice(i + 1, end).replace(/\\/g, '\\\\');
+      re += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`;
+      i = end;
+    } else re += c.replace(/[.+^${}()|\\/]/g, '\\$&');
+  }
+  const rx = new RegExp(`^${re}$`, 's');
+  return (name) => rx.test(name);
 }
 
 const JSON_UPLOAD_MAX = 25 * 1024 * 1024;
@@ -69,9 +84,23 @@ export function registerNotesRoutes(app: FastifyInstance, runtime: TenantRuntime
   app.post('/:project/search', searchPost);
 
   app.get('/:project/resource/*', async (req, reply) => {
-    const rel = confineRelPath(rawTail(req, 2), { encoded: true });
+    const rel = confineRelPath(rawTail(req, 2).replace(/^memory(?::|%3A)(?:\/|%2F){2}/i, ''), { encoded: true });
+    const q = parseQuery(req, z.looseObject(pageQuery));
     const p = await projectFromRequest(req, runtime);
     assertInsideProject(p.absPath, rel);
+    if (rel.includes('*')) {
+      // Upstream: a glob over permalinks, one page of notes, each after a `--- memory://<permalink> <updated_at> <checksum[:8]>` line.
+      const { rows, root } = engine.entitiesByGlob(p.name, permalinkGlob(rel), q.page_size, (q.page - 1) * q.page_size);
+      if (!rows.length) throw new HttpError(404, `Resource not found: ${rel}`);
+      const parts: string[] = [];
+      for (const e of rows) {
+        let text: string;
+        try { text = fs.readFileSync(confine(root, e.file_path).abs, 'utf8'); } catch { continue; }
+        parts.push(`--- memory://${e.permalink ?? e.file_path} ${e.updated_at} ${(e.checksum ?? '').slice(0, 8)}\n\n${text}\n\n`);
+      }
+      reply.header('content-type', 'text/markdown; charset=utf-8');
+      return parts.join('');
+    }
     const res = engine.readResource(p.name, rel);
     // The engine resolved the identifier to a file: make sure that file is inside the project too.
     const relResolved = path.relative(p.absPath, res.absPath);
@@ -160,10 +189,10 @@ export function registerNotesRoutes(app: FastifyInstance, runtime: TenantRuntime
   });
 
   app.delete('/:project/knowledge/entities/*', async (req) => {
-    const identifier = confineRelPath(rawTail(req, 3), { encoded: true });
+    const identifier = identifierFromUrl(req, 3);
     const p = await projectFromRequest(req, runtime);
     assertInsideProject(p.absPath, identifier);
-    return { deleted: await engine.deleteNote(p.name, identifier) };
+    return { deleted: await engine.deleteNote(p.name, identifier, expectedChecksum(req)) };
   });
 
   app.post('/:project/knowledge/move', async (req) => {
@@ -181,6 +210,27 @@ export function registerNotesRoutes(app: FastifyInstance, runtime: TenantRuntime
     const dir = confineRelPath(q.dir_name, { leadingSlashIsRoot: true, allowEmpty: true });
     const p = await projectFromRequest(req, runtime);
     assertInsideProject(p.absPath, dir);
-    return engine.listDirectory(p.name, dir, q.depth);
+    // Upstream answers a flat list, pre-order, down to `depth`; file_name_glob filters by name (fnmatch).
+    const match = q.file_name_glob ? globMatcher(q.file_name_glob) : null;
+    const out: DirectoryNode[] = [];
+    const walk = (nodes: DirectoryNode[]) => {
+      for (const n of nodes) {
+        if (match && !match(n.name)) continue;
+        out.push(n);
+        if (n.children) walk(n.children);
+      }
+    };
+    walk(engine.listDirectory(p.name, dir, q.depth));
+    return out;
+  });
+
+  app.get('/:project/directory/tree', async (req) => {
+    const p = await projectFromRequest(req, runtime);
+    return engine.directoryTree(p.name, true);
+  });
+
+  app.get('/:project/directory/structure', async (req) => {
+    const p = await projectFromRequest(req, runtime);
+    return engine.directoryTree(p.name, false);
   });
 }

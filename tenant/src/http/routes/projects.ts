@@ -65,7 +65,7 @@ export function registerProjectRoutes(app: FastifyInstance, runtime: TenantRunti
     const { delete_notes } = parseQuery(req, z.object({ delete_notes: queryBool(false) }));
     const { name } = req.params as { name: string };
     const removed = runtime.removeProject(name, delete_notes);
-    return { message: `Project '${removed.name}' removed successfully`, status: 'success', default: false, old_project: { name: removed.name, path: '/' + removed.folder, is_default: false }, new_project: null };
+    return { message: `Project '${removed.name}' removed successfully`, status: 'success', default: false, old_project: { ...reg.ids.of(removed.name), name: removed.name, path: '/' + removed.folder, is_default: false }, new_project: null };
   });
 
   app.put('/projects/:name/default', async (req) => {
@@ -93,8 +93,8 @@ export function registerProjectRoutes(app: FastifyInstance, runtime: TenantRunti
     const p = await projectFromRequest(req, runtime);
     const info = runtime.engine.projectInfo(p.name);
     const available: Record<string, object> = {};
-    reg.list().forEach((o, i) => {
-      available[o.name] = { path: '/' + o.folder, active: true, id: i + 1, is_default: o.name === reg.defaultName, permalink: o.permalink };
+    reg.list().forEach((o) => {
+      available[o.name] = { path: '/' + o.folder, active: true, id: reg.ids.of(o.name).id, external_id: reg.ids.of(o.name).external_id, is_default: o.name === reg.defaultName, permalink: o.permalink };
     });
     return {
       project_name: p.name,

@@ -1,0 +1,156 @@
+// v2 routes with no v1 twin (the rest is rewritten to v1 routes by v2-rewrite.ts):
+// POST /v2/projects/resolve (v0.19–v0.22.1), POST /v2/projects/{id}/status (v0.22.1 SyncReportResponse and HEAD's
+// {total_files, observed_files} in one body: each client reads its own keys), POST /v2/projects/{id}/index (HEAD),
+// and notes by entity external_id under /v2/projects/{id}/knowledge and /resource.
+import fs from 'node:fs';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { EntityResponse } from '../../engine-types.ts';
+import type { EntityRow } from '../../index/store.ts';
+import { entityExternalId } from '../../notes/entity-external-id.ts';
+import { confine } from '../../notes/safe-path.ts';
+import type { Project } from '../../projects/project-registry.ts';
+import { EMPTY_REPORT, type TenantRuntime } from '../../tenant-runtime.ts';
+import { HttpError } from '../errors.ts';
+import { expectedChecksum } from '../identifier-param.ts';
+import { assertInsideProject, confineRelPath } from '../path-confinement.ts';
+import { projectFromRequest } from '../project-param.ts';
+import { parseBody, parseQuery, queryBool } from '../query-params.ts';
+import { EditBody, EntityBody } from './knowledge.ts';
+
+const ResolveProjectBody = z.object({ identifier: z.string().min(1).max(255) });
+const ResolveEntityBody = z.looseObject({ identifier: z.string().min(1).max(2048), source_path: z.string().nullish(), strict: z.boolean().default(false) });
+const MoveBody = z.looseObject({ destination_path: z.string().min(1).max(2048) });
+
+export function registerV2ProjectRoutes(app: FastifyInstance, runtime: TenantRuntime): void {
+  const reg = runtime.registry;
+  const engine = runtime.engine;
+
+  app.post('/v2/projects/resolve', async (req) => {
+    const { identifier } = parseBody(req, ResolveProjectBody);
+    if (runtime.ready && !reg.resolve(identifier)) await runtime.discover();
+    const p = reg.resolve(identifier);
+    if (!p) throw new HttpError(404, `Project not found: '${identifier}'`);
+    const item = reg.item(p);
+    const method = item.external_id === identifier.toLowerCase() ? 'external_id' : p.name === identifier ? 'name' : 'permalink';
+    return { external_id: item.external_id, project_id: item.id, name: p.name, permalink: p.permalink, path: item.path,
+      is_active: true, is_default: item.is_default, resolution_method: method };
+  });
+
+  app.post('/v2/projects/:project/status', async (req) => {
+    parseQuery(req, z.looseObject({ force_full: queryBool(false) }));
+    const p = await projectFromRequest(req, runtime);
+    const report = await engine.scan(p.name);
+    const observed = engine.observedFiles(p.name);
+    return { ...report, total_files: observed.length, observed_files: observed };
+  });
+
+  app.post('/v2/projects/:project/index', async (req) => {
+    const q = parseQuery(req, z.looseObject({ force_full: queryBool(false), run_in_background: queryBool(true) }));
+    const p = await projectFromRequest(req, runtime);
+    const trigger = q.force_full ? 'force' : 'api';
+    if (q.run_in_background) {
+      runtime.sync(p.name, trigger, q.force_full).catch((err: unknown) => req.log.warn({ err, project: p.name }, 'background index failed'));
+      return { status: 'index_started', message: `Indexing initiated for project '${p.name}'` };
+    }
+    const run = await runtime.sync(p.name, trigger, q.force_full);
+    if (run.status === 'failed' && !run.report) throw new HttpError(500, `Indexing of project '${p.name}' failed`);
+    const r = run.report ?? EMPTY_REPORT;
+    const enqueued = r.new.length + r.modified.length;
+    return { total_files: run.files_scanned, enqueued_files: enqueued, enqueued_batches: enqueued ? 1 : 0, deleted_files: r.deleted.length };
+  });
+
+  // ---- notes by entity external_id ----
+  const projectExt = (p: Project) => reg.item(p).external_id;
+  const v2Entity = (p: Project, e: EntityResponse, withContent = false): object => {
+    let content: string | undefined;
+    if (withContent) { try { content = fs.readFileSync(confine(p.absPath, e.file_path).abs, 'utf8'); } catch { /* best effort */ } }
+    return { external_id: entityExternalId(projectExt(p), e), ...e, note_type: e.entity_type, ...(content !== undefined ? { content } : {}),
+      created_by: null, last_updated_by: null, api_version: 'v2' };
+  };
+  const byId = async (req: FastifyRequest): Promise<{ p: Project; row: EntityRow }> => {
+    const p = await projectFromRequest(req, runtime);
+    const id = (req.params as { entity_id: string }).entity_id;
+    const row = engine.entityByExternalId(p.name, projectExt(p), id);
+    if (!row) throw new HttpError(404, `Entity with external_id '${id}' not found`);
+    return { p, row };
+  };
+
+  app.post('/v2/projects/:project/knowledge/resolve', async (req) => {
+    const body = parseBody(req, ResolveEntityBody);
+    const p = await projectFromRequest(req, runtime);
+    let row = engine.entityByExternalId(p.name, projectExt(p), body.identifier);
+    let method = 'external_id';
+    if (!row) {
+      row = engine.entityRow(p.name, body.identifier)?.row;
+      if (!row && !body.strict) {
+        const guess = engine.getEntity(p.name, body.identifier); // full-text fallback, as upstream when not strict
+        if (guess) row = engine.entityRow(p.name, guess.file_path)?.row;
+      }
+      method = !row ? 'search' : row.permalink === body.identifier ? 'permalink' : row.title === body.identifier ? 'title' : row.file_path === body.identifier ? 'path' : 'search';
+    }
+    if (!row) throw new HttpError(404, `Entity not found: '${body.identifier}'`);
+    return { external_id: entityExternalId(projectExt(p), row), entity_id: row.id, project_external_id: projectExt(p), permalink: row.permalink,
+      file_path: row.file_path, title: row.title, resolution_method: method };
+  });
+
+  app.get('/v2/projects/:project/knowledge/entities/:entity_id', async (req, reply) => {
+    const { p, row } = await byId(req);
+    if (row.checksum) reply.header('etag', `"${row.checksum}"`);
+    return v2Entity(p, engine.entityResponseOf(row));
+  });
+
+  app.post('/v2/projects/:project/knowledge/entities', async (req) => {
+    const body = parseBody(req, EntityBody);
+    const folder = body.folder === '/' ? '' : confineRelPath(body.folder, { allowEmpty: true, leadingSlashIsRoot: true });
+    const p = await projectFromRequest(req, runtime);
+    assertInsideProject(p.absPath, folder);
+    const e = await engine.writeNote(p.name, { title: body.title, folder, content: body.content ?? '',
+      ...(body.entity_type ? { entity_type: body.entity_type } : {}), ...(body.entity_metadata ? { entity_metadata: body.entity_metadata } : {}) });
+    return v2Entity(p, e);
+  });
+
+  app.put('/v2/projects/:project/knowledge/entities/:entity_id', async (req, reply) => {
+    const body = parseBody(req, EntityBody);
+    const folder = body.folder === '/' ? '' : confineRelPath(body.folder, { allowEmpty: true, leadingSlashIsRoot: true });
+    const p = await projectFromRequest(req, runtime);
+    assertInsideProject(p.absPath, folder);
+    const id = (req.params as { entity_id: string }).entity_id;
+    const row = engine.entityByExternalId(p.name, projectExt(p), id);
+    const input = { title: body.title, folder, content: body.content ?? '', entity_type: body.entity_type ?? undefined, entity_metadata: body.entity_metadata ?? null };
+    const res = await engine.putNote(p.name, row?.permalink ?? '', input, expectedChecksum(req, body.expected_checksum), row);
+    reply.code(res.created ? 201 : 200);
+    return v2Entity(p, res.entity);
+  });
+
+  app.patch('/v2/projects/:project/knowledge/entities/:entity_id', async (req) => {
+    const body = parseBody(req, EditBody);
+    const { p, row } = await byId(req);
+    const e = await engine.editNote(p.name, row.file_path, { operation: body.operation, content: body.content, section: body.section ?? null,
+      find_text: body.find_text ?? null, expected_replacements: body.expected_replacements }, expectedChecksum(req, body.expected_checksum));
+    return v2Entity(p, e);
+  });
+
+  app.delete('/v2/projects/:project/knowledge/entities/:entity_id', async (req) => {
+    const p = await projectFromRequest(req, runtime);
+    const row = engine.entityByExternalId(p.name, projectExt(p), (req.params as { entity_id: string }).entity_id);
+    if (!row) return { deleted: false };
+    return { deleted: await engine.deleteNote(p.name, row.file_path, expectedChecksum(req)) };
+  });
+
+  app.put('/v2/projects/:project/knowledge/entities/:entity_id/move', async (req) => {
+    const body = parseBody(req, MoveBody);
+    const dest = confineRelPath(body.destination_path);
+    const { p, row } = await byId(req);
+    assertInsideProject(p.absPath, dest);
+    return v2Entity(p, await engine.moveNote(p.name, row.file_path, dest));
+  });
+
+  app.get('/v2/projects/:project/resource/:entity_id', async (req, reply) => {
+    const { p, row } = await byId(req);
+    let bytes: Buffer;
+    try { bytes = fs.readFileSync(confine(p.absPath, row.file_path).abs); } catch { throw new HttpError(404, `File not found: ${row.file_path}`); }
+    reply.header('content-type', row.content_type === 'text/markdown' ? 'text/markdown; charset=utf-8' : row.content_type);
+    return bytes;
+  });
+}

@@ -1,0 +1,49 @@
+// Identifier → note, upstream's link-resolution order: exact permalink → exact title (the oldest note when
+// several share it) → exact file path → path + '.md' → (ours) the permalink of the text → (reads only, not
+// strict) the best full-text match. Accepts `memory://` URLs and `[[wiki|alias]]` text.
+import type { EntityRow, IndexStore } from '../index/store.ts';
+import { normalizePermalink } from '../markdown/permalink.ts';
+import { toFtsQuery } from './search.ts';
+
+/** `memory://a/b`, `/a/b`, `[[A|alias]]` → `a/b`, `A`. */
+export function cleanIdentifier(identifier: string): string {
+  let s = identifier.trim();
+  if (s.startsWith('memory://')) s = s.slice('memory://'.length);
+  if (s.startsWith('[[') && s.endsWith(']]')) s = s.slice(2, -2);
+  const bar = s.indexOf('|');
+  if (bar >= 0) s = s.slice(0, bar);
+  return s.trim().replace(/^\/+/, '');
+}
+
+export function resolveEntity(store: IndexStore, projectId: number, identifier: string, opts: { strict: boolean }): EntityRow | undefined {
+  const id = cleanIdentifier(identifier);
+  if (!id) return undefined;
+  const db = store.db;
+  const one = (sql: string, ...args: (string | number)[]) => db.prepare(sql).get(projectId, ...args) as EntityRow | undefined;
+  const hit = one('SELECT * FROM entity WHERE project_id = ? AND permalink = ?', id)
+    ?? one('SELECT * FROM entity WHERE project_id = ? AND title = ? ORDER BY id LIMIT 1', id)
+    ?? one('SELECT * FROM entity WHERE project_id = ? AND file_path = ?', id)
+    ?? (!id.endsWith('.md') ? one('SELECT * FROM entity WHERE project_id = ? AND file_path = ?', `${id}.md`) : undefined);
+  if (hit) return hit;
+  const norm = normalizePermalink(id);
+  if (norm && norm !== id) {
+    const byNorm = one('SELECT * FROM entity WHERE project_id = ? AND permalink = ?', norm);
+    if (byNorm) return byNorm;
+  }
+  if (opts.strict || id.includes('*')) return undefined;
+  const fts = toFtsQuery(id);
+  if (!fts) return undefined;
+  return db.prepare(`SELECT e.* FROM search JOIN entity e ON e.id = search.rowid
+    WHERE search MATCH ? AND e.project_id = ? ORDER BY bm25(search, 10.0, 1.0, 2.0) LIMIT 1`).get(fts, projectId) as EntityRow | undefined;
+}
+
+/** memory:// glob (`docs/*`) → SQLite GLOB over permalinks, each literal part normalised like a permalink. */
+export function permalinkGlob(pattern: string): string {
+  return cleanIdentifier(pattern).split('*').map((part) => {
+    // keep the slashes a part starts or ends with: normalisation trims them
+    const lead = part.startsWith('/') ? '/' : '';
+    const trail = part.endsWith('/') && part.length > 1 ? '/' : '';
+    const core = normalizePermalink(part);
+    return core ? `${lead}${core}${trail}`.replace(/\/\//g, '/') : (part === '/' ? '/' : '');
+  }).map((p) => p.replace(/[[\]?]/g, '')).join('*');
+}
