@@ -138,6 +138,12 @@ test('notes browser: tree, note with backlinks, search, create, edit with a conf
   await shoot(page, 'note');
   await page.setViewportSize({ width: 1280, height: 900 });
 
+  // By permalink (as in memory:// URLs) the same note is shown, with its backlinks.
+  await page.goto('/projects/main/notes/notes/alpha-note');
+  await expect(page.getByTestId('note-title')).toHaveText('Alpha Note');
+  await expect(page.getByTestId('note-path')).toHaveText('notes/Alpha Note.md');
+  await expect(page.getByTestId('backlink')).toHaveCount(1);
+
   // The same view as JSON (BFF), agreeing with the page.
   const api = await browserFetch(page, 'GET', '/api/projects/main/notes/notes/Alpha%20Note.md');
   expect(api.status).toBe(200);

@@ -44,19 +44,6 @@ export interface DirectoryNode {
   updated_at?: string | null;
   children?: DirectoryNode[];
 }
-const DirectoryNodeSchema: z.ZodType<DirectoryNode> = z.lazy(() => z.looseObject({
-  name: z.string(),
-  file_path: z.string(),
-  directory_path: z.string(),
-  type: z.enum(['directory', 'file']),
-  title: z.string().nullish(),
-  permalink: z.string().nullish(),
-  entity_type: z.string().nullish(),
-  content_type: z.string().nullish(),
-  updated_at: z.string().nullish(),
-  children: z.array(DirectoryNodeSchema).optional(),
-})) as z.ZodType<DirectoryNode>;
-
 export const ProjectListSchema = z.looseObject({
   projects: z.array(z.looseObject({ name: z.string(), path: z.string(), is_default: z.boolean().optional() })),
   default_project: z.string().nullish(),
@@ -101,10 +88,36 @@ export async function tenantHealth(tenantId: string): Promise<string | null> {
   try { return HealthSchema.parse(JSON.parse(r.body.toString('utf8'))).status; } catch { return null; }
 }
 
-/** Every file of the project (from the index), as a tree. */
-export async function listTree(tenantId: string, project: string, dir = '/', depth = 10): Promise<DirectoryNode[]> {
-  const q = new URLSearchParams({ dir_name: dir, depth: String(depth) });
-  return json(await tenantCall(tenantId, 'GET', `/${projectSeg(project)}/directory/list?${q}`), z.array(DirectoryNodeSchema));
+/** Every file of the project (from the index), as a tree: upstream's GET /directory/tree (a "Root" node). */
+export async function listTree(tenantId: string, project: string): Promise<DirectoryNode[]> {
+  const root = json(await tenantCall(tenantId, 'GET', `/${projectSeg(project)}/directory/tree`), RawTreeNodeSchema);
+  return normalizeTree(root.children ?? []);
+}
+
+interface RawTreeNode { name: string; type: 'directory' | 'file'; directory_path: string; file_path?: string | null; title?: string | null; permalink?: string | null;
+  entity_type?: string | null; content_type?: string | null; updated_at?: string | null; children?: RawTreeNode[] }
+const RawTreeNodeSchema: z.ZodType<RawTreeNode> = z.lazy(() => z.looseObject({
+  name: z.string(),
+  type: z.enum(['directory', 'file']),
+  directory_path: z.string(),
+  file_path: z.string().nullish(),
+  title: z.string().nullish(),
+  permalink: z.string().nullish(),
+  entity_type: z.string().nullish(),
+  content_type: z.string().nullish(),
+  updated_at: z.string().nullish(),
+  children: z.array(RawTreeNodeSchema).optional(),
+})) as z.ZodType<RawTreeNode>;
+
+/** Upstream folders carry only `directory_path` ("/a/b"): every node gets its project-relative `file_path`. */
+function normalizeTree(nodes: RawTreeNode[]): DirectoryNode[] {
+  return nodes.map((n) => {
+    const file_path = n.file_path ?? n.directory_path.replace(/^\/+/, '');
+    const out: DirectoryNode = { name: n.name, type: n.type, file_path, directory_path: n.directory_path, title: n.title, permalink: n.permalink,
+      entity_type: n.entity_type, content_type: n.content_type, updated_at: n.updated_at };
+    if (n.type === 'directory') out.children = normalizeTree(n.children ?? []);
+    return out;
+  });
 }
 
 export interface FileBytes { bytes: Buffer; contentType: string; size: number; truncated: boolean }

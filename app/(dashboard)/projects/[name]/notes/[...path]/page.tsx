@@ -13,7 +13,7 @@ import { RelativeTime } from '@/components/notes/relative-time.tsx';
 import { SearchShortcut } from '@/components/notes/search-shortcut.tsx';
 import { requireTenant } from '@/lib/auth/session.ts';
 import { isSafeRel, notesHref, relFromSegments } from '@/lib/notes/note-paths.ts';
-import { loadPathView, loadProjectTree, type PathView, type ProjectTree } from '@/lib/notes/note-view.ts';
+import { loadNotePage, type PathView, type ProjectTree } from '@/lib/notes/note-view.ts';
 import { TenantNotesError } from '@/lib/notes/tenant-notes.ts';
 import { NotesUnavailable, NotIndexedYet } from '../notes-states.tsx';
 
@@ -44,11 +44,10 @@ export default async function NotePathPage({ params, searchParams }: Props) {
   let pt: ProjectTree;
   let view: PathView | null;
   try {
-    pt = await loadProjectTree(tenant.id, project);
+    ({ pt, view } = await loadNotePage(tenant.id, project, rel));
     if (pt.index.state === 'not_indexed') {
       return (<div className="flex flex-col gap-4"><NotesBreadcrumbs project={project} rel={rel} /><NotIndexedYet index={pt.index} /></div>);
     }
-    view = await loadPathView(tenant.id, project, rel, pt);
   } catch (e) {
     if (e instanceof TenantNotesError && (e.status === 404 || e.status === 400)) notFound();
     return (<div className="flex flex-col gap-4"><NotesBreadcrumbs project={project} rel={rel} /><NotesUnavailable message={e instanceof TenantNotesError ? e.message : 'This note could not be loaded.'} /></div>);
@@ -58,9 +57,9 @@ export default async function NotePathPage({ params, searchParams }: Props) {
   return (
     <div className="flex flex-col gap-4">
       <SearchShortcut project={project} />
-      <NotesBreadcrumbs project={project} rel={rel} />
+      <NotesBreadcrumbs project={project} rel={view.kind === 'folder' ? view.dirPath : view.filePath} />
       <div className="grid gap-4 lg:grid-cols-[16rem_minmax(0,1fr)]">
-        <div className="min-w-0"><TreePanel project={project} tree={pt.tree} current={rel} /></div>
+        <div className="min-w-0"><TreePanel project={project} tree={pt.tree} current={view.kind === 'folder' ? view.dirPath : view.filePath} /></div>
         <div className="flex min-w-0 flex-col gap-4">
           {view.kind === 'folder' && (
             <>

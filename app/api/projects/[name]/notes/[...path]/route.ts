@@ -8,7 +8,7 @@ import { requireApiTenant } from '@/lib/auth/session.ts';
 import { getConfig } from '@/lib/config/index.ts';
 import { checkSameOrigin, HttpError, notFound, withJsonErrors } from '@/lib/http/errors.ts';
 import { isSafeRel, relFromSegments } from '@/lib/notes/note-paths.ts';
-import { isMarkdownPath, loadPathView, MAX_NOTE_BYTES, sha256 } from '@/lib/notes/note-view.ts';
+import { isMarkdownPath, loadNotePage, MAX_NOTE_BYTES, sha256 } from '@/lib/notes/note-view.ts';
 import { notesApiError } from '@/lib/notes/notes-api-errors.ts';
 import { readFile, writeFile } from '@/lib/notes/tenant-notes.ts';
 
@@ -28,7 +28,8 @@ export const GET = withJsonErrors(async (_req: Request, ctx: Ctx) => {
   const { project, rel } = await target(ctx);
   const { tenant } = await requireApiTenant();
   try {
-    const view = await loadPathView(tenant.id, project, rel);
+    const { pt, view } = await loadNotePage(tenant.id, project, rel);
+    if (pt.index.state === 'not_indexed') throw new HttpError(503, { error: 'not_indexed_yet', message: pt.index.message }, { 'retry-after': '2' });
     if (!view) throw notFound();
     return Response.json(view, { headers: { 'cache-control': 'no-store' } });
   } catch (e) {
