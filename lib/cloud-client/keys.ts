@@ -9,7 +9,7 @@ export const healthKeys = {
   all: ['health'] as const,
 };
 
-/** The person's dashboard (issue 9): projects overview with health, one project's page, one run, rebuilds. */
+/** The person's dashboard: projects overview with health, one project's page, one run, rebuilds. */
 export const dashboardKeys = {
   all: ['dashboard'] as const,
   projects: () => [...dashboardKeys.all, 'projects'] as const,
@@ -17,4 +17,13 @@ export const dashboardKeys = {
   run: (name: string, runId: string) => [...dashboardKeys.all, 'run', name, runId] as const,
   dryRun: (name: string) => [...dashboardKeys.all, 'dry-run', name] as const,
   rebuilds: () => [...dashboardKeys.all, 'rebuilds'] as const,
+};
+
+/** Notes browser: one project's tree, one path's view, searches (one key per query and filters). */
+export const noteKeys = {
+  all: ['notes'] as const,
+  project: (project: string) => [...noteKeys.all, 'project', project] as const,
+  tree: (project: string) => [...noteKeys.project(project), 'tree'] as const,
+  path: (project: string, path: string) => [...noteKeys.project(project), 'path', path] as const,
+  search: (q: { q: string; project?: string; type?: string; tag?: string; category?: string }) => [...noteKeys.all, 'search', q] as const,
 };

@@ -1,42 +1,95 @@
-// Server-side JSON calls to the caller's own tenant, through the tenant proxy's own rules and signing
-// (proxyToTenant): used by pages and BFF routes that need live facts (projects, syncs in flight,
-// the dry-run status). Never throws for tenant trouble: the answer says what happened.
-import http from 'node:http';
+// Signed calls from the control plane's own server code (server components, BFF routes) to the
+// caller's tenant API, through the same code as /proxy/* (proxyToTenant): the same tenant-state
+// answers (503 while starting, 403 when stopped), the same signing and timeouts. The tenant id
+// always comes from the authenticated session (requireTenant / requireApiTenant), never from input.
+import type http from 'node:http';
+import { Readable } from 'node:stream';
 import { getTenantProxyDeps } from './services.ts';
 import { PROXY_MOUNT, proxyToTenant } from './tenant-proxy.ts';
 
-export type TenantCall<T> = { ok: true; status: number; body: T } | { ok: false; status: number; detail: unknown };
-
-async function readBody(body: string | http.IncomingMessage | null, limit = 8 * 1024 * 1024): Promise<string> {
-  if (body == null) return '';
-  if (typeof body === 'string') return body;
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const c of body) {
-    size += (c as Buffer).length;
-    if (size > limit) { body.destroy(); throw new Error('tenant answer too large'); }
-    chunks.push(c as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+export interface TenantCallResult {
+  status: number;
+  headers: http.OutgoingHttpHeaders;
+  body: Buffer;
 }
 
-/** `method path` on the tenant of `tenantId` (server-initiated: signed like a Bearer request; no Origin check). */
-export async function callTenant<T>(tenantId: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', tenantPath: string, opts: { timeoutMs?: number } = {}): Promise<TenantCall<T>> {
+export interface TenantCallOptions {
+  /** JSON body (sent as application/json). */
+  json?: unknown;
+  /** Raw body (e.g. a file's bytes for PUT /resource). */
+  raw?: Buffer;
+  contentType?: string;
+  /** Largest body read back; more is cut off and `truncated` set by readBody. */
+  maxBytes?: number;
+  signal?: AbortSignal;
+}
+
+const DEFAULT_MAX = 64 * 1024 * 1024;
+
+/** One call to `pathAndQuery` (e.g. `/main/search?q=x`, already percent-encoded) on the tenant. */
+export async function tenantCall(tenantId: string, method: string, pathAndQuery: string, opts: TenantCallOptions = {}): Promise<TenantCallResult> {
   const deps = await getTenantProxyDeps();
+  const payload = opts.json !== undefined ? Buffer.from(JSON.stringify(opts.json)) : opts.raw;
+  const headers: http.IncomingHttpHeaders = { accept: 'application/json' };
+  if (payload) {
+    headers['content-type'] = opts.json !== undefined ? 'application/json' : (opts.contentType ?? 'application/octet-stream');
+    headers['content-length'] = String(payload.length);
+  }
+  // Server code is not a browser: no Origin check applies (the BFF route checked the browser's Origin).
+  const answer = await proxyToTenant(
+    { method, rawUrl: PROXY_MOUNT + pathAndQuery, headers, body: payload ? Readable.from([payload]) : null, signal: opts.signal },
+    { tenantId, via: 'bearer' },
+    deps,
+  );
+  let body: Buffer;
+  if (answer.body == null) body = Buffer.alloc(0);
+  else if (typeof answer.body === 'string') body = Buffer.from(answer.body);
+  else body = await readCapped(answer.body, opts.maxBytes ?? DEFAULT_MAX);
+  return { status: answer.status, headers: answer.headers, body };
+}
+
+async function readCapped(stream: Readable, max: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let n = 0;
+  for await (const chunk of stream) {
+    const b = chunk as Buffer;
+    if (n + b.length > max) { parts.push(b.subarray(0, max - n)); n = max; stream.destroy(); break; }
+    parts.push(b);
+    n += b.length;
+  }
+  return Buffer.concat(parts, n);
+}
+
+/** The `detail` of a `{"detail": …}` error body, as text for people. */
+export function detailText(r: TenantCallResult): string {
+  try {
+    const j = JSON.parse(r.body.toString('utf8')) as { detail?: unknown };
+    const d = j.detail;
+    if (typeof d === 'string') return d;
+    if (d && typeof d === 'object' && 'message' in d && typeof (d as { message: unknown }).message === 'string') return (d as { message: string }).message;
+    if (Array.isArray(d)) return d.map((x) => (x && typeof x === 'object' && 'msg' in x ? String((x as { msg: unknown }).msg) : String(x))).join('; ');
+  } catch { /* not JSON */ }
+  return `The tenant answered ${r.status}.`;
+}
+
+/** A JSON answer from the tenant, or its refusal (`detail` as the tenant said it). */
+export type TenantCall<T> = { ok: true; status: number; body: T } | { ok: false; status: number; detail: unknown };
+
+/**
+ * A JSON call for pages and BFF routes that need live facts (projects, syncs in flight, the dry-run
+ * status). Never throws for tenant trouble: an unreachable tenant is a 502 `tenant_unreachable` answer.
+ */
+export async function callTenant<T>(tenantId: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', tenantPath: string, opts: { timeoutMs?: number } = {}): Promise<TenantCall<T>> {
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort(), opts.timeoutMs ?? 10_000);
   try {
-    const answer = await proxyToTenant(
-      { method, rawUrl: PROXY_MOUNT + tenantPath, headers: { accept: 'application/json' }, body: null, signal: ac.signal },
-      { tenantId, via: 'bearer' },
-      { ...deps, idleTimeoutMs: Math.min(deps.idleTimeoutMs, opts.timeoutMs ?? 10_000) },
-    );
-    const text = await readBody(answer.body);
+    const r = await tenantCall(tenantId, method, tenantPath, { signal: ac.signal, maxBytes: 8 * 1024 * 1024 });
+    const text = r.body.toString('utf8');
     let json: unknown = undefined;
     try { json = text ? JSON.parse(text) : undefined; } catch { /* not JSON */ }
-    if (answer.status >= 200 && answer.status < 300) return { ok: true, status: answer.status, body: json as T };
-    const detail = json && typeof json === 'object' && 'detail' in json ? (json as { detail: unknown }).detail : text || `HTTP ${answer.status}`;
-    return { ok: false, status: answer.status, detail };
+    if (r.status >= 200 && r.status < 300) return { ok: true, status: r.status, body: json as T };
+    const detail = json && typeof json === 'object' && 'detail' in json ? (json as { detail: unknown }).detail : text || `HTTP ${r.status}`;
+    return { ok: false, status: r.status, detail };
   } catch (err) {
     return { ok: false, status: 502, detail: { error: 'tenant_unreachable', message: err instanceof Error ? err.message : 'The tenant could not be reached.' } };
   } finally {

@@ -1,0 +1,155 @@
+// The note page's server time (issue 11's `bench:notes` target: p95 ≤ 150 ms).
+//
+// Two ways to use it:
+//   1. From another benchmark (bench/notes-bench.ts), which already runs the app with a seeded tenant:
+//        import { measureNotePage, notePageUrls, NOTE_PAGE_TARGET_P95_MS } from './notes-page-bench.ts';
+//        const urls = await notePageUrls(appUrl, cookie, 'project name', 40);   // note pages of that project
+//        const r = await measureNotePage({ appUrl, cookie, urls });             // {p50, p95, p99, n}
+//      `cookie` is a session cookie (`next-auth.session-token=…`, see sessionCookie() below).
+//   2. On its own: `npm run bench:notes-page` starts the app (scripts/start.mjs, builds if stale) on
+//      BENCH_PORT (default 4010) with a fresh Postgres database, gives a new account's tenant a
+//      `seed-tenant` corpus (../shared/tools/make-corpus), syncs it, and measures.
+// What is measured: a GET of /projects/{p}/notes/{path} with the session cookie, from the request to the
+// last byte of the server-rendered HTML, one request at a time, after a warm-up. That page's server work is
+// the tree of the project, the file, markdown rendering, link resolution and the backlink search (candidate
+// notes read and checked). Exits non-zero when p95 misses the target.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import { encode as encodeSessionJwt } from 'next-auth/jwt';
+import { openDatabase } from '../lib/db/client.ts';
+import { memberships, tenants, users } from '../lib/db/schema.ts';
+import { createPostgresDatabase } from '../tests/helpers/test-db.ts';
+
+export const NOTE_PAGE_TARGET_P95_MS = 150;
+
+export interface NotePageFigures { n: number; p50: number; p95: number; p99: number; max: number; failures: number }
+
+/** A session cookie for `userId` signed with the app's AUTH_SECRET (what next-auth sets after sign-in). */
+export async function sessionCookie(userId: string, email: string, authSecret: string): Promise<string> {
+  return `next-auth.session-token=${await encodeSessionJwt({ token: { uid: userId, sub: userId, email }, secret: authSecret })}`;
+}
+
+/** Up to `count` note pages of `project`, taken from the BFF's tree (spread over the project). */
+export async function notePageUrls(appUrl: string, cookie: string, project: string, count = 40): Promise<string[]> {
+  const r = await fetch(`${appUrl}/api/projects/${encodeURIComponent(project)}/notes`, { headers: { cookie } });
+  if (r.status !== 200) throw new Error(`GET notes tree of ${project}: ${r.status} ${await r.text()}`);
+  const body = await r.json() as { tree: Node[] };
+  type Node = { type: string; file_path: string; children?: Node[] };
+  const files: string[] = [];
+  const walk = (ns: Node[]) => { for (const n of ns) { if (n.type === 'file' && n.file_path.endsWith('.md')) files.push(n.file_path); if (n.children) walk(n.children); } };
+  walk(body.tree);
+  if (!files.length) throw new Error(`project ${project} has no notes`);
+  const step = Math.max(1, Math.floor(files.length / count));
+  return files.filter((_, i) => i % step === 0).slice(0, count)
+    .map((f) => `${appUrl}/projects/${encodeURIComponent(project)}/notes/${f.split('/').map(encodeURIComponent).join('/')}`);
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * p) - 1)]!;
+
+/** Sequential GETs of the note pages (round-robin), after `warmup` unmeasured ones. */
+export async function measureNotePage(opts: { appUrl?: string; cookie: string; urls: string[]; samples?: number; warmup?: number }): Promise<NotePageFigures> {
+  const samples = opts.samples ?? 200;
+  const warmup = opts.warmup ?? Math.min(30, opts.urls.length * 2);
+  const times: number[] = [];
+  let failures = 0;
+  for (let i = 0; i < warmup + samples; i++) {
+    const url = opts.urls[i % opts.urls.length]!;
+    const t0 = performance.now();
+    const r = await fetch(url, { headers: { cookie: opts.cookie }, redirect: 'manual' });
+    const html = await r.text();
+    const ms = performance.now() - t0;
+    if (r.status !== 200 || !html.includes('data-testid="note-title"')) { failures++; if (failures <= 3) console.error(`[bench] ${url}: ${r.status}`); continue; }
+    if (i >= warmup) times.push(ms);
+  }
+  times.sort((a, b) => a - b);
+  if (!times.length) return { n: 0, p50: NaN, p95: NaN, p99: NaN, max: NaN, failures };
+  return { n: times.length, p50: pct(times, 0.5), p95: pct(times, 0.95), p99: pct(times, 0.99), max: times[times.length - 1]!, failures };
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | null | false | undefined>, ms: number): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    try { const v = await fn(); if (v) return v; } catch { /* not yet */ }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function main() {
+  const ROOT = path.resolve(import.meta.dirname, '..');
+  const PORT = Number(process.env.BENCH_PORT ?? 4010);
+  const APP = `http://127.0.0.1:${PORT}`;
+  const AUTH_SECRET = 'bench-auth-secret-' + 'n'.repeat(32);
+  const makeCorpus = path.resolve(ROOT, '../shared/tools/make-corpus');
+  if (!fs.existsSync(makeCorpus)) throw new Error(`missing ${makeCorpus} (the shared corpus tool)`);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bmc-notes-page-bench-'));
+  const pg = await createPostgresDatabase();
+  let app: ChildProcess | null = null;
+  const cleanup = async () => {
+    if (app && app.exitCode === null) {
+      app.kill('SIGTERM');
+      await new Promise((r) => { const t = setTimeout(() => { app?.kill('SIGKILL'); r(null); }, 10_000); app!.once('exit', () => { clearTimeout(t); r(null); }); });
+    }
+    await pg.drop().catch(() => {});
+    fs.rmSync(tmp, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => { void cleanup().finally(() => process.exit(130)); });
+  let ok = false;
+  try {
+    const corpus = path.join(tmp, 'corpus');
+    const mk = spawnSync(makeCorpus, ['--preset', 'seed-tenant', '--out', corpus], { encoding: 'utf8' });
+    if (mk.status !== 0) throw new Error(`make-corpus failed: ${mk.stderr}`);
+    console.log(`[bench] corpus: ${mk.stdout.trim().split('\n').pop()}`);
+    console.log(`[bench] starting the app on ${APP} (fresh Postgres database, data in ${tmp})…`);
+    app = spawn(process.execPath, [path.join(ROOT, 'scripts/start.mjs')], {
+      cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'],
+      env: {
+        ...process.env, PORT: String(PORT), DEV_OIDC_PORT: String(PORT + 1), APP_URL: APP, DATABASE_URL: pg.url,
+        BMC_DATA_DIR: path.join(tmp, 'data'), TENANT_INDEX_ROOT: path.join(tmp, 'index'), AUTH_SECRET, BMC_ENV: 'development',
+        OIDC_ISSUER: '', LOG_LEVEL: 'warn', TENANT_SYNC_INTERVAL_SECONDS: '0', NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? `.next-${PORT}`,
+      },
+    });
+    await waitFor('the app', async () => (await fetch(`${APP}/api/health`)).ok, 15 * 60_000);
+    const h = await openDatabase({ url: pg.url, max: 2 });
+    const [u] = await h.db.insert(users).values({ issuer: 'https://bench.invalid', subject: 'notes-bench', email: 'notes-bench@example.test', emailVerified: true, name: 'bench' }).returning();
+    const [t] = await h.db.insert(tenants).values({ name: 'notes-bench', bucketName: 'notes-bench-bucket' }).returning();
+    await h.db.insert(memberships).values({ userId: u!.id, tenantId: t!.id, role: 'owner' });
+    await waitFor('the tenant to run', async () => {
+      const [row] = await h.db.select({ status: tenants.status }).from(tenants).where(eq(tenants.id, t!.id));
+      return row?.status === 'running';
+    }, 90_000);
+    await h.close();
+    const dataDir = path.join(tmp, 'data', 'tenants', t!.id, 'data');
+    for (const d of fs.readdirSync(corpus)) fs.cpSync(path.join(corpus, d), path.join(dataDir, d), { recursive: true });
+    const cookie = await sessionCookie(u!.id, 'notes-bench@example.test', AUTH_SECRET);
+    const projects = await waitFor('the corpus projects', async () => {
+      const r = await fetch(`${APP}/proxy/projects/projects`, { headers: { cookie } });
+      const j = await r.json() as { projects: { name: string }[] };
+      const names = j.projects.map((p) => p.name).filter((n) => n !== 'main');
+      return names.length ? names : null;
+    }, 30_000);
+    for (const p of projects) {
+      const s0 = Date.now();
+      const r = await fetch(`${APP}/proxy/${encodeURIComponent(p)}/project/sync?run_in_background=false`, { method: 'POST', headers: { cookie, origin: APP } });
+      if (r.status !== 200) throw new Error(`sync ${p}: ${r.status} ${await r.text()}`);
+      console.log(`[bench] synced ${p} in ${Date.now() - s0} ms`);
+    }
+    const biggest = projects[0]!;
+    const urls = await notePageUrls(APP, cookie, biggest, 40);
+    const r = await measureNotePage({ appUrl: APP, cookie, urls, samples: Number(process.env.BENCH_SAMPLES ?? 300) });
+    ok = r.failures === 0 && r.p95 <= NOTE_PAGE_TARGET_P95_MS;
+    console.log(`\nnote page (server-rendered, sequential, ${r.n} requests over ${urls.length} notes of "${biggest}")`);
+    console.log(`  p50 ${r.p50.toFixed(1)} ms   p95 ${r.p95.toFixed(1)} ms   p99 ${r.p99.toFixed(1)} ms   max ${r.max.toFixed(1)} ms   failures ${r.failures}`);
+    console.log(`  target p95 ≤ ${NOTE_PAGE_TARGET_P95_MS} ms: ${ok ? 'MET' : 'MISSED'}`);
+  } finally {
+    await cleanup();
+  }
+  process.exit(ok ? 0 : 1);
+}
+
+if (import.meta.filename === process.argv[1] || process.argv[1]?.endsWith('notes-page-bench.ts')) {
+  main().catch((e) => { console.error(e); process.exit(1); });
+}

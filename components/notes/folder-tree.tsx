@@ -1,0 +1,72 @@
+// The project's folder tree (server-rendered). Small projects show every folder open; in larger ones only
+// the folders on the way to the current path are expanded, the others are links to their folder page (the
+// page stays light with thousands of notes). Files link to their page; markdown files show their title.
+import Link from 'next/link';
+import { flattenFiles } from '@/lib/notes/link-index.ts';
+import { notesHref } from '@/lib/notes/note-paths.ts';
+import type { DirectoryNode } from '@/lib/notes/tenant-notes.ts';
+
+const EXPAND_ALL_BELOW = 80;
+
+function Nodes({ project, nodes, current, depth, expandAll }: { project: string; nodes: DirectoryNode[]; current: string; depth: number; expandAll: boolean }) {
+  const sorted = [...nodes].sort((a, b) => (a.type === b.type ? a.name.localeCompare(b.name) : a.type === 'directory' ? -1 : 1));
+  return (
+    <ul className={depth ? 'ml-3 border-l border-slate-200 pl-2' : ''}>
+      {sorted.map((n) => {
+        const onPath = current === n.file_path || current.startsWith(n.file_path + '/');
+        return (
+          <li key={n.file_path} className="py-0.5">
+            {n.type === 'directory' ? (expandAll || onPath ? (
+              // The summary only toggles (no link inside it: nested controls); the folder page has its own link.
+              <div className="flex items-start gap-1">
+                <details className="min-w-0 flex-1" open>
+                  <summary className="cursor-pointer truncate rounded px-1 py-0.5 text-sm text-slate-700 hover:bg-slate-100">{n.name}</summary>
+                  {n.children && <Nodes project={project} nodes={n.children} current={current} depth={depth + 1} expandAll={expandAll} />}
+                </details>
+                <Link href={notesHref(project, n.file_path)} data-testid="tree-folder" aria-label={`Open folder ${n.name}`} title={`Open folder ${n.name}`}
+                  className="rounded px-1 py-0.5 text-sm text-slate-500 hover:bg-slate-100 hover:text-brand-700"><span aria-hidden>↗</span></Link>
+              </div>
+            ) : (
+              <Link href={notesHref(project, n.file_path)} data-testid="tree-folder" aria-label={`Open folder ${n.name}`}
+                className="block truncate rounded px-1 py-0.5 text-sm text-slate-700 hover:bg-slate-100"><span aria-hidden>▸ </span>{n.name}</Link>
+            )) : (
+              <Link
+                href={notesHref(project, n.file_path)} data-testid="tree-file"
+                aria-current={current === n.file_path ? 'page' : undefined}
+                className={`block truncate rounded px-1 py-0.5 text-sm ${current === n.file_path ? 'bg-brand-50 font-medium text-brand-700' : 'text-slate-700 hover:bg-slate-100'}`}
+                title={n.file_path}
+              >
+                {/\.md$/i.test(n.name) ? (n.title ?? n.name) : <>{n.name} <span className="rounded bg-slate-100 px-1 text-[10px] font-medium uppercase text-slate-600">file</span></>}
+              </Link>
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+export function FolderTree({ project, tree, current = '' }: { project: string; tree: DirectoryNode[]; current?: string }) {
+  const expandAll = flattenFiles(tree).length < EXPAND_ALL_BELOW;
+  return (
+    <nav aria-label="Folders and notes" data-testid="folder-tree" className="text-sm">
+      {tree.length ? <Nodes project={project} nodes={tree} current={current} depth={0} expandAll={expandAll} /> : <p className="text-slate-500">No files.</p>}
+    </nav>
+  );
+}
+
+/** The tree in a side column on wide screens, a collapsed disclosure on phones. */
+export function TreePanel({ project, tree, current }: { project: string; tree: DirectoryNode[]; current?: string }) {
+  return (
+    <>
+      <details className="rounded-xl border border-slate-200 bg-white p-3 shadow-sm lg:hidden">
+        <summary className="cursor-pointer text-sm font-medium text-slate-800">Folders and notes</summary>
+        <div className="mt-2 max-h-80 overflow-auto"><FolderTree project={project} tree={tree} current={current} /></div>
+      </details>
+      <div className="hidden rounded-xl border border-slate-200 bg-white p-3 shadow-sm lg:block lg:max-h-[75vh] lg:overflow-auto">
+        <h2 className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">Folders and notes</h2>
+        <FolderTree project={project} tree={tree} current={current} />
+      </div>
+    </>
+  );
+}
