@@ -14,6 +14,7 @@ import { entityResponse } from './notes/entity-response.ts';
 import { deleteNote, moveNote, readResource, writeNote, type WriteNoteInput } from './notes/notes.ts';
 import { projectStatistics } from './notes/project-info.ts';
 import { commitUpload, type PutResourceResult, type StagedUpload } from './notes/put-resource.ts';
+import { registerAnchor } from './notes/confined-fs.ts';
 import { confine } from './notes/safe-path.ts';
 import { searchProject } from './notes/search.ts';
 import { Mutex } from './sync/mutex.ts';
@@ -50,6 +51,8 @@ export class TenantEngine {
 
   private constructor(opts: EngineOptions) {
     this.dataDir = path.resolve(opts.dataDir);
+    // every file operation under the data dir walks from here without following links (confined-fs)
+    registerAnchor(this.dataDir);
     const idx = openIndex(opts.indexDir);
     this.indexExisted = idx.existed;
     this.instanceId = idx.instanceId;

@@ -9,7 +9,8 @@ import { generatePermalink, normalizePermalink } from '../markdown/permalink.ts'
 import { yaml } from '../markdown/yaml-lazy.ts';
 import { sha256 } from '../sync/checksum.ts';
 import { indexFile } from '../sync/index-file.ts';
-import { atomicCreate, fsyncDir, moveNoReplace } from './atomic-write.ts';
+import { atomicCreate, moveNoReplace } from './atomic-write.ts';
+import { lstatConfined, readFileConfined, unlinkConfined } from './confined-fs.ts';
 import { contentTypeFor } from './content-type.ts';
 import { entityResponse } from './entity-response.ts';
 import { confine } from './safe-path.ts';
@@ -17,7 +18,8 @@ import { confine } from './safe-path.ts';
 export interface WriteNoteInput { title: string; folder: string; content: string; entity_type?: string; entity_metadata?: Record<string, unknown> }
 
 export const statOf = (abs: string): FileStat => {
-  const s = fs.statSync(abs);
+  const s = lstatConfined(abs);
+  if (!s) throw new NotFoundError(`File not found: ${path.basename(abs)}`);
   return { size: s.size, mtimeMs: s.mtimeMs, ctimeMs: -1 /* unverified: the next scan re-hashes it once */, ino: s.ino, birthtimeMs: s.birthtimeMs };
 };
 
@@ -38,7 +40,7 @@ export function writeNote(store: IndexStore, projectId: number, root: string, in
   const rel = confine(root, folder ? `${folder}/${fileNameFor(input.title)}.md` : `${fileNameFor(input.title)}.md`).rel;
   noHidden(rel);
   const abs = path.join(root, rel);
-  if (fs.existsSync(abs) || store.entityByPath(projectId, rel)) throw new ConflictError('Note already exists. Use edit_note to modify it, or delete it first.');
+  if (lstatConfined(abs) || store.entityByPath(projectId, rel)) throw new ConflictError('Note already exists. Use edit_note to modify it, or delete it first.');
   // content may carry its own frontmatter: merged under the explicit fields
   const own = splitFrontmatter(input.content);
   const meta: Record<string, unknown> = { ...(own.hasFrontmatter ? own.data : {}), ...(input.entity_metadata ?? {}) };
@@ -48,7 +50,6 @@ export function writeNote(store: IndexStore, projectId: number, root: string, in
   const fm = { title: input.title, type: input.entity_type || (own.data.type as string | undefined) || 'note', permalink, ...meta };
   const body = own.hasFrontmatter ? own.body : input.content;
   const text = `---\n${yaml().stringify(fm).trimEnd()}\n---\n\n${body}${body.endsWith('\n') ? '' : '\n'}`;
-  fs.mkdirSync(path.dirname(abs), { recursive: true });
   try { atomicCreate(abs, text); } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new ConflictError('Note already exists. Use edit_note to modify it, or delete it first.');
     throw e;
@@ -71,8 +72,7 @@ export function deleteNote(store: IndexStore, projectId: number, root: string, i
   const e = resolveEntity(store, projectId, identifier);
   if (!e) return false;
   const { abs } = confine(root, e.file_path);
-  try { fs.unlinkSync(abs); } catch (err) { if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err; }
-  fsyncDir(path.dirname(abs));
+  unlinkConfined(abs);
   store.tx(() => store.deleteEntity(e.id));
   return true;
 }
@@ -84,14 +84,13 @@ export function moveNote(store: IndexStore, projectId: number, root: string, ide
   if (!e) throw new NotFoundError(`Entity not found: ${identifier}`);
   const src = confine(root, e.file_path);
   if (dest.rel === src.rel) return entityResponse(store, e);
-  if (fs.existsSync(dest.abs) || store.entityByPath(projectId, dest.rel)) throw new ConflictError(`Destination already exists: ${dest.rel}`);
-  if (!fs.existsSync(src.abs)) throw new NotFoundError(`File not found: ${e.file_path}`);
-  fs.mkdirSync(path.dirname(dest.abs), { recursive: true });
+  if (lstatConfined(dest.abs) || store.entityByPath(projectId, dest.rel)) throw new ConflictError(`Destination already exists: ${dest.rel}`);
+  if (!lstatConfined(src.abs)?.isFile()) throw new NotFoundError(`File not found: ${e.file_path}`);
   try { moveNoReplace(src.abs, dest.abs); } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new ConflictError(`Destination already exists: ${dest.rel}`);
     throw err;
   }
-  const bytes = fs.readFileSync(dest.abs);
+  const bytes = readFileConfined(dest.abs);
   store.tx(() => {
     indexFile(store, { projectId, rel: dest.rel, stat: statOf(dest.abs), checksum: sha256(bytes),
       bytes: contentTypeFor(dest.rel) === 'text/markdown' ? bytes : null, existingId: e.id, existingPermalink: e.permalink });
@@ -102,13 +101,13 @@ export function moveNote(store: IndexStore, projectId: number, root: string, ide
 
 export function readResource(store: IndexStore, projectId: number, root: string, relPath: string): { absPath: string; size: number; contentType: string } {
   const p = confine(root, relPath);
-  let st = fs.statSync(p.abs, { throwIfNoEntry: false });
+  let st = lstatConfined(p.abs);
   let rel = p.rel, abs = p.abs;
   if (!st?.isFile()) {
     const e = store.findEntity(projectId, relPath); // a permalink or title works too (upstream GET /resource/{identifier})
     if (!e) throw new NotFoundError(`Resource not found: ${relPath}`);
     ({ rel, abs } = confine(root, e.file_path));
-    st = fs.statSync(abs, { throwIfNoEntry: false });
+    st = lstatConfined(abs);
     if (!st?.isFile()) throw new NotFoundError(`Resource not found: ${relPath}`);
   }
   return { absPath: abs, size: st.size, contentType: contentTypeFor(rel) };

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PathError } from '../engine-types.ts';
+import { registerAnchor } from './confined-fs.ts';
 
 export interface SafePath { rel: string; abs: string }
 
@@ -19,6 +20,9 @@ export function confine(projectRoot: string, userPath: string, opts: { allowRoot
     segs.push(seg);
   }
   const rel = segs.join('/');
+  // The project root is where later confined operations start their no-follow walk (unless the data dir
+  // holding it is registered already).
+  registerAnchor(projectRoot, { ifUncovered: true });
   if (!rel && !opts.allowRoot) throw new PathError('empty path');
   const abs = rel ? path.join(projectRoot, rel) : projectRoot;
   // Symlinks: the deepest part of the path that exists must resolve inside the project.
