@@ -52,3 +52,25 @@ describe('confined-fs', () => {
     assert.deepEqual(fs.readdirSync(path.join(root, 'new', 'deep')), ['n.md'], 'no temp file left behind');
   });
 });
+
+describe('start-up temp sweep', () => {
+  test('removes only temp names this tenant makes; user files, look-alikes and links stay; the sync ignores temps', async () => {
+    const { sweepTempFiles } = await import('../../src/notes/temp-sweep.ts');
+    const { ignoredByDefault } = await import('../../src/sync/ignore-rules.ts');
+    const { newTempName, UPLOAD_TEMP_PREFIX } = await import('../../src/notes/confined-fs.ts');
+    const d = path.join(tmp, 'sweep');
+    fs.mkdirSync(path.join(d, 'p', 'sub'), { recursive: true });
+    fs.mkdirSync(path.join(d, '.basic-memory'));
+    const ours = [`p/${newTempName()}`, `p/sub/${newTempName(UPLOAD_TEMP_PREFIX)}`, 'p/.Note.md.0123456789ab.tmp', '.basic-memory/.config.json.123.456.tmp'];
+    const kept = ['p/Note.md', 'p/draft.tmp', 'p/.bm-tmp-notes.md', 'p/sub/bm-tmp-0123456789abcdef.tmp', 'p/.bm-tmp-XYZ.tmp'];
+    for (const f of [...ours, ...kept]) fs.writeFileSync(path.join(d, f), 'x');
+    const outsideTemp = path.join(outside, newTempName());
+    fs.writeFileSync(outsideTemp, 'x');
+    fs.symlinkSync(outside, path.join(d, 'p', 'link'));
+    const removed = sweepTempFiles(d).sort();
+    assert.deepEqual(removed, [...ours].sort());
+    for (const f of kept) assert.ok(fs.existsSync(path.join(d, f)), f);
+    assert.ok(fs.existsSync(outsideTemp), 'a symlinked folder was followed');
+    for (const f of ours) assert.equal(ignoredByDefault(path.basename(f)), true, f);
+  });
+});
