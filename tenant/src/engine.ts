@@ -77,7 +77,7 @@ export class TenantEngine {
 
   /** Projects live at <dataDir>/<relPath>. Idempotent; a new relPath drops the old rows (they described other files). */
   registerProject(name: string, relPath: string): void {
-    const rel = confine(this.dataDir, relPath).rel;
+    const rel = confine(this.dataDir, relPath, { allowHidden: true }).rel;
     const existing = this.store.project(name);
     if (!existing) { this.store.st('insertProject').run(name, rel); return; }
     if (existing.rel_path !== rel) {

@@ -4,6 +4,7 @@
 // The engine checks again; this layer makes sure nothing suspicious even reaches it.
 import fs from 'node:fs';
 import path from 'node:path';
+import { hiddenPathMessage, hiddenSegment } from '../notes/visible-path.ts';
 import { HttpError } from './errors.ts';
 
 export const PATH_REFUSED = 'Invalid path: it must stay inside the project';
@@ -54,6 +55,9 @@ export function confineRelPath(value: string, opts: ConfineOptions = {}): string
   if (unsafe(probe, leading)) refuse();
   const rel = given.split('/').filter((seg) => seg !== '' && seg !== '.').join('/');
   if (!rel && !opts.allowEmpty) refuse();
+  // hidden and ignored paths are not the user's notes: never served, whatever their encoding
+  const hidden = hiddenSegment(rel);
+  if (hidden !== null) throw new HttpError(400, hiddenPathMessage(rel, hidden));
   return rel;
 }
 

@@ -14,6 +14,8 @@ import { lstatConfined, readFileConfined, unlinkConfined } from './confined-fs.t
 import { contentTypeFor } from './content-type.ts';
 import { entityResponse } from './entity-response.ts';
 import { confine } from './safe-path.ts';
+import { assertVisiblePath } from './visible-path.ts';
+import { loadIgnoreRules } from '../sync/ignore-rules.ts';
 
 export interface WriteNoteInput { title: string; folder: string; content: string; entity_type?: string; entity_metadata?: Record<string, unknown> }
 
@@ -63,13 +65,15 @@ export function writeNote(store: IndexStore, projectId: number, root: string, in
   return entityResponse(store, store.entity(id)!);
 }
 
-function resolveEntity(store: IndexStore, projectId: number, identifier: string) {
+function resolveEntity(store: IndexStore, projectId: number, identifier: string, root: string) {
   if (typeof identifier !== 'string' || !identifier || identifier.includes('\0')) throw new PathError('invalid identifier');
+  // an identifier naming a hidden or ignored path is refused, not looked up (the index never holds one anyway)
+  assertVisiblePath(identifier, loadIgnoreRules(root));
   return store.findEntity(projectId, identifier);
 }
 
 export function deleteNote(store: IndexStore, projectId: number, root: string, identifier: string): boolean {
-  const e = resolveEntity(store, projectId, identifier);
+  const e = resolveEntity(store, projectId, identifier, root);
   if (!e) return false;
   const { abs } = confine(root, e.file_path);
   unlinkConfined(abs);
@@ -80,7 +84,7 @@ export function deleteNote(store: IndexStore, projectId: number, root: string, i
 export function moveNote(store: IndexStore, projectId: number, root: string, identifier: string, destinationPath: string): EntityResponse {
   const dest = confine(root, destinationPath);
   noHidden(dest.rel);
-  const e = resolveEntity(store, projectId, identifier);
+  const e = resolveEntity(store, projectId, identifier, root);
   if (!e) throw new NotFoundError(`Entity not found: ${identifier}`);
   const src = confine(root, e.file_path);
   if (dest.rel === src.rel) return entityResponse(store, e);
