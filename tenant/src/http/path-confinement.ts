@@ -4,6 +4,7 @@
 // The engine checks again; this layer makes sure nothing suspicious even reaches it.
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathProblem } from '../notes/portable-name.ts';
 import { hiddenPathMessage, hiddenSegment } from '../notes/visible-path.ts';
 import { HttpError } from './errors.ts';
 
@@ -81,6 +82,7 @@ export function assertInsideProject(projectAbs: string, rel: string): string {
       real = fs.realpathSync(probe);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENAMETOOLONG') throw new HttpError(400, `Name not portable: ${pathProblem(rel) ?? 'a name or the path is too long'}`);
       // A dangling symlink: refuse rather than guess where it would lead.
       if (code === 'ENOENT' && fs.lstatSync(probe, { throwIfNoEntry: false })?.isSymbolicLink()) refuse();
       if (code !== 'ENOENT' && code !== 'ENOTDIR') refuse();

@@ -10,7 +10,8 @@ import { yaml } from '../markdown/yaml-lazy.ts';
 import { sha256 } from '../sync/checksum.ts';
 import { indexFile } from '../sync/index-file.ts';
 import { atomicCreate, moveNoReplace } from './atomic-write.ts';
-import { lstatConfined, readFileConfined, unlinkConfined } from './confined-fs.ts';
+import { listDir, lstatConfined, readFileConfined, unlinkConfined } from './confined-fs.ts';
+import { assertNoLookalike, portablePath, titleToFileName } from './portable-name.ts';
 import { contentTypeFor } from './content-type.ts';
 import { entityResponse } from './entity-response.ts';
 import { confine } from './safe-path.ts';
@@ -30,19 +31,20 @@ function noHidden(rel: string): void {
 }
 
 function fileNameFor(title: string): string {
-  // eslint-disable-next-line no-control-regex
-  const name = title.replace(/[\u0000-\u001f\u007f/\\]/g, '-').trim();
+  // normalised so the file name travels (portable-name.ts); the title itself is kept in the frontmatter
+  const name = titleToFileName(title);
   if (!name || name === '.' || name === '..') throw new PathError('title cannot be used as a file name');
   return name;
 }
 
 export function writeNote(store: IndexStore, projectId: number, root: string, input: WriteNoteInput): EntityResponse {
   if (!input || typeof input.title !== 'string' || typeof input.content !== 'string') throw new PathError('title and content are required');
-  const folder = confine(root, input.folder ?? '', { allowRoot: true }).rel;
-  const rel = confine(root, folder ? `${folder}/${fileNameFor(input.title)}.md` : `${fileNameFor(input.title)}.md`).rel;
+  const folder = portablePath(confine(root, input.folder ?? '', { allowRoot: true }).rel);
+  const rel = portablePath(confine(root, folder ? `${folder}/${fileNameFor(input.title)}.md` : `${fileNameFor(input.title)}.md`).rel);
   noHidden(rel);
   const abs = path.join(root, rel);
   if (lstatConfined(abs) || store.entityByPath(projectId, rel)) throw new ConflictError('Note already exists. Use edit_note to modify it, or delete it first.');
+  assertNoLookalike(root, rel, listDir);
   // content may carry its own frontmatter: merged under the explicit fields
   const own = splitFrontmatter(input.content);
   const meta: Record<string, unknown> = { ...(own.hasFrontmatter ? own.data : {}), ...(input.entity_metadata ?? {}) };
@@ -82,7 +84,8 @@ export function deleteNote(store: IndexStore, projectId: number, root: string, i
 }
 
 export function moveNote(store: IndexStore, projectId: number, root: string, identifier: string, destinationPath: string): EntityResponse {
-  const dest = confine(root, destinationPath);
+  const destRel = portablePath(confine(root, destinationPath).rel);
+  const dest = { rel: destRel, abs: path.join(root, destRel) };
   noHidden(dest.rel);
   const e = resolveEntity(store, projectId, identifier, root);
   if (!e) throw new NotFoundError(`Entity not found: ${identifier}`);
@@ -90,6 +93,7 @@ export function moveNote(store: IndexStore, projectId: number, root: string, ide
   if (dest.rel === src.rel) return entityResponse(store, e);
   if (lstatConfined(dest.abs) || store.entityByPath(projectId, dest.rel)) throw new ConflictError(`Destination already exists: ${dest.rel}`);
   if (!lstatConfined(src.abs)?.isFile()) throw new NotFoundError(`File not found: ${e.file_path}`);
+  assertNoLookalike(root, dest.rel, listDir, src.rel); // a case-only rename of the note itself is fine
   try { moveNoReplace(src.abs, dest.abs); } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new ConflictError(`Destination already exists: ${dest.rel}`);
     throw err;

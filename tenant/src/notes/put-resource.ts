@@ -11,7 +11,8 @@ import type { IndexStore } from '../index/store.ts';
 import { loadIgnoreRules } from '../sync/ignore-rules.ts';
 import { indexFile } from '../sync/index-file.ts';
 import { MAX_MARKDOWN_PARSE } from '../sync/sync-project.ts';
-import { lstatConfined, openDir, readFileConfined, removeTemp, renameConfined, UPLOAD_TEMP_PREFIX, newTempName } from './confined-fs.ts';
+import { assertNoLookalike, portablePath } from './portable-name.ts';
+import { listDir, lstatConfined, openDir, readFileConfined, removeTemp, renameConfined, UPLOAD_TEMP_PREFIX, newTempName } from './confined-fs.ts';
 import { isMarkdown } from './content-type.ts';
 import { confine } from './safe-path.ts';
 import { statOf } from './notes.ts';
@@ -28,6 +29,7 @@ export class UploadTooLargeError extends Error {
  * .gitignore. Such a file would be dropped from the index by the next sync anyway.
  */
 export function assertUploadable(root: string, rel: string): void {
+  portablePath(rel); // a name that would not sync to every system is refused before a byte is read
   const rules = loadIgnoreRules(root);
   const segs = rel.split('/');
   for (let i = 0; i < segs.length; i++) {
@@ -95,8 +97,10 @@ export interface PutResourceResult {
 /** Caller holds the writer mutex. Moves the staged file into place (replacing an existing file) and indexes it. */
 export function commitUpload(store: IndexStore, projectId: number, root: string, relPath: string, staged: StagedUpload): PutResourceResult {
   try {
-    const { rel, abs } = confine(root, relPath);
+    const rel = portablePath(confine(root, relPath).rel);
+    const abs = path.join(root, rel);
     assertUploadable(root, rel);
+    if (!lstatConfined(abs)) assertNoLookalike(root, rel, listDir);
     const existingStat = lstatConfined(abs);
     if (existingStat && !existingStat.isFile()) throw new PathError(`'${rel}' exists and is not a file`);
     renameConfined(staged.tmp, abs, { createParents: true });
