@@ -22,6 +22,7 @@ import { entityByExternalId } from './notes/entity-external-id.ts';
 import type { EntityRow } from './index/store.ts';
 import { projectStatistics } from './notes/project-info.ts';
 import { commitUpload, type PutResourceResult, type StagedUpload } from './notes/put-resource.ts';
+import { registerAnchor } from './notes/confined-fs.ts';
 import { confine } from './notes/safe-path.ts';
 import { searchProject } from './notes/search.ts';
 import { Mutex } from './sync/mutex.ts';
@@ -64,6 +65,8 @@ export class TenantEngine {
 
   private constructor(opts: EngineOptions) {
     this.dataDir = path.resolve(opts.dataDir);
+    // every file operation under the data dir walks from here without following links (confined-fs)
+    registerAnchor(this.dataDir);
     const idx = openIndex(opts.indexDir);
     this.indexExisted = idx.existed;
     this.instanceId = idx.instanceId;
@@ -88,7 +91,7 @@ export class TenantEngine {
 
   /** Projects live at <dataDir>/<relPath>. Idempotent; a new relPath drops the old rows (they described other files). */
   registerProject(name: string, relPath: string): void {
-    const rel = confine(this.dataDir, relPath).rel;
+    const rel = confine(this.dataDir, relPath, { allowHidden: true }).rel;
     const existing = this.store.project(name);
     if (!existing) { this.store.st('insertProject').run(name, rel); return; }
     if (existing.rel_path !== rel) {

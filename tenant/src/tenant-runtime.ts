@@ -6,6 +6,7 @@ import { TenantMetrics } from './metrics.ts';
 import { discoverProjects } from './projects/project-discovery.ts';
 import { ProjectRegistry, type Project } from './projects/project-registry.ts';
 import { DISCOVERY_KEY, SyncSchedule } from './schedule/sync-schedule.ts';
+import { sweepTempFiles } from './notes/temp-sweep.ts';
 
 export type StartupState =
   | { status: 'rebuilding'; started_at: string }
@@ -56,6 +57,9 @@ export class TenantRuntime {
 
   /** Registers what config.json and the data dir hold (a fresh data dir gets "main", like upstream). */
   async prepareProjects(): Promise<void> {
+    // leftovers of writes a crash interrupted: gone before anything is indexed or served
+    const swept = sweepTempFiles(this.registry.dataDir);
+    if (swept.length) this.logger.warn({ count: swept.length, files: swept.slice(0, 20) }, 'removed temp files left by an interrupted write');
     await discoverProjects(this.registry);
     if (this.registry.size === 0) this.registry.add('main', true);
     this.registry.ensurePersisted();

@@ -4,6 +4,8 @@
 // The engine checks again; this layer makes sure nothing suspicious even reaches it.
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathProblem } from '../notes/portable-name.ts';
+import { hiddenPathMessage, hiddenSegment } from '../notes/visible-path.ts';
 import { HttpError } from './errors.ts';
 
 export const PATH_REFUSED = 'Invalid path: it must stay inside the project';
@@ -54,6 +56,9 @@ export function confineRelPath(value: string, opts: ConfineOptions = {}): string
   if (unsafe(probe, leading)) refuse();
   const rel = given.split('/').filter((seg) => seg !== '' && seg !== '.').join('/');
   if (!rel && !opts.allowEmpty) refuse();
+  // hidden and ignored paths are not the user's notes: never served, whatever their encoding
+  const hidden = hiddenSegment(rel);
+  if (hidden !== null) throw new HttpError(400, hiddenPathMessage(rel, hidden));
   return rel;
 }
 
@@ -77,6 +82,7 @@ export function assertInsideProject(projectAbs: string, rel: string): string {
       real = fs.realpathSync(probe);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENAMETOOLONG') throw new HttpError(400, `Name not portable: ${pathProblem(rel) ?? 'a name or the path is too long'}`);
       // A dangling symlink: refuse rather than guess where it would lead.
       if (code === 'ENOENT' && fs.lstatSync(probe, { throwIfNoEntry: false })?.isSymbolicLink()) refuse();
       if (code !== 'ENOENT' && code !== 'ENOTDIR') refuse();

@@ -10,15 +10,20 @@ import { generatePermalink, normalizePermalink } from '../markdown/permalink.ts'
 import { yaml } from '../markdown/yaml-lazy.ts';
 import { sha256 } from '../sync/checksum.ts';
 import { indexFile } from '../sync/index-file.ts';
-import { atomicCreate, fsyncDir, moveNoReplace } from './atomic-write.ts';
+import { atomicCreate, moveNoReplace } from './atomic-write.ts';
+import { listDir, lstatConfined, readFileConfined, unlinkConfined } from './confined-fs.ts';
+import { assertNoLookalike, portablePath, titleToFileName } from './portable-name.ts';
 import { contentTypeFor } from './content-type.ts';
 import { entityResponse } from './entity-response.ts';
 import { confine } from './safe-path.ts';
+import { assertVisiblePath } from './visible-path.ts';
+import { loadIgnoreRules } from '../sync/ignore-rules.ts';
 
 export interface WriteNoteInput { title: string; folder: string; content: string; entity_type?: string; entity_metadata?: Record<string, unknown> }
 
 export const statOf = (abs: string): FileStat => {
-  const s = fs.statSync(abs);
+  const s = lstatConfined(abs);
+  if (!s) throw new NotFoundError(`File not found: ${path.basename(abs)}`);
   return { size: s.size, mtimeMs: s.mtimeMs, ctimeMs: -1 /* unverified: the next scan re-hashes it once */, ino: s.ino, birthtimeMs: s.birthtimeMs };
 };
 
@@ -27,19 +32,20 @@ function noHidden(rel: string): void {
 }
 
 function fileNameFor(title: string): string {
-  // eslint-disable-next-line no-control-regex
-  const name = title.replace(/[\u0000-\u001f\u007f/\\]/g, '-').trim();
+  // normalised so the file name travels (portable-name.ts); the title itself is kept in the frontmatter
+  const name = titleToFileName(title);
   if (!name || name === '.' || name === '..') throw new PathError('title cannot be used as a file name');
   return name;
 }
 
 export function writeNote(store: IndexStore, projectId: number, root: string, input: WriteNoteInput): EntityResponse {
   if (!input || typeof input.title !== 'string' || typeof input.content !== 'string') throw new PathError('title and content are required');
-  const folder = confine(root, input.folder ?? '', { allowRoot: true }).rel;
-  const rel = confine(root, folder ? `${folder}/${fileNameFor(input.title)}.md` : `${fileNameFor(input.title)}.md`).rel;
+  const folder = portablePath(confine(root, input.folder ?? '', { allowRoot: true }).rel);
+  const rel = portablePath(confine(root, folder ? `${folder}/${fileNameFor(input.title)}.md` : `${fileNameFor(input.title)}.md`).rel);
   noHidden(rel);
   const abs = path.join(root, rel);
-  if (fs.existsSync(abs) || store.entityByPath(projectId, rel)) throw new ConflictError('Note already exists. Use edit_note to modify it, or delete it first.');
+  if (lstatConfined(abs) || store.entityByPath(projectId, rel)) throw new ConflictError('Note already exists. Use edit_note to modify it, or delete it first.');
+  assertNoLookalike(root, rel, listDir);
   // content may carry its own frontmatter: merged under the explicit fields
   const own = splitFrontmatter(input.content);
   const meta: Record<string, unknown> = { ...(own.hasFrontmatter ? own.data : {}), ...(input.entity_metadata ?? {}) };
@@ -49,7 +55,6 @@ export function writeNote(store: IndexStore, projectId: number, root: string, in
   const fm = { title: input.title, type: input.entity_type || (own.data.type as string | undefined) || 'note', permalink, ...meta };
   const body = own.hasFrontmatter ? own.body : input.content;
   const text = `---\n${yaml().stringify(fm).trimEnd()}\n---\n\n${body}${body.endsWith('\n') ? '' : '\n'}`;
-  fs.mkdirSync(path.dirname(abs), { recursive: true });
   try { atomicCreate(abs, text); } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new ConflictError('Note already exists. Use edit_note to modify it, or delete it first.');
     throw e;
@@ -63,42 +68,44 @@ export function writeNote(store: IndexStore, projectId: number, root: string, in
   return entityResponse(store, store.entity(id)!);
 }
 
-function resolveStrict(store: IndexStore, projectId: number, identifier: string) {
+function resolveStrict(store: IndexStore, projectId: number, identifier: string, root: string) {
   if (typeof identifier !== 'string' || !identifier || identifier.includes('\0')) throw new PathError('invalid identifier');
+  // an identifier naming a hidden or ignored path is refused, not looked up (the index never holds one anyway)
+  assertVisiblePath(identifier, loadIgnoreRules(root));
   // Destructive operations never fall back to a full-text guess.
   return resolveEntity(store, projectId, identifier, { strict: true });
 }
 
 export function deleteNote(store: IndexStore, projectId: number, root: string, identifier: string, expected: string | null = null): boolean {
-  const e = resolveStrict(store, projectId, identifier);
+  const e = resolveStrict(store, projectId, identifier, root);
   if (!e) return false;
   const { abs } = confine(root, e.file_path);
   if (expected) {
     let now: string | null = null;
-    try { now = sha256(fs.readFileSync(abs)); } catch { /* gone: nothing to compare */ }
+    try { now = sha256(readFileConfined(abs)); } catch { /* gone: nothing to compare */ }
     if (now !== expected.toLowerCase()) throw new PreconditionFailedError('The note changed since it was read; reload it before deleting');
   }
-  try { fs.unlinkSync(abs); } catch (err) { if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err; }
-  fsyncDir(path.dirname(abs));
+  unlinkConfined(abs);
   store.tx(() => store.deleteEntity(e.id));
   return true;
 }
 
 export function moveNote(store: IndexStore, projectId: number, root: string, identifier: string, destinationPath: string): EntityResponse {
-  const dest = confine(root, destinationPath);
+  const destRel = portablePath(confine(root, destinationPath).rel);
+  const dest = { rel: destRel, abs: path.join(root, destRel) };
   noHidden(dest.rel);
-  const e = resolveStrict(store, projectId, identifier);
+  const e = resolveStrict(store, projectId, identifier, root);
   if (!e) throw new NotFoundError(`Entity not found: ${identifier}`);
   const src = confine(root, e.file_path);
   if (dest.rel === src.rel) return entityResponse(store, e);
-  if (fs.existsSync(dest.abs) || store.entityByPath(projectId, dest.rel)) throw new ConflictError(`Destination already exists: ${dest.rel}`);
-  if (!fs.existsSync(src.abs)) throw new NotFoundError(`File not found: ${e.file_path}`);
-  fs.mkdirSync(path.dirname(dest.abs), { recursive: true });
+  if (lstatConfined(dest.abs) || store.entityByPath(projectId, dest.rel)) throw new ConflictError(`Destination already exists: ${dest.rel}`);
+  if (!lstatConfined(src.abs)?.isFile()) throw new NotFoundError(`File not found: ${e.file_path}`);
+  assertNoLookalike(root, dest.rel, listDir, src.rel); // a case-only rename of the note itself is fine
   try { moveNoReplace(src.abs, dest.abs); } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new ConflictError(`Destination already exists: ${dest.rel}`);
     throw err;
   }
-  const bytes = fs.readFileSync(dest.abs);
+  const bytes = readFileConfined(dest.abs);
   store.tx(() => {
     indexFile(store, { projectId, rel: dest.rel, stat: statOf(dest.abs), checksum: sha256(bytes),
       bytes: contentTypeFor(dest.rel) === 'text/markdown' ? bytes : null, existingId: e.id, existingPermalink: e.permalink });
@@ -109,13 +116,13 @@ export function moveNote(store: IndexStore, projectId: number, root: string, ide
 
 export function readResource(store: IndexStore, projectId: number, root: string, relPath: string): { absPath: string; size: number; contentType: string } {
   const p = confine(root, relPath);
-  let st = fs.statSync(p.abs, { throwIfNoEntry: false });
+  let st = lstatConfined(p.abs);
   let rel = p.rel, abs = p.abs;
   if (!st?.isFile()) {
     const e = store.findEntity(projectId, relPath); // a permalink or title works too (upstream GET /resource/{identifier})
     if (!e) throw new NotFoundError(`Resource not found: ${relPath}`);
     ({ rel, abs } = confine(root, e.file_path));
-    st = fs.statSync(abs, { throwIfNoEntry: false });
+    st = lstatConfined(abs);
     if (!st?.isFile()) throw new NotFoundError(`Resource not found: ${relPath}`);
   }
   return { absPath: abs, size: st.size, contentType: contentTypeFor(rel) };

@@ -11,7 +11,8 @@ import type { IndexStore } from '../index/store.ts';
 import { loadIgnoreRules } from '../sync/ignore-rules.ts';
 import { indexFile } from '../sync/index-file.ts';
 import { MAX_MARKDOWN_PARSE } from '../sync/sync-project.ts';
-import { fsyncDir } from './atomic-write.ts';
+import { assertNoLookalike, portablePath } from './portable-name.ts';
+import { listDir, lstatConfined, openDir, readFileConfined, removeTemp, renameConfined, UPLOAD_TEMP_PREFIX, newTempName } from './confined-fs.ts';
 import { isMarkdown } from './content-type.ts';
 import { confine } from './safe-path.ts';
 import { statOf } from './notes.ts';
@@ -28,6 +29,7 @@ export class UploadTooLargeError extends Error {
  * .gitignore. Such a file would be dropped from the index by the next sync anyway.
  */
 export function assertUploadable(root: string, rel: string): void {
+  portablePath(rel); // a name that would not sync to every system is refused before a byte is read
   const rules = loadIgnoreRules(root);
   const segs = rel.split('/');
   for (let i = 0; i < segs.length; i++) {
@@ -41,7 +43,7 @@ export function assertUploadable(root: string, rel: string): void {
 export function stagingDir(root: string, rel: string): string {
   let dir = path.dirname(path.join(root, rel));
   for (;;) {
-    const st = fs.statSync(dir, { throwIfNoEntry: false });
+    const st = lstatConfined(dir);
     if (st) {
       if (!st.isDirectory()) throw new PathError(`a parent of '${rel}' is a file`);
       return dir;
@@ -53,8 +55,14 @@ export function stagingDir(root: string, rel: string): string {
 
 /** Streams `body` into a temp file in `dir`. Throws UploadTooLargeError past maxBytes; the temp file is removed on any error. */
 export async function stageUpload(body: AsyncIterable<Uint8Array> | Iterable<Uint8Array> | null, dir: string, maxBytes: number): Promise<StagedUpload> {
-  const tmp = path.join(dir, `.bm-upload-${crypto.randomBytes(8).toString('hex')}.tmp`); // hidden + .tmp: never synced
-  const fh = await fs.promises.open(tmp, 'wx', 0o644);
+  // The folder is opened without following links and held: the temp file is created through its fd.
+  const d = openDir(dir);
+  const name = newTempName(UPLOAD_TEMP_PREFIX); // hidden + .tmp: never synced, removed at start if left behind
+  const tmp = path.join(dir, name);
+  let fh: fs.promises.FileHandle;
+  try {
+    fh = await fs.promises.open(d.at(name), fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o644);
+  } catch (e) { d.close(); throw e; }
   const hash = crypto.createHash('sha256');
   let size = 0;
   try {
@@ -72,8 +80,10 @@ export async function stageUpload(body: AsyncIterable<Uint8Array> | Iterable<Uin
     await fh.close();
   } catch (e) {
     await fh.close().catch(() => {});
-    await fs.promises.rm(tmp, { force: true });
+    await fs.promises.rm(d.at(name), { force: true });
     throw e;
+  } finally {
+    d.close();
   }
   return { tmp, size, checksum: hash.digest('hex') };
 }
@@ -87,25 +97,25 @@ export interface PutResourceResult {
 /** Caller holds the writer mutex. Moves the staged file into place (replacing an existing file) and indexes it. */
 export function commitUpload(store: IndexStore, projectId: number, root: string, relPath: string, staged: StagedUpload): PutResourceResult {
   try {
-    const { rel, abs } = confine(root, relPath);
+    const rel = portablePath(confine(root, relPath).rel);
+    const abs = path.join(root, rel);
     assertUploadable(root, rel);
-    const existingStat = fs.lstatSync(abs, { throwIfNoEntry: false });
+    if (!lstatConfined(abs)) assertNoLookalike(root, rel, listDir);
+    const existingStat = lstatConfined(abs);
     if (existingStat && !existingStat.isFile()) throw new PathError(`'${rel}' exists and is not a file`);
-    fs.mkdirSync(path.dirname(abs), { recursive: true });
-    fs.renameSync(staged.tmp, abs);
-    fsyncDir(path.dirname(abs));
+    renameConfined(staged.tmp, abs, { createParents: true });
     const existing = store.entityByPath(projectId, rel);
     const stat = statOf(abs);
     // The stream is already hashed; markdown is read back only to parse it (same size cap as the sync).
-    const bytes = isMarkdown(rel) && staged.size <= MAX_MARKDOWN_PARSE ? fs.readFileSync(abs) : null;
+    const bytes = isMarkdown(rel) && staged.size <= MAX_MARKDOWN_PARSE ? readFileConfined(abs) : null;
     store.tx(() => {
       indexFile(store, { projectId, rel, stat, checksum: staged.checksum, bytes, existingId: existing?.id ?? null });
       store.clearFailure(projectId, rel);
       store.resolveRelations(projectId);
     });
-    const st = fs.statSync(abs);
+    const st = lstatConfined(abs)!;
     return { created: !existing, body: { file_path: rel, checksum: staged.checksum, size: st.size, created_at: st.ctimeMs / 1000, modified_at: st.mtimeMs / 1000 } };
   } finally {
-    fs.rmSync(staged.tmp, { force: true }); // gone after a successful rename; removed if anything refused it
+    removeTemp(staged.tmp); // gone after a successful rename; removed if anything refused it
   }
 }

@@ -3,10 +3,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PathError } from '../engine-types.ts';
+import { loadIgnoreRules } from '../sync/ignore-rules.ts';
+import { registerAnchor } from './confined-fs.ts';
+import { assertVisiblePath } from './visible-path.ts';
 
 export interface SafePath { rel: string; abs: string }
 
-export function confine(projectRoot: string, userPath: string, opts: { allowRoot?: boolean } = {}): SafePath {
+/** allowHidden: only for the data dir's own bookkeeping (project folders); every user path is checked by assertVisiblePath. */
+export function confine(projectRoot: string, userPath: string, opts: { allowRoot?: boolean; allowHidden?: boolean } = {}): SafePath {
   if (typeof userPath !== 'string') throw new PathError('path must be a string');
   if (userPath.includes('\0')) throw new PathError('path contains a NUL byte');
   if (/%(?:2e|2f|5c|00)/i.test(userPath)) throw new PathError('encoded path separators or dots are not allowed');
@@ -19,7 +23,11 @@ export function confine(projectRoot: string, userPath: string, opts: { allowRoot
     segs.push(seg);
   }
   const rel = segs.join('/');
+  // The project root is where later confined operations start their no-follow walk (unless the data dir
+  // holding it is registered already).
+  registerAnchor(projectRoot, { ifUncovered: true });
   if (!rel && !opts.allowRoot) throw new PathError('empty path');
+  if (rel && !opts.allowHidden) assertVisiblePath(rel, loadIgnoreRules(projectRoot));
   const abs = rel ? path.join(projectRoot, rel) : projectRoot;
   // Symlinks: the deepest part of the path that exists must resolve inside the project.
   const realRoot = fs.realpathSync(projectRoot);

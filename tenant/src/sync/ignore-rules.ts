@@ -16,10 +16,25 @@ export const DEFAULT_BMIGNORE = [
   '.cache', '.idea', '.vscode', '.DS_Store', 'Thumbs.db', 'desktop.ini', '.obsidian', '*.tmp', '*.swp', '*.swo', '*~',
 ];
 
+const NAMES_LOWER = new Set([...NAMES].map((n) => n.toLowerCase()));
+
+/**
+ * The form a name is compared in: Unicode compatibility-normalised (a fullwidth or one-dot-leader "." is a
+ * dot), trailing dots and spaces dropped (Windows drops them: ".git." is ".git" there), lower case (macOS and
+ * Windows do not tell ".GIT" from ".git"). Plain ASCII names without a trailing dot or space take a fast path.
+ */
+export function canonicalName(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  const n = /[^\x00-\x7f]/.test(name) ? name.normalize('NFKC') : name;
+  return n.replace(/[. ]+$/, '').toLowerCase();
+}
+
 export function ignoredByDefault(name: string): boolean {
-  if (name.charCodeAt(0) === 46 /* . */) return true;
-  if (NAMES.has(name)) return true;
-  for (const s of SUFFIXES) if (name.endsWith(s)) return true;
+  const n = canonicalName(name);
+  if (n.charCodeAt(0) === 46 /* . */ || name.charCodeAt(0) === 46) return true;
+  if (n === '') return true; // a name of only dots and spaces
+  if (NAMES_LOWER.has(n)) return true;
+  for (const s of SUFFIXES) if (n.endsWith(s)) return true;
   return false;
 }
 

@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { FileProblem, ScanType, SkippedFile } from '../engine-types.ts';
 import { SF, type FileStat, type IndexStore, type StoredFile } from '../index/store.ts';
 import { isMarkdown } from '../notes/content-type.ts';
+import { folderWarnings } from '../notes/portable-name.ts';
 import { hashFileStreamed, pool, readSmall, sha256, SMALL_FILE_MAX } from './checksum.ts';
 import { loadIgnoreRules, type IgnoreRules } from './ignore-rules.ts';
 import { indexFile } from './index-file.ts';
@@ -69,12 +70,13 @@ function storedStat(st: FileStat, scanStartWall: number, racyMs: number): FileSt
 
 function errMsg(e: unknown): string { return e instanceof Error ? e.message : String(e); }
 
-interface WalkResult { filesScanned: number; candidates: Candidate[]; unreadableDirs: string[]; errors: FileProblem[] }
+interface WalkResult { filesScanned: number; candidates: Candidate[]; unreadableDirs: string[]; errors: FileProblem[]; warnings: FileProblem[] }
 
 async function walk(root: string, rules: IgnoreRules, stored: Map<string, StoredFile>, force: boolean): Promise<WalkResult> {
   const candidates: Candidate[] = [];
   const unreadableDirs: string[] = [];
   const errors: FileProblem[] = [];
+  const warnings: FileProblem[] = [];
   let filesScanned = 0;
   const stack: string[] = [''];
   let last = now();
@@ -89,6 +91,8 @@ async function walk(root: string, rules: IgnoreRules, stored: Map<string, Stored
       errors.push({ path: relDir, message: `cannot read directory: ${errMsg(e)}` });
       continue;
     }
+    const firstCandidate = candidates.length;
+    const freshDirs: string[] = [];
     for (const ent of entries) {
       const name = ent.name;
       const rel = relDir ? `${relDir}/${name}` : name;
@@ -100,7 +104,7 @@ async function walk(root: string, rules: IgnoreRules, stored: Map<string, Stored
         isDir = !!s?.isDirectory();
         isFile = !!s?.isFile();
       }
-      if (isDir) { if (!rules.ignoresDir(rel, name)) stack.push(rel); continue; }
+      if (isDir) { if (!rules.ignoresDir(rel, name)) { stack.push(rel); if (!stored.size) freshDirs.push(name); } continue; }
       if (!isFile || rules.ignoresFile(rel, name)) continue;
       const s = fs.lstatSync(path.join(root, rel), { throwIfNoEntry: false });
       if (!s || !s.isFile()) continue;
@@ -113,9 +117,16 @@ async function walk(root: string, rules: IgnoreRules, stored: Map<string, Stored
       }
       candidates.push(c);
     }
+    // names that will not travel (portable-name.ts) are reported, not refused: only for new or changed files
+    // (and folders on a first scan), so one problem is one warning, not one per scan
+    if (candidates.length > firstCandidate || freshDirs.length) {
+      const fresh = new Set([...candidates.slice(firstCandidate).map((c) => c.rel.slice(relDir ? relDir.length + 1 : 0)), ...freshDirs]);
+      const names = entries.filter((e) => !(e.isDirectory() ? rules.ignoresDir : rules.ignoresFile)(relDir ? `${relDir}/${e.name}` : e.name, e.name)).map((e) => e.name);
+      warnings.push(...folderWarnings(relDir, names, (n) => fresh.has(n)));
+    }
     if (now() - last > SLICE_MS) { await tick(); last = now(); }
   }
-  return { filesScanned, candidates, unreadableDirs, errors };
+  return { filesScanned, candidates, unreadableDirs, errors, warnings };
 }
 
 async function checksumOf(abs: string, size: number): Promise<string> {
@@ -141,7 +152,7 @@ export async function syncProject(store: IndexStore, project: ProjectRef,
   const w = await walk(root, rules, stored, opts.force);
   const scanType = selectScanType({ force: opts.force, lastFileCount: project.lastFileCount, currentCount: w.filesScanned });
   const errors = w.errors;
-  const warnings: FileProblem[] = [];
+  const warnings: FileProblem[] = w.warnings;
 
   const vanished: string[] = [];
   for (const [rel, row] of stored) {

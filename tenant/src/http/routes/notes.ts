@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { PathError, type DirectoryNode } from '../../engine-types.ts';
 import { permalinkGlob } from '../../notes/link-resolver.ts';
 import { confine } from '../../notes/safe-path.ts';
+import { openForRead, removeTemp } from '../../notes/confined-fs.ts';
 import { assertUploadable, stageUpload, stagingDir, UploadTooLargeError, type StagedUpload } from '../../notes/put-resource.ts';
 import type { TenantRuntime } from '../../tenant-runtime.ts';
 import { HttpError } from '../errors.ts';
@@ -106,12 +107,11 @@ export function registerNotesRoutes(app: FastifyInstance, runtime: TenantRuntime
     const relResolved = path.relative(p.absPath, res.absPath);
     if (relResolved.startsWith('..') || path.isAbsolute(relResolved)) throw new HttpError(400, 'Invalid path: it must stay inside the project');
     assertInsideProject(p.absPath, relResolved);
-    // Open the resolved file without following a symlink swapped in meanwhile, and take the
-    // length from the open file so Content-Length matches what is streamed.
+    // Open the resolved file without following any symlink on the way (a folder swapped meanwhile cannot
+    // redirect it), and take the length from the open file so Content-Length matches what is streamed.
     let handle: fs.promises.FileHandle;
     try {
-      const real = await fs.promises.realpath(res.absPath);
-      handle = await fs.promises.open(real, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+      handle = await openForRead(res.absPath);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new HttpError(404, `Resource '${rel}' not found`);
       throw err;
@@ -167,7 +167,7 @@ export function registerNotesRoutes(app: FastifyInstance, runtime: TenantRuntime
         reply.code(res.created ? 201 : 200);
         return res.body;
       } finally {
-        await fs.promises.rm(staged.tmp, { force: true });
+        removeTemp(staged.tmp);
       }
     });
   });

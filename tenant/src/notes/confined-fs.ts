@@ -1,0 +1,242 @@
+// File operations that cannot be steered outside their root, even when a folder on the way is swapped for a
+// symlink between a check and the use. Node has no openat(), but on Linux `/proc/self/fd/<dirfd>/<name>`
+// resolves <name> relative to an already-open directory: we open the anchor (the data dir, or the project root
+// in unit tests), walk every component with O_DIRECTORY|O_NOFOLLOW from the fd of its parent, and touch the
+// leaf only through `/proc/self/fd/<parentfd>/<leaf>` (open with O_NOFOLLOW, O_EXCL for temp files; rename,
+// link, unlink and mkdir never follow a final symlink). A swap after the walk changes nothing: the held fd is
+// the real folder. Symlinks are never followed on the way, wherever they point (the sync does not follow them
+// either).
+//
+// Elsewhere (macOS, BSD: no fd-relative /proc) the walk lstat-checks each component and uses plain paths: it
+// refuses symlinks it sees, but a swap in the window between the check and the use is not prevented there.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConflictError, NotFoundError, PathError } from '../engine-types.ts';
+
+const C = fs.constants;
+const DIR_FLAGS = C.O_RDONLY | C.O_DIRECTORY | C.O_NOFOLLOW;
+
+function probeFdRelative(): boolean {
+  if (process.platform !== 'linux') return false;
+  let fd: number | null = null;
+  try {
+    fd = fs.openSync('/', DIR_FLAGS);
+    return fs.statSync(`/proc/self/fd/${fd}/.`).isDirectory();
+  } catch { return false; } finally { if (fd !== null) fs.closeSync(fd); }
+}
+
+/** true on Linux with /proc: operations are immune to swaps between check and use. */
+export const FD_RELATIVE = probeFdRelative();
+
+export class SymlinkRefusedError extends PathError {
+  override name = 'SymlinkRefusedError';
+}
+
+// Anchors: folders whose own path is trusted (the data dir). A path is walked from the outermost anchor
+// that contains it, so the project folder itself is walked too.
+const anchors = new Set<string>();
+export function registerAnchor(dir: string, opts: { ifUncovered?: boolean } = {}): void {
+  const abs = path.resolve(dir);
+  if (opts.ifUncovered && anchorFor(abs) !== null) return;
+  anchors.add(abs);
+}
+function anchorFor(abs: string): string | null {
+  let best: string | null = null;
+  for (const a of anchors) if ((abs === a || abs.startsWith(a + path.sep)) && (best === null || a.length < best.length)) best = a;
+  return best;
+}
+
+/** An open folder reached without following any symlink. `at(name)` names a child through the held fd. */
+export class ConfinedDir {
+  readonly fd: number;
+  readonly abs: string;
+  constructor(fd: number, abs: string) { this.fd = fd; this.abs = abs; }
+  at(name: string): string {
+    if (!name || name === '.' || name === '..' || name.includes('/') || name.includes('\0')) throw new PathError(`invalid name: '${name}'`);
+    return FD_RELATIVE ? `/proc/self/fd/${this.fd}/${name}` : path.join(this.abs, name);
+  }
+  /** The folder itself (for readdir / fsync by path). */
+  self(): string { return FD_RELATIVE ? `/proc/self/fd/${this.fd}` : this.abs; }
+  fsync(): void { try { fs.fsyncSync(this.fd); } catch { /* some filesystems cannot fsync a directory */ } }
+  close(): void { try { fs.closeSync(this.fd); } catch { /* already closed */ } }
+}
+
+function refuseComponent(parent: ConfinedDir, name: string, rel: string): never {
+  const st = fs.lstatSync(parent.at(name), { throwIfNoEntry: false });
+  if (st?.isSymbolicLink()) throw new SymlinkRefusedError(`Invalid path: '${rel}' is a symbolic link; links are not followed`);
+  throw new PathError(`Invalid path: '${rel}' is not a folder`);
+}
+
+function openChild(parent: ConfinedDir, name: string, rel: string, create: boolean): ConfinedDir {
+  const p = parent.at(name);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if (!FD_RELATIVE && fs.lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink()) refuseComponent(parent, name, rel);
+      return new ConfinedDir(fs.openSync(p, DIR_FLAGS), path.join(parent.abs, name));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOTDIR' || code === 'ELOOP') refuseComponent(parent, name, rel);
+      if (code === 'ENOENT' && !create) throw new NotFoundError(`Not found: '${rel}' does not exist`);
+      if (code === 'ENOENT' && attempt > 2) throw new PathError(`Invalid path: '${rel}' keeps changing`);
+      if (code !== 'ENOENT') throw e;
+      // mkdir never follows a final symlink: if one appears meanwhile, mkdir fails EEXIST and the open refuses it
+      try { fs.mkdirSync(p, 0o755); } catch (m) { if ((m as NodeJS.ErrnoException).code !== 'EEXIST') throw m; }
+    }
+  }
+}
+
+function openAnchor(anchor: string): ConfinedDir {
+  // the anchor's own path is trusted (operator-configured); only what is below it is walked
+  return new ConfinedDir(fs.openSync(anchor, C.O_RDONLY | C.O_DIRECTORY), anchor);
+}
+
+// A path under no registered anchor (a caller that never named its root): only the leaf is protected.
+function openUnanchored(dir: string, opts: { create?: boolean }): ConfinedDir {
+  if (opts.create) fs.mkdirSync(dir, { recursive: true });
+  return openAnchor(dir);
+}
+
+/** Opens the folder `abs` component by component from its anchor, never following a symlink. */
+export function openDir(abs: string, opts: { create?: boolean } = {}): ConfinedDir {
+  const target = path.resolve(abs);
+  const anchor = anchorFor(target) ?? target;
+  let dir = openAnchor(anchor);
+  const rest = path.relative(anchor, target);
+  if (!rest) return dir;
+  const segs = rest.split(path.sep);
+  for (let i = 0; i < segs.length; i++) {
+    try {
+      const next = openChild(dir, segs[i]!, segs.slice(0, i + 1).join('/'), !!opts.create);
+      dir.close();
+      dir = next;
+    } catch (e) { dir.close(); throw e; }
+  }
+  return dir;
+}
+
+/** ENOENT inside a held folder that was removed meanwhile (moved over, rmdir'd): a clear conflict, not a 500. */
+function vanished(dir: ConfinedDir, e: unknown): unknown {
+  if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return e;
+  try { if (fs.fstatSync(dir.fd).nlink > 0) return e; } catch { return e; }
+  return new ConflictError('The folder was moved or removed while the operation ran; nothing was written. Retry.');
+}
+
+/** Runs fn with the confined parent of `abs` and the leaf name; the parent fd is closed afterwards. */
+export function withParent<T>(abs: string, opts: { create?: boolean }, fn: (dir: ConfinedDir, leaf: string) => T): T {
+  const target = path.resolve(abs);
+  const anchor = anchorFor(target);
+  if (anchor === target) throw new PathError('Invalid path: the root itself is not a file');
+  const dir = anchor === null ? openUnanchored(path.dirname(target), opts) : openDir(path.dirname(target), opts);
+  try { return fn(dir, path.basename(target)); } catch (e) { throw vanished(dir, e); } finally { dir.close(); }
+}
+
+export async function withParentAsync<T>(abs: string, opts: { create?: boolean }, fn: (dir: ConfinedDir, leaf: string) => Promise<T>): Promise<T> {
+  const target = path.resolve(abs);
+  const anchor = anchorFor(target);
+  if (anchor === target) throw new PathError('Invalid path: the root itself is not a file');
+  const dir = anchor === null ? openUnanchored(path.dirname(target), opts) : openDir(path.dirname(target), opts);
+  try { return await fn(dir, path.basename(target)); } catch (e) { throw vanished(dir, e); } finally { dir.close(); }
+}
+
+/** lstat of `abs` reached without following links on the way (null when missing or the way is not a folder). */
+export function lstatConfined(abs: string): fs.Stats | null {
+  try {
+    return withParent(abs, {}, (dir, leaf) => fs.lstatSync(dir.at(leaf), { throwIfNoEntry: false }) ?? null);
+  } catch (e) {
+    if (e instanceof SymlinkRefusedError) throw e;
+    if (e instanceof PathError || e instanceof NotFoundError || (e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
+/** Creates the folder `abs` and its missing parents inside the anchor; refuses symlinks on the way. */
+export function mkdirConfined(abs: string): void { openDir(abs, { create: true }).close(); }
+
+// Temp files of our writes: hidden, recognisable, and ending in .tmp, so the ignore rules skip them, the
+// API refuses them and the start-up sweep can remove leftovers of a crash without touching anything else.
+export const TEMP_PREFIX = '.bm-tmp-';
+export const UPLOAD_TEMP_PREFIX = '.bm-upload-';
+const TEMP_RE = /^\.bm-(?:tmp|upload)-[0-9a-f]{8,32}\.tmp$/;
+/** A temp file left by this tenant (atomic writes, uploads, trash moves). */
+export function isTempName(name: string): boolean { return TEMP_RE.test(name); }
+export function newTempName(prefix = TEMP_PREFIX): string { return `${prefix}${crypto.randomBytes(8).toString('hex')}.tmp`; }
+
+/** Creates a new temp file in `dir` (O_EXCL|O_NOFOLLOW), writes and fsyncs `data`; returns its name. */
+export function writeTempIn(dir: ConfinedDir, data: string | Uint8Array, mode = 0o644): string {
+  const name = newTempName();
+  const fd = fs.openSync(dir.at(name), C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, mode);
+  try { fs.writeFileSync(fd, data); fs.fsyncSync(fd); fs.closeSync(fd); } catch (e) {
+    try { fs.closeSync(fd); } catch { /* closed */ }
+    fs.rmSync(dir.at(name), { force: true });
+    throw e;
+  }
+  return name;
+}
+
+/** Opens a regular file for reading without following any symlink (the leaf included). */
+export async function openForRead(abs: string): Promise<fs.promises.FileHandle> {
+  return withParentAsync(abs, {}, async (dir, leaf) => {
+    try {
+      return await fs.promises.open(dir.at(leaf), C.O_RDONLY | C.O_NOFOLLOW);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw new SymlinkRefusedError(`Invalid path: '${leaf}' is a symbolic link; links are not followed`);
+      throw e;
+    }
+  });
+}
+
+export function readFileConfined(abs: string): Buffer {
+  return withParent(abs, {}, (dir, leaf) => {
+    let fd: number;
+    try { fd = fs.openSync(dir.at(leaf), C.O_RDONLY | C.O_NOFOLLOW); } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw new SymlinkRefusedError(`Invalid path: '${leaf}' is a symbolic link; links are not followed`);
+      throw e;
+    }
+    try { return fs.readFileSync(fd); } finally { fs.closeSync(fd); }
+  });
+}
+
+/** Entries of the folder `abs` (reached without following links). */
+export function listDir(abs: string): fs.Dirent[] {
+  const dir = openDir(abs);
+  try { return fs.readdirSync(dir.self(), { withFileTypes: true }); } finally { dir.close(); }
+}
+
+/** Unlinks the file `abs` (a symlink leaf is unlinked itself, never followed). false when it was missing. */
+export function unlinkConfined(abs: string): boolean {
+  return withParent(abs, {}, (dir, leaf) => {
+    try { fs.unlinkSync(dir.at(leaf)); } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw e;
+    }
+    dir.fsync();
+    return true;
+  });
+}
+
+/** Removes a leftover temp file of ours; never throws. */
+export function removeTemp(abs: string): void {
+  try { withParent(abs, {}, (dir, leaf) => { if (isTempName(leaf)) fs.rmSync(dir.at(leaf), { force: true }); }); } catch { /* best effort */ }
+}
+
+/** rename(2) from one confined place to another (same filesystem). Replaces the destination unless noReplace. */
+export function renameConfined(fromAbs: string, toAbs: string, opts: { noReplace?: boolean; createParents?: boolean } = {}): void {
+  withParent(fromAbs, {}, (from, fromLeaf) => withParent(toAbs, { create: !!opts.createParents }, (to, toLeaf) => {
+    if (opts.noReplace) {
+      // link fails with EEXIST instead of replacing; a directory cannot be linked, so it is renamed after a check
+      const st = fs.lstatSync(from.at(fromLeaf));
+      if (st.isDirectory()) {
+        if (fs.lstatSync(to.at(toLeaf), { throwIfNoEntry: false })) throw Object.assign(new Error(`EEXIST: ${toLeaf}`), { code: 'EEXIST' });
+        fs.renameSync(from.at(fromLeaf), to.at(toLeaf));
+      } else {
+        fs.linkSync(from.at(fromLeaf), to.at(toLeaf));
+        fs.unlinkSync(from.at(fromLeaf));
+      }
+    } else {
+      fs.renameSync(from.at(fromLeaf), to.at(toLeaf));
+    }
+    to.fsync();
+    if (from.abs !== to.abs) from.fsync();
+  }));
+}
