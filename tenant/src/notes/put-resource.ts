@@ -16,7 +16,11 @@ import { isMarkdown } from './content-type.ts';
 import { confine } from './safe-path.ts';
 import { statOf } from './notes.ts';
 
-export interface StagedUpload { tmp: string; size: number; checksum: string }
+export interface StagedUpload {
+  tmp: string; size: number; checksum: string;
+  /** MD5 hex of the bytes, computed on the same pass (WebDAV clients read the ETag as a content hash). */
+  md5: string;
+}
 
 export class UploadTooLargeError extends Error {
   override name = 'UploadTooLargeError';
@@ -56,6 +60,7 @@ export async function stageUpload(body: AsyncIterable<Uint8Array> | Iterable<Uin
   const tmp = path.join(dir, `.bm-upload-${crypto.randomBytes(8).toString('hex')}.tmp`); // hidden + .tmp: never synced
   const fh = await fs.promises.open(tmp, 'wx', 0o644);
   const hash = crypto.createHash('sha256');
+  const md5 = crypto.createHash('md5');
   let size = 0;
   try {
     // for-await pulls one chunk at a time: while it is written the stream buffers at most its high-water mark
@@ -65,6 +70,7 @@ export async function stageUpload(body: AsyncIterable<Uint8Array> | Iterable<Uin
         size += chunk.byteLength;
         if (size > maxBytes) throw new UploadTooLargeError(maxBytes);
         hash.update(chunk);
+        md5.update(chunk);
         for (let off = 0; off < chunk.byteLength;) off += (await fh.write(chunk, off, chunk.byteLength - off)).bytesWritten;
       }
     }
@@ -75,7 +81,7 @@ export async function stageUpload(body: AsyncIterable<Uint8Array> | Iterable<Uin
     await fs.promises.rm(tmp, { force: true });
     throw e;
   }
-  return { tmp, size, checksum: hash.digest('hex') };
+  return { tmp, size, checksum: hash.digest('hex'), md5: md5.digest('hex') };
 }
 
 export interface PutResourceResult {
@@ -84,13 +90,25 @@ export interface PutResourceResult {
   body: { file_path: string; checksum: string; size: number; created_at: number; modified_at: number };
 }
 
+export interface CommitOptions {
+  /**
+   * Checked under the writer mutex, right before the rename, with the destination's current stat (undefined
+   * when it does not exist): throwing refuses the upload (conditional requests: If-None-Match, If-Match).
+   */
+  precondition?: (existing: fs.Stats | undefined, abs: string) => void;
+  /** Modification time to give the file (seconds since the epoch), set on the temp file before the rename. */
+  mtimeSeconds?: number;
+}
+
 /** Caller holds the writer mutex. Moves the staged file into place (replacing an existing file) and indexes it. */
-export function commitUpload(store: IndexStore, projectId: number, root: string, relPath: string, staged: StagedUpload): PutResourceResult {
+export function commitUpload(store: IndexStore, projectId: number, root: string, relPath: string, staged: StagedUpload, opts: CommitOptions = {}): PutResourceResult {
   try {
     const { rel, abs } = confine(root, relPath);
     assertUploadable(root, rel);
     const existingStat = fs.lstatSync(abs, { throwIfNoEntry: false });
     if (existingStat && !existingStat.isFile()) throw new PathError(`'${rel}' exists and is not a file`);
+    opts.precondition?.(existingStat, abs);
+    if (opts.mtimeSeconds !== undefined) fs.utimesSync(staged.tmp, opts.mtimeSeconds, opts.mtimeSeconds);
     fs.mkdirSync(path.dirname(abs), { recursive: true });
     fs.renameSync(staged.tmp, abs);
     fsyncDir(path.dirname(abs));
