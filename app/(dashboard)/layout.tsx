@@ -15,6 +15,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     { href: '/dashboard', label: 'Overview' },
     { href: '/projects', label: 'Projects' },
     { href: '/cli-sessions', label: 'CLI sessions' },
+    { href: '/app-passwords', label: 'App passwords' },
     ...(isOps(user) ? [{ href: '/ops', label: 'Ops' }] : []),
   ];
   return (

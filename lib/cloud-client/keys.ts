@@ -8,3 +8,8 @@ export const tenantKeys = {
 export const healthKeys = {
   all: ['health'] as const,
 };
+
+export const appPasswordKeys = {
+  all: ['app-passwords'] as const,
+  list: () => [...appPasswordKeys.all, 'list'] as const,
+};

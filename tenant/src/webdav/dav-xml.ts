@@ -116,6 +116,13 @@ function propValue(r: DavResource, local: string): string | null {
   }
 }
 
+/** ownCloud's checksum property: rclone's owncloud vendor reads MD5 from it (so `rclone check` compares content). */
+const OC_NS = 'http://owncloud.org/ns';
+function ocValue(r: DavResource, local: string): string | null {
+  if (local === 'checksums' && r.md5) return `<oc:checksums xmlns:oc="${OC_NS}"><oc:checksum>MD5:${r.md5}</oc:checksum></oc:checksums>`;
+  return null;
+}
+
 function responseXml(r: DavResource, req: PropfindRequest): string {
   const found: string[] = [];
   const missing: string[] = [];
@@ -126,7 +133,7 @@ function responseXml(r: DavResource, req: PropfindRequest): string {
   } else {
     let i = 0;
     for (const p of req.props) {
-      const v = p.ns === 'DAV:' ? propValue(r, p.local) : null;
+      const v = p.ns === 'DAV:' ? propValue(r, p.local) : p.ns === OC_NS ? ocValue(r, p.local) : null;
       if (v !== null) found.push(v);
       else if (p.ns === 'DAV:') missing.push(`<D:${p.local}/>`);
       else { missing.push(p.ns ? `<x${i}:${p.local} xmlns:x${i}="${xmlEscape(p.ns)}"/>` : `<${p.local} xmlns=""/>`); i++; }

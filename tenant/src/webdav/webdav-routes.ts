@@ -192,7 +192,9 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
     if (!runtime.quotaBytes) return Infinity;
     return runtime.quotaBytes - engine.indexedBytes() + replacedBytes;
   }
-  const overQuota = () => new DavError(507, `Storage quota exceeded: this account may store ${runtime.quotaBytes} bytes. Delete files or ask for more space.`, { connection: 'close' });
+  // No `Connection: close` here: the rest of the body (at most the upload cap, checked first) is read and dropped, so
+  // the answer is not lost to a reset while a client or the control plane's proxy is still sending.
+  const overQuota = () => new DavError(507, `Storage quota exceeded: this account may store ${runtime.quotaBytes} bytes. Delete files or ask for more space.`);
 
   async function resourceOf(p: Project, pid: number, rel: string, abs: string, st: fs.Stats, href: string, name: string): Promise<DavResource> {
     if (st.isDirectory()) return { href, name, collection: true, mtime: st.mtime, ctime: st.birthtime };
