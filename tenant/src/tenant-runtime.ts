@@ -54,6 +54,12 @@ export class TenantRuntime {
     this.schedule = new SyncSchedule({ intervalSeconds: opts.syncIntervalSeconds, tenantId: opts.tenantId, logger: opts.logger });
   }
 
+  /** Bytes a write may still add when it replaces `replacedBytes` (Infinity without a quota). */
+  quotaRoom(replacedBytes = 0): number {
+    if (!this.quotaBytes) return Infinity;
+    return this.quotaBytes - this.engine.indexedBytes() + replacedBytes;
+  }
+
   get ready(): boolean {
     return this.startup.status === 'ok';
   }

@@ -188,10 +188,7 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
     return dest;
   }
 
-  function quotaRoom(replacedBytes: number): number {
-    if (!runtime.quotaBytes) return Infinity;
-    return runtime.quotaBytes - engine.indexedBytes() + replacedBytes;
-  }
+  const quotaRoom = (replacedBytes: number) => runtime.quotaRoom(replacedBytes);
   // No `Connection: close` here: the rest of the body (at most the upload cap, checked first) is read and dropped, so
   // the answer is not lost to a reset while a client or the control plane's proxy is still sending.
   const overQuota = () => new DavError(507, `Storage quota exceeded: this account may store ${runtime.quotaBytes} bytes. Delete files or ask for more space.`);

@@ -259,6 +259,9 @@ describe('WebDAV on the tenant', () => {
     assert.match(JSON.parse(r.text).detail, /quota/i);
     assert.ok(!fs.existsSync(path.join(main, 'big.bin')));
     assert.deepEqual(leftovers(main), []);
+    const viaResource = await dav(t, 'PUT', '/main/resource/big.bin', { 'content-type': 'application/octet-stream' }, big);
+    assert.equal(viaResource.status, 507, viaResource.text);
+    assert.ok(!fs.existsSync(path.join(main, 'big.bin')));
     const fits = await dav(t, 'PUT', '/webdav/main/fits.bin', {}, Buffer.alloc(512 * 1024, 99));
     assert.equal(fits.status, 201);
   });
