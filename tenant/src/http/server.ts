@@ -10,6 +10,7 @@ import { registerNotesRoutes } from './routes/notes.ts';
 import { registerProjectRoutes } from './routes/projects.ts';
 import { registerSyncRunRoutes } from './routes/sync-runs.ts';
 import { registerWebdavRoutes } from '../webdav/webdav-routes.ts';
+import { registerArchiveRoutes } from '../archive/archive-routes.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -63,5 +64,6 @@ export function buildServer(opts: { runtime: TenantRuntime; secret: string; logg
   registerSyncRunRoutes(app, opts.runtime);
   registerNotesRoutes(app, opts.runtime);
   registerWebdavRoutes(app, opts.runtime);
+  registerArchiveRoutes(app, opts.runtime);
   return app;
 }
