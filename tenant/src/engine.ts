@@ -225,6 +225,9 @@ export class TenantEngine {
     return this.writer.run(async () => { const p = this.project(project); return fn({ projectId: p.id, root: this.root(p), store: this.store }); });
   }
 
+  /** The index's id of a project (read side, no writer lock). */
+  projectIdOf(project: string): number { return this.project(project).id; }
+
   /** Storage used by every project's indexed files, in bytes (the quota's measure). */
   indexedBytes(): number {
     const row = this.store.db.prepare('SELECT COALESCE(SUM(size), 0) AS n FROM entity').get() as { n: number };

@@ -139,16 +139,8 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
     if (!p) throw new DavError(404, `Project '${seg}' not found.`);
     return p;
   }
-  /** The engine's id of a project (for the MD5 cache), through the one-writer facade's read side. */
-  function ids(p: Project): Promise<number> { return engine.exclusive(p.name, (c) => c.projectId); }
-  const idCache = new Map<string, number>();
-  async function idOf(p: Project): Promise<number> {
-    const hit = idCache.get(p.name);
-    if (hit !== undefined) return hit;
-    const id = await ids(p);
-    idCache.set(p.name, id);
-    return id;
-  }
+  /** The index's id of a project (the MD5 cache's key). */
+  const idOf = async (p: Project): Promise<number> => engine.projectIdOf(p.name);
 
   const key = (p: Project, rel: string) => `${p.name}/${rel}`;
   const tokensOf = (req: FastifyRequest) => submittedTokens(req.headers.if as string | undefined);
