@@ -40,7 +40,7 @@ export function AppPasswordsPanel({ initial, webdavUrl, email }: { initial: AppP
           <h2 className="font-semibold">“{shown.name}” created. Copy the password now: it is not shown again.</h2>
           <dl className="mt-2 grid gap-1">
             <div><dt className="inline font-medium">WebDAV URL: </dt><dd className="inline break-all font-mono">{webdavUrl}</dd></div>
-            <div><dt className="inline font-medium">User name: </dt><dd className="inline break-all font-mono" data-testid="app-password-user">{shown.accessKey}</dd>{email ? <span> (or {email})</span> : null}</div>
+            <div><dt className="inline font-medium">User name: </dt><dd className="inline break-all"><span className="font-mono" data-testid="app-password-user">{shown.accessKey}</span>{email ? ` (or ${email})` : ''}</dd></div>
             <div><dt className="inline font-medium">Password: </dt><dd className="inline break-all font-mono" data-testid="app-password-secret">{shown.password}</dd></div>
           </dl>
           <button type="button" onClick={() => setShown(null)} className="mt-3 rounded-lg border border-emerald-400 bg-white px-3 py-1.5 font-medium">I have copied it</button>
