@@ -7,11 +7,11 @@ export async function register(): Promise<void> {
   const log = getLogger().child({ component: 'startup' });
   // The node:http edge first, before any request and whatever happens below: traversal in /proxy/*
   // request lines refused, socket peers stamped for route handlers, the Bearer /proxy/* fast path.
-  const [{ installNodeRequestHook }, { tenantProxyFastPathOptions }] = await Promise.all([
+  const [{ installNodeRequestHook }, { tenantProxyFastPathOptions, tenantProxyWebdavOptions }] = await Promise.all([
     import('./lib/http/node-request-hook.ts'), import('./lib/tenants/services.ts'),
   ]);
   const fastPath = tenantProxyFastPathOptions();
-  installNodeRequestHook({ fastPath });
+  installNodeRequestHook({ fastPath, webdav: tenantProxyWebdavOptions() });
   log.info(fastPath ? 'node:http request hook on (peer stamping; tenant proxy fast path for Bearer /proxy/*)' : 'node:http request hook on (peer stamping)');
   const { getDbHandle } = await import('./lib/db/index.ts');
   try {

@@ -14,7 +14,9 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   const items: NavItem[] = [
     { href: '/dashboard', label: 'Overview' },
     { href: '/projects', label: 'Projects' },
+    { href: '/files', label: 'Files' },
     { href: '/cli-sessions', label: 'CLI sessions' },
+    { href: '/app-passwords', label: 'App passwords' },
     ...(isOps(user) ? [{ href: '/ops', label: 'Ops' }] : []),
   ];
   return (

@@ -11,10 +11,12 @@ import { and, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { cliSessions, memberships, oauthAccessTokens, tenants, users, type Tenant } from '../db/schema.ts';
 import { touchCliSession } from '../db/queries/oauth.ts';
+import { findAppPasswordBySecretHash, touchAppPassword } from '../db/queries/app-passwords.ts';
 import { HttpError, checkSameOrigin, errorToResponse } from '../http/errors.ts';
 import { processAccessTokenCache, type AccessTokenCache } from './access-token-cache.ts';
 import { requestInfoFromHeaders } from './request-info.ts';
 import { ACCESS_TOKEN_PREFIX, hashSecret } from './tokens.ts';
+import { APP_PASSWORD_PREFIX } from './app-passwords.ts';
 import { toSessionUser, type SessionUser } from './users.ts';
 
 export interface Principal {
@@ -23,9 +25,11 @@ export interface Principal {
   tenant: Tenant | null;
   /** Token: the granted scopes (e.g. `openid profile email offline_access`). Session: `['session']`. */
   scopes: string[];
-  via: 'session' | 'token';
+  via: 'session' | 'token' | 'app_password';
   /** The CLI session (token family) id, when via a token. */
   sessionId?: string;
+  /** The app password's id, when via one (Basic auth, WebDAV paths only). */
+  appPasswordId?: string;
 }
 
 export const SESSION_SCOPES = ['session'] as const;
@@ -107,6 +111,84 @@ export async function principalFromAuthorization(
   if (token === null) throw unauthenticated('Malformed Authorization header; expected "Bearer <token>".', 'invalid_request');
   const p = await principalFromAccessToken(deps.db, token, deps.now ?? new Date(), ip, deps.tokenCache ?? null);
   if (!p) throw unauthenticated('Invalid or expired access token. Run `bm cloud login` again.', 'invalid_token');
+  return p;
+}
+
+// ─── HTTP Basic with an app password: accepted on WebDAV paths only ─────────────────────────────────
+
+export const WEBDAV_REALM = 'Basic Memory WebDAV';
+
+/** The 401 of WebDAV paths: a Basic challenge (what Finder, Windows and rclone answer to) next to Bearer. */
+export function webdavUnauthenticated(detail = 'Authentication required: use an app password (Basic) or a CLI token (Bearer).'): HttpError {
+  return new HttpError(401, detail, { 'www-authenticate': `Basic realm="${WEBDAV_REALM}", charset="UTF-8"` });
+}
+
+/** `Basic base64(user:pass)` → its parts; undefined if absent or another scheme, null if malformed. */
+export function parseBasic(h: string | null | undefined): { user: string; pass: string } | null | undefined {
+  if (h == null) return undefined;
+  const m = /^Basic[ ]+([A-Za-z0-9+/]+=*)\s*$/i.exec(h);
+  if (!m) return /^Basic\b/i.test(h) ? null : undefined;
+  if (m[1]!.length > 2048) return null;
+  const text = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const i = text.indexOf(':');
+  return i < 0 ? null : { user: text.slice(0, i), pass: text.slice(i + 1) };
+}
+
+/**
+ * The principal behind Basic credentials whose password is a live app password (the user name must be its access
+ * key or its owner's email), or null. Cached like access tokens (same cache and revocation notifications).
+ */
+export async function principalFromAppPassword(
+  db: Database, basic: { user: string; pass: string }, now: Date, ip: string | null = null, cache: AccessTokenCache | null = null,
+): Promise<Principal | null> {
+  if (!basic.pass.startsWith(APP_PASSWORD_PREFIX) || basic.pass.length > 200) return null;
+  const hash = hashSecret(basic.pass);
+  const t = now.getTime();
+  const nameOk = (p: Principal, accessKey: string) => basic.user === accessKey || (!!p.user.email && basic.user.toLowerCase() === p.user.email.toLowerCase());
+  const hit = cache?.get(hash, t);
+  if (hit) {
+    if (!nameOk(hit.principal, hit.principal.scopes[1] ?? '')) return null;
+    if (t - hit.lastTouchedAt >= 60_000) {
+      hit.lastTouchedAt = t;
+      void touchAppPassword(db, hit.principal.appPasswordId!, ip, now).catch(() => {});
+    }
+    return hit.principal;
+  }
+  const epoch = cache?.beginLookup() ?? 0;
+  const row = await findAppPasswordBySecretHash(db, hash);
+  if (!row) return null;
+  const principal: Principal = {
+    user: toSessionUser(row.user), tenant: row.tenant ?? null, scopes: ['webdav', row.password.accessKey], via: 'app_password', appPasswordId: row.password.id,
+  };
+  if (!nameOk(principal, row.password.accessKey)) return null;
+  let lastTouchedAt = row.password.lastUsedAt?.getTime() ?? 0;
+  if (t - lastTouchedAt >= 60_000) {
+    await touchAppPassword(db, row.password.id, ip, now);
+    lastTouchedAt = t;
+  }
+  cache?.set(hash, { principal, tokenExpiresAt: Number.MAX_SAFE_INTEGER, lastTouchedAt }, epoch, t);
+  return principal;
+}
+
+/**
+ * The caller of a `/proxy/webdav/*` request: Basic with an app password, or Bearer with a CLI access token.
+ * No credentials or bad ones: the 401 with a Basic challenge (thrown HttpError). Cookies are not accepted here:
+ * WebDAV's methods would otherwise be open to cross-site requests.
+ */
+export async function principalForWebdav(
+  header: string | null | undefined, ip: string | null, deps: Pick<PrincipalDeps, 'db' | 'now' | 'tokenCache'>,
+): Promise<Principal> {
+  const basic = parseBasic(header);
+  if (basic === null) throw webdavUnauthenticated('Malformed Basic credentials.');
+  if (basic) {
+    const p = await principalFromAppPassword(deps.db, basic, deps.now ?? new Date(), ip, deps.tokenCache ?? null);
+    if (!p) throw webdavUnauthenticated('Invalid or revoked app password.');
+    return p;
+  }
+  if (header == null) throw webdavUnauthenticated();
+  let p: Principal | undefined;
+  try { p = await principalFromAuthorization(header, ip, deps); } catch { p = undefined; }
+  if (!p) throw webdavUnauthenticated('Invalid or expired access token.');
   return p;
 }
 

@@ -27,3 +27,8 @@ export const noteKeys = {
   path: (project: string, path: string) => [...noteKeys.project(project), 'path', path] as const,
   search: (q: { q: string; project?: string; type?: string; tag?: string; category?: string }) => [...noteKeys.all, 'search', q] as const,
 };
+
+export const appPasswordKeys = {
+  all: ['app-passwords'] as const,
+  list: () => [...appPasswordKeys.all, 'list'] as const,
+};

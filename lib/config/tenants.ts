@@ -22,6 +22,10 @@ export const tenantsEnvSchema = z.object({
     z.string().regex(/^(0|\d{4,5}-\d{4,5})$/, { error: 'expects 0 or a port range LOW-HIGH such as 21000-21999' }).default('0'),
   ),
   TENANT_SYNC_INTERVAL_SECONDS: envInt(30, 0, 86_400, 'the tenant sync interval in seconds'),
+  /** Storage quota of each tenant's files in MiB (WebDAV and resource uploads past it: 507); 0 = none. */
+  TENANT_STORAGE_QUOTA_MB: envInt(0, 0, 1024 * 1024 * 1024, 'the per-tenant storage quota in MiB (0 = none)'),
+  /** Cap of one upload (WebDAV PUT, resource PUT) in MiB. */
+  TENANT_MAX_UPLOAD_MB: envInt(100, 1, 1024 * 1024, 'the per-upload cap in MiB'),
   /** Run the supervisor (and collector) in this app process. */
   TENANT_SUPERVISOR: envBool(true),
   TENANT_START_TIMEOUT_MS: envInt(30_000, 1000, 600_000, 'milliseconds to wait for a tenant to listen'),
@@ -56,6 +60,8 @@ export interface TenantsConfig {
   host: string;
   portRange: { low: number; high: number } | null;
   syncIntervalSeconds: number;
+  storageQuotaMb: number;
+  maxUploadMb: number;
   supervisorEnabled: boolean;
   startTimeoutMs: number;
   healthTimeoutMs: number;
@@ -99,6 +105,8 @@ export function buildTenantsConfig(e: TenantsEnv, app: AppConfig): TenantsConfig
     host: e.TENANT_HOST,
     portRange,
     syncIntervalSeconds: e.TENANT_SYNC_INTERVAL_SECONDS,
+    storageQuotaMb: e.TENANT_STORAGE_QUOTA_MB,
+    maxUploadMb: e.TENANT_MAX_UPLOAD_MB,
     supervisorEnabled: e.TENANT_SUPERVISOR,
     startTimeoutMs: e.TENANT_START_TIMEOUT_MS,
     healthTimeoutMs: e.TENANT_HEALTH_TIMEOUT_MS,

@@ -142,6 +142,30 @@ export const oauthRefreshTokens = pgTable('oauth_refresh_tokens', {
   createdAt: createdAt(),
 }, (t) => [index('oauth_refresh_tokens_session_idx').on(t.sessionId)]);
 
+/**
+ * Named app passwords for file tools (rclone, Finder, Windows, `bm cloud setup`): HTTP Basic credentials accepted
+ * on `/proxy/webdav/*` only. The secret is shown once and stored as its SHA-256 (256-bit random: no slow hash
+ * needed, like CLI tokens); `accessKey` is the public half (the Basic user name, `access_key` of mount credentials).
+ */
+export const appPasswords = pgTable('app_passwords', {
+  id: uuid().primaryKey().defaultRandom(),
+  userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
+  tenantId: uuid().notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  name: text().notNull(),
+  accessKey: text().notNull(),
+  secretHash: text().notNull(),
+  createdAt: createdAt(),
+  lastUsedAt: timestamp({ withTimezone: true }),
+  lastUsedIp: text(),
+  revokedAt: timestamp({ withTimezone: true }),
+}, (t) => [
+  uniqueIndex('app_passwords_access_key_key').on(t.accessKey),
+  uniqueIndex('app_passwords_secret_hash_key').on(t.secretHash),
+  index('app_passwords_user_idx').on(t.userId, t.createdAt),
+]);
+
+export type AppPassword = typeof appPasswords.$inferSelect;
+
 /** Fixed-window counters shared by every app instance (device issuance, code entry failures). */
 export const rateLimitCounters = pgTable('rate_limit_counters', {
   key: text().primaryKey(),

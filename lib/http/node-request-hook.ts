@@ -8,6 +8,7 @@
 import http from 'node:http';
 import { stampClientAddress } from '../auth/request-info.ts';
 import { isFastPathRequest, serveFastPath, type FastPathOptions } from '../tenants/tenant-proxy-fast-path.ts';
+import { isWebdavRequest, serveWebdav } from '../tenants/tenant-proxy-webdav.ts';
 import { detailAnswer, isUnderProxyMount, tenantPathFromRawUrl, writeAnswer } from '../tenants/tenant-proxy.ts';
 
 const KEY = Symbol.for('bmc.nodeRequestHook');
@@ -16,6 +17,8 @@ type Holder = { [KEY]?: { uninstall: () => void } };
 export interface NodeRequestHookOptions {
   /** Serve Bearer /proxy/* here (TENANT_PROXY_FAST_PATH); null = let Next's route handler do it. */
   fastPath: FastPathOptions | null;
+  /** Serve /proxy/webdav/* here (Basic app passwords or Bearer; Next's route handlers cannot take PROPFIND & co). */
+  webdav?: FastPathOptions | null;
 }
 
 /** Installs the hook on every node:http server of this process. Returns an uninstall function. */
@@ -30,6 +33,12 @@ export function installNodeRequestHook(o: NodeRequestHookOptions): () => void {
       if (isUnderProxyMount(url) && !tenantPathFromRawUrl(url)) {
         req.resume();
         void writeAnswer(args[1] as http.ServerResponse, detailAnswer(400, 'Invalid path.'));
+        return true;
+      }
+      if (o.webdav && isWebdavRequest(req)) {
+        void serveWebdav(req, args[1] as http.ServerResponse, o.webdav).catch((err) => {
+          o.webdav?.log?.('tenant proxy webdav failed', { error: String((err as Error)?.message ?? err) });
+        });
         return true;
       }
       if (o.fastPath && isFastPathRequest(req)) {

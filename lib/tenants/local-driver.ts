@@ -16,6 +16,9 @@ export interface LocalDriverOptions {
   host?: string;
   portRange?: { low: number; high: number } | null;
   syncIntervalS?: number;
+  /** Per-tenant storage quota (MiB, 0 = none) and upload cap (MiB): the tenant's --quota-mb / --max-upload-mb. */
+  quotaMb?: number;
+  maxUploadMb?: number;
   startTimeoutMs?: number;
   /** Tenant entry script; default `tenant/src/main.ts` of this repo. */
   entry: string;
@@ -123,6 +126,8 @@ export class LocalTenantDriver implements TenantDriver {
       '--host', host,
       '--tenant-id', spec.tenantId,
       '--sync-interval', String(this.opts.syncIntervalS ?? 30),
+      ...(this.opts.quotaMb ? ['--quota-mb', String(this.opts.quotaMb)] : []),
+      ...(this.opts.maxUploadMb ? ['--max-upload-mb', String(this.opts.maxUploadMb)] : []),
     ];
     const child = spawn(this.opts.nodeBin ?? process.execPath, args, {
       env: childEnv(spec, this.opts.env) as NodeJS.ProcessEnv,

@@ -79,6 +79,15 @@ export function tenantProxyFastPathOptions(): FastPathOptions | null {
   };
 }
 
+/** What the node:http hook needs to serve /proxy/webdav/* (always there: Next's route handlers cannot take WebDAV's methods). */
+export function tenantProxyWebdavOptions(): FastPathOptions {
+  const log = getLogger().child({ component: 'tenant-proxy-webdav' });
+  return {
+    db: getDb, deps: getTenantProxyDeps, tokenCache: () => processAccessTokenCache(getConfig().oauth.accessTokenCacheMs),
+    log: (msg, fields) => log.error(fields ?? {}, msg),
+  };
+}
+
 // ------------------------------------------------------------------------------------ services
 
 export function getTenantServices(): Promise<TenantServices> | undefined {
@@ -108,7 +117,7 @@ export function startTenantServices(): Promise<TenantServices> {
     }
     const driver = new LocalTenantDriver({
       dataRoot: cfg.dataRoot, indexRoot: cfg.indexRoot, host: cfg.host, portRange: cfg.portRange,
-      syncIntervalS: cfg.syncIntervalSeconds, startTimeoutMs: cfg.startTimeoutMs, entry: cfg.tenantEntry,
+      syncIntervalS: cfg.syncIntervalSeconds, quotaMb: cfg.storageQuotaMb, maxUploadMb: cfg.maxUploadMb, startTimeoutMs: cfg.startTimeoutMs, entry: cfg.tenantEntry,
       env: { BM_LOG_LEVEL: app.logLevel === 'debug' || app.logLevel === 'trace' ? app.logLevel : 'info' },
       log: (msg, fields) => log.info(fields ?? {}, msg),
     });

@@ -10,7 +10,7 @@
 // refuses traversal in the raw request line before either sees it. TENANT_PROXY_FAST_PATH=false turns it off.
 import http from 'node:http';
 import type { AccessTokenCache } from '../auth/access-token-cache.ts';
-import { principalFromAuthorization } from '../auth/principal.ts';
+import { principalFromAuthorization, type Principal } from '../auth/principal.ts';
 import { clientIpFromNodeRequest } from '../auth/request-info.ts';
 import type { Database } from '../db/client.ts';
 import { HttpError } from '../http/errors.ts';
@@ -31,7 +31,10 @@ export function isFastPathRequest(req: http.IncomingMessage): boolean {
 
 const MARK = { 'x-tenant-proxy': 'fast-path' };
 
-export async function serveFastPath(req: http.IncomingMessage, res: http.ServerResponse, o: FastPathOptions): Promise<void> {
+/** Who is calling: `principalFromAuthorization` by default (Bearer); WebDAV passes its own (Basic app passwords too). */
+export type FastPathAuthenticate = (req: http.IncomingMessage, db: Database, o: FastPathOptions) => Promise<Principal | undefined>;
+
+export async function serveFastPath(req: http.IncomingMessage, res: http.ServerResponse, o: FastPathOptions, authenticate?: FastPathAuthenticate, mark = MARK): Promise<void> {
   let abort: AbortController | null = null;
   const method = (req.method ?? 'GET').toUpperCase();
   const hasBody = requestHasBody(method, req.headers);
@@ -41,7 +44,8 @@ export async function serveFastPath(req: http.IncomingMessage, res: http.ServerR
     // the tenant path from it (and refuses it again when called without the hook).
     const rawUrl = req.url ?? '/';
     // Authorization is present: the guard judges the request by it alone (no cookie fallback).
-    const principal = await principalFromAuthorization(req.headers.authorization, clientIpFromNodeRequest(req), { db: await o.db(), tokenCache: o.tokenCache?.() ?? null });
+    const principal = authenticate ? await authenticate(req, await o.db(), o)
+      : await principalFromAuthorization(req.headers.authorization, clientIpFromNodeRequest(req), { db: await o.db(), tokenCache: o.tokenCache?.() ?? null });
     if (!principal) answer = detailAnswer(401, 'Authentication required.', { 'www-authenticate': 'Bearer realm="basic-memory-cloud"' });
     else if (!principal.tenant) answer = detailAnswer(404, 'No tenant for this account.');
     else {
@@ -66,5 +70,5 @@ export async function serveFastPath(req: http.IncomingMessage, res: http.ServerR
   }
   // Whatever was not forwarded is drained, so the connection stays usable.
   if (!hasBody || answer.body === null || typeof answer.body === 'string') req.resume();
-  await writeAnswer(res, answer, MARK);
+  await writeAnswer(res, answer, mark);
 }

@@ -230,7 +230,25 @@ export function subscriptionRequired(subscribeUrl: string): Response {
   return answerToResponse(subscriptionRequiredAnswer(subscribeUrl));
 }
 
-const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK']);
+
+// ─── WebDAV (/proxy/webdav/* → the tenant's /webdav/*) ───────────────────────────────────────────
+
+/** The tenant path of WebDAV requests. */
+export const TENANT_WEBDAV_PATH = '/webdav';
+
+/**
+ * WebDAV's `Destination` (an absolute URL or path the client built from what it sees, `/proxy/webdav/…`) →
+ * the tenant's path, checked like the request URL itself (traversal in any encoding refused). Only the path is
+ * kept: the tenant is the caller's whatever host the URL names, and the tenant checks it stays in the project.
+ * null = refuse (400).
+ */
+export function tenantWebdavDestination(value: string, mount = PROXY_MOUNT): string | null {
+  const target = tenantPathFromRawUrl(value.trim(), mount);
+  if (!target || target.search) return null;
+  if (target.path !== TENANT_WEBDAV_PATH && !target.path.startsWith(TENANT_WEBDAV_PATH + '/')) return null;
+  return target.path;
+}
 
 class UpstreamError extends Error {
   kind: 'connect' | 'timeout' | 'reset';
@@ -274,10 +292,23 @@ async function proxyToTenantUncounted(req: ProxyRequest, caller: TenantProxyCall
 
   const pathAndQuery = target.path + target.search;
   const hasBody = req.body != null && method !== 'GET' && method !== 'HEAD';
+  // WebDAV: hrefs in the tenant's answers must carry the mount the client sees; Destination is rewritten to the tenant path.
+  let extra: string[] | undefined;
+  if (target.path === TENANT_WEBDAV_PATH || target.path.startsWith(TENANT_WEBDAV_PATH + '/')) {
+    extra = ['x-bm-href-prefix', deps.mountPath ?? PROXY_MOUNT];
+    const dest = req.headers.destination;
+    if (dest !== undefined) {
+      const rewritten = typeof dest === 'string' ? tenantWebdavDestination(dest, deps.mountPath ?? PROXY_MOUNT) : null;
+      if (!rewritten) return detailAnswer(400, 'Invalid Destination: it must be a /proxy/webdav/ path of this server.');
+      req = { ...req, headers: { ...req.headers, destination: rewritten } };
+    }
+  } else if (req.headers.destination !== undefined) {
+    req = { ...req, headers: { ...req.headers, destination: undefined } };
+  }
   let attempt = 0;
   for (;;) {
     try {
-      return await forward(req, method, route, pathAndQuery, hasBody, caller, deps);
+      return await forward(req, method, route, pathAndQuery, hasBody, caller, deps, extra);
     } catch (err) {
       const e = err as UpstreamError;
       if (e.kind === 'connect') {
@@ -327,10 +358,11 @@ function parseBase(baseUrl: string) {
   return b;
 }
 
-function forward(req: ProxyRequest, method: string, route: TenantRoute, pathAndQuery: string, hasBody: boolean, caller: TenantProxyCaller, deps: TenantProxyDeps): Promise<ProxyAnswer> {
+function forward(req: ProxyRequest, method: string, route: TenantRoute, pathAndQuery: string, hasBody: boolean, caller: TenantProxyCaller, deps: TenantProxyDeps, extra?: string[]): Promise<ProxyAnswer> {
   const base = parseBase(route.baseUrl!);
   const headers: string[] = ['host', base.hostHeader];
   forwardRequestHeaders(req.headers, hasBody, headers);
+  if (extra) headers.push(...extra);
   const sig = tenantSignatureHeaders(deps.authSecret, caller.tenantId, method, pathAndQuery);
   for (const k in sig) headers.push(k, sig[k]!);
   // Raw header lists are written at once, before end(): say "no body" explicitly, or node would send a

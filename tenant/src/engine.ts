@@ -21,7 +21,7 @@ import { writeImportedNotes, type ImportWriteResult } from './notes/import-write
 import { entityByExternalId } from './notes/entity-external-id.ts';
 import type { EntityRow } from './index/store.ts';
 import { projectStatistics } from './notes/project-info.ts';
-import { commitUpload, type PutResourceResult, type StagedUpload } from './notes/put-resource.ts';
+import { commitUpload, type CommitOptions, type PutResourceResult, type StagedUpload } from './notes/put-resource.ts';
 import { registerAnchor } from './notes/confined-fs.ts';
 import { confine } from './notes/safe-path.ts';
 import { searchProject } from './notes/search.ts';
@@ -245,9 +245,29 @@ export class TenantEngine {
   }
 
   /** PUT /{project}/resource/{path}: the staged upload replaces the file and is indexed at once (one writer). */
-  putResource(project: string, relPath: string, staged: StagedUpload): Promise<PutResourceResult> {
-    return this.writer.run(() => { const p = this.project(project); return commitUpload(this.store, p.id, this.root(p), relPath, staged); });
+  putResource(project: string, relPath: string, staged: StagedUpload, opts: CommitOptions = {}): Promise<PutResourceResult> {
+    return this.writer.run(() => { const p = this.project(project); return commitUpload(this.store, p.id, this.root(p), relPath, staged, opts); });
   }
+
+  /**
+   * Runs `fn` as the one writer (WebDAV DELETE/MOVE/COPY/MKCOL change files outside the note API) with the
+   * project's id, root and the index; the caller updates the index or asks for a sync afterwards.
+   */
+  exclusive<T>(project: string, fn: (ctx: { projectId: number; root: string; store: IndexStore }) => T | Promise<T>): Promise<T> {
+    return this.writer.run(async () => { const p = this.project(project); return fn({ projectId: p.id, root: this.root(p), store: this.store }); });
+  }
+
+  /** The index's id of a project (read side, no writer lock). */
+  projectIdOf(project: string): number { return this.project(project).id; }
+
+  /** Storage used by every project's indexed files, in bytes (the quota's measure). */
+  indexedBytes(): number {
+    const row = this.store.db.prepare('SELECT COALESCE(SUM(size), 0) AS n FROM entity').get() as { n: number };
+    return Number(row.n);
+  }
+
+  /** The index's database (WebDAV keeps its MD5 cache beside the entities). */
+  get indexDb(): IndexStore['db'] { return this.store.db; }
 
   readResource(project: string, relPath: string): { absPath: string; size: number; contentType: string } {
     const p = this.project(project);

@@ -21,6 +21,8 @@ export type RuntimeOptions = {
   logger: pino.Logger;
   /** cap of one streamed PUT /{project}/resource upload (default 100 MiB) */
   maxUploadBytes?: number;
+  /** storage quota of all projects' files together (0 or absent = none) */
+  quotaBytes?: number;
 };
 
 export const EMPTY_REPORT: SyncReportResponse = { new: [], modified: [], deleted: [], moves: {}, checksums: {}, skipped_files: [], total: 0 };
@@ -35,6 +37,7 @@ export class TenantRuntime {
   readonly indexDir: string;
   readonly logger: pino.Logger;
   readonly maxUploadBytes: number;
+  readonly quotaBytes: number;
   startup: StartupState = { status: 'rebuilding', started_at: new Date().toISOString() };
   private readonly pending = new Set<Promise<unknown>>();
   closing = false;
@@ -46,9 +49,16 @@ export class TenantRuntime {
     this.tenantId = opts.tenantId;
     this.indexDir = opts.indexDir;
     this.maxUploadBytes = opts.maxUploadBytes ?? 100 * 1024 * 1024;
+    this.quotaBytes = opts.quotaBytes ?? 0;
     this.registry = new ProjectRegistry(opts.dataDir, opts.logger);
     this.engine = TenantEngine.open({ dataDir: opts.dataDir, indexDir: opts.indexDir, logger: opts.logger });
     this.schedule = new SyncSchedule({ intervalSeconds: opts.syncIntervalSeconds, tenantId: opts.tenantId, logger: opts.logger });
+  }
+
+  /** Bytes a write may still add when it replaces `replacedBytes` (Infinity without a quota). */
+  quotaRoom(replacedBytes = 0): number {
+    if (!this.quotaBytes) return Infinity;
+    return this.quotaBytes - this.engine.indexedBytes() + replacedBytes;
   }
 
   get ready(): boolean {

@@ -11,13 +11,15 @@ export type TenantArgs = {
   tenantId: string;
   logLevel: string;
   maxUploadMb: number;
+  /** storage quota of the whole tenant in MiB; 0 = none */
+  quotaMb: number;
 };
 
 export class UsageError extends Error {}
 
 export const USAGE = 'usage: node tenant/src/main.ts [--data-dir DIR] [--index-dir DIR] [--port N] [--host ADDR] ' +
-  '[--sync-interval SECONDS] [--tenant-id ID] [--log-level LEVEL] [--max-upload-mb MB]\n' +
-  'env: BM_DATA_DIR BM_INDEX_DIR BM_TENANT_ID BM_TENANT_SECRET BM_SYNC_INTERVAL BM_LOG_LEVEL BM_MAX_UPLOAD_MB';
+  '[--sync-interval SECONDS] [--tenant-id ID] [--log-level LEVEL] [--max-upload-mb MB] [--quota-mb MB]\n' +
+  'env: BM_DATA_DIR BM_INDEX_DIR BM_TENANT_ID BM_TENANT_SECRET BM_SYNC_INTERVAL BM_LOG_LEVEL BM_MAX_UPLOAD_MB BM_QUOTA_MB';
 
 const intFrom = (name: string, min: number, max: number) =>
   z.string().trim().regex(/^\d+$/, `${name} must be a whole number`).transform(Number)
@@ -34,6 +36,8 @@ const ArgsSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   // PUT /{project}/resource/{path} is streamed to disk; this caps one upload (MiB).
   maxUploadMb: intFrom('--max-upload-mb', 1, 1024 * 1024),
+  // Storage quota (MiB) of all projects' files together; writes past it answer 507. 0 = no quota.
+  quotaMb: intFrom('--quota-mb', 0, 1024 * 1024 * 1024),
 });
 
 export function parseTenantArgs(argv: string[], env: Record<string, string | undefined>): TenantArgs {
@@ -52,6 +56,7 @@ export function parseTenantArgs(argv: string[], env: Record<string, string | und
         'tenant-id': { type: 'string' },
         'log-level': { type: 'string' },
         'max-upload-mb': { type: 'string' },
+        'quota-mb': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -70,6 +75,7 @@ export function parseTenantArgs(argv: string[], env: Record<string, string | und
     tenantId: pick('tenant-id', 'BM_TENANT_ID', 'local'),
     logLevel: pick('log-level', 'BM_LOG_LEVEL', 'info'),
     maxUploadMb: pick('max-upload-mb', 'BM_MAX_UPLOAD_MB', '100'),
+    quotaMb: pick('quota-mb', 'BM_QUOTA_MB', '0'),
   });
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => i.message).join('; '));
   return parsed.data;

@@ -15,6 +15,8 @@ import { registerPromptRoutes } from './routes/prompt.ts';
 import { registerSyncRunRoutes } from './routes/sync-runs.ts';
 import { registerV2ProjectRoutes } from './routes/v2-projects.ts';
 import { v2RewriteUrl } from './v2-rewrite.ts';
+import { registerWebdavRoutes } from '../webdav/webdav-routes.ts';
+import { registerArchiveRoutes } from '../archive/archive-routes.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -73,5 +75,7 @@ export function buildServer(opts: { runtime: TenantRuntime; secret: string; logg
   registerPromptRoutes(app, opts.runtime);
   registerImportRoutes(app, opts.runtime);
   registerV2ProjectRoutes(app, opts.runtime);
+  registerWebdavRoutes(app, opts.runtime);
+  registerArchiveRoutes(app, opts.runtime);
   return app;
 }

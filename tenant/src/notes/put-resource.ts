@@ -17,7 +17,11 @@ import { isMarkdown } from './content-type.ts';
 import { confine } from './safe-path.ts';
 import { statOf } from './notes.ts';
 
-export interface StagedUpload { tmp: string; size: number; checksum: string }
+export interface StagedUpload {
+  tmp: string; size: number; checksum: string;
+  /** MD5 hex of the bytes, computed on the same pass (WebDAV clients read the ETag as a content hash). */
+  md5: string;
+}
 
 export class UploadTooLargeError extends Error {
   override name = 'UploadTooLargeError';
@@ -64,6 +68,7 @@ export async function stageUpload(body: AsyncIterable<Uint8Array> | Iterable<Uin
     fh = await fs.promises.open(d.at(name), fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o644);
   } catch (e) { d.close(); throw e; }
   const hash = crypto.createHash('sha256');
+  const md5 = crypto.createHash('md5');
   let size = 0;
   try {
     // for-await pulls one chunk at a time: while it is written the stream buffers at most its high-water mark
@@ -73,6 +78,7 @@ export async function stageUpload(body: AsyncIterable<Uint8Array> | Iterable<Uin
         size += chunk.byteLength;
         if (size > maxBytes) throw new UploadTooLargeError(maxBytes);
         hash.update(chunk);
+        md5.update(chunk);
         for (let off = 0; off < chunk.byteLength;) off += (await fh.write(chunk, off, chunk.byteLength - off)).bytesWritten;
       }
     }
@@ -85,7 +91,7 @@ export async function stageUpload(body: AsyncIterable<Uint8Array> | Iterable<Uin
   } finally {
     d.close();
   }
-  return { tmp, size, checksum: hash.digest('hex') };
+  return { tmp, size, checksum: hash.digest('hex'), md5: md5.digest('hex') };
 }
 
 export interface PutResourceResult {
@@ -94,8 +100,18 @@ export interface PutResourceResult {
   body: { file_path: string; checksum: string; size: number; created_at: number; modified_at: number };
 }
 
+export interface CommitOptions {
+  /**
+   * Checked under the writer mutex, right before the rename, with the destination's current stat (undefined
+   * when it does not exist): throwing refuses the upload (conditional requests: If-None-Match, If-Match).
+   */
+  precondition?: (existing: fs.Stats | undefined, abs: string) => void;
+  /** Modification time to give the file (seconds since the epoch), set on the temp file before the rename. */
+  mtimeSeconds?: number;
+}
+
 /** Caller holds the writer mutex. Moves the staged file into place (replacing an existing file) and indexes it. */
-export function commitUpload(store: IndexStore, projectId: number, root: string, relPath: string, staged: StagedUpload): PutResourceResult {
+export function commitUpload(store: IndexStore, projectId: number, root: string, relPath: string, staged: StagedUpload, opts: CommitOptions = {}): PutResourceResult {
   try {
     const rel = portablePath(confine(root, relPath).rel);
     const abs = path.join(root, rel);
@@ -103,6 +119,8 @@ export function commitUpload(store: IndexStore, projectId: number, root: string,
     if (!lstatConfined(abs)) assertNoLookalike(root, rel, listDir);
     const existingStat = lstatConfined(abs);
     if (existingStat && !existingStat.isFile()) throw new PathError(`'${rel}' exists and is not a file`);
+    opts.precondition?.(existingStat ?? undefined, abs);
+    if (opts.mtimeSeconds !== undefined) fs.utimesSync(staged.tmp, opts.mtimeSeconds, opts.mtimeSeconds);
     renameConfined(staged.tmp, abs, { createParents: true });
     const existing = store.entityByPath(projectId, rel);
     const stat = statOf(abs);

@@ -144,6 +144,11 @@ export function registerNotesRoutes(app: FastifyInstance, runtime: TenantRuntime
       const tooLarge = () => new HttpError(413, `Upload too large: the limit is ${max} bytes`, { connection: 'close' });
       // Refused before a byte is read when the client announces the size.
       if (Number(req.headers['content-length']) > max) throw tooLarge();
+      // The tenant's storage quota (--quota-mb): 507, nothing written.
+      const replaced = fs.statSync(path.join(p.absPath, rel), { throwIfNoEntry: false });
+      const room = runtime.quotaRoom(replaced?.isFile() ? replaced.size : 0);
+      const overQuota = () => new HttpError(507, `Storage quota exceeded: this account may store ${runtime.quotaBytes} bytes. Delete files or ask for more space.`);
+      if (Number(req.headers['content-length']) > room) throw overQuota();
       const stream = (req.body ?? null) as Readable | null;
       let body: AsyncIterable<Uint8Array> | Iterable<Uint8Array> | null = stream;
       if (stream && req.headers['content-type']?.split(';')[0]?.trim().toLowerCase() === 'application/json') {
@@ -156,9 +161,9 @@ export function registerNotesRoutes(app: FastifyInstance, runtime: TenantRuntime
       }
       let staged: StagedUpload;
       try {
-        staged = await stageUpload(body, stagingDir(p.absPath, rel), max);
+        staged = await stageUpload(body, stagingDir(p.absPath, rel), Math.min(max, Math.max(0, room)));
       } catch (e) {
-        if (e instanceof UploadTooLargeError) throw tooLarge();
+        if (e instanceof UploadTooLargeError) throw room < max ? overQuota() : tooLarge();
         if (e instanceof PathError) throw new HttpError(400, e.message);
         throw e;
       }

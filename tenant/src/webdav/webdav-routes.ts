@@ -1,0 +1,590 @@
+// WebDAV (RFC 4918, class 1 and 2) over each project's files: `/webdav/{project}/{path}` on the tenant, reached by
+// clients as `/proxy/webdav/{project}/{path}` through the control plane. Hand-written on fastify (see the README
+// for why not a library): every path goes through the tenant's confinement (path-confinement.ts at the edge,
+// safe-path.ts before the disk), uploads reuse the streamed, atomic, indexed PUT of put-resource.ts, and the
+// signature check in front of every route is the tenant's own.
+//
+// Status codes are WebDAV's; error bodies are the tenant's JSON `{"detail": …}`.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { PathError } from '../engine-types.ts';
+import { assertUploadable, stageUpload, stagingDir, UploadTooLargeError, type StagedUpload } from '../notes/put-resource.ts';
+import { contentTypeFor } from '../notes/content-type.ts';
+import { confine } from '../notes/safe-path.ts';
+import { fsyncDir } from '../notes/atomic-write.ts';
+import { loadIgnoreRules } from '../sync/ignore-rules.ts';
+import type { Project } from '../projects/project-registry.ts';
+import type { TenantRuntime } from '../tenant-runtime.ts';
+import { HttpError } from '../http/errors.ts';
+import { confineRelPath } from '../http/path-confinement.ts';
+import { DavError, hrefOf, lockDiscoveryXml, MULTISTATUS_HEAD, MULTISTATUS_TAIL, multistatusEntry, parseLockBody, parsePropfind,
+  readDavBody, type DavResource, type PropfindRequest } from './dav-xml.ts';
+import { LockedError, LockTable, lockTimeout, submittedTokens } from './dav-locks.ts';
+import { Md5Cache } from './dav-md5.ts';
+
+export const DAV_MOUNT = '/webdav';
+const DAV_METHODS = ['OPTIONS', 'GET', 'HEAD', 'PUT', 'DELETE', 'PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK'] as const;
+const ALLOW = DAV_METHODS.join(', ');
+/** Header the control plane sets to the path its clients see in front of `/webdav` (e.g. `/proxy`): hrefs must match what they asked for. */
+export const HREF_PREFIX_HEADER = 'x-bm-href-prefix';
+
+/** A location under /webdav: the project segment as sent (decoded) and the confined project-relative path. */
+interface DavLocation { projectSeg: string | null; rel: string; trailingSlash: boolean }
+
+function refusePath(): never { throw new DavError(400, 'Invalid path: it must stay inside the project'); }
+
+/** Parses the path part of a URL (still percent-encoded) under the mount. */
+export function parseDavPath(rawPath: string): DavLocation {
+  if (rawPath !== DAV_MOUNT && !rawPath.startsWith(DAV_MOUNT + '/')) throw new DavError(404, 'Not Found');
+  // Clients percent-encode names; raw bytes outside ASCII are not valid in a request target.
+  if (/[^\x21-\x7e]/.test(rawPath)) refusePath();
+  const tail = rawPath.slice(DAV_MOUNT.length + 1);
+  const trailingSlash = tail.endsWith('/');
+  const [projectRaw = '', ...restRaw] = tail.split('/');
+  if (!projectRaw) {
+    if (restRaw.some((s) => s !== '')) refusePath();
+    return { projectSeg: null, rel: '', trailingSlash };
+  }
+  const strict = (s: string) => {
+    try { return decodeURIComponent(s); } catch { throw new DavError(400, 'Invalid path: names must be valid UTF-8, percent-encoded'); }
+  };
+  const projectSeg = strict(projectRaw);
+  if (projectSeg === '.' || projectSeg === '..' || /[/\\\0]/.test(projectSeg)) refusePath();
+  const restJoined = restRaw.join('/');
+  strict(restJoined);
+  let rel: string;
+  try { rel = confineRelPath(restJoined, { encoded: true, allowEmpty: true }); } catch { refusePath(); }
+  return { projectSeg, rel, trailingSlash };
+}
+
+/** `Destination` (absolute URL or path) → its path under the mount, without the client-side prefix. */
+export function destinationPath(header: string | undefined, prefix: string): string {
+  if (!header) throw new DavError(400, 'Destination header is required');
+  let p = header.trim();
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\/[^/]*/i.exec(p);
+  if (scheme) p = p.slice(scheme[0].length) || '/';
+  const q = p.search(/[?#]/);
+  if (q >= 0) p = p.slice(0, q);
+  if (prefix && p.startsWith(prefix + DAV_MOUNT)) p = p.slice(prefix.length);
+  if (!p.startsWith(DAV_MOUNT + '/')) throw new DavError(502, 'Destination must be on this WebDAV server');
+  return p;
+}
+
+function hrefPrefix(req: FastifyRequest): string {
+  const v = req.headers[HREF_PREFIX_HEADER];
+  return typeof v === 'string' && /^(\/[A-Za-z0-9._~-]+){0,4}$/.test(v) ? v : '';
+}
+
+function rawPathOf(req: FastifyRequest): string {
+  const url = req.raw.url ?? '/';
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+/** mtime from the first of X-OC-Mtime / X-Timestamp / X-Mtime (unix seconds, may be fractional) or Last-Modified. */
+export function requestedMtime(h: FastifyRequest['headers']): number | undefined {
+  for (const name of ['x-oc-mtime', 'x-timestamp', 'x-mtime']) {
+    const v = h[name];
+    if (typeof v !== 'string' || !v.trim()) continue;
+    const n = Number(v.trim());
+    if (!Number.isFinite(n) || n < 0 || n > 253402300799) throw new DavError(400, `${name} must be unix seconds`);
+    return n;
+  }
+  const lm = h['last-modified'];
+  if (typeof lm === 'string' && lm.trim()) {
+    const t = Date.parse(lm);
+    if (Number.isNaN(t)) throw new DavError(400, 'Last-Modified must be an HTTP date');
+    return t / 1000;
+  }
+  return undefined;
+}
+
+function md5FileSync(abs: string): string {
+  const hash = crypto.createHash('md5');
+  const fd = fs.openSync(abs, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(64 * 1024);
+    for (;;) { const n = fs.readSync(fd, buf, 0, buf.length, null); if (!n) break; hash.update(buf.subarray(0, n)); }
+  } finally { fs.closeSync(fd); }
+  return hash.digest('hex');
+}
+
+const etagOf = (md5: string) => `"${md5}"`;
+/** Entity tags listed in If-Match / If-None-Match (weak or strong; quotes dropped). */
+function etagList(h: string): string[] { return h.split(',').map((s) => s.trim().replace(/^W\//, '').replace(/^"|"$/g, '')).filter(Boolean); }
+
+async function pool<T, R>(items: T[], n: number, fn: (x: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let i = 0;
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => { while (i < items.length) { const k = i++; out[k] = await fn(items[k]!); } }));
+  return out;
+}
+
+export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntime): void {
+  for (const m of ['PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK'] as const) {
+    if (!app.supportedMethods.includes(m)) app.addHttpMethod(m, { hasBody: true });
+  }
+  const engine = runtime.engine;
+  const locks = new LockTable();
+  let md5Cache: Md5Cache | null = null;
+  const md5s = () => (md5Cache ??= new Md5Cache(engine.indexDb));
+  const trashRoot = path.join(engine.dataDir, '.basic-memory', 'trash');
+
+  async function project(seg: string): Promise<Project> {
+    let p = runtime.registry.resolve(seg);
+    if (!p && runtime.ready) { await runtime.discover(); p = runtime.registry.resolve(seg); }
+    if (!p) throw new DavError(404, `Project '${seg}' not found.`);
+    return p;
+  }
+  /** The index's id of a project (the MD5 cache's key). */
+  const idOf = async (p: Project): Promise<number> => engine.projectIdOf(p.name);
+
+  const key = (p: Project, rel: string) => `${p.name}/${rel}`;
+  const tokensOf = (req: FastifyRequest) => submittedTokens(req.headers.if as string | undefined);
+
+  /** Confined absolute path; hidden or ignored paths are not part of the WebDAV view (writes 403, reads 404). */
+  function locate(p: Project, rel: string, forWrite: boolean): string {
+    let abs: string;
+    try { abs = confine(p.absPath, rel, { allowRoot: true }).abs; } catch (e) {
+      if (e instanceof PathError) refusePath();
+      throw e;
+    }
+    if (rel) {
+      try { assertUploadable(p.absPath, rel); } catch (e) {
+        if (forWrite) throw new DavError(403, (e as Error).message);
+        throw new DavError(404, `File: '${rel}' does not exist`);
+      }
+    }
+    return abs;
+  }
+
+  function lstat(abs: string): fs.Stats | undefined {
+    const st = fs.lstatSync(abs, { throwIfNoEntry: false });
+    return st && (st.isFile() || st.isDirectory()) ? st : undefined; // symlinks and specials are not served
+  }
+
+  function kickSync(p: Project): void {
+    void engine.sync(p.name, { trigger: 'api' }).catch((e) => runtime.logger.warn({ project: p.name, err: (e as Error).message }, 'webdav follow-up sync failed'));
+  }
+
+  /** Moves what is about to be deleted or overwritten into the data dir's trash (same filesystem: a rename), so it can be restored. */
+  function toTrash(p: Project, rel: string, abs: string): string {
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const dest = path.join(trashRoot, `${stamp}-${crypto.randomBytes(3).toString('hex')}`, p.folder, rel);
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    fs.renameSync(abs, dest);
+    fsyncDir(path.dirname(abs));
+    return dest;
+  }
+
+  const quotaRoom = (replacedBytes: number) => runtime.quotaRoom(replacedBytes);
+  // No `Connection: close` here: the rest of the body (at most the upload cap, checked first) is read and dropped, so
+  // the answer is not lost to a reset while a client or the control plane's proxy is still sending.
+  const overQuota = () => new DavError(507, `Storage quota exceeded: this account may store ${runtime.quotaBytes} bytes. Delete files or ask for more space.`);
+
+  async function resourceOf(p: Project, pid: number, rel: string, abs: string, st: fs.Stats, href: string, name: string): Promise<DavResource> {
+    if (st.isDirectory()) return { href, name, collection: true, mtime: st.mtime, ctime: st.birthtime };
+    const md5 = await md5s().md5Of(pid, rel, abs, st);
+    return { href, name, collection: false, size: st.size, mtime: st.mtime, ctime: st.birthtime, md5, contentType: contentTypeFor(rel) };
+  }
+
+  // ─── methods ───────────────────────────────────────────────────────────────────────────────────
+
+  async function propfind(req: FastifyRequest, reply: FastifyReply, loc: DavLocation): Promise<void> {
+    const depthH = String(req.headers.depth ?? 'infinity').trim().toLowerCase();
+    if (depthH !== '0' && depthH !== '1') {
+      reply.code(403).type('application/xml; charset=utf-8')
+        .send('<?xml version="1.0" encoding="utf-8"?>\n<D:error xmlns:D="DAV:"><D:propfind-finite-depth/></D:error>\n');
+      return;
+    }
+    const pf: PropfindRequest = parsePropfind(await readDavBody(req.body as Readable | null));
+    const prefix = hrefPrefix(req);
+    const base = prefix + DAV_MOUNT;
+    const entries: string[] = [];
+    if (loc.projectSeg === null) {
+      // The mount itself: one collection per project.
+      entries.push(multistatusEntry({ href: base + '/', name: 'webdav', collection: true, mtime: new Date() }, pf));
+      if (depthH === '1') {
+        for (const item of runtime.registry.list()) {
+          const st = fs.statSync(item.absPath, { throwIfNoEntry: false });
+          if (st?.isDirectory()) entries.push(multistatusEntry({ href: base + hrefOf([item.name], true), name: item.name, collection: true, mtime: st.mtime }, pf));
+        }
+      }
+    } else {
+      const p = await project(loc.projectSeg);
+      const abs = locate(p, loc.rel, false);
+      const st = lstat(abs);
+      if (!st) throw new DavError(404, `File: '${loc.rel}' does not exist`);
+      const pid = await idOf(p);
+      const segs = [loc.projectSeg, ...(loc.rel ? loc.rel.split('/') : [])];
+      const name = loc.rel ? path.posix.basename(loc.rel) : loc.projectSeg;
+      entries.push(multistatusEntry(await resourceOf(p, pid, loc.rel, abs, st, base + hrefOf(segs, st.isDirectory()), name), pf));
+      if (depthH === '1' && st.isDirectory()) {
+        const rules = loadIgnoreRules(p.absPath);
+        const dirents = fs.readdirSync(abs, { withFileTypes: true }).filter((d) => {
+          const childRel = loc.rel ? `${loc.rel}/${d.name}` : d.name;
+          if (d.isDirectory()) return !rules.ignoresDir(childRel, d.name);
+          return d.isFile() && !rules.ignoresFile(childRel, d.name);
+        });
+        const children = await pool(dirents, 4, async (d) => {
+          const childRel = loc.rel ? `${loc.rel}/${d.name}` : d.name;
+          const childAbs = path.join(abs, d.name);
+          const cst = lstat(childAbs);
+          if (!cst) return '';
+          return multistatusEntry(await resourceOf(p, pid, childRel, childAbs, cst, base + hrefOf([...segs, d.name], cst.isDirectory()), d.name), pf);
+        });
+        for (const c of children) if (c) entries.push(c);
+      }
+    }
+    reply.code(207).type('application/xml; charset=utf-8').send(MULTISTATUS_HEAD + entries.join('') + MULTISTATUS_TAIL);
+  }
+
+  async function getOrHead(req: FastifyRequest, reply: FastifyReply, loc: DavLocation, head: boolean): Promise<void> {
+    if (loc.projectSeg === null) throw new DavError(405, 'GET is not supported on a collection; use PROPFIND', { allow: ALLOW });
+    const p = await project(loc.projectSeg);
+    const abs = locate(p, loc.rel, false);
+    let handle: fs.promises.FileHandle;
+    try {
+      handle = await fs.promises.open(abs, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ELOOP' || code === 'ENOTDIR') throw new DavError(404, `File: '${loc.rel}' does not exist`);
+      throw e;
+    }
+    let handedOver = false;
+    try {
+      const st = await handle.stat();
+      if (st.isDirectory()) throw new DavError(405, 'GET is not supported on a collection; use PROPFIND', { allow: ALLOW });
+      if (!st.isFile()) throw new DavError(404, `File: '${loc.rel}' does not exist`);
+      const md5 = await md5s().md5Of(await idOf(p), loc.rel, abs, st);
+      const etag = etagOf(md5);
+      reply.header('etag', etag).header('last-modified', st.mtime.toUTCString()).header('accept-ranges', 'bytes')
+        .header('content-type', contentTypeFor(loc.rel));
+      const inm = req.headers['if-none-match'];
+      if (typeof inm === 'string' && (inm.trim() === '*' || etagList(inm).includes(md5))) { reply.code(304).send(); return; }
+      const ims = req.headers['if-modified-since'];
+      if (typeof ims === 'string' && inm === undefined && !Number.isNaN(Date.parse(ims)) && Math.floor(st.mtimeMs / 1000) <= Date.parse(ims) / 1000) {
+        reply.code(304).send(); return;
+      }
+      let start = 0, end = st.size - 1, status = 200;
+      const range = req.headers.range;
+      const ifRange = req.headers['if-range'];
+      const rangeApplies = typeof range === 'string' && (ifRange === undefined || ifRange === etag || ifRange === st.mtime.toUTCString());
+      if (rangeApplies) {
+        const m = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
+        if (m && (m[1] || m[2])) {
+          if (m[1]) { start = Number(m[1]); end = m[2] ? Math.min(Number(m[2]), st.size - 1) : st.size - 1; }
+          else { start = Math.max(0, st.size - Number(m[2])); end = st.size - 1; }
+          if (start > end || start >= st.size) {
+            reply.code(416).header('content-range', `bytes */${st.size}`).type('application/json; charset=utf-8').send({ detail: 'Range not satisfiable' }); return;
+          }
+          status = 206;
+          reply.header('content-range', `bytes ${start}-${end}/${st.size}`);
+        }
+      }
+      const length = st.size === 0 ? 0 : end - start + 1;
+      reply.code(status).header('content-length', String(length));
+      if (head || length === 0) { reply.send(); return; }
+      handedOver = true;
+      reply.send(handle.createReadStream({ start, end, autoClose: true }));
+    } finally {
+      if (!handedOver) await handle.close();
+    }
+  }
+
+  async function put(req: FastifyRequest, reply: FastifyReply, loc: DavLocation): Promise<void> {
+    if (loc.projectSeg === null || !loc.rel) throw new DavError(405, 'PUT needs a file path inside a project', { allow: ALLOW });
+    if (loc.trailingSlash) throw new DavError(409, 'PUT target must be a file, not a collection');
+    const p = await project(loc.projectSeg);
+    const abs = locate(p, loc.rel, true);
+    const tokens = tokensOf(req);
+    const k = key(p, loc.rel);
+    locks.assertCanWrite(k, tokens);
+    const mtime = requestedMtime(req.headers);
+    const pid = await idOf(p);
+    const ifNoneMatch = typeof req.headers['if-none-match'] === 'string' ? req.headers['if-none-match'].trim() : undefined;
+    const ifMatch = typeof req.headers['if-match'] === 'string' ? req.headers['if-match'].trim() : undefined;
+    const checkPreconditions = (existing: fs.Stats | undefined) => {
+      if (existing && !existing.isFile()) throw new DavError(409, `'${loc.rel}' is a collection`);
+      if (ifNoneMatch !== undefined) {
+        if (ifNoneMatch === '*' ? existing : existing && etagList(ifNoneMatch).includes(md5s().lookup(pid, loc.rel, existing) ?? md5FileSync(abs))) {
+          throw new DavError(412, `'${loc.rel}' already exists`);
+        }
+      }
+      if (ifMatch !== undefined) {
+        if (!existing) throw new DavError(412, `'${loc.rel}' does not exist`);
+        if (ifMatch !== '*' && !etagList(ifMatch).includes(md5s().lookup(pid, loc.rel, existing) ?? md5FileSync(abs))) throw new DavError(412, `'${loc.rel}' has changed`);
+      }
+    };
+    // Checked before a byte is read (no point taking a body we will refuse), and again at the rename.
+    const before = fs.lstatSync(abs, { throwIfNoEntry: false });
+    checkPreconditions(before);
+    const max = runtime.maxUploadBytes;
+    const room = quotaRoom(before?.isFile() ? before.size : 0);
+    const announced = Number(req.headers['content-length']);
+    if (announced > max) throw new DavError(413, `Upload too large: the limit is ${max} bytes`, { connection: 'close' });
+    if (announced > room) throw overQuota();
+    let staged: StagedUpload;
+    try {
+      staged = await stageUpload((req.body ?? null) as Readable | null, stagingDir(p.absPath, loc.rel), Math.min(max, Math.max(0, room)));
+    } catch (e) {
+      if (e instanceof UploadTooLargeError) throw room < max ? overQuota() : new DavError(413, `Upload too large: the limit is ${max} bytes`, { connection: 'close' });
+      if (e instanceof PathError) throw new DavError(409, e.message);
+      throw e;
+    }
+    let created: boolean;
+    try {
+      const res = await engine.putResource(p.name, loc.rel, staged, {
+        mtimeSeconds: mtime,
+        precondition: (existing) => {
+          checkPreconditions(existing);
+          locks.assertCanWrite(k, tokens);
+          if (staged.size > quotaRoom(existing?.isFile() ? existing.size : 0)) throw overQuota();
+        },
+      });
+      created = !before; void res;
+    } finally {
+      await fs.promises.rm(staged.tmp, { force: true });
+    }
+    const st = fs.statSync(abs);
+    md5s().remember(pid, loc.rel, st, staged.md5);
+    reply.code(created ? 201 : 204).header('etag', etagOf(staged.md5)).header('last-modified', st.mtime.toUTCString());
+    if (mtime !== undefined) reply.header('x-oc-mtime', 'accepted');
+    reply.send();
+  }
+
+  async function del(req: FastifyRequest, reply: FastifyReply, loc: DavLocation): Promise<void> {
+    if (loc.projectSeg === null || !loc.rel) throw new DavError(403, 'A project cannot be deleted over WebDAV');
+    const p = await project(loc.projectSeg);
+    const abs = locate(p, loc.rel, true);
+    const k = key(p, loc.rel);
+    await engine.exclusive(p.name, ({ projectId }) => {
+      if (!lstat(abs)) throw new DavError(404, `File: '${loc.rel}' does not exist`);
+      locks.assertCanWrite(k, tokensOf(req), true);
+      toTrash(p, loc.rel, abs);
+      locks.dropUnder(k);
+      md5s().forgetUnder(projectId, loc.rel);
+    });
+    kickSync(p);
+    reply.code(204).send();
+  }
+
+  async function mkcol(req: FastifyRequest, reply: FastifyReply, loc: DavLocation): Promise<void> {
+    if (loc.projectSeg === null || !loc.rel) throw new DavError(405, 'The collection already exists', { allow: ALLOW });
+    const body = await readDavBody(req.body as Readable | null);
+    if (body.length) throw new DavError(415, 'MKCOL with a body is not supported');
+    const p = await project(loc.projectSeg);
+    const abs = locate(p, loc.rel, true);
+    await engine.exclusive(p.name, () => {
+      if (fs.lstatSync(abs, { throwIfNoEntry: false })) throw new DavError(405, `'${loc.rel}' already exists`, { allow: ALLOW });
+      const parent = fs.statSync(path.dirname(abs), { throwIfNoEntry: false });
+      if (!parent?.isDirectory()) throw new DavError(409, 'The parent collection does not exist');
+      locks.assertCanWrite(key(p, loc.rel), tokensOf(req));
+      fs.mkdirSync(abs);
+      fsyncDir(path.dirname(abs));
+    });
+    reply.code(201).send();
+  }
+
+  /** Copies a file atomically (temp in the destination folder, fsync, rename), keeping its mtime. */
+  function copyFileAtomic(src: string, dest: string): void {
+    const tmp = path.join(path.dirname(dest), `.bm-upload-${crypto.randomBytes(8).toString('hex')}.tmp`);
+    try {
+      fs.copyFileSync(src, tmp, fs.constants.COPYFILE_EXCL);
+      const fd = fs.openSync(tmp, 'r+');
+      try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
+      const st = fs.statSync(src);
+      fs.utimesSync(tmp, st.atime, st.mtime);
+      fs.renameSync(tmp, dest);
+    } finally {
+      fs.rmSync(tmp, { force: true });
+    }
+  }
+
+  function copyTree(p: Project, srcRel: string, srcAbs: string, destAbs: string, depthInfinity: boolean, room: { left: number }): void {
+    const st = lstat(srcAbs)!;
+    if (st.isFile()) {
+      room.left -= st.size;
+      if (room.left < 0) throw overQuota();
+      copyFileAtomic(srcAbs, destAbs);
+      return;
+    }
+    fs.mkdirSync(destAbs);
+    if (!depthInfinity) return;
+    const rules = loadIgnoreRules(p.absPath);
+    for (const d of fs.readdirSync(srcAbs, { withFileTypes: true })) {
+      const childRel = `${srcRel}/${d.name}`;
+      if (d.isDirectory() ? rules.ignoresDir(childRel, d.name) : !d.isFile() || rules.ignoresFile(childRel, d.name)) continue;
+      copyTree(p, childRel, path.join(srcAbs, d.name), path.join(destAbs, d.name), true, room);
+    }
+    fsyncDir(destAbs);
+  }
+
+  function treeBytes(abs: string): number {
+    const st = lstat(abs);
+    if (!st) return 0;
+    if (st.isFile()) return st.size;
+    let n = 0;
+    for (const d of fs.readdirSync(abs)) n += treeBytes(path.join(abs, d));
+    return n;
+  }
+
+  async function copyOrMove(req: FastifyRequest, reply: FastifyReply, loc: DavLocation, move: boolean): Promise<void> {
+    if (loc.projectSeg === null || !loc.rel) throw new DavError(403, `A project cannot be ${move ? 'moved' : 'copied'} over WebDAV`);
+    const p = await project(loc.projectSeg);
+    const srcAbs = locate(p, loc.rel, move);
+    const dloc = parseDavPath(destinationPath(req.headers.destination as string | undefined, hrefPrefix(req)));
+    if (dloc.projectSeg === null || !dloc.rel) throw new DavError(403, 'The destination must be a path inside a project');
+    const dp = await project(dloc.projectSeg);
+    if (dp.name !== p.name) throw new DavError(403, `${move ? 'MOVE' : 'COPY'} stays inside one project: '${p.name}' → '${dp.name}' refused`);
+    if (dloc.rel === loc.rel || dloc.rel.startsWith(loc.rel + '/')) throw new DavError(403, 'The destination is the source or inside it');
+    const destAbs = locate(p, dloc.rel, true);
+    const overwriteH = String(req.headers.overwrite ?? 'T').trim().toUpperCase();
+    if (overwriteH !== 'T' && overwriteH !== 'F') throw new DavError(400, 'Overwrite must be T or F');
+    const depthH = String(req.headers.depth ?? 'infinity').trim().toLowerCase();
+    if (depthH !== '0' && depthH !== 'infinity') throw new DavError(400, 'Depth must be 0 or infinity');
+    const tokens = tokensOf(req);
+    const existed = await engine.exclusive(p.name, ({ projectId }) => {
+      const st = lstat(srcAbs);
+      if (!st) throw new DavError(404, `File: '${loc.rel}' does not exist`);
+      const parent = fs.statSync(path.dirname(destAbs), { throwIfNoEntry: false });
+      if (!parent?.isDirectory()) throw new DavError(409, 'The destination\'s parent collection does not exist');
+      if (move) locks.assertCanWrite(key(p, loc.rel), tokens, true);
+      locks.assertCanWrite(key(p, dloc.rel), tokens, true);
+      const destSt = fs.lstatSync(destAbs, { throwIfNoEntry: false });
+      if (destSt && overwriteH === 'F') throw new DavError(412, `'${dloc.rel}' exists and Overwrite is F`);
+      if (!move) {
+        const room = { left: quotaRoom(destSt ? treeBytes(destAbs) : 0) };
+        if (room.left < treeBytes(srcAbs)) throw overQuota();
+      }
+      if (destSt) toTrash(p, dloc.rel, destAbs);
+      if (move) {
+        fs.renameSync(srcAbs, destAbs);
+        fsyncDir(path.dirname(destAbs));
+        if (path.dirname(srcAbs) !== path.dirname(destAbs)) fsyncDir(path.dirname(srcAbs));
+        locks.dropUnder(key(p, loc.rel));
+        md5s().forgetUnder(projectId, loc.rel);
+      } else {
+        copyTree(p, loc.rel, srcAbs, destAbs, depthH === 'infinity', { left: Infinity });
+      }
+      md5s().forgetUnder(projectId, dloc.rel);
+      return !!destSt;
+    });
+    kickSync(p);
+    reply.code(existed ? 204 : 201).send();
+  }
+
+  async function lock(req: FastifyRequest, reply: FastifyReply, loc: DavLocation): Promise<void> {
+    if (loc.projectSeg === null) throw new DavError(403, 'The WebDAV root cannot be locked');
+    const p = await project(loc.projectSeg);
+    const abs = locate(p, loc.rel, true);
+    const info = parseLockBody(await readDavBody(req.body as Readable | null));
+    const timeout = lockTimeout(req.headers.timeout as string | undefined);
+    const k = key(p, loc.rel);
+    const rootHref = hrefPrefix(req) + DAV_MOUNT + hrefOf([loc.projectSeg, ...(loc.rel ? loc.rel.split('/') : [])], false);
+    if (!info) {
+      const l = locks.refresh(k, tokensOf(req), timeout);
+      if (!l) throw new DavError(412, 'No lock with a submitted token covers this resource');
+      reply.code(200).type('application/xml; charset=utf-8').send(lockDiscoveryXml({ ...l, rootHref }));
+      return;
+    }
+    const depth = String(req.headers.depth ?? 'infinity').trim().toLowerCase() === '0' ? '0' : 'infinity';
+    const l = locks.acquire(k, info.scope, depth, info.owner, timeout);
+    let created = false;
+    if (loc.rel && !fs.lstatSync(abs, { throwIfNoEntry: false })) {
+      // LOCK on an unmapped URL creates an empty resource (RFC 4918 §9.10.4); Finder does this before its PUT.
+      try {
+        const staged = await stageUpload(null, stagingDir(p.absPath, loc.rel), 0);
+        try {
+          await engine.putResource(p.name, loc.rel, staged, { precondition: (existing) => { if (existing) throw new DavError(409, 'created meanwhile'); } });
+          created = true;
+        } catch (e) {
+          if (!(e instanceof DavError && e.status === 409)) throw e; // created meanwhile: the lock stands on it
+        } finally { fs.rmSync(staged.tmp, { force: true }); }
+      } catch (e) {
+        locks.release(k, l.token);
+        if (e instanceof PathError) throw new DavError(409, e.message);
+        throw e;
+      }
+    }
+    reply.code(created ? 201 : 200).header('lock-token', `<${l.token}>`).type('application/xml; charset=utf-8')
+      .send(lockDiscoveryXml({ ...l, rootHref }));
+  }
+
+  async function unlock(req: FastifyRequest, reply: FastifyReply, loc: DavLocation): Promise<void> {
+    if (loc.projectSeg === null) throw new DavError(409, 'Nothing is locked here');
+    const p = await project(loc.projectSeg);
+    locate(p, loc.rel, true);
+    const m = /^<([^>]+)>$/.exec(String(req.headers['lock-token'] ?? '').trim());
+    if (!m) throw new DavError(400, 'Lock-Token header is required');
+    if (!locks.release(key(p, loc.rel), m[1]!)) throw new DavError(409, 'That lock token does not lock this resource');
+    reply.code(204).send();
+  }
+
+  async function proppatch(req: FastifyRequest, reply: FastifyReply, loc: DavLocation): Promise<void> {
+    if (loc.projectSeg === null) throw new DavError(403, 'The WebDAV root has no writable properties');
+    const p = await project(loc.projectSeg);
+    const abs = locate(p, loc.rel, true);
+    if (!lstat(abs)) throw new DavError(404, `File: '${loc.rel}' does not exist`);
+    locks.assertCanWrite(key(p, loc.rel), tokensOf(req));
+    const xml = await readDavBody(req.body as Readable | null);
+    // Dead properties are not stored; clients (Windows sets its Win32 times) only need to hear that it went well.
+    const names = [...xml.matchAll(/<(?:([\w.-]+):)?(Win32[\w]+|[\w.-]+)\s*(?:xmlns(?::[\w.-]+)?="([^"]*)")?[^>]*>/g)]
+      .filter((m) => !['propertyupdate', 'set', 'remove', 'prop'].includes(m[2]!)).map((m) => m[2]!);
+    const href = hrefPrefix(req) + DAV_MOUNT + hrefOf([loc.projectSeg, ...(loc.rel ? loc.rel.split('/') : [])], false);
+    const props = [...new Set(names)].map((n) => `<x:${n} xmlns:x="urn:schemas-microsoft-com:"/>`).join('');
+    reply.code(207).type('application/xml; charset=utf-8').send(`${MULTISTATUS_HEAD}<D:response><D:href>${href}</D:href>`
+      + `<D:propstat><D:prop>${props}</D:prop><D:status>HTTP/1.1 200 OK</D:status></D:propstat></D:response>${MULTISTATUS_TAIL}`);
+  }
+
+  // Returns the reply: fastify then waits for what was sent (a stream included) instead of ending the response.
+  async function handle(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    await dispatch(req, reply);
+    return reply;
+  }
+
+  async function dispatch(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    reply.header('dav', '1, 2').header('ms-author-via', 'DAV');
+    try {
+      const loc = parseDavPath(rawPathOf(req));
+      switch (req.method) {
+        case 'OPTIONS': reply.code(200).header('allow', ALLOW).header('content-length', '0').send(); return;
+        case 'PROPFIND': return await propfind(req, reply, loc);
+        case 'GET': return await getOrHead(req, reply, loc, false);
+        case 'HEAD': return await getOrHead(req, reply, loc, true);
+        case 'PUT': return await put(req, reply, loc);
+        case 'DELETE': return await del(req, reply, loc);
+        case 'MKCOL': return await mkcol(req, reply, loc);
+        case 'COPY': return await copyOrMove(req, reply, loc, false);
+        case 'MOVE': return await copyOrMove(req, reply, loc, true);
+        case 'LOCK': return await lock(req, reply, loc);
+        case 'UNLOCK': return await unlock(req, reply, loc);
+        case 'PROPPATCH': return await proppatch(req, reply, loc);
+        default: throw new DavError(405, 'Method not allowed', { allow: ALLOW });
+      }
+    } catch (e) {
+      if (reply.sent) return;
+      reply.removeHeader('etag').removeHeader('last-modified').removeHeader('content-length').type('application/json; charset=utf-8');
+      if (e instanceof DavError) { reply.headers(e.headers).code(e.status).send({ detail: e.message }); return; }
+      if (e instanceof LockedError) { reply.code(423).send({ detail: e.message }); return; }
+      if (e instanceof HttpError) { reply.headers(e.headers).code(e.status).send({ detail: e.detail }); return; }
+      if (e instanceof PathError) { reply.code(400).send({ detail: e.message }); return; }
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOSPC' || code === 'EDQUOT') { reply.code(507).send({ detail: 'The server has no room left for this write' }); return; }
+      if (code === 'ENOENT') { reply.code(409).send({ detail: 'A parent collection does not exist' }); return; }
+      if (code === 'ENOTDIR') { reply.code(409).send({ detail: 'A parent of this path is a file' }); return; }
+      throw e;
+    }
+  }
+
+  app.register(async (scope) => {
+    // Bodies stay streams here (uploads are streamed to disk; XML bodies are read under a cap).
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_req, payload, done) => { done(null, payload); });
+    scope.route({ method: [...DAV_METHODS], url: DAV_MOUNT, handler: handle, exposeHeadRoute: false });
+    scope.route({ method: [...DAV_METHODS], url: `${DAV_MOUNT}/*`, handler: handle, exposeHeadRoute: false });
+  });
+}
