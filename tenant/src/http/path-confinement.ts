@@ -36,6 +36,8 @@ export type ConfineOptions = {
   /** "/notes" means "notes" in the project (upstream dir_name); "/" is the project root. */
   leadingSlashIsRoot?: boolean;
   allowEmpty?: boolean;
+  /** The caller answers hidden paths itself (WebDAV: 403 on writes, 404 on reads). */
+  allowHidden?: boolean;
 };
 
 /**
@@ -57,7 +59,7 @@ export function confineRelPath(value: string, opts: ConfineOptions = {}): string
   const rel = given.split('/').filter((seg) => seg !== '' && seg !== '.').join('/');
   if (!rel && !opts.allowEmpty) refuse();
   // hidden and ignored paths are not the user's notes: never served, whatever their encoding
-  const hidden = hiddenSegment(rel);
+  const hidden = opts.allowHidden ? null : hiddenSegment(rel);
   if (hidden !== null) throw new HttpError(400, hiddenPathMessage(rel, hidden));
   return rel;
 }

@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PathError } from '../engine-types.ts';
+import { hiddenPathMessage, hiddenSegment } from '../notes/visible-path.ts';
 import { assertUploadable, stageUpload, stagingDir, UploadTooLargeError, type StagedUpload } from '../notes/put-resource.ts';
 import { contentTypeFor } from '../notes/content-type.ts';
 import { confine } from '../notes/safe-path.ts';
@@ -56,7 +57,7 @@ export function parseDavPath(rawPath: string): DavLocation {
   const restJoined = restRaw.join('/');
   strict(restJoined);
   let rel: string;
-  try { rel = confineRelPath(restJoined, { encoded: true, allowEmpty: true }); } catch { refusePath(); }
+  try { rel = confineRelPath(restJoined, { encoded: true, allowEmpty: true, allowHidden: true }); } catch { refusePath(); }
   return { projectSeg, rel, trailingSlash };
 }
 
@@ -148,11 +149,17 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
   /** Confined absolute path; hidden or ignored paths are not part of the WebDAV view (writes 403, reads 404). */
   function locate(p: Project, rel: string, forWrite: boolean): string {
     let abs: string;
-    try { abs = confine(p.absPath, rel, { allowRoot: true }).abs; } catch (e) {
+    // hidden paths pass confine() here so the check below answers WebDAV's way (403 write / 404 read)
+    try { abs = confine(p.absPath, rel, { allowRoot: true, allowHidden: true }).abs; } catch (e) {
       if (e instanceof PathError) refusePath();
       throw e;
     }
     if (rel) {
+      const hidden = hiddenSegment(rel);
+      if (hidden !== null) {
+        if (forWrite) throw new DavError(403, hiddenPathMessage(rel, hidden));
+        throw new DavError(404, `File: '${rel}' does not exist`);
+      }
       try { assertUploadable(p.absPath, rel); } catch (e) {
         if (forWrite) throw new DavError(403, (e as Error).message);
         throw new DavError(404, `File: '${rel}' does not exist`);
