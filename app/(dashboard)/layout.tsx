@@ -14,6 +14,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   const items: NavItem[] = [
     { href: '/dashboard', label: 'Overview' },
     { href: '/projects', label: 'Projects' },
+    { href: '/search', label: 'Search' },
     { href: '/cli-sessions', label: 'CLI sessions' },
     ...(isOps(user) ? [{ href: '/ops', label: 'Ops' }] : []),
   ];
