@@ -51,6 +51,7 @@ export function parseBody(body: string): ParsedBody {
   let fence: string | null = null;
   let longLines = 0;
   let pos = 0;
+  let nextLink = -2; // position of the next '[[' at or after the current line; -1: none left
   const n = body.length;
   while (pos <= n) {
     let end = body.indexOf('\n', pos);
@@ -77,8 +78,10 @@ export function parseBody(body: string): ParsedBody {
       const li = LIST_ITEM.exec(line);
       if (li) { listItem(li[1]!.trim()); continue; }
     }
-    const open = body.indexOf('[[', k);
-    if (open >= 0 && open < end) inlineLinks(body.slice(open, end), addRel);
+    // The next '[[' of the whole body, searched again only once we are past it: one pass over the text
+    // (searching from every line start re-scanned the rest of the body: quadratic on big notes without links).
+    if (nextLink !== -1 && nextLink < k) nextLink = body.indexOf('[[', k);
+    if (nextLink >= 0 && nextLink < end) inlineLinks(body.slice(nextLink, end), addRel);
   }
   if (longLines) warnings.push(`${longLines} line(s) longer than ${MAX_STRUCT_LINE} characters not parsed for observations/relations`);
   return { observations, relations, warnings };

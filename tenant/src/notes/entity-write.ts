@@ -28,18 +28,26 @@ export interface PutNoteInput {
 }
 
 // eslint-disable-next-line no-control-regex
-const UNSAFE_FILE_CHARS = /[\u0000-\u001f\u007f/\\:*?"<>|]/g;
+const UNSAFE_FILE_CHARS = /[\u0000-\u001f\u007f/\\<>:"|?*]/g;
 
-/** Upstream's file name for a title: characters unsafe in file names become '-' (so "A/B" is one file, not a folder). */
+/** Upstream sanitize_for_filename: separators and <>:"|?* become '-', runs of '-' collapse, '-' trimmed (so "A/B" is one file). */
 export function safeTitle(title: string): string {
-  const name = title.replace(UNSAFE_FILE_CHARS, '-').trim();
+  const name = title.replace(UNSAFE_FILE_CHARS, '-').replace(/-+/g, '-').replace(/^-+|-+$/g, '').trim();
   if (!name || name === '.' || name === '..' || name.startsWith('.')) throw new PathError('title cannot be used as a file name');
   return name;
 }
 
+/** Upstream sanitize_for_folder: keeps letters, digits, '.', ' ', '-', '_' and separators; collapses and trims separators. */
+export function safeFolder(folder: string): string {
+  let f = folder.trim();
+  if (f.startsWith('./')) f = f.slice(2);
+  f = [...f].filter((c) => /[\p{L}\p{N}. _\-\\/]/u.test(c)).join('').trimEnd();
+  return f.replace(/[\\/]+/g, '/').replace(/^\/+|\/+$/g, '');
+}
+
 /** Project-relative path of a note from its folder and title (upstream Entity.file_path). */
 export function notePath(folder: string, title: string): string {
-  const f = folder.replace(/^\/+|\/+$/g, '');
+  const f = safeFolder(folder);
   return f ? `${f}/${safeTitle(title)}.md` : `${safeTitle(title)}.md`;
 }
 

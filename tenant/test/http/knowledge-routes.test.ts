@@ -3,8 +3,10 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { signRequest } from '../../src/auth/request-signature.ts';
 import { startTenant, tempDir, type Tenant } from '../process/tenant-process.ts';
 
 const tmp = tempDir('bm-knowledge-');
@@ -329,5 +331,61 @@ describe('directory and resource', () => {
     const none = await t.json('GET', '/main/resource/nothing-*');
     assert.equal(none.status, 404);
     assert.match(none.body.detail, /Resource not found/);
+  });
+});
+
+describe('bad input and concurrency', () => {
+  test('a 30 MB note: readable, editable (append lands, nothing lost); a 30 MB request body is refused with 413 {detail}', async () => {
+    const big = 'lorem ipsum dolor sit amet\n'.repeat(Math.ceil(30 * 1024 * 1024 / 27));
+    fs.writeFileSync(file('Huge.md'), `---\ntitle: Huge\n---\n${big}`);
+    const sync = await t.json('POST', '/main/project/sync?run_in_background=false');
+    assert.equal(sync.status, 200);
+    const r = await t.request('PATCH', '/main/knowledge/entities/huge', { operation: 'append', content: 'THE END' });
+    assert.equal(r.status, 200, await r.clone().text());
+    const after1 = fs.readFileSync(file('Huge.md'), 'utf8');
+    assert.equal(after1.length, `---\ntitle: Huge\n---\n${big}`.length + 'THE END'.length);
+    assert.ok(after1.endsWith('sit amet\nTHE END'));
+    const res = await t.request('GET', '/main/resource/Huge.md');
+    assert.equal(Number(res.headers.get('content-length')), Buffer.byteLength(after1));
+    await res.arrayBuffer();
+    // A 30 MB JSON body is over the JSON routes' 25 MB limit: refused from the announced size, before any byte is read
+    // (headers only: the client would otherwise race the server's close with its upload).
+    const tooBig = await new Promise<{ status: number; body: any }>((resolve, reject) => {
+      const p = '/main/knowledge/entities/huge';
+      const req = http.request({ host: '127.0.0.1', port: t.port, method: 'PUT', path: p, headers: {
+        ...signRequest({ secret: t.secret, tenantId: t.tenantId, method: 'PUT', pathAndQuery: p }),
+        'content-type': 'application/json', 'content-length': String(30 * 1024 * 1024) } }, (res) => {
+        let text = '';
+        res.on('data', (c) => { text += c; });
+        res.on('end', () => { resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }); req.destroy(); });
+      });
+      req.on('error', reject);
+      req.flushHeaders();
+    });
+    assert.equal(tooBig.status, 413);
+    assert.ok(tooBig.body.detail);
+    assert.equal(fs.readFileSync(file('Huge.md'), 'utf8'), after1);
+  });
+
+  test('20 concurrent appends to one note all land (one writer, atomic replace)', async () => {
+    await t.json('POST', '/main/knowledge/entities', { title: 'Busy', folder: 'busy', content: 'start\n' });
+    const rs = await Promise.all(Array.from({ length: 20 }, (_, i) => t.request('PATCH', '/main/knowledge/entities/busy/busy', { operation: 'append', content: `line-${i}\n` })));
+    assert.ok(rs.every((r) => r.status === 200));
+    const text = fs.readFileSync(file('busy/Busy.md'), 'utf8');
+    for (let i = 0; i < 20; i++) assert.ok(text.includes(`line-${i}\n`), `line-${i}`);
+    assert.equal(fs.readdirSync(file('busy')).filter((n) => n.endsWith('.tmp')).length, 0, 'no temp files left behind');
+  });
+
+  test('identifiers and folders that leave the project are refused', async () => {
+    for (const [m, p, b] of [
+      ['PATCH', '/main/knowledge/entities/..%2F..%2Fetc%2Fpasswd', { operation: 'append', content: 'x' }],
+      ['GET', '/main/knowledge/entities/%252e%252e/secret', undefined],
+      ['PUT', '/main/knowledge/entities/evil', { title: 'evil', folder: '/../../tmp', content: 'x' }],
+      ['GET', '/main/memory/..%2F..%2Fsecret', undefined],
+    ] as const) {
+      const r = await t.json(m, p, b);
+      assert.equal(r.status, 400, `${m} ${p}: ${JSON.stringify(r.body)}`);
+      assert.ok(r.body.detail);
+    }
   });
 });

@@ -96,7 +96,9 @@ describe('discovery', () => {
       const list = await t.json('GET', '/projects/projects');
       assert.deepEqual(list.body.projects.map((p: { name: string }) => p.name).sort(), ['Made By Mkdir', 'copied', 'main']);
       const item = await t.json('GET', '/made-by-mkdir/project/item');
-      assert.deepEqual(item.body, { name: 'Made By Mkdir', path: '/Made By Mkdir', is_default: false });
+      const { id, external_id, ...rest } = item.body;
+      assert.ok(Number.isInteger(id) && /^[0-9a-f-]{36}$/.test(external_id), 'a discovered project gets its id and external_id');
+      assert.deepEqual(rest, { name: 'Made By Mkdir', path: '/Made By Mkdir', is_default: false });
       const config = JSON.parse(fs.readFileSync(path.join(dataDir, '.basic-memory', 'config.json'), 'utf8'));
       assert.deepEqual(Object.keys(config.projects).sort(), ['Made By Mkdir', 'copied', 'main']);
       const search = await t.json('GET', '/copied/search?q=copied');
