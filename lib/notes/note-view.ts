@@ -10,7 +10,7 @@ import { notesHref } from './note-paths.ts';
 import { linkSnippets } from './link-snippets.ts';
 import { renderMarkdown } from './render-markdown.ts';
 import { listTree, readFile, searchProject, statFile, TenantNotesError, type DirectoryNode, type FileBytes } from './tenant-notes.ts';
-import { tenantCall } from '../tenants/tenant-call.ts';
+import { tenantCall } from '../tenants/tenant-bytes-call.ts';
 
 /** Notes larger than this are shown partially (and cannot be edited in the browser). */
 export const MAX_NOTE_BYTES = 4 * 1024 * 1024;

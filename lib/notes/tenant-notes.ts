@@ -2,7 +2,7 @@
 // called with the signed-call helper, answers checked with zod. Paths are project-relative file paths;
 // every segment is percent-encoded here and confined again by the tenant.
 import { z } from 'zod';
-import { detailText, tenantCall, type TenantCallResult } from '../tenants/tenant-call.ts';
+import { detailText, tenantCall, type TenantCallResult } from '../tenants/tenant-bytes-call.ts';
 
 /** A tenant answer that is not what the page can show: carries the status and the tenant's words. */
 export class TenantNotesError extends Error {

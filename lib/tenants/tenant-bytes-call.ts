@@ -1,5 +1,5 @@
-// Signed calls from the control plane's own server code (server components, BFF routes) to the
-// caller's tenant API, through the same code as /proxy/* (proxyToTenant): the same tenant-state
+// Signed calls with bytes in and out (raw bodies and headers: files, HEAD, PUT /resource) from the control
+// plane's own server code (server components, BFF routes) to the caller's tenant API, through the same code as /proxy/* (proxyToTenant): the same tenant-state
 // answers (503 while starting, 403 when stopped), the same signing and timeouts. The tenant id
 // always comes from the authenticated session (requireTenant / requireApiTenant), never from input.
 import type http from 'node:http';
