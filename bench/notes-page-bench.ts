@@ -181,9 +181,14 @@ async function main() {
     // References in the same run, interleaved with the page: the page's BFF JSON route (the same loader,
     // no React rendering) and the app's /api/health (what any request costs on this machine right now).
     const jsonUrls = urls.map((u) => u.replace(`${APP}/projects/`, `${APP}/api/projects/`));
+    const tenantPid = () => { try { return Number(fs.readFileSync(path.join(dataDir, '.basic-memory', 'tenant.lock'), 'utf8').match(/"pid":\s*(\d+)/)?.[1]); } catch { return 0; } };
+    const cpuTenant = (): number => { const pid = tenantPid(); return pid ? cpuOfTree(pid) : 0; };
+    const sizes = await Promise.all(urls.slice(0, 10).map(async (u) => (await (await fetch(u, { headers: { cookie } })).text()).length));
     const cpu0 = cpuOfTree(app.pid!);
+    const t0 = cpuTenant();
     const page = await measureNotePage({ appUrl: APP, cookie, urls, samples });
     const cpu1 = cpuOfTree(app.pid!);
+    const t1 = cpuTenant();
     const json = await measureUrls(jsonUrls, cookie, Math.min(samples, 150), (body) => body.includes('"kind":"note"'));
     const health = await measureUrls([`${APP}/api/health`], '', 100, () => true);
     const cpuMs = (cpu1 - cpu0) * 1000 / Math.max(1, page.n + page.failures + Math.min(30, urls.length * 2));
@@ -194,7 +199,8 @@ async function main() {
     row('note page (server-rendered HTML)', page);
     row('  reference: its BFF JSON route', json);
     row('  reference: /api/health', health);
-    console.log(`  CPU of the app and tenant processes per note page: ${cpuMs.toFixed(1)} ms`);
+    const tenantMs = (t1 - t0) * 1000 / Math.max(1, page.n + page.failures + Math.min(30, urls.length * 2));
+    console.log(`  CPU per note page: ${cpuMs.toFixed(1)} ms (app ${(cpuMs - tenantMs).toFixed(1)} ms, tenant ${tenantMs.toFixed(1)} ms); HTML ${Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length / 1024)} KiB per page`);
     console.log(`  load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
     console.log(`  target: note page p95 ≤ ${NOTE_PAGE_TARGET_P95_MS} ms: ${ok ? 'MET' : 'MISSED'}`);
   } finally {
