@@ -107,7 +107,7 @@ test('notes browser: tree, note with backlinks, search, create, edit with a conf
   await expect(page.getByTestId('recent-item').first()).toBeVisible();
   await shoot(page, 'project');
   await page.setViewportSize({ width: 1280, height: 900 });
-  const tree = page.getByTestId('folder-tree').last();
+  const tree = page.getByTestId('folder-tree');
   await tree.getByRole('link', { name: 'Open folder notes' }).click();
   await expect(page).toHaveURL(/\/projects\/main\/notes\/notes$/);
   await expect(page.getByTestId('notes-breadcrumbs')).toContainText('main');

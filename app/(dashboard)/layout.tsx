@@ -14,6 +14,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   const items: NavItem[] = [
     { href: '/dashboard', label: 'Overview' },
     { href: '/projects', label: 'Projects' },
+    { href: '/search', label: 'Search' },
     { href: '/files', label: 'Files' },
     { href: '/cli-sessions', label: 'CLI sessions' },
     { href: '/app-passwords', label: 'App passwords' },

@@ -1,7 +1,8 @@
 // Signed calls from the control plane's own server code (server components, BFF routes) to the
-// caller's tenant API, through the same code as /proxy/* (proxyToTenant): the same tenant-state
-// answers (503 while starting, 403 when stopped), the same signing and timeouts. The tenant id
-// always comes from the authenticated session (requireTenant / requireApiTenant), never from input.
+// caller's tenant API, through the same code as /proxy/* (proxyToTenant): the same tenant-state answers
+// (503 while starting, 403 when stopped), the same signing and timeouts. `tenantCall` moves bytes (files,
+// HEAD, PUT /resource); `callTenant` is the JSON form built on it. The tenant id always comes from the
+// authenticated session (requireTenant / requireApiTenant), never from input.
 import type http from 'node:http';
 import { Readable } from 'node:stream';
 import { getTenantProxyDeps } from './services.ts';

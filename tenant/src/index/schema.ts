@@ -44,6 +44,12 @@ CREATE TABLE IF NOT EXISTS sync_run(
 CREATE INDEX IF NOT EXISTS sync_run_project ON sync_run(project, seq);
 `;
 
+// Indexes added after a schema version shipped: created on open of any index (cheap, idempotent), so adding one
+// does not force every tenant to rebuild its index.
+const ENSURE = `
+CREATE INDEX IF NOT EXISTS entity_updated ON entity(project_id, updated_at); -- recent activity, newest first
+`;
+
 export interface OpenedIndex { db: DatabaseSync; existed: boolean; instanceId: string; file: string }
 
 function applyPragmas(db: DatabaseSync): void {
@@ -66,7 +72,7 @@ export function openIndex(indexDir: string): OpenedIndex {
       applyPragmas(db);
       const row = db.prepare(`SELECT value FROM meta WHERE key='schema_version'`).get() as { value: string } | undefined;
       const inst = db.prepare(`SELECT value FROM meta WHERE key='instance_id'`).get() as { value: string } | undefined;
-      if (row?.value === SCHEMA_VERSION && inst) return { db, existed: true, instanceId: inst.value, file };
+      if (row?.value === SCHEMA_VERSION && inst) { db.exec(ENSURE); return { db, existed: true, instanceId: inst.value, file }; }
       db.close();
     } catch { /* fall through to rebuild */ }
     removeDbFiles(file);
@@ -75,6 +81,7 @@ export function openIndex(indexDir: string): OpenedIndex {
   const db = new DatabaseSync(file);
   applyPragmas(db);
   db.exec(DDL);
+  db.exec(ENSURE);
   const instanceId = crypto.randomBytes(8).toString('hex');
   db.prepare('INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)').run('schema_version', SCHEMA_VERSION);
   db.prepare('INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)').run('instance_id', instanceId);

@@ -86,8 +86,9 @@ export function applyEdit(current: string, e: EditInput): string {
       if (!find.trim()) throw new EditRefused('find_text cannot be empty or whitespace only');
       const expected = e.expected_replacements ?? 1;
       const actual = countOccurrences(current, find);
-      if (actual === 0) throw new EditRefused(`Text to replace not found: '${find}'`);
-      if (actual !== expected) throw new EditRefused(`Expected ${expected} occurrences of '${find}', but found ${actual}`);
+      if (actual !== expected) {
+        throw new EditRefused(actual === 0 ? `Text to replace not found: '${find}'` : `Expected ${expected} occurrences of '${find}', but found ${actual}`);
+      }
       return current.split(find).join(e.content);
     }
     case 'replace_section':

@@ -94,12 +94,13 @@ export class MemoryContext {
     let frontier = roots;
     for (let step = 1; step <= q.depth * 2 && frontier.length && out.length < q.max_related; step += 2) {
       // relations of the frontier (depth = step)
+      const frontierSet = new Set(frontier);
       const rels = this.relationsTouching(frontier).filter((r) => !seenRelations.has(r.id) && (!sinceIso || r.from_updated >= sinceIso));
       const level: typeof out = [];
       const nextIds: { id: number; root: number }[] = [];
       for (const r of rels) {
         seenRelations.add(r.id);
-        const fromFrontier = rootOf.has(r.from_id) && frontier.includes(r.from_id);
+        const fromFrontier = frontierSet.has(r.from_id);
         const root = rootOf.get(fromFrontier ? r.from_id : r.to_id!) ?? rootOf.get(r.from_id)!;
         level.push({ root, depth: step, item: relationSummary(r) });
         const other = fromFrontier ? r.to_id : r.from_id;

@@ -3,8 +3,10 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { signRequest } from '../../src/auth/request-signature.ts';
 import { startTenant, tempDir, type Tenant } from '../process/tenant-process.ts';
 
 const tmp = tempDir('bm-knowledge-');
@@ -346,9 +348,22 @@ describe('bad input and concurrency', () => {
     const res = await t.request('GET', '/main/resource/Huge.md');
     assert.equal(Number(res.headers.get('content-length')), Buffer.byteLength(after1));
     await res.arrayBuffer();
-    const tooBig = await t.request('PUT', '/main/knowledge/entities/huge', { title: 'Huge', folder: '', content: big });
+    // A 30 MB JSON body is over the JSON routes' 25 MB limit: refused from the announced size, before any byte is read
+    // (headers only: the client would otherwise race the server's close with its upload).
+    const tooBig = await new Promise<{ status: number; body: any }>((resolve, reject) => {
+      const p = '/main/knowledge/entities/huge';
+      const req = http.request({ host: '127.0.0.1', port: t.port, method: 'PUT', path: p, headers: {
+        ...signRequest({ secret: t.secret, tenantId: t.tenantId, method: 'PUT', pathAndQuery: p }),
+        'content-type': 'application/json', 'content-length': String(30 * 1024 * 1024) } }, (res) => {
+        let text = '';
+        res.on('data', (c) => { text += c; });
+        res.on('end', () => { resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }); req.destroy(); });
+      });
+      req.on('error', reject);
+      req.flushHeaders();
+    });
     assert.equal(tooBig.status, 413);
-    assert.ok((await tooBig.json()).detail);
+    assert.ok(tooBig.body.detail);
     assert.equal(fs.readFileSync(file('Huge.md'), 'utf8'), after1);
   });
 

@@ -149,3 +149,27 @@ describe('v2 project and content routes', () => {
     assert.match(gone.body.detail, /not found/);
   });
 });
+
+describe('v2 project management by external_id', () => {
+  test('POST /v2/projects/ creates (201), PUT …/default, PATCH (no-op), DELETE keeps the files; ids stay with the name', async () => {
+    const c = await t.json('POST', '/v2/projects/', { name: 'Scratch Pad', path: 'scratch-pad', set_default: false });
+    assert.equal(c.status, 201, JSON.stringify(c.body));
+    const ext = c.body.new_project.external_id;
+    assert.match(ext, UUID);
+    const def = await t.json('PUT', `/v2/projects/${ext}/default`);
+    assert.equal(def.status, 200);
+    assert.equal(def.body.new_project.name, 'Scratch Pad');
+    assert.equal(def.body.new_project.is_default, true);
+    const back = await t.json('PUT', '/v2/projects/main/default');
+    assert.equal(back.status, 200);
+    const patch = await t.json('PATCH', `/v2/projects/${ext}`, { is_active: true });
+    assert.equal(patch.status, 200, JSON.stringify(patch.body));
+    fs.writeFileSync(path.join(dataDir, 'scratch-pad', 'keep.md'), '# keep\n');
+    const del = await t.json('DELETE', `/v2/projects/${ext}?delete_notes=false`);
+    assert.equal(del.status, 200, JSON.stringify(del.body));
+    assert.equal(del.body.old_project.external_id, ext);
+    assert.ok(fs.existsSync(path.join(dataDir, 'scratch-pad', 'keep.md')));
+    const again = await t.json('POST', '/projects/projects', { name: 'Scratch Pad', path: 'scratch-pad', set_default: false });
+    assert.equal(again.body.new_project.external_id, ext, 'a re-added project gets its identity back');
+  });
+});

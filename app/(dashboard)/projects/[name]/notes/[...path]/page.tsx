@@ -59,7 +59,7 @@ export default async function NotePathPage({ params, searchParams }: Props) {
       <SearchShortcut project={project} />
       <NotesBreadcrumbs project={project} rel={view.kind === 'folder' ? view.dirPath : view.filePath} />
       <div className="grid gap-4 lg:grid-cols-[16rem_minmax(0,1fr)]">
-        <div className="min-w-0"><TreePanel project={project} tree={pt.tree} current={view.kind === 'folder' ? view.dirPath : view.filePath} /></div>
+        <div className="min-w-0"><TreePanel project={project} tree={pt.tree} current={view.kind === 'folder' ? view.dirPath : view.filePath} onPhones={view.kind === 'folder'} /></div>
         <div className="flex min-w-0 flex-col gap-4">
           {view.kind === 'folder' && (
             <>
