@@ -221,8 +221,8 @@ export class TenantEngine {
   }
 
   /** PUT /{project}/resource/{path}: the staged upload replaces the file and is indexed at once (one writer). */
-  putResource(project: string, relPath: string, staged: StagedUpload): Promise<PutResourceResult> {
-    return this.writer.run(() => { const p = this.project(project); return commitUpload(this.store, p.id, this.root(p), relPath, staged); });
+  putResource(project: string, relPath: string, staged: StagedUpload, expected: string | null = null): Promise<PutResourceResult> {
+    return this.writer.run(() => { const p = this.project(project); return commitUpload(this.store, p.id, this.root(p), relPath, staged, expected); });
   }
 
   readResource(project: string, relPath: string): { absPath: string; size: number; contentType: string } {

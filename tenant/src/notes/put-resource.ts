@@ -6,7 +6,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PathError } from '../engine-types.ts';
+import { PathError, PreconditionFailedError } from '../engine-types.ts';
+import { sha256 } from '../sync/checksum.ts';
 import type { IndexStore } from '../index/store.ts';
 import { loadIgnoreRules } from '../sync/ignore-rules.ts';
 import { indexFile } from '../sync/index-file.ts';
@@ -85,12 +86,20 @@ export interface PutResourceResult {
 }
 
 /** Caller holds the writer mutex. Moves the staged file into place (replacing an existing file) and indexes it. */
-export function commitUpload(store: IndexStore, projectId: number, root: string, relPath: string, staged: StagedUpload): PutResourceResult {
+export function commitUpload(store: IndexStore, projectId: number, root: string, relPath: string, staged: StagedUpload,
+  expected: string | null = null): PutResourceResult {
   try {
     const { rel, abs } = confine(root, relPath);
     assertUploadable(root, rel);
     const existingStat = fs.lstatSync(abs, { throwIfNoEntry: false });
     if (existingStat && !existingStat.isFile()) throw new PathError(`'${rel}' exists and is not a file`);
+    // If-Match: the client says which version it read; a file changed (or removed) since is not replaced.
+    if (expected) {
+      const now = existingStat ? sha256(fs.readFileSync(abs)) : null;
+      if (now !== expected.toLowerCase()) {
+        throw new PreconditionFailedError(now ? `'${rel}' changed since it was read; reload it and retry` : `'${rel}' no longer exists; reload and retry`);
+      }
+    }
     fs.mkdirSync(path.dirname(abs), { recursive: true });
     fs.renameSync(staged.tmp, abs);
     fsyncDir(path.dirname(abs));

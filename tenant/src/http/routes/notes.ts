@@ -179,7 +179,7 @@ export function registerNotesRoutes(app: FastifyInstance, runtime: TenantRuntime
         throw e;
       }
       try {
-        const res = await engine.putResource(p.name, rel, staged);
+        const res = await engine.putResource(p.name, rel, staged, expectedChecksum(req));
         reply.code(res.created ? 201 : 200);
         return res.body;
       } finally {
