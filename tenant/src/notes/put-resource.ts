@@ -6,7 +6,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PathError } from '../engine-types.ts';
+import { PathError, PreconditionFailedError } from '../engine-types.ts';
+import { sha256 } from '../sync/checksum.ts';
 import type { IndexStore } from '../index/store.ts';
 import { loadIgnoreRules } from '../sync/ignore-rules.ts';
 import { indexFile } from '../sync/index-file.ts';
@@ -108,6 +109,8 @@ export interface CommitOptions {
   precondition?: (existing: fs.Stats | undefined, abs: string) => void;
   /** Modification time to give the file (seconds since the epoch), set on the temp file before the rename. */
   mtimeSeconds?: number;
+  /** sha256 of the version the client read (If-Match on PUT /resource): another version on disk → 412. */
+  expectedChecksum?: string | null;
 }
 
 /** Caller holds the writer mutex. Moves the staged file into place (replacing an existing file) and indexes it. */
@@ -120,6 +123,13 @@ export function commitUpload(store: IndexStore, projectId: number, root: string,
     const existingStat = lstatConfined(abs);
     if (existingStat && !existingStat.isFile()) throw new PathError(`'${rel}' exists and is not a file`);
     opts.precondition?.(existingStat ?? undefined, abs);
+    // If-Match: the client says which version it read; a file changed (or removed) since is not replaced.
+    if (opts.expectedChecksum) {
+      const now = existingStat ? sha256(readFileConfined(abs)) : null;
+      if (now !== opts.expectedChecksum.toLowerCase()) {
+        throw new PreconditionFailedError(now ? `'${rel}' changed since it was read; reload it and retry` : `'${rel}' no longer exists; reload and retry`);
+      }
+    }
     if (opts.mtimeSeconds !== undefined) fs.utimesSync(staged.tmp, opts.mtimeSeconds, opts.mtimeSeconds);
     renameConfined(staged.tmp, abs, { createParents: true });
     const existing = store.entityByPath(projectId, rel);

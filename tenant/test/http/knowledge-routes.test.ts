@@ -389,3 +389,21 @@ describe('bad input and concurrency', () => {
     }
   });
 });
+
+describe('raw save with a version check', () => {
+  test('PUT /resource/{path} with If-Match: replaced when the checksum is current, 412 and untouched when the file changed', async () => {
+    const rel = 'raw/Source.md';
+    fs.mkdirSync(path.dirname(file(rel)), { recursive: true });
+    fs.writeFileSync(file(rel), '---\ntitle: Source\nstatus: draft\n---\nv1\n');
+    assert.equal((await t.json('POST', '/main/project/sync?run_in_background=false')).status, 200);
+    const read = sha(fs.readFileSync(file(rel)));
+    const ok = await t.request('PUT', `/main/resource/${rel}`, '---\ntitle: Source\n---\nv2 (status removed in the editor)\n', { 'if-match': `"${read}"` });
+    assert.equal(ok.status, 200, await ok.clone().text());
+    assert.equal(fs.readFileSync(file(rel), 'utf8'), '---\ntitle: Source\n---\nv2 (status removed in the editor)\n');
+    const stale = await t.request('PUT', `/main/resource/${rel}`, 'v3 from a stale editor\n', { 'if-match': `"${read}"` });
+    assert.equal(stale.status, 412);
+    assert.match((await stale.json()).detail, /changed since it was read/);
+    assert.match(fs.readFileSync(file(rel), 'utf8'), /v2/);
+    assert.deepEqual(fs.readdirSync(path.dirname(file(rel))).filter((n) => n.startsWith('.')), [], 'the staged upload was removed');
+  });
+});
