@@ -43,6 +43,14 @@ async function axe(page: Page, what: string): Promise<void> {
 async function shoot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENS, `${name}.png`), fullPage: true });
+  // Works at this width: nothing sticks out sideways (the offenders are named when something does).
+  const wide = await page.evaluate(() => {
+    const w = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= w) return [];
+    return [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > w + 1 && !e.closest('[role="region"], details, svg'))
+      .slice(0, 5).map((e) => `${e.tagName.toLowerCase()}.${String(e.className).slice(0, 60)} "${(e.textContent ?? '').slice(0, 40)}"`);
+  });
+  expect(wide, `${name}: elements wider than the viewport`).toEqual([]);
 }
 
 const row = (page: Page, name: string) => page.locator(`[data-testid="project-row"][data-project="${name}"]`);
