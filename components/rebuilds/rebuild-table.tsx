@@ -7,7 +7,7 @@ import { formatDuration } from '@/lib/sync-health/run-summary.ts';
 export function RebuildTable({ rebuilds }: { rebuilds: RunDto[] }) {
   if (rebuilds.length === 0) return <p data-testid="rebuilds-empty" className="rounded-xl border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-700">No index rebuild recorded yet.</p>;
   return (
-    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+    <div tabIndex={0} role="region" aria-label="Index rebuilds (scrolls sideways on narrow screens)" className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm focus:outline-none focus:ring-2 focus:ring-blue-300">
       <table data-testid="rebuild-table" className="w-full text-left text-sm">
         <caption className="sr-only">Index rebuilds, newest first</caption>
         <thead className="bg-slate-50 text-xs text-slate-600">

@@ -48,8 +48,8 @@ export function RunHistoryTable({ runs, runHref, now, caption, showProject = fal
         </thead>
         <tbody className="divide-y divide-slate-100">
           {runs.map((r) => (
-            <tr key={r.id} data-testid="run-row" data-run-id={r.id} className="grid grid-cols-2 gap-x-3 gap-y-1 px-3 py-2 hover:bg-slate-50 md:table-row md:px-0 md:py-0">
-              <td className="md:px-3 md:py-2"><Link href={runHref(r)} className="inline-flex rounded focus:outline-none focus:ring-2 focus:ring-blue-300" aria-label={`Run ${r.started_at.replace('T', ' ').slice(0, 19)} UTC: ${r.summary}`}><RunStatus run={r} /></Link></td>
+            <tr key={r.id} data-testid="run-row" data-run-id={r.id} data-summary={r.summary} className="grid grid-cols-2 gap-x-3 gap-y-1 px-3 py-2 hover:bg-slate-50 md:table-row md:px-0 md:py-0">
+              <td className="md:px-3 md:py-2"><Link href={runHref(r)} className="inline-flex rounded focus:outline-none focus:ring-2 focus:ring-blue-300"><RunStatus run={r} /><span className="sr-only">, run started {r.started_at.replace('T', ' ').slice(0, 19)} UTC: {r.summary}</span></Link></td>
               {showProject && <td className="md:px-3 md:py-2 text-xs font-medium text-slate-900">{r.project}</td>}
               <td className="md:px-3 md:py-2"><ScanTypeTag scanType={r.scan_type} mode={r.mode} /></td>
               <td className="text-xs text-slate-700 md:px-3 md:py-2"><span className="md:hidden">Trigger: </span>{TRIGGER_LABELS[r.trigger] ?? r.trigger}</td>

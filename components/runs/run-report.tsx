@@ -99,7 +99,7 @@ export function RunReport({ run, heading = 'Latest report' }: { run: RunDetailDt
         <section data-testid="skipped-files" className="mt-4">
           <h3 className="text-sm font-semibold text-amber-900">Skipped files ({run.skipped_files.length})</h3>
           <p className="text-xs text-slate-700">These files failed to index three times in a row and are skipped until they change. Fix or remove them; the next sync retries a changed file.</p>
-          <div className="mt-2 overflow-x-auto">
+          <div className="mt-2 overflow-x-auto focus:outline-none focus:ring-2 focus:ring-blue-300" tabIndex={0} role="region" aria-label="Skipped files (scrolls sideways on narrow screens)">
             <table className="w-full text-left text-xs">
               <thead className="text-slate-600"><tr><th scope="col" className="py-1 pr-3 font-medium">Path</th><th scope="col" className="py-1 pr-3 font-medium">Reason</th><th scope="col" className="py-1 pr-3 text-right font-medium">Failures</th><th scope="col" className="py-1 pr-3 font-medium">First failed</th><th scope="col" className="py-1 font-medium">Last failed</th></tr></thead>
               <tbody className="divide-y divide-slate-100">

@@ -1,6 +1,6 @@
 // A project's derived health: icon + label (never colour alone) + the "why and what to do" sentence
 // as a tooltip (title) and as text for screen readers.
-import { HEALTH_STATES, type HealthState } from '@/lib/sync-health/project-health.ts';
+import { HEALTH_STATES, type HealthState } from '@/lib/sync-health/health-states.ts';
 import { HEALTH_COLORS } from './charts/palette.ts';
 import { HealthIcon } from './health-icon.tsx';
 

@@ -1,5 +1,5 @@
 // Small inline SVG icons for health states and run outcomes (aria-hidden: a label always goes with them).
-import type { HealthIcon as Name } from '@/lib/sync-health/project-health.ts';
+import type { HealthIcon as Name } from '@/lib/sync-health/health-states.ts';
 
 const PATHS: Record<Name, string> = {
   pause: 'M5 3h2v10H5zM9 3h2v10H9z',

@@ -98,6 +98,7 @@ export function useSetDefaultProject() {
 export function useDeleteProject() {
   return useOptimistic(
     (v: { name: string; deleteNotes: boolean }) => apiFetch(`/proxy/projects/${enc(v.name)}?delete_notes=${v.deleteNotes}`, { method: 'DELETE' }),
-    (data, v) => patchRow(data, v.name, () => null),
+    // Marked, not dropped: the row (and its dialog) must stay to show a refusal; the refetch removes it.
+    (data, v) => patchRow(data, v.name, (p) => ({ ...p, removing: true })),
   );
 }

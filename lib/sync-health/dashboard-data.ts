@@ -74,6 +74,8 @@ export interface ProjectRowDto {
   last_ok_at: string | null;
   note_count: number | null;
   run_count: number;
+  /** Client-side only: a removal is on its way (optimistic). */
+  removing?: boolean;
 }
 
 export interface ProjectsOverviewDto {

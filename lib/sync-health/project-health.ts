@@ -4,46 +4,17 @@
 // dashboard show the same state for the same facts.
 import { z } from 'zod';
 import type { SyncHealthSettings } from '../config/sync-health.ts';
+import { HEALTH_STATE_NAMES, HEALTH_STATES, type HealthStateMeta } from './health-states.ts';
 
-export const HealthState = z.enum([
-  'tenant_unavailable', 'syncing', 'failing', 'skipped_files', 'late', 'down', 'never_synced', 'up_to_date',
-]);
+// The states and their metadata live in health-states.ts (no zod), so client islands that only
+// draw a badge do not ship zod; the zod enum for parsing is built here from the same names.
+export const HealthState = z.enum(HEALTH_STATE_NAMES);
 export type HealthState = z.infer<typeof HealthState>;
 
 /** Fixed precedence, most urgent first. */
 export const HEALTH_PRECEDENCE: readonly HealthState[] = HealthState.options;
 
-export type HealthTone = 'neutral' | 'info' | 'danger' | 'warning' | 'success';
-export type HealthIcon = 'pause' | 'sync' | 'alert' | 'skip' | 'clock' | 'down' | 'dash' | 'check';
-
-export interface HealthStateMeta {
-  label: string;
-  tone: HealthTone;
-  /** Colour token in components/ui/charts/palette.ts (HEALTH_COLORS). */
-  color: HealthState;
-  icon: HealthIcon;
-  /** Why, in one sentence, and what to do. */
-  why: string;
-}
-
-export const HEALTH_STATES: Record<HealthState, HealthStateMeta> = {
-  tenant_unavailable: { label: 'Tenant not serving', tone: 'neutral', color: 'tenant_unavailable', icon: 'pause',
-    why: 'Your tenant is not serving right now, so nothing syncs; history stays visible and syncing resumes when it runs again.' },
-  syncing: { label: 'Syncing', tone: 'info', color: 'syncing', icon: 'sync',
-    why: 'A sync of this project is running now; this updates when it ends.' },
-  failing: { label: 'Failing', tone: 'danger', color: 'failing', icon: 'alert',
-    why: 'The last sync failed; open its report for the error, fix the cause and run a sync again.' },
-  skipped_files: { label: 'Skipped files', tone: 'warning', color: 'skipped_files', icon: 'skip',
-    why: 'Some files failed to index three times and are skipped; open the report to see which and why, then fix or remove them.' },
-  late: { label: 'Late', tone: 'warning', color: 'late', icon: 'clock',
-    why: 'No successful sync within the schedule and its grace; it may be catching up — run a sync now if it stays late.' },
-  down: { label: 'Down', tone: 'danger', color: 'down', icon: 'down',
-    why: 'No successful sync for a long time; check the tenant and run a full re-sync.' },
-  never_synced: { label: 'Never synced', tone: 'neutral', color: 'never_synced', icon: 'dash',
-    why: 'This project has no recorded sync yet; the first one runs on the schedule, or run one now.' },
-  up_to_date: { label: 'Up to date', tone: 'success', color: 'up_to_date', icon: 'check',
-    why: 'The last sync succeeded within the schedule and no files are skipped.' },
-};
+export { HEALTH_STATES, type HealthIcon, type HealthStateMeta, type HealthTone } from './health-states.ts';
 
 /** Tenant states in which a tenant serves requests (rebuilding serves reads but is reported as not serving syncs). */
 export const SERVING_TENANT_STATUSES = ['running'] as const;

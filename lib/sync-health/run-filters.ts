@@ -18,7 +18,7 @@ export const OUTCOME_LABELS: Record<Outcome, string> = {
 export const RANGE_LABELS: Record<RangeFilter, string> = { '1h': 'Last hour', '24h': 'Last 24 hours', '7d': 'Last 7 days', '30d': 'Last 30 days', custom: 'Custom' };
 const RANGE_MS: Record<Exclude<RangeFilter, 'custom'>, number> = { '1h': 3600e3, '24h': 86400e3, '7d': 7 * 86400e3, '30d': 30 * 86400e3 };
 
-export const DEFAULT_RANGE: RangeFilter = '7d';
+export const DEFAULT_RANGE: RangeFilter = '24h';
 export const PAGE_SIZE = 25;
 const MAX_CUSTOM_MS = 366 * 86400e3;
 
@@ -66,12 +66,12 @@ export function parseRunFilters(params: Params, now: Date = new Date()): ParsedR
     const f = one('from', DateParam, 'a date such as 2026-12-01 or 2026-12-01T10:00Z');
     const t = one('to', DateParam, 'a date such as 2026-12-01 or 2026-12-01T10:00Z');
     if (!f) {
-      if (!notices.some((n) => n.startsWith('Ignored from'))) notices.push('A custom range needs from=…; showing the last 7 days.');
+      if (!notices.some((n) => n.startsWith('Ignored from'))) notices.push('A custom range needs from=…; showing the last 24 hours.');
       range = DEFAULT_RANGE;
     } else {
       to = t ?? now;
       from = f;
-      if (from >= to) { notices.push('Ignored the custom range: from must be before to; showing the last 7 days.'); range = DEFAULT_RANGE; }
+      if (from >= to) { notices.push('Ignored the custom range: from must be before to; showing the last 24 hours.'); range = DEFAULT_RANGE; }
       else if (to.getTime() - from.getTime() > MAX_CUSTOM_MS) { from = new Date(to.getTime() - MAX_CUSTOM_MS); notices.push('The custom range was limited to 366 days.'); }
     }
   }

@@ -36,7 +36,7 @@ for (const kind of DB_KINDS) {
         ]);
         const filters = (q: Record<string, string>) => parseRunFilters(q, NOW).filters;
         const all = await listProjectRuns(h.db, a, 'notes', filters({}), 2);
-        assert.equal(all.total, 5, 'the 40-day-old run is outside 7 days');
+        assert.equal(all.total, 5, 'the 40-day-old run is outside the default range');
         assert.deepEqual(all.runs.map((r) => r.runId), ['a5', 'a4']);
         assert.deepEqual((await listProjectRuns(h.db, a, 'notes', filters({ page: '3' }), 2)).runs.map((r) => r.runId), ['a1']);
         const ids = async (q: Record<string, string>) => (await listProjectRuns(h.db, a, 'notes', filters(q), 50)).runs.map((r) => r.runId);

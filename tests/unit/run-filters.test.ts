@@ -4,12 +4,12 @@ import { parseRunFilters, runFiltersToQuery } from '../../lib/sync-health/run-fi
 
 const NOW = new Date('2026-12-01T12:00:00Z');
 
-test('defaults: last 7 days, page 1, no notices', () => {
+test('defaults: last 24 hours, page 1, no notices', () => {
   const { filters, notices } = parseRunFilters(new URLSearchParams(), NOW);
   assert.deepEqual(notices, []);
-  assert.equal(filters.range, '7d');
+  assert.equal(filters.range, '24h');
   assert.equal(filters.page, 1);
-  assert.equal(filters.to.getTime() - filters.from.getTime(), 7 * 86400e3);
+  assert.equal(filters.to.getTime() - filters.from.getTime(), 86400e3);
   assert.equal(filters.outcome, null);
 });
 
@@ -18,7 +18,7 @@ test('valid filters including the unsuccessful group and each range', () => {
   assert.deepEqual(notices, []);
   assert.deepEqual([filters.outcome, filters.scanType, filters.trigger, filters.range, filters.page], ['unsuccessful', 'full_forced', 'api', '1h', 3]);
   assert.equal(filters.from.toISOString(), '2026-12-01T11:00:00.000Z');
-  for (const [r, ms] of [['24h', 86400e3], ['30d', 30 * 86400e3]] as const) {
+  for (const [r, ms] of [['7d', 7 * 86400e3], ['30d', 30 * 86400e3]] as const) {
     const p = parseRunFilters({ range: r }, NOW).filters;
     assert.equal(p.to.getTime() - p.from.getTime(), ms);
   }
@@ -33,23 +33,23 @@ test('custom range; malformed values are ignored and reported, never thrown', ()
   const bad = parseRunFilters({ outcome: 'exploded', scan_type: "x'; drop table", trigger: '', range: '5y', page: '-2' }, NOW);
   assert.equal(bad.filters.outcome, null);
   assert.equal(bad.filters.scanType, null);
-  assert.equal(bad.filters.range, '7d');
+  assert.equal(bad.filters.range, '24h');
   assert.equal(bad.filters.page, 1);
   assert.equal(bad.notices.length, 4, bad.notices.join('\n'));
   assert.match(bad.notices[0]!, /outcome="exploded"/);
 
   const noFrom = parseRunFilters({ range: 'custom' }, NOW);
-  assert.equal(noFrom.filters.range, '7d');
+  assert.equal(noFrom.filters.range, '24h');
   assert.match(noFrom.notices[0]!, /needs from/);
   const reversed = parseRunFilters({ range: 'custom', from: '2026-12-01', to: '2026-11-01' }, NOW);
-  assert.equal(reversed.filters.range, '7d');
+  assert.equal(reversed.filters.range, '24h');
   assert.match(reversed.notices[0]!, /before/);
   const badDate = parseRunFilters({ range: 'custom', from: 'yesterday' }, NOW);
   assert.match(badDate.notices[0]!, /Ignored from="yesterday"/);
 });
 
 test('round trip to a query string (defaults left out)', () => {
-  const { filters } = parseRunFilters({ outcome: 'failed', range: '24h', page: '2' }, NOW);
-  assert.equal(runFiltersToQuery(filters), '?outcome=failed&range=24h&page=2');
+  const { filters } = parseRunFilters({ outcome: 'failed', range: '7d', page: '2' }, NOW);
+  assert.equal(runFiltersToQuery(filters), '?outcome=failed&range=7d&page=2');
   assert.equal(runFiltersToQuery(parseRunFilters({}, NOW).filters), '');
 });

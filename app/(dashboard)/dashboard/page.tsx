@@ -18,7 +18,7 @@ export default async function DashboardPage() {
   return (
     <>
       <PageHeader title={`Welcome, ${first}`} description="Your cloud memory at a glance." />
-      <div className="grid gap-6">
+      <div className="grid grid-cols-1 gap-6">
         <TenantCard initial={toTenantDto(tenant)}><RebuildSummary data={rebuilds} /></TenantCard>
         <section className="grid gap-4 sm:grid-cols-2">
           <Link href="/projects" className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm hover:border-brand-500">

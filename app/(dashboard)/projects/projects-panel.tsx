@@ -93,7 +93,7 @@ function ProjectRow({ p, data }: { p: ProjectRowDto; data: ProjectsOverviewDto }
   const r = p.latest;
   const href = `/projects/${encodeURIComponent(p.name)}`;
   return (
-    <li data-testid="project-row" data-project={p.name} data-health={p.health.state} className="px-4 py-3">
+    <li data-testid="project-row" data-project={p.name} data-health={p.health.state} aria-busy={p.removing ? 'true' : undefined} className={`px-4 py-3 ${p.removing ? 'opacity-60' : ''}`}>
       <div className="flex flex-wrap items-start justify-between gap-2">
         <div className="min-w-0">
           <p className="flex flex-wrap items-center gap-2">
@@ -101,6 +101,7 @@ function ProjectRow({ p, data }: { p: ProjectRowDto; data: ProjectsOverviewDto }
             {p.is_default && <span data-testid="default-marker" className="rounded-full bg-brand-50 px-2 py-0.5 text-xs font-medium text-brand-700 ring-1 ring-inset ring-blue-200">default</span>}
             <HealthBadge state={p.health.state} why={p.health.why} />
           </p>
+          {p.removing && <p className="mt-1 text-xs text-slate-700" role="status">Removing…</p>}
           {p.in_flight && <p data-testid="project-in-flight" className="mt-1 text-xs text-blue-800" role="status">{p.in_flight.force ? 'Full re-sync' : 'Sync'} running since <RelativeTime iso={p.in_flight.since} now={data.generated_at} />…</p>}
         </div>
         <SyncButtons project={p} reachable={data.reachable} />

@@ -65,7 +65,7 @@ export function ChartFrame(props: {
       )}
       <details className="mt-2 text-xs text-slate-700">
         <summary className="cursor-pointer text-brand-700">Values as a table</summary>
-        <div className="mt-2 max-h-64 overflow-auto">
+        <div className="mt-2 max-h-64 overflow-auto focus:outline-none focus:ring-2 focus:ring-blue-300" tabIndex={0} role="region" aria-label={`${props.title}: values`}>
           <table className="w-full text-left tabular-nums">
             <thead><tr>{props.table.columns.map((c) => <th key={c} scope="col" className="border-b border-slate-200 px-2 py-1 font-medium">{c}</th>)}</tr></thead>
             <tbody>

@@ -22,7 +22,7 @@ export function DualAxisChart({ title, description, points, lineLabel, barLabel,
   const pad = Math.max(60_000, (t1 - t0) * 0.05);
   const x = scaleTime<number>({ domain: [new Date(t0 - pad), new Date(t1 + pad)], range: [0, innerW] });
   const yl = scaleLinear<number>({ domain: [0, Math.max(1, ...sorted.map((p) => p.line)) * 1.1], range: [innerH, 0], nice: true });
-  const yr = scaleLinear<number>({ domain: [0, Math.max(1, ...sorted.map((p) => p.bar)) * 1.1], range: [innerH, 0], nice: true });
+  const yr = scaleLinear<number>({ domain: [0, Math.max(4, Math.max(...sorted.map((p) => p.bar)) * 1.1)], range: [innerH, 0], nice: true });
   const bw = Math.max(3, Math.min(24, innerW / Math.max(1, sorted.length) / 2));
   return (
     <ChartFrame

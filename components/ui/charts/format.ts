@@ -3,10 +3,9 @@ import { formatDuration } from '@/lib/sync-health/run-summary.ts';
 
 export { formatDuration };
 
-/** Tick label for a time bucket: "14:05" within two days, "Dec 1" beyond. Always UTC (server-rendered). */
+/** Tick label for a time bucket: "14:05" for buckets under 6 h (ranges up to two days), "Dec 1" beyond. Always UTC (server-rendered). */
 export function timeTick(d: Date, bucketSeconds: number): string {
-  const iso = d.toISOString();
-  if (bucketSeconds < 86400) return iso.slice(11, 16);
+  if (bucketSeconds < 6 * 3600) return d.toISOString().slice(11, 16);
   return d.toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
 }
 

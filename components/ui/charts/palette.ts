@@ -2,7 +2,7 @@
 // Colours are Tailwind 600/700-level hues: each passes 3:1 against white for graphics (WCAG 1.4.11)
 // and the text tokens pass 4.5:1. Colour never carries meaning alone: every use also shows a label,
 // an icon or a pattern.
-import type { HealthState } from '@/lib/sync-health/project-health.ts';
+import type { HealthState } from '@/lib/sync-health/health-states.ts';
 
 export const SERIES_KEYS = ['full_initial', 'full_deletions', 'full_forced', 'incremental', 'rebuild', 'catch_up', 'unknown'] as const;
 export type SeriesKey = (typeof SERIES_KEYS)[number];

@@ -19,7 +19,8 @@ export function StackedBarChart({ title, description, buckets, bucketSeconds, he
   const innerW = CHART_WIDTH - MARGIN.left - MARGIN.right;
   const innerH = height - MARGIN.top - MARGIN.bottom;
   const x = scaleBand<number>({ domain: buckets.map((b) => b.start.getTime()), range: [0, innerW], padding: 0.2 });
-  const y = scaleLinear<number>({ domain: [0, Math.max(1, ...totals) * 1.15], range: [innerH, 0], nice: true });
+  // Counts: at least 0…4 so every tick is a whole number.
+  const y = scaleLinear<number>({ domain: [0, Math.max(4, Math.max(...totals) * 1.15)], range: [innerH, 0], nice: true });
   const anyFailed = buckets.some((b) => b.failed > 0);
   return (
     <ChartFrame
@@ -56,7 +57,7 @@ export function StackedBarChart({ title, description, buckets, bucketSeconds, he
               </g>
             );
           })}
-          <AxisLeft scale={y} numTicks={4} stroke="#94a3b8" tickStroke="#94a3b8" tickLabelProps={{ fill: '#475569', fontSize: 11, textAnchor: 'end', dx: -4, dy: 3 }} />
+          <AxisLeft scale={y} numTicks={4} tickFormat={(v) => nf.format(Number(v))} stroke="#94a3b8" tickStroke="#94a3b8" tickLabelProps={{ fill: '#475569', fontSize: 11, textAnchor: 'end', dx: -4, dy: 3 }} />
           <AxisBottom
             top={innerH} scale={x} stroke="#94a3b8" tickStroke="#94a3b8"
             tickValues={thin(buckets.map((b) => b.start.getTime()), 8)} tickFormat={(v) => timeTick(new Date(Number(v)), bucketSeconds)}

@@ -43,7 +43,7 @@ export default async function ProjectPage({ params, searchParams }: Props) {
     <>
       <PageHeader title={name} description={data.project.path ? `Folder ${data.project.path} · ${data.project.note_count ?? '—'} notes · ${data.project.run_count} recorded runs` : `${data.project.run_count} recorded runs`} />
       <p className="-mt-2 mb-4 text-sm"><Link href="/projects" className="text-brand-700 hover:underline">← All projects</Link></p>
-      <div className="grid gap-5">
+      <div className="grid grid-cols-1 gap-5">
         {data.banner && <p role="status" data-testid="tenant-banner" className="rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">{data.banner}</p>}
         <ProjectLive name={name} initial={overview} renderedRunId={data.latest?.id ?? null} />
         {notices.length > 0 && (
@@ -57,7 +57,7 @@ export default async function ProjectPage({ params, searchParams }: Props) {
           : <p data-testid="no-runs" className="rounded-xl border border-dashed border-slate-300 bg-white p-5 text-sm text-slate-700">No sync of this project has been recorded yet. The first one runs on the schedule (every {overview.sync_interval_seconds} s), or press “Sync now”.</p>}
         <DryRun name={name} disabledReason={disabledReason} />
         <ProjectCharts series={data.series} rangeLabel={RANGE_LABELS[filters.range]} />
-        <section aria-labelledby="history-h" className="grid gap-3">
+        <section aria-labelledby="history-h" className="grid min-w-0 grid-cols-1 gap-3">
           <h2 id="history-h" className="text-base font-semibold text-slate-900">Run history</h2>
           <RunFiltersForm action={base} filters={filters} />
           <p className="text-xs text-slate-700" data-testid="run-count">{data.total} run{data.total === 1 ? '' : 's'} match · page {data.page} of {pages}</p>

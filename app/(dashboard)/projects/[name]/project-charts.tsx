@@ -34,8 +34,8 @@ export function ProjectCharts({ series, rangeLabel }: { series: SeriesDto; range
   const from = new Date(series.from), to = new Date(series.to);
   const per = series.bucket_seconds >= 86400 ? 'day' : series.bucket_seconds >= 3600 ? `${series.bucket_seconds / 3600} h` : `${series.bucket_seconds / 60} min`;
   return (
-    <section aria-label="Charts" className="grid gap-4 lg:grid-cols-2">
-      <div className="lg:col-span-2">
+    <section aria-label="Charts" className="grid min-w-0 grid-cols-1 gap-4">
+      <div>
         <StackedBarChart title="Runs over time" description={`Sync runs per ${per}, ${rangeLabel.toLowerCase()}, stacked by scan type; failed runs are hatched and counted with ✕.`} buckets={buckets} bucketSeconds={series.bucket_seconds} testId="chart-runs" />
       </div>
       <LineChart title="Duration p50 and p95" description={`Median (solid) and 95th percentile (dashed) run duration per scan type, per ${per}.`} series={lines} from={from} to={to} bucketSeconds={series.bucket_seconds} yFormat={formatDuration} yLabel="Duration" testId="chart-duration" />

@@ -25,9 +25,9 @@ export default async function TenantPage({ params }: { params: Promise<{ id: str
   return (
     <>
       <PageHeader title={tenant.name} description={`You are its ${tenant.membershipRole}.`} />
-      <div className="grid gap-6">
+      <div className="grid grid-cols-1 gap-6">
         <TenantCard initial={toTenantDto(tenant)} linkToDetail={false}><RebuildSummary data={rebuilds} /></TenantCard>
-        <section aria-labelledby="rebuilds-h" className="grid gap-3">
+        <section aria-labelledby="rebuilds-h" className="grid min-w-0 grid-cols-1 gap-3">
           <h2 id="rebuilds-h" className="text-base font-semibold text-slate-900">Index rebuilds</h2>
           <p className="text-sm text-slate-700">At start-up the tenant rebuilds its search index from your files (no index yet) or catches up with changes made while it was stopped. Every one is listed here.</p>
           <DualAxisChart
