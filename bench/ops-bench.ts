@@ -173,7 +173,7 @@ async function buildSize(size: Size): Promise<Built> {
     const fleet = new Map<string, FleetRollupDelta>();
     let runs = 0;
     let next = 0;
-    const worker = async () => { while (next < ids.length) { const i = next++; runs += await fillTenant(h.db, ids[i]!, i, size, now, fleet); } };
+    const worker = async () => { while (next < ids.length) { const i = next++; const n = await fillTenant(h.db, ids[i]!, i, size, now, fleet); runs += n; } };
     await Promise.all([worker(), worker()]);
     await upsertFleetRollups(h.db, [...fleet.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v));
     await h.db.execute(sql`vacuum analyze`);

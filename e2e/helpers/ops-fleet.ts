@@ -21,7 +21,15 @@ export async function requirePostgresServer(): Promise<string> {
   return url;
 }
 
-export async function seedOpsFleet(tag: string): Promise<{ tenants: SeededTenant[]; setRole: (email: string, role: 'user' | 'ops' | 'admin') => Promise<void>; close: () => Promise<void> }> {
+export interface SeededFleet {
+  tenants: SeededTenant[];
+  /** As the other instance's collector would: every reporting tenant was heard from just now and its projects synced. */
+  report: () => Promise<void>;
+  setRole: (email: string, role: 'user' | 'ops' | 'admin') => Promise<void>;
+  close: () => Promise<void>;
+}
+
+export async function seedOpsFleet(tag: string): Promise<SeededFleet> {
   const url = await requirePostgresServer();
   const h = await openDatabase({ url, max: 2 });
   const now = Date.now();
@@ -57,8 +65,17 @@ export async function seedOpsFleet(tag: string): Promise<{ tenants: SeededTenant
     }
     out.push({ id, email, kind });
   }
+  const reporting = out.filter((t) => t.kind !== 'not_reporting').map((t) => t.id);
+  const healthy = out.filter((t) => t.kind !== 'not_reporting' && t.kind !== 'failing').map((t) => t.id);
   return {
     tenants: out,
+    report: async () => {
+      await h.db.execute(sql`update tenant_sync_cursors set last_collected_at = now() where tenant_id in ${sql.raw(`('${reporting.join("','")}')`)}`);
+      await h.db.execute(sql`update sync_project_states set last_run_at = now() - interval '10 seconds', last_ok_at = now() - interval '10 seconds'
+        where tenant_id in ${sql.raw(`('${healthy.join("','")}')`)}`);
+      await h.db.execute(sql`update tenant_endpoints set crash_window_started_at = now() - interval '60 seconds' where crash_count > 0
+        and tenant_id in ${sql.raw(`('${out.map((t) => t.id).join("','")}')`)}`);
+    },
     setRole: async (email, role) => { await h.db.execute(sql`update users set role = ${role} where lower(email) = lower(${email})`); },
     close: () => h.close(),
   };
