@@ -37,7 +37,7 @@ async function must(what: string, r: Promise<{ code: number; stderr: string; ms:
 }
 
 /** One round of the four operations against `remote:` + `base` (a path under the remote). */
-async function round(remote: RcloneRemote, base: string, corpus: string, work: string, filter: string): Promise<Record<Op, number>> {
+async function round(remote: RcloneRemote, base: string, corpus: string, work: string, filter: string, syncFlags: string[] = []): Promise<Record<Op, number>> {
   const target = `${remote.name}:${base}`;
   const common = ['--filter-from', filter, '--transfers', '8', '--checkers', '8'];
   const down = path.join(work, `down-${remote.name}`);
@@ -49,7 +49,7 @@ async function round(remote: RcloneRemote, base: string, corpus: string, work: s
   const t: Partial<Record<Op, number>> = {};
   t['copy up'] = await must('copy up', rclone(remote, ['copy', corpus, target, ...common]));
   t['copy down'] = await must('copy down', rclone(remote, ['copy', target, down, ...common]));
-  t['sync (no change)'] = await must('sync', rclone(remote, ['sync', corpus, target, ...common]));
+  t['sync (no change)'] = await must('sync', rclone(remote, ['sync', corpus, target, ...common, ...syncFlags]));
   await must('bisync --resync', rclone(remote, ['bisync', corpus, target, '--resync', '--workdir', state, ...common]));
   t['bisync (no change)'] = await must('bisync', rclone(remote, ['bisync', corpus, target, '--workdir', state, ...common]));
   return t as Record<Op, number>;
@@ -79,10 +79,10 @@ async function main(): Promise<number> {
     ref = spawn('rclone', ['serve', 'webdav', refRoot, '--addr', `127.0.0.1:${REF_PORT}`, '--user', 'ref', '--pass', 'refpass', '--config', '/dev/null'],
       { stdio: ['ignore', 'ignore', 'inherit'] });
     await waitFor('rclone serve webdav', async () => (await fetch(`http://127.0.0.1:${REF_PORT}/`, { method: 'OPTIONS' })).status > 0, 30_000);
-    // Vendor `other` for the reference: rclone 1.60's own server does not take X-OC-Mtime, so with `owncloud` every
-    // "no-change" sync would re-upload everything (mtimes differ) and flatter us; with `other` rclone compares sizes
-    // only there, so a no-change run sends the same listing requests and no uploads on both sides.
-    const refRemote = webdavRemote('ref', `http://127.0.0.1:${REF_PORT}/`, { user: 'ref', pass: 'refpass' }, 'other');
+    // rclone 1.60's own server does not take X-OC-Mtime: its files get the upload time. Its no-change sync therefore
+    // runs with --size-only (else every file would differ by mtime and be re-uploaded, which would flatter us); ours
+    // compares size and mtime. bisync needs a remote with modtimes, so both use vendor owncloud.
+    const refRemote = webdavRemote('ref', `http://127.0.0.1:${REF_PORT}/`, { user: 'ref', pass: 'refpass' });
 
     console.log(`[bench] starting the app on port ${PORT}…`);
     app = await startApp(PORT);
@@ -103,7 +103,7 @@ async function main(): Promise<number> {
           peaks = { app: Math.max(peaks.app!, p.app!), tenant: Math.max(peaks.tenant!, p.tenant!) };
         }
       };
-      const runRef = async () => { results.ref.push(await round(refRemote, 'bench', corpus, work, filter)); };
+      const runRef = async () => { results.ref.push(await round(refRemote, 'bench', corpus, work, filter, ['--size-only'])); };
       if (r % 2 === 0) { await runOurs(); await runRef(); } else { await runRef(); await runOurs(); }
       console.log(`[bench] round ${r + 1}: ` + OPS.map((op) => `${op} ${(results.ours[r]![op] / 1000).toFixed(2)} s vs ${(results.ref[r]![op] / 1000).toFixed(2)} s`).join('; '));
     }
