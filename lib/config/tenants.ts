@@ -22,6 +22,8 @@ export const tenantsEnvSchema = z.object({
     z.string().regex(/^(0|\d{4,5}-\d{4,5})$/, { error: 'expects 0 or a port range LOW-HIGH such as 21000-21999' }).default('0'),
   ),
   TENANT_SYNC_INTERVAL_SECONDS: envInt(30, 0, 86_400, 'the tenant sync interval in seconds'),
+  /** Deleted notes, files and projects stay restorable in each tenant's trash this long (tenant --trash-retention-days). */
+  TENANT_TRASH_RETENTION_DAYS: envInt(30, 1, 3650, 'the days deleted notes stay in the tenant trash'),
   /** Run the supervisor (and collector) in this app process. */
   TENANT_SUPERVISOR: envBool(true),
   TENANT_START_TIMEOUT_MS: envInt(30_000, 1000, 600_000, 'milliseconds to wait for a tenant to listen'),
@@ -56,6 +58,7 @@ export interface TenantsConfig {
   host: string;
   portRange: { low: number; high: number } | null;
   syncIntervalSeconds: number;
+  trashRetentionDays: number;
   supervisorEnabled: boolean;
   startTimeoutMs: number;
   healthTimeoutMs: number;
@@ -99,6 +102,7 @@ export function buildTenantsConfig(e: TenantsEnv, app: AppConfig): TenantsConfig
     host: e.TENANT_HOST,
     portRange,
     syncIntervalSeconds: e.TENANT_SYNC_INTERVAL_SECONDS,
+    trashRetentionDays: e.TENANT_TRASH_RETENTION_DAYS,
     supervisorEnabled: e.TENANT_SUPERVISOR,
     startTimeoutMs: e.TENANT_START_TIMEOUT_MS,
     healthTimeoutMs: e.TENANT_HEALTH_TIMEOUT_MS,

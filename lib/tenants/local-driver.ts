@@ -16,6 +16,8 @@ export interface LocalDriverOptions {
   host?: string;
   portRange?: { low: number; high: number } | null;
   syncIntervalS?: number;
+  /** days an API delete stays restorable in the tenant's trash (tenant default 30) */
+  trashRetentionDays?: number;
   startTimeoutMs?: number;
   /** Tenant entry script; default `tenant/src/main.ts` of this repo. */
   entry: string;
@@ -123,6 +125,7 @@ export class LocalTenantDriver implements TenantDriver {
       '--host', host,
       '--tenant-id', spec.tenantId,
       '--sync-interval', String(this.opts.syncIntervalS ?? 30),
+      ...(this.opts.trashRetentionDays ? ['--trash-retention-days', String(this.opts.trashRetentionDays)] : []),
     ];
     const child = spawn(this.opts.nodeBin ?? process.execPath, args, {
       env: childEnv(spec, this.opts.env) as NodeJS.ProcessEnv,

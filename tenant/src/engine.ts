@@ -15,6 +15,7 @@ import { deleteNote, moveNote, readResource, writeNote, type WriteNoteInput } fr
 import { projectStatistics } from './notes/project-info.ts';
 import { commitUpload, type PutResourceResult, type StagedUpload } from './notes/put-resource.ts';
 import { registerAnchor } from './notes/confined-fs.ts';
+import type { Trash } from './notes/trash.ts';
 import { confine } from './notes/safe-path.ts';
 import { searchProject } from './notes/search.ts';
 import { Mutex } from './sync/mutex.ts';
@@ -31,6 +32,8 @@ export interface EngineOptions {
   hooks?: SyncHooks;
   /** files touched this close to a scan are re-hashed by the next one (default 2000 ms); tests set 0 to prove the stat compare alone */
   racyWindowMs?: number;
+  /** where API deletes go (restorable); without one a delete unlinks */
+  trash?: Trash;
 }
 
 interface ProjectSyncState { running: Promise<SyncRun> | null; queued: Promise<SyncRun> | null; queuedForce: boolean; queuedTrigger: Trigger }
@@ -47,6 +50,7 @@ export class TenantEngine {
   private log: pino.Logger | undefined;
   private hooks: SyncHooks | undefined;
   private racyWindowMs: number | undefined;
+  private trash: Trash | undefined;
   private closed = false;
 
   private constructor(opts: EngineOptions) {
@@ -62,6 +66,7 @@ export class TenantEngine {
     this.log = opts.logger;
     this.hooks = opts.hooks;
     this.racyWindowMs = opts.racyWindowMs;
+    this.trash = opts.trash;
   }
 
   /** Opens (or creates) the index; an index of another schema version or an unreadable one is rebuilt. */
@@ -226,12 +231,18 @@ export class TenantEngine {
   }
 
   deleteNote(project: string, identifier: string): Promise<boolean> {
-    return this.writer.run(() => { const p = this.project(project); return deleteNote(this.store, p.id, this.root(p), identifier); });
+    return this.writer.run(() => {
+      const p = this.project(project);
+      return deleteNote(this.store, p.id, this.root(p), identifier, this.trash ? { trash: this.trash, project: p.name } : undefined);
+    });
   }
 
   moveNote(project: string, identifier: string, destinationPath: string): Promise<EntityResponse> {
     return this.writer.run(() => { const p = this.project(project); return moveNote(this.store, p.id, this.root(p), identifier, destinationPath); });
   }
+
+  /** Runs fn as the one writer (trash restores, other file moves outside the note API). */
+  exclusive<T>(fn: () => T | Promise<T>): Promise<T> { return this.writer.run(async () => fn()); }
 
   /** GET /knowledge/entities/{identifier}: by permalink, file path or title. */
   getEntity(project: string, identifier: string): EntityResponse | null {

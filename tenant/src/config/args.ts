@@ -11,13 +11,14 @@ export type TenantArgs = {
   tenantId: string;
   logLevel: string;
   maxUploadMb: number;
+  trashRetentionDays: number;
 };
 
 export class UsageError extends Error {}
 
 export const USAGE = 'usage: node tenant/src/main.ts [--data-dir DIR] [--index-dir DIR] [--port N] [--host ADDR] ' +
-  '[--sync-interval SECONDS] [--tenant-id ID] [--log-level LEVEL] [--max-upload-mb MB]\n' +
-  'env: BM_DATA_DIR BM_INDEX_DIR BM_TENANT_ID BM_TENANT_SECRET BM_SYNC_INTERVAL BM_LOG_LEVEL BM_MAX_UPLOAD_MB';
+  '[--sync-interval SECONDS] [--tenant-id ID] [--log-level LEVEL] [--max-upload-mb MB] [--trash-retention-days DAYS]\n' +
+  'env: BM_DATA_DIR BM_INDEX_DIR BM_TENANT_ID BM_TENANT_SECRET BM_SYNC_INTERVAL BM_LOG_LEVEL BM_MAX_UPLOAD_MB BM_TRASH_RETENTION_DAYS';
 
 const intFrom = (name: string, min: number, max: number) =>
   z.string().trim().regex(/^\d+$/, `${name} must be a whole number`).transform(Number)
@@ -34,6 +35,8 @@ const ArgsSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   // PUT /{project}/resource/{path} is streamed to disk; this caps one upload (MiB).
   maxUploadMb: intFrom('--max-upload-mb', 1, 1024 * 1024),
+  // deleted notes, files and projects stay restorable this long (days)
+  trashRetentionDays: intFrom('--trash-retention-days', 1, 3650),
 });
 
 export function parseTenantArgs(argv: string[], env: Record<string, string | undefined>): TenantArgs {
@@ -52,6 +55,7 @@ export function parseTenantArgs(argv: string[], env: Record<string, string | und
         'tenant-id': { type: 'string' },
         'log-level': { type: 'string' },
         'max-upload-mb': { type: 'string' },
+        'trash-retention-days': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -70,6 +74,7 @@ export function parseTenantArgs(argv: string[], env: Record<string, string | und
     tenantId: pick('tenant-id', 'BM_TENANT_ID', 'local'),
     logLevel: pick('log-level', 'BM_LOG_LEVEL', 'info'),
     maxUploadMb: pick('max-upload-mb', 'BM_MAX_UPLOAD_MB', '100'),
+    trashRetentionDays: pick('trash-retention-days', 'BM_TRASH_RETENTION_DAYS', '30'),
   });
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => i.message).join('; '));
   return parsed.data;

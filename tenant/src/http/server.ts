@@ -9,6 +9,7 @@ import { registerHealthRoutes } from './routes/health.ts';
 import { registerNotesRoutes } from './routes/notes.ts';
 import { registerProjectRoutes } from './routes/projects.ts';
 import { registerSyncRunRoutes } from './routes/sync-runs.ts';
+import { registerTrashRoutes } from './routes/trash.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -61,5 +62,6 @@ export function buildServer(opts: { runtime: TenantRuntime; secret: string; logg
   registerProjectRoutes(app, opts.runtime);
   registerSyncRunRoutes(app, opts.runtime);
   registerNotesRoutes(app, opts.runtime);
+  registerTrashRoutes(app, opts.runtime);
   return app;
 }

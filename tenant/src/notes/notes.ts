@@ -12,7 +12,8 @@ import { indexFile } from '../sync/index-file.ts';
 import { atomicCreate, moveNoReplace } from './atomic-write.ts';
 import { listDir, lstatConfined, readFileConfined, unlinkConfined } from './confined-fs.ts';
 import { assertNoLookalike, portablePath, titleToFileName } from './portable-name.ts';
-import { contentTypeFor } from './content-type.ts';
+import { contentTypeFor, isMarkdown } from './content-type.ts';
+import type { Trash } from './trash.ts';
 import { entityResponse } from './entity-response.ts';
 import { confine } from './safe-path.ts';
 import { assertVisiblePath } from './visible-path.ts';
@@ -74,11 +75,13 @@ function resolveEntity(store: IndexStore, projectId: number, identifier: string,
   return store.findEntity(projectId, identifier);
 }
 
-export function deleteNote(store: IndexStore, projectId: number, root: string, identifier: string): boolean {
+/** With a trash, the file is moved there (restorable); without one it is unlinked. */
+export function deleteNote(store: IndexStore, projectId: number, root: string, identifier: string, to?: { trash: Trash; project: string }): boolean {
   const e = resolveEntity(store, projectId, identifier, root);
   if (!e) return false;
   const { abs } = confine(root, e.file_path);
-  unlinkConfined(abs);
+  if (!to) unlinkConfined(abs);
+  else if (lstatConfined(abs)) to.trash.put(abs, { kind: isMarkdown(e.file_path) ? 'note' : 'file', project: to.project, path: e.file_path, title: e.title });
   store.tx(() => store.deleteEntity(e.id));
   return true;
 }
