@@ -18,6 +18,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     { href: '/files', label: 'Files' },
     { href: '/cli-sessions', label: 'CLI sessions' },
     { href: '/app-passwords', label: 'App passwords' },
+    { href: '/trash', label: 'Trash' },
     ...(isOps(user) ? [{ href: '/ops', label: 'Ops' }] : []),
   ];
   return (

@@ -26,6 +26,8 @@ export const tenantsEnvSchema = z.object({
   TENANT_STORAGE_QUOTA_MB: envInt(0, 0, 1024 * 1024 * 1024, 'the per-tenant storage quota in MiB (0 = none)'),
   /** Cap of one upload (WebDAV PUT, resource PUT) in MiB. */
   TENANT_MAX_UPLOAD_MB: envInt(100, 1, 1024 * 1024, 'the per-upload cap in MiB'),
+  /** Deleted notes, files and projects stay restorable in each tenant's trash this long (tenant --trash-retention-days). */
+  TENANT_TRASH_RETENTION_DAYS: envInt(30, 1, 3650, 'the days deleted notes stay in the tenant trash'),
   /** Run the supervisor (and collector) in this app process. */
   TENANT_SUPERVISOR: envBool(true),
   TENANT_START_TIMEOUT_MS: envInt(30_000, 1000, 600_000, 'milliseconds to wait for a tenant to listen'),
@@ -62,6 +64,7 @@ export interface TenantsConfig {
   syncIntervalSeconds: number;
   storageQuotaMb: number;
   maxUploadMb: number;
+  trashRetentionDays: number;
   supervisorEnabled: boolean;
   startTimeoutMs: number;
   healthTimeoutMs: number;
@@ -107,6 +110,7 @@ export function buildTenantsConfig(e: TenantsEnv, app: AppConfig): TenantsConfig
     syncIntervalSeconds: e.TENANT_SYNC_INTERVAL_SECONDS,
     storageQuotaMb: e.TENANT_STORAGE_QUOTA_MB,
     maxUploadMb: e.TENANT_MAX_UPLOAD_MB,
+    trashRetentionDays: e.TENANT_TRASH_RETENTION_DAYS,
     supervisorEnabled: e.TENANT_SUPERVISOR,
     startTimeoutMs: e.TENANT_START_TIMEOUT_MS,
     healthTimeoutMs: e.TENANT_HEALTH_TIMEOUT_MS,

@@ -19,6 +19,8 @@ export interface LocalDriverOptions {
   /** Per-tenant storage quota (MiB, 0 = none) and upload cap (MiB): the tenant's --quota-mb / --max-upload-mb. */
   quotaMb?: number;
   maxUploadMb?: number;
+  /** days an API delete stays restorable in the tenant's trash (tenant default 30) */
+  trashRetentionDays?: number;
   startTimeoutMs?: number;
   /** Tenant entry script; default `tenant/src/main.ts` of this repo. */
   entry: string;
@@ -128,6 +130,7 @@ export class LocalTenantDriver implements TenantDriver {
       '--sync-interval', String(this.opts.syncIntervalS ?? 30),
       ...(this.opts.quotaMb ? ['--quota-mb', String(this.opts.quotaMb)] : []),
       ...(this.opts.maxUploadMb ? ['--max-upload-mb', String(this.opts.maxUploadMb)] : []),
+      ...(this.opts.trashRetentionDays ? ['--trash-retention-days', String(this.opts.trashRetentionDays)] : []),
     ];
     const child = spawn(this.opts.nodeBin ?? process.execPath, args, {
       env: childEnv(spec, this.opts.env) as NodeJS.ProcessEnv,

@@ -23,6 +23,7 @@ import type { EntityRow } from './index/store.ts';
 import { projectStatistics } from './notes/project-info.ts';
 import { commitUpload, type CommitOptions, type PutResourceResult, type StagedUpload } from './notes/put-resource.ts';
 import { registerAnchor } from './notes/confined-fs.ts';
+import type { Trash } from './notes/trash.ts';
 import { confine } from './notes/safe-path.ts';
 import { searchProject } from './notes/search.ts';
 import { Mutex } from './sync/mutex.ts';
@@ -39,6 +40,8 @@ export interface EngineOptions {
   hooks?: SyncHooks;
   /** files touched this close to a scan are re-hashed by the next one (default 2000 ms); tests set 0 to prove the stat compare alone */
   racyWindowMs?: number;
+  /** where API deletes go (restorable); without one a delete unlinks */
+  trash?: Trash;
 }
 
 interface ProjectSyncState {
@@ -61,6 +64,7 @@ export class TenantEngine {
   private log: pino.Logger | undefined;
   private hooks: SyncHooks | undefined;
   private racyWindowMs: number | undefined;
+  private trash: Trash | undefined;
   private closed = false;
 
   private constructor(opts: EngineOptions) {
@@ -76,6 +80,7 @@ export class TenantEngine {
     this.log = opts.logger;
     this.hooks = opts.hooks;
     this.racyWindowMs = opts.racyWindowMs;
+    this.trash = opts.trash;
   }
 
   /** Opens (or creates) the index; an index of another schema version or an unreadable one is rebuilt. */
@@ -275,12 +280,18 @@ export class TenantEngine {
   }
 
   deleteNote(project: string, identifier: string, expected: string | null = null): Promise<boolean> {
-    return this.writer.run(() => { const p = this.project(project); return deleteNote(this.store, p.id, this.root(p), identifier, expected); });
+    return this.writer.run(() => {
+      const p = this.project(project);
+      return deleteNote(this.store, p.id, this.root(p), identifier, expected, this.trash ? { trash: this.trash, project: p.name } : undefined);
+    });
   }
 
   moveNote(project: string, identifier: string, destinationPath: string): Promise<EntityResponse> {
     return this.writer.run(() => { const p = this.project(project); return moveNote(this.store, p.id, this.root(p), identifier, destinationPath); });
   }
+
+  /** Runs fn as the one writer, not tied to a project (trash restores and purges). */
+  asWriter<T>(fn: () => T | Promise<T>): Promise<T> { return this.writer.run(async () => fn()); }
 
   /** GET /knowledge/entities/{identifier}: upstream link resolution (strict: no full-text fallback). */
   getEntity(project: string, identifier: string, opts: { strict?: boolean } = {}): EntityResponse | null {

@@ -7,6 +7,8 @@ import { discoverProjects } from './projects/project-discovery.ts';
 import { ProjectRegistry, type Project } from './projects/project-registry.ts';
 import { DISCOVERY_KEY, SyncSchedule } from './schedule/sync-schedule.ts';
 import { sweepTempFiles } from './notes/temp-sweep.ts';
+import { Trash } from './notes/trash.ts';
+import { IdempotencyStore } from './http/idempotency.ts';
 
 export type StartupState =
   | { status: 'rebuilding'; started_at: string }
@@ -23,6 +25,8 @@ export type RuntimeOptions = {
   maxUploadBytes?: number;
   /** storage quota of all projects' files together (0 or absent = none) */
   quotaBytes?: number;
+  /** deleted notes/files/projects stay in the trash this long (default 30 days) */
+  trashRetentionDays?: number;
 };
 
 export const EMPTY_REPORT: SyncReportResponse = { new: [], modified: [], deleted: [], moves: {}, checksums: {}, skipped_files: [], total: 0 };
@@ -38,6 +42,9 @@ export class TenantRuntime {
   readonly logger: pino.Logger;
   readonly maxUploadBytes: number;
   readonly quotaBytes: number;
+  readonly trash: Trash;
+  readonly idempotency: IdempotencyStore;
+  private trashTimer: NodeJS.Timeout | null = null;
   startup: StartupState = { status: 'rebuilding', started_at: new Date().toISOString() };
   private readonly pending = new Set<Promise<unknown>>();
   closing = false;
@@ -50,8 +57,10 @@ export class TenantRuntime {
     this.indexDir = opts.indexDir;
     this.maxUploadBytes = opts.maxUploadBytes ?? 100 * 1024 * 1024;
     this.quotaBytes = opts.quotaBytes ?? 0;
-    this.registry = new ProjectRegistry(opts.dataDir, opts.logger);
-    this.engine = TenantEngine.open({ dataDir: opts.dataDir, indexDir: opts.indexDir, logger: opts.logger });
+    this.idempotency = new IdempotencyStore(opts.indexDir);
+    this.trash = new Trash(opts.dataDir, { retentionDays: opts.trashRetentionDays });
+    this.registry = new ProjectRegistry(opts.dataDir, opts.logger, this.trash);
+    this.engine = TenantEngine.open({ dataDir: opts.dataDir, indexDir: opts.indexDir, logger: opts.logger, trash: this.trash });
     this.schedule = new SyncSchedule({ intervalSeconds: opts.syncIntervalSeconds, tenantId: opts.tenantId, logger: opts.logger });
   }
 
@@ -70,6 +79,9 @@ export class TenantRuntime {
     // leftovers of writes a crash interrupted: gone before anything is indexed or served
     const swept = sweepTempFiles(this.registry.dataDir);
     if (swept.length) this.logger.warn({ count: swept.length, files: swept.slice(0, 20) }, 'removed temp files left by an interrupted write');
+    this.purgeTrash();
+    this.trashTimer = setInterval(() => this.purgeTrash(), 3_600_000);
+    this.trashTimer.unref();
     await discoverProjects(this.registry);
     if (this.registry.size === 0) this.registry.add('main', true);
     this.registry.ensurePersisted();
@@ -191,9 +203,18 @@ export class TenantRuntime {
     this.track(this.engine.reindexSearch(name)).catch((err: unknown) => this.logger.warn({ err, project: name }, 'search reindex failed'));
   }
 
+  /** Trash entries past the retention time are deleted for good (at start, then hourly). */
+  purgeTrash(): void {
+    try {
+      const n = this.trash.purgeExpired();
+      if (n) this.logger.info({ purged: n }, 'expired trash entries deleted');
+    } catch (err) { this.logger.warn({ err }, 'trash purge failed'); }
+  }
+
   /** Stops new work (schedule, new requests answer 503) before the HTTP server drains. */
   beginClose(): void {
     this.closing = true;
+    if (this.trashTimer) clearInterval(this.trashTimer);
     this.schedule.stop();
   }
 
@@ -204,5 +225,6 @@ export class TenantRuntime {
     // Let the sync (or rebuild) in flight finish for a few seconds; closing the index aborts the rest.
     await Promise.race([Promise.allSettled([...this.pending]), new Promise((r) => setTimeout(r, 5000).unref())]);
     this.engine.close();
+    this.idempotency.close();
   }
 }

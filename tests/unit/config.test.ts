@@ -95,3 +95,9 @@ test('OPS_EMAILS is a trimmed, lower-cased list; relative data dirs resolve agai
   assert.deepEqual(app.opsEmails, ['ops@example.com', 'b@c.d']);
   assert.equal(app.dataDir, '/srv/bmc/rel-data');
 });
+
+test('TENANT_TRASH_RETENTION_DAYS: default 30, passed to tenants, validated', () => {
+  assert.equal(loadConfig({ BMC_DATA_DIR: tmp() }).tenants.trashRetentionDays, 30);
+  assert.equal(loadConfig({ BMC_DATA_DIR: tmp(), TENANT_TRASH_RETENTION_DAYS: '7' }).tenants.trashRetentionDays, 7);
+  assert.match(issuesOf({ TENANT_TRASH_RETENTION_DAYS: '0' }).TENANT_TRASH_RETENTION_DAYS!, /days deleted notes stay in the tenant trash/);
+});

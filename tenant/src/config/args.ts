@@ -13,13 +13,14 @@ export type TenantArgs = {
   maxUploadMb: number;
   /** storage quota of the whole tenant in MiB; 0 = none */
   quotaMb: number;
+  trashRetentionDays: number;
 };
 
 export class UsageError extends Error {}
 
 export const USAGE = 'usage: node tenant/src/main.ts [--data-dir DIR] [--index-dir DIR] [--port N] [--host ADDR] ' +
-  '[--sync-interval SECONDS] [--tenant-id ID] [--log-level LEVEL] [--max-upload-mb MB] [--quota-mb MB]\n' +
-  'env: BM_DATA_DIR BM_INDEX_DIR BM_TENANT_ID BM_TENANT_SECRET BM_SYNC_INTERVAL BM_LOG_LEVEL BM_MAX_UPLOAD_MB BM_QUOTA_MB';
+  '[--sync-interval SECONDS] [--tenant-id ID] [--log-level LEVEL] [--max-upload-mb MB] [--quota-mb MB] [--trash-retention-days DAYS]\n' +
+  'env: BM_DATA_DIR BM_INDEX_DIR BM_TENANT_ID BM_TENANT_SECRET BM_SYNC_INTERVAL BM_LOG_LEVEL BM_MAX_UPLOAD_MB BM_QUOTA_MB BM_TRASH_RETENTION_DAYS';
 
 const intFrom = (name: string, min: number, max: number) =>
   z.string().trim().regex(/^\d+$/, `${name} must be a whole number`).transform(Number)
@@ -38,6 +39,8 @@ const ArgsSchema = z.object({
   maxUploadMb: intFrom('--max-upload-mb', 1, 1024 * 1024),
   // Storage quota (MiB) of all projects' files together; writes past it answer 507. 0 = no quota.
   quotaMb: intFrom('--quota-mb', 0, 1024 * 1024 * 1024),
+  // deleted notes, files and projects stay restorable this long (days)
+  trashRetentionDays: intFrom('--trash-retention-days', 1, 3650),
 });
 
 export function parseTenantArgs(argv: string[], env: Record<string, string | undefined>): TenantArgs {
@@ -57,6 +60,7 @@ export function parseTenantArgs(argv: string[], env: Record<string, string | und
         'log-level': { type: 'string' },
         'max-upload-mb': { type: 'string' },
         'quota-mb': { type: 'string' },
+        'trash-retention-days': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -76,6 +80,7 @@ export function parseTenantArgs(argv: string[], env: Record<string, string | und
     logLevel: pick('log-level', 'BM_LOG_LEVEL', 'info'),
     maxUploadMb: pick('max-upload-mb', 'BM_MAX_UPLOAD_MB', '100'),
     quotaMb: pick('quota-mb', 'BM_QUOTA_MB', '0'),
+    trashRetentionDays: pick('trash-retention-days', 'BM_TRASH_RETENTION_DAYS', '30'),
   });
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => i.message).join('; '));
   return parsed.data;

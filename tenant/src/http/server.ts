@@ -17,6 +17,7 @@ import { registerV2ProjectRoutes } from './routes/v2-projects.ts';
 import { v2RewriteUrl } from './v2-rewrite.ts';
 import { registerWebdavRoutes } from '../webdav/webdav-routes.ts';
 import { registerArchiveRoutes } from '../archive/archive-routes.ts';
+import { registerTrashRoutes } from './routes/trash.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -77,5 +78,6 @@ export function buildServer(opts: { runtime: TenantRuntime; secret: string; logg
   registerV2ProjectRoutes(app, opts.runtime);
   registerWebdavRoutes(app, opts.runtime);
   registerArchiveRoutes(app, opts.runtime);
+  registerTrashRoutes(app, opts.runtime);
   return app;
 }

@@ -13,7 +13,8 @@ import { indexFile } from '../sync/index-file.ts';
 import { atomicCreate, moveNoReplace } from './atomic-write.ts';
 import { listDir, lstatConfined, readFileConfined, unlinkConfined } from './confined-fs.ts';
 import { assertNoLookalike, portablePath, titleToFileName } from './portable-name.ts';
-import { contentTypeFor } from './content-type.ts';
+import { contentTypeFor, isMarkdown } from './content-type.ts';
+import type { Trash } from './trash.ts';
 import { entityResponse } from './entity-response.ts';
 import { confine } from './safe-path.ts';
 import { assertVisiblePath } from './visible-path.ts';
@@ -76,7 +77,9 @@ function resolveStrict(store: IndexStore, projectId: number, identifier: string,
   return resolveEntity(store, projectId, identifier, { strict: true });
 }
 
-export function deleteNote(store: IndexStore, projectId: number, root: string, identifier: string, expected: string | null = null): boolean {
+/** With a trash, the file is moved there (restorable); without one it is unlinked. */
+export function deleteNote(store: IndexStore, projectId: number, root: string, identifier: string, expected: string | null = null,
+  to?: { trash: Trash; project: string }): boolean {
   const e = resolveStrict(store, projectId, identifier, root);
   if (!e) return false;
   const { abs } = confine(root, e.file_path);
@@ -85,7 +88,8 @@ export function deleteNote(store: IndexStore, projectId: number, root: string, i
     try { now = sha256(readFileConfined(abs)); } catch { /* gone: nothing to compare */ }
     if (now !== expected.toLowerCase()) throw new PreconditionFailedError('The note changed since it was read; reload it before deleting');
   }
-  unlinkConfined(abs);
+  if (!to) unlinkConfined(abs);
+  else if (lstatConfined(abs)) to.trash.put(abs, { kind: isMarkdown(e.file_path) ? 'note' : 'file', project: to.project, path: e.file_path, title: e.title });
   store.tx(() => store.deleteEntity(e.id));
   return true;
 }

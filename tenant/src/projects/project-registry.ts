@@ -5,6 +5,7 @@ import path from 'node:path';
 import { configPathFor, folderOf, readProjectConfig, writeProjectConfig, type ProjectConfig } from './project-config.ts';
 import { ProjectIds } from './project-ids.ts';
 import { projectPermalink } from './project-permalink.ts';
+import type { Trash } from '../notes/trash.ts';
 
 export type Project = { name: string; permalink: string; folder: string; absPath: string };
 /** Upstream ProjectItem: v0.16 {name, path, is_default}; 0.16.3+ also need id and external_id. */
@@ -38,10 +39,14 @@ export class ProjectRegistry {
 
   /** Stable id + external_id per project name (persisted in .basic-memory/project-ids.json). */
   readonly ids: ProjectIds;
-  constructor(dataDir: string, logger?: Logger) {
+  /** where a project removed with delete_notes=true goes (restorable); without one the folder is deleted */
+  private readonly trash: Trash | undefined;
+
+  constructor(dataDir: string, logger?: Logger, trash?: Trash) {
     this.ids = new ProjectIds(dataDir, (msg) => logger?.warn({}, msg));
     this.dataDir = dataDir;
     this.logger = logger;
+    this.trash = trash;
     this.config = readProjectConfig(dataDir);
     this.fileStamp = this.stampOfFile();
     this.loadProjects();
@@ -208,7 +213,11 @@ export class ProjectRegistry {
       // An explicit user request: remove the folder, but only a real top-level folder of the data dir.
       const st = fs.lstatSync(p.absPath, { throwIfNoEntry: false });
       if (st?.isSymbolicLink()) fs.unlinkSync(p.absPath);
-      else if (st?.isDirectory() && path.dirname(p.absPath) === this.dataDir) fs.rmSync(p.absPath, { recursive: true, force: true });
+      else if (st?.isDirectory() && path.dirname(p.absPath) === this.dataDir) {
+        // into the trash (restorable for the retention time) rather than gone
+        if (this.trash) this.trash.put(p.absPath, { kind: 'project', project: p.name, path: p.folder });
+        else fs.rmSync(p.absPath, { recursive: true, force: true });
+      }
       this.config.removed_folders = this.config.removed_folders.filter((f) => f !== p.folder);
     } else if (!this.config.removed_folders.includes(p.folder)) {
       this.config.removed_folders = [...this.config.removed_folders, p.folder];

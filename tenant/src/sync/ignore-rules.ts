@@ -29,12 +29,21 @@ export function canonicalName(name: string): string {
   return n.replace(/[. ]+$/, '').toLowerCase();
 }
 
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
+const LONGEST_NAME = Math.max(...[...NAMES].map((n) => n.length));
+const LONGEST_SUFFIX = Math.max(...SUFFIXES.map((s) => s.length));
+
+// Hot path of the walk (every name of every scan): plain names skip the canonical form, and only the short
+// tail that a suffix or a listed name can occupy is lower-cased.
 export function ignoredByDefault(name: string): boolean {
-  const n = canonicalName(name);
-  if (n.charCodeAt(0) === 46 /* . */ || name.charCodeAt(0) === 46) return true;
-  if (n === '') return true; // a name of only dots and spaces
-  if (NAMES_LOWER.has(n)) return true;
-  for (const s of SUFFIXES) if (n.endsWith(s)) return true;
+  if (name.charCodeAt(0) === 46 /* . */) return true;
+  const last = name.charCodeAt(name.length - 1);
+  const n = last === 46 || last === 32 || NON_ASCII.test(name) ? canonicalName(name) : name;
+  if (n === '' || n.charCodeAt(0) === 46) return true; // only dots and spaces, or a lookalike dot
+  if (n.length <= LONGEST_NAME && NAMES_LOWER.has(n.toLowerCase())) return true;
+  const tail = (n.length > LONGEST_SUFFIX ? n.slice(-LONGEST_SUFFIX) : n).toLowerCase();
+  for (const s of SUFFIXES) if (tail.endsWith(s)) return true;
   return false;
 }
 

@@ -73,7 +73,7 @@ after(async () => {
 });
 
 describe('confinement under a folder ⇄ symlink race', () => {
-  test(`${ROUNDS} rounds of writes, uploads, moves, deletes and reads never touch or reveal the outside`, async () => {
+  test(`${ROUNDS} rounds of writes, uploads, moves, deletes and reads never touch or reveal the outside`, { timeout: 300_000 }, async () => {
     const before = snapshot(outside);
     flipper = spawn(process.execPath, ['-e', FLIPPER, flip, outside], { stdio: 'ignore' });
     const statuses = new Map<string, Set<number>>();

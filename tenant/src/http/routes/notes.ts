@@ -11,6 +11,7 @@ import { openForRead, removeTemp } from '../../notes/confined-fs.ts';
 import { assertUploadable, stageUpload, stagingDir, UploadTooLargeError, type StagedUpload } from '../../notes/put-resource.ts';
 import type { TenantRuntime } from '../../tenant-runtime.ts';
 import { HttpError } from '../errors.ts';
+import { idempotent } from '../idempotency.ts';
 import { assertInsideProject, confineRelPath } from '../path-confinement.ts';
 import { projectFromRequest } from '../project-param.ts';
 import { expectedChecksum, identifierFromUrl, rawTail } from '../identifier-param.ts';
@@ -193,20 +194,20 @@ export function registerNotesRoutes(app: FastifyInstance, runtime: TenantRuntime
     });
   });
 
-  app.post('/:project/knowledge/entities', async (req) => {
+  app.post('/:project/knowledge/entities', async (req, reply) => {
     const body = parseBody(req, WriteNoteBody);
     // "" or "/" is the project root; any other absolute folder is refused, not reinterpreted.
     const folder = body.folder === '/' ? '' : confineRelPath(body.folder, { allowEmpty: true });
     const p = await projectFromRequest(req, runtime);
     // The file name comes from the title: it must not lead anywhere either.
     assertInsideProject(p.absPath, confineRelPath(folder ? `${folder}/${body.title}.md` : `${body.title}.md`));
-    return engine.writeNote(p.name, {
+    return idempotent(runtime.idempotency, req, reply, `${p.name}\ncreate`, () => engine.writeNote(p.name, {
       title: body.title,
       folder,
       content: body.content,
       ...(body.entity_type ? { entity_type: body.entity_type } : {}),
       ...(body.entity_metadata ? { entity_metadata: body.entity_metadata } : {}),
-    });
+    }));
   });
 
   app.delete('/:project/knowledge/entities/*', async (req) => {
@@ -216,14 +217,14 @@ export function registerNotesRoutes(app: FastifyInstance, runtime: TenantRuntime
     return { deleted: await engine.deleteNote(p.name, identifier, expectedChecksum(req)) };
   });
 
-  app.post('/:project/knowledge/move', async (req) => {
+  app.post('/:project/knowledge/move', async (req, reply) => {
     const body = parseBody(req, MoveBody);
     const identifier = confineRelPath(body.identifier);
     const destination = confineRelPath(body.destination_path);
     const p = await projectFromRequest(req, runtime);
     assertInsideProject(p.absPath, identifier);
     assertInsideProject(p.absPath, destination);
-    return engine.moveNote(p.name, identifier, destination);
+    return idempotent(runtime.idempotency, req, reply, `${p.name}\nmove`, () => engine.moveNote(p.name, identifier, destination));
   });
 
   app.get('/:project/directory/list', async (req) => {

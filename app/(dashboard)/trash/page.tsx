@@ -1,0 +1,79 @@
+// Trash: notes, files and projects deleted through the API, restorable until they expire. Loaded on the server
+// through the tenant proxy (lib/tenants/tenant-trash.ts); the same data is GET /api/tenant/trash.
+import type { Metadata } from 'next';
+import { EmptyState } from '@/components/empty-state.tsx';
+import { PageHeader } from '@/components/page-header.tsx';
+import { Time } from '@/components/time.tsx';
+import { requireTenant } from '@/lib/auth/session.ts';
+import { HttpError } from '@/lib/http/errors.ts';
+import { listTrash, type TrashList } from '@/lib/tenants/tenant-trash.ts';
+import { TrashActions } from './trash-actions.tsx';
+
+export const metadata: Metadata = { title: 'Trash' };
+export const dynamic = 'force-dynamic';
+
+const KIND_LABEL = { note: 'Note', file: 'File', project: 'Project' } as const;
+
+function formatSize(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export default async function TrashPage() {
+  const { tenant } = await requireTenant(undefined, { callbackUrl: '/trash' });
+  let trash: TrashList | null = null;
+  let problem: string | null = null;
+  try {
+    trash = await listTrash(tenant.id);
+  } catch (err) {
+    problem = err instanceof HttpError ? String(err.message) : 'The trash could not be read.';
+  }
+  const days = trash?.retention_days ?? 30;
+  return (
+    <>
+      <PageHeader title="Trash" description={`Notes, files and projects you deleted stay here for ${days} days; restore them to where they were.`} />
+      {problem !== null ? (
+        <p role="alert" data-testid="trash-unavailable" className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          Your tenant is not reachable right now, so the trash cannot be shown. {problem}
+        </p>
+      ) : trash!.items.length === 0 ? (
+        <EmptyState testId="trash-empty" title="The trash is empty" icon="🗑">
+          What you delete through the API or the CLI comes here first and can be restored for {days} days.
+        </EmptyState>
+      ) : (
+        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+          <table className="w-full text-left text-sm" data-testid="trash-table">
+            <caption className="sr-only">Deleted items, newest first</caption>
+            <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
+              <tr>
+                <th scope="col" className="px-4 py-2">Item</th>
+                <th scope="col" className="hidden px-4 py-2 sm:table-cell">Kind</th>
+                <th scope="col" className="hidden px-4 py-2 md:table-cell">Deleted</th>
+                <th scope="col" className="hidden px-4 py-2 md:table-cell">Deleted for good</th>
+                <th scope="col" className="px-4 py-2"><span className="sr-only">Actions</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              {trash!.items.map((it) => (
+                <tr key={it.id} data-testid="trash-item" data-trash-id={it.id} className="border-t border-slate-100 align-top">
+                  <td className="px-4 py-3">
+                    <p className="font-medium text-slate-900 [overflow-wrap:anywhere]">{it.title ?? it.path}</p>
+                    <p className="mt-0.5 text-xs text-slate-600">
+                      <span className="sm:hidden">{KIND_LABEL[it.kind]} · </span>
+                      <span className="[overflow-wrap:anywhere]">{it.project} / {it.path}</span> · <span className="whitespace-nowrap">{formatSize(it.size)}</span>
+                    </p>
+                  </td>
+                  <td className="hidden px-4 py-3 text-slate-700 sm:table-cell">{KIND_LABEL[it.kind]}</td>
+                  <td className="hidden px-4 py-3 text-slate-700 md:table-cell"><Time iso={it.deleted_at} /></td>
+                  <td className="hidden px-4 py-3 text-slate-700 md:table-cell"><Time iso={it.expires_at} /></td>
+                  <td className="px-4 py-3"><TrashActions id={it.id} label={it.title ?? it.path} /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
