@@ -92,8 +92,12 @@ test('projects dashboard: corpus, live sync and full re-sync, report, history, s
   // Sync now: the row reads "Syncing" at once and updates to the collected run without a reload.
   await page.evaluate(() => { (window as unknown as { __marker: number }).__marker = 42; });
   const field = row(page, 'Field Notes');
+  // (The 30 s schedule may have indexed the files first: then this run finds nothing new. Either way a
+  // new run replaces the row's latest one without a reload.)
+  const latestBefore = (await field.getAttribute('data-latest-run')) ?? '';
   await field.getByTestId('sync-now').click();
-  await expect(field.getByTestId('project-changes')).toHaveText(/^\+7 /, { timeout: 30_000 });
+  await expect(field).not.toHaveAttribute('data-latest-run', latestBefore, { timeout: 30_000 });
+  await expect(field.getByTestId('project-changes')).toHaveText(/^\+\d+ ~0 −0 →0$/);
   await expect(field.getByTestId('health-badge')).not.toHaveAttribute('data-state', 'syncing');
   expect(await page.evaluate(() => (window as unknown as { __marker?: number }).__marker)).toBe(42);
   // Corpus projects: a full sync of each, from the page.
@@ -122,15 +126,20 @@ test('projects dashboard: corpus, live sync and full re-sync, report, history, s
   // the runs this journey caused are found by what they did, through the JSON route.
   const enc = encodeURIComponent('Field Notes');
   const runsOf = async () => (await api(page, 'GET', `/api/projects/${enc}?range=24h`)).json as { latest: { id: string; summary: string }; runs: Array<{ id: string; new: number; deleted: number; moved: number; scan_type: string; trigger: string; summary: string }> };
-  const firstRun = (await runsOf()).runs.find((r) => r.new === 7)!;
-  expect(firstRun, 'the run that indexed the seven files').toBeTruthy();
+  const indexing = (await runsOf()).runs.filter((r) => r.new > 0);
+  expect(indexing.reduce((n, r) => n + r.new, 0), 'the seven files were indexed once').toBe(7);
+  let firstRun = indexing[0]!;
+  for (const r of indexing) {
+    const d = (await api(page, 'GET', `/api/projects/${enc}/runs/${r.id}`)).json as { warnings: { path: string }[] };
+    if (d.warnings.some((w) => w.path === 'broken yaml.md')) firstRun = r;
+  }
 
   // Its report: the summary sentence first, the broken-YAML warning named, the new paths listed.
   await page.goto(`/projects/${enc}/runs/${firstRun.id}`);
-  await expect(page.getByTestId('run-summary')).toHaveText(/^7 files checked in .+: 7 new, 1 warning$/);
+  await expect(page.getByTestId('run-summary')).toHaveText(/^\d+ files? checked in .+: \d+ new, 1 warning$/);
   await expect(page.getByTestId('run-warnings-item')).toContainText('broken yaml.md');
   await expect(page.getByTestId('run-warnings-item')).toContainText('malformed YAML');
-  await expect(page.getByTestId('changes-new')).toContainText('inbox/note 1.md');
+  await expect(page.getByTestId('changes-new')).toContainText('broken yaml.md');
 
   // What would change now: a deletion and a rename on disk, seen by the dry run.
   await page.goto(`/projects/${enc}`);

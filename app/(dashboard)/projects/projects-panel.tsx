@@ -93,7 +93,7 @@ function ProjectRow({ p, data }: { p: ProjectRowDto; data: ProjectsOverviewDto }
   const r = p.latest;
   const href = `/projects/${encodeURIComponent(p.name)}`;
   return (
-    <li data-testid="project-row" data-project={p.name} data-health={p.health.state} aria-busy={p.removing ? 'true' : undefined} className={`px-4 py-3 ${p.removing ? 'opacity-60' : ''}`}>
+    <li data-testid="project-row" data-project={p.name} data-health={p.health.state} data-latest-run={r?.id ?? ''} aria-busy={p.removing ? 'true' : undefined} className={`px-4 py-3 ${p.removing ? 'opacity-60' : ''}`}>
       <div className="flex flex-wrap items-start justify-between gap-2">
         <div className="min-w-0">
           <p className="flex flex-wrap items-center gap-2">
