@@ -136,8 +136,8 @@ async function fillTenant(db: DatabaseHandle['db'], tenantId: string, t: number,
       await tx.execute(sql`
         insert into sync_runs (tenant_id, run_id, instance_id, kind, project, trigger, scan_type, status, started_at, finished_at, duration_ms, files_scanned, changed)
         select ${tenantId}::uuid, 'q-' || p || '-' || i, 'bench', 'sync', p, 'schedule', 'incremental', 'ok',
-               ${from}::timestamptz + (i - ${first}) * ${step} * interval '1 second',
-               ${from}::timestamptz + (i - ${first}) * ${step} * interval '1 second' + (9 + (i * 7) % 23) * interval '1 millisecond',
+               ${from}::timestamptz + (i - ${first}) * ${step}::float8 * interval '1 second',
+               ${from}::timestamptz + (i - ${first}) * ${step}::float8 * interval '1 second' + (9 + (i * 7) % 23) * interval '1 millisecond',
                9 + (i * 7) % 23, 200, false
         from generate_series(${first}::int, ${size.quietHours * size.perHour - 1}::int) i, unnest(${sql.raw(`array['${PROJECTS.join("','")}']`)}) p`);
     }

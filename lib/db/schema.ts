@@ -262,6 +262,8 @@ export const syncRuns = pgTable('sync_runs', {
 }, (t) => [
   primaryKey({ columns: [t.tenantId, t.runId] }),
   index('sync_runs_no_change_started_idx').on(t.startedAt).where(sql`not changed`),
+  // A tenant's newest runs across projects (ops tenant view) without sorting all its raw rows.
+  index('sync_runs_tenant_started_idx').on(t.tenantId, t.startedAt),
   index('sync_runs_tenant_project_started_idx').on(t.tenantId, t.project, t.startedAt),
   index('sync_runs_started_idx').on(t.startedAt),
   index('sync_runs_kind_started_idx').on(t.kind, t.startedAt),

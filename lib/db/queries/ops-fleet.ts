@@ -63,7 +63,7 @@ export interface OpsTenantRow {
 const d = (v: unknown) => (v == null ? null : v instanceof Date ? v : new Date(String(v)));
 
 /** Every tenant's facts and its projects' derived health (one pass; the views slice it). */
-export async function loadFleet(db: Database, now: Date, s: OpsSettings): Promise<{ tenants: OpsTenantRow[]; projects: Map<string, OpsProject[]>; facts: TenantFacts[] }> {
+export async function loadFleet(db: Database, now: Date, s: OpsSettings, onlyTenantId?: string): Promise<{ tenants: OpsTenantRow[]; projects: Map<string, OpsProject[]>; facts: TenantFacts[] }> {
   const [tr, pr] = await Promise.all([
     db.execute(sql`
       select t.id, t.name, t.status::text as status, t.desired_state::text as desired_state, t.created_at, t.status_changed_at,
@@ -71,8 +71,10 @@ export async function loadFleet(db: Database, now: Date, s: OpsSettings): Promis
              e.crash_count, e.crash_window_started_at, c.last_collected_at, c.last_rebuild_at, c.last_rebuild_ms
       from tenants t
       left join tenant_endpoints e on e.tenant_id = t.id
-      left join tenant_sync_cursors c on c.tenant_id = t.id`),
-    db.execute(sql`select tenant_id, project, last_run_at, last_status, last_scan_type, last_duration_ms, last_ok_at, last_skipped_count from sync_project_states`),
+      left join tenant_sync_cursors c on c.tenant_id = t.id
+      ${onlyTenantId ? sql`where t.id = ${onlyTenantId}` : sql``}`),
+    db.execute(sql`select tenant_id, project, last_run_at, last_status, last_scan_type, last_duration_ms, last_ok_at, last_skipped_count from sync_project_states
+      ${onlyTenantId ? sql`where tenant_id = ${onlyTenantId}` : sql``}`),
   ]);
   const status = new Map<string, string>();
   const rows = rowsOf<Record<string, unknown>>(tr);
@@ -223,7 +225,8 @@ export async function opsTenantDetail(db: Database, tenantId: string, range: Ops
 
 async function loadFleetOne(db: Database, tenantId: string, now: Date, s: OpsSettings) {
   if (!/^[0-9a-f-]{36}$/i.test(tenantId)) return null;
-  const all = await loadFleet(db, now, s);
+  // One tenant's rows only (the whole fleet is not needed to judge one tenant).
+  const all = await loadFleet(db, now, s, tenantId);
   const tenant = all.tenants.find((t) => t.tenantId === tenantId);
   if (!tenant) return null;
   const attention = needsAttention(all.facts.filter((f) => f.tenantId === tenantId), now, s)[0] ?? null;
