@@ -31,6 +31,10 @@ export const oauthEnvSchema = z.object({
   /** How long a verified access token's principal is kept in memory (revocations clear it at once; 0 = look up every request). */
   OAUTH_ACCESS_TOKEN_CACHE_MS: envInt(5000, 0, 60_000, 'milliseconds an access-token lookup is cached (0 = off)'),
   OAUTH_REFRESH_TOKEN_TTL_SECONDS: envInt(30 * 86_400, 3600, 365 * 86_400, 'the refresh-token lifetime in seconds'),
+  /** A CLI session (one `bm cloud login`) can be refreshed at most this long after sign-in. */
+  OAUTH_CLI_SESSION_MAX_AGE_SECONDS: envInt(90 * 86_400, 3600, 400 * 86_400, 'the absolute CLI-session lifetime in seconds'),
+  /** A CLI session unused (no request, no refresh) this long can no longer be refreshed. */
+  OAUTH_CLI_SESSION_IDLE_SECONDS: envInt(30 * 86_400, 600, 400 * 86_400, 'the idle CLI-session lifetime in seconds'),
   OAUTH_DEVICE_CODE_TTL_SECONDS: envInt(600, 60, 900, 'the device-code lifetime in seconds'),
   OAUTH_DEVICE_POLL_INTERVAL_SECONDS: envInt(5, 1, 60, 'the device polling interval in seconds'),
   /** Device authorization requests per client IP per window. */
@@ -60,6 +64,8 @@ export interface OAuthConfig {
   accessTokenTtlSeconds: number;
   accessTokenCacheMs: number;
   refreshTokenTtlSeconds: number;
+  cliSessionMaxAgeSeconds: number;
+  cliSessionIdleSeconds: number;
   deviceCodeTtlSeconds: number;
   pollIntervalSeconds: number;
   /** slow_down is answered only to polls earlier than interval − this many seconds after the last accepted one. */
@@ -89,6 +95,8 @@ export function buildOAuthConfig(e: OAuthEnv, app: Pick<AppConfig, 'appUrl' | 'a
     accessTokenTtlSeconds: e.OAUTH_ACCESS_TOKEN_TTL_SECONDS,
     accessTokenCacheMs: e.OAUTH_ACCESS_TOKEN_CACHE_MS,
     refreshTokenTtlSeconds: e.OAUTH_REFRESH_TOKEN_TTL_SECONDS,
+    cliSessionMaxAgeSeconds: e.OAUTH_CLI_SESSION_MAX_AGE_SECONDS,
+    cliSessionIdleSeconds: e.OAUTH_CLI_SESSION_IDLE_SECONDS,
     deviceCodeTtlSeconds: e.OAUTH_DEVICE_CODE_TTL_SECONDS,
     pollIntervalSeconds: e.OAUTH_DEVICE_POLL_INTERVAL_SECONDS,
     pollToleranceSeconds: 1,

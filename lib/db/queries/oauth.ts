@@ -127,6 +127,17 @@ export async function findRefreshToken(db: Queryable, tokenHash: string) {
   return row ?? null;
 }
 
+/** Locks a CLI session row for the rest of the transaction (the first lock taken on a token family). */
+export async function lockCliSession(db: Queryable, id: string): Promise<CliSession | null> {
+  const [row] = await db.select().from(cliSessions).where(eq(cliSessions.id, id)).for('update');
+  return row ?? null;
+}
+
+export async function findRefreshTokenRow(db: Queryable, tokenHash: string) {
+  const [row] = await db.select().from(oauthRefreshTokens).where(eq(oauthRefreshTokens.tokenHash, tokenHash));
+  return row ?? null;
+}
+
 /** Marks a refresh token used; false if it already was (i.e. this is a reuse). */
 export async function rotateRefreshToken(db: Queryable, tokenHash: string, now: Date): Promise<boolean> {
   const rows = await db.update(oauthRefreshTokens).set({ rotatedAt: now })
