@@ -2,6 +2,7 @@
 // as Keycloak does and as the upstream `bm` CLI sends). State machine in Postgres:
 //   pending → approved → redeemed (exactly once)     pending → denied     pending → expired
 // Every function takes the time explicitly, so tests never sleep.
+import { getLogger } from '../log.ts';
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Database } from '../db/client.ts';
 import type { DeviceGrant } from '../db/schema.ts';
@@ -184,8 +185,14 @@ export async function pollDeviceGrant(
   if (grant.codeChallenge) {
     if (input.codeVerifier === undefined) return oauthError('invalid_grant', 'code_verifier is required for this device code.');
     if (!safeEqual(s256(input.codeVerifier), grant.codeChallenge)) return oauthError('invalid_grant', 'PKCE verification failed.');
+  } else if (input.codeVerifier !== undefined) {
+    // PKCE skipped at authorisation but a verifier at redemption: a downgrade, refused.
+    return oauthError('invalid_grant', 'code_verifier sent, but the device authorization request had no code_challenge.');
   }
-  if (grant.status === 'redeemed') return invalid;
+  if (grant.status === 'redeemed') {
+    await auditReplayedDeviceCode(db, grant, ctx, now);
+    return invalid;
+  }
   if (grant.status === 'denied') return oauthError('access_denied', 'The request was denied.');
   if (grant.status === 'expired' || grant.expiresAt.getTime() <= now.getTime()) {
     if (grant.status === 'pending') await q.expireGrant(db, grant.id);
@@ -193,6 +200,19 @@ export async function pollDeviceGrant(
   }
   // A grant that changed state between the two reads (e.g. just redeemed by a racing poll).
   return invalid;
+}
+
+/**
+ * A device code presented again after it was redeemed: someone else may hold a copy of it. Audited
+ * (and logged as an alert); the answer stays a plain invalid_grant.
+ */
+async function auditReplayedDeviceCode(db: q.Queryable, grant: DeviceGrant, ctx: RequestContext, now: Date): Promise<void> {
+  await q.insertAuditEvent(db, {
+    action: 'oauth.device.redeem_replayed', actorUserId: grant.userId, tenantId: grant.tenantId, target: `device_grant:${grant.id}`,
+    ip: ctx.ip, userAgent: ctx.userAgent, at: now,
+    metadata: { clientId: grant.clientId, redeemedAt: grant.redeemedAt?.toISOString() ?? null, deviceIp: grant.deviceIp },
+  });
+  getLogger().child({ component: 'oauth' }).warn({ alert: 'device_code_replayed', grantId: grant.id, ip: ctx.ip }, 'a redeemed device code was presented again');
 }
 
 /**
@@ -204,7 +224,12 @@ export async function redeemDeviceGrant(
 ): Promise<TokenResponse | OAuthError> {
   return db.transaction(async (tx) => {
     const g = await q.redeemGrant(tx, grantId, now);
-    if (!g || !g.userId) return oauthError('invalid_grant', 'The device code is invalid, expired or already used.');
+    if (!g || !g.userId) {
+      // Lost a race with another redemption of the same code: that is a replay too.
+      const other = await q.findGrantById(tx, grantId);
+      if (other?.status === 'redeemed') await auditReplayedDeviceCode(tx, other, ctx, now);
+      return oauthError('invalid_grant', 'The device code is invalid, expired or already used.');
+    }
     const session = await q.insertCliSession(tx, {
       grantId: g.id, userId: g.userId, tenantId: g.tenantId, clientId: g.clientId, scope: g.scope,
       deviceIp: g.deviceIp, deviceUserAgent: g.deviceUserAgent, createdAt: now, lastUsedAt: now, lastUsedIp: ctx.ip,

@@ -263,7 +263,9 @@ export async function pollLiveGrant(
       from device_grants
       where device_code_hash = ${input.deviceCodeHash} and client_id = ${input.clientId}
         and status in ('pending', 'approved') and expires_at > ${nowIso}::timestamptz
-        and (code_challenge is null or code_challenge = ${input.codeChallenge})
+        -- PKCE both ways: a verifier must match the challenge, and none may be sent for a grant
+        -- that had no challenge (a downgrade: PKCE skipped at authorisation, verifier at redemption).
+        and ((code_challenge is null and ${input.codeChallenge}::text is null) or code_challenge = ${input.codeChallenge})
       for update
     )
     update device_grants d set
