@@ -41,8 +41,12 @@ export const oauthEnvSchema = z.object({
   OAUTH_DEVICE_ISSUE_LIMIT: envInt(30, 1, 1_000_000, 'the number of device requests allowed per IP per window'),
   OAUTH_DEVICE_ISSUE_WINDOW_SECONDS: envInt(600, 1, 86_400, 'the device-request limit window in seconds'),
   /** Failed user-code entries on /device before the user, or the IP, is told to wait. */
-  OAUTH_CODE_ENTRY_FAILURES_PER_USER: envInt(10, 1, 10_000, 'the failed code entries allowed per user per window'),
+  OAUTH_CODE_ENTRY_FAILURES_PER_USER: envInt(5, 1, 10_000, 'the failed code entries allowed per user per window'),
   OAUTH_CODE_ENTRY_FAILURES_PER_IP: envInt(30, 1, 100_000, 'the failed code entries allowed per IP per window'),
+  /** Failed code entries across the whole service per window before everyone waits (and ops are alerted). */
+  OAUTH_CODE_ENTRY_FAILURES_GLOBAL: envInt(200, 1, 10_000_000, 'the failed code entries allowed across all users per window'),
+  /** Device codes waiting for approval at once, service-wide; more requests are told to retry. */
+  OAUTH_DEVICE_MAX_LIVE_CODES: envInt(1000, 1, 10_000_000, 'the number of device codes that may be pending at once'),
   OAUTH_CODE_ENTRY_WINDOW_SECONDS: envInt(900, 1, 86_400, 'the code-entry limit window in seconds'),
 });
 
@@ -73,7 +77,9 @@ export interface OAuthConfig {
   /** Upper bound of the interval after repeated slow_down. */
   maxPollIntervalSeconds: number;
   deviceIssueLimit: { limit: number; windowSeconds: number };
-  codeEntryLimit: { perUser: number; perIp: number; windowSeconds: number };
+  codeEntryLimit: { perUser: number; perIp: number; global: number; windowSeconds: number };
+  /** Service-wide bound on pending device codes (what a guesser could hit). */
+  maxLiveCodes: number;
   /** HMAC key for CSRF tokens and the signed pending-code cookie on /device. */
   secret: string;
 }
@@ -105,8 +111,10 @@ export function buildOAuthConfig(e: OAuthEnv, app: Pick<AppConfig, 'appUrl' | 'a
     codeEntryLimit: {
       perUser: e.OAUTH_CODE_ENTRY_FAILURES_PER_USER,
       perIp: e.OAUTH_CODE_ENTRY_FAILURES_PER_IP,
+      global: e.OAUTH_CODE_ENTRY_FAILURES_GLOBAL,
       windowSeconds: e.OAUTH_CODE_ENTRY_WINDOW_SECONDS,
     },
+    maxLiveCodes: e.OAUTH_DEVICE_MAX_LIVE_CODES,
     secret: app.authSecret,
   };
 }

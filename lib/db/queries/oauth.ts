@@ -57,6 +57,13 @@ export async function findLiveGrantByUserCodeHash(db: Queryable, hash: string, n
   return row ?? null;
 }
 
+/** How many device codes are pending and unexpired right now, service-wide. */
+export async function countLiveGrants(db: Queryable, now: Date): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(deviceGrants)
+    .where(and(eq(deviceGrants.status, 'pending'), gt(deviceGrants.expiresAt, now)));
+  return Number(row?.n ?? 0);
+}
+
 export async function expireGrant(db: Queryable, id: string): Promise<void> {
   await db.update(deviceGrants).set({ status: 'expired' }).where(and(eq(deviceGrants.id, id), eq(deviceGrants.status, 'pending')));
 }
