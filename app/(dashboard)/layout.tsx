@@ -15,6 +15,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     { href: '/dashboard', label: 'Overview' },
     { href: '/projects', label: 'Projects' },
     { href: '/cli-sessions', label: 'CLI sessions' },
+    { href: '/sessions', label: 'Browser sessions' },
     ...(isOps(user) ? [{ href: '/ops', label: 'Ops' }] : []),
   ];
   return (
