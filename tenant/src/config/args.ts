@@ -11,13 +11,15 @@ export type TenantArgs = {
   tenantId: string;
   logLevel: string;
   maxUploadMb: number;
+  /** Requests in flight before more are shed with 503 + Retry-After (0 = no limit). */
+  maxInFlight: number;
 };
 
 export class UsageError extends Error {}
 
 export const USAGE = 'usage: node tenant/src/main.ts [--data-dir DIR] [--index-dir DIR] [--port N] [--host ADDR] ' +
-  '[--sync-interval SECONDS] [--tenant-id ID] [--log-level LEVEL] [--max-upload-mb MB]\n' +
-  'env: BM_DATA_DIR BM_INDEX_DIR BM_TENANT_ID BM_TENANT_SECRET BM_SYNC_INTERVAL BM_LOG_LEVEL BM_MAX_UPLOAD_MB';
+  '[--sync-interval SECONDS] [--tenant-id ID] [--log-level LEVEL] [--max-upload-mb MB] [--max-in-flight N]\n' +
+  'env: BM_DATA_DIR BM_INDEX_DIR BM_TENANT_ID BM_TENANT_SECRET BM_SYNC_INTERVAL BM_LOG_LEVEL BM_MAX_UPLOAD_MB BM_MAX_IN_FLIGHT';
 
 const intFrom = (name: string, min: number, max: number) =>
   z.string().trim().regex(/^\d+$/, `${name} must be a whole number`).transform(Number)
@@ -34,6 +36,7 @@ const ArgsSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   // PUT /{project}/resource/{path} is streamed to disk; this caps one upload (MiB).
   maxUploadMb: intFrom('--max-upload-mb', 1, 1024 * 1024),
+  maxInFlight: intFrom('--max-in-flight', 0, 100_000),
 });
 
 export function parseTenantArgs(argv: string[], env: Record<string, string | undefined>): TenantArgs {
@@ -52,6 +55,7 @@ export function parseTenantArgs(argv: string[], env: Record<string, string | und
         'tenant-id': { type: 'string' },
         'log-level': { type: 'string' },
         'max-upload-mb': { type: 'string' },
+        'max-in-flight': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -70,6 +74,7 @@ export function parseTenantArgs(argv: string[], env: Record<string, string | und
     tenantId: pick('tenant-id', 'BM_TENANT_ID', 'local'),
     logLevel: pick('log-level', 'BM_LOG_LEVEL', 'info'),
     maxUploadMb: pick('max-upload-mb', 'BM_MAX_UPLOAD_MB', '100'),
+    maxInFlight: pick('max-in-flight', 'BM_MAX_IN_FLIGHT', '128'),
   });
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => i.message).join('; '));
   return parsed.data;
