@@ -10,28 +10,24 @@
 // (added p99 ≤ 5 ms at 200 rps; proxy ≥ 60 % of direct throughput), then proves that a 50 MB upload
 // streams through both entry points (route handler and fast path). Bounded: BENCH_ROUNDS rounds (default 5)
 // of the six phases, BENCH_SECONDS each (default 5); the verdict uses medians over rounds.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
-import { eq } from 'drizzle-orm';
 // @ts-expect-error autocannon ships no type declarations
 import autocannonUntyped from 'autocannon';
-import { openDatabase } from '../lib/db/client.ts';
 import { cliSessions, memberships, tenantEndpoints, tenantLeases, tenants, users } from '../lib/db/schema.ts';
 import { insertAccessToken, insertCliSession } from '../lib/db/queries/oauth.ts';
 import { ACCESS_TOKEN_PREFIX, hashSecret, randomToken } from '../lib/auth/tokens.ts';
 import { tenantSignatureHeaders } from '../lib/tenants/tenant-credential.ts';
 import { encode as encodeSessionJwt } from 'next-auth/jwt';
-import { createPostgresDatabase } from '../tests/helpers/test-db.ts';
+import { insertBrowserSession } from '../lib/db/queries/browser-sessions.ts';
+import { BENCH_AUTH_SECRET, startBenchApp } from './lib/bench-app.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const PORT = Number(process.env.BENCH_PORT ?? 5310);
 const SECONDS = Math.min(Math.max(Number(process.env.BENCH_SECONDS ?? 5), 2), 60);
 const ROUNDS = Math.min(Math.max(Number(process.env.BENCH_ROUNDS ?? 5), 1), 21);
-const AUTH_SECRET = 'bench-auth-secret-' + 'x'.repeat(32);
+const AUTH_SECRET = BENCH_AUTH_SECRET;
 const APP = `http://127.0.0.1:${PORT}`;
 
 interface AutocannonResult {
@@ -109,57 +105,13 @@ function paced(name: string, url: string, headers: Record<string, string>, rate:
   });
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null | false | undefined>, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    try { const v = await fn(); if (v) return v; } catch { /* not yet */ }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 async function main() {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bmc-proxy-bench-'));
-  const pg = await createPostgresDatabase();
-  let app: ChildProcess | null = null;
-  const cleanup = async () => {
-    if (app && app.exitCode === null) {
-      app.kill('SIGTERM');
-      await new Promise((r) => { const t = setTimeout(() => { app?.kill('SIGKILL'); r(null); }, 10_000); app!.once('exit', () => { clearTimeout(t); r(null); }); });
-    }
-    await pg.drop().catch(() => {});
-    fs.rmSync(tmp, { recursive: true, force: true });
-  };
-  process.once('SIGINT', () => { void cleanup().finally(() => process.exit(130)); });
+  const b = await startBenchApp(PORT, {}, 'proxy-bench');
+  const { app, db: h, tenant: ep } = b;
+  const t = { id: b.tenantId };
+  const token = b.token;
+  process.once('SIGINT', () => { void b.cleanup().finally(() => process.exit(130)); });
   try {
-    console.log(`[bench] starting the app on ${APP} (fresh Postgres database, data in ${tmp})…`);
-    app = spawn(process.execPath, [path.join(ROOT, 'scripts/start.mjs')], {
-      cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'],
-      env: {
-        ...process.env, PORT: String(PORT), DEV_OIDC_PORT: String(PORT + 1), APP_URL: APP, DATABASE_URL: pg.url,
-        BMC_DATA_DIR: path.join(tmp, 'data'), TENANT_INDEX_ROOT: path.join(tmp, 'index'), AUTH_SECRET, BMC_ENV: 'development',
-        OIDC_ISSUER: '', LOG_LEVEL: 'warn', TENANT_SYNC_INTERVAL_SECONDS: '0',
-      },
-    });
-    await waitFor('the app', async () => (await fetch(`${APP}/api/health`)).ok, 15 * 60_000);
-
-    const h = await openDatabase({ url: pg.url, max: 2 });
-    const [u] = await h.db.insert(users).values({ issuer: 'https://bench.invalid', subject: 'bench', email: 'bench@example.test', emailVerified: true, name: 'bench' }).returning();
-    const [t] = await h.db.insert(tenants).values({ name: 'bench', bucketName: 'bench-bucket' }).returning();
-    await h.db.insert(memberships).values({ userId: u!.id, tenantId: t!.id, role: 'owner' });
-    const now = new Date();
-    const session = await insertCliSession(h.db, { userId: u!.id, tenantId: t!.id, clientId: 'bmc-cli', scope: 'openid profile email offline_access' } as typeof cliSessions.$inferInsert);
-    const token = randomToken(ACCESS_TOKEN_PREFIX);
-    await insertAccessToken(h.db, hashSecret(token), session.id, new Date(now.getTime() + 3600_000), now);
-
-    const t0 = Date.now();
-    const ep = await waitFor('the tenant to run', async () => {
-      const [row] = await h.db.select({ status: tenants.status, host: tenantEndpoints.host, port: tenantEndpoints.port, pid: tenantEndpoints.pid })
-        .from(tenants).leftJoin(tenantEndpoints, eq(tenantEndpoints.tenantId, tenants.id)).where(eq(tenants.id, t!.id));
-      return row?.status === 'running' && row.port ? row : null;
-    }, 60_000);
-    console.log(`[bench] tenant running after ${((Date.now() - t0) / 1000).toFixed(1)} s at ${ep.host}:${ep.port}`);
-
     const direct = `http://${ep.host}:${ep.port}/projects/projects`;
     const viaProxy = `${APP}/proxy/projects/projects`;
     const bearer = { authorization: `Bearer ${token}`, accept: 'application/json' };
@@ -273,7 +225,9 @@ async function main() {
     const ps = await insertCliSession(h.db, { userId: pu!.id, tenantId: pt!.id, clientId: 'bmc-cli', scope: 'openid' } as typeof cliSessions.$inferInsert);
     const probeToken = randomToken(ACCESS_TOKEN_PREFIX);
     await insertAccessToken(h.db, hashSecret(probeToken), ps.id, new Date(Date.now() + 3600_000), new Date());
-    const cookie = `next-auth.session-token=${await encodeSessionJwt({ token: { uid: pu!.id, sub: pu!.id, email: 'probe@example.test' }, secret: AUTH_SECRET })}`;
+    // A browser session row: session cookies name a live server-side session (lib/auth/browser-sessions.ts).
+    const bs = await insertBrowserSession(h.db, { userId: pu!.id, ip: null, userAgent: 'bench', now: new Date() });
+    const cookie = `next-auth.session-token=${await encodeSessionJwt({ token: { uid: pu!.id, sid: bs.id, sub: pu!.id, email: 'probe@example.test' }, secret: AUTH_SECRET })}`;
     const rssOf = (pids: number[]) => pids.reduce((sum, pid) => {
       try { return sum + Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024; } catch { return sum; }
     }, 0);
@@ -316,7 +270,6 @@ async function main() {
     const up2 = await upload('fast path (Bearer)', { authorization: `Bearer ${probeToken}` });
     probe.closeAllConnections();
     probe.close();
-    await h.close();
 
     console.log(`\nmedians of ${ROUNDS} rounds (${SECONDS} s per phase), each proxy figure against the direct figure of its own round:`);
     console.log(`added latency at a fixed 200 req/s (paced, one request every 5 ms): p50 ${addedP50.toFixed(2)} ms, p99 ${addedP99.toFixed(2)} ms (target p99 ≤ 5 ms: ${okLatency ? 'met' : 'NOT met'})`);
@@ -328,7 +281,7 @@ async function main() {
     const uploadsOk = up1.ok && up2.ok;
     process.exitCode = okLatency && okRatio && clean && uploadsOk ? 0 : 1;
   } finally {
-    await cleanup();
+    await b.cleanup();
   }
 }
 
