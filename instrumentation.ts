@@ -11,7 +11,8 @@ export async function register(): Promise<void> {
     import('./lib/http/node-request-hook.ts'), import('./lib/tenants/services.ts'),
   ]);
   const fastPath = tenantProxyFastPathOptions();
-  installNodeRequestHook({ fastPath, webdav: tenantProxyWebdavOptions() });
+  const { getNetworkConfig } = await import('./lib/config/network.ts');
+  installNodeRequestHook({ fastPath, webdav: tenantProxyWebdavOptions(), maxInFlight: getNetworkConfig().maxInFlight });
   log.info(fastPath ? 'node:http request hook on (peer stamping; tenant proxy fast path for Bearer /proxy/*)' : 'node:http request hook on (peer stamping)');
   const { getDbHandle } = await import('./lib/db/index.ts');
   try {

@@ -10,25 +10,24 @@
 // (added p99 ≤ 5 ms at 200 rps; proxy ≥ 60 % of direct throughput), then proves that a 50 MB upload
 // streams through both entry points (route handler and fast path). Bounded: BENCH_ROUNDS rounds (default 5)
 // of the six phases, BENCH_SECONDS each (default 5); the verdict uses medians over rounds.
-import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
 // @ts-expect-error autocannon ships no type declarations
 import autocannonUntyped from 'autocannon';
-import { openDatabase } from '../lib/db/client.ts';
 import { cliSessions, memberships, tenantEndpoints, tenantLeases, tenants, users } from '../lib/db/schema.ts';
-import { AUTH_SECRET, provisionAccount, sessionCookie, startApp, waitTenantRunning } from './lib/app-harness.ts';
 import { insertAccessToken, insertCliSession } from '../lib/db/queries/oauth.ts';
 import { ACCESS_TOKEN_PREFIX, hashSecret, randomToken } from '../lib/auth/tokens.ts';
 import { tenantSignatureHeaders } from '../lib/tenants/tenant-credential.ts';
-import { createPostgresDatabase } from '../tests/helpers/test-db.ts';
+import { encode as encodeSessionJwt } from 'next-auth/jwt';
+import { insertBrowserSession } from '../lib/db/queries/browser-sessions.ts';
+import { BENCH_AUTH_SECRET, startBenchApp } from './lib/bench-app.ts';
 
 const PORT = Number(process.env.BENCH_PORT ?? 5310);
 const SECONDS = Math.min(Math.max(Number(process.env.BENCH_SECONDS ?? 5), 2), 60);
 const ROUNDS = Math.min(Math.max(Number(process.env.BENCH_ROUNDS ?? 5), 1), 21);
+const AUTH_SECRET = BENCH_AUTH_SECRET;
 const APP = `http://127.0.0.1:${PORT}`;
 
 interface AutocannonResult {
@@ -107,31 +106,12 @@ function paced(name: string, url: string, headers: Record<string, string>, rate:
 }
 
 async function main() {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bmc-proxy-bench-'));
-  const pg = await createPostgresDatabase();
-  let app: ChildProcess | null = null;
-  const cleanup = async () => {
-    if (app && app.exitCode === null) {
-      app.kill('SIGTERM');
-      await new Promise((r) => { const t = setTimeout(() => { app?.kill('SIGKILL'); r(null); }, 10_000); app!.once('exit', () => { clearTimeout(t); r(null); }); });
-    }
-    await pg.drop().catch(() => {});
-    fs.rmSync(tmp, { recursive: true, force: true });
-  };
-  process.once('SIGINT', () => { void cleanup().finally(() => process.exit(130)); });
+  const b = await startBenchApp(PORT, {}, 'proxy-bench');
+  const { app, db: h, tenant: ep } = b;
+  const t = { id: b.tenantId };
+  const token = b.token;
+  process.once('SIGINT', () => { void b.cleanup().finally(() => process.exit(130)); });
   try {
-    console.log(`[bench] starting the app on ${APP} (fresh Postgres database, data in ${tmp})…`);
-    const appProc = (await startApp({ port: PORT, tmp, databaseUrl: pg.url, onSpawn: (a) => { app = a; } })).app;
-
-    const h = await openDatabase({ url: pg.url, max: 2 });
-    const account = await provisionAccount(h.db, 'bench');
-    const t = { id: account.tenantId };
-    const token = account.token;
-
-    const t0 = Date.now();
-    const ep = await waitTenantRunning(h.db, t.id);
-    console.log(`[bench] tenant running after ${((Date.now() - t0) / 1000).toFixed(1)} s at ${ep.host}:${ep.port}`);
-
     const direct = `http://${ep.host}:${ep.port}/projects/projects`;
     const viaProxy = `${APP}/proxy/projects/projects`;
     const bearer = { authorization: `Bearer ${token}`, accept: 'application/json' };
@@ -169,7 +149,7 @@ async function main() {
           } catch { /* gone */ }
         }
       };
-      walk(appProc.pid!);
+      walk(app!.pid!);
       return out;
     };
     // CPU seconds of the app, the tenant and this process (the load generator), per saturated phase.
@@ -181,7 +161,7 @@ async function main() {
         return (Number(f[11]) + Number(f[12])) / ticks; // utime + stime
       } catch { return 0; }
     };
-    const pidsForCpu = [appProc.pid!, ...appPids()];
+    const pidsForCpu = [app.pid!, ...appPids()];
     const cpuNow = () => ({ app: pidsForCpu.reduce((a, p) => a + cpuOfPid(p), 0), tenant: cpuOfPid(ep.pid!), gen: (process.cpuUsage().user + process.cpuUsage().system) / 1e6 });
     const cpuPerRequest: Record<'direct' | 'proxy', { app: number; tenant: number; gen: number }[]> = { direct: [], proxy: [] };
     const withCpu = async (which: 'direct' | 'proxy', phase: Promise<Phase> | (() => Promise<Phase>)) => {
@@ -245,7 +225,9 @@ async function main() {
     const ps = await insertCliSession(h.db, { userId: pu!.id, tenantId: pt!.id, clientId: 'bmc-cli', scope: 'openid' } as typeof cliSessions.$inferInsert);
     const probeToken = randomToken(ACCESS_TOKEN_PREFIX);
     await insertAccessToken(h.db, hashSecret(probeToken), ps.id, new Date(Date.now() + 3600_000), new Date());
-    const cookie = await sessionCookie(pu!.id, 'probe@example.test');
+    // A browser session row: session cookies name a live server-side session (lib/auth/browser-sessions.ts).
+    const bs = await insertBrowserSession(h.db, { userId: pu!.id, ip: null, userAgent: 'bench', now: new Date() });
+    const cookie = `next-auth.session-token=${await encodeSessionJwt({ token: { uid: pu!.id, sid: bs.id, sub: pu!.id, email: 'probe@example.test' }, secret: AUTH_SECRET })}`;
     const rssOf = (pids: number[]) => pids.reduce((sum, pid) => {
       try { return sum + Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024; } catch { return sum; }
     }, 0);
@@ -288,7 +270,6 @@ async function main() {
     const up2 = await upload('fast path (Bearer)', { authorization: `Bearer ${probeToken}` });
     probe.closeAllConnections();
     probe.close();
-    await h.close();
 
     console.log(`\nmedians of ${ROUNDS} rounds (${SECONDS} s per phase), each proxy figure against the direct figure of its own round:`);
     console.log(`added latency at a fixed 200 req/s (paced, one request every 5 ms): p50 ${addedP50.toFixed(2)} ms, p99 ${addedP99.toFixed(2)} ms (target p99 ≤ 5 ms: ${okLatency ? 'met' : 'NOT met'})`);
@@ -300,7 +281,7 @@ async function main() {
     const uploadsOk = up1.ok && up2.ok;
     process.exitCode = okLatency && okRatio && clean && uploadsOk ? 0 : 1;
   } finally {
-    await cleanup();
+    await b.cleanup();
   }
 }
 

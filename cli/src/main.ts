@@ -41,7 +41,7 @@ export const COMMANDS: Record<string, Command> = {
   login: {
     summary: 'Connect this terminal to your cloud account (device code + browser approval)',
     usage: 'login [--host URL] [--no-browser] [--token-file PATH]',
-    async run({ flags, io, settings }) {
+    async run({ flags, io, settings, api }) {
       const s = settings();
       const { verifier, challenge } = pkcePair();
       const d = await requestDeviceCode(s, challenge);
@@ -65,6 +65,16 @@ export const COMMANDS: Record<string, Command> = {
       saveSettings(s);
       io.out('');
       io.out(`Logged in. Tokens saved to ${s.tokenFile} (mode 0600).`);
+      // Say who approved it and which tenant this terminal now reaches: the person at the keyboard
+      // must be able to tell at once if the browser was signed in as someone else.
+      const r = await api('/api/me').catch(() => null);
+      const me = r?.status === 200 ? r.body as { user: { email: string | null; name: string | null }; tenant: { id: string; name: string } | null } : null;
+      if (me) {
+        io.out(`Logged in as: ${me.user.email ?? me.user.name ?? 'unknown'}`);
+        io.out(me.tenant ? `Tenant: ${me.tenant.name} (${me.tenant.id})` : 'Tenant: none yet');
+      } else {
+        io.out(`Could not confirm the account (HTTP ${r?.status ?? 'unreachable'}); run \`status\` to check.`);
+      }
       return 0;
     },
   },

@@ -2,6 +2,7 @@
 // as Keycloak does and as the upstream `bm` CLI sends). State machine in Postgres:
 //   pending → approved → redeemed (exactly once)     pending → denied     pending → expired
 // Every function takes the time explicitly, so tests never sleep.
+import { getLogger } from '../log.ts';
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Database } from '../db/client.ts';
 import type { DeviceGrant } from '../db/schema.ts';
@@ -112,6 +113,11 @@ export async function startDeviceAuthorization(
     return oauthError('temporarily_unavailable', `Too many device authorization requests; retry in ${limit.retryAfterSeconds} s.`, 429,
       { retryAfterSeconds: limit.retryAfterSeconds });
   }
+  // Bounded live codes keep a guesser's odds bounded (README: "Guessing user codes").
+  if (await q.countLiveGrants(db, now) >= cfg.maxLiveCodes) {
+    getLogger().child({ component: 'oauth' }).warn({ alert: 'device_live_codes_full', max: cfg.maxLiveCodes }, 'too many pending device codes');
+    return oauthError('temporarily_unavailable', 'Too many logins are waiting for approval; retry in a minute.', 503, { retryAfterSeconds: 60 });
+  }
   // Now and then, forget what expired more than a day ago (any instance may do it; it is idempotent).
   if (Math.random() < 0.01) await q.pruneOAuthState(db, now).catch(() => {});
   const deviceCode = generateDeviceCode();
@@ -184,8 +190,14 @@ export async function pollDeviceGrant(
   if (grant.codeChallenge) {
     if (input.codeVerifier === undefined) return oauthError('invalid_grant', 'code_verifier is required for this device code.');
     if (!safeEqual(s256(input.codeVerifier), grant.codeChallenge)) return oauthError('invalid_grant', 'PKCE verification failed.');
+  } else if (input.codeVerifier !== undefined) {
+    // PKCE skipped at authorisation but a verifier at redemption: a downgrade, refused.
+    return oauthError('invalid_grant', 'code_verifier sent, but the device authorization request had no code_challenge.');
   }
-  if (grant.status === 'redeemed') return invalid;
+  if (grant.status === 'redeemed') {
+    await auditReplayedDeviceCode(db, grant, ctx, now);
+    return invalid;
+  }
   if (grant.status === 'denied') return oauthError('access_denied', 'The request was denied.');
   if (grant.status === 'expired' || grant.expiresAt.getTime() <= now.getTime()) {
     if (grant.status === 'pending') await q.expireGrant(db, grant.id);
@@ -193,6 +205,19 @@ export async function pollDeviceGrant(
   }
   // A grant that changed state between the two reads (e.g. just redeemed by a racing poll).
   return invalid;
+}
+
+/**
+ * A device code presented again after it was redeemed: someone else may hold a copy of it. Audited
+ * (and logged as an alert); the answer stays a plain invalid_grant.
+ */
+async function auditReplayedDeviceCode(db: q.Queryable, grant: DeviceGrant, ctx: RequestContext, now: Date): Promise<void> {
+  await q.insertAuditEvent(db, {
+    action: 'oauth.device.redeem_replayed', actorUserId: grant.userId, tenantId: grant.tenantId, target: `device_grant:${grant.id}`,
+    ip: ctx.ip, userAgent: ctx.userAgent, at: now,
+    metadata: { clientId: grant.clientId, redeemedAt: grant.redeemedAt?.toISOString() ?? null, deviceIp: grant.deviceIp },
+  });
+  getLogger().child({ component: 'oauth' }).warn({ alert: 'device_code_replayed', grantId: grant.id, ip: ctx.ip }, 'a redeemed device code was presented again');
 }
 
 /**
@@ -204,7 +229,12 @@ export async function redeemDeviceGrant(
 ): Promise<TokenResponse | OAuthError> {
   return db.transaction(async (tx) => {
     const g = await q.redeemGrant(tx, grantId, now);
-    if (!g || !g.userId) return oauthError('invalid_grant', 'The device code is invalid, expired or already used.');
+    if (!g || !g.userId) {
+      // Lost a race with another redemption of the same code: that is a replay too.
+      const other = await q.findGrantById(tx, grantId);
+      if (other?.status === 'redeemed') await auditReplayedDeviceCode(tx, other, ctx, now);
+      return oauthError('invalid_grant', 'The device code is invalid, expired or already used.');
+    }
     const session = await q.insertCliSession(tx, {
       grantId: g.id, userId: g.userId, tenantId: g.tenantId, clientId: g.clientId, scope: g.scope,
       deviceIp: g.deviceIp, deviceUserAgent: g.deviceUserAgent, createdAt: now, lastUsedAt: now, lastUsedIp: ctx.ip,
@@ -223,39 +253,59 @@ export async function redeemDeviceGrant(
 export type CodeEntryResult =
   | { ok: true; grant: DeviceGrant }
   | { ok: false; reason: 'invalid' }
-  | { ok: false; reason: 'rate_limited'; retryAfterSeconds: number };
+  | { ok: false; reason: 'rate_limited'; retryAfterSeconds: number; scope: CodeEntryBudget };
+
+export type CodeEntryBudget = 'user' | 'ip' | 'global';
 
 /**
- * A signed-in user entered a code. Failed entries count against the user and the IP; over either
- * limit nothing is looked up. Unknown, expired, used and someone-else's codes are all just 'invalid'.
- * A match binds (claims) the grant to this user: no other account can approve it afterwards.
+ * A signed-in user entered a code. Failed entries count against the user, the IP and the whole
+ * service (RFC 8628 §5.1); over any budget nothing is looked up — a correct code is refused too, so
+ * the lock tells a guesser nothing. Unknown, expired, used and someone-else's codes are all just
+ * 'invalid'. A match binds (claims) the grant to this user: no other account can approve it afterwards.
  *
  * Every attempt is counted BEFORE the lookup (one atomic upsert per key), so however many entries
- * race, at most `limit` of them per window are ever evaluated; a match, or an attempt refused by the
- * other key, gives its count back.
+ * race, at most `limit` of them per window are ever evaluated; a match, or an attempt refused by a
+ * later key, gives its counts back. The first refusal of a window is audited and logged as an alert.
  */
 export async function enterUserCode(
   db: Database, input: { userCode: string; userId: string }, cfg: OAuthConfig, ctx: RequestContext, now: Date,
 ): Promise<CodeEntryResult> {
-  const userRule = { limit: cfg.codeEntryLimit.perUser, windowSeconds: cfg.codeEntryLimit.windowSeconds };
-  const ipRule = { limit: cfg.codeEntryLimit.perIp, windowSeconds: cfg.codeEntryLimit.windowSeconds };
-  const userKey = `code_entry_fail:user:${input.userId}`;
-  const ipKey = `code_entry_fail:ip:${ctx.ip ?? 'unknown'}`;
-  const byUser = await hitRateLimit(db, userKey, userRule, now);
-  if (!byUser.allowed) return { ok: false, reason: 'rate_limited', retryAfterSeconds: byUser.retryAfterSeconds };
-  const byIp = await hitRateLimit(db, ipKey, ipRule, now);
-  if (!byIp.allowed) {
-    await refundRateLimit(db, userKey, userRule, now); // not evaluated: the user keeps the attempt
-    return { ok: false, reason: 'rate_limited', retryAfterSeconds: byIp.retryAfterSeconds };
+  const windowSeconds = cfg.codeEntryLimit.windowSeconds;
+  const budgets: Array<{ scope: CodeEntryBudget; key: string; rule: { limit: number; windowSeconds: number } }> = [
+    { scope: 'user', key: `code_entry_fail:user:${input.userId}`, rule: { limit: cfg.codeEntryLimit.perUser, windowSeconds } },
+    { scope: 'ip', key: `code_entry_fail:ip:${ctx.ip ?? 'unknown'}`, rule: { limit: cfg.codeEntryLimit.perIp, windowSeconds } },
+    { scope: 'global', key: 'code_entry_fail:global', rule: { limit: cfg.codeEntryLimit.global, windowSeconds } },
+  ];
+  for (let i = 0; i < budgets.length; i++) {
+    const b = budgets[i]!;
+    const hit = await hitRateLimit(db, b.key, b.rule, now);
+    if (!hit.allowed) {
+      // Not evaluated: the budgets counted before this one keep the attempt.
+      for (const earlier of budgets.slice(0, i)) await refundRateLimit(db, earlier.key, earlier.rule, now);
+      if (hit.count === b.rule.limit + 1) await reportExhaustedBudget(db, b.scope, b.rule, input.userId, ctx, now);
+      return { ok: false, reason: 'rate_limited', retryAfterSeconds: hit.retryAfterSeconds, scope: b.scope };
+    }
   }
   const normalised = normaliseUserCode(input.userCode);
   const grant = normalised ? await q.findLiveGrantByUserCodeHash(db, hashUserCode(normalised), now) : null;
   const claimed = grant ? await q.claimGrant(db, grant.id, input.userId, now) : null;
   if (!claimed) return { ok: false, reason: 'invalid' };
   // Only failures count.
-  await refundRateLimit(db, userKey, userRule, now);
-  await refundRateLimit(db, ipKey, ipRule, now);
+  for (const b of budgets) await refundRateLimit(db, b.key, b.rule, now);
   return { ok: true, grant: claimed };
+}
+
+async function reportExhaustedBudget(
+  db: Database, scope: CodeEntryBudget, rule: { limit: number; windowSeconds: number }, userId: string, ctx: RequestContext, now: Date,
+): Promise<void> {
+  await q.insertAuditEvent(db, {
+    action: 'oauth.device.code_entry_locked', actorUserId: userId, target: scope === 'user' ? `user:${userId}` : scope === 'ip' ? `ip:${ctx.ip ?? 'unknown'}` : 'service',
+    ip: ctx.ip, userAgent: ctx.userAgent, at: now, metadata: { budget: scope, limit: rule.limit, windowSeconds: rule.windowSeconds },
+  });
+  getLogger().child({ component: 'oauth' }).warn(
+    { alert: 'code_entry_budget_exhausted', budget: scope, limit: rule.limit, windowSeconds: rule.windowSeconds, userId, ip: ctx.ip },
+    `user-code entry budget exhausted (${scope})`,
+  );
 }
 
 /** The grant shown on the confirmation step: only to the user who claimed it, only while pending. */

@@ -27,9 +27,32 @@ export function oauthJson(body: unknown, status = 200, extra: Record<string, str
   });
 }
 
+const ASCII_LOOKALIKES: Record<string, string> = {
+  '\u2013': '-', '\u2014': '-', '\u2018': "'", '\u2019': "'", '\u201c': "'", '\u201d': "'", '\u2026': '...', '\u00a0': ' ', '\u2264': '<=', '\u2265': '>=',
+};
+
+/**
+ * RFC 6749 §5.2: error_description is %x20-21 / %x23-5B / %x5D-7E — printable ASCII without `"` and
+ * `\`. Everything we say goes through here, including text that echoes a client's input.
+ */
+export function safeErrorDescription(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const mapped = ASCII_LOOKALIKES[ch] ?? ch;
+    for (const c of mapped) {
+      const code = c.codePointAt(0)!;
+      if (c === '"') out += "'";
+      else if (c === '\\') out += '/';
+      else if (code >= 0x20 && code <= 0x7e) out += c;
+      else out += '?';
+    }
+  }
+  return out.slice(0, 300);
+}
+
 /** RFC 6749 §5.2 error response (401 + WWW-Authenticate for invalid_client, Retry-After for 429). */
 export function oauthErrorResponse(e: OAuthError): Response {
-  const body: Record<string, unknown> = { error: e.error, error_description: e.error_description };
+  const body: Record<string, unknown> = { error: e.error, error_description: safeErrorDescription(e.error_description) };
   if (e.interval !== undefined) body.interval = e.interval;
   const extra: Record<string, string> = {};
   if (e.status === 401) extra['www-authenticate'] = 'Basic realm="basic-memory-cloud"';
@@ -54,7 +77,7 @@ export async function readForm(req: Request): Promise<FormResult> {
   const params = new Map<string, string>();
   for (const key of new Set(sp.keys())) {
     const all = sp.getAll(key);
-    if (all.length > 1) return oauthError('invalid_request', `Parameter "${key.slice(0, 40)}" was sent more than once.`);
+    if (all.length > 1) return oauthError('invalid_request', `Parameter '${key.slice(0, 40)}' was sent more than once.`);
     if (all[0] !== '') params.set(key, all[0]!);
   }
   return { params };
@@ -143,6 +166,15 @@ export async function handleRevoke(req: Request, deps: OAuthDeps): Promise<Respo
   if (!token) return oauthErrorResponse(oauthError('invalid_request', 'Missing token.'));
   await revokeToken(deps.db, { token, clientId: client.id }, context(req, deps), now);
   return new Response(null, { status: 200, headers: NO_STORE });
+}
+
+/**
+ * Any method but POST on the OAuth endpoints: 405 with `Allow: POST`, still `no-store` (route files
+ * export this for every other method, so Next's own bare 405 is never what a client sees).
+ */
+export async function oauthMethodNotAllowed(req: Request): Promise<Response> {
+  if (req.method === 'OPTIONS') return new Response(null, { status: 204, headers: { ...NO_STORE, allow: 'POST, OPTIONS' } });
+  return oauthJson({ error: 'invalid_request', error_description: 'Use POST with an application/x-www-form-urlencoded body.' }, 405, { allow: 'POST, OPTIONS' });
 }
 
 /** GET /.well-known/oauth-authorization-server (RFC 8414). */

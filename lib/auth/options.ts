@@ -4,17 +4,34 @@
 // needs no configuration.
 import type { AuthOptions } from 'next-auth';
 import type { OAuthConfig } from 'next-auth/providers/oauth';
-import { headers } from 'next/headers';
+import { cookies, headers } from 'next/headers';
+import { decode } from 'next-auth/jwt';
 import { getConfig } from '../config/index.ts';
 import { getDb } from '../db/index.ts';
 import { ensureAccountForSignIn } from '../db/queries/accounts.ts';
 import { recordAuditEvent } from '../db/queries/audit.ts';
 import { getLogger } from '../log.ts';
 import { notifyTenantCreated } from '../tenants/events.ts';
+import { BrowserSessionEndedError, checkBrowserSession, endBrowserSession, startBrowserSession } from './browser-sessions.ts';
 import { requestInfoFromHeaders } from './request-info.ts';
 
 export const OIDC_PROVIDER_ID = 'oidc';
 export const SESSION_MAX_AGE_S = 7 * 24 * 3600;
+export const SESSION_COOKIE_NAMES = ['next-auth.session-token', '__Secure-next-auth.session-token'];
+
+/** The browser session named by this request's cookie (signature checked, liveness NOT checked), or null. */
+export async function sessionIdFromCookie(secret: string): Promise<string | null> {
+  const jar = await cookies();
+  for (const name of SESSION_COOKIE_NAMES) {
+    // next-auth splits a large cookie into name.0, name.1, …; ours stays small, but read both forms.
+    const value = jar.get(name)?.value
+      ?? (jar.getAll().filter((c) => c.name.startsWith(name + '.')).sort((a, b) => Number(a.name.split('.').pop()) - Number(b.name.split('.').pop())).map((c) => c.value).join('') || undefined);
+    if (!value) continue;
+    const t = await decode({ token: value, secret }).catch(() => null);
+    if (typeof t?.sid === 'string') return t.sid;
+  }
+  return null;
+}
 
 /** The ID-token / userinfo claims we read. */
 export interface OidcClaims {
@@ -31,7 +48,7 @@ declare module 'next-auth' {
   interface Session { user: { id: string; email?: string | null; name?: string | null } }
 }
 declare module 'next-auth/jwt' {
-  interface JWT { uid?: string }
+  interface JWT { uid?: string; /** The browser_sessions row this cookie belongs to. */ sid?: string }
 }
 
 export function oidcProvider(): OAuthConfig<OidcClaims> {
@@ -100,12 +117,24 @@ export function getAuthOptions(): AuthOptions {
             userAgent: info.userAgent,
             opsEmails: app.opsEmails,
           });
+          // A new server-side session (new id) at every sign-in; the one this browser had before ends.
+          const session = await startBrowserSession(db, {
+            userId: result.user.id, previousSessionId: await sessionIdFromCookie(app.authSecret).catch(() => null),
+          }, info, new Date());
           log.info({ userId: result.user.id, tenantId: result.tenant.id, createdUser: result.createdUser }, 'signed in');
           if (result.createdTenant) {
             void notifyTenantCreated({ tenantId: result.tenant.id, ownerUserId: result.user.id, bucketName: result.tenant.bucketName });
           }
           // Keep the cookie small: our user id is all we need; role and tenant are read per request.
-          return { uid: result.user.id, sub: result.user.id, email: result.user.email, name: result.user.name };
+          return { uid: result.user.id, sid: session.id, sub: result.user.id, email: result.user.email, name: result.user.name };
+        }
+        // Every later check: the cookie's session must still be live on the server (a cookie from
+        // before server-side sessions has no sid and is refused too). Throwing makes next-auth
+        // answer "no session" and drop the cookie.
+        if (!token.uid || !token.sid) throw new BrowserSessionEndedError();
+        const info = requestInfoFromHeaders(await headers());
+        if (!(await checkBrowserSession(await getDb(), { sessionId: token.sid, userId: token.uid }, info.ip, new Date()))) {
+          throw new BrowserSessionEndedError();
         }
         return token;
       },
@@ -122,19 +151,22 @@ export function getAuthOptions(): AuthOptions {
     },
     events: {
       async signOut({ token }) {
-        if (!token?.uid) return;
+        // Ends the session on the server: a copy of this cookie kept elsewhere stops working too.
+        if (!token?.uid || !token.sid) return;
         try {
           const info = requestInfoFromHeaders(await headers());
-          await recordAuditEvent(await getDb(), { actorUserId: token.uid, action: 'auth.signed_out', target: `user:${token.uid}`, ...info });
+          await endBrowserSession(await getDb(), { sessionId: token.sid, userId: token.uid, reason: 'signed_out' }, info, new Date());
         } catch (err) {
-          log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not record sign-out');
+          log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not end the browser session at sign-out');
         }
       },
     },
     logger: {
       // next-auth's metadata can carry provider responses; log codes and messages only.
       error(code, metadata) {
-        const m = metadata as { message?: string; error?: { message?: string } } | undefined;
+        const m = metadata as { message?: string; error?: { message?: string; name?: string }; name?: string } | undefined;
+        // An ended session is an expected answer, not an error.
+        if (m?.error?.name === 'BrowserSessionEndedError' || m?.name === 'BrowserSessionEndedError' || m?.message === 'browser session ended') return;
         const message = (m?.error?.message ?? m?.message)?.replace(/\b(expected|got)\b:?\s*\S+/g, '$1 [redacted]');
         log.warn({ code, message }, 'next-auth error');
       },

@@ -10,7 +10,8 @@ import { cache } from 'react';
 import { getDb } from '../db/index.ts';
 import { getTenantByIdForUser, getTenantForUser, type TenantWithRole } from '../db/queries/tenants.ts';
 import { notFound as notFoundError, unauthorized } from '../http/errors.ts';
-import { getAuthOptions } from './options.ts';
+import { SESSION_COOKIE_NAMES, getAuthOptions, sessionIdFromCookie } from './options.ts';
+import { getConfig } from '../config/index.ts';
 import { isOps, loadSessionUser, type SessionUser } from './users.ts';
 
 export type { SessionUser } from './users.ts';
@@ -18,12 +19,18 @@ export { isOps } from './users.ts';
 
 /** Header set by proxy.ts with the requested path (+ query), used for the sign-in callbackUrl. */
 export const PATHNAME_HEADER = 'x-bmc-pathname';
-export const SESSION_COOKIE_NAMES = ['next-auth.session-token', '__Secure-next-auth.session-token'];
+export { SESSION_COOKIE_NAMES };
 
 /** Our user id from a valid session cookie, or null (missing, tampered, expired). */
 export const getSessionUserId = cache(async (): Promise<string | null> => {
   const session = await getServerSession(getAuthOptions());
   return session?.user?.id || null;
+});
+
+/** The id of this request's live browser session (after the same check as getSessionUserId), or null. */
+export const getCurrentBrowserSessionId = cache(async (): Promise<string | null> => {
+  if (!(await getSessionUserId())) return null;
+  return sessionIdFromCookie(getConfig().app.authSecret);
 });
 
 /** The signed-in user (fresh from the database, so role changes apply at once), or null. */

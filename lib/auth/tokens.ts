@@ -48,12 +48,25 @@ export function isOAuthError(x: unknown): x is OAuthError {
   return typeof x === 'object' && x !== null && 'error' in x && 'status' in x;
 }
 
+/**
+ * Why a CLI session may no longer be refreshed: past its absolute lifetime (from sign-in) or idle
+ * longer than the idle lifetime (no token use or refresh); null while it is live.
+ */
+export function cliSessionEnded(session: Pick<CliSession, 'createdAt' | 'lastUsedAt'>, cfg: Pick<OAuthConfig, 'cliSessionMaxAgeSeconds' | 'cliSessionIdleSeconds'>, now: Date): 'max_age' | 'idle_timeout' | null {
+  const t = now.getTime();
+  if (t - session.createdAt.getTime() >= cfg.cliSessionMaxAgeSeconds * 1000) return 'max_age';
+  const lastActive = Math.max(session.createdAt.getTime(), session.lastUsedAt?.getTime() ?? 0);
+  if (t - lastActive >= cfg.cliSessionIdleSeconds * 1000) return 'idle_timeout';
+  return null;
+}
+
 /** Issues a fresh access + refresh token in `session`. Call inside the transaction that created or rotated it. */
 export async function issueTokenPair(db: q.Queryable, session: CliSession, cfg: OAuthConfig, now: Date): Promise<TokenResponse> {
   const access = randomToken(ACCESS_TOKEN_PREFIX);
   const refresh = randomToken(REFRESH_TOKEN_PREFIX);
   await q.insertAccessToken(db, hashSecret(access), session.id, new Date(now.getTime() + cfg.accessTokenTtlSeconds * 1000), now);
-  await q.insertRefreshToken(db, hashSecret(refresh), session.id, new Date(now.getTime() + cfg.refreshTokenTtlSeconds * 1000), now);
+  const refreshEnd = Math.min(now.getTime() + cfg.refreshTokenTtlSeconds * 1000, session.createdAt.getTime() + cfg.cliSessionMaxAgeSeconds * 1000);
+  await q.insertRefreshToken(db, hashSecret(refresh), session.id, new Date(refreshEnd), now);
   return { access_token: access, token_type: 'Bearer', expires_in: cfg.accessTokenTtlSeconds, refresh_token: refresh, scope: session.scope };
 }
 
@@ -74,11 +87,28 @@ export async function refreshTokenGrant(
   const hash = hashSecret(input.refreshToken);
   let revoked = false;
   const result = await db.transaction(async (tx) => {
-    const found = await q.findRefreshToken(tx, hash);
-    if (!found) return invalid;
-    const { token, session } = found;
+    const seen = await q.findRefreshToken(tx, hash);
+    if (!seen) return invalid;
+    // One lock order for everything that touches a token family: the session row first, then its
+    // tokens. Racing refreshes queue here one after another; without it, losers waiting on the token
+    // row and a revoking loser locked each other into a deadlock (a 500 instead of invalid_grant).
+    const session = await q.lockCliSession(tx, seen.session.id);
+    const token = session ? await q.findRefreshTokenRow(tx, hash) : null;
+    if (!session || !token) return invalid;
     if (session.clientId !== input.clientId) return invalid;
     if (session.revokedAt) return invalid;
+    const ended = cliSessionEnded(session, cfg, now);
+    if (!token.rotatedAt && ended) {
+      await q.revokeCliSession(tx, session.id, ended, now);
+      revoked = true;
+      await q.insertAuditEvent(tx, {
+        action: 'oauth.cli_session.expired', actorUserId: session.userId, tenantId: session.tenantId,
+        target: `cli_session:${session.id}`, ip: ctx.ip, userAgent: ctx.userAgent, at: now, metadata: { reason: ended, clientId: session.clientId },
+      });
+      return oauthError('invalid_grant', ended === 'idle_timeout'
+        ? 'The CLI session was idle too long; run `bm cloud login` again.'
+        : 'The CLI session reached its maximum lifetime; run `bm cloud login` again.');
+    }
     if (!token.rotatedAt && token.expiresAt.getTime() <= now.getTime()) return invalid;
     if (input.scope !== undefined) {
       const granted = new Set(session.scope.split(' '));
@@ -96,6 +126,7 @@ export async function refreshTokenGrant(
       });
       return invalid;
     }
+    await q.touchCliSession(tx, session.id, ctx.ip, now);
     return issueTokenPair(tx, session, cfg, now);
   }) as TokenResponse | OAuthError;
   if (revoked) invalidateAccessTokenCache();

@@ -14,6 +14,8 @@ export const networkEnvSchema = z.object({
   /** refresh_token grants per client IP per window (429 + Retry-After beyond). */
   OAUTH_REFRESH_LIMIT: envInt(600, 1, 1_000_000, 'the number of refresh-token requests allowed per IP per window'),
   OAUTH_REFRESH_WINDOW_SECONDS: envInt(600, 1, 86_400, 'the refresh-token limit window in seconds'),
+  /** /proxy/* and /api/* requests in flight at once per app process; more get 503 + Retry-After at once (0 = no limit). */
+  APP_MAX_IN_FLIGHT: envInt(256, 0, 100_000, 'the number of /proxy and /api requests in flight before shedding'),
 });
 
 export type NetworkEnv = z.output<typeof networkEnvSchema>;
@@ -21,12 +23,14 @@ export type NetworkEnv = z.output<typeof networkEnvSchema>;
 export interface NetworkConfig {
   trustedProxyHops: number;
   refreshLimit: { limit: number; windowSeconds: number };
+  maxInFlight: number;
 }
 
 export function buildNetworkConfig(e: NetworkEnv): NetworkConfig {
   return {
     trustedProxyHops: e.TRUSTED_PROXY_HOPS,
     refreshLimit: { limit: e.OAUTH_REFRESH_LIMIT, windowSeconds: e.OAUTH_REFRESH_WINDOW_SECONDS },
+    maxInFlight: e.APP_MAX_IN_FLIGHT,
   };
 }
 

@@ -31,14 +31,22 @@ export const oauthEnvSchema = z.object({
   /** How long a verified access token's principal is kept in memory (revocations clear it at once; 0 = look up every request). */
   OAUTH_ACCESS_TOKEN_CACHE_MS: envInt(5000, 0, 60_000, 'milliseconds an access-token lookup is cached (0 = off)'),
   OAUTH_REFRESH_TOKEN_TTL_SECONDS: envInt(30 * 86_400, 3600, 365 * 86_400, 'the refresh-token lifetime in seconds'),
+  /** A CLI session (one `bm cloud login`) can be refreshed at most this long after sign-in. */
+  OAUTH_CLI_SESSION_MAX_AGE_SECONDS: envInt(90 * 86_400, 3600, 400 * 86_400, 'the absolute CLI-session lifetime in seconds'),
+  /** A CLI session unused (no request, no refresh) this long can no longer be refreshed. */
+  OAUTH_CLI_SESSION_IDLE_SECONDS: envInt(30 * 86_400, 600, 400 * 86_400, 'the idle CLI-session lifetime in seconds'),
   OAUTH_DEVICE_CODE_TTL_SECONDS: envInt(600, 60, 900, 'the device-code lifetime in seconds'),
   OAUTH_DEVICE_POLL_INTERVAL_SECONDS: envInt(5, 1, 60, 'the device polling interval in seconds'),
   /** Device authorization requests per client IP per window. */
   OAUTH_DEVICE_ISSUE_LIMIT: envInt(30, 1, 1_000_000, 'the number of device requests allowed per IP per window'),
   OAUTH_DEVICE_ISSUE_WINDOW_SECONDS: envInt(600, 1, 86_400, 'the device-request limit window in seconds'),
   /** Failed user-code entries on /device before the user, or the IP, is told to wait. */
-  OAUTH_CODE_ENTRY_FAILURES_PER_USER: envInt(10, 1, 10_000, 'the failed code entries allowed per user per window'),
+  OAUTH_CODE_ENTRY_FAILURES_PER_USER: envInt(5, 1, 10_000, 'the failed code entries allowed per user per window'),
   OAUTH_CODE_ENTRY_FAILURES_PER_IP: envInt(30, 1, 100_000, 'the failed code entries allowed per IP per window'),
+  /** Failed code entries across the whole service per window before everyone waits (and ops are alerted). */
+  OAUTH_CODE_ENTRY_FAILURES_GLOBAL: envInt(200, 1, 10_000_000, 'the failed code entries allowed across all users per window'),
+  /** Device codes waiting for approval at once, service-wide; more requests are told to retry. */
+  OAUTH_DEVICE_MAX_LIVE_CODES: envInt(1000, 1, 10_000_000, 'the number of device codes that may be pending at once'),
   OAUTH_CODE_ENTRY_WINDOW_SECONDS: envInt(900, 1, 86_400, 'the code-entry limit window in seconds'),
 });
 
@@ -60,6 +68,8 @@ export interface OAuthConfig {
   accessTokenTtlSeconds: number;
   accessTokenCacheMs: number;
   refreshTokenTtlSeconds: number;
+  cliSessionMaxAgeSeconds: number;
+  cliSessionIdleSeconds: number;
   deviceCodeTtlSeconds: number;
   pollIntervalSeconds: number;
   /** slow_down is answered only to polls earlier than interval − this many seconds after the last accepted one. */
@@ -67,7 +77,9 @@ export interface OAuthConfig {
   /** Upper bound of the interval after repeated slow_down. */
   maxPollIntervalSeconds: number;
   deviceIssueLimit: { limit: number; windowSeconds: number };
-  codeEntryLimit: { perUser: number; perIp: number; windowSeconds: number };
+  codeEntryLimit: { perUser: number; perIp: number; global: number; windowSeconds: number };
+  /** Service-wide bound on pending device codes (what a guesser could hit). */
+  maxLiveCodes: number;
   /** HMAC key for CSRF tokens and the signed pending-code cookie on /device. */
   secret: string;
 }
@@ -89,6 +101,8 @@ export function buildOAuthConfig(e: OAuthEnv, app: Pick<AppConfig, 'appUrl' | 'a
     accessTokenTtlSeconds: e.OAUTH_ACCESS_TOKEN_TTL_SECONDS,
     accessTokenCacheMs: e.OAUTH_ACCESS_TOKEN_CACHE_MS,
     refreshTokenTtlSeconds: e.OAUTH_REFRESH_TOKEN_TTL_SECONDS,
+    cliSessionMaxAgeSeconds: e.OAUTH_CLI_SESSION_MAX_AGE_SECONDS,
+    cliSessionIdleSeconds: e.OAUTH_CLI_SESSION_IDLE_SECONDS,
     deviceCodeTtlSeconds: e.OAUTH_DEVICE_CODE_TTL_SECONDS,
     pollIntervalSeconds: e.OAUTH_DEVICE_POLL_INTERVAL_SECONDS,
     pollToleranceSeconds: 1,
@@ -97,8 +111,10 @@ export function buildOAuthConfig(e: OAuthEnv, app: Pick<AppConfig, 'appUrl' | 'a
     codeEntryLimit: {
       perUser: e.OAUTH_CODE_ENTRY_FAILURES_PER_USER,
       perIp: e.OAUTH_CODE_ENTRY_FAILURES_PER_IP,
+      global: e.OAUTH_CODE_ENTRY_FAILURES_GLOBAL,
       windowSeconds: e.OAUTH_CODE_ENTRY_WINDOW_SECONDS,
     },
+    maxLiveCodes: e.OAUTH_DEVICE_MAX_LIVE_CODES,
     secret: app.authSecret,
   };
 }

@@ -1,5 +1,6 @@
 // Settings of the tenant runtime (issue 5): provisioner, supervisor, tenant proxy, sync collector.
 // index.ts composes this section as `getConfig().tenants`. Every variable is optional.
+import { buildAllowList, ephemeralPortRange, parsePortRanges, type TenantAddressAllowList } from '../tenants/tenant-address.ts';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -43,6 +44,14 @@ export const tenantsEnvSchema = z.object({
   TENANT_MAX_PER_INSTANCE: envInt(0, 0, 1_000_000, 'the most tenants one app instance supervises (0 = no limit)'),
   TENANT_PROXY_CONNECT_TIMEOUT_MS: envInt(5000, 100, 120_000, 'the tenant proxy connect timeout in milliseconds'),
   TENANT_PROXY_IDLE_TIMEOUT_MS: envInt(60_000, 100, 3_600_000, 'the tenant proxy idle timeout in milliseconds'),
+  /** Hosts the tenant proxy may connect to, comma separated (default: TENANT_HOST). */
+  TENANT_PROXY_ALLOWED_HOSTS: envString(),
+  /** Ports the tenant proxy may connect to: `LOW-HIGH[,…]` (default: TENANT_PORT_RANGE, or the OS ephemeral range when that is 0). */
+  TENANT_PROXY_ALLOWED_PORTS: envString().pipe(
+    z.string().regex(/^\d{1,5}(-\d{1,5})?(,\s*\d{1,5}(-\d{1,5})?)*$/, { error: 'expects ports or ranges such as 21000-21999,22000' }).optional(),
+  ),
+  /** Largest whole tenant answer (one with Content-Length) passed on, in bytes; larger → 502. */
+  TENANT_PROXY_MAX_RESPONSE_BYTES: envInt(512 * 1024 * 1024, 1024, 64 * 1024 * 1024 * 1024, 'the largest tenant answer in bytes'),
   /** Serve Bearer-authenticated /proxy/* at the node:http layer (same guard, same proxy code), skipping Next's router. */
   TENANT_PROXY_FAST_PATH: envBool(true),
   SYNC_COLLECTOR_INTERVAL_MS: envInt(5000, 200, 10_000, 'the sync-run collection interval in milliseconds (at most 10000)'),
@@ -61,6 +70,9 @@ export interface TenantsConfig {
   indexRoot: string;
   host: string;
   portRange: { low: number; high: number } | null;
+  /** Where the tenant proxy may connect (hosts × port ranges). */
+  proxyAllowList: TenantAddressAllowList;
+  proxyMaxResponseBytes: number;
   syncIntervalSeconds: number;
   storageQuotaMb: number;
   maxUploadMb: number;
@@ -126,6 +138,11 @@ export function buildTenantsConfig(e: TenantsEnv, app: AppConfig): TenantsConfig
     proxyConnectTimeoutMs: e.TENANT_PROXY_CONNECT_TIMEOUT_MS,
     proxyIdleTimeoutMs: e.TENANT_PROXY_IDLE_TIMEOUT_MS,
     proxyFastPath: e.TENANT_PROXY_FAST_PATH,
+    proxyAllowList: buildAllowList(
+      e.TENANT_PROXY_ALLOWED_HOSTS ? e.TENANT_PROXY_ALLOWED_HOSTS.split(',') : [e.TENANT_HOST],
+      e.TENANT_PROXY_ALLOWED_PORTS ? parsePortRanges(e.TENANT_PROXY_ALLOWED_PORTS) : portRange ? [portRange] : [ephemeralPortRange()],
+    ),
+    proxyMaxResponseBytes: e.TENANT_PROXY_MAX_RESPONSE_BYTES,
     collectorIntervalMs: e.SYNC_COLLECTOR_INTERVAL_MS,
     collectorConcurrency: e.SYNC_COLLECTOR_CONCURRENCY,
     subscribeUrl: e.SUBSCRIBE_URL,

@@ -126,6 +126,23 @@ export const cliSessions = pgTable('cli_sessions', {
   revokedReason: text(),
 }, (t) => [index('cli_sessions_user_idx').on(t.userId, t.createdAt)]);
 
+/**
+ * One signed-in browser (a next-auth sign-in). The session cookie (a JWT) carries only `id`, a random
+ * uuid; every session check needs this row live, so signing out or ending a session on /sessions
+ * makes every copy of that cookie worthless at once.
+ */
+export const browserSessions = pgTable('browser_sessions', {
+  id: uuid().primaryKey().defaultRandom(),
+  userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
+  createdAt: createdAt(),
+  /** Written at most once a minute per session (the check is a read; the write is throttled). */
+  lastSeenAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  ip: text(),
+  userAgent: text(),
+  revokedAt: timestamp({ withTimezone: true }),
+  revokedReason: text(),
+}, (t) => [index('browser_sessions_user_idx').on(t.userId, t.createdAt)]);
+
 export const oauthAccessTokens = pgTable('oauth_access_tokens', {
   tokenHash: text().primaryKey(),
   sessionId: uuid().notNull().references(() => cliSessions.id, { onDelete: 'cascade' }),
@@ -283,7 +300,7 @@ export const tenantSyncCursors = pgTable('tenant_sync_cursors', {
   updatedAt: updatedAt(),
 });
 
-// --- Sync history that scales (issue 10) ---
+// --- Sync history that scales ---
 // Every collected run is counted once, in the same transaction that stores it raw, into hourly
 // roll-ups (per tenant/project/scan type and fleet-wide). Raw rows are details with a retention;
 // counts, failures and percentiles come from the roll-ups, so deleting raw rows never changes them.
@@ -341,6 +358,7 @@ export type SyncRunRollup = typeof syncRunRollups.$inferSelect;
 export type SyncFleetRollup = typeof syncFleetRollups.$inferSelect;
 export type SyncProjectState = typeof syncProjectStates.$inferSelect;
 
+export type BrowserSession = typeof browserSessions.$inferSelect;
 export type TenantLease = typeof tenantLeases.$inferSelect;
 export type TenantEndpoint = typeof tenantEndpoints.$inferSelect;
 export type SyncRunRow = typeof syncRuns.$inferSelect;

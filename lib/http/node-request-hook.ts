@@ -10,6 +10,7 @@ import { stampClientAddress } from '../auth/request-info.ts';
 import { isFastPathRequest, serveFastPath, type FastPathOptions } from '../tenants/tenant-proxy-fast-path.ts';
 import { isWebdavRequest, serveWebdav } from '../tenants/tenant-proxy-webdav.ts';
 import { detailAnswer, isUnderProxyMount, tenantPathFromRawUrl, writeAnswer } from '../tenants/tenant-proxy.ts';
+import { InFlightLimiter, admitOrShed, isSheddable } from './load-shedding.ts';
 
 const KEY = Symbol.for('bmc.nodeRequestHook');
 type Holder = { [KEY]?: { uninstall: () => void } };
@@ -19,6 +20,8 @@ export interface NodeRequestHookOptions {
   fastPath: FastPathOptions | null;
   /** Serve /proxy/webdav/* here (Basic app passwords or Bearer; Next's route handlers cannot take PROPFIND & co). */
   webdav?: FastPathOptions | null;
+  /** Requests to /proxy/* and /api/* in flight at once before more are shed with 503 (0 = no limit). */
+  maxInFlight?: number;
 }
 
 /** Installs the hook on every node:http server of this process. Returns an uninstall function. */
@@ -26,10 +29,12 @@ export function installNodeRequestHook(o: NodeRequestHookOptions): () => void {
   const g = globalThis as Holder;
   if (g[KEY]) return g[KEY]!.uninstall;
   const original = http.Server.prototype.emit;
+  const limiter = o.maxInFlight ? new InFlightLimiter(o.maxInFlight) : null;
   const patched = function (this: http.Server, event: string | symbol, ...args: unknown[]): boolean {
     if (event === 'request') {
       const req = args[0] as http.IncomingMessage;
       const url = req.url ?? '/';
+      if (limiter && isSheddable(url) && !admitOrShed(limiter, req, args[1] as http.ServerResponse)) return true;
       if (isUnderProxyMount(url) && !tenantPathFromRawUrl(url)) {
         req.resume();
         void writeAnswer(args[1] as http.ServerResponse, detailAnswer(400, 'Invalid path.'));

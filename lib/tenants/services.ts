@@ -64,6 +64,10 @@ export function getTenantProxyDeps(): Promise<TenantProxyDeps> {
       appOrigin: new URL(app.appUrl).origin,
       subscribeUrl: tenants.subscribeUrl,
       connectTimeoutMs: tenants.proxyConnectTimeoutMs,
+      allowList: tenants.proxyAllowList,
+      maxResponseBytes: tenants.proxyMaxResponseBytes,
+      onRefusedAddress: (tenantId: string, host: string, port: number) => getLogger().child({ component: 'tenant-proxy' })
+        .error({ alert: 'tenant_address_refused', tenantId, host, port }, 'a tenant route points outside the allowed addresses; not connected'),
       idleTimeoutMs: tenants.proxyIdleTimeoutMs,
     };
   })().catch((err) => { proxyDeps = null; throw err; }));

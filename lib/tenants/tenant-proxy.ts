@@ -13,11 +13,14 @@
 // - Tenant not running: 403 subscription_required when it is inactive (desired state `stopped`),
 //   503 + Retry-After while provisioning / starting / restarting / failed; unreachable → 502 JSON.
 // - Cookie-authenticated unsafe methods need a same-origin `Origin`.
+// - Only addresses on the allow-list (tenant-address.ts) are ever connected to, whatever the route says.
+// - Answers without a Cache-Control of the tenant's own get `private, no-store`.
 import http from 'node:http';
 import { Readable } from 'node:stream';
 import type { TenantRoute } from '../db/queries/tenants-runtime.ts';
 import { recordProxyAnswer } from '../metrics/registry.ts';
 import { tenantSignatureHeaders } from './tenant-credential.ts';
+import { isAllowedTenantAddress, type TenantAddressAllowList } from './tenant-address.ts';
 
 export interface TenantProxyCaller {
   tenantId: string;
@@ -37,6 +40,12 @@ export interface TenantProxyDeps {
   agent?: http.Agent;
   /** Path prefix the route is mounted at. */
   mountPath?: string;
+  /** Addresses the driver hands out; a route pointing anywhere else is refused (502) unconnected. */
+  allowList?: TenantAddressAllowList;
+  /** Largest whole (Content-Length) tenant answer passed on, in bytes; larger → 502 before any byte. */
+  maxResponseBytes?: number;
+  /** Told when a route's address is refused (tampered or misconfigured). */
+  onRefusedAddress?(tenantId: string, host: string, port: number): void;
 }
 
 export const PROXY_MOUNT = '/proxy';
@@ -143,7 +152,7 @@ export function tenantPathFromRawUrl(rawUrl: string, mount = PROXY_MOUNT): { pat
   if (!rawPath.startsWith(mount + '/')) return null;
   const tail = rawPath.slice(mount.length); // starts with '/'
   if (tail.length < 2 || tail.length > 4096) return null;
-  if (/[\\\0\s]/.test(tail) || /[\x00-\x1f\x7f]/.test(search)) return null;
+  if (/[\\\0\s]/.test(tail) || /[\x00-\x1f\x7f]/.test(tail) || /[\x00-\x1f\x7f]/.test(search)) return null;
   const segments = tail.slice(1).split('/');
   for (let i = 0; i < segments.length; i++) {
     const seg = segments[i]!;
@@ -159,6 +168,8 @@ export function tenantPathFromRawUrl(rawUrl: string, mount = PROXY_MOUNT): { pat
       cur = dec;
     }
     if (cur === '.' || cur === '..' || /[\\/\0]/.test(cur)) return null;
+    // Control characters in any encoding (%0a, %7f, %250d…) are refused, never forwarded.
+    if (/[\x00-\x1f\x7f]/.test(cur)) return null;
   }
   return { path: tail, search };
 }
@@ -187,6 +198,8 @@ function responseHeaders(res: http.IncomingMessage): http.OutgoingHttpHeaders {
     out[k] = value;
   }
   out['x-content-type-options'] = 'nosniff';
+  // Per-user data: no shared cache may keep it unless the tenant said otherwise.
+  if (out['cache-control'] === undefined) out['cache-control'] = 'private, no-store';
   return out;
 }
 
@@ -307,6 +320,11 @@ async function proxyToTenantUncounted(req: ProxyRequest, caller: TenantProxyCall
   }
   let attempt = 0;
   for (;;) {
+    const base = parseBase(route.baseUrl!);
+    if (deps.allowList && !isAllowedTenantAddress(deps.allowList, base.host, base.port)) {
+      deps.onRefusedAddress?.(caller.tenantId, base.host, base.port);
+      return detailAnswer(502, { error: 'tenant_address_refused', message: 'The tenant API address is not one the platform hands out.' });
+    }
     try {
       return await forward(req, method, route, pathAndQuery, hasBody, caller, deps, extra);
     } catch (err) {
@@ -417,6 +435,17 @@ function forward(req: ProxyRequest, method: string, route: TenantRoute, pathAndQ
         return;
       }
       const noBody = method === 'HEAD' || status === 204 || status === 304;
+      const max = deps.maxResponseBytes;
+      if (max !== undefined && !noBody) {
+        const announced = Number(res.headers['content-length'] ?? NaN);
+        // Whole answers (with a Content-Length) are checked before a byte is passed on; chunked
+        // streams (file downloads, feeds) pass through as they come.
+        if (announced > max) {
+          res.destroy();
+          resolve(detailAnswer(502, { error: 'tenant_response_too_large', message: `The tenant API answer is larger than ${max} bytes.` }));
+          return;
+        }
+      }
       if (noBody) res.resume();
       if (signal) res.on('close', () => signal.removeEventListener('abort', onAbort));
       resolve({ status, headers: responseHeaders(res), body: noBody ? null : res });

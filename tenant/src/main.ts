@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   const runtime = new TenantRuntime({ dataDir, indexDir, tenantId: args.tenantId, syncIntervalSeconds: args.syncInterval, version: readVersion(), logger,
     maxUploadBytes: args.maxUploadMb * 1024 * 1024, quotaBytes: args.quotaMb * 1024 * 1024, trashRetentionDays: args.trashRetentionDays });
   await runtime.prepareProjects();
-  const app = buildServer({ runtime, secret: credential.secret, logger });
+  const app = buildServer({ runtime, secret: credential.secret, logger, maxInFlight: args.maxInFlight });
 
   let shuttingDown = false;
   const shutdown = async (signal: string) => {

@@ -70,6 +70,9 @@ describe('reference CLI', () => {
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, /Approve at: http:\/\/127\.0\.0\.1:\d+\/device/);
     assert.match(r.out, /Logged in/);
+    // Right after login, who and which tenant (before any `status`).
+    assert.match(r.out, new RegExp(`Logged in as: ${acct.email}`));
+    assert.match(r.out, new RegExp(`Tenant: .*\\(${acct.tenantId}\\)`));
     const st = fs.statSync(tokenFile);
     assert.equal(st.mode & 0o777, 0o600);
     const saved = JSON.parse(fs.readFileSync(tokenFile, 'utf8'));

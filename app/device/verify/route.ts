@@ -9,6 +9,22 @@ import { getDb } from '@/lib/db/index.ts';
 
 export const dynamic = 'force-dynamic';
 
+/** 429 + Retry-After, as a page a person can read (the form posts here, so this is what the browser shows). */
+function lockedPage(retryAfterSeconds: number): Response {
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Too many attempts - Basic Memory Cloud</title>
+<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#0f172a;line-height:1.5}a{color:#1d4ed8}</style></head>
+<body><main><h1>Too many attempts</h1>
+<p data-testid="device-locked">Code entry is paused after too many wrong codes. Try again in about ${minutes} minute${minutes === 1 ? '' : 's'}.</p>
+<p>Check the code your terminal shows; if it has expired, run <code>bm cloud login</code> again.</p>
+<p><a href="/device">Back to code entry</a></p></main></body></html>`;
+  return new Response(html, {
+    status: 429,
+    headers: { 'content-type': 'text/html; charset=utf-8', 'retry-after': String(retryAfterSeconds), 'cache-control': 'no-store' },
+  });
+}
+
 export async function POST(req: Request): Promise<Response> {
   const r = await formPost(req);
   if (r instanceof Response) return r;
@@ -24,6 +40,7 @@ export async function POST(req: Request): Promise<Response> {
   }
   if (!checkCsrf(oauth.secret, r.form.get('csrf'), 'device-entry', r.user.id)) return seeOther('/device?error=csrf');
   const result = await enterUserCode(await getDb(), { userCode: code, userId: r.user.id }, oauth, requestInfoFromHeaders(req.headers), now);
+  if (!result.ok && result.reason === 'rate_limited') return lockedPage(result.retryAfterSeconds);
   const res = result.ok ? seeOther(`/device/confirm?${new URLSearchParams({ grant: result.grant.id })}`)
     : seeOther(`/device?error=${result.reason}`);
   res.cookies.delete({ name: PENDING_CODE_COOKIE, path: '/device' });

@@ -57,6 +57,13 @@ export async function findLiveGrantByUserCodeHash(db: Queryable, hash: string, n
   return row ?? null;
 }
 
+/** How many device codes are pending and unexpired right now, service-wide. */
+export async function countLiveGrants(db: Queryable, now: Date): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(deviceGrants)
+    .where(and(eq(deviceGrants.status, 'pending'), gt(deviceGrants.expiresAt, now)));
+  return Number(row?.n ?? 0);
+}
+
 export async function expireGrant(db: Queryable, id: string): Promise<void> {
   await db.update(deviceGrants).set({ status: 'expired' }).where(and(eq(deviceGrants.id, id), eq(deviceGrants.status, 'pending')));
 }
@@ -124,6 +131,17 @@ export async function findRefreshToken(db: Queryable, tokenHash: string) {
     .from(oauthRefreshTokens)
     .innerJoin(cliSessions, eq(cliSessions.id, oauthRefreshTokens.sessionId))
     .where(eq(oauthRefreshTokens.tokenHash, tokenHash));
+  return row ?? null;
+}
+
+/** Locks a CLI session row for the rest of the transaction (the first lock taken on a token family). */
+export async function lockCliSession(db: Queryable, id: string): Promise<CliSession | null> {
+  const [row] = await db.select().from(cliSessions).where(eq(cliSessions.id, id)).for('update');
+  return row ?? null;
+}
+
+export async function findRefreshTokenRow(db: Queryable, tokenHash: string) {
+  const [row] = await db.select().from(oauthRefreshTokens).where(eq(oauthRefreshTokens.tokenHash, tokenHash));
   return row ?? null;
 }
 
@@ -252,7 +270,9 @@ export async function pollLiveGrant(
       from device_grants
       where device_code_hash = ${input.deviceCodeHash} and client_id = ${input.clientId}
         and status in ('pending', 'approved') and expires_at > ${nowIso}::timestamptz
-        and (code_challenge is null or code_challenge = ${input.codeChallenge})
+        -- PKCE both ways: a verifier must match the challenge, and none may be sent for a grant
+        -- that had no challenge (a downgrade: PKCE skipped at authorisation, verifier at redemption).
+        and ((code_challenge is null and ${input.codeChallenge}::text is null) or code_challenge = ${input.codeChallenge})
       for update
     )
     update device_grants d set

@@ -14,13 +14,15 @@ export type TenantArgs = {
   /** storage quota of the whole tenant in MiB; 0 = none */
   quotaMb: number;
   trashRetentionDays: number;
+  /** Requests in flight before more are shed with 503 + Retry-After (0 = no limit). */
+  maxInFlight: number;
 };
 
 export class UsageError extends Error {}
 
 export const USAGE = 'usage: node tenant/src/main.ts [--data-dir DIR] [--index-dir DIR] [--port N] [--host ADDR] ' +
-  '[--sync-interval SECONDS] [--tenant-id ID] [--log-level LEVEL] [--max-upload-mb MB] [--quota-mb MB] [--trash-retention-days DAYS]\n' +
-  'env: BM_DATA_DIR BM_INDEX_DIR BM_TENANT_ID BM_TENANT_SECRET BM_SYNC_INTERVAL BM_LOG_LEVEL BM_MAX_UPLOAD_MB BM_QUOTA_MB BM_TRASH_RETENTION_DAYS';
+  '[--sync-interval SECONDS] [--tenant-id ID] [--log-level LEVEL] [--max-upload-mb MB] [--quota-mb MB] [--trash-retention-days DAYS] [--max-in-flight N]\n' +
+  'env: BM_DATA_DIR BM_INDEX_DIR BM_TENANT_ID BM_TENANT_SECRET BM_SYNC_INTERVAL BM_LOG_LEVEL BM_MAX_UPLOAD_MB BM_QUOTA_MB BM_TRASH_RETENTION_DAYS BM_MAX_IN_FLIGHT';
 
 const intFrom = (name: string, min: number, max: number) =>
   z.string().trim().regex(/^\d+$/, `${name} must be a whole number`).transform(Number)
@@ -41,6 +43,7 @@ const ArgsSchema = z.object({
   quotaMb: intFrom('--quota-mb', 0, 1024 * 1024 * 1024),
   // deleted notes, files and projects stay restorable this long (days)
   trashRetentionDays: intFrom('--trash-retention-days', 1, 3650),
+  maxInFlight: intFrom('--max-in-flight', 0, 100_000),
 });
 
 export function parseTenantArgs(argv: string[], env: Record<string, string | undefined>): TenantArgs {
@@ -61,6 +64,7 @@ export function parseTenantArgs(argv: string[], env: Record<string, string | und
         'max-upload-mb': { type: 'string' },
         'quota-mb': { type: 'string' },
         'trash-retention-days': { type: 'string' },
+        'max-in-flight': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -81,6 +85,7 @@ export function parseTenantArgs(argv: string[], env: Record<string, string | und
     maxUploadMb: pick('max-upload-mb', 'BM_MAX_UPLOAD_MB', '100'),
     quotaMb: pick('quota-mb', 'BM_QUOTA_MB', '0'),
     trashRetentionDays: pick('trash-retention-days', 'BM_TRASH_RETENTION_DAYS', '30'),
+    maxInFlight: pick('max-in-flight', 'BM_MAX_IN_FLIGHT', '128'),
   });
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => i.message).join('; '));
   return parsed.data;

@@ -1,5 +1,6 @@
 // The tenant API's HTTP surface (fastify). Order of checks per request: signature (onRequest) →
 // index-ready gate → route: parse with zod → resolve the project → engine → respond.
+import { installConcurrencyLimit } from './concurrency-limit.ts';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type pino from 'pino';
 import type { TenantRuntime } from '../tenant-runtime.ts';
@@ -28,7 +29,7 @@ declare module 'fastify' {
 
 export const REBUILDING_DETAIL = 'Index is rebuilding, retry shortly';
 
-export function buildServer(opts: { runtime: TenantRuntime; secret: string; logger: pino.Logger }): FastifyInstance {
+export function buildServer(opts: { runtime: TenantRuntime; secret: string; logger: pino.Logger; maxInFlight?: number }): FastifyInstance {
   const app: FastifyInstance = Fastify({
     loggerInstance: opts.logger.child({ component: 'http' }) as FastifyBaseLogger,
     // Fastify's access lines log every request at info; ours (below) are at debug and carry no headers.
@@ -56,6 +57,8 @@ export function buildServer(opts: { runtime: TenantRuntime; secret: string; logg
   });
 
   installErrorHandling(app);
+  // First hook: shedding costs nothing when busy (no signature check, no file work).
+  installConcurrencyLimit(app, opts.maxInFlight ?? 0);
   installRequestAuth(app, { secret: opts.secret, tenantId: opts.runtime.tenantId });
   app.addHook('onRequest', async (req, reply) => {
     if (opts.runtime.closing) return reply.code(503).header('connection', 'close').send({ detail: 'Tenant API is shutting down' });

@@ -1,0 +1,62 @@
+// An open-model load generator at a fixed rate: one request every 1000/rate ms whatever happens to
+// the earlier ones (a slow answer never delays the next request; autocannon's rate limit instead
+// sends each second's quota in one burst). Latency is from send to the end of the body, in ms, kept
+// per outcome (2xx, shed = 503/429, other) and with the send time, for recovery analysis.
+import http from 'node:http';
+
+export interface Sample { sentAt: number; ms: number; status: number }
+
+export interface PacedResult {
+  name: string;
+  samples: Sample[];
+  errors: number;
+  seconds: number;
+}
+
+export function quantile(xs: number[], f: number): number {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * f))]!;
+}
+
+export function pacedLoad(
+  name: string, url: string, headers: Record<string, string>, rate: number, seconds: number, connections = 64,
+): Promise<PacedResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const u = new URL(url);
+  const samples: Sample[] = [];
+  let errors = 0;
+  let inFlight = 0;
+  const total = Math.round(rate * seconds);
+  const gap = 1000 / rate;
+  return new Promise((resolve) => {
+    let sent = 0;
+    const t0 = performance.now();
+    const finish = () => {
+      if (sent < total || inFlight > 0) return;
+      agent.destroy();
+      resolve({ name, samples, errors, seconds: (performance.now() - t0) / 1000 });
+    };
+    const fire = () => {
+      const start = performance.now();
+      inFlight++;
+      const req = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, headers, agent }, (res) => {
+        res.on('data', () => {});
+        res.on('end', () => {
+          samples.push({ sentAt: start - t0, ms: performance.now() - start, status: res.statusCode ?? 0 });
+          inFlight--;
+          finish();
+        });
+      });
+      req.on('error', () => { errors++; inFlight--; finish(); });
+      req.end();
+    };
+    const tick = () => {
+      const due = Math.min(total, Math.floor((performance.now() - t0) / gap) + 1);
+      while (sent < due) { sent++; fire(); }
+      if (sent < total) setTimeout(tick, Math.max(0, t0 + sent * gap - performance.now()));
+      else finish();
+    };
+    tick();
+  });
+}
