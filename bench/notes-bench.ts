@@ -139,7 +139,7 @@ async function main() {
     }
     let page: Stat | null = null;
     if (PAGE) {
-      const cookie = await sessionCookie(account.userId, 'notes-bench@example.test');
+      const cookie = await sessionCookie(h.db, account.userId, 'notes-bench@example.test');
       const ms: number[] = [];
       let errors = 0;
       for (let i = 0; i < N; i++) {

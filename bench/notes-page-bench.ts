@@ -5,7 +5,7 @@
 //        import { measureNotePage, notePageUrls, NOTE_PAGE_TARGET_P95_MS } from './notes-page-bench.ts';
 //        const urls = await notePageUrls(appUrl, cookie, 'project name', 40);   // note pages of that project
 //        const r = await measureNotePage({ appUrl, cookie, urls });             // {p50, p95, p99, n}
-//      `cookie` is a session cookie (`next-auth.session-token=…`, see sessionCookie() below).
+//      `cookie` is a session cookie (`next-auth.session-token=…`, see sessionCookie() in bench/lib/app-harness.ts).
 //   2. On its own: `npm run bench:notes-page` starts the app (scripts/start.mjs, builds if stale) on
 //      BENCH_PORT (default 4010) with a fresh Postgres database, gives a new account's tenant a
 //      `seed-tenant` corpus (../shared/tools/make-corpus), syncs it, and measures.
@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
-import { encode as encodeSessionJwt } from 'next-auth/jwt';
+import { sessionCookie } from './lib/app-harness.ts';
 import { openDatabase } from '../lib/db/client.ts';
 import { memberships, tenants, users } from '../lib/db/schema.ts';
 import { createPostgresDatabase } from '../tests/helpers/test-db.ts';
@@ -27,10 +27,6 @@ export const NOTE_PAGE_TARGET_P95_MS = 150;
 
 export interface NotePageFigures { n: number; p50: number; p95: number; p99: number; max: number; failures: number }
 
-/** A session cookie for `userId` signed with the app's AUTH_SECRET (what next-auth sets after sign-in). */
-export async function sessionCookie(userId: string, email: string, authSecret: string): Promise<string> {
-  return `next-auth.session-token=${await encodeSessionJwt({ token: { uid: userId, sub: userId, email }, secret: authSecret })}`;
-}
 
 /** Up to `count` note pages of `project`, taken from the BFF's tree (spread over the project). */
 export async function notePageUrls(appUrl: string, cookie: string, project: string, count = 40): Promise<string[]> {
@@ -159,10 +155,10 @@ async function main() {
       const [row] = await h.db.select({ status: tenants.status }).from(tenants).where(eq(tenants.id, t!.id));
       return row?.status === 'running';
     }, 90_000);
+    const cookie = await sessionCookie(h.db, u!.id, 'notes-bench@example.test', AUTH_SECRET);
     await h.close();
     const dataDir = path.join(tmp, 'data', 'tenants', t!.id, 'data');
     for (const d of fs.readdirSync(corpus)) fs.cpSync(path.join(corpus, d), path.join(dataDir, d), { recursive: true });
-    const cookie = await sessionCookie(u!.id, 'notes-bench@example.test', AUTH_SECRET);
     const projects = await waitFor('the corpus projects', async () => {
       const r = await fetch(`${APP}/proxy/projects/projects`, { headers: { cookie } });
       const j = await r.json() as { projects: { name: string }[] };

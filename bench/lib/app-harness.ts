@@ -8,6 +8,7 @@ import { encode as encodeSessionJwt } from 'next-auth/jwt';
 import type { openDatabase } from '../../lib/db/client.ts';
 import { cliSessions, memberships, tenantEndpoints, tenants, users } from '../../lib/db/schema.ts';
 import { insertAccessToken, insertCliSession } from '../../lib/db/queries/oauth.ts';
+import { insertBrowserSession } from '../../lib/db/queries/browser-sessions.ts';
 import { ACCESS_TOKEN_PREFIX, hashSecret, randomToken } from '../../lib/auth/tokens.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -67,7 +68,8 @@ export async function waitTenantRunning(db: Db, tenantId: string, ms = 60_000): 
   return { host: ep.host!, port: ep.port!, pid: ep.pid ?? null };
 }
 
-/** A next-auth session cookie for the user (what a signed-in browser sends). */
-export async function sessionCookie(userId: string, email: string): Promise<string> {
-  return `next-auth.session-token=${await encodeSessionJwt({ token: { uid: userId, sub: userId, email }, secret: AUTH_SECRET })}`;
+/** A next-auth session cookie for the user (what a signed-in browser sends), naming a live browser_sessions row. */
+export async function sessionCookie(db: Db, userId: string, email: string, secret = AUTH_SECRET): Promise<string> {
+  const bs = await insertBrowserSession(db, { userId, ip: null, userAgent: 'bench', now: new Date() });
+  return `next-auth.session-token=${await encodeSessionJwt({ token: { uid: userId, sid: bs.id, sub: userId, email }, secret })}`;
 }
