@@ -208,9 +208,22 @@ test('notes browser: tree, note with backlinks, search, create, edit with a conf
   await page.getByTestId('note-source').fill('My edit from the browser\n');
   const onDisk = fs.readFileSync(gammaFile, 'utf8') + '\nAn agent appended this line.\n';
   fs.writeFileSync(gammaFile, onDisk);
+  // The save sends the version it opened as If-Match; the tenant checks it under its writer lock.
+  const saveReq = page.waitForRequest((r) => r.method() === 'PUT' && r.url().includes('/api/projects/main/notes/notes/Gamma.md'));
   await page.getByTestId('note-save').click();
+  const sent = await saveReq;
+  expect(sent.headers()['if-match']).toMatch(/^"[0-9a-f]{64}"$/);
+  expect(JSON.parse(sent.postData()!)).toEqual({ content: 'My edit from the browser\n' });
   await expect(page.getByTestId('save-conflict')).toBeVisible();
   await expect(page.getByTestId('save-conflict')).toContainText('changed on disk');
+  expect(fs.readFileSync(gammaFile, 'utf8')).toBe(onDisk);
+  // A save without the version it opened is refused (it could overwrite), and writes nothing.
+  const unversioned = await page.evaluate(async () => {
+    const r = await fetch('/api/projects/main/notes/notes/Gamma.md', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ content: 'blind write\n' }) });
+    return { status: r.status, body: await r.text() };
+  });
+  expect(unversioned.status).toBe(422);
+  expect(unversioned.body).toContain('If-Match');
   expect(fs.readFileSync(gammaFile, 'utf8')).toBe(onDisk);
   await expect(page.getByTestId('note-source')).toHaveValue('My edit from the browser\n');
   await shoot(page, 'conflict');
