@@ -102,8 +102,15 @@ test('notes browser: tree, note with backlinks, search, create, edit with a conf
   const sync1 = await browserFetch(page, 'POST', '/proxy/main/project/sync?run_in_background=false');
   expect(sync1.status, sync1.body).toBe(200);
 
+  // The projects list and the project page both link to the project's notes.
+  await page.goto('/projects/main');
+  await page.getByTestId('project-notes-link').click();
+  await expect(page).toHaveURL(/\/projects\/main\/notes$/);
+  await page.goto('/projects');
+  await page.locator('[data-testid="project-row"][data-project="main"]').getByRole('link', { name: 'Notes of main' }).click();
+  await expect(page).toHaveURL(/\/projects\/main\/notes$/);
+
   // Browse: the project page lists the tree and recent activity; a folder lists its notes.
-  await page.goto('/projects/main/notes');
   await expect(page.getByTestId('recent-item').first()).toBeVisible();
   await shoot(page, 'project');
   await page.setViewportSize({ width: 1280, height: 900 });
