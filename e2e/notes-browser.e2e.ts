@@ -110,8 +110,14 @@ test('notes browser: tree, note with backlinks, search, create, edit with a conf
   await page.locator('[data-testid="project-row"][data-project="main"]').getByRole('link', { name: 'Notes of main' }).click();
   await expect(page).toHaveURL(/\/projects\/main\/notes$/);
 
-  // Browse: the project page lists the tree and recent activity; a folder lists its notes.
-  await expect(page.getByTestId('recent-item').first()).toBeVisible();
+  // Browse: the project page lists the tree and recent activity (the tenant's memory/recent: newest first,
+  // with each note's observations and relations); a folder lists its notes.
+  const recent = page.getByTestId('recent-item');
+  await expect(recent.first()).toBeVisible();
+  const alphaRecent = recent.filter({ hasText: 'notes/Alpha Note.md' });
+  await expect(alphaRecent).toContainText('Alpha Note');
+  await expect(alphaRecent.getByTestId('recent-counts')).toContainText('3 observations');
+  await expect(alphaRecent).toContainText('updated');
   await shoot(page, 'project');
   await page.setViewportSize({ width: 1280, height: 900 });
   const tree = page.getByTestId('folder-tree');
