@@ -83,7 +83,7 @@ async function measureUrls(urls: string[], cookie: string, samples: number, chec
 }
 
 /** CPU seconds (user + system) of a process and all its descendants (Linux /proc). */
-function cpuOfTree(root: number): number {
+export function cpuOfTree(root: number): number {
   const children = new Map<number, number[]>();
   const cpu = new Map<number, number>();
   for (const d of fs.readdirSync('/proc')) {

@@ -102,9 +102,22 @@ test('notes browser: tree, note with backlinks, search, create, edit with a conf
   const sync1 = await browserFetch(page, 'POST', '/proxy/main/project/sync?run_in_background=false');
   expect(sync1.status, sync1.body).toBe(200);
 
-  // Browse: the project page lists the tree and recent activity; a folder lists its notes.
-  await page.goto('/projects/main/notes');
-  await expect(page.getByTestId('recent-item').first()).toBeVisible();
+  // The projects list and the project page both link to the project's notes.
+  await page.goto('/projects/main');
+  await page.getByTestId('project-notes-link').click();
+  await expect(page).toHaveURL(/\/projects\/main\/notes$/);
+  await page.goto('/projects');
+  await page.locator('[data-testid="project-row"][data-project="main"]').getByRole('link', { name: 'Notes of main' }).click();
+  await expect(page).toHaveURL(/\/projects\/main\/notes$/);
+
+  // Browse: the project page lists the tree and recent activity (the tenant's memory/recent: newest first,
+  // with each note's observations and relations); a folder lists its notes.
+  const recent = page.getByTestId('recent-item');
+  await expect(recent.first()).toBeVisible();
+  const alphaRecent = recent.filter({ hasText: 'notes/Alpha Note.md' });
+  await expect(alphaRecent).toContainText('Alpha Note');
+  await expect(alphaRecent.getByTestId('recent-counts')).toContainText('3 observations');
+  await expect(alphaRecent).toContainText('updated');
   await shoot(page, 'project');
   await page.setViewportSize({ width: 1280, height: 900 });
   const tree = page.getByTestId('folder-tree');
@@ -208,9 +221,22 @@ test('notes browser: tree, note with backlinks, search, create, edit with a conf
   await page.getByTestId('note-source').fill('My edit from the browser\n');
   const onDisk = fs.readFileSync(gammaFile, 'utf8') + '\nAn agent appended this line.\n';
   fs.writeFileSync(gammaFile, onDisk);
+  // The save sends the version it opened as If-Match; the tenant checks it under its writer lock.
+  const saveReq = page.waitForRequest((r) => r.method() === 'PUT' && r.url().includes('/api/projects/main/notes/notes/Gamma.md'));
   await page.getByTestId('note-save').click();
+  const sent = await saveReq;
+  expect(sent.headers()['if-match']).toMatch(/^"[0-9a-f]{64}"$/);
+  expect(JSON.parse(sent.postData()!)).toEqual({ content: 'My edit from the browser\n' });
   await expect(page.getByTestId('save-conflict')).toBeVisible();
   await expect(page.getByTestId('save-conflict')).toContainText('changed on disk');
+  expect(fs.readFileSync(gammaFile, 'utf8')).toBe(onDisk);
+  // A save without the version it opened is refused (it could overwrite), and writes nothing.
+  const unversioned = await page.evaluate(async () => {
+    const r = await fetch('/api/projects/main/notes/notes/Gamma.md', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ content: 'blind write\n' }) });
+    return { status: r.status, body: await r.text() };
+  });
+  expect(unversioned.status).toBe(422);
+  expect(unversioned.body).toContain('If-Match');
   expect(fs.readFileSync(gammaFile, 'utf8')).toBe(onDisk);
   await expect(page.getByTestId('note-source')).toHaveValue('My edit from the browser\n');
   await shoot(page, 'conflict');

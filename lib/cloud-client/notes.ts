@@ -17,9 +17,9 @@ export const deleteNote = (project: string, filePath: string) =>
   apiFetch<{ deleted: boolean }>(`/proxy/${proj(project)}/knowledge/entities/${enc(filePath)}`, { method: 'DELETE' });
 
 export interface SaveResult { checksum: string }
-/** Saves the source if the file on disk is still the version `baseChecksum` (else 409 with `detail.error = "conflict"`). */
+/** Saves the source if the file on disk is still the version `baseChecksum`, sent as If-Match (else 409 with `detail.error = "conflict"`). */
 export const saveNoteSource = (project: string, filePath: string, content: string, baseChecksum: string) =>
-  apiFetch<SaveResult>(`/api/projects/${proj(project)}/notes/${enc(filePath)}`, { method: 'PUT', json: { content, base_checksum: baseChecksum } });
+  apiFetch<SaveResult>(`/api/projects/${proj(project)}/notes/${enc(filePath)}`, { method: 'PUT', headers: { 'if-match': `"${baseChecksum}"` }, json: { content } });
 
 export interface NoteSourceView { kind: 'note'; source: string; checksum: string; truncated: boolean }
 export const getNoteView = (project: string, filePath: string, signal?: AbortSignal) =>

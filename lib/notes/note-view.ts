@@ -9,6 +9,7 @@ import { buildLinkIndex, flattenFiles, type LinkIndex, type LinkTarget } from '.
 import { notesHref } from './note-paths.ts';
 import { linkSnippets } from './link-snippets.ts';
 import { renderMarkdown } from './render-markdown.ts';
+import { loadRecentActivity, withTreeTimes, type RecentItem } from './project-recent.ts';
 import { listTree, readFile, searchProject, statFile, TenantNotesError, type DirectoryNode, type FileBytes } from './tenant-notes.ts';
 import { tenantCall } from '../tenants/tenant-call.ts';
 
@@ -97,12 +98,18 @@ function findNode(nodes: DirectoryNode[], rel: string): DirectoryNode | null {
   return found;
 }
 
-/** Files of the project, newest first (the project's recent activity, from the index). */
-export function recentFiles(tree: DirectoryNode[], limit = 10): DirectoryNode[] {
-  return flattenFiles(tree)
-    .filter((f) => f.updated_at)
-    .sort((a, b) => (a.updated_at! < b.updated_at! ? 1 : a.updated_at! > b.updated_at! ? -1 : a.file_path.localeCompare(b.file_path)))
-    .slice(0, limit);
+/**
+ * The project's notes index page: its tree and its recent activity (the tenant's memory/recent), asked for
+ * in parallel. Recent activity that fails is reported beside the tree, not instead of it.
+ */
+export async function loadProjectNotes(tenantId: string, project: string): Promise<{ pt: ProjectTree; recent: RecentItem[]; recentFailure: string | null }> {
+  const recent = settle(loadRecentActivity(tenantId, project));
+  const pt = await loadProjectTree(tenantId, project);
+  const r = await recent;
+  if (pt.empty || pt.index.state !== 'ready') return { pt, recent: [], recentFailure: null };
+  if (!r.ok) return { pt, recent: [], recentFailure: r.error instanceof TenantNotesError ? r.error.message : 'the tenant did not answer.' };
+  // The tree's updated_at (the index's modification time) is the time to show.
+  return { pt, recent: withTreeTimes(r.value, pt.tree), recentFailure: null };
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };

@@ -139,9 +139,21 @@ export async function statFile(tenantId: string, project: string, rel: string): 
   return { contentType: String(r.headers['content-type'] ?? 'application/octet-stream'), size: Number(r.headers['content-length'] ?? 0) };
 }
 
-/** Writes a file's bytes (PUT /resource: atomic on the tenant, indexed at once). */
-export async function writeFile(tenantId: string, project: string, rel: string, bytes: Buffer): Promise<{ checksum?: string | null }> {
-  const r = await tenantCall(tenantId, 'PUT', `/${projectSeg(project)}/resource/${encodePath(rel)}`, { raw: bytes, contentType: 'text/markdown; charset=utf-8' });
+/** The tenant refused a conditional write: the file on disk is no longer the version the writer read. */
+export class TenantVersionConflict extends Error {
+  constructor(message: string) { super(message); this.name = 'TenantVersionConflict'; }
+}
+
+/**
+ * Writes a file's bytes (PUT /resource: atomic on the tenant, indexed at once). With `ifMatch` (the sha256 of
+ * the version the writer read) the tenant compares it with the file on disk under its writer lock, so no other
+ * write can slip in between the check and the rename; another version (or no file) → TenantVersionConflict.
+ */
+export async function writeFile(tenantId: string, project: string, rel: string, bytes: Buffer, ifMatch?: string): Promise<{ checksum?: string | null }> {
+  const r = await tenantCall(tenantId, 'PUT', `/${projectSeg(project)}/resource/${encodePath(rel)}`, {
+    raw: bytes, contentType: 'text/markdown; charset=utf-8', headers: ifMatch ? { 'if-match': `"${ifMatch}"` } : undefined,
+  });
+  if (r.status === 412) throw new TenantVersionConflict(detailText(r));
   return json(r, z.looseObject({ checksum: z.string().nullish() }));
 }
 

@@ -23,6 +23,8 @@ export interface TenantCallOptions {
   /** Largest body read back; more is cut off and `truncated` set by readBody. */
   maxBytes?: number;
   signal?: AbortSignal;
+  /** Extra request headers (e.g. If-Match for a conditional write); names in lower case. */
+  headers?: Record<string, string>;
 }
 
 const DEFAULT_MAX = 64 * 1024 * 1024;
@@ -31,7 +33,7 @@ const DEFAULT_MAX = 64 * 1024 * 1024;
 export async function tenantCall(tenantId: string, method: string, pathAndQuery: string, opts: TenantCallOptions = {}): Promise<TenantCallResult> {
   const deps = await getTenantProxyDeps();
   const payload = opts.json !== undefined ? Buffer.from(JSON.stringify(opts.json)) : opts.raw;
-  const headers: http.IncomingHttpHeaders = { accept: 'application/json' };
+  const headers: http.IncomingHttpHeaders = { ...opts.headers, accept: 'application/json' };
   if (payload) {
     headers['content-type'] = opts.json !== undefined ? 'application/json' : (opts.contentType ?? 'application/octet-stream');
     headers['content-length'] = String(payload.length);

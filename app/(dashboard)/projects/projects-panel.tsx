@@ -115,10 +115,11 @@ function ProjectRow({ p, data }: { p: ProjectRowDto; data: ProjectsOverviewDto }
         <div><dt className="text-slate-600">Errors</dt><dd data-testid="project-errors" className={r?.errors ? 'font-semibold text-red-700' : ''}>{r ? r.errors : '—'}</dd></div>
         <div><dt className="text-slate-600">Notes</dt><dd data-testid="project-notes" className="tabular-nums">{p.note_count ?? '—'}</dd></div>
       </dl>
-      {!p.history_only && data.reachable && (
+      {!p.history_only && (
         <div className="mt-2 flex flex-wrap gap-1.5">
-          {!p.is_default && <button type="button" data-testid="set-default" className={btn} disabled={setDefault.isPending} onClick={() => setDefault.mutate(p.name)}>Set as default</button>}
-          <button type="button" data-testid="delete-project" className={`${btn} text-red-800`} onClick={() => setDeleting(true)}>Remove…</button>
+          <Link href={`${href}/notes`} data-testid="project-notes-link" aria-label={`Notes of ${p.name}`} className={btn}>Notes</Link>
+          {data.reachable && !p.is_default && <button type="button" data-testid="set-default" className={btn} disabled={setDefault.isPending} onClick={() => setDefault.mutate(p.name)}>Set as default</button>}
+          {data.reachable && <button type="button" data-testid="delete-project" className={`${btn} text-red-800`} onClick={() => setDeleting(true)}>Remove…</button>}
         </div>
       )}
       {setDefault.isError && <p role="alert" data-testid="set-default-error" className="mt-1 text-xs text-red-700">{errorText(setDefault.error)}</p>}

@@ -42,7 +42,10 @@ export default async function ProjectPage({ params, searchParams }: Props) {
   return (
     <>
       <PageHeader title={name} description={data.project.path ? `Folder ${data.project.path} · ${data.project.note_count ?? '—'} notes · ${data.project.run_count} recorded runs` : `${data.project.run_count} recorded runs`} />
-      <p className="-mt-2 mb-4 text-sm"><Link href="/projects" className="text-brand-700 hover:underline">← All projects</Link></p>
+      <p className="-mt-2 mb-4 flex flex-wrap items-center gap-x-4 gap-y-1 text-sm">
+        <Link href="/projects" className="text-brand-700 hover:underline">← All projects</Link>
+        {!data.project.history_only && <Link href={`${base}/notes`} data-testid="project-notes-link" className="rounded-lg border border-slate-300 bg-white px-3 py-1 font-medium text-brand-700 hover:bg-slate-50">Browse notes →</Link>}
+      </p>
       <div className="grid grid-cols-1 gap-5">
         {data.banner && <p role="status" data-testid="tenant-banner" className="rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">{data.banner}</p>}
         <ProjectLive name={name} initial={overview} renderedRunId={data.latest?.id ?? null} />

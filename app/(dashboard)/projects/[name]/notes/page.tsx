@@ -9,7 +9,8 @@ import { NewNoteForm } from '@/components/notes/new-note-form.tsx';
 import { RecentActivity } from '@/components/notes/recent-activity.tsx';
 import { SearchShortcut } from '@/components/notes/search-shortcut.tsx';
 import { requireTenant } from '@/lib/auth/session.ts';
-import { loadProjectTree, recentFiles, type ProjectTree } from '@/lib/notes/note-view.ts';
+import { loadProjectNotes, type ProjectTree } from '@/lib/notes/note-view.ts';
+import type { RecentItem } from '@/lib/notes/project-recent.ts';
 import { notesHref, relFromSegments, searchHref } from '@/lib/notes/note-paths.ts';
 import { TenantNotesError } from '@/lib/notes/tenant-notes.ts';
 import { IndexedNoNotes, NotesUnavailable, NotIndexedYet } from './notes-states.tsx';
@@ -21,9 +22,11 @@ export default async function ProjectNotesPage({ params }: { params: Promise<{ n
   const project = relFromSegments([(await params).name]);
   const { tenant } = await requireTenant(undefined, { callbackUrl: notesHref(project, '') });
   let pt: ProjectTree | null = null;
+  let recent: RecentItem[] = [];
+  let recentFailure: string | null = null;
   let failure: string | null = null;
   try {
-    pt = await loadProjectTree(tenant.id, project);
+    ({ pt, recent, recentFailure } = await loadProjectNotes(tenant.id, project));
   } catch (e) {
     if (e instanceof TenantNotesError && (e.status === 404 || e.status === 400)) notFound();
     failure = e instanceof TenantNotesError ? e.message : 'The notes could not be loaded.';
@@ -46,7 +49,7 @@ export default async function ProjectNotesPage({ params }: { params: Promise<{ n
               : (
                 <div className="grid gap-4 lg:grid-cols-[16rem_1fr]">
                   <TreePanel project={project} tree={pt.tree} />
-                  <RecentActivity project={project} files={recentFiles(pt.tree)} />
+                  <RecentActivity project={project} items={recent} failure={recentFailure} />
                 </div>
               )}
         </>

@@ -4,7 +4,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { NotesBreadcrumbs } from '@/components/notes/breadcrumbs.tsx';
-import { TreePanel } from '@/components/notes/folder-tree.tsx';
+import { NOTE_PAGE_MAX_ENTRIES, TreePanel } from '@/components/notes/folder-tree.tsx';
 import { NewNoteForm } from '@/components/notes/new-note-form.tsx';
 import { NoteActions } from '@/components/notes/note-actions.tsx';
 import { NoteEditor } from '@/components/notes/note-editor.tsx';
@@ -59,7 +59,8 @@ export default async function NotePathPage({ params, searchParams }: Props) {
       <SearchShortcut project={project} />
       <NotesBreadcrumbs project={project} rel={view.kind === 'folder' ? view.dirPath : view.filePath} />
       <div className="grid gap-4 lg:grid-cols-[16rem_minmax(0,1fr)]">
-        <div className="min-w-0"><TreePanel project={project} tree={pt.tree} current={view.kind === 'folder' ? view.dirPath : view.filePath} onPhones={view.kind === 'folder'} /></div>
+        <div className="min-w-0"><TreePanel project={project} tree={pt.tree} current={view.kind === 'folder' ? view.dirPath : view.filePath} onPhones={view.kind === 'folder'}
+          maxEntries={view.kind === 'folder' ? undefined : NOTE_PAGE_MAX_ENTRIES} /></div>
         <div className="flex min-w-0 flex-col gap-4">
           {view.kind === 'folder' && (
             <>

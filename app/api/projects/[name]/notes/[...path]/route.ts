@@ -1,8 +1,9 @@
 // GET  /api/projects/{name}/notes/{path}: what the note page shows (note, other file or folder).
-// PUT  /api/projects/{name}/notes/{path} {content, base_checksum}: saves a note's source only if the file
-//      on disk is still the version the editor opened (sha256 of its bytes); otherwise 409
-//      {"detail":{"error":"conflict",…}} and nothing is written. The write itself is the tenant's atomic
-//      PUT /{project}/resource/{path}. Same-origin only (cookie-authenticated write).
+// PUT  /api/projects/{name}/notes/{path} {content, base_checksum} (or `If-Match: "<sha256>"`): saves a note's
+//      source only if the file on disk is still the version the editor opened (sha256 of its bytes);
+//      otherwise 409 {"detail":{"error":"conflict",…}} and nothing is written. The version goes to the tenant's
+//      atomic PUT /{project}/resource/{path} as If-Match, which checks it under its writer lock right before
+//      the rename (no window between check and write). Same-origin only (cookie-authenticated write).
 import { z } from 'zod';
 import { requireApiTenant } from '@/lib/auth/session.ts';
 import { getConfig } from '@/lib/config/index.ts';
@@ -10,7 +11,7 @@ import { checkSameOrigin, HttpError, notFound, withJsonErrors } from '@/lib/http
 import { isSafeRel, relFromSegments } from '@/lib/notes/note-paths.ts';
 import { isMarkdownPath, loadNotePage, MAX_NOTE_BYTES, sha256 } from '@/lib/notes/note-view.ts';
 import { notesApiError } from '@/lib/notes/notes-api-errors.ts';
-import { readFile, writeFile } from '@/lib/notes/tenant-notes.ts';
+import { TenantVersionConflict, writeFile } from '@/lib/notes/tenant-notes.ts';
 
 export const dynamic = 'force-dynamic';
 
@@ -37,10 +38,22 @@ export const GET = withJsonErrors(async (_req: Request, ctx: Ctx) => {
   }
 });
 
+const Checksum = z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 checksum (64 lower-case hex digits)');
 const SaveBody = z.object({
   content: z.string().max(MAX_NOTE_BYTES),
-  base_checksum: z.string().regex(/^[0-9a-f]{64}$/),
+  base_checksum: Checksum.optional(),
 });
+
+/** The version the editor opened: `If-Match: "<sha256>"` (the editor sends it), else the body's base_checksum. */
+function baseVersion(req: Request, body: z.infer<typeof SaveBody>): string {
+  const h = req.headers.get('if-match')?.trim().replace(/^W\//, '').replace(/^"|"$/g, '');
+  const v = h || body.base_checksum;
+  const parsed = Checksum.safeParse(v);
+  if (!parsed.success) {
+    throw new HttpError(422, [{ loc: h ? ['header', 'If-Match'] : ['body', 'base_checksum'], msg: v ? parsed.error.issues[0]!.message : 'The version you opened is required (If-Match or base_checksum); without it a save could overwrite changes.', type: v ? 'value_error' : 'missing' }] as unknown as Record<string, unknown>);
+  }
+  return parsed.data;
+}
 
 export const PUT = withJsonErrors(async (req: Request, ctx: Ctx) => {
   const { project, rel } = await target(ctx);
@@ -57,17 +70,15 @@ export const PUT = withJsonErrors(async (req: Request, ctx: Ctx) => {
     if (e instanceof HttpError) throw e;
     throw new HttpError(400, 'The body must be JSON: {"content", "base_checksum"}.');
   }
+  const base = baseVersion(req, body);
   try {
-    const current = await readFile(tenant.id, project, rel, MAX_NOTE_BYTES + 1);
-    if (!current) throw new HttpError(409, { error: 'conflict', message: 'This note was moved or deleted since you opened it.', current_checksum: null });
-    const currentSum = sha256(current.bytes);
-    if (current.truncated || currentSum !== body.base_checksum) {
-      throw new HttpError(409, { error: 'conflict', message: 'This note changed on disk since you opened it; nothing was saved.', current_checksum: currentSum });
-    }
     const bytes = Buffer.from(body.content, 'utf8');
-    await writeFile(tenant.id, project, rel, bytes);
+    await writeFile(tenant.id, project, rel, bytes, base);
     return Response.json({ checksum: sha256(bytes) }, { headers: { 'cache-control': 'no-store' } });
   } catch (e) {
+    if (e instanceof TenantVersionConflict) {
+      throw new HttpError(409, { error: 'conflict', message: `This note changed on disk since you opened it (or was moved or deleted); nothing was saved. ${e.message}` });
+    }
     if (e instanceof HttpError) throw e;
     throw notesApiError(e);
   }
