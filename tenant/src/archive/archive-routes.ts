@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { PathError } from '../engine-types.ts';
 import { assertUploadable, stageUpload, stagingDir, UploadTooLargeError } from '../notes/put-resource.ts';
 import { isMarkdown } from '../notes/content-type.ts';
-import { lstatConfined, openForRead, walkFilesConfined } from '../notes/confined-fs.ts';
+import { lstatConfined, openForRead, removeTemp, walkFilesConfined } from '../notes/confined-fs.ts';
 import { loadIgnoreRules } from '../sync/ignore-rules.ts';
 import type { TenantRuntime } from '../tenant-runtime.ts';
 import { HttpError } from '../http/errors.ts';
@@ -164,7 +164,7 @@ export function registerArchiveRoutes(app: FastifyInstance, runtime: TenantRunti
         } catch (e) {
           report.skipped.push({ path: rel, reason: (e as Error).message });
         } finally {
-          fs.rmSync(staged.tmp, { force: true });
+          removeTemp(staged.tmp); // confined; only our temp names
         }
       }
     } finally {
