@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { PathError } from '../engine-types.ts';
 import { assertUploadable, stageUpload, stagingDir, UploadTooLargeError } from '../notes/put-resource.ts';
 import { isMarkdown } from '../notes/content-type.ts';
+import { lstatConfined, openForRead, removeTemp, walkFilesConfined } from '../notes/confined-fs.ts';
 import { loadIgnoreRules } from '../sync/ignore-rules.ts';
 import type { TenantRuntime } from '../tenant-runtime.ts';
 import { HttpError } from '../http/errors.ts';
@@ -31,24 +32,10 @@ function folderOf(req: FastifyRequest): string {
   return confineRelPath(q.folder, { leadingSlashIsRoot: true, allowEmpty: true });
 }
 
-/** Files under `dir` (project-relative), depth first, sorted, skipping what the sync ignores and every symlink. */
-function* walkFiles(root: string, dir: string): Generator<{ rel: string; abs: string; mtime: Date }> {
+/** Files under `dir` (project-relative), depth first, sorted, skipping what the sync ignores and every symlink (walked through held fds). */
+function walkFiles(root: string, dir: string): Generator<{ rel: string; abs: string; st: fs.Stats }> {
   const rules = loadIgnoreRules(root);
-  const stack = [dir];
-  while (stack.length) {
-    const d = stack.pop()!;
-    const abs = d ? path.join(root, d) : root;
-    let entries: fs.Dirent[];
-    try { entries = fs.readdirSync(abs, { withFileTypes: true }); } catch { continue; }
-    entries.sort((a, b) => (a.name < b.name ? 1 : -1));
-    for (const e of entries) {
-      const rel = d ? `${d}/${e.name}` : e.name;
-      if (e.isDirectory()) { if (!rules.ignoresDir(rel, e.name)) stack.push(rel); continue; }
-      if (!e.isFile() || rules.ignoresFile(rel, e.name)) continue;
-      const st = fs.lstatSync(path.join(abs, e.name), { throwIfNoEntry: false });
-      if (st?.isFile()) yield { rel, abs: path.join(abs, e.name), mtime: st.mtime };
-    }
-  }
+  return walkFilesConfined(root, dir, (rel, name, isDir) => (isDir ? !rules.ignoresDir(rel, name) : !rules.ignoresFile(rel, name)));
 }
 
 function safeFileName(s: string): string {
@@ -64,13 +51,23 @@ export function registerArchiveRoutes(app: FastifyInstance, runtime: TenantRunti
     const folder = folderOf(req);
     const p = await projectFromRequest(req, runtime);
     const dirAbs = assertInsideProject(p.absPath, folder);
-    if (folder && !fs.statSync(dirAbs, { throwIfNoEntry: false })?.isDirectory()) throw new HttpError(404, `Folder '${folder}' not found`);
+    if (folder && !lstatConfined(dirAbs)?.isDirectory()) throw new HttpError(404, `Folder '${folder}' not found`);
     const zip = new yazl.ZipFile();
+    // A file that cannot be read when its turn comes (removed, or its folder swapped for a link): the download is
+    // cut off (the client sees a broken transfer, never a silently short archive) and the process lives on.
+    zip.on('error', (e: Error) => {
+      req.log.warn({ project: p.name, err: e.message }, 'archive download aborted');
+      (zip.outputStream as unknown as import('node:stream').Readable).destroy(e);
+    });
     // Entries are added as the walk goes; yazl reads each file only when its turn comes, so memory stays flat.
     const prefix = folder ? `${folder}/` : '';
     let n = 0;
     for (const f of walkFiles(p.absPath, folder)) {
-      zip.addFile(f.abs, f.rel.slice(prefix.length), { mtime: f.mtime, compress: isMarkdown(f.rel) || f.rel.endsWith('.txt') });
+      // Opened only when its turn comes, through the confined walk (no link followed, even one swapped in meanwhile).
+      const abs = f.abs;
+      zip.addReadStreamLazy(f.rel.slice(prefix.length), { mtime: f.st.mtime, compress: isMarkdown(f.rel) || f.rel.endsWith('.txt') }, (cb) => {
+        openForRead(abs).then((h) => cb(null, h.createReadStream({ autoClose: true })), (e: Error) => cb(e, undefined as never));
+      });
       n++;
     }
     zip.end();
@@ -144,7 +141,7 @@ export function registerArchiveRoutes(app: FastifyInstance, runtime: TenantRunti
           report.skipped.push({ path: name, reason: e instanceof PathError ? e.message : 'Invalid path: it must stay inside the project' });
           continue;
         }
-        const existing = fs.statSync(path.join(root, rel), { throwIfNoEntry: false });
+        const existing = lstatConfined(path.join(root, rel));
         const room = Math.min(runtime.maxUploadBytes, runtime.quotaRoom(existing?.isFile() ? existing.size : 0));
         if (entry.uncompressedSize > room) {
           report.skipped.push({ path: rel, reason: room < runtime.maxUploadBytes ? 'storage quota exceeded' : 'file too large' });
@@ -167,7 +164,7 @@ export function registerArchiveRoutes(app: FastifyInstance, runtime: TenantRunti
         } catch (e) {
           report.skipped.push({ path: rel, reason: (e as Error).message });
         } finally {
-          fs.rmSync(staged.tmp, { force: true });
+          removeTemp(staged.tmp); // confined; only our temp names
         }
       }
     } finally {

@@ -81,7 +81,12 @@ function openChild(parent: ConfinedDir, name: string, rel: string, create: boole
       if (code === 'ENOENT' && attempt > 2) throw new PathError(`Invalid path: '${rel}' keeps changing`);
       if (code !== 'ENOENT') throw e;
       // mkdir never follows a final symlink: if one appears meanwhile, mkdir fails EEXIST and the open refuses it
-      try { fs.mkdirSync(p, 0o755); } catch (m) { if ((m as NodeJS.ErrnoException).code !== 'EEXIST') throw m; }
+      try { fs.mkdirSync(p, 0o755); } catch (m) {
+        const mc = (m as NodeJS.ErrnoException).code;
+        // ENOENT inside a held folder: it was removed meanwhile (a concurrent delete or move): a clear conflict, not a 500
+        if (mc === 'ENOENT') throw new ConflictError('The folder was moved or removed while the operation ran; nothing was written. Retry.');
+        if (mc !== 'EEXIST') throw m;
+      }
     }
   }
 }
@@ -239,4 +244,103 @@ export function renameConfined(fromAbs: string, toAbs: string, opts: { noReplace
     to.fsync();
     if (from.abs !== to.abs) from.fsync();
   }));
+}
+
+function refuseLeafLink(e: unknown, leaf: string): unknown {
+  if ((e as NodeJS.ErrnoException).code === 'ELOOP') return new SymlinkRefusedError(`Invalid path: '${leaf}' is a symbolic link; links are not followed`);
+  return e;
+}
+
+/** Entries of the folder `abs` with their lstat, all read through one held fd (no per-entry walk). */
+export function listDirStats(abs: string): { name: string; st: fs.Stats }[] {
+  const dir = openDir(abs);
+  try {
+    const out: { name: string; st: fs.Stats }[] = [];
+    for (const name of fs.readdirSync(dir.self())) {
+      const st = fs.lstatSync(dir.at(name), { throwIfNoEntry: false });
+      if (st) out.push({ name, st });
+    }
+    return out;
+  } finally { dir.close(); }
+}
+
+/** Creates the one folder `abs`; its parent must exist (NotFoundError otherwise); EEXIST when something is there. */
+export function mkdirLeafConfined(abs: string): void {
+  withParent(abs, {}, (dir, leaf) => { fs.mkdirSync(dir.at(leaf), 0o755); dir.fsync(); });
+}
+
+/** Sets a file's times through an fd opened without following links (futimes: no path lookup at the change). */
+export function utimesConfined(abs: string, atime: number | Date, mtime: number | Date): void {
+  withParent(abs, {}, (dir, leaf) => {
+    let fd: number;
+    try { fd = fs.openSync(dir.at(leaf), C.O_RDONLY | C.O_NOFOLLOW); } catch (e) { throw refuseLeafLink(e, leaf); }
+    try { fs.futimesSync(fd, atime, mtime); } finally { fs.closeSync(fd); }
+  });
+}
+
+/** MD5 (hex) of a regular file read without following any link. */
+export function md5FileConfined(abs: string): string {
+  return withParent(abs, {}, (dir, leaf) => {
+    let fd: number;
+    try { fd = fs.openSync(dir.at(leaf), C.O_RDONLY | C.O_NOFOLLOW); } catch (e) { throw refuseLeafLink(e, leaf); }
+    try {
+      const hash = crypto.createHash('md5');
+      const buf = Buffer.allocUnsafe(64 * 1024);
+      for (;;) { const n = fs.readSync(fd, buf, 0, buf.length, null); if (!n) break; hash.update(buf.subarray(0, n)); }
+      return hash.digest('hex');
+    } finally { fs.closeSync(fd); }
+  });
+}
+
+/**
+ * Copies the regular file `srcAbs` to `destAbs` atomically: read through a no-follow fd, written to a new temp
+ * (O_EXCL|O_NOFOLLOW) in the held destination folder, fsynced, given the source's times with futimes, renamed
+ * in that same held folder. The destination's parent must exist.
+ */
+export function copyFileConfined(srcAbs: string, destAbs: string): void {
+  withParent(srcAbs, {}, (from, fromLeaf) => withParent(destAbs, {}, (to, toLeaf) => {
+    let sfd: number;
+    try { sfd = fs.openSync(from.at(fromLeaf), C.O_RDONLY | C.O_NOFOLLOW); } catch (e) { throw refuseLeafLink(e, fromLeaf); }
+    try {
+      const st = fs.fstatSync(sfd);
+      if (!st.isFile()) throw new PathError(`Invalid path: '${fromLeaf}' is not a file`);
+      const tmp = newTempName(UPLOAD_TEMP_PREFIX);
+      const dfd = fs.openSync(to.at(tmp), C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, st.mode & 0o777);
+      try {
+        const buf = Buffer.allocUnsafe(256 * 1024);
+        for (;;) {
+          const n = fs.readSync(sfd, buf, 0, buf.length, null);
+          if (!n) break;
+          let off = 0;
+          while (off < n) off += fs.writeSync(dfd, buf, off, n - off);
+        }
+        fs.fsyncSync(dfd);
+        fs.futimesSync(dfd, st.atime, st.mtime);
+        fs.closeSync(dfd);
+        fs.renameSync(to.at(tmp), to.at(toLeaf));
+      } catch (e) {
+        try { fs.closeSync(dfd); } catch { /* closed */ }
+        fs.rmSync(to.at(tmp), { force: true });
+        throw e;
+      }
+      to.fsync();
+    } finally { fs.closeSync(sfd); }
+  }));
+}
+
+/** Files under `relDir` of `root` (walked through held fds, never following a link), with a filter for folders and files. */
+export function* walkFilesConfined(root: string, relDir: string, keep: (rel: string, name: string, isDir: boolean) => boolean):
+  Generator<{ rel: string; abs: string; st: fs.Stats }> {
+  const stack = [relDir];
+  while (stack.length) {
+    const d = stack.pop()!;
+    let entries: { name: string; st: fs.Stats }[];
+    try { entries = listDirStats(d ? path.join(root, d) : root); } catch { continue; } // gone, or a link: not walked
+    entries.sort((a, b) => (a.name < b.name ? 1 : -1));
+    for (const e of entries) {
+      const rel = d ? `${d}/${e.name}` : e.name;
+      if (e.st.isDirectory()) { if (keep(rel, e.name, true)) stack.push(rel); continue; }
+      if (e.st.isFile() && keep(rel, e.name, false)) yield { rel, abs: path.join(root, rel), st: e.st };
+    }
+  }
 }

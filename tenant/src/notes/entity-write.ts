@@ -7,6 +7,7 @@ import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BadRequestError, NotFoundError, PathError, PreconditionFailedError, type EntityResponse } from '../engine-types.ts';
+import { readFileConfined } from './confined-fs.ts';
 import type { EntityRow, IndexStore } from '../index/store.ts';
 import { splitFrontmatter } from '../markdown/frontmatter.ts';
 import { generatePermalink, normalizePermalink } from '../markdown/permalink.ts';
@@ -57,7 +58,7 @@ export function renderNote(fm: Record<string, unknown>, body: string): string {
 
 function checkExpected(abs: string, expected: string | null | undefined): Buffer | null {
   let bytes: Buffer | null = null;
-  try { bytes = fs.readFileSync(abs); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e; }
+  try { bytes = readFileConfined(abs); } catch (e) { if (!(e instanceof NotFoundError) && (e as NodeJS.ErrnoException).code !== 'ENOENT') throw e; }
   if (expected) {
     const now = bytes ? sha256(bytes) : null;
     if (now !== expected.toLowerCase()) {
@@ -71,8 +72,7 @@ function checkExpected(abs: string, expected: string | null | undefined): Buffer
 
 function writeAndIndex(store: IndexStore, projectId: number, root: string, rel: string, text: string, existing: EntityRow | null): EntityResponse {
   const { abs } = confine(root, rel);
-  fs.mkdirSync(path.dirname(abs), { recursive: true });
-  atomicReplace(abs, text);
+  atomicReplace(abs, text); // creates missing folders through the confined walk
   const bytes = Buffer.from(text, 'utf8');
   const id = store.tx(() => {
     const r = indexFile(store, { projectId, rel, stat: statOf(abs), checksum: sha256(bytes), bytes: bytes.length <= MAX_MARKDOWN_PARSE ? bytes : null,

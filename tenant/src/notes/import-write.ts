@@ -25,7 +25,7 @@ export function writeImportedNotes(store: IndexStore, projectId: number, root: s
       if (rel.split('/').some((s) => s.startsWith('.'))) throw new Error('hidden');
     } catch { res.skipped_invalid.push(n.rel); continue; }
     const text = renderNote(n.frontmatter, n.body);
-    fs.mkdirSync(path.dirname(abs), { recursive: true });
+    // atomicCreate makes missing folders through the confined walk
     try { atomicCreate(abs, text); } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST') { res.skipped_existing.push(rel); continue; }
       throw e;

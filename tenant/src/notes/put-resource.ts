@@ -13,7 +13,7 @@ import { loadIgnoreRules } from '../sync/ignore-rules.ts';
 import { indexFile } from '../sync/index-file.ts';
 import { MAX_MARKDOWN_PARSE } from '../sync/sync-project.ts';
 import { assertNoLookalike, portablePath } from './portable-name.ts';
-import { listDir, lstatConfined, openDir, readFileConfined, removeTemp, renameConfined, UPLOAD_TEMP_PREFIX, newTempName } from './confined-fs.ts';
+import { listDir, lstatConfined, openDir, readFileConfined, removeTemp, renameConfined, UPLOAD_TEMP_PREFIX, newTempName, utimesConfined } from './confined-fs.ts';
 import { isMarkdown } from './content-type.ts';
 import { confine } from './safe-path.ts';
 import { statOf } from './notes.ts';
@@ -130,7 +130,7 @@ export function commitUpload(store: IndexStore, projectId: number, root: string,
         throw new PreconditionFailedError(now ? `'${rel}' changed since it was read; reload it and retry` : `'${rel}' no longer exists; reload and retry`);
       }
     }
-    if (opts.mtimeSeconds !== undefined) fs.utimesSync(staged.tmp, opts.mtimeSeconds, opts.mtimeSeconds);
+    if (opts.mtimeSeconds !== undefined) utimesConfined(staged.tmp, opts.mtimeSeconds, opts.mtimeSeconds);
     renameConfined(staged.tmp, abs, { createParents: true });
     const existing = store.entityByPath(projectId, rel);
     const stat = statOf(abs);
@@ -141,8 +141,10 @@ export function commitUpload(store: IndexStore, projectId: number, root: string,
       store.clearFailure(projectId, rel);
       store.resolveRelations(projectId);
     });
-    const st = lstatConfined(abs)!;
-    return { created: !existing, body: { file_path: rel, checksum: staged.checksum, size: st.size, created_at: st.ctimeMs / 1000, modified_at: st.mtimeMs / 1000 } };
+    // The folder may have been moved meanwhile (the write itself is done): answer from the stat taken after the rename.
+    const st = lstatConfined(abs);
+    return { created: !existing, body: { file_path: rel, checksum: staged.checksum, size: st?.size ?? stat.size,
+      created_at: (st?.ctimeMs ?? stat.birthtimeMs) / 1000, modified_at: (st?.mtimeMs ?? stat.mtimeMs) / 1000 } };
   } finally {
     removeTemp(staged.tmp); // gone after a successful rename; removed if anything refused it
   }

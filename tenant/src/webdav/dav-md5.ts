@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { openForRead } from '../notes/confined-fs.ts';
 
 const DDL = `CREATE TABLE IF NOT EXISTS webdav_md5(
   project_id INTEGER NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL, mtime_ms REAL NOT NULL, ctime_ms REAL NOT NULL,
@@ -40,16 +41,22 @@ export class Md5Cache {
 
   forgetUnder(projectId: number, rel: string): void { this.delUnder.run(projectId, rel, rel, rel); }
 
-  /** The cached MD5 or a fresh one, streamed in 64 KiB chunks. */
-  async md5Of(projectId: number, rel: string, abs: string, st: StatKey): Promise<string> {
+  /** The cached MD5 or a fresh one, streamed in 64 KiB chunks through a no-follow handle (the caller's, when it has one open). */
+  async md5Of(projectId: number, rel: string, abs: string, st: StatKey, handle?: fs.promises.FileHandle): Promise<string> {
     const hit = this.lookup(projectId, rel, st);
     if (hit) return hit;
-    const hash = crypto.createHash('md5');
-    for await (const chunk of fs.createReadStream(abs, { highWaterMark: 64 * 1024 })) hash.update(chunk as Buffer);
-    const md5 = hash.digest('hex');
-    const now = fs.statSync(abs, { throwIfNoEntry: false });
+    const own = handle ? null : await openForRead(abs);
+    const fh = handle ?? own!;
+    let md5: string, now: fs.Stats;
+    try {
+      const hash = crypto.createHash('md5');
+      const buf = Buffer.allocUnsafe(64 * 1024);
+      for (let pos = 0; ;) { const { bytesRead } = await fh.read(buf, 0, buf.length, pos); if (!bytesRead) break; pos += bytesRead; hash.update(buf.subarray(0, bytesRead)); }
+      md5 = hash.digest('hex');
+      now = await fh.stat();
+    } finally { await own?.close(); }
     // Only remember it if the file did not change while it was read.
-    if (now && now.size === st.size && now.mtimeMs === st.mtimeMs && now.ctimeMs === st.ctimeMs) this.remember(projectId, rel, st, md5);
+    if (now.size === st.size && now.mtimeMs === st.mtimeMs && now.ctimeMs === st.ctimeMs) this.remember(projectId, rel, st, md5);
     return md5;
   }
 }

@@ -10,12 +10,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { PathError } from '../engine-types.ts';
+import { ConflictError, NotFoundError, PathError } from '../engine-types.ts';
 import { hiddenPathMessage, hiddenSegment } from '../notes/visible-path.ts';
 import { assertUploadable, stageUpload, stagingDir, UploadTooLargeError, type StagedUpload } from '../notes/put-resource.ts';
 import { contentTypeFor } from '../notes/content-type.ts';
 import { confine } from '../notes/safe-path.ts';
-import { fsyncDir } from '../notes/atomic-write.ts';
+import { copyFileConfined, listDirStats, lstatConfined, md5FileConfined, mkdirLeafConfined, openForRead, removeTemp, renameConfined } from '../notes/confined-fs.ts';
 import { loadIgnoreRules } from '../sync/ignore-rules.ts';
 import type { Project } from '../projects/project-registry.ts';
 import type { TenantRuntime } from '../tenant-runtime.ts';
@@ -103,16 +103,6 @@ export function requestedMtime(h: FastifyRequest['headers']): number | undefined
   return undefined;
 }
 
-function md5FileSync(abs: string): string {
-  const hash = crypto.createHash('md5');
-  const fd = fs.openSync(abs, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(64 * 1024);
-    for (;;) { const n = fs.readSync(fd, buf, 0, buf.length, null); if (!n) break; hash.update(buf.subarray(0, n)); }
-  } finally { fs.closeSync(fd); }
-  return hash.digest('hex');
-}
-
 const etagOf = (md5: string) => `"${md5}"`;
 /** Entity tags listed in If-Match / If-None-Match (weak or strong; quotes dropped). */
 function etagList(h: string): string[] { return h.split(',').map((s) => s.trim().replace(/^W\//, '').replace(/^"|"$/g, '')).filter(Boolean); }
@@ -168,8 +158,9 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
     return abs;
   }
 
+  // Every stat walks from the data dir through held fds (confined-fs): a folder swapped for a link is refused, never followed.
   function lstat(abs: string): fs.Stats | undefined {
-    const st = fs.lstatSync(abs, { throwIfNoEntry: false });
+    const st = lstatConfined(abs);
     return st && (st.isFile() || st.isDirectory()) ? st : undefined; // symlinks and specials are not served
   }
 
@@ -181,9 +172,7 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
   function toTrash(p: Project, rel: string, abs: string): string {
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const dest = path.join(trashRoot, `${stamp}-${crypto.randomBytes(3).toString('hex')}`, p.folder, rel);
-    fs.mkdirSync(path.dirname(dest), { recursive: true });
-    fs.renameSync(abs, dest);
-    fsyncDir(path.dirname(abs));
+    renameConfined(abs, dest, { createParents: true });
     return dest;
   }
 
@@ -216,7 +205,7 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
       entries.push(multistatusEntry({ href: base + '/', name: 'webdav', collection: true, mtime: new Date() }, pf));
       if (depthH === '1') {
         for (const item of runtime.registry.list()) {
-          const st = fs.statSync(item.absPath, { throwIfNoEntry: false });
+          const st = lstatConfined(item.absPath);
           if (st?.isDirectory()) entries.push(multistatusEntry({ href: base + hrefOf([item.name], true), name: item.name, collection: true, mtime: st.mtime }, pf));
         }
       }
@@ -231,17 +220,16 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
       entries.push(multistatusEntry(await resourceOf(p, pid, loc.rel, abs, st, base + hrefOf(segs, st.isDirectory()), name), pf));
       if (depthH === '1' && st.isDirectory()) {
         const rules = loadIgnoreRules(p.absPath);
-        const dirents = fs.readdirSync(abs, { withFileTypes: true }).filter((d) => {
+        // One held fd lists and stats the children; links and specials are not part of the view.
+        const dirents = listDirStats(abs).filter((d) => {
           const childRel = loc.rel ? `${loc.rel}/${d.name}` : d.name;
-          if (d.isDirectory()) return !rules.ignoresDir(childRel, d.name);
-          return d.isFile() && !rules.ignoresFile(childRel, d.name);
+          if (d.st.isDirectory()) return !rules.ignoresDir(childRel, d.name);
+          return d.st.isFile() && !rules.ignoresFile(childRel, d.name);
         });
         const children = await pool(dirents, 4, async (d) => {
           const childRel = loc.rel ? `${loc.rel}/${d.name}` : d.name;
           const childAbs = path.join(abs, d.name);
-          const cst = lstat(childAbs);
-          if (!cst) return '';
-          return multistatusEntry(await resourceOf(p, pid, childRel, childAbs, cst, base + hrefOf([...segs, d.name], cst.isDirectory()), d.name), pf);
+          return multistatusEntry(await resourceOf(p, pid, childRel, childAbs, d.st, base + hrefOf([...segs, d.name], d.st.isDirectory()), d.name), pf);
         });
         for (const c of children) if (c) entries.push(c);
       }
@@ -255,10 +243,10 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
     const abs = locate(p, loc.rel, false);
     let handle: fs.promises.FileHandle;
     try {
-      handle = await fs.promises.open(abs, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+      handle = await openForRead(abs);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ELOOP' || code === 'ENOTDIR') throw new DavError(404, `File: '${loc.rel}' does not exist`);
+      if (e instanceof NotFoundError || e instanceof PathError || code === 'ENOENT' || code === 'ELOOP' || code === 'ENOTDIR') throw new DavError(404, `File: '${loc.rel}' does not exist`);
       throw e;
     }
     let handedOver = false;
@@ -266,7 +254,7 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
       const st = await handle.stat();
       if (st.isDirectory()) throw new DavError(405, 'GET is not supported on a collection; use PROPFIND', { allow: ALLOW });
       if (!st.isFile()) throw new DavError(404, `File: '${loc.rel}' does not exist`);
-      const md5 = await md5s().md5Of(await idOf(p), loc.rel, abs, st);
+      const md5 = await md5s().md5Of(await idOf(p), loc.rel, abs, st, handle);
       const etag = etagOf(md5);
       reply.header('etag', etag).header('last-modified', st.mtime.toUTCString()).header('accept-ranges', 'bytes')
         .header('content-type', contentTypeFor(loc.rel));
@@ -317,17 +305,17 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
     const checkPreconditions = (existing: fs.Stats | undefined) => {
       if (existing && !existing.isFile()) throw new DavError(409, `'${loc.rel}' is a collection`);
       if (ifNoneMatch !== undefined) {
-        if (ifNoneMatch === '*' ? existing : existing && etagList(ifNoneMatch).includes(md5s().lookup(pid, loc.rel, existing) ?? md5FileSync(abs))) {
+        if (ifNoneMatch === '*' ? existing : existing && etagList(ifNoneMatch).includes(md5s().lookup(pid, loc.rel, existing) ?? md5FileConfined(abs))) {
           throw new DavError(412, `'${loc.rel}' already exists`);
         }
       }
       if (ifMatch !== undefined) {
         if (!existing) throw new DavError(412, `'${loc.rel}' does not exist`);
-        if (ifMatch !== '*' && !etagList(ifMatch).includes(md5s().lookup(pid, loc.rel, existing) ?? md5FileSync(abs))) throw new DavError(412, `'${loc.rel}' has changed`);
+        if (ifMatch !== '*' && !etagList(ifMatch).includes(md5s().lookup(pid, loc.rel, existing) ?? md5FileConfined(abs))) throw new DavError(412, `'${loc.rel}' has changed`);
       }
     };
     // Checked before a byte is read (no point taking a body we will refuse), and again at the rename.
-    const before = fs.lstatSync(abs, { throwIfNoEntry: false });
+    const before = lstatConfined(abs) ?? undefined;
     checkPreconditions(before);
     const max = runtime.maxUploadBytes;
     const room = quotaRoom(before?.isFile() ? before.size : 0);
@@ -354,9 +342,10 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
       });
       created = !before; void res;
     } finally {
-      await fs.promises.rm(staged.tmp, { force: true });
+      removeTemp(staged.tmp);
     }
-    const st = fs.statSync(abs);
+    const st = lstatConfined(abs);
+    if (!st) throw new ConflictError(`'${loc.rel}' was removed right after it was written`);
     md5s().remember(pid, loc.rel, st, staged.md5);
     reply.code(created ? 201 : 204).header('etag', etagOf(staged.md5)).header('last-modified', st.mtime.toUTCString());
     if (mtime !== undefined) reply.header('x-oc-mtime', 'accepted');
@@ -386,29 +375,17 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
     const p = await project(loc.projectSeg);
     const abs = locate(p, loc.rel, true);
     await engine.exclusive(p.name, () => {
-      if (fs.lstatSync(abs, { throwIfNoEntry: false })) throw new DavError(405, `'${loc.rel}' already exists`, { allow: ALLOW });
-      const parent = fs.statSync(path.dirname(abs), { throwIfNoEntry: false });
+      if (lstatConfined(abs)) throw new DavError(405, `'${loc.rel}' already exists`, { allow: ALLOW });
+      const parent = lstatConfined(path.dirname(abs));
       if (!parent?.isDirectory()) throw new DavError(409, 'The parent collection does not exist');
       locks.assertCanWrite(key(p, loc.rel), tokensOf(req));
-      fs.mkdirSync(abs);
-      fsyncDir(path.dirname(abs));
+      try { mkdirLeafConfined(abs); } catch (e) {
+        if (e instanceof NotFoundError) throw new DavError(409, 'The parent collection does not exist');
+        if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new DavError(405, `'${loc.rel}' already exists`, { allow: ALLOW });
+        throw e;
+      }
     });
     reply.code(201).send();
-  }
-
-  /** Copies a file atomically (temp in the destination folder, fsync, rename), keeping its mtime. */
-  function copyFileAtomic(src: string, dest: string): void {
-    const tmp = path.join(path.dirname(dest), `.bm-upload-${crypto.randomBytes(8).toString('hex')}.tmp`);
-    try {
-      fs.copyFileSync(src, tmp, fs.constants.COPYFILE_EXCL);
-      const fd = fs.openSync(tmp, 'r+');
-      try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
-      const st = fs.statSync(src);
-      fs.utimesSync(tmp, st.atime, st.mtime);
-      fs.renameSync(tmp, dest);
-    } finally {
-      fs.rmSync(tmp, { force: true });
-    }
   }
 
   function copyTree(p: Project, srcRel: string, srcAbs: string, destAbs: string, depthInfinity: boolean, room: { left: number }): void {
@@ -416,18 +393,17 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
     if (st.isFile()) {
       room.left -= st.size;
       if (room.left < 0) throw overQuota();
-      copyFileAtomic(srcAbs, destAbs);
+      copyFileConfined(srcAbs, destAbs); // atomic (temp, fsync, rename), keeps the mtime
       return;
     }
-    fs.mkdirSync(destAbs);
+    mkdirLeafConfined(destAbs);
     if (!depthInfinity) return;
     const rules = loadIgnoreRules(p.absPath);
-    for (const d of fs.readdirSync(srcAbs, { withFileTypes: true })) {
+    for (const d of listDirStats(srcAbs)) {
       const childRel = `${srcRel}/${d.name}`;
-      if (d.isDirectory() ? rules.ignoresDir(childRel, d.name) : !d.isFile() || rules.ignoresFile(childRel, d.name)) continue;
+      if (d.st.isDirectory() ? rules.ignoresDir(childRel, d.name) : !d.st.isFile() || rules.ignoresFile(childRel, d.name)) continue;
       copyTree(p, childRel, path.join(srcAbs, d.name), path.join(destAbs, d.name), true, room);
     }
-    fsyncDir(destAbs);
   }
 
   function treeBytes(abs: string): number {
@@ -435,7 +411,7 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
     if (!st) return 0;
     if (st.isFile()) return st.size;
     let n = 0;
-    for (const d of fs.readdirSync(abs)) n += treeBytes(path.join(abs, d));
+    for (const d of listDirStats(abs)) n += d.st.isDirectory() ? treeBytes(path.join(abs, d.name)) : d.st.isFile() ? d.st.size : 0;
     return n;
   }
 
@@ -457,11 +433,11 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
     const existed = await engine.exclusive(p.name, ({ projectId }) => {
       const st = lstat(srcAbs);
       if (!st) throw new DavError(404, `File: '${loc.rel}' does not exist`);
-      const parent = fs.statSync(path.dirname(destAbs), { throwIfNoEntry: false });
+      const parent = lstatConfined(path.dirname(destAbs));
       if (!parent?.isDirectory()) throw new DavError(409, 'The destination\'s parent collection does not exist');
       if (move) locks.assertCanWrite(key(p, loc.rel), tokens, true);
       locks.assertCanWrite(key(p, dloc.rel), tokens, true);
-      const destSt = fs.lstatSync(destAbs, { throwIfNoEntry: false });
+      const destSt = lstatConfined(destAbs);
       if (destSt && overwriteH === 'F') throw new DavError(412, `'${dloc.rel}' exists and Overwrite is F`);
       if (!move) {
         const room = { left: quotaRoom(destSt ? treeBytes(destAbs) : 0) };
@@ -469,9 +445,7 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
       }
       if (destSt) toTrash(p, dloc.rel, destAbs);
       if (move) {
-        fs.renameSync(srcAbs, destAbs);
-        fsyncDir(path.dirname(destAbs));
-        if (path.dirname(srcAbs) !== path.dirname(destAbs)) fsyncDir(path.dirname(srcAbs));
+        renameConfined(srcAbs, destAbs); // fsyncs both folders
         locks.dropUnder(key(p, loc.rel));
         md5s().forgetUnder(projectId, loc.rel);
       } else {
@@ -501,7 +475,7 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
     const depth = String(req.headers.depth ?? 'infinity').trim().toLowerCase() === '0' ? '0' : 'infinity';
     const l = locks.acquire(k, info.scope, depth, info.owner, timeout);
     let created = false;
-    if (loc.rel && !fs.lstatSync(abs, { throwIfNoEntry: false })) {
+    if (loc.rel && !lstatConfined(abs)) {
       // LOCK on an unmapped URL creates an empty resource (RFC 4918 §9.10.4); Finder does this before its PUT.
       try {
         const staged = await stageUpload(null, stagingDir(p.absPath, loc.rel), 0);
@@ -510,7 +484,7 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
           created = true;
         } catch (e) {
           if (!(e instanceof DavError && e.status === 409)) throw e; // created meanwhile: the lock stands on it
-        } finally { fs.rmSync(staged.tmp, { force: true }); }
+        } finally { removeTemp(staged.tmp); }
       } catch (e) {
         locks.release(k, l.token);
         if (e instanceof PathError) throw new DavError(409, e.message);
@@ -579,6 +553,8 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
       if (e instanceof LockedError) { reply.code(423).send({ detail: e.message }); return; }
       if (e instanceof HttpError) { reply.headers(e.headers).code(e.status).send({ detail: e.detail }); return; }
       if (e instanceof PathError) { reply.code(400).send({ detail: e.message }); return; }
+      if (e instanceof ConflictError) { reply.code(409).send({ detail: e.message }); return; }
+      if (e instanceof NotFoundError) { reply.code(409).send({ detail: 'A parent collection does not exist' }); return; }
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOSPC' || code === 'EDQUOT') { reply.code(507).send({ detail: 'The server has no room left for this write' }); return; }
       if (code === 'ENOENT') { reply.code(409).send({ detail: 'A parent collection does not exist' }); return; }

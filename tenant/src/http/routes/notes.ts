@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { PathError, type DirectoryNode } from '../../engine-types.ts';
 import { permalinkGlob } from '../../notes/link-resolver.ts';
 import { confine } from '../../notes/safe-path.ts';
-import { openForRead, removeTemp } from '../../notes/confined-fs.ts';
+import { lstatConfined, openForRead, readFileConfined, removeTemp } from '../../notes/confined-fs.ts';
 import { assertUploadable, stageUpload, stagingDir, UploadTooLargeError, type StagedUpload } from '../../notes/put-resource.ts';
 import type { TenantRuntime } from '../../tenant-runtime.ts';
 import { HttpError } from '../errors.ts';
@@ -98,7 +98,7 @@ export function registerNotesRoutes(app: FastifyInstance, runtime: TenantRuntime
       const parts: string[] = [];
       for (const e of rows) {
         let text: string;
-        try { text = fs.readFileSync(confine(root, e.file_path).abs, 'utf8'); } catch { continue; }
+        try { text = readFileConfined(confine(root, e.file_path).abs).toString('utf8'); } catch { continue; }
         parts.push(`--- memory://${e.permalink ?? e.file_path} ${e.updated_at} ${(e.checksum ?? '').slice(0, 8)}\n\n${text}\n\n`);
       }
       reply.header('content-type', 'text/markdown; charset=utf-8');
@@ -162,7 +162,7 @@ export function registerNotesRoutes(app: FastifyInstance, runtime: TenantRuntime
       // Refused before a byte is read when the client announces the size.
       if (Number(req.headers['content-length']) > max) throw tooLarge();
       // The tenant's storage quota (--quota-mb): 507, nothing written.
-      const replaced = fs.statSync(path.join(p.absPath, rel), { throwIfNoEntry: false });
+      const replaced = lstatConfined(path.join(p.absPath, rel));
       const room = runtime.quotaRoom(replaced?.isFile() ? replaced.size : 0);
       const overQuota = () => new HttpError(507, `Storage quota exceeded: this account may store ${runtime.quotaBytes} bytes. Delete files or ask for more space.`);
       if (Number(req.headers['content-length']) > room) throw overQuota();

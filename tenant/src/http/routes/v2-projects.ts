@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { EntityResponse } from '../../engine-types.ts';
+import { readFileConfined } from '../../notes/confined-fs.ts';
 import type { EntityRow } from '../../index/store.ts';
 import { entityExternalId } from '../../notes/entity-external-id.ts';
 import { confine } from '../../notes/safe-path.ts';
@@ -64,7 +65,7 @@ export function registerV2ProjectRoutes(app: FastifyInstance, runtime: TenantRun
   const projectExt = (p: Project) => reg.item(p).external_id;
   const v2Entity = (p: Project, e: EntityResponse, withContent = false): object => {
     let content: string | undefined;
-    if (withContent) { try { content = fs.readFileSync(confine(p.absPath, e.file_path).abs, 'utf8'); } catch { /* best effort */ } }
+    if (withContent) { try { content = readFileConfined(confine(p.absPath, e.file_path).abs).toString('utf8'); } catch { /* best effort */ } }
     return { external_id: entityExternalId(projectExt(p), e), ...e, note_type: e.entity_type, ...(content !== undefined ? { content } : {}),
       created_by: null, last_updated_by: null, api_version: 'v2' };
   };
@@ -149,7 +150,7 @@ export function registerV2ProjectRoutes(app: FastifyInstance, runtime: TenantRun
   app.get('/v2/projects/:project/resource/:entity_id', async (req, reply) => {
     const { p, row } = await byId(req);
     let bytes: Buffer;
-    try { bytes = fs.readFileSync(confine(p.absPath, row.file_path).abs); } catch { throw new HttpError(404, `File not found: ${row.file_path}`); }
+    try { bytes = readFileConfined(confine(p.absPath, row.file_path).abs); } catch { throw new HttpError(404, `File not found: ${row.file_path}`); }
     reply.header('content-type', row.content_type === 'text/markdown' ? 'text/markdown; charset=utf-8' : row.content_type);
     return bytes;
   });
