@@ -168,8 +168,9 @@ describe('WebDAV through /proxy/webdav with rclone (postgres, real tenant)', () 
     assert.equal(r.code, 0, r.stderr);
     assert.ok(!fs.existsSync(path.join(aliceData, 'synced/drop.md')));
     assert.ok(fs.existsSync(path.join(aliceData, 'synced/keep.md')));
-    const trash = path.join(path.dirname(aliceData), '.basic-memory', 'trash');
-    assert.ok(fs.readdirSync(trash, { recursive: true }).map(String).some((f) => f.endsWith(path.join('synced', 'drop.md'))));
+    // the deleted file is in the tenant's trash, listed (and restorable) through the API like any API delete
+    const trash = JSON.parse((await raw(port, 'GET', '/proxy/trash', { authorization: `Bearer ${token}` })).body) as { items: { project: string; path: string }[] };
+    assert.ok(trash.items.some((i) => i.project === 'main' && i.path === 'synced/drop.md'), JSON.stringify(trash.items));
     await waitFor('unindexed', async () => JSON.parse((await raw(port, 'GET', '/proxy/main/search?q=starfruitcake', { authorization: `Bearer ${token}` })).body).results.length === 0);
   });
 

@@ -5,7 +5,6 @@
 // signature check in front of every route is the tenant's own.
 //
 // Status codes are WebDAV's; error bodies are the tenant's JSON `{"detail": …}`.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -13,7 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ConflictError, NotFoundError, PathError } from '../engine-types.ts';
 import { hiddenPathMessage, hiddenSegment } from '../notes/visible-path.ts';
 import { assertUploadable, stageUpload, stagingDir, UploadTooLargeError, type StagedUpload } from '../notes/put-resource.ts';
-import { contentTypeFor } from '../notes/content-type.ts';
+import { contentTypeFor, isMarkdown } from '../notes/content-type.ts';
 import { confine } from '../notes/safe-path.ts';
 import { copyFileConfined, listDirStats, lstatConfined, md5FileConfined, mkdirLeafConfined, openForRead, removeTemp, renameConfined } from '../notes/confined-fs.ts';
 import { loadIgnoreRules } from '../sync/ignore-rules.ts';
@@ -122,7 +121,6 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
   const locks = new LockTable();
   let md5Cache: Md5Cache | null = null;
   const md5s = () => (md5Cache ??= new Md5Cache(engine.indexDb));
-  const trashRoot = path.join(engine.dataDir, '.basic-memory', 'trash');
 
   async function project(seg: string): Promise<Project> {
     let p = runtime.registry.resolve(seg);
@@ -169,11 +167,9 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
   }
 
   /** Moves what is about to be deleted or overwritten into the data dir's trash (same filesystem: a rename), so it can be restored. */
-  function toTrash(p: Project, rel: string, abs: string): string {
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    const dest = path.join(trashRoot, `${stamp}-${crypto.randomBytes(3).toString('hex')}`, p.folder, rel);
-    renameConfined(abs, dest, { createParents: true });
-    return dest;
+  /** What WebDAV deletes or overwrites goes to the tenant's trash (listable and restorable like every API delete). */
+  function toTrash(p: Project, rel: string, abs: string): void {
+    runtime.trash.put(abs, { kind: isMarkdown(rel) ? 'note' : 'file', project: p.name, path: rel });
   }
 
   const quotaRoom = (replacedBytes: number) => runtime.quotaRoom(replacedBytes);

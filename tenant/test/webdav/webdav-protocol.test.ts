@@ -162,9 +162,11 @@ describe('WebDAV on the tenant', () => {
     assert.equal(del.status, 204);
     assert.ok(!fs.existsSync(path.join(main, 'box2')));
     // what DELETE and overwriting removed is in the data dir's trash, restorable
-    const trash = fs.readdirSync(path.join(data, '.basic-memory/trash'), { recursive: true }).map(String);
-    assert.ok(trash.some((f) => f.endsWith(path.join('main', 'box2', 'one.md'))), trash.join('\n'));
-    assert.ok(trash.some((f) => f.endsWith(path.join('main', 'box', 'one.md'))), trash.join('\n'));
+    const trashDir = path.join(data, '.basic-memory/trash');
+    const trash = fs.readdirSync(trashDir).map((id) => JSON.parse(fs.readFileSync(path.join(trashDir, id, 'manifest.json'), 'utf8')) as { project: string; path: string });
+    const listed = trash.map((m) => `${m.project}:${m.path}`);
+    assert.ok(listed.some((f) => f === 'main:box2/one.md' || f === 'main:box2'), listed.join('\n'));
+    assert.ok(listed.some((f) => f === 'main:box/one.md' || f === 'main:box'), listed.join('\n'));
     assert.equal((await dav(t, 'DELETE', '/webdav/main/box2')).status, 404);
     // the index follows: the copy's note is found, then gone with its folder
     await waitFor(async () => (await t.json('GET', '/main/search?q=quasarfish')).body.results.length === 1);
