@@ -35,6 +35,15 @@ export function installNodeRequestHook(o: NodeRequestHookOptions): () => void {
       const req = args[0] as http.IncomingMessage;
       const url = req.url ?? '/';
       if (limiter && isSheddable(url) && !admitOrShed(limiter, req, args[1] as http.ServerResponse)) return true;
+      // Windows' WebDAV client (and some Finder versions) first ask the server root what it speaks; answer
+      // without credentials (nothing is disclosed) so the mount goes on to /proxy/webdav/, which needs them.
+      if (o.webdav && req.method === 'OPTIONS' && (url === '/' || url === '/proxy' || url === '/proxy/')) {
+        req.resume();
+        const res = args[1] as http.ServerResponse;
+        res.writeHead(200, { dav: '1, 2', 'ms-author-via': 'DAV', allow: 'OPTIONS, PROPFIND', 'content-length': 0 });
+        res.end();
+        return true;
+      }
       if (isUnderProxyMount(url) && !tenantPathFromRawUrl(url)) {
         req.resume();
         void writeAnswer(args[1] as http.ServerResponse, detailAnswer(400, 'Invalid path.'));

@@ -111,6 +111,17 @@ describe('WebDAV through /proxy/webdav with rclone (postgres, real tenant)', () 
     fs.rmSync(local, { recursive: true, force: true });
   });
 
+  test('OPTIONS at the server root says DAV (what Windows asks before mounting); the files still need credentials', async () => {
+    for (const p of ['/', '/proxy/']) {
+      const r = await raw(port, 'OPTIONS', p);
+      assert.equal(r.status, 200, p);
+      assert.equal(r.headers.dav, '1, 2', p);
+      assert.equal(r.headers['ms-author-via'], 'DAV', p);
+      assert.equal(r.body, '', p);
+    }
+    assert.equal((await raw(port, 'OPTIONS', '/proxy/webdav/main/')).status, 401);
+  });
+
   test('no credentials: 401 with a Basic challenge; a wrong app password and the session cookie get nothing', async () => {
     const none = await raw(port, 'PROPFIND', '/proxy/webdav/main/', { depth: '1' });
     assert.equal(none.status, 401);
