@@ -23,6 +23,7 @@ import { tenantSignatureHeaders } from '../lib/tenants/tenant-credential.ts';
 import { encode as encodeSessionJwt } from 'next-auth/jwt';
 import { insertBrowserSession } from '../lib/db/queries/browser-sessions.ts';
 import { BENCH_AUTH_SECRET, startBenchApp } from './lib/bench-app.ts';
+import { pacedLoad, quantile } from './lib/paced-load.ts';
 
 const PORT = Number(process.env.BENCH_PORT ?? 5310);
 const SECONDS = Math.min(Math.max(Number(process.env.BENCH_SECONDS ?? 5), 2), 60);
@@ -55,54 +56,17 @@ function run(name: string, url: string, headers: Record<string, string>, rate: n
 }
 
 /**
- * A fixed rate, evenly paced: one request every 1000/rate ms (open loop: a slow answer never delays the
- * next request). autocannon's own rate limit cannot do this: each connection sends its whole per-second
- * quota back to back at the start of every second, so `overallRate: 200` is a burst at full concurrency
- * once a second. Latency is from the request's send to the end of its body, in fractional ms.
+ * A fixed rate, evenly paced (bench/lib/paced-load.ts, open loop: a slow answer never delays the next request).
+ * autocannon's own rate limit cannot do this: each connection sends its whole per-second quota back to back
+ * at the start of every second, so `overallRate: 200` is a burst at full concurrency once a second.
  */
-function paced(name: string, url: string, headers: Record<string, string>, rate: number): Promise<Phase> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const u = new URL(url);
-  const lat: number[] = [];
-  let errors = 0;
-  let non2xx = 0;
-  let inFlight = 0;
-  const total = rate * SECONDS;
-  const gap = 1000 / rate;
-  return new Promise((resolve) => {
-    let sent = 0;
-    const t0 = performance.now();
-    const finish = () => {
-      if (sent < total || inFlight > 0) return;
-      agent.destroy();
-      lat.sort((a, b) => a - b);
-      const q = (f: number) => lat.length ? lat[Math.min(lat.length - 1, Math.floor(lat.length * f))]! : NaN;
-      resolve({ name, rps: lat.length / ((performance.now() - t0) / 1000), p50: q(0.5), p90: q(0.9), p99: q(0.99), errors, non2xx, total: lat.length });
-    };
-    const fire = () => {
-      const start = performance.now();
-      inFlight++;
-      const req = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, headers, agent }, (res) => {
-        res.on('data', () => {});
-        res.on('end', () => {
-          lat.push(performance.now() - start);
-          if ((res.statusCode ?? 0) >= 300) non2xx++;
-          inFlight--;
-          finish();
-        });
-      });
-      req.on('error', () => { errors++; inFlight--; finish(); });
-      req.end();
-    };
-    // Scheduled against absolute times, so timer lateness does not accumulate into a lower rate.
-    const tick = () => {
-      const due = Math.min(total, Math.floor((performance.now() - t0) / gap) + 1);
-      while (sent < due) { sent++; fire(); }
-      if (sent < total) setTimeout(tick, Math.max(0, t0 + sent * gap - performance.now()));
-      else finish();
-    };
-    tick();
-  });
+async function paced(name: string, url: string, headers: Record<string, string>, rate: number): Promise<Phase> {
+  const r = await pacedLoad(name, url, headers, rate, SECONDS);
+  const lat = r.samples.map((s) => s.ms);
+  return {
+    name, rps: lat.length / r.seconds, p50: quantile(lat, 0.5), p90: quantile(lat, 0.9), p99: quantile(lat, 0.99),
+    errors: r.errors, non2xx: r.samples.filter((s) => s.status >= 300).length, total: lat.length,
+  };
 }
 
 async function main() {

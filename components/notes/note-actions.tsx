@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { ModalDialog } from '@/components/ui/modal-dialog.tsx';
+import { Dialog } from '@/components/ui/dialog.tsx';
 import { noteKeys } from '@/lib/cloud-client/keys.ts';
 import { deleteNote, moveNote } from '@/lib/cloud-client/notes.ts';
 import { notesHref } from '@/lib/notes/note-paths.ts';
@@ -43,7 +43,7 @@ export function NoteActions({ project, filePath, editing, canEdit }: { project: 
       <button type="button" className={btn} data-testid="note-move" onClick={() => { setDest(filePath); move.reset(); setDialog('move'); }}>Rename or move</button>
       <button type="button" className={`${btn} text-rose-700`} data-testid="note-delete" onClick={() => { del.reset(); setDialog('delete'); }}>Delete</button>
 
-      <ModalDialog open={dialog === 'move'} onClose={() => setDialog(null)} title="Rename or move" testId="move-dialog">
+      <Dialog open={dialog === 'move'} onClose={() => setDialog(null)} title="Rename or move" testId="move-dialog">
         <form onSubmit={onMove} className="flex flex-col gap-3">
           <label className="text-sm text-slate-700">New path in <span className="font-medium">{project}</span> (folders are created)
             <input data-testid="move-destination" value={dest} onChange={(e) => setDest(e.target.value)} autoFocus
@@ -56,9 +56,9 @@ export function NoteActions({ project, filePath, editing, canEdit }: { project: 
               className="rounded-lg bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50">{move.isPending ? 'Moving…' : 'Move'}</button>
           </div>
         </form>
-      </ModalDialog>
+      </Dialog>
 
-      <ModalDialog open={dialog === 'delete'} onClose={() => setDialog(null)} title="Delete this note?" testId="delete-dialog">
+      <Dialog open={dialog === 'delete'} onClose={() => setDialog(null)} title="Delete this note?" testId="delete-dialog">
         <p className="text-sm text-slate-700"><span className="break-all font-mono">{filePath}</span> will be deleted from <span className="font-medium">{project}</span>.</p>
         {del.isError && <p role="alert" data-testid="delete-error" className="mt-2 text-sm text-rose-700">{errorText(del.error)}</p>}
         <div className="mt-4 flex justify-end gap-2">
@@ -66,7 +66,7 @@ export function NoteActions({ project, filePath, editing, canEdit }: { project: 
           <button type="button" data-testid="delete-confirm" disabled={del.isPending} onClick={() => del.mutate()}
             className="rounded-lg bg-rose-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-rose-800 disabled:opacity-50">{del.isPending ? 'Deleting…' : 'Delete note'}</button>
         </div>
-      </ModalDialog>
+      </Dialog>
     </div>
   );
 }
