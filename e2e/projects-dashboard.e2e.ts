@@ -279,3 +279,80 @@ test('projects dashboard: corpus, live sync and full re-sync, report, history, s
   expect((await other.goto(`/tenants/${tenantId}`))!.status()).toBe(404);
   await other.close();
 });
+
+// Tenants run without the capabilities that bypass file permissions (lib/tenants/capability-drop.ts), so a
+// file made unreadable on disk really fails to read, as it would on a laptop: each run names it, three
+// failures in a row skip it (reason, count, first and last failure shown), the health says so, and making it
+// readable again indexes it on the next sync.
+test('a file that keeps failing: named in each run, skipped after 3 failures, health says so, fixed → indexed; axe at 390/1280', async ({ page }) => {
+  test.setTimeout(240_000);
+  await signIn(page, uniqueEmail('stuck'));
+  const tenantId = await waitForRunning(page);
+  const data = path.join(E2E_DATA_DIR, 'tenants', tenantId, 'data');
+  await page.goto('/projects');
+  await page.getByTestId('project-name-input').fill('Stuck Notes');
+  await page.getByTestId('project-create').click();
+  await expect(row(page, 'Stuck Notes')).toBeVisible();
+  const dir = path.join(data, 'stuck-notes');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'fine.md'), '# Fine\n\nreadable\n');
+  const locked = path.join(dir, 'locked.md');
+  fs.writeFileSync(locked, '# Locked\n\nthe owner took read permission away\n');
+  fs.chmodSync(locked, 0o000);
+
+  const enc = encodeURIComponent('Stuck Notes');
+  await page.goto(`/projects/${enc}`);
+  const report = page.getByTestId('run-report');
+  // Sync now until the file is skipped (the 30 s schedule may add failures of its own); every run before
+  // that names the file and why, and the project reads "failing".
+  let failingSeen = 0;
+  for (let i = 0; i < 6 && (await page.getByTestId('skipped-files').count()) === 0; i++) {
+    const before = (await report.count()) ? await report.getAttribute('data-run-id') : null;
+    await page.getByTestId('sync-now').click();
+    await expect(report).not.toHaveAttribute('data-run-id', before ?? '-', { timeout: 30_000 });
+    if (await page.getByTestId('skipped-files').count()) break;
+    await expect(page.getByTestId('run-errors-item').filter({ hasText: 'locked.md' })).toContainText('permission denied');
+    await expect(page.getByTestId('project-health')).toHaveAttribute('data-state', 'failing');
+    failingSeen++;
+  }
+  expect(failingSeen, 'at least one failing run was seen before the skip').toBeGreaterThanOrEqual(1);
+  const skippedRow = page.getByTestId('skipped-file');
+  await expect(skippedRow).toHaveCount(1);
+  await expect(skippedRow).toContainText('locked.md');
+  await expect(skippedRow).toContainText('failed 3 times: permission denied');
+  await expect(skippedRow.locator('td').nth(2)).toHaveText('3');
+  await expect(skippedRow.locator('td').nth(3)).not.toHaveText('—');
+  await expect(skippedRow.locator('td').nth(4)).not.toHaveText('—');
+  await expect(page.getByTestId('run-errors')).toHaveCount(0); // skipped, not retried
+  await expect(page.getByTestId('project-health')).toHaveAttribute('data-state', 'skipped_files');
+
+  // The JSON route says the same, with first and last failure.
+  const runId = (await report.getAttribute('data-run-id'))!;
+  const detail = (await api(page, 'GET', `/api/projects/${enc}/runs/${runId}`)).json as { skipped_files: Array<{ path: string; failure_count: number; first_failed: string; last_failed: string; reason: string }> };
+  expect(detail.skipped_files).toHaveLength(1);
+  expect(detail.skipped_files[0]).toMatchObject({ path: 'locked.md', failure_count: 3 });
+  expect(Date.parse(detail.skipped_files[0]!.last_failed)).toBeGreaterThanOrEqual(Date.parse(detail.skipped_files[0]!.first_failed));
+
+  for (const w of WIDTHS) {
+    await page.setViewportSize(w);
+    await page.goto(`/projects/${enc}`);
+    await expect(page.getByTestId('skipped-file')).toBeVisible();
+    await axe(page, `project page with a skipped file at ${w.width}`);
+    await shoot(page, `project-skipped-${w.name}`);
+    await page.goto('/projects');
+    await expect(row(page, 'Stuck Notes').getByTestId('health-badge')).toHaveAttribute('data-state', 'skipped_files');
+    await expect(row(page, 'Stuck Notes').getByTestId('project-skipped')).toHaveText('1');
+    await axe(page, `projects page with a skipped file at ${w.width}`);
+  }
+  await page.setViewportSize(WIDTHS[1]!);
+
+  // Fixed on disk (a new ctime): the next sync retries it, indexes it, and the project is up to date.
+  fs.chmodSync(locked, 0o644);
+  await page.goto(`/projects/${enc}`);
+  const before = await report.getAttribute('data-run-id');
+  await page.getByTestId('sync-now').click();
+  await expect(report).not.toHaveAttribute('data-run-id', before!, { timeout: 30_000 });
+  await expect(page.getByTestId('skipped-files')).toHaveCount(0);
+  await expect(page.getByTestId('changes-new')).toContainText('locked.md');
+  await expect(page.getByTestId('project-health')).toHaveAttribute('data-state', 'up_to_date');
+});

@@ -1,5 +1,6 @@
 // Settings of the tenant runtime (issue 5): provisioner, supervisor, tenant proxy, sync collector.
 // index.ts composes this section as `getConfig().tenants`. Every variable is optional.
+import { CAPABILITY_DROP_MODES, type CapabilityDropMode } from '../tenants/capability-drop.ts';
 import { buildAllowList, ephemeralPortRange, parsePortRanges, type TenantAddressAllowList } from '../tenants/tenant-address.ts';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,6 +30,8 @@ export const tenantsEnvSchema = z.object({
   TENANT_MAX_UPLOAD_MB: envInt(100, 1, 1024 * 1024, 'the per-upload cap in MiB'),
   /** Deleted notes, files and projects stay restorable in each tenant's trash this long (tenant --trash-retention-days). */
   TENANT_TRASH_RETENTION_DAYS: envInt(30, 1, 3650, 'the days deleted notes stay in the tenant trash'),
+  /** Start tenants without Linux capabilities (setpriv): `auto` = when the app runs as root. See lib/tenants/capability-drop.ts. */
+  TENANT_DROP_CAPABILITIES: envEnum(CAPABILITY_DROP_MODES, 'auto'),
   /** Run the supervisor (and collector) in this app process. */
   TENANT_SUPERVISOR: envBool(true),
   TENANT_START_TIMEOUT_MS: envInt(30_000, 1000, 600_000, 'milliseconds to wait for a tenant to listen'),
@@ -77,6 +80,7 @@ export interface TenantsConfig {
   storageQuotaMb: number;
   maxUploadMb: number;
   trashRetentionDays: number;
+  dropCapabilities: CapabilityDropMode;
   supervisorEnabled: boolean;
   startTimeoutMs: number;
   healthTimeoutMs: number;
@@ -123,6 +127,7 @@ export function buildTenantsConfig(e: TenantsEnv, app: AppConfig): TenantsConfig
     storageQuotaMb: e.TENANT_STORAGE_QUOTA_MB,
     maxUploadMb: e.TENANT_MAX_UPLOAD_MB,
     trashRetentionDays: e.TENANT_TRASH_RETENTION_DAYS,
+    dropCapabilities: e.TENANT_DROP_CAPABILITIES,
     supervisorEnabled: e.TENANT_SUPERVISOR,
     startTimeoutMs: e.TENANT_START_TIMEOUT_MS,
     healthTimeoutMs: e.TENANT_HEALTH_TIMEOUT_MS,

@@ -107,7 +107,7 @@ export async function loadProjectsOverview(db: Database, tenant: TenantWithRole,
     const f = facts.get(name);
     const active = live.active.find((a) => a.project === name) ?? null;
     const h = deriveProjectHealth({
-      latestRun: f ? { status: f.latest.status, at: f.latest.finishedAt ?? f.latest.startedAt, skipped: f.latest.skippedCount } : null,
+      latestRun: f ? { status: f.latest.status, at: f.latest.finishedAt ?? f.latest.startedAt, skipped: f.latest.skippedCount, errors: f.latest.errorCount } : null,
       latestSuccessfulRun: f?.lastOkAt ? { at: f.lastOkAt } : null,
       inFlight: !!active, tenantStatus: tenant.status, intervalSeconds: interval,
     }, { now, settings });

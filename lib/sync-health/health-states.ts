@@ -23,7 +23,7 @@ export const HEALTH_STATES: Record<HealthState, HealthStateMeta> = {
   syncing: { label: 'Syncing', tone: 'info', color: 'syncing', icon: 'sync',
     why: 'A sync of this project is running now; this updates when it ends.' },
   failing: { label: 'Failing', tone: 'danger', color: 'failing', icon: 'alert',
-    why: 'The last sync failed; open its report for the error, fix the cause and run a sync again.' },
+    why: 'The last sync failed or could not index some files; open its report for the errors, fix the cause and run a sync again.' },
   skipped_files: { label: 'Skipped files', tone: 'warning', color: 'skipped_files', icon: 'skip',
     why: 'Some files failed to index three times and are skipped; open the report to see which and why, then fix or remove them.' },
   late: { label: 'Late', tone: 'warning', color: 'late', icon: 'clock',

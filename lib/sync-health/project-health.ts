@@ -24,6 +24,8 @@ export interface RunFacts {
   /** finished_at, or started_at when unknown */
   at: Date;
   skipped?: number;
+  /** Files the run could not index (the run itself completed). */
+  errors?: number;
 }
 
 export interface ProjectHealthInput {
@@ -66,7 +68,8 @@ export function deriveProjectHealth(input: ProjectHealthInput, opts: { now: Date
   const pick = (state: HealthState): ProjectHealth => ({ state, ...HEALTH_STATES[state], sinceSuccessSeconds });
   if (input.tenantStatus !== 'running') return pick('tenant_unavailable');
   if (input.inFlight) return pick('syncing');
-  if (input.latestRun && FAILED.has(input.latestRun.status)) return pick('failing');
+  // "Failed or errored": a run that completed but could not index some files is failing too.
+  if (input.latestRun && (FAILED.has(input.latestRun.status) || (input.latestRun.errors ?? 0) > 0)) return pick('failing');
   const skipped = input.skippedCount ?? input.latestRun?.skipped ?? 0;
   if (skipped > 0) return pick('skipped_files');
   if (input.latestSuccessfulRun && input.intervalSeconds > 0) {

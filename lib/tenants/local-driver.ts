@@ -25,6 +25,8 @@ export interface LocalDriverOptions {
   /** Tenant entry script; default `tenant/src/main.ts` of this repo. */
   entry: string;
   nodeBin?: string;
+  /** Command prefix that drops the child's capabilities (capability-drop.ts); null = start node plainly. */
+  spawnPrefix?: string[] | null;
   /** Extra environment for the child (e.g. BM_LOG_LEVEL). The parent's env is NOT inherited wholesale. */
   env?: Record<string, string>;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
@@ -132,7 +134,9 @@ export class LocalTenantDriver implements TenantDriver {
       ...(this.opts.maxUploadMb ? ['--max-upload-mb', String(this.opts.maxUploadMb)] : []),
       ...(this.opts.trashRetentionDays ? ['--trash-retention-days', String(this.opts.trashRetentionDays)] : []),
     ];
-    const child = spawn(this.opts.nodeBin ?? process.execPath, args, {
+    const [cmd, ...cmdArgs] = [...(this.opts.spawnPrefix ?? []), this.opts.nodeBin ?? process.execPath, ...args];
+    // setpriv execs node in place: the child's pid is the tenant's pid, so signals reach it unchanged.
+    const child = spawn(cmd!, cmdArgs, {
       env: childEnv(spec, this.opts.env) as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: path.dirname(dataDir),

@@ -11,6 +11,7 @@ import type { TenantProxyDeps } from './tenant-proxy.ts';
 import { getLogger } from '../log.ts';
 import { HistoryMaintenance } from '../history/history-maintenance.ts';
 import { onTenantCreated } from './events.ts';
+import { capabilityDropPrefix } from './capability-drop.ts';
 import { LocalTenantDriver } from './local-driver.ts';
 import { SyncCollector } from './sync-collector.ts';
 import { TenantSupervisor } from './tenant-supervisor.ts';
@@ -122,6 +123,7 @@ export function startTenantServices(): Promise<TenantServices> {
     const driver = new LocalTenantDriver({
       dataRoot: cfg.dataRoot, indexRoot: cfg.indexRoot, host: cfg.host, portRange: cfg.portRange,
       syncIntervalS: cfg.syncIntervalSeconds, quotaMb: cfg.storageQuotaMb, maxUploadMb: cfg.maxUploadMb, trashRetentionDays: cfg.trashRetentionDays, startTimeoutMs: cfg.startTimeoutMs, entry: cfg.tenantEntry,
+      spawnPrefix: capabilityDropPrefix(cfg.dropCapabilities),
       env: { BM_LOG_LEVEL: app.logLevel === 'debug' || app.logLevel === 'trace' ? app.logLevel : 'info' },
       log: (msg, fields) => log.info(fields ?? {}, msg),
     });

@@ -51,6 +51,9 @@ test('precedence: syncing > failing > skipped > late/down > never synced > up to
   assert.notEqual(state({ latestRun: { status: 'ok', at: ago(1), skipped: 1 } }), 'up_to_date');
   assert.equal(state({ skippedCount: 2 }), 'skipped_files');
   assert.equal(state({ latestRun: { status: 'errored', at: ago(1) } }), 'failing');
+  // A run that completed but could not index a file (status ok, errors > 0) is failing, above skipped files.
+  assert.equal(state({ latestRun: { status: 'ok', at: ago(1), errors: 1, skipped: 2 }, latestSuccessfulRun: { at: ago(1) } }), 'failing');
+  assert.equal(state({ latestRun: { status: 'ok', at: ago(1), errors: 0 }, latestSuccessfulRun: { at: ago(1) } }), 'up_to_date');
 });
 
 test('late and down on a fake clock with derived windows (30 s interval → grace 60 s, down 15 min)', () => {

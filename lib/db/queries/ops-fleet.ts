@@ -73,7 +73,7 @@ export async function loadFleet(db: Database, now: Date, s: OpsSettings, onlyTen
       left join tenant_endpoints e on e.tenant_id = t.id
       left join tenant_sync_cursors c on c.tenant_id = t.id
       ${onlyTenantId ? sql`where t.id = ${onlyTenantId}` : sql``}`),
-    db.execute(sql`select tenant_id, project, last_run_at, last_status, last_scan_type, last_duration_ms, last_ok_at, last_skipped_count from sync_project_states
+    db.execute(sql`select tenant_id, project, last_run_at, last_status, last_scan_type, last_duration_ms, last_ok_at, last_skipped_count, last_error_count from sync_project_states
       ${onlyTenantId ? sql`where tenant_id = ${onlyTenantId}` : sql``}`),
   ]);
   const status = new Map<string, string>();
@@ -85,7 +85,7 @@ export async function loadFleet(db: Database, now: Date, s: OpsSettings, onlyTen
     const lastRunAt = d(p.last_run_at)!;
     const lastOkAt = d(p.last_ok_at);
     const h = deriveProjectHealth({
-      latestRun: { status: String(p.last_status), at: lastRunAt, skipped: Number(p.last_skipped_count) },
+      latestRun: { status: String(p.last_status), at: lastRunAt, skipped: Number(p.last_skipped_count), errors: Number(p.last_error_count) },
       latestSuccessfulRun: lastOkAt ? { at: lastOkAt } : null, inFlight: false,
       tenantStatus: status.get(tenantId) ?? 'unknown', intervalSeconds: s.syncIntervalSeconds,
     }, { now, settings: s.health });

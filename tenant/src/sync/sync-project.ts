@@ -68,7 +68,18 @@ function storedStat(st: FileStat, scanStartWall: number, racyMs: number): FileSt
   return scanStartWall - Math.max(st.mtimeMs, st.ctimeMs) < racyMs ? { ...st, ctimeMs: -1 } : st;
 }
 
-function errMsg(e: unknown): string { return e instanceof Error ? e.message : String(e); }
+// A file error in plain words and without the server's absolute path (it reaches the person's run report).
+const FILE_ERRORS: Record<string, string> = {
+  EACCES: 'permission denied: the file cannot be read', EPERM: 'operation not permitted on this file',
+  EIO: 'input/output error while reading the file', EISDIR: 'a folder where a file was expected',
+  ENAMETOOLONG: 'the name is too long for this file system', ELOOP: 'too many symbolic links',
+  EMFILE: 'too many open files on the server (retried on the next sync)', ENOMEM: 'out of memory while reading the file',
+};
+function errMsg(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code && FILE_ERRORS[code]) return `${FILE_ERRORS[code]} (${code})`;
+  return e instanceof Error ? e.message : String(e);
+}
 
 interface WalkResult { filesScanned: number; candidates: Candidate[]; unreadableDirs: string[]; errors: FileProblem[]; warnings: FileProblem[] }
 
