@@ -344,3 +344,93 @@ export function* walkFilesConfined(root: string, relDir: string, keep: (rel: str
     }
   }
 }
+
+// The sync scan reads every file of a project; walking each one from the anchor (openDir) would cost an open per
+// folder on the way, per file. The scan instead opens the path itself without following the leaf, then asks the
+// kernel where the fd really is: `/proc/self/fd/N` names the opened file's own path, so a folder on the way that
+// was a symlink at the moment of the open (swapped in at any time before it) shows as a path other than
+// root/rel, and the fd is closed unread. One readlink per file. Folders are listed through such a proven fd, and
+// their entries are stat'ed through it, so nothing outside is ever listed either.
+// Elsewhere (no fd-relative /proc) the path is resolved again after the open and must be the same inode: that
+// refuses the links it sees, but not a swap back and forth between the open and the check.
+
+/** A file or folder the scan refused because it is not where the walk found it. */
+export class OutsideProjectError extends PathError {
+  override name = 'OutsideProjectError';
+}
+
+const FILE_READ_FLAGS = C.O_RDONLY | C.O_NOFOLLOW | C.O_NONBLOCK; // O_NONBLOCK: a FIFO swapped in never blocks the scan
+
+/** A project folder for the scan, held by its real path (proven: no symlink on the way from the anchor). */
+export class ScanRoot {
+  /** The folder's own path as the kernel names it; every file is opened below it. */
+  readonly real: string;
+  constructor(root: string) {
+    let dir: ConfinedDir;
+    // a plain Error (a failed run, a 500 to a caller): the folder is the operator's, not the request's
+    try { dir = openDir(root); } catch { throw new Error(`project folder is missing or is not a real folder: ${root}`); }
+    try {
+      this.real = FD_RELATIVE ? fs.readlinkSync(`/proc/self/fd/${dir.fd}`) : fs.realpathSync(dir.abs);
+    } finally { dir.close(); }
+  }
+
+  abs(rel: string): string { return rel ? `${this.real}/${rel}` : this.real; }
+
+  /** Throws unless `fd` is the very file root/rel (no link on the way, not moved since the open). */
+  private prove(fd: number, rel: string): void {
+    const expected = this.abs(rel);
+    let actual: string;
+    if (FD_RELATIVE) {
+      actual = fs.readlinkSync(`/proc/self/fd/${fd}`);
+      if (actual === expected) return;
+      if (actual.endsWith(' (deleted)')) throw Object.assign(new Error(`ENOENT: '${rel}' was removed during the scan`), { code: 'ENOENT' });
+    } else {
+      try { actual = fs.realpathSync(expected); } catch { actual = ''; }
+      const a = fs.fstatSync(fd);
+      const b = actual ? fs.statSync(actual, { throwIfNoEntry: false }) : undefined;
+      if (actual === expected && b && a.ino === b.ino && a.dev === b.dev) return;
+    }
+    throw new OutsideProjectError(actual.startsWith(this.real + '/')
+      ? `refused '${rel}': it is not where the scan found it (a folder on the way is a symbolic link, or it moved during the scan); not read`
+      : `refused '${rel}': it leads outside the project (a folder on the way is a symbolic link); not read`);
+  }
+
+  /** fd of root/rel for reading (the leaf is never followed; proven afterwards). The caller closes it. */
+  openFile(rel: string): number {
+    let fd: number;
+    try { fd = fs.openSync(this.abs(rel), FILE_READ_FLAGS); } catch (e) { throw refuseLeafLink(e, rel); }
+    try { this.prove(fd, rel); } catch (e) { fs.closeSync(fd); throw e; }
+    return fd;
+  }
+
+  async openFileAsync(rel: string): Promise<fs.promises.FileHandle> {
+    let fh: fs.promises.FileHandle;
+    try { fh = await fs.promises.open(this.abs(rel), FILE_READ_FLAGS); } catch (e) { throw refuseLeafLink(e, rel); }
+    try { this.prove(fh.fd, rel); } catch (e) { await fh.close(); throw e; }
+    return fh;
+  }
+
+  /** Whole file root/rel, read through a proven fd. */
+  readFile(rel: string): Buffer {
+    const fd = this.openFile(rel);
+    try { return fs.readFileSync(fd); } finally { fs.closeSync(fd); }
+  }
+
+  /**
+   * Runs fn over the entries of the folder root/rel, listed through a proven fd; `child(name)` names an entry
+   * through that same fd (for lstat or unlink), so a later swap of the folder changes nothing.
+   */
+  withDir<T>(rel: string, fn: (entries: fs.Dirent[], child: (name: string) => string) => T): T {
+    let fd: number;
+    try { fd = fs.openSync(this.abs(rel), DIR_FLAGS); } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ELOOP' || code === 'ENOTDIR') throw new SymlinkRefusedError(`Invalid path: '${rel}' is a symbolic link or not a folder; links are not followed`);
+      throw e;
+    }
+    try {
+      this.prove(fd, rel);
+      const base = FD_RELATIVE ? `/proc/self/fd/${fd}` : this.abs(rel);
+      return fn(fs.readdirSync(base, { withFileTypes: true }), (name) => `${base}/${name}`);
+    } finally { fs.closeSync(fd); }
+  }
+}

@@ -169,10 +169,12 @@ export class ProjectRegistry {
       }
     }
     const abs = path.join(this.dataDir, permalink);
-    let st: fs.Stats | undefined;
-    try { st = fs.lstatSync(abs); } catch { /* absent: create below */ }
-    if (st && !st.isDirectory()) throw new ProjectRequestError(400, `Path '/${permalink}' exists and is not a directory`);
-    fs.mkdirSync(abs, { recursive: true });
+    // mkdir of the one new folder never follows a link there (a recursive mkdir would accept a link to a folder
+    // outside); what already exists must be a real folder, checked without following it
+    try { fs.mkdirSync(abs, 0o755); } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      if (!fs.lstatSync(abs, { throwIfNoEntry: false })?.isDirectory()) throw new ProjectRequestError(400, `Path '/${permalink}' exists and is not a directory`);
+    }
     const project = this.makeProject(trimmed, permalink);
     this.byName.set(trimmed, project);
     // Explicitly re-adding a removed folder makes it a project again.

@@ -1,27 +1,27 @@
 // Reading and hashing files. Small files: one blocking read into a reused buffer (the page-cache case is the
 // common one and a blocking read costs ~11 µs vs ~45 µs for fs.promises). Big files: streamed in 64 KiB chunks,
-// asynchronously, so memory stays constant whatever the size.
+// asynchronously, so memory stays constant whatever the size. Both read an fd the caller opened (and proved:
+// confined-fs ScanRoot) and closes.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import fsp from 'node:fs/promises';
 
 export const SMALL_FILE_MAX = 1024 * 1024;
 export const CHUNK = 64 * 1024;
 const shared = Buffer.allocUnsafe(SMALL_FILE_MAX + 1);
 
-/** Whole file into the shared buffer (valid until the next call). null if it is larger than SMALL_FILE_MAX. */
-export function readSmall(abs: string): Buffer | null {
-  const fd = fs.openSync(abs, 'r');
-  try {
-    let n = 0;
-    for (;;) {
-      const r = fs.readSync(fd, shared, n, shared.length - n, null);
-      if (r === 0) break;
-      n += r;
-      if (n > SMALL_FILE_MAX) return null; // grew past the limit since the stat
-    }
-    return shared.subarray(0, n);
-  } finally { fs.closeSync(fd); }
+/**
+ * Whole file into the shared buffer (valid until the next call). null if it is larger than SMALL_FILE_MAX.
+ * Positional reads: the fd's offset stays at 0, so the caller can read it whole after a null.
+ */
+export function readSmall(fd: number): Buffer | null {
+  let n = 0;
+  for (;;) {
+    const r = fs.readSync(fd, shared, n, shared.length - n, n);
+    if (r === 0) break;
+    n += r;
+    if (n > SMALL_FILE_MAX) return null; // grew past the limit since the stat
+  }
+  return shared.subarray(0, n);
 }
 
 export function sha256(buf: Uint8Array): string {
@@ -29,17 +29,14 @@ export function sha256(buf: Uint8Array): string {
 }
 
 /** Streamed SHA-256, one 64 KiB buffer per call. */
-export async function hashFileStreamed(abs: string): Promise<string> {
+export async function hashFileStreamed(fh: fs.promises.FileHandle): Promise<string> {
   const h = crypto.createHash('sha256');
-  const fh = await fsp.open(abs, 'r');
   const buf = Buffer.allocUnsafe(CHUNK);
-  try {
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
-      if (bytesRead === 0) break;
-      h.update(buf.subarray(0, bytesRead));
-    }
-  } finally { await fh.close(); }
+  for (;;) {
+    const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
+    if (bytesRead === 0) break;
+    h.update(buf.subarray(0, bytesRead));
+  }
   return h.digest('hex');
 }
 

@@ -1,9 +1,9 @@
 // What the sync never indexes: upstream .bmignore defaults (contract §4.10) + the project's .gitignore.
 // The defaults are matched by hand (a Set lookup per name), because the walk asks for every file and the
 // `ignore` package costs microseconds per call; `ignore` handles the project's own .gitignore (full gitignore semantics).
-import fs from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { readFileConfined } from '../notes/confined-fs.ts';
 
 // `.*` (hidden files and folders) covers .git .svn .pytest_cache .coverage .tox .mypy_cache .ruff_cache .venv
 // .env .cache .idea .vscode .DS_Store .obsidian from the upstream list.
@@ -56,9 +56,10 @@ export interface IgnoreRules {
 export function loadIgnoreRules(projectRoot: string): IgnoreRules {
   let ig: Ignore | null = null;
   try {
-    const text = fs.readFileSync(path.join(projectRoot, '.gitignore'), 'utf8');
+    // read without following links (a .gitignore swapped for a link to a file outside is not read)
+    const text = readFileConfined(path.join(projectRoot, '.gitignore')).toString('utf8');
     if (text.trim()) ig = ignore().add(text);
-  } catch { /* no .gitignore */ }
+  } catch { /* no .gitignore (or a link, or not a file) */ }
   return {
     ignoresFile: (rel, name) => ignoredByDefault(name) || (ig !== null && ig.ignores(rel)),
     ignoresDir: (rel, name) => ignoredByDefault(name) || (ig !== null && ig.ignores(`${rel}/`)),

@@ -6,10 +6,14 @@
 // rows the walk did not see. mtime/ctime are kept with sub-millisecond precision, and a file whose timestamps
 // are within RACY_MS of the scan is stored as "unverified" so the next scan re-hashes it (git's racy-clean rule):
 // an edit in the same clock tick as the scan, with the same size, cannot hide.
+//
+// Why nothing outside the project is ever read: folders are listed and files opened through confined-fs
+// ScanRoot, which proves each opened fd is the very path the walk found (a folder swapped for a symlink
+// meanwhile is refused, as a sync error, before a byte is read).
 import fs from 'node:fs';
-import path from 'node:path';
-import type { FileProblem, ScanType, SkippedFile } from '../engine-types.ts';
+import { PathError, type FileProblem, type ScanType, type SkippedFile } from '../engine-types.ts';
 import { SF, type FileStat, type IndexStore, type StoredFile } from '../index/store.ts';
+import { ScanRoot } from '../notes/confined-fs.ts';
 import { isMarkdown } from '../notes/content-type.ts';
 import { folderWarnings } from '../notes/portable-name.ts';
 import { hashFileStreamed, pool, readSmall, sha256, SMALL_FILE_MAX } from './checksum.ts';
@@ -83,7 +87,7 @@ function errMsg(e: unknown): string {
 
 interface WalkResult { filesScanned: number; candidates: Candidate[]; unreadableDirs: string[]; errors: FileProblem[]; warnings: FileProblem[] }
 
-async function walk(root: string, rules: IgnoreRules, stored: Map<string, StoredFile>, force: boolean): Promise<WalkResult> {
+async function walk(scan: ScanRoot, rules: IgnoreRules, stored: Map<string, StoredFile>, force: boolean): Promise<WalkResult> {
   const candidates: Candidate[] = [];
   const unreadableDirs: string[] = [];
   const errors: FileProblem[] = [];
@@ -93,40 +97,43 @@ async function walk(root: string, rules: IgnoreRules, stored: Map<string, Stored
   let last = now();
   while (stack.length) {
     const relDir = stack.pop()!;
+    const firstCandidate = candidates.length;
+    const freshDirs: string[] = [];
     let entries: fs.Dirent[];
     try {
-      entries = fs.readdirSync(relDir ? path.join(root, relDir) : root, { withFileTypes: true });
+      // listed and stat'ed through the folder's proven fd: a folder swapped for a link is refused, never listed
+      entries = scan.withDir(relDir, (listed, child) => {
+        for (const ent of listed) {
+          const name = ent.name;
+          const rel = relDir ? `${relDir}/${name}` : name;
+          let isDir = ent.isDirectory();
+          let isFile = ent.isFile();
+          if (!isDir && !isFile && !ent.isSymbolicLink()) {
+            // DT_UNKNOWN on some filesystems: ask lstat (symlinks are never followed: they could lead outside the project)
+            const s = fs.lstatSync(child(name), { throwIfNoEntry: false });
+            isDir = !!s?.isDirectory();
+            isFile = !!s?.isFile();
+          }
+          if (isDir) { if (!rules.ignoresDir(rel, name)) { stack.push(rel); if (!stored.size) freshDirs.push(name); } continue; }
+          if (!isFile || rules.ignoresFile(rel, name)) continue;
+          const s = fs.lstatSync(child(name), { throwIfNoEntry: false });
+          if (!s || !s.isFile()) continue;
+          filesScanned++;
+          const row = stored.get(rel);
+          const c: Candidate = { rel, size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: s.ino, birthtimeMs: s.birthtimeMs, row };
+          if (row) {
+            row[SF.seen] = true;
+            if (!force && sameStat(row, c)) continue;
+          }
+          candidates.push(c);
+        }
+        return listed;
+      });
     } catch (e) {
       if (relDir === '') throw e;
       unreadableDirs.push(`${relDir}/`);
       errors.push({ path: relDir, message: `cannot read directory: ${errMsg(e)}` });
       continue;
-    }
-    const firstCandidate = candidates.length;
-    const freshDirs: string[] = [];
-    for (const ent of entries) {
-      const name = ent.name;
-      const rel = relDir ? `${relDir}/${name}` : name;
-      let isDir = ent.isDirectory();
-      let isFile = ent.isFile();
-      if (!isDir && !isFile && !ent.isSymbolicLink()) {
-        // DT_UNKNOWN on some filesystems: ask lstat (symlinks are never followed: they could lead outside the project)
-        const s = fs.lstatSync(path.join(root, rel), { throwIfNoEntry: false });
-        isDir = !!s?.isDirectory();
-        isFile = !!s?.isFile();
-      }
-      if (isDir) { if (!rules.ignoresDir(rel, name)) { stack.push(rel); if (!stored.size) freshDirs.push(name); } continue; }
-      if (!isFile || rules.ignoresFile(rel, name)) continue;
-      const s = fs.lstatSync(path.join(root, rel), { throwIfNoEntry: false });
-      if (!s || !s.isFile()) continue;
-      filesScanned++;
-      const row = stored.get(rel);
-      const c: Candidate = { rel, size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: s.ino, birthtimeMs: s.birthtimeMs, row };
-      if (row) {
-        row[SF.seen] = true;
-        if (!force && sameStat(row, c)) continue;
-      }
-      candidates.push(c);
     }
     // names that will not travel (portable-name.ts) are reported, not refused: only for new or changed files
     // (and folders on a first scan), so one problem is one warning, not one per scan
@@ -140,12 +147,25 @@ async function walk(root: string, rules: IgnoreRules, stored: Map<string, Stored
   return { filesScanned, candidates, unreadableDirs, errors, warnings };
 }
 
-async function checksumOf(abs: string, size: number): Promise<string> {
+/** Checksum of root/rel, read through a proven fd (confined-fs ScanRoot). */
+async function checksumOf(scan: ScanRoot, rel: string, size: number): Promise<string> {
   if (size <= SMALL_FILE_MAX) {
-    const buf = readSmall(abs);
-    if (buf) return sha256(buf);
+    const fd = scan.openFile(rel);
+    try {
+      const buf = readSmall(fd);
+      if (buf) return sha256(buf);
+    } finally { fs.closeSync(fd); }
   }
-  return hashFileStreamed(abs);
+  const fh = await scan.openFileAsync(rel);
+  try { return await hashFileStreamed(fh); } finally { await fh.close(); }
+}
+
+/** Bytes of root/rel through a proven fd: the shared small buffer, or the whole file when bigger. */
+function readScanned(scan: ScanRoot, rel: string, size: number): Uint8Array {
+  const fd = scan.openFile(rel);
+  try {
+    return (size <= SMALL_FILE_MAX ? readSmall(fd) : null) ?? fs.readFileSync(fd); // markdown between 1 MiB and 32 MiB, or a file that grew
+  } finally { fs.closeSync(fd); }
 }
 
 /**
@@ -156,11 +176,10 @@ export async function syncProject(store: IndexStore, project: ProjectRef,
   const t0 = now();
   const racyMs = opts.racyWindowMs ?? RACY_MS;
   const scanStartWall = Date.now();
-  const { root } = project;
-  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new Error(`project folder is missing: ${root}`);
-  const rules = loadIgnoreRules(root);
+  const scan = new ScanRoot(project.root); // refuses a missing project folder, or one that is a symlink
+  const rules = loadIgnoreRules(project.root);
   const stored = store.storedFiles(project.id);
-  const w = await walk(root, rules, stored, opts.force);
+  const w = await walk(scan, rules, stored, opts.force);
   const scanType = selectScanType({ force: opts.force, lastFileCount: project.lastFileCount, currentCount: w.filesScanned });
   const errors = w.errors;
   const warnings: FileProblem[] = w.warnings;
@@ -197,7 +216,7 @@ export async function syncProject(store: IndexStore, project: ProjectRef,
     }
     const fresh = candidates.filter((c) => !c.row);
     await pool(fresh, BIG_CONCURRENCY, async (c) => {
-      try { c.checksum = await checksumOf(path.join(root, c.rel), c.size); } catch { /* vanished again: ignore */ }
+      try { c.checksum = await checksumOf(scan, c.rel, c.size); } catch { /* vanished or refused: found again (and reported) below */ }
       const from = c.checksum ? byChecksum.get(c.checksum) : undefined;
       if (from && from.length) { const src = from.shift()!; moves[src] = c.rel; c.movedFrom = src; }
     });
@@ -217,9 +236,11 @@ export async function syncProject(store: IndexStore, project: ProjectRef,
     for (const c of candidates) {
       if (c.movedFrom) continue;
       try {
-        const sum = c.checksum ?? await checksumOf(path.join(root, c.rel), c.size);
+        const sum = c.checksum ?? await checksumOf(scan, c.rel, c.size);
         if (!c.row) report('new', c.rel, sum); else if (sum !== c.row[SF.checksum]) report('modified', c.rel, sum);
-      } catch { /* vanished during the scan */ }
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') errors.push({ path: c.rel, message: errMsg(e) }); // vanished during the scan: not a problem
+      }
     }
     result.scanMs = now() - t0;
     return result;
@@ -255,6 +276,9 @@ export async function syncProject(store: IndexStore, project: ProjectRef,
     const code = (e as NodeJS.ErrnoException)?.code;
     if (code === 'ENOENT') return; // vanished since the walk: the next scan sees it gone
     errors.push({ path: c.rel, message: errMsg(e) });
+    // refused because the way changed under the scan (a link swapped in): not the file's fault, so it does not
+    // count towards the circuit breaker; the next scan reads it if the way is a real folder again
+    if (e instanceof PathError) return;
     store.recordFailure(project.id, c.rel, errMsg(e), c, new Date().toISOString());
   };
   const succeeded = (c: Candidate) => { if (failed.has(c.rel)) store.clearFailure(project.id, c.rel); };
@@ -270,9 +294,7 @@ export async function syncProject(store: IndexStore, project: ProjectRef,
       const c = small[j++]!;
       if (perFileSavepoints) store.db.exec('SAVEPOINT f');
       try {
-        const abs = path.join(root, c.rel);
-        let bytes: Uint8Array | null = c.size <= SMALL_FILE_MAX ? readSmall(abs) : null;
-        if (!bytes) bytes = fs.readFileSync(abs); // markdown between 1 MiB and 32 MiB, or a file that grew
+        const bytes = readScanned(scan, c.rel, c.size);
         applyOne(c, sha256(bytes), bytes, () => { writing = true; });
         writing = false;
         if (perFileSavepoints) { store.flushSearch(); store.db.exec('RELEASE f'); }
@@ -311,7 +333,7 @@ export async function syncProject(store: IndexStore, project: ProjectRef,
   }
   await pool(big, BIG_CONCURRENCY, async (c) => {
     try {
-      const sum = c.checksum ?? await hashFileStreamed(path.join(root, c.rel));
+      const sum = c.checksum ?? await checksumOf(scan, c.rel, Infinity);
       store.tx(() => applyOne(c, sum, null)); // one short transaction, taken after the await
       succeeded(c);
     } catch (e) { store.tx(() => fail(c, e)); }

@@ -4,13 +4,13 @@
 // the real tenant process. After every round the outside folder must be byte-for-byte what it was, and no read
 // may ever return its content.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { signRequest } from '../../src/auth/request-signature.ts';
+import { snapshot, startFlipper } from '../process/folder-flipper.ts';
 import { startTenant, tempDir, type Tenant } from '../process/tenant-process.ts';
 
 const ROUNDS = 40;
@@ -22,35 +22,6 @@ const outside = path.join(tmp, 'outside');
 const flip = path.join(dataDir, 'main', 'flip');
 let t: Tenant;
 let flipper: ChildProcess | null = null;
-
-function snapshot(dir: string): string {
-  const h = createHash('sha256');
-  const walk = (d: string) => {
-    for (const name of fs.readdirSync(d).sort()) {
-      const p = path.join(d, name);
-      const st = fs.lstatSync(p);
-      h.update(`${path.relative(dir, p)}|${st.isDirectory() ? 'd' : st.isSymbolicLink() ? 'l' : 'f'}|${st.size}|${st.mtimeMs}|${st.ino}\n`);
-      if (st.isFile()) h.update(fs.readFileSync(p));
-      if (st.isDirectory()) walk(p);
-    }
-  };
-  walk(dir);
-  return h.digest('hex');
-}
-
-// The flipper: a tight loop in its own process (its own event loop, so it really races the tenant).
-const FLIPPER = `
-const fs = require('node:fs');
-const [flip, outside] = process.argv.slice(1);
-let n = 0; const asides = [];
-for (;;) {
-  try {
-    const st = fs.lstatSync(flip, { throwIfNoEntry: false });
-    if (st && st.isDirectory()) { const a = flip.replace(/flip$/, '.aside-' + (n++)); fs.renameSync(flip, a); asides.push(a); fs.symlinkSync(outside, flip); }
-    else if (st && st.isSymbolicLink()) { fs.unlinkSync(flip); const a = asides.pop(); if (a) fs.renameSync(a, flip); }
-    else if (!st) { const a = asides.pop(); if (a) fs.renameSync(a, flip); else fs.symlinkSync(outside, flip); }
-  } catch {}
-}`;
 
 before(async () => {
   fs.mkdirSync(path.join(dataDir, 'main'), { recursive: true });
@@ -116,7 +87,7 @@ after(async () => {
 describe('confinement under a folder ⇄ symlink race', () => {
   test(`${ROUNDS} rounds of writes, uploads, moves, deletes and reads never touch or reveal the outside`, { timeout: 300_000 }, async () => {
     const before = snapshot(outside);
-    flipper = spawn(process.execPath, ['-e', FLIPPER, flip, outside], { stdio: 'ignore' });
+    flipper = startFlipper(flip, outside);
     const statuses = new Map<string, Set<number>>();
     const seen = (op: string, status: number) => { if (!statuses.has(op)) statuses.set(op, new Set()); statuses.get(op)!.add(status); };
     let flips = 0;
@@ -158,7 +129,7 @@ describe('confinement under a folder ⇄ symlink race', () => {
       fs.renameSync(path.join(path.dirname(flip), aside), flip);
     }
     const before = snapshot(outside);
-    flipper = spawn(process.execPath, ['-e', FLIPPER, flip, outside], { stdio: 'ignore' });
+    flipper = startFlipper(flip, outside);
     const statuses = new Map<string, Set<number>>();
     const seen = (op: string, status: number) => { if (!statuses.has(op)) statuses.set(op, new Set()); statuses.get(op)!.add(status); };
     const summary = () => JSON.stringify([...statuses].map(([k, v]) => [k, [...v]]));

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { atomicCreate, atomicReplace, moveNoReplace } from '../../src/notes/atomic-write.ts';
-import { FD_RELATIVE, listDir, openForRead, registerAnchor, SymlinkRefusedError, unlinkConfined, withParent, writeTempIn } from '../../src/notes/confined-fs.ts';
+import { FD_RELATIVE, listDir, openForRead, OutsideProjectError, registerAnchor, ScanRoot, SymlinkRefusedError, unlinkConfined, withParent, writeTempIn } from '../../src/notes/confined-fs.ts';
 import { tempDir } from '../process/tenant-process.ts';
 
 const tmp = tempDir('bm-confined-');
@@ -50,6 +50,34 @@ describe('confined-fs', () => {
     assert.equal(fs.readFileSync(path.join(root, 'new', 'deep', 'n.md'), 'utf8'), 'n');
     assert.throws(() => atomicCreate(path.join(root, 'new', 'deep', 'n.md'), 'again'), { code: 'EEXIST' });
     assert.deepEqual(fs.readdirSync(path.join(root, 'new', 'deep')), ['n.md'], 'no temp file left behind');
+  });
+});
+
+describe('ScanRoot (the sync scan: opened by path, proven afterwards)', () => {
+  test('reads inside; refuses a link on the way, a link leaf and a folder link, without reading the outside', () => {
+    fs.mkdirSync(path.join(root, 'b'));
+    fs.writeFileSync(path.join(root, 'b', 'in.md'), 'inside');
+    const scan = new ScanRoot(root);
+    assert.equal(scan.readFile('b/in.md').toString(), 'inside');
+    assert.throws(() => scan.readFile('link/victim.md'), OutsideProjectError);
+    assert.throws(() => scan.readFile('leaf.md'), SymlinkRefusedError);
+    assert.throws(() => scan.withDir('link', () => assert.fail('listed the outside')), SymlinkRefusedError);
+    assert.deepEqual(scan.withDir('b', (entries) => entries.map((e) => e.name)), ['in.md']);
+  });
+  test('a folder swapped for a link after it was listed: its entries are stat\'ed through the held fd', () => {
+    fs.mkdirSync(path.join(root, 'held'));
+    fs.writeFileSync(path.join(root, 'held', 'mine.md'), 'mine');
+    const scan = new ScanRoot(root);
+    const sizes = scan.withDir('held', (entries, child) => {
+      fs.renameSync(path.join(root, 'held'), path.join(root, 'held-moved'));
+      fs.symlinkSync(outside, path.join(root, 'held'));
+      return entries.map((e) => [e.name, fs.lstatSync(child(e.name), { throwIfNoEntry: false })?.size ?? null]);
+    });
+    if (FD_RELATIVE) assert.deepEqual(sizes, [['mine.md', 4]]);
+    assert.throws(() => scan.readFile('held/victim.md'), OutsideProjectError, 'the path now leads outside: refused');
+  });
+  test('a project folder that is itself a link is refused', () => {
+    assert.throws(() => new ScanRoot(path.join(root, 'link')), /not a real folder/);
   });
 });
 
