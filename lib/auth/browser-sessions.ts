@@ -3,27 +3,28 @@
 // live. So signing out, or ending a session on /sessions, makes every copy of that cookie worthless,
 // and each sign-in gets a fresh id. The check is one primary-key read; the "last seen" write is
 // throttled to once a minute per session.
+import { getConfig, type AppConfig } from '../config/index.ts';
 import type { Database } from '../db/client.ts';
 import type { BrowserSession } from '../db/schema.ts';
 import * as q from '../db/queries/browser-sessions.ts';
 import { insertAuditEvent } from '../db/queries/oauth.ts';
 import type { RequestContext } from './tokens.ts';
 
-/** A session unused this long is over (same as the cookie's sliding lifetime). */
-export const BROWSER_SESSION_IDLE_SECONDS = 7 * 24 * 3600;
-/** A session is over this long after sign-in, however busy. */
-export const BROWSER_SESSION_MAX_AGE_SECONDS = 30 * 24 * 3600;
+/** Idle and absolute lifetimes (settings BROWSER_SESSION_IDLE_SECONDS, BROWSER_SESSION_MAX_AGE_SECONDS). */
+export type BrowserSessionLifetimes = AppConfig['browserSession'];
+const configured = (): BrowserSessionLifetimes => getConfig().app.browserSession;
 
 /** Thrown from the JWT callback when the cookie names a session that has ended: next-auth drops the cookie. */
 export class BrowserSessionEndedError extends Error {
   constructor() { super('browser session ended'); this.name = 'BrowserSessionEndedError'; }
 }
 
-export function isBrowserSessionLive(s: Pick<BrowserSession, 'revokedAt' | 'createdAt' | 'lastSeenAt'>, now: Date): boolean {
+export function isBrowserSessionLive(s: Pick<BrowserSession, 'revokedAt' | 'createdAt' | 'lastSeenAt'>, now: Date,
+  lifetimes: BrowserSessionLifetimes = configured()): boolean {
   const t = now.getTime();
   return !s.revokedAt
-    && t - s.createdAt.getTime() < BROWSER_SESSION_MAX_AGE_SECONDS * 1000
-    && t - s.lastSeenAt.getTime() < BROWSER_SESSION_IDLE_SECONDS * 1000;
+    && t - s.createdAt.getTime() < lifetimes.maxAgeSeconds * 1000
+    && t - s.lastSeenAt.getTime() < lifetimes.idleSeconds * 1000;
 }
 
 /**
@@ -42,9 +43,10 @@ export async function startBrowserSession(
 /** Whether the cookie's session is live for this user; records activity (throttled). */
 export async function checkBrowserSession(
   db: Database, input: { sessionId: string; userId: string }, ip: string | null, now: Date,
+  lifetimes: BrowserSessionLifetimes = configured(),
 ): Promise<boolean> {
   const s = await q.findBrowserSession(db, input.sessionId);
-  if (!s || s.userId !== input.userId || !isBrowserSessionLive(s, now)) return false;
+  if (!s || s.userId !== input.userId || !isBrowserSessionLive(s, now, lifetimes)) return false;
   if (now.getTime() - s.lastSeenAt.getTime() >= 60_000) await q.touchBrowserSession(db, s.id, ip, now);
   return true;
 }
@@ -96,7 +98,8 @@ export function browserSessionDto(s: BrowserSession, currentId: string | null): 
   };
 }
 
-export async function listBrowserSessions(db: Database, userId: string, currentId: string | null, now: Date): Promise<BrowserSessionDto[]> {
-  const rows = (await q.listLiveBrowserSessions(db, userId, now, BROWSER_SESSION_IDLE_SECONDS)).filter((r) => isBrowserSessionLive(r, now));
+export async function listBrowserSessions(db: Database, userId: string, currentId: string | null, now: Date,
+  lifetimes: BrowserSessionLifetimes = configured()): Promise<BrowserSessionDto[]> {
+  const rows = (await q.listLiveBrowserSessions(db, userId, now, lifetimes.idleSeconds)).filter((r) => isBrowserSessionLive(r, now, lifetimes));
   return rows.map((r) => browserSessionDto(r, currentId));
 }

@@ -16,7 +16,6 @@ import { BrowserSessionEndedError, checkBrowserSession, endBrowserSession, start
 import { requestInfoFromHeaders } from './request-info.ts';
 
 export const OIDC_PROVIDER_ID = 'oidc';
-export const SESSION_MAX_AGE_S = 7 * 24 * 3600;
 export const SESSION_COOKIE_NAMES = ['next-auth.session-token', '__Secure-next-auth.session-token'];
 
 /** The browser session named by this request's cookie (signature checked, liveness NOT checked), or null. */
@@ -93,7 +92,8 @@ export function getAuthOptions(): AuthOptions {
   const log = getLogger().child({ component: 'auth' });
   cached = {
     secret: app.authSecret,
-    session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_S, updateAge: 24 * 3600 },
+    // the cookie slides by the idle lifetime: the session row decides (browser-sessions.ts), the cookie never outlives it idle
+    session: { strategy: 'jwt', maxAge: app.browserSession.idleSeconds, updateAge: Math.min(24 * 3600, app.browserSession.idleSeconds / 2) },
     providers: [oidcProvider()],
     pages: { signIn: '/signin', error: '/auth/error', signOut: '/signout' },
     callbacks: {

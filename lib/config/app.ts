@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { envBool, envEnum, envHttpUrl, envPort, envString, type ConfigIssue } from './env.ts';
+import { envBool, envEnum, envHttpUrl, envInt, envPort, envString, type ConfigIssue } from './env.ts';
 
 export const appEnvSchema = z.object({
   BMC_ENV: envEnum(['development', 'production'] as const, 'development'),
@@ -24,6 +24,10 @@ export const appEnvSchema = z.object({
       .refine((list) => list.every((e) => /^[^\s@]+@[^\s@]+$/.test(e)), { error: 'expects a comma-separated list of email addresses' })
       .optional(),
   ),
+  /** A browser session unused this long is over (the sign-in cookie slides by the same lifetime). */
+  BROWSER_SESSION_IDLE_SECONDS: envInt(7 * 86_400, 300, 90 * 86_400, 'the idle browser-session lifetime in seconds'),
+  /** A browser session is over this long after sign-in, however busy. */
+  BROWSER_SESSION_MAX_AGE_SECONDS: envInt(30 * 86_400, 300, 400 * 86_400, 'the absolute browser-session lifetime in seconds'),
   DEV_OIDC_PORT: envPort(3001),
   DEV_OIDC_ENABLE: envBool(false),
   LOG_LEVEL: envEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
@@ -44,6 +48,8 @@ export interface AppConfig {
   authSecretGenerated: boolean;
   logLevel: AppEnv['LOG_LEVEL'];
   opsEmails: string[];
+  /** Browser sign-in sessions (lib/auth/browser-sessions.ts). */
+  browserSession: { idleSeconds: number; maxAgeSeconds: number };
   oidc: {
     issuer: string;
     clientId: string;
@@ -61,6 +67,9 @@ export function checkAppEnv(e: AppEnv, issues: ConfigIssue[]): void {
   if (e.OIDC_ISSUER) {
     if (!e.OIDC_CLIENT_ID) issues.push({ variable: 'OIDC_CLIENT_ID', message: 'is required when OIDC_ISSUER is set (the client id registered at your OpenID provider)' });
     if (!e.OIDC_CLIENT_SECRET) issues.push({ variable: 'OIDC_CLIENT_SECRET', message: 'is required when OIDC_ISSUER is set (the client secret registered at your OpenID provider)' });
+  }
+  if (e.BROWSER_SESSION_IDLE_SECONDS > e.BROWSER_SESSION_MAX_AGE_SECONDS) {
+    issues.push({ variable: 'BROWSER_SESSION_IDLE_SECONDS', message: `expects at most BROWSER_SESSION_MAX_AGE_SECONDS (${e.BROWSER_SESSION_MAX_AGE_SECONDS}): a session cannot stay idle longer than it lives` });
   }
   if (e.BMC_ENV === 'production') {
     if (!e.AUTH_SECRET) issues.push({ variable: 'AUTH_SECRET', message: 'is required when BMC_ENV=production; expects at least 32 random characters (e.g. `openssl rand -base64 32`)' });
@@ -102,6 +111,7 @@ export function buildAppConfig(e: AppEnv, cwd: string = process.cwd()): AppConfi
     authSecretGenerated: !e.AUTH_SECRET,
     logLevel: e.LOG_LEVEL,
     opsEmails: e.OPS_EMAILS ?? [],
+    browserSession: { idleSeconds: e.BROWSER_SESSION_IDLE_SECONDS, maxAgeSeconds: e.BROWSER_SESSION_MAX_AGE_SECONDS },
     oidc: devProvider
       ? {
           issuer: devIssuer,

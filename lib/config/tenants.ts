@@ -32,6 +32,8 @@ export const tenantsEnvSchema = z.object({
   TENANT_TRASH_RETENTION_DAYS: envInt(30, 1, 3650, 'the days deleted notes stay in the tenant trash'),
   /** Start tenants without Linux capabilities (setpriv): `auto` = when the app runs as root. See lib/tenants/capability-drop.ts. */
   TENANT_DROP_CAPABILITIES: envEnum(CAPABILITY_DROP_MODES, 'auto'),
+  /** A retry with the same Idempotency-Key within this window replays the first success (tenant --idempotency-window-seconds). */
+  TENANT_IDEMPOTENCY_WINDOW_SECONDS: envInt(86_400, 1, 30 * 86_400, 'the Idempotency-Key replay window in seconds'),
   /** Run the supervisor (and collector) in this app process. */
   TENANT_SUPERVISOR: envBool(true),
   TENANT_START_TIMEOUT_MS: envInt(30_000, 1000, 600_000, 'milliseconds to wait for a tenant to listen'),
@@ -81,6 +83,7 @@ export interface TenantsConfig {
   maxUploadMb: number;
   trashRetentionDays: number;
   dropCapabilities: CapabilityDropMode;
+  idempotencyWindowSeconds: number;
   supervisorEnabled: boolean;
   startTimeoutMs: number;
   healthTimeoutMs: number;
@@ -128,6 +131,7 @@ export function buildTenantsConfig(e: TenantsEnv, app: AppConfig): TenantsConfig
     maxUploadMb: e.TENANT_MAX_UPLOAD_MB,
     trashRetentionDays: e.TENANT_TRASH_RETENTION_DAYS,
     dropCapabilities: e.TENANT_DROP_CAPABILITIES,
+    idempotencyWindowSeconds: e.TENANT_IDEMPOTENCY_WINDOW_SECONDS,
     supervisorEnabled: e.TENANT_SUPERVISOR,
     startTimeoutMs: e.TENANT_START_TIMEOUT_MS,
     healthTimeoutMs: e.TENANT_HEALTH_TIMEOUT_MS,

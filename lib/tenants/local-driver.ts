@@ -21,6 +21,8 @@ export interface LocalDriverOptions {
   maxUploadMb?: number;
   /** days an API delete stays restorable in the tenant's trash (tenant default 30) */
   trashRetentionDays?: number;
+  /** seconds an Idempotency-Key's first success is replayed (tenant default 24 h) */
+  idempotencyWindowSeconds?: number;
   startTimeoutMs?: number;
   /** Tenant entry script; default `tenant/src/main.ts` of this repo. */
   entry: string;
@@ -133,6 +135,7 @@ export class LocalTenantDriver implements TenantDriver {
       ...(this.opts.quotaMb ? ['--quota-mb', String(this.opts.quotaMb)] : []),
       ...(this.opts.maxUploadMb ? ['--max-upload-mb', String(this.opts.maxUploadMb)] : []),
       ...(this.opts.trashRetentionDays ? ['--trash-retention-days', String(this.opts.trashRetentionDays)] : []),
+      ...(this.opts.idempotencyWindowSeconds ? ['--idempotency-window-seconds', String(this.opts.idempotencyWindowSeconds)] : []),
     ];
     const [cmd, ...cmdArgs] = [...(this.opts.spawnPrefix ?? []), this.opts.nodeBin ?? process.execPath, ...args];
     // setpriv execs node in place: the child's pid is the tenant's pid, so signals reach it unchanged.

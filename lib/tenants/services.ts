@@ -122,7 +122,8 @@ export function startTenantServices(): Promise<TenantServices> {
     }
     const driver = new LocalTenantDriver({
       dataRoot: cfg.dataRoot, indexRoot: cfg.indexRoot, host: cfg.host, portRange: cfg.portRange,
-      syncIntervalS: cfg.syncIntervalSeconds, quotaMb: cfg.storageQuotaMb, maxUploadMb: cfg.maxUploadMb, trashRetentionDays: cfg.trashRetentionDays, startTimeoutMs: cfg.startTimeoutMs, entry: cfg.tenantEntry,
+      syncIntervalS: cfg.syncIntervalSeconds, quotaMb: cfg.storageQuotaMb, maxUploadMb: cfg.maxUploadMb, trashRetentionDays: cfg.trashRetentionDays,
+      idempotencyWindowSeconds: cfg.idempotencyWindowSeconds, startTimeoutMs: cfg.startTimeoutMs, entry: cfg.tenantEntry,
       spawnPrefix: capabilityDropPrefix(cfg.dropCapabilities),
       env: { BM_LOG_LEVEL: app.logLevel === 'debug' || app.logLevel === 'trace' ? app.logLevel : 'info' },
       log: (msg, fields) => log.info(fields ?? {}, msg),

@@ -67,7 +67,8 @@ async function main(): Promise<void> {
   else logger.warn({ credential_file: credential.file }, 'no BM_TENANT_SECRET: using the standalone credential file (sign requests with `node tenant/src/sign.ts METHOD PATH`)');
 
   const runtime = new TenantRuntime({ dataDir, indexDir, tenantId: args.tenantId, syncIntervalSeconds: args.syncInterval, version: readVersion(), logger,
-    maxUploadBytes: args.maxUploadMb * 1024 * 1024, quotaBytes: args.quotaMb * 1024 * 1024, trashRetentionDays: args.trashRetentionDays });
+    maxUploadBytes: args.maxUploadMb * 1024 * 1024, quotaBytes: args.quotaMb * 1024 * 1024, trashRetentionDays: args.trashRetentionDays,
+    idempotencyWindowSeconds: args.idempotencyWindowSeconds });
   await runtime.prepareProjects();
   const app = buildServer({ runtime, secret: credential.secret, logger, maxInFlight: args.maxInFlight });
 

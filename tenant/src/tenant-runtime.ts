@@ -27,6 +27,7 @@ export type RuntimeOptions = {
   quotaBytes?: number;
   /** deleted notes/files/projects stay in the trash this long (default 30 days) */
   trashRetentionDays?: number;
+  idempotencyWindowSeconds?: number;
 };
 
 export const EMPTY_REPORT: SyncReportResponse = { new: [], modified: [], deleted: [], moves: {}, checksums: {}, skipped_files: [], total: 0 };
@@ -57,7 +58,7 @@ export class TenantRuntime {
     this.indexDir = opts.indexDir;
     this.maxUploadBytes = opts.maxUploadBytes ?? 100 * 1024 * 1024;
     this.quotaBytes = opts.quotaBytes ?? 0;
-    this.idempotency = new IdempotencyStore(opts.indexDir);
+    this.idempotency = new IdempotencyStore(opts.indexDir, { windowSeconds: opts.idempotencyWindowSeconds });
     this.trash = new Trash(opts.dataDir, { retentionDays: opts.trashRetentionDays });
     this.registry = new ProjectRegistry(opts.dataDir, opts.logger, this.trash);
     this.engine = TenantEngine.open({ dataDir: opts.dataDir, indexDir: opts.indexDir, logger: opts.logger, trash: this.trash });

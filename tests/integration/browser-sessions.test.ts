@@ -2,23 +2,41 @@
 // or from another browser) makes its cookie's id dead, only the owner can end theirs, idle/age limits.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { freshDatabase, type TestDatabase } from '../helpers/test-db.ts';
 import { makeAccount } from '../helpers/oauth-fixtures.ts';
 import {
-  BROWSER_SESSION_IDLE_SECONDS, BROWSER_SESSION_MAX_AGE_SECONDS, checkBrowserSession, endBrowserSession, endOtherBrowserSessions,
-  listBrowserSessions, startBrowserSession,
+  checkBrowserSession, endBrowserSession, endOtherBrowserSessions, listBrowserSessions, startBrowserSession,
 } from '../../lib/auth/browser-sessions.ts';
+import { getConfig, resetConfigForTests } from '../../lib/config/index.ts';
 import { auditEvents, browserSessions } from '../../lib/db/schema.ts';
 
 const ctx = { ip: '198.51.100.20', userAgent: 'Mozilla/5.0 test' };
 const T0 = Date.parse('2026-11-21T12:00:00Z');
 const at = (s: number) => new Date(T0 + s * 1000);
 
+const SETTINGS = ['BMC_DATA_DIR', 'AUTH_SECRET', 'BROWSER_SESSION_IDLE_SECONDS', 'BROWSER_SESSION_MAX_AGE_SECONDS'] as const;
+const savedEnv = Object.fromEntries(SETTINGS.map((k) => [k, process.env[k]]));
+/** The process settings the session checks read (getConfig), with `extra` on top of a throwaway data dir. */
+function useSettings(extra: Partial<Record<(typeof SETTINGS)[number], string>> = {}): void {
+  for (const k of SETTINGS) delete process.env[k];
+  process.env.BMC_DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'bmc-bs-'));
+  process.env.AUTH_SECRET = 'test-auth-secret-0123456789abcdef0123456789';
+  Object.assign(process.env, extra);
+  resetConfigForTests();
+}
+
 describe('browser sessions (postgres)', () => {
   let h: TestDatabase;
-  before(async () => { h = await freshDatabase('postgres'); });
-  after(async () => { await h?.close(); });
+  before(async () => { useSettings(); h = await freshDatabase('postgres'); });
+  after(async () => {
+    await h?.close();
+    for (const k of SETTINGS) { if (savedEnv[k] === undefined) delete process.env[k]; else process.env[k] = savedEnv[k]; }
+    resetConfigForTests();
+  });
 
   test('each sign-in gets a new id; the session the browser had before ends', async () => {
     const a = await makeAccount(h.db, 'bs1');
@@ -77,6 +95,8 @@ describe('browser sessions (postgres)', () => {
     [row] = await h.db.select().from(browserSessions).where(eq(browserSessions.id, s.id));
     assert.equal(row.lastSeenAt.getTime(), at(61).getTime());
     assert.equal(row.ip, '203.0.113.9');
+    const { idleSeconds: BROWSER_SESSION_IDLE_SECONDS, maxAgeSeconds: BROWSER_SESSION_MAX_AGE_SECONDS } = getConfig().app.browserSession;
+    assert.deepEqual([BROWSER_SESSION_IDLE_SECONDS, BROWSER_SESSION_MAX_AGE_SECONDS], [7 * 86_400, 30 * 86_400], 'the defaults');
     // Idle: unused for the idle lifetime → over.
     assert.equal(await checkBrowserSession(h.db, { sessionId: s.id, userId: a.userId }, null, at(61 + BROWSER_SESSION_IDLE_SECONDS)), false);
     // Absolute: used every day, still over after the maximum age.
@@ -87,5 +107,22 @@ describe('browser sessions (postgres)', () => {
       assert.equal(await checkBrowserSession(h.db, { sessionId: busy.id, userId: a.userId }, null, at(t)), true, `day ${t / 86_400}`);
     }
     assert.equal(await checkBrowserSession(h.db, { sessionId: busy.id, userId: a.userId }, null, at(BROWSER_SESSION_MAX_AGE_SECONDS)), false);
+  });
+
+  test('the lifetimes are settings: BROWSER_SESSION_IDLE_SECONDS and BROWSER_SESSION_MAX_AGE_SECONDS take effect', async () => {
+    useSettings({ BROWSER_SESSION_IDLE_SECONDS: '600', BROWSER_SESSION_MAX_AGE_SECONDS: '3600' });
+    try {
+      const a = await makeAccount(h.db, 'bs-settings');
+      const check = (id: string, s: number) => checkBrowserSession(h.db, { sessionId: id, userId: a.userId }, null, at(s));
+      // idle: 10 minutes unused ends it (the default, 7 days, would not)
+      const idle = await startBrowserSession(h.db, { userId: a.userId }, ctx, at(0));
+      assert.equal(await check(idle.id, 599), true);
+      assert.equal(await check(idle.id, 599 + 600), false, 'unused for BROWSER_SESSION_IDLE_SECONDS: over');
+      // absolute: used every 5 minutes, still over one hour after sign-in (the default, 30 days, would not)
+      const busy = await startBrowserSession(h.db, { userId: a.userId }, ctx, at(0));
+      for (let t = 300; t < 3600; t += 300) assert.equal(await check(busy.id, t), true, `after ${t} s`);
+      assert.equal(await check(busy.id, 3600), false, 'BROWSER_SESSION_MAX_AGE_SECONDS after sign-in: over');
+      assert.deepEqual((await listBrowserSessions(h.db, a.userId, null, at(3600))).map((s) => s.id), [], 'the list agrees');
+    } finally { useSettings(); }
   });
 });

@@ -101,3 +101,18 @@ test('TENANT_TRASH_RETENTION_DAYS: default 30, passed to tenants, validated', ()
   assert.equal(loadConfig({ BMC_DATA_DIR: tmp(), TENANT_TRASH_RETENTION_DAYS: '7' }).tenants.trashRetentionDays, 7);
   assert.match(issuesOf({ TENANT_TRASH_RETENTION_DAYS: '0' }).TENANT_TRASH_RETENTION_DAYS!, /days deleted notes stay in the tenant trash/);
 });
+
+test('BROWSER_SESSION_IDLE_SECONDS / _MAX_AGE_SECONDS: defaults 7 and 30 days, validated, idle ≤ max age', () => {
+  assert.deepEqual(loadConfig({ BMC_DATA_DIR: tmp() }).app.browserSession, { idleSeconds: 7 * 86_400, maxAgeSeconds: 30 * 86_400 });
+  assert.deepEqual(loadConfig({ BMC_DATA_DIR: tmp(), BROWSER_SESSION_IDLE_SECONDS: '3600', BROWSER_SESSION_MAX_AGE_SECONDS: '86400' }).app.browserSession,
+    { idleSeconds: 3600, maxAgeSeconds: 86_400 });
+  assert.match(issuesOf({ BROWSER_SESSION_IDLE_SECONDS: 'a week' }).BROWSER_SESSION_IDLE_SECONDS!, /idle browser-session lifetime/);
+  assert.match(issuesOf({ BROWSER_SESSION_MAX_AGE_SECONDS: '10' }).BROWSER_SESSION_MAX_AGE_SECONDS!, /absolute browser-session lifetime/);
+  assert.match(issuesOf({ BROWSER_SESSION_IDLE_SECONDS: '86400', BROWSER_SESSION_MAX_AGE_SECONDS: '3600' }).BROWSER_SESSION_IDLE_SECONDS!, /at most BROWSER_SESSION_MAX_AGE_SECONDS/);
+});
+
+test('TENANT_IDEMPOTENCY_WINDOW_SECONDS: default 24 h, passed to tenants, validated', () => {
+  assert.equal(loadConfig({ BMC_DATA_DIR: tmp() }).tenants.idempotencyWindowSeconds, 86_400);
+  assert.equal(loadConfig({ BMC_DATA_DIR: tmp(), TENANT_IDEMPOTENCY_WINDOW_SECONDS: '600' }).tenants.idempotencyWindowSeconds, 600);
+  assert.match(issuesOf({ TENANT_IDEMPOTENCY_WINDOW_SECONDS: '0' }).TENANT_IDEMPOTENCY_WINDOW_SECONDS!, /Idempotency-Key replay window/);
+});

@@ -1,6 +1,7 @@
 // Command line + environment of the tenant API, validated with zod. Flags win over env.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { DEFAULT_IDEMPOTENCY_WINDOW_SECONDS } from '../http/idempotency.ts';
 
 export type TenantArgs = {
   dataDir?: string;
@@ -14,6 +15,8 @@ export type TenantArgs = {
   /** storage quota of the whole tenant in MiB; 0 = none */
   quotaMb: number;
   trashRetentionDays: number;
+  /** How long an Idempotency-Key's first success is replayed (seconds). */
+  idempotencyWindowSeconds: number;
   /** Requests in flight before more are shed with 503 + Retry-After (0 = no limit). */
   maxInFlight: number;
 };
@@ -21,8 +24,8 @@ export type TenantArgs = {
 export class UsageError extends Error {}
 
 export const USAGE = 'usage: node tenant/src/main.ts [--data-dir DIR] [--index-dir DIR] [--port N] [--host ADDR] ' +
-  '[--sync-interval SECONDS] [--tenant-id ID] [--log-level LEVEL] [--max-upload-mb MB] [--quota-mb MB] [--trash-retention-days DAYS] [--max-in-flight N]\n' +
-  'env: BM_DATA_DIR BM_INDEX_DIR BM_TENANT_ID BM_TENANT_SECRET BM_SYNC_INTERVAL BM_LOG_LEVEL BM_MAX_UPLOAD_MB BM_QUOTA_MB BM_TRASH_RETENTION_DAYS BM_MAX_IN_FLIGHT';
+  '[--sync-interval SECONDS] [--tenant-id ID] [--log-level LEVEL] [--max-upload-mb MB] [--quota-mb MB] [--trash-retention-days DAYS] [--idempotency-window-seconds S] [--max-in-flight N]\n' +
+  'env: BM_DATA_DIR BM_INDEX_DIR BM_TENANT_ID BM_TENANT_SECRET BM_SYNC_INTERVAL BM_LOG_LEVEL BM_MAX_UPLOAD_MB BM_QUOTA_MB BM_TRASH_RETENTION_DAYS BM_IDEMPOTENCY_WINDOW_SECONDS BM_MAX_IN_FLIGHT';
 
 const intFrom = (name: string, min: number, max: number) =>
   z.string().trim().regex(/^\d+$/, `${name} must be a whole number`).transform(Number)
@@ -43,6 +46,8 @@ const ArgsSchema = z.object({
   quotaMb: intFrom('--quota-mb', 0, 1024 * 1024 * 1024),
   // deleted notes, files and projects stay restorable this long (days)
   trashRetentionDays: intFrom('--trash-retention-days', 1, 3650),
+  // a retry with the same Idempotency-Key within this many seconds replays the first success (at most 30 days)
+  idempotencyWindowSeconds: intFrom('--idempotency-window-seconds', 1, 30 * 86_400),
   maxInFlight: intFrom('--max-in-flight', 0, 100_000),
 });
 
@@ -64,6 +69,7 @@ export function parseTenantArgs(argv: string[], env: Record<string, string | und
         'max-upload-mb': { type: 'string' },
         'quota-mb': { type: 'string' },
         'trash-retention-days': { type: 'string' },
+        'idempotency-window-seconds': { type: 'string' },
         'max-in-flight': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -85,6 +91,7 @@ export function parseTenantArgs(argv: string[], env: Record<string, string | und
     maxUploadMb: pick('max-upload-mb', 'BM_MAX_UPLOAD_MB', '100'),
     quotaMb: pick('quota-mb', 'BM_QUOTA_MB', '0'),
     trashRetentionDays: pick('trash-retention-days', 'BM_TRASH_RETENTION_DAYS', '30'),
+    idempotencyWindowSeconds: pick('idempotency-window-seconds', 'BM_IDEMPOTENCY_WINDOW_SECONDS', String(DEFAULT_IDEMPOTENCY_WINDOW_SECONDS)),
     maxInFlight: pick('max-in-flight', 'BM_MAX_IN_FLIGHT', '128'),
   });
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => i.message).join('; '));

@@ -2,15 +2,15 @@
 // same key returns the first success (status and body, with `Idempotency-Replayed: true`), never a 409 after
 // a success and never a second effect. Concurrent requests with one key: the first runs, the others wait for
 // it and replay its answer. Only successes are kept (a failed attempt may be retried and run again); a key
-// reused with a different request is refused with 422. Entries live in `<index-dir>/idempotency.sqlite` for
-// 24 hours, so a retry after a restart is still answered.
+// reused with a different request is refused with 422. Entries live in `<index-dir>/idempotency.sqlite` for the
+// window (`--idempotency-window-seconds`, default 24 hours), so a retry after a restart is still answered.
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from './errors.ts';
 
-export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
+export const DEFAULT_IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600;
 const KEY_RE = /^[\x21-\x7e]{1,255}$/;
 
 interface Stored { status: number; body: unknown }
@@ -19,8 +19,10 @@ export class IdempotencyStore {
   private readonly db: DatabaseSync;
   private readonly inflight = new Map<string, Promise<unknown>>();
   private lastPurge = 0;
+  private readonly windowMs: number;
 
-  constructor(indexDir: string) {
+  constructor(indexDir: string, opts: { windowSeconds?: number } = {}) {
+    this.windowMs = (opts.windowSeconds ?? DEFAULT_IDEMPOTENCY_WINDOW_SECONDS) * 1000;
     this.db = new DatabaseSync(path.join(indexDir, 'idempotency.sqlite'));
     this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
       CREATE TABLE IF NOT EXISTS idempotency (scope TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL,
@@ -30,14 +32,14 @@ export class IdempotencyStore {
   private get(scope: string, key: string): (Stored & { fingerprint: string }) | null {
     const row = this.db.prepare('SELECT fingerprint, status, body, created_at FROM idempotency WHERE scope = ? AND key = ?').get(scope, key) as
       { fingerprint: string; status: number; body: string; created_at: number } | undefined;
-    if (!row || Date.now() - row.created_at > IDEMPOTENCY_TTL_MS) return null;
+    if (!row || Date.now() - row.created_at > this.windowMs) return null;
     return { fingerprint: row.fingerprint, status: row.status, body: JSON.parse(row.body) };
   }
 
   private purge(): void {
     if (Date.now() - this.lastPurge < 60_000) return;
     this.lastPurge = Date.now();
-    this.db.prepare('DELETE FROM idempotency WHERE created_at < ?').run(Date.now() - IDEMPOTENCY_TTL_MS);
+    this.db.prepare('DELETE FROM idempotency WHERE created_at < ?').run(Date.now() - this.windowMs);
   }
 
   /** Runs `fn` once per (scope, key); replays the stored success otherwise. */

@@ -122,6 +122,14 @@ describe('trash', () => {
     assert.equal(parseTenantArgs([], { BM_TRASH_RETENTION_DAYS: '90' }).trashRetentionDays, 90);
     assert.throws(() => parseTenantArgs(['--trash-retention-days', '0'], {}), /trash-retention-days must be >= 1/);
   });
+
+  test('the Idempotency-Key window: default 24 h, --idempotency-window-seconds or BM_IDEMPOTENCY_WINDOW_SECONDS, validated', () => {
+    assert.equal(parseTenantArgs([], {}).idempotencyWindowSeconds, 86_400);
+    assert.equal(parseTenantArgs(['--idempotency-window-seconds', '600'], {}).idempotencyWindowSeconds, 600);
+    assert.equal(parseTenantArgs([], { BM_IDEMPOTENCY_WINDOW_SECONDS: '3600' }).idempotencyWindowSeconds, 3600);
+    assert.throws(() => parseTenantArgs(['--idempotency-window-seconds', '0'], {}), /idempotency-window-seconds must be >= 1/);
+    assert.throws(() => parseTenantArgs(['--idempotency-window-seconds', 'day'], {}), /idempotency-window-seconds must be a whole number/);
+  });
 });
 
 describe('Idempotency-Key', () => {
@@ -180,5 +188,20 @@ describe('Idempotency-Key', () => {
     assert.equal(retry.status, 200, JSON.stringify(retry.body));
     assert.equal(retry.replayed, true);
     assert.deepEqual(retry.body, first.body);
+  });
+
+  test('--idempotency-window-seconds takes effect: inside the window a retry replays, after it the request runs again', async () => {
+    await t.stop();
+    t = await startTenant({ dataDir, indexDir: t.indexDir, secret: t.secret, tenantId: t.tenantId, args: ['--idempotency-window-seconds', '2'] });
+    await t.waitHealthy();
+    const body = { title: 'Short Window', folder: 'idem', content: 'w\n' };
+    const first = await post('/main/knowledge/entities', body, 'key-short-window');
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    const inside = await post('/main/knowledge/entities', body, 'key-short-window');
+    assert.equal(inside.replayed, true, 'within the window: replayed');
+    await new Promise((r) => setTimeout(r, 2200));
+    const afterWindow = await post('/main/knowledge/entities', body, 'key-short-window');
+    assert.equal(afterWindow.replayed, false, 'after the window: not replayed');
+    assert.equal(afterWindow.status, 409, 'the create ran again and met the note it made the first time');
   });
 });
