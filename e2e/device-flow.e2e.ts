@@ -56,7 +56,7 @@ test('openid-client v6 runs the device flow (PKCE) while Chromium signs in and a
   const resp = await client.initiateDeviceAuthorization(config, {
     scope: SCOPE, code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
   });
-  expect(resp.user_code).toMatch(/^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
+  expect(resp.user_code).toMatch(/^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
   expect(resp.verification_uri).toBe(`${APP_URL}/device`);
   expect(resp.expires_in).toBeLessThanOrEqual(900);
   const tokensP = client.pollDeviceAuthorizationGrant(config, resp, { code_verifier: verifier });
@@ -133,11 +133,11 @@ test('the reference CLI logs in through the browser (code typed in lowercase, no
     let resolveCode!: (c: string) => void;
     const codeP = new Promise<string>((r) => { resolveCode = r; });
     const loginDone = run(['login', '--no-browser', '--host', APP_URL, '--token-file', tokenFile], (l) => {
-      const m = /Your code:\s+([A-Z]{4}-[A-Z]{4})/.exec(l);
+      const m = /Your code:\s+([A-Z]{4}-[A-Z]{4}-[A-Z]{4})/.exec(l);
       if (m) resolveCode(m[1]!);
     });
     const code = await codeP;
-    await enterCode(page, code.toLowerCase().replace('-', ' '));
+    await enterCode(page, code.toLowerCase().replace(/-/g, ' '));
     await page.waitForURL(/\/device\/confirm/);
     await page.getByTestId('device-approve').click();
     await page.waitForURL(/result=approved/);
@@ -173,7 +173,7 @@ test('approval page rules: GET never approves, Origin and CSRF guard decisions, 
   expect(crossEntry.status()).toBe(403);
 
   // An unknown code → the one generic message.
-  await enterCode(page, 'BBBB-BBBB');
+  await enterCode(page, 'BBBB-BBBB-BBBB');
   await expect(page.getByTestId('device-error')).toContainText('not valid');
 
   // verification_uri_complete only pre-fills; the confirmation page is GET-only and approves nothing.

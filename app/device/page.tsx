@@ -21,7 +21,7 @@ export default async function DevicePage({ searchParams }: { searchParams: Promi
   const sp = await searchParams;
   const fromQuery = typeof sp.user_code === 'string' ? sp.user_code : undefined;
   const user = await getSessionUser().catch(() => null);
-  if (!user) redirect(fromQuery ? `/device/start?${new URLSearchParams({ user_code: fromQuery.slice(0, 20) })}` : '/device/start');
+  if (!user) redirect(fromQuery ? `/device/start?${new URLSearchParams({ user_code: fromQuery.slice(0, 40) })}` : '/device/start');
   const { oauth } = getConfig();
   const normalised = fromQuery ? normaliseUserCode(fromQuery) : null;
   const prefill = normalised ? formatUserCode(normalised)
@@ -40,8 +40,8 @@ export default async function DevicePage({ searchParams }: { searchParams: Promi
           Code
           <input
             name="user_code" defaultValue={prefill} required autoFocus autoComplete="off" autoCapitalize="characters" spellCheck={false}
-            maxLength={20} placeholder="XXXX-XXXX" data-testid="user-code-input"
-            className="rounded-lg border border-slate-300 px-3 py-2.5 text-center font-mono text-2xl uppercase tracking-[0.3em] focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-100"
+            maxLength={40} placeholder="XXXX-XXXX-XXXX" data-testid="user-code-input"
+            className="rounded-lg border border-slate-300 px-3 py-2.5 text-center font-mono text-xl uppercase tracking-[0.15em] sm:text-2xl focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-100"
           />
         </label>
         <button type="submit" data-testid="user-code-submit" className="rounded-lg bg-brand-600 px-5 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-brand-700">

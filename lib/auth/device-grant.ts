@@ -14,9 +14,15 @@ import {
 } from './tokens.ts';
 
 export const DEVICE_CODE_PREFIX = 'bmdc_';
-/** 20 consonants: no vowels (no words), no look-alikes of digits. 20^8 ≈ 2^34.6. */
+/** 20 consonants: no vowels (no words), no look-alikes of digits. */
 export const USER_CODE_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ';
-export const USER_CODE_LENGTH = 8;
+/**
+ * 20^12 ≈ 2^51.9 codes: with every guessing budget spent against every live code, the odds of a hit stay near
+ * RFC 8628's 2^-32 per code lifetime (README "The guessing arithmetic"; tests/unit/code-guessing.test.ts).
+ */
+export const USER_CODE_LENGTH = 12;
+/** Shown in groups of this many letters, joined by dashes: `BCDF-GHJK-LMNP`. */
+const USER_CODE_GROUP = 4;
 export const DEVICE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
 
 /** 256 bits from the CSPRNG, prefixed. */
@@ -24,16 +30,18 @@ export function generateDeviceCode(): string {
   return randomToken(DEVICE_CODE_PREFIX, 32);
 }
 
-/** 8 characters of the alphabet, uniformly (crypto.randomInt has no modulo bias). Normalised form, no dash. */
+/** USER_CODE_LENGTH characters of the alphabet, uniformly (crypto.randomInt has no modulo bias). Normalised form, no dash. */
 export function generateUserCode(): string {
   let s = '';
   for (let i = 0; i < USER_CODE_LENGTH; i++) s += USER_CODE_ALPHABET[randomInt(USER_CODE_ALPHABET.length)];
   return s;
 }
 
-/** `BCDFGHJK` → `BCDF-GHJK` (how it is shown). */
+/** `BCDFGHJKLMNP` → `BCDF-GHJK-LMNP` (how it is shown). */
 export function formatUserCode(normalised: string): string {
-  return `${normalised.slice(0, 4)}-${normalised.slice(4)}`;
+  const groups: string[] = [];
+  for (let i = 0; i < normalised.length; i += USER_CODE_GROUP) groups.push(normalised.slice(i, i + USER_CODE_GROUP));
+  return groups.join('-');
 }
 
 /**

@@ -35,7 +35,7 @@ export function signPendingCode(secret: string, userCode: string, now: Date): st
   return `${payload}.${mac(secret, 'pending-code:' + payload)}`;
 }
 
-/** The code kept in the cookie (shown form `XXXX-XXXX`), if the signature holds and it is fresh. */
+/** The code kept in the cookie (shown form `XXXX-XXXX-XXXX`), if the signature holds and it is fresh. */
 export function readPendingCode(secret: string, value: string | undefined, now: Date): string | null {
   if (!value) return null;
   const parts = value.split('.');

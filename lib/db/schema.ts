@@ -81,7 +81,7 @@ export const deviceGrantStatus = pgEnum('device_grant_status', ['pending', 'appr
 export const deviceGrants = pgTable('device_grants', {
   id: uuid().primaryKey().defaultRandom(),
   deviceCodeHash: text().notNull(),
-  /** SHA-256 of the normalised user code (8 chars of BCDFGHJKLMNPQRSTVWXZ). */
+  /** SHA-256 of the normalised user code (12 chars of BCDFGHJKLMNPQRSTVWXZ). */
   userCodeHash: text().notNull(),
   clientId: text().notNull(),
   scope: text().notNull(),

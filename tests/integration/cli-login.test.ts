@@ -56,7 +56,7 @@ describe('reference CLI', () => {
     const tokenFile = path.join(dir, 'a', 'basic-memory-cloud.json');
     let approved: Promise<unknown> | undefined;
     const { done } = runCli(['login', '--no-browser', '--host', srv.base, '--token-file', tokenFile], (line) => {
-      const m = /Your code:\s+([A-Z]{4}-[A-Z]{4})/.exec(line);
+      const m = /Your code:\s+([A-Z]{4}-[A-Z]{4}-[A-Z]{4})/.exec(line);
       if (m && !approved) {
         approved = (async () => {
           const e = await enterUserCode(h.db, { userCode: m[1]!, userId: acct.userId }, srv.cfg, ctx, new Date());
@@ -113,7 +113,7 @@ describe('reference CLI', () => {
     const acct = await makeAccount(h.db, 'deny');
     const tokenFile = path.join(dir, 'b', 'tokens.json');
     const { done } = runCli(['login', '--no-browser', '--host', srv.base, '--token-file', tokenFile], (line) => {
-      const m = /Your code:\s+([A-Z]{4}-[A-Z]{4})/.exec(line);
+      const m = /Your code:\s+([A-Z]{4}-[A-Z]{4}-[A-Z]{4})/.exec(line);
       if (m) void (async () => {
         const e = await enterUserCode(h.db, { userCode: m[1]!, userId: acct.userId }, srv.cfg, ctx, new Date());
         if (e.ok) await decideDeviceGrant(h.db, { grantId: e.grant.id, userId: acct.userId, decision: 'deny' }, ctx, new Date());
@@ -156,7 +156,7 @@ describe('reference CLI', () => {
     try {
       const base = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
       const t = await pollForTokens({ host: base, clientId: 'bmc-cli', tokenFile: '', settingsFile: '' },
-        { device_code: 'bmdc_x', user_code: 'BCDF-GHJK', verification_uri: base, expires_in: 900, interval: 5 }, 'v'.repeat(43), io);
+        { device_code: 'bmdc_x', user_code: 'BCDF-GHJK-LMNP', verification_uri: base, expires_in: 900, interval: 5 }, 'v'.repeat(43), io);
       assert.equal(t.access_token, 'bmat_x');
       const gaps = times.map((x, i) => (x - (i ? times[i - 1]! : 1_800_000_000_000)) / 1000);
       assert.ok(gaps[0]! >= 5, `first poll after one interval: ${gaps}`);

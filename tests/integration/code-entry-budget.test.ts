@@ -31,7 +31,7 @@ describe('user-code entry budgets (postgres)', () => {
     const code = await liveCode(c, cfg);
     // Each guess from a different address: the account budget is what bites.
     for (let i = 0; i < 5; i++) {
-      const r = await enterUserCode(h.db, { userCode: 'BBBB-BBBB', userId: u.userId }, cfg, { ip: `198.51.100.${i}`, userAgent: 'x' }, c.now());
+      const r = await enterUserCode(h.db, { userCode: 'BBBB-BBBB-BBBB', userId: u.userId }, cfg, { ip: `198.51.100.${i}`, userAgent: 'x' }, c.now());
       assert.deepEqual(r, { ok: false, reason: 'invalid' }, `guess ${i + 1} evaluated`);
     }
     for (let i = 0; i < 3; i++) {
@@ -53,7 +53,7 @@ describe('user-code entry budgets (postgres)', () => {
     const ip = { ip: '192.0.2.77', userAgent: 'bot' };
     for (let i = 0; i < 4; i++) {
       const a = await makeAccount(h.db, `ip${i}`);
-      for (let j = 0; j < 2; j++) assert.equal((await enterUserCode(h.db, { userCode: 'CCCC-CCCC', userId: a.userId }, cfg, ip, c.now())).ok, false);
+      for (let j = 0; j < 2; j++) assert.equal((await enterUserCode(h.db, { userCode: 'CCCC-CCCC-CCCC', userId: a.userId }, cfg, ip, c.now())).ok, false);
     }
     const fresh = await makeAccount(h.db, 'ipfresh');
     const r = await enterUserCode(h.db, { userCode: code, userId: fresh.userId }, cfg, ip, c.now());
@@ -70,7 +70,7 @@ describe('user-code entry budgets (postgres)', () => {
     let evaluated = 0;
     for (let i = 0; i < 12; i++) {
       const a = await makeAccount(h.db, `g${i}`);
-      const r = await enterUserCode(h.db, { userCode: 'DDDD-DDDD', userId: a.userId }, cfg, { ip: `10.0.${i}.1`, userAgent: 'x' }, c.now());
+      const r = await enterUserCode(h.db, { userCode: 'DDDD-DDDD-DDDD', userId: a.userId }, cfg, { ip: `10.0.${i}.1`, userAgent: 'x' }, c.now());
       if (!r.ok && r.reason === 'invalid') evaluated++;
     }
     assert.equal(evaluated, 12);
@@ -91,7 +91,7 @@ describe('user-code entry budgets (postgres)', () => {
       const c = clock(Date.parse('2026-12-02T00:00:00Z') + round * 1000);
       const u = await makeAccount(h.db, `race${round}`);
       const results = await Promise.all(Array.from({ length: 16 }, (_, i) =>
-        enterUserCode(h.db, { userCode: 'FFFF-FFFF', userId: u.userId }, cfg, { ip: `172.16.${round}.${i}`, userAgent: 'x' }, c.now())));
+        enterUserCode(h.db, { userCode: 'FFFF-FFFF-FFFF', userId: u.userId }, cfg, { ip: `172.16.${round}.${i}`, userAgent: 'x' }, c.now())));
       const invalid = results.filter((r) => !r.ok && r.reason === 'invalid').length;
       const limited = results.filter((r) => !r.ok && r.reason === 'rate_limited').length;
       assert.equal(invalid, 5, `round ${round}: evaluated ${invalid}`);

@@ -34,24 +34,26 @@ let peers = 0;
 const nextPeer = () => { peers++; return `198.18.${(peers >> 8) & 255}.${peers & 255}`; };
 
 describe('device codes', () => {
-  test('device code: bmdc_ prefix + 256 random bits; user codes: 8 chars of the alphabet, shown XXXX-XXXX', () => {
+  test('device code: bmdc_ prefix + 256 random bits; user codes: 12 chars of the alphabet, shown XXXX-XXXX-XXXX', () => {
     const d = generateDeviceCode();
     assert.match(d, /^bmdc_[A-Za-z0-9_-]{43}$/);
     assert.notEqual(generateDeviceCode(), d);
     const seen = new Set<string>();
     for (let i = 0; i < 2000; i++) {
       const u = generateUserCode();
-      assert.equal(u.length, 8);
+      assert.equal(u.length, 12);
       for (const ch of u) assert.ok(USER_CODE_ALPHABET.includes(ch), ch);
       seen.add(u);
     }
     assert.ok(seen.size > 1990, 'user codes look random');
-    assert.equal(formatUserCode('BCDFGHJK'), 'BCDF-GHJK');
+    assert.equal(formatUserCode('BCDFGHJKLMNP'), 'BCDF-GHJK-LMNP');
   });
 
   test('normalisation ignores case, spaces and dashes; rejects other letters and wrong lengths', () => {
-    for (const s of ['BCDF-GHJK', 'bcdf-ghjk', 'bcdfghjk', ' bc df  gh jk ', 'BCDF—GHJK', 'bCdF_gHjK']) assert.equal(normaliseUserCode(s), 'BCDFGHJK', s);
-    for (const s of ['BCDF-GHJ', 'BCDF-GHJKL', 'ABCD-EFGH', 'BCDF-GHJ1', '', 'BCDF-GHJ!']) assert.equal(normaliseUserCode(s), null, s);
+    for (const s of ['BCDF-GHJK-LMNP', 'bcdf-ghjk-lmnp', 'bcdfghjklmnp', ' bc df  gh jk lm np ', 'BCDF—GHJK–LMNP', 'bCdF_gHjK.lMnP', 'BCDF GHJK LMNP'])
+      assert.equal(normaliseUserCode(s), 'BCDFGHJKLMNP', s);
+    // the old 8-letter form is a wrong length now, like any other
+    for (const s of ['BCDF-GHJK', 'BCDF-GHJK-LMN', 'BCDF-GHJK-LMNPQ', 'ABCD-EFGH-IJKL', 'BCDF-GHJK-LMN1', '', 'BCDF-GHJK-LMN!']) assert.equal(normaliseUserCode(s), null, s);
   });
 });
 
@@ -108,7 +110,7 @@ describe('device grant on postgres', () => {
     assert.equal(res.headers.get('pragma'), 'no-cache');
     const b = await res.json();
     assert.match(b.device_code, /^bmdc_/);
-    assert.match(b.user_code, /^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
+    assert.match(b.user_code, /^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
     assert.equal(b.verification_uri, `${BASE}/device`);
     assert.equal(b.verification_uri_complete, `${BASE}/device?user_code=${b.user_code}`);
     assert.equal(b.interval, 5);
@@ -165,7 +167,7 @@ describe('device grant on postgres', () => {
     const { hashSecret } = await import('../../lib/auth/tokens.ts');
     const c = clock();
     const g = (n: number) => ({
-      deviceCodeHash: hashSecret('bmdc_same_' + n + Math.random()), userCodeHash: hashUserCode('ZZZZZZZZ'), clientId: CLIENT, scope: SCOPE,
+      deviceCodeHash: hashSecret('bmdc_same_' + n + Math.random()), userCodeHash: hashUserCode('ZZZZZZZZZZZZ'), clientId: CLIENT, scope: SCOPE,
       codeChallenge: null, codeChallengeMethod: null, intervalSeconds: 5, expiresAt: new Date(c.now().getTime() + 600_000),
       deviceIp: null, deviceUserAgent: null, createdAt: c.now(),
     });
@@ -308,14 +310,14 @@ describe('device grant on postgres', () => {
     const u = await makeAccount(h.db, 'guess');
     const d = await start(c);
     const ip = { ip: '192.0.2.50', userAgent: 'x' };
-    for (let i = 0; i < 3; i++) assert.deepEqual(await enterUserCode(h.db, { userCode: 'BBBB-BBBB', userId: u.userId }, cfg2, ip, c.now()), { ok: false, reason: 'invalid' });
+    for (let i = 0; i < 3; i++) assert.deepEqual(await enterUserCode(h.db, { userCode: 'BBBB-BBBB-BBBB', userId: u.userId }, cfg2, ip, c.now()), { ok: false, reason: 'invalid' });
     const limited = await enterUserCode(h.db, { userCode: d.user_code, userId: u.userId }, cfg2, { ...ip, ip: '192.0.2.51' }, c.now());
     assert.equal(limited.ok, false);
     assert.equal(!limited.ok && limited.reason, 'rate_limited');
     // Per IP: two more accounts from the same IP reach the IP limit (3 + 2 = 5 failures).
     const v = await makeAccount(h.db, 'guess2');
     const w = await makeAccount(h.db, 'guess3');
-    for (let i = 0; i < 2; i++) await enterUserCode(h.db, { userCode: 'CCCC-CCCC', userId: v.userId }, cfg2, ip, c.now());
+    for (let i = 0; i < 2; i++) await enterUserCode(h.db, { userCode: 'CCCC-CCCC-CCCC', userId: v.userId }, cfg2, ip, c.now());
     const ipLimited = await enterUserCode(h.db, { userCode: d.user_code, userId: w.userId }, cfg2, ip, c.now());
     assert.equal(!ipLimited.ok && ipLimited.reason, 'rate_limited');
     // After the window, the user may try again and the right code works.
@@ -425,7 +427,7 @@ describe('device grant on postgres', () => {
         const headers = new Headers({ 'x-forwarded-for': xff(), ...(peer ? fromPeer(peer) : {}) });
         const info = requestInfoFromHeaders(headers, hops);
         const u = await makeAccount(h.db, `xff${hops}-${i}`); // a fresh account each time: only the IP limit applies
-        const r = await enterUserCode(h.db, { userCode: 'BBBB-BBBB', userId: u.userId }, cfg2, info, c.now());
+        const r = await enterUserCode(h.db, { userCode: 'BBBB-BBBB-BBBB', userId: u.userId }, cfg2, info, c.now());
         results.push(r.ok ? 'ok' : r.reason);
       }
       assert.deepEqual(results, ['invalid', 'invalid', 'invalid', 'rate_limited', 'rate_limited'], `hops=${hops}`);
@@ -440,7 +442,7 @@ describe('device grant on postgres', () => {
     const u = await makeAccount(h.db, 'racer');
     const ipA = { ip: '192.0.2.140', userAgent: 'x' };
     const byUser = await Promise.all(Array.from({ length: 40 }, () =>
-      enterUserCode(h.db, { userCode: 'BBBB-BBBB', userId: u.userId }, cfg2, ipA, c.now())));
+      enterUserCode(h.db, { userCode: 'BBBB-BBBB-BBBB', userId: u.userId }, cfg2, ipA, c.now())));
     // 'invalid' = looked up and failed; anything looked up past the limit would be a guess for free.
     assert.equal(byUser.filter((r) => !r.ok && r.reason === 'invalid').length, 5);
     assert.equal(byUser.filter((r) => !r.ok && r.reason === 'rate_limited').length, 35);
@@ -449,7 +451,7 @@ describe('device grant on postgres', () => {
     const cfg3 = testConfig({ OAUTH_CODE_ENTRY_FAILURES_PER_USER: '1', OAUTH_CODE_ENTRY_FAILURES_PER_IP: '7' });
     const ipB = { ip: '192.0.2.141', userAgent: 'x' };
     const accounts = await Promise.all(Array.from({ length: 30 }, (_, i) => makeAccount(h.db, `racer-ip-${i}`)));
-    const byIp = await Promise.all(accounts.map((a) => enterUserCode(h.db, { userCode: 'CCCC-CCCC', userId: a.userId }, cfg3, ipB, c.now())));
+    const byIp = await Promise.all(accounts.map((a) => enterUserCode(h.db, { userCode: 'CCCC-CCCC-CCCC', userId: a.userId }, cfg3, ipB, c.now())));
     assert.equal(byIp.filter((r) => !r.ok && r.reason === 'invalid').length, 7);
     // An account refused because of the IP kept its own attempt (it was never evaluated).
     const refused = accounts[byIp.findIndex((r) => !r.ok && r.reason === 'rate_limited')]!;
@@ -463,12 +465,12 @@ describe('device grant on postgres', () => {
     const cfg2 = testConfig({ OAUTH_CODE_ENTRY_FAILURES_PER_USER: '3' });
     const u = await makeAccount(h.db, 'refund');
     const ip = { ip: '192.0.2.150', userAgent: 'x' };
-    for (let i = 0; i < 2; i++) assert.equal((await enterUserCode(h.db, { userCode: 'DDDD-DDDD', userId: u.userId }, cfg2, ip, c.now())).ok, false);
+    for (let i = 0; i < 2; i++) assert.equal((await enterUserCode(h.db, { userCode: 'DDDD-DDDD-DDDD', userId: u.userId }, cfg2, ip, c.now())).ok, false);
     const d = await start(c);
     assert.ok((await enterUserCode(h.db, { userCode: d.user_code, userId: u.userId }, cfg2, ip, c.now())).ok);
-    const third = await enterUserCode(h.db, { userCode: 'DDDD-DDDD', userId: u.userId }, cfg2, ip, c.now());
+    const third = await enterUserCode(h.db, { userCode: 'DDDD-DDDD-DDDD', userId: u.userId }, cfg2, ip, c.now());
     assert.equal(!third.ok && third.reason, 'invalid');
-    const fourth = await enterUserCode(h.db, { userCode: 'DDDD-DDDD', userId: u.userId }, cfg2, ip, c.now());
+    const fourth = await enterUserCode(h.db, { userCode: 'DDDD-DDDD-DDDD', userId: u.userId }, cfg2, ip, c.now());
     assert.equal(!fourth.ok && fourth.reason, 'rate_limited');
   });
 

@@ -1,35 +1,43 @@
-// RFC 8628 §5.1 arithmetic from the configured constants: the chance that guessing user codes hits a
-// live one within one code lifetime. A user code is 8 characters of a 20-letter alphabet (20^8 codes).
-//   guesses  = failed entries allowed per window × windows that fit in one code lifetime
+// RFC 8628 §5.1 arithmetic from the configured constants: the chance that guessing user codes hits ANY live
+// one within one code lifetime must stay at about 2^-32, for one account and for the whole service's budget.
+// A user code is USER_CODE_LENGTH characters of a 20-letter alphabet (alphabet^length codes).
+//   guesses  = failed entries allowed per window × windows that one code lifetime can touch
 //   live     = device codes pending at once, bounded by OAUTH_DEVICE_MAX_LIVE_CODES (issuance is also
 //              limited per IP, so reaching the cap takes cap ÷ OAUTH_DEVICE_ISSUE_LIMIT addresses)
-//   P        = guesses × live ÷ 20^8
+//   P        = guesses × live ÷ alphabet^length
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { oauthConfigFrom, type OAuthConfig } from '../../lib/config/oauth.ts';
-import { USER_CODE_ALPHABET, USER_CODE_LENGTH } from '../../lib/auth/device-grant.ts';
+import { formatUserCode, generateUserCode, normaliseUserCode, USER_CODE_ALPHABET, USER_CODE_LENGTH } from '../../lib/auth/device-grant.ts';
 
 const cfg = (env: Record<string, string> = {}) => oauthConfigFrom(env, { appUrl: 'http://x.test', authSecret: 'x'.repeat(40) });
 const CODE_SPACE = USER_CODE_ALPHABET.length ** USER_CODE_LENGTH;
+/** RFC 8628 §5.1: "about 2^-32"; a tenth of a bit of slack for "about". */
+const TARGET = 2 ** -31.9;
 
-function odds(c: OAuthConfig) {
-  // A window that starts just before a code is issued and another that starts within its lifetime.
-  const windows = Math.ceil(c.deviceCodeTtlSeconds / c.codeEntryLimit.windowSeconds) + (c.deviceCodeTtlSeconds % c.codeEntryLimit.windowSeconds === 0 ? 0 : 1);
+function odds(c: OAuthConfig, space = CODE_SPACE) {
+  // Fixed windows of W seconds: a lifetime of L seconds that does not start on a window boundary crosses up to
+  // ceil(L / W) boundaries, so it touches up to ceil(L / W) + 1 windows (each with a fresh budget).
+  const windows = Math.ceil(c.deviceCodeTtlSeconds / c.codeEntryLimit.windowSeconds) + 1;
   return {
     windows,
     /** One account against one particular code (the RFC's own example). */
-    accountVsOneCode: (c.codeEntryLimit.perUser * windows) / CODE_SPACE,
+    accountVsOneCode: (c.codeEntryLimit.perUser * windows) / space,
     /** One account against every live code. */
-    accountVsAnyCode: (c.codeEntryLimit.perUser * windows * c.maxLiveCodes) / CODE_SPACE,
+    accountVsAnyCode: (c.codeEntryLimit.perUser * windows * c.maxLiveCodes) / space,
     /** Every account and address together (the global budget) against every live code. */
-    serviceVsAnyCode: (c.codeEntryLimit.global * windows * c.maxLiveCodes) / CODE_SPACE,
+    serviceVsAnyCode: (c.codeEntryLimit.global * windows * c.maxLiveCodes) / space,
   };
 }
 
-test('the user code space is 20^8 (base-20, 8 characters: 34.6 bits)', () => {
+test('the user code space is 20^12 (12 consonants: 51.9 bits), shown in groups of 4, typed any way', () => {
   assert.equal(USER_CODE_ALPHABET.length, 20);
-  assert.equal(USER_CODE_LENGTH, 8);
-  assert.equal(CODE_SPACE, 25_600_000_000);
+  assert.equal(USER_CODE_LENGTH, 12);
+  assert.equal(CODE_SPACE, 20 ** 12);
+  const code = generateUserCode();
+  assert.match(code, /^[BCDFGHJKLMNPQRSTVWXZ]{12}$/);
+  assert.match(formatUserCode(code), /^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
+  assert.equal(normaliseUserCode(formatUserCode(code).toLowerCase().replace(/-/g, ' ')), code);
 });
 
 test('defaults: 5 wrong codes per account per 15 minutes; per-IP and global budgets; a live-code cap', () => {
@@ -37,22 +45,27 @@ test('defaults: 5 wrong codes per account per 15 minutes; per-IP and global budg
   assert.equal(c.codeEntryLimit.perUser, 5);
   assert.equal(c.codeEntryLimit.windowSeconds, 900);
   assert.ok(c.codeEntryLimit.perIp >= c.codeEntryLimit.perUser && c.codeEntryLimit.perIp < c.codeEntryLimit.global);
-  assert.ok(c.maxLiveCodes > 0);
+  // no trivial denial of service: locking everyone out takes many accounts or addresses, and the cap leaves room
+  assert.ok(c.codeEntryLimit.global >= 40 * c.codeEntryLimit.perUser, 'the global budget is far above one account\'s');
+  assert.ok(c.maxLiveCodes >= 1000, 'room for a thousand logins in flight');
 });
 
-test('guesses × live codes ÷ 20^8 with the configured constants', () => {
-  const o = odds(cfg());
+test('guesses × live codes ÷ alphabet^length ≤ about 2^-32, for one account and for the whole service, against ANY live code', () => {
+  const c = cfg();
+  const o = odds(c);
   const log2 = (x: number) => Math.log2(x).toFixed(1);
-  console.log(`code lifetime spans ≤ ${o.windows} windows; P(account, one code) = 2^${log2(o.accountVsOneCode)}; `
-    + `P(account, any of ${cfg().maxLiveCodes} live codes) = 2^${log2(o.accountVsAnyCode)}; P(whole service, any live code) = 2^${log2(o.serviceVsAnyCode)}`);
-  // RFC 8628 §5.1's figure: about 2^-32 for a guesser against a code during its lifetime.
-  assert.ok(o.accountVsOneCode <= 2 ** -31, `one account vs one code: ${o.accountVsOneCode}`);
-  // Against any live code, with the live-code cap as the bound.
-  assert.ok(o.accountVsAnyCode <= 2 ** -21, `one account vs any live code: ${o.accountVsAnyCode}`);
-  assert.ok(o.serviceVsAnyCode <= 2 ** -15, `whole service vs any live code: ${o.serviceVsAnyCode}`);
+  console.log(`code space 20^${USER_CODE_LENGTH} = 2^${log2(CODE_SPACE)}; a code lifetime touches ≤ ${o.windows} windows; `
+    + `P(account, one code) = 2^${log2(o.accountVsOneCode)}; P(account, any of ${c.maxLiveCodes} live codes) = 2^${log2(o.accountVsAnyCode)}; `
+    + `P(whole service, any live code) = 2^${log2(o.serviceVsAnyCode)}`);
+  assert.ok(o.accountVsOneCode <= TARGET, `one account vs one code: 2^${log2(o.accountVsOneCode)}`);
+  assert.ok(o.accountVsAnyCode <= TARGET, `one account vs any live code: 2^${log2(o.accountVsAnyCode)}`);
+  assert.ok(o.serviceVsAnyCode <= TARGET, `whole service vs any live code: 2^${log2(o.serviceVsAnyCode)}`);
 });
 
-test('the arithmetic catches a loosened setting (the old default of 10 per user, a huge global budget)', () => {
-  assert.ok(odds(cfg({ OAUTH_CODE_ENTRY_FAILURES_PER_USER: '10' })).accountVsOneCode > 2 ** -32);
-  assert.ok(odds(cfg({ OAUTH_CODE_ENTRY_FAILURES_GLOBAL: '1000000' })).serviceVsAnyCode > 2 ** -15);
+test('the arithmetic catches a loosened setting or a shorter code', () => {
+  assert.ok(odds(cfg({ OAUTH_CODE_ENTRY_FAILURES_GLOBAL: '1000' })).serviceVsAnyCode > TARGET, 'a 5× global budget');
+  assert.ok(odds(cfg({ OAUTH_DEVICE_MAX_LIVE_CODES: '10000' })).serviceVsAnyCode > TARGET, 'a 10× live-code cap');
+  assert.ok(odds(cfg({ OAUTH_CODE_ENTRY_WINDOW_SECONDS: '60' })).serviceVsAnyCode > TARGET, 'a budget renewed every minute');
+  assert.ok(odds(cfg(), 20 ** 8).serviceVsAnyCode > TARGET, 'the old 8-letter code');
+  assert.ok(odds(cfg(), 20 ** 8).accountVsAnyCode > TARGET, 'the old 8-letter code, one account');
 });

@@ -40,7 +40,7 @@ export default async function ConfirmPage({ searchParams }: { searchParams: Prom
       {shownCode && (
         <p className="mt-5 text-center">
           <span className="block text-xs text-slate-500">Code</span>
-          <span data-testid="device-code" className="font-mono text-3xl font-semibold tracking-[0.2em] text-slate-900">{shownCode}</span>
+          <span data-testid="device-code" className="font-mono text-2xl font-semibold tracking-[0.15em] text-slate-900 sm:text-3xl">{shownCode}</span>
         </p>
       )}
       <dl className="mt-5 grid gap-3 text-sm" data-testid="device-details">
