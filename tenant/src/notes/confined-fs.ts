@@ -349,8 +349,8 @@ export function* walkFilesConfined(root: string, relDir: string, keep: (rel: str
 // folder on the way, per file. The scan instead opens the path itself without following the leaf, then asks the
 // kernel where the fd really is: `/proc/self/fd/N` names the opened file's own path, so a folder on the way that
 // was a symlink at the moment of the open (swapped in at any time before it) shows as a path other than
-// root/rel, and the fd is closed unread. One readlink per file. Folders are listed through such a proven fd, and
-// their entries are stat'ed through it, so nothing outside is ever listed either.
+// root/rel, and the fd is closed unread. One readlink per file. Folders are listed through such a proven fd, so
+// nothing outside is ever listed either (`child(name)` names an entry through that fd for an unlink or stat).
 // Elsewhere (no fd-relative /proc) the path is resolved again after the open and must be the same inode: that
 // refuses the links it sees, but not a swap back and forth between the open and the check.
 

@@ -101,8 +101,10 @@ async function walk(scan: ScanRoot, rules: IgnoreRules, stored: Map<string, Stor
     const freshDirs: string[] = [];
     let entries: fs.Dirent[];
     try {
-      // listed and stat'ed through the folder's proven fd: a folder swapped for a link is refused, never listed
-      entries = scan.withDir(relDir, (listed, child) => {
+      // listed through the folder's proven fd (a folder swapped for a link is refused, never listed); entries are
+      // stat'ed by path: a stat through /proc/self/fd costs ~2.5 µs more per file, and a stat is metadata only —
+      // what is read is proven at the open
+      entries = scan.withDir(relDir, (listed) => {
         for (const ent of listed) {
           const name = ent.name;
           const rel = relDir ? `${relDir}/${name}` : name;
@@ -110,13 +112,13 @@ async function walk(scan: ScanRoot, rules: IgnoreRules, stored: Map<string, Stor
           let isFile = ent.isFile();
           if (!isDir && !isFile && !ent.isSymbolicLink()) {
             // DT_UNKNOWN on some filesystems: ask lstat (symlinks are never followed: they could lead outside the project)
-            const s = fs.lstatSync(child(name), { throwIfNoEntry: false });
+            const s = fs.lstatSync(scan.abs(rel), { throwIfNoEntry: false });
             isDir = !!s?.isDirectory();
             isFile = !!s?.isFile();
           }
           if (isDir) { if (!rules.ignoresDir(rel, name)) { stack.push(rel); if (!stored.size) freshDirs.push(name); } continue; }
           if (!isFile || rules.ignoresFile(rel, name)) continue;
-          const s = fs.lstatSync(child(name), { throwIfNoEntry: false });
+          const s = fs.lstatSync(scan.abs(rel), { throwIfNoEntry: false });
           if (!s || !s.isFile()) continue;
           filesScanned++;
           const row = stored.get(rel);
