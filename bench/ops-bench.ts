@@ -86,11 +86,11 @@ async function seedFleet(db: DatabaseHandle['db'], now: Date): Promise<string[]>
   return ids;
 }
 
-/** One tenant's history over `size.hours` ending at `now` (hour-aligned). */
 /** Where the fill's time goes (ms summed over both workers), printed after each fill. */
 const fillPhases = { recordRuns: 0, rollupDeltas: 0, rawWindow: 0, states: 0, js: 0 };
 const phaseClock = () => { let t = performance.now(); return (phase: keyof typeof fillPhases) => { const n = performance.now(); fillPhases[phase] += n - t; t = n; }; };
 
+/** One tenant's history over `size.hours` ending at `now` (hour-aligned). */
 async function fillTenant(db: DatabaseHandle['db'], tenantId: string, t: number, size: Size, now: Date, fleet: Map<string, FleetRollupDelta>): Promise<number> {
   const lap = phaseClock();
   const r = rng(t * 7919 + 1);
