@@ -1,4 +1,9 @@
-// npm run bench:ops [-- --quick] [--tenants N] [--days N] [--reps N]
+// npm run bench:ops [-- --quick] [--tenants N] [--days N] [--reps N] [--db NAME]
+//
+// --db NAME keeps the two filled databases (NAME_small, NAME_large on DATABASE_URL's server) instead of
+// dropping them, and reuses them on the next run when they were filled with the same fleet and days
+// (pending migrations are applied first, so a new index can be tried on a filled history without
+// refilling it). Drop them by hand when done (dropdb NAME_large).
 //
 // Fills a fresh Postgres database (DATABASE_URL's server, default local) with a synthetic fleet's sync
 // history through the history store's own write path, at two sizes with the SAME fleet (tenants ×
@@ -25,7 +30,9 @@ import { recordRuns, upsertFleetRollups, upsertProjectRollups, type FleetRollupD
 import { opsOverview, opsTenantDetail, opsTenantsTable, OpsTenantsQuery, type OpsSettings } from '../lib/db/queries/ops-fleet.ts';
 import { listProjectRuns } from '../lib/db/queries/project-runs.ts';
 import { durationPerBucket, runsPerBucket } from '../lib/db/queries/run-series.ts';
-import { createPostgresDatabase } from '../tests/helpers/test-db.ts';
+import postgres from 'postgres';
+import { rowsOf } from '../lib/db/queries/tenants-runtime.ts';
+import { ADMIN_URL, createPostgresDatabase } from '../tests/helpers/test-db.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: number) => { const i = args.indexOf(name); return i >= 0 ? Number(args[i + 1]) : fallback; };
@@ -33,6 +40,8 @@ const QUICK = args.includes('--quick');
 const TENANTS = flag('--tenants', QUICK ? 60 : 1000);
 const DAYS = flag('--days', QUICK ? 3 : 30);
 const REPS = flag('--reps', QUICK ? 30 : 40);
+const KEEP_DB = (() => { const i = args.indexOf('--db'); return i >= 0 ? args[i + 1]! : null; })();
+if (KEEP_DB !== null && !/^[a-z_][a-z0-9_]{0,50}$/.test(KEEP_DB)) throw new Error('--db NAME: lowercase letters, digits and _');
 const PROJECTS = ['notes', 'work', 'journal'];
 const H = 3_600_000;
 const RUNS_PER_HOUR = 120; // 30 s schedule
@@ -77,8 +86,13 @@ async function seedFleet(db: DatabaseHandle['db'], now: Date): Promise<string[]>
   return ids;
 }
 
+/** Where the fill's time goes (ms summed over both workers), printed after each fill. */
+const fillPhases = { recordRuns: 0, rollupDeltas: 0, rawWindow: 0, states: 0, js: 0 };
+const phaseClock = () => { let t = performance.now(); return (phase: keyof typeof fillPhases) => { const n = performance.now(); fillPhases[phase] += n - t; t = n; }; };
+
 /** One tenant's history over `size.hours` ending at `now` (hour-aligned). */
 async function fillTenant(db: DatabaseHandle['db'], tenantId: string, t: number, size: Size, now: Date, fleet: Map<string, FleetRollupDelta>): Promise<number> {
+  const lap = phaseClock();
   const r = rng(t * 7919 + 1);
   const start = now.getTime() - size.hours * H;
   const failingTenant = t % 37 === 0;
@@ -103,7 +117,9 @@ async function fillTenant(db: DatabaseHandle['db'], tenantId: string, t: number,
     changed.push({ tenantId, runId: `r-${w}`, kind: 'rebuild', project: null, trigger: 'startup', scanType: null, status: 'ok', mode: 'catch_up',
       startedAt: new Date(at), finishedAt: new Date(at + 2000), durationMs: 800 + Math.floor(r() * 3000), filesScanned: 600 });
   }
+  lap('js');
   if (changed.length) await db.transaction((tx) => recordRuns(tx, tenantId, changed, { now, rawNoChangeMs: DEFAULT_HISTORY_CONFIG.rawNoChangeMs }));
+  lap('recordRuns');
   runs += changed.length;
 
   // 2. No-change runs: counts for every hour; raw rows only inside the window.
@@ -127,8 +143,10 @@ async function fillTenant(db: DatabaseHandle['db'], tenantId: string, t: number,
     fleet.set(key, f);
   }
   const rawHours = Math.min(size.quietHours, WINDOW_H);
+  lap('js');
   await db.transaction(async (tx) => {
     await upsertProjectRollups(tx, deltas);
+    lap('rollupDeltas');
     if (rawHours > 0) {
       const first = (size.quietHours - rawHours) * size.perHour;
       const step = 3600 / size.perHour;
@@ -142,6 +160,7 @@ async function fillTenant(db: DatabaseHandle['db'], tenantId: string, t: number,
         from generate_series(${first}::int, ${size.quietHours * size.perHour - 1}::int) i, unnest(${sql.raw(`array['${PROJECTS.join("','")}']`)}) p`);
     }
   });
+  lap('rawWindow');
   // Latest state per project: the newest no-change run (the collector keeps it as it goes).
   await db.execute(sql`
     insert into sync_project_states (tenant_id, project, last_run_id, last_run_at, last_status, last_scan_type, last_duration_ms, last_ok_at)
@@ -149,6 +168,7 @@ async function fillTenant(db: DatabaseHandle['db'], tenantId: string, t: number,
     from unnest(${sql.raw(`array['${PROJECTS.join("','")}']`)}) p
     on conflict (tenant_id, project) do update set last_run_at = excluded.last_run_at, last_ok_at = excluded.last_ok_at, last_status = 'ok'
       where sync_project_states.last_run_at < excluded.last_run_at and ${failingTenant ? sql`false` : sql`true`}`);
+  lap('states');
   return runs + size.quietHours * size.perHour * PROJECTS.length;
 }
 
@@ -161,24 +181,63 @@ interface Built {
 type PageName = 'overview' | 'tenants' | 'project';
 const PAGES: PageName[] = ['overview', 'tenants', 'project'];
 
+/** A database kept between runs (--db): reused when its recorded fill matches this one, else created anew. */
+async function keptDatabase(name: string, fill: string): Promise<{ url: string; filled: { now: Date; runs: number; fillS: number } | null }> {
+  const u = new URL(ADMIN_URL);
+  u.pathname = '/' + name;
+  const url = u.toString();
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  try {
+    const exists = (await admin`select 1 from pg_database where datname = ${name}`).length > 0;
+    if (exists) {
+      const c = postgres(url, { max: 1, onnotice: () => {} });
+      try {
+        const meta = await c`select now_at, runs, fill_s from bench_ops_fill where fill = ${fill}`.catch(() => []);
+        if (meta.length) return { url, filled: { now: new Date(meta[0]!.now_at as string), runs: Number(meta[0]!.runs), fillS: Number(meta[0]!.fill_s) } };
+      } finally { await c.end({ timeout: 5 }); }
+      await admin.unsafe(`DROP DATABASE "${name}" WITH (FORCE)`);
+    }
+    await admin.unsafe(`CREATE DATABASE "${name}"`);
+    return { url, filled: null };
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+}
+
 async function buildSize(size: Size): Promise<Built> {
-  const { url, drop } = await createPostgresDatabase();
+  const fill = `tenants=${TENANTS} hours=${size.hours} quiet=${size.quietHours} perHour=${size.perHour}`;
+  const kept = KEEP_DB ? await keptDatabase(`${KEEP_DB}_${size.label}`, fill) : null;
+  const { url, drop } = kept ? { url: kept.url, drop: async () => {} } : await createPostgresDatabase();
   const h = await openDatabase({ url, max: 4 });
   const close = async () => { await h.close(); await drop(); };
   try {
     await migrateDatabase(h);
-    const now = new Date(Math.floor(Date.now() / H) * H + 30 * 60_000);
-    const t0 = performance.now();
-    const ids = await seedFleet(h.db, now);
-    const fleet = new Map<string, FleetRollupDelta>();
-    let runs = 0;
-    let next = 0;
-    const worker = async () => { while (next < ids.length) { const i = next++; const n = await fillTenant(h.db, ids[i]!, i, size, now, fleet); runs += n; } };
-    await Promise.all([worker(), worker()]);
-    await upsertFleetRollups(h.db, [...fleet.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v));
-    await h.db.execute(sql`vacuum analyze`);
-    const fillS = (performance.now() - t0) / 1000;
-    process.stdout.write(`  ${size.label}: ${runs.toLocaleString('en')} runs for ${ids.length} tenants in ${fillS.toFixed(0)} s\n`);
+    let now: Date, runs: number, fillS: number, ids: string[];
+    if (kept?.filled) {
+      ({ now, runs, fillS } = kept.filled);
+      ids = rowsOf<{ id: string }>(await h.db.execute(sql`select id from tenants order by substr(name, 8)::int`)).map((x) => x.id);
+      await h.db.execute(sql`analyze`);
+      process.stdout.write(`  ${size.label}: reusing ${KEEP_DB}_${size.label} (${runs.toLocaleString('en')} runs for ${ids.length} tenants, filled in ${fillS.toFixed(0)} s)\n`);
+    } else {
+      now = new Date(Math.floor(Date.now() / H) * H + 30 * 60_000);
+      const t0 = performance.now();
+      ids = await seedFleet(h.db, now);
+      const fleet = new Map<string, FleetRollupDelta>();
+      runs = 0;
+      let next = 0;
+      const worker = async () => { while (next < ids.length) { const i = next++; const n = await fillTenant(h.db, ids[i]!, i, size, now, fleet); runs += n; } };
+      await Promise.all([worker(), worker()]);
+      await upsertFleetRollups(h.db, [...fleet.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v));
+      await h.db.execute(sql`vacuum analyze`);
+      fillS = (performance.now() - t0) / 1000;
+      const phases = Object.entries(fillPhases).map(([k, v]) => `${k} ${(v / 1000).toFixed(0)} s`).join(', ');
+      process.stdout.write(`  ${size.label}: ${runs.toLocaleString('en')} runs for ${ids.length} tenants in ${fillS.toFixed(0)} s (both workers: ${phases})\n`);
+      for (const k of Object.keys(fillPhases) as Array<keyof typeof fillPhases>) fillPhases[k] = 0;
+      if (kept) {
+        await h.db.execute(sql`create table bench_ops_fill (fill text primary key, now_at timestamptz not null, runs bigint not null, fill_s float8 not null)`);
+        await h.db.execute(sql`insert into bench_ops_fill values (${fill}, ${now.toISOString()}::timestamptz, ${runs}, ${fillS})`);
+      }
+    }
 
     const s: OpsSettings = { syncIntervalSeconds: 30, crashWindowMs: 600_000, staleAfterMs: 60_000 };
     const q = OpsTenantsQuery.parse({ page: Math.ceil(ids.length / 50 / 2), sort: 'last_reported' });

@@ -54,36 +54,60 @@ function addRun(a: Agg, r: RunInsert): void {
 }
 
 // Merging on conflict: counts add up, histograms add bucket by bucket.
-const mergeSet = (table: 'sync_run_rollups' | 'sync_fleet_rollups') => ({
-  runs: sql.raw(`${table}.runs + excluded.runs`),
-  failed: sql.raw(`${table}.failed + excluded.failed`),
-  changed: sql.raw(`${table}.changed + excluded.changed`),
-  durationSumMs: sql.raw(`${table}.duration_sum_ms + excluded.duration_sum_ms`),
-  durationMaxMs: sql.raw(`greatest(${table}.duration_max_ms, excluded.duration_max_ms)`),
-  filesScanned: sql.raw(`${table}.files_scanned + excluded.files_scanned`),
-  histogram: sql.raw(`(select coalesce(jsonb_object_agg(k, s), '{}'::jsonb) from (
+const mergeSet = (table: 'sync_run_rollups' | 'sync_fleet_rollups') => sql.raw(`
+  runs = ${table}.runs + excluded.runs,
+  failed = ${table}.failed + excluded.failed,
+  changed = ${table}.changed + excluded.changed,
+  duration_sum_ms = ${table}.duration_sum_ms + excluded.duration_sum_ms,
+  duration_max_ms = greatest(${table}.duration_max_ms, excluded.duration_max_ms),
+  files_scanned = ${table}.files_scanned + excluded.files_scanned,
+  histogram = (select coalesce(jsonb_object_agg(k, s), '{}'::jsonb) from (
       select key as k, sum(value::bigint) as s from (
         select key, value from jsonb_each_text(${table}.histogram)
         union all select key, value from jsonb_each_text(excluded.histogram)) u
-      group by key) x)`),
-});
+      group by key) x)`);
 
 export type ProjectRollupDelta = typeof syncRunRollups.$inferInsert;
 export type FleetRollupDelta = typeof syncFleetRollups.$inferInsert;
 
+// The counted columns, as a jsonb_to_recordset column list and their plain names.
+const COUNT_COLUMNS = 'runs int, failed int, changed int, duration_sum_ms bigint, duration_max_ms int, files_scanned bigint, histogram jsonb';
+const COUNT_NAMES = 'runs, failed, changed, duration_sum_ms, duration_max_ms, files_scanned, histogram';
+const countsOf = (r: Omit<FleetRollupDelta, 'hour' | 'scanType'>) => ({
+  runs: r.runs, failed: r.failed, changed: r.changed, duration_sum_ms: r.durationSumMs, duration_max_ms: r.durationMaxMs,
+  files_scanned: r.filesScanned, histogram: r.histogram,
+});
+
+// Roll-up rows go to Postgres as ONE jsonb parameter (jsonb_to_recordset), not as a VALUES list with a
+// parameter per cell: building a many-row insert costs the query builder ≈ 0.3–0.8 ms per row of CPU in
+// this process, which dominated a large collection batch. Rows are inserted in the order given
+// (WITH ORDINALITY), so concurrent writers still lock shared rows in the same order.
+
 /** Adds counts to the per-project hourly roll-ups (one row per key in `rows`; merged on conflict). */
 export async function upsertProjectRollups(tx: Database, rows: ProjectRollupDelta[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 2000) {
-    await tx.insert(syncRunRollups).values(rows.slice(i, i + 2000))
-      .onConflictDoUpdate({ target: [syncRunRollups.tenantId, syncRunRollups.hour, syncRunRollups.project, syncRunRollups.scanType], set: mergeSet('sync_run_rollups') });
+  for (let i = 0; i < rows.length; i += 5000) {
+    const json = JSON.stringify(rows.slice(i, i + 5000).map((r) => ({ tenant_id: r.tenantId, hour: r.hour, project: r.project, scan_type: r.scanType, ...countsOf(r) })));
+    await tx.execute(sql`
+      insert into sync_run_rollups (tenant_id, hour, project, scan_type, ${sql.raw(COUNT_NAMES)})
+      select tenant_id, hour, project, scan_type, ${sql.raw(COUNT_NAMES)}
+      from rows from (jsonb_to_recordset(${json}::jsonb) as (tenant_id uuid, hour timestamptz, project text, scan_type text, ${sql.raw(COUNT_COLUMNS)}))
+        with ordinality as x(tenant_id, hour, project, scan_type, ${sql.raw(COUNT_NAMES)}, n)
+      order by n
+      on conflict (tenant_id, hour, project, scan_type) do update set ${mergeSet('sync_run_rollups')}`);
   }
 }
 
 /** Adds counts to the fleet-wide hourly roll-ups (rows in a fixed key order; merged on conflict). */
 export async function upsertFleetRollups(tx: Database, rows: FleetRollupDelta[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 2000) {
-    await tx.insert(syncFleetRollups).values(rows.slice(i, i + 2000))
-      .onConflictDoUpdate({ target: [syncFleetRollups.hour, syncFleetRollups.scanType], set: mergeSet('sync_fleet_rollups') });
+  for (let i = 0; i < rows.length; i += 5000) {
+    const json = JSON.stringify(rows.slice(i, i + 5000).map((r) => ({ hour: r.hour, scan_type: r.scanType, ...countsOf(r) })));
+    await tx.execute(sql`
+      insert into sync_fleet_rollups (hour, scan_type, ${sql.raw(COUNT_NAMES)})
+      select hour, scan_type, ${sql.raw(COUNT_NAMES)}
+      from rows from (jsonb_to_recordset(${json}::jsonb) as (hour timestamptz, scan_type text, ${sql.raw(COUNT_COLUMNS)}))
+        with ordinality as x(hour, scan_type, ${sql.raw(COUNT_NAMES)}, n)
+      order by n
+      on conflict (hour, scan_type) do update set ${mergeSet('sync_fleet_rollups')}`);
   }
 }
 
