@@ -25,7 +25,7 @@ import { commitUpload, type CommitOptions, type PutResourceResult, type StagedUp
 import { registerAnchor } from './notes/confined-fs.ts';
 import type { Trash } from './notes/trash.ts';
 import { confine } from './notes/safe-path.ts';
-import { searchProject } from './notes/search.ts';
+import { searchProject, type SearchQuery } from './notes/search.ts';
 import { Mutex } from './sync/mutex.ts';
 import { reindexProjectSearch } from './sync/reindex-search.ts';
 import { RssSampler } from './sync/rss-sampler.ts';
@@ -241,7 +241,7 @@ export class TenantEngine {
     return this.runs.runsAfter(this.instanceId, cursor, limit);
   }
 
-  search(project: string, q: { text: string; page: number; page_size: number }): SearchPage {
+  search(project: string, q: SearchQuery): SearchPage {
     return searchProject(this.store, this.project(project).id, q);
   }
 
