@@ -11,6 +11,7 @@ import { lstatConfined, openForRead, readFileConfined, removeTemp } from '../../
 import { assertUploadable, stageUpload, stagingDir, UploadTooLargeError, type StagedUpload } from '../../notes/put-resource.ts';
 import type { TenantRuntime } from '../../tenant-runtime.ts';
 import { HttpError } from '../errors.ts';
+import { quotaExceeded, uploadTooLarge } from '../upload-limits.ts';
 import { idempotent } from '../idempotency.ts';
 import { assertInsideProject, confineRelPath } from '../path-confinement.ts';
 import { projectFromRequest } from '../project-param.ts';
@@ -180,13 +181,13 @@ export function registerNotesRoutes(app: FastifyInstance, runtime: TenantRuntime
       assertInsideProject(p.absPath, rel);
       try { assertUploadable(p.absPath, rel); } catch (e) { throw new HttpError(400, (e as Error).message); }
       const max = runtime.maxUploadBytes;
-      const tooLarge = () => new HttpError(413, `Upload too large: the limit is ${max} bytes`, { connection: 'close' });
+      const tooLarge = () => uploadTooLarge(max);
       // Refused before a byte is read when the client announces the size.
       if (Number(req.headers['content-length']) > max) throw tooLarge();
       // The tenant's storage quota (--quota-mb): 507, nothing written.
       const replaced = lstatConfined(path.join(p.absPath, rel));
       const room = runtime.quotaRoom(replaced?.isFile() ? replaced.size : 0);
-      const overQuota = () => new HttpError(507, `Storage quota exceeded: this account may store ${runtime.quotaBytes} bytes. Delete files or ask for more space.`);
+      const overQuota = () => quotaExceeded(runtime.quotaBytes);
       if (Number(req.headers['content-length']) > room) throw overQuota();
       const stream = (req.body ?? null) as Readable | null;
       let body: AsyncIterable<Uint8Array> | Iterable<Uint8Array> | null = stream;
