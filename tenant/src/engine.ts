@@ -15,6 +15,7 @@ import { deleteNote, moveEntityFile, moveNote, readResource, writeNote, type Wri
 import { deleteDirectory, moveDirectory, type DirectoryDeleteResult, type DirectoryMoveResult } from './notes/directory-ops.ts';
 import { knowledgeGraph, orphanEntities, type GraphEdgeRow, type GraphNodeRow } from './notes/graph.ts';
 import { indexOneFile } from './notes/index-one-file.ts';
+import { NoteSchemas } from './notes/schema-notes.ts';
 import { editNote, putNote, type PutNoteInput } from './notes/entity-write.ts';
 import type { EditInput } from './notes/edit-operations.ts';
 import { resolveEntity } from './notes/link-resolver.ts';
@@ -400,6 +401,9 @@ export class TenantEngine {
   importNotes(project: string, notes: ImportedNote[]): Promise<ImportWriteResult> {
     return this.writer.run(() => { const p = this.project(project); return writeImportedNotes(this.store, p.id, this.root(p), notes); });
   }
+
+  /** Note schemas of one project: validate, infer, diff (reads only). */
+  noteSchemas(project: string): NoteSchemas { const p = this.project(project); return new NoteSchemas(this.store, p.id, this.root(p)); }
 
   /** Reads over the graph (recent activity, build context) of one project. */
   memory(project: string): MemoryContext { return new MemoryContext(this.store, this.project(project).id); }
