@@ -12,9 +12,11 @@ import { diffSchema, inferSchema, parseSchemaNote, resolveSchema, validateNote, 
   type NoteValidation } from './note-schema.ts';
 import { confine } from './safe-path.ts';
 
-export interface ValidationReport {
-  note_type: string | null; total_notes: number; total_entities: number; valid_count: number; warning_count: number; error_count: number;
+interface ValidationCounts { note_type: string | null; total_notes: number; total_entities: number; valid_count: number; warning_count: number; error_count: number }
+export interface ValidationReport extends ValidationCounts {
   results: NoteValidation[];
+  /** HEAD: per-type rollup when every schema-covered type is validated (neither note_type nor identifier). */
+  type_summaries: ValidationCounts[];
 }
 
 const metadataOf = (e: EntityRow): Record<string, unknown> => {
@@ -76,20 +78,40 @@ export class NoteSchemas {
     return schema ? validateNote(label, schema, this.noteData(e), fm) : null;
   }
 
-  /** POST /schema/validate: one note (identifier, resolved like read_note) or every note of a type. */
+  /**
+   * POST /schema/validate: one note (identifier, resolved like read_note), every note of a type (v0.22.1), or with
+   * neither every type a schema covers, with a rollup per type (HEAD; v0.22.1 answered an empty report).
+   */
   validate(q: { note_type?: string | null; identifier?: string | null }): ValidationReport {
-    const report = (noteType: string | null, results: NoteValidation[], entities: number, valid: number): ValidationReport => ({
+    const counts = (noteType: string | null, results: NoteValidation[], entities: number, valid: number): ValidationCounts => ({
       note_type: noteType, total_notes: results.length, total_entities: entities, valid_count: valid,
-      warning_count: results.reduce((n, r) => n + r.warnings.length, 0), error_count: results.reduce((n, r) => n + r.errors.length, 0), results });
+      warning_count: results.reduce((n, r) => n + r.warnings.length, 0), error_count: results.reduce((n, r) => n + r.errors.length, 0) });
+    const ofType = (type: string) => {
+      const entities = this.ofType(type);
+      const results = entities.map((e) => this.validateOne(e, e.title || e.permalink || e.file_path)).filter((r): r is NoteValidation => r !== null);
+      return { counts: counts(type, results, entities.length, results.filter((r) => r.passed).length), results };
+    };
     if (q.identifier) {
       const e = resolveEntity(this.store, this.projectId, q.identifier, { strict: false });
-      if (!e) return report(q.note_type ?? null, [], 0, 0);
+      if (!e) return { ...counts(q.note_type ?? null, [], 0, 0), results: [], type_summaries: [] };
       const r = this.validateOne(e, e.title || e.permalink || q.identifier);
-      return report(q.note_type || e.entity_type, r ? [r] : [], 1, r?.passed ? 1 : 0);
+      return { ...counts(q.note_type || e.entity_type, r ? [r] : [], 1, r?.passed ? 1 : 0), results: r ? [r] : [], type_summaries: [] };
     }
-    const entities = q.note_type ? this.ofType(q.note_type) : [];
-    const results = entities.map((e) => this.validateOne(e, e.title || e.permalink || e.file_path)).filter((r): r is NoteValidation => r !== null);
-    return report(q.note_type ?? null, results, entities.length, results.filter((r) => r.passed).length);
+    if (q.note_type) { const one = ofType(q.note_type); return { ...one.counts, results: one.results, type_summaries: [] }; }
+    const all = this.coveredTypes().map(ofType);
+    const results = all.flatMap((x) => x.results);
+    return { ...counts(null, results, all.reduce((n, x) => n + x.counts.total_entities, 0), results.filter((r) => r.passed).length),
+      results, type_summaries: all.map((x) => x.counts) };
+  }
+
+  /** Types a schema covers: the `entity` of each schema note, and the type of each note with its own `schema:`. */
+  private coveredTypes(): string[] {
+    const types = new Set<string>();
+    for (const e of this.ofType('schema')) { const ent = metadataOf(e).entity; if (typeof ent === 'string' && ent) types.add(ent); }
+    const withSchema = this.store.db.prepare(`SELECT DISTINCT entity_type FROM entity WHERE project_id = ? AND entity_type != 'schema'
+      AND json_type(entity_metadata, '$.schema') IS NOT NULL`).all(this.projectId) as { entity_type: string }[];
+    for (const r of withSchema) types.add(r.entity_type);
+    return [...types];
   }
 
   /** POST /schema/infer: a suggested schema from the notes of a type. */

@@ -53,7 +53,7 @@ describe('note schemas', () => {
   test('validate by note_type: each note against the schema its type names (warn mode: warnings, still passed)', async () => {
     const r = await t.json('POST', `${base}/schema/validate?note_type=Person`);
     assert.equal(r.status, 200, JSON.stringify(r.body));
-    assert.deepEqual(Object.keys(r.body).sort(), ['error_count', 'note_type', 'results', 'total_entities', 'total_notes', 'valid_count', 'warning_count']);
+    assert.deepEqual(Object.keys(r.body).sort(), ['error_count', 'note_type', 'results', 'total_entities', 'total_notes', 'type_summaries', 'valid_count', 'warning_count']);
     assert.equal(r.body.note_type, 'Person');
     assert.equal(r.body.total_entities, 2);
     assert.equal(r.body.total_notes, 2);
@@ -85,7 +85,7 @@ describe('note schemas', () => {
     assert.deepEqual(r.body.results[0].errors, ['Missing required field: topic (expected [topic] observation)']);
     assert.equal(r.body.results[0].passed, false);
     const none = await t.json('POST', `${base}/schema/validate?identifier=nothing-like-this-zzz`);
-    assert.deepEqual(none.body, { note_type: null, total_notes: 0, total_entities: 0, valid_count: 0, warning_count: 0, error_count: 0, results: [] });
+    assert.deepEqual(none.body, { note_type: null, total_notes: 0, total_entities: 0, valid_count: 0, warning_count: 0, error_count: 0, results: [], type_summaries: [] });
     const noSchema = await t.json('POST', `${base}/schema/validate?note_type=Organization`);
     assert.equal(noSchema.body.total_entities, 1);
     assert.equal(noSchema.body.total_notes, 0, 'no schema for the type: nothing validated');
@@ -122,5 +122,21 @@ describe('note schemas', () => {
     const broken = await t.json('GET', `${base}/schema/diff/Gadget`);
     assert.equal(broken.status, 400);
     assert.equal(broken.body.detail, "Schema note missing required 'schema' dict in frontmatter");
+  });
+
+  test('validate with neither note_type nor identifier: every schema-covered type, with a rollup per type (HEAD)', async () => {
+    // the broken schema note covers Gadget: an authoring error is a 400 {detail}, as HEAD answers
+    const broken = await t.json('POST', `${base}/schema/validate`);
+    assert.equal(broken.status, 400);
+    assert.match(broken.body.detail, /missing required 'schema' dict/);
+    assert.equal((await t.json('DELETE', '/main/knowledge/entities/schemas/broken')).body.deleted, true);
+    const r = await t.json('POST', `${base}/schema/validate`);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.note_type, null);
+    assert.equal(r.body.total_entities, 3);
+    assert.equal(r.body.total_notes, 3);
+    assert.equal(r.body.valid_count, 2);
+    assert.equal(r.body.error_count, 1);
+    assert.deepEqual(r.body.type_summaries.map((x: any) => [x.note_type, x.total_notes, x.valid_count]).sort(), [['Person', 2, 2], ['memo', 1, 0]]);
   });
 });
