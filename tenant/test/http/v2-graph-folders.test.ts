@@ -70,6 +70,22 @@ describe('knowledge graph and orphans', () => {
   });
 });
 
+describe('links/resolve (HEAD)', () => {
+  test('a wikilink from this project: the note and how it was found; 404 {detail}; strict never guesses', async () => {
+    const r = await t.json('POST', `${base}/knowledge/links/resolve`, { identifier: 'Spoke' });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.deepEqual(Object.keys(r.body).sort(), ['entity_id', 'external_id', 'file_path', 'permalink', 'resolution_method', 'target_project_external_id', 'title']);
+    assert.equal(r.body.resolution_method, 'title');
+    assert.equal(r.body.file_path, 'graph/Spoke.md');
+    assert.equal(r.body.target_project_external_id, base.split('/').pop());
+    assert.equal((await t.json('POST', `${base}/knowledge/links/resolve`, { identifier: 'graph/spoke' })).body.resolution_method, 'permalink');
+    assert.equal((await t.json('POST', `${base}/knowledge/links/resolve`, { identifier: 'spoke body' })).body.resolution_method, 'search');
+    const strict = await t.json('POST', `${base}/knowledge/links/resolve`, { identifier: 'spoke body', strict: true });
+    assert.equal(strict.status, 404);
+    assert.equal(strict.body.detail, "Link target not found: 'spoke body'");
+  });
+});
+
 describe('sync-file / index-file', () => {
   test('a file written straight to disk is indexed at once and resolvable; HEAD index-file answers the same', async () => {
     write('inbox/Fresh Note.md', '---\ntitle: Fresh Note\n---\n- [fact] fresh #new\n- relates_to [[Spoke]]\n');

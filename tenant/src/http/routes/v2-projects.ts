@@ -90,21 +90,36 @@ export function registerV2ProjectRoutes(app: FastifyInstance, runtime: TenantRun
     return { p, row };
   };
 
+  /** Upstream link resolution (full-text fallback unless strict) and how the note was found. */
+  const resolveLink = (p: Project, identifier: string, strict: boolean): { row: EntityRow; method: string } | null => {
+    let row = engine.entityRow(p.name, identifier)?.row;
+    if (!row && !strict) {
+      const guess = engine.getEntity(p.name, identifier); // full-text fallback, as upstream when not strict
+      if (guess) row = engine.entityRow(p.name, guess.file_path)?.row;
+    }
+    if (!row) return null;
+    return { row, method: row.permalink === identifier ? 'permalink' : row.title === identifier ? 'title' : row.file_path === identifier ? 'path' : 'search' };
+  };
+
   app.post('/v2/projects/:project/knowledge/resolve', async (req) => {
     const body = parseBody(req, ResolveEntityBody);
     const p = await projectFromRequest(req, runtime);
-    let row = engine.entityByExternalId(p.name, projectExt(p), body.identifier);
-    let method = 'external_id';
-    if (!row) {
-      row = engine.entityRow(p.name, body.identifier)?.row;
-      if (!row && !body.strict) {
-        const guess = engine.getEntity(p.name, body.identifier); // full-text fallback, as upstream when not strict
-        if (guess) row = engine.entityRow(p.name, guess.file_path)?.row;
-      }
-      method = !row ? 'search' : row.permalink === body.identifier ? 'permalink' : row.title === body.identifier ? 'title' : row.file_path === body.identifier ? 'path' : 'search';
-    }
-    if (!row) throw new HttpError(404, `Entity not found: '${body.identifier}'`);
+    const byExt = engine.entityByExternalId(p.name, projectExt(p), body.identifier);
+    const hit = byExt ? { row: byExt, method: 'external_id' } : resolveLink(p, body.identifier, body.strict);
+    if (!hit) throw new HttpError(404, `Entity not found: '${body.identifier}'`);
+    const { row, method } = hit;
     return { external_id: entityExternalId(projectExt(p), row), entity_id: row.id, project_external_id: projectExt(p), permalink: row.permalink,
+      file_path: row.file_path, title: row.title, resolution_method: method };
+  });
+
+  // HEAD: a wikilink resolved from this project. Ours resolves inside the project only (no `project::note` targets).
+  app.post('/v2/projects/:project/knowledge/links/resolve', async (req) => {
+    const body = parseBody(req, ResolveEntityBody);
+    const p = await projectFromRequest(req, runtime);
+    const hit = resolveLink(p, body.identifier, body.strict);
+    if (!hit) throw new HttpError(404, `Link target not found: '${body.identifier}'`);
+    const { row, method } = hit;
+    return { external_id: entityExternalId(projectExt(p), row), entity_id: row.id, target_project_external_id: projectExt(p), permalink: row.permalink,
       file_path: row.file_path, title: row.title, resolution_method: method };
   });
 
