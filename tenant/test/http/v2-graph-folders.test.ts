@@ -84,6 +84,14 @@ describe('links/resolve (HEAD)', () => {
     assert.equal(strict.status, 404);
     assert.equal(strict.body.detail, "Link target not found: 'spoke body'");
   });
+
+  test("HEAD's inspect tools are not served (no vector index here): 404 {detail}", async () => {
+    for (const tail of ['inspect/query', 'inspect/chunks']) {
+      const r = await t.json('POST', `${base}/${tail}`, { identifier: 'Spoke', query: { text: 'x' } });
+      assert.equal(r.status, 404, tail);
+      assert.deepEqual(r.body, { detail: 'Not Found' });
+    }
+  });
 });
 
 describe('sync-file / index-file', () => {
