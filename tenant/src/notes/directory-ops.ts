@@ -27,7 +27,7 @@ export function moveDirectory(store: IndexStore, projectId: number, root: string
   for (const e of rows) {
     const to = `${destination ? `${destination}/` : ''}${e.file_path.slice(source.length + 1)}`;
     try {
-      moveEntityFile(store, projectId, root, e, to);
+      moveEntityFile(store, projectId, root, e, to, { resolveLinks: false });
       out.moved_files.push(to);
       out.successful_moves++;
     } catch (err) {
@@ -35,6 +35,8 @@ export function moveDirectory(store: IndexStore, projectId: number, root: string
       out.errors.push({ path: e.file_path, error: message(err) });
     }
   }
+  // links to the moved files' new paths: resolved once, not once per file (each pass reads every unresolved link)
+  if (out.successful_moves) store.tx(() => store.resolveRelations(projectId));
   return out;
 }
 

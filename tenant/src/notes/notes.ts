@@ -107,8 +107,12 @@ export function moveNote(store: IndexStore, projectId: number, root: string, ide
   return moveEntityFile(store, projectId, root, e, destinationPath);
 }
 
-/** Moves this indexed note or file (already resolved) to destinationPath; it keeps its id and permalink. */
-export function moveEntityFile(store: IndexStore, projectId: number, root: string, e: EntityRow, destinationPath: string): EntityResponse {
+/**
+ * Moves this indexed note or file (already resolved) to destinationPath; it keeps its id and permalink.
+ * `resolveLinks: false` leaves forward references to the caller (a folder move resolves them once at the end).
+ */
+export function moveEntityFile(store: IndexStore, projectId: number, root: string, e: EntityRow, destinationPath: string,
+  opts: { resolveLinks?: boolean } = {}): EntityResponse {
   const destRel = portablePath(confine(root, destinationPath).rel);
   const dest = { rel: destRel, abs: path.join(root, destRel) };
   noHidden(dest.rel);
@@ -126,7 +130,7 @@ export function moveEntityFile(store: IndexStore, projectId: number, root: strin
   store.tx(() => {
     indexFile(store, { projectId, rel: dest.rel, stat: statOf(dest.abs), checksum: sha256(bytes),
       bytes: contentTypeFor(dest.rel) === 'text/markdown' ? bytes : null, existingId: e.id, existingPermalink: e.permalink });
-    store.resolveRelations(projectId);
+    if (opts.resolveLinks !== false) store.resolveRelations(projectId);
   });
   return entityResponse(store, store.entity(e.id)!);
 }
