@@ -76,7 +76,8 @@ export interface EntityResponse {
 
 export interface SearchResult {
   title: string;
-  type: 'entity';
+  /** A note, one of its observations, or one of its relations (upstream SearchItemType). */
+  type: 'entity' | 'observation' | 'relation';
   permalink: string | null;
   file_path: string;
   score: number;
@@ -88,10 +89,12 @@ export interface SearchResult {
   entity_type: string;
   content_type: string;
   metadata: Record<string, unknown>;
-  category: null;
-  from_entity: null;
-  to_entity: null;
-  relation_type: null;
+  /** Observations: their category. */
+  category: string | null;
+  /** Relations: source and target permalinks, and the relation's type. */
+  from_entity: string | null;
+  to_entity: string | null;
+  relation_type: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -11,7 +11,11 @@ import { IndexStore, type ProjectRow } from './index/store.ts';
 import { generatePermalink } from './markdown/permalink.ts';
 import { directoryTree, listDirectory } from './notes/directory.ts';
 import { entityResponse } from './notes/entity-response.ts';
-import { deleteNote, moveNote, readResource, writeNote, type WriteNoteInput } from './notes/notes.ts';
+import { deleteNote, moveEntityFile, moveNote, readResource, writeNote, type WriteNoteInput } from './notes/notes.ts';
+import { deleteDirectory, moveDirectory, type DirectoryDeleteResult, type DirectoryMoveResult } from './notes/directory-ops.ts';
+import { knowledgeGraph, orphanEntities, type GraphEdgeRow, type GraphNodeRow } from './notes/graph.ts';
+import { indexOneFile } from './notes/index-one-file.ts';
+import { NoteSchemas } from './notes/schema-notes.ts';
 import { editNote, putNote, type PutNoteInput } from './notes/entity-write.ts';
 import type { EditInput } from './notes/edit-operations.ts';
 import { resolveEntity } from './notes/link-resolver.ts';
@@ -25,7 +29,7 @@ import { commitUpload, type CommitOptions, type PutResourceResult, type StagedUp
 import { registerAnchor } from './notes/confined-fs.ts';
 import type { Trash } from './notes/trash.ts';
 import { confine } from './notes/safe-path.ts';
-import { searchProject } from './notes/search.ts';
+import { searchProject, type SearchQuery } from './notes/search.ts';
 import { Mutex } from './sync/mutex.ts';
 import { reindexProjectSearch } from './sync/reindex-search.ts';
 import { RssSampler } from './sync/rss-sampler.ts';
@@ -241,7 +245,7 @@ export class TenantEngine {
     return this.runs.runsAfter(this.instanceId, cursor, limit);
   }
 
-  search(project: string, q: { text: string; page: number; page_size: number }): SearchPage {
+  search(project: string, q: SearchQuery): SearchPage {
     return searchProject(this.store, this.project(project).id, q);
   }
 
@@ -289,6 +293,46 @@ export class TenantEngine {
   moveNote(project: string, identifier: string, destinationPath: string): Promise<EntityResponse> {
     return this.writer.run(() => { const p = this.project(project); return moveNote(this.store, p.id, this.root(p), identifier, destinationPath); });
   }
+
+  /** v2 move by entity id: this indexed row (re-read under the writer lock), not a re-resolved identifier. */
+  moveEntity(project: string, row: EntityRow, destinationPath: string): Promise<EntityResponse> {
+    return this.writer.run(() => {
+      const p = this.project(project);
+      const e = this.store.entity(row.id);
+      if (!e) throw new NotFoundError(`Entity not found: ${row.file_path}`);
+      return moveEntityFile(this.store, p.id, this.root(p), e, destinationPath);
+    });
+  }
+
+  /** v2 move-directory: every indexed file under `source` ('' never) to the same place under `destination`. */
+  moveDirectory(project: string, source: string, destination: string): Promise<DirectoryMoveResult> {
+    return this.writer.run(() => { const p = this.project(project); return moveDirectory(this.store, p.id, this.root(p), source, destination); });
+  }
+
+  /** v2 delete-directory: every indexed file under `dir` ('' = the project) to the trash. */
+  deleteDirectory(project: string, dir: string): Promise<DirectoryDeleteResult> {
+    return this.writer.run(() => {
+      const p = this.project(project);
+      return deleteDirectory(this.store, p.id, this.root(p), dir, this.trash ? { trash: this.trash, project: p.name } : undefined);
+    });
+  }
+
+  /** v2 sync-file / index-file: index one markdown file on disk now. */
+  indexOneFile(project: string, givenPath: string): Promise<EntityResponse> {
+    return this.writer.run(() => {
+      const p = this.project(project);
+      return entityResponse(this.store, indexOneFile(this.store, p.id, this.root(p), givenPath));
+    });
+  }
+
+  /** v2 graph: notes and resolved relations. */
+  graph(project: string): { nodes: GraphNodeRow[]; edges: GraphEdgeRow[] } { return knowledgeGraph(this.store, this.project(project).id); }
+
+  /** v2 orphans: notes with no relation either way. */
+  orphans(project: string): GraphNodeRow[] { return orphanEntities(this.store, this.project(project).id); }
+
+  /** The indexed row at exactly this project-relative path. */
+  entityAtPath(project: string, rel: string): EntityRow | undefined { return this.store.entityByPath(this.project(project).id, rel); }
 
   /** Runs fn as the one writer, not tied to a project (trash restores and purges). */
   asWriter<T>(fn: () => T | Promise<T>): Promise<T> { return this.writer.run(async () => fn()); }
@@ -357,6 +401,9 @@ export class TenantEngine {
   importNotes(project: string, notes: ImportedNote[]): Promise<ImportWriteResult> {
     return this.writer.run(() => { const p = this.project(project); return writeImportedNotes(this.store, p.id, this.root(p), notes); });
   }
+
+  /** Note schemas of one project: validate, infer, diff (reads only). */
+  noteSchemas(project: string): NoteSchemas { const p = this.project(project); return new NoteSchemas(this.store, p.id, this.root(p)); }
 
   /** Reads over the graph (recent activity, build context) of one project. */
   memory(project: string): MemoryContext { return new MemoryContext(this.store, this.project(project).id); }

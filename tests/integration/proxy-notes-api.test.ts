@@ -72,6 +72,14 @@ describe('note API through the proxy (postgres, real tenants)', () => {
     const idx = await call(alice, 'POST', `/proxy/v2/projects/${ext}/index?run_in_background=false`);
     assert.equal(idx.status, 200);
     assert.ok('total_files' in (await idx.json()));
+    // the v0.22.1 routes beyond notes by id, and search filters, pass the proxy unchanged
+    const graph = await (await call(alice, 'GET', `/proxy/v2/projects/${ext}/knowledge/graph`)).json();
+    assert.ok(graph.edges.some((e: any) => e.from_id === entId && e.relation_type === 'relates_to'), JSON.stringify(graph));
+    const created = await call(alice, 'POST', `/proxy/v2/projects/${ext}/resource`, { headers: json, body: JSON.stringify({ file_path: 'inbox/board.canvas', content: '{}' }) });
+    assert.equal(created.status, 200, await created.clone().text());
+    const obs = await (await call(alice, 'POST', `/proxy/v2/projects/${ext}/search/`, { headers: json,
+      body: JSON.stringify({ text: 'okapi', entity_types: ['observation'] }) })).json();
+    assert.deepEqual(obs.results.map((r: any) => [r.type, r.category]), [['observation', 'idea']]);
 
     // Bob's principal maps to Bob's tenant: Alice's note and her project's external id are unknown there.
     assert.equal((await call(bob, 'GET', '/proxy/main/knowledge/entities/inbox/agent-note')).status, 404);

@@ -15,6 +15,7 @@ import { registerProjectRoutes } from './routes/projects.ts';
 import { registerPromptRoutes } from './routes/prompt.ts';
 import { registerSyncRunRoutes } from './routes/sync-runs.ts';
 import { registerV2ProjectRoutes } from './routes/v2-projects.ts';
+import { registerV2SchemaRoutes } from './routes/v2-schema.ts';
 import { v2RewriteUrl } from './v2-rewrite.ts';
 import { registerWebdavRoutes } from '../webdav/webdav-routes.ts';
 import { registerArchiveRoutes } from '../archive/archive-routes.ts';
@@ -79,6 +80,7 @@ export function buildServer(opts: { runtime: TenantRuntime; secret: string; logg
   registerPromptRoutes(app, opts.runtime);
   registerImportRoutes(app, opts.runtime);
   registerV2ProjectRoutes(app, opts.runtime);
+  registerV2SchemaRoutes(app, opts.runtime);
   registerWebdavRoutes(app, opts.runtime);
   registerArchiveRoutes(app, opts.runtime);
   registerTrashRoutes(app, opts.runtime);

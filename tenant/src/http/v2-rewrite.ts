@@ -30,5 +30,5 @@ export function v2RewriteUrl(runtime: TenantRuntime, method: string, url: string
   if (tail.length === 1 && tail[0] === 'sync') return `/${n}/project/sync${query}`;
   if (tail.length === 1 && tail[0] === 'default') return `/projects/${n}/default${query}`;
   if (SAME_AS_V1.has(tail[0]!)) return `/${n}/${tail.join('/')}${query}`;
-  return url; // status, index, knowledge, resource: routes of their own
+  return url; // status, index, knowledge, resource, schema: routes of their own
 }

@@ -9,8 +9,8 @@ import { permalinkGlob, resolveEntity, cleanIdentifier } from './link-resolver.t
 export type ItemType = 'entity' | 'observation' | 'relation';
 
 interface EntitySummary { type: 'entity'; permalink: string | null; title: string; content: string | null; file_path: string; created_at: string }
-interface ObservationSummary { type: 'observation'; title: string; file_path: string; permalink: string; category: string; content: string; created_at: string }
-interface RelationSummary {
+export interface ObservationSummary { type: 'observation'; title: string; file_path: string; permalink: string; category: string; content: string; created_at: string }
+export interface RelationSummary {
   type: 'relation'; title: string; file_path: string; permalink: string; relation_type: string;
   from_entity: string | null; to_entity: string | null; created_at: string;
 }
@@ -27,28 +27,40 @@ export interface GraphContext {
 
 export interface ContextQuery { depth: number; since: Date | null; page: number; page_size: number; max_related: number }
 
-interface Obs { category: string | null; content: string; tags: string[]; context: string | null }
-interface RelRow { id: number; from_id: number; to_id: number | null; to_name: string; relation_type: string; from_title: string;
+export interface Obs { category: string | null; content: string; tags: string[]; context: string | null }
+export interface RelRow { id: number; from_id: number; to_id: number | null; to_name: string; relation_type: string; from_title: string;
   from_path: string; from_permalink: string | null; from_created: string; from_updated: string; to_title: string | null; to_permalink: string | null }
 
 const SNIPPET = 250;
 
-function observationsOf(e: EntityRow): Obs[] {
+export function observationsOf(e: EntityRow): Obs[] {
   try { return JSON.parse(e.observations) as Obs[]; } catch { return []; }
 }
 
-function observationSummary(e: EntityRow, o: Obs): ObservationSummary {
+export function observationSummary(e: EntityRow, o: Obs): ObservationSummary {
   const category = o.category ?? 'note';
   return { type: 'observation', title: `${category}: ${o.content.slice(0, 50)}...`, file_path: e.file_path,
     permalink: generatePermalink(`${e.permalink ?? e.file_path}/observations/${category}/${o.content}`, { keepExtension: true }),
     category, content: o.content, created_at: e.created_at };
 }
 
-function relationSummary(r: RelRow): RelationSummary {
+export function relationSummary(r: RelRow): RelationSummary {
   const from = r.from_permalink ?? r.from_path;
   return { type: 'relation', title: `${r.relation_type}: ${r.to_name}`, file_path: r.from_path,
     permalink: `${from}/${r.relation_type}/${r.to_permalink ?? r.to_name}`, relation_type: r.relation_type,
     from_entity: r.from_title, to_entity: r.to_title, created_at: r.from_created };
+}
+
+/** Relations from or to any of the notes `ids`, with both ends' names (for relation items). */
+export function relationsTouching(store: IndexStore, projectId: number, ids: number[]): RelRow[] {
+  if (!ids.length) return [];
+  const list = JSON.stringify(ids);
+  return store.db.prepare(`SELECT r.id, r.from_id, r.to_id, r.to_name, r.relation_type,
+      ef.title AS from_title, ef.file_path AS from_path, ef.permalink AS from_permalink, ef.created_at AS from_created, ef.updated_at AS from_updated,
+      et.title AS to_title, et.permalink AS to_permalink
+    FROM relation r JOIN entity ef ON ef.id = r.from_id LEFT JOIN entity et ON et.id = r.to_id
+    WHERE r.project_id = ? AND (r.from_id IN (SELECT value FROM json_each(?)) OR r.to_id IN (SELECT value FROM json_each(?)))
+    ORDER BY r.id`).all(projectId, list, list) as unknown as RelRow[];
 }
 
 export class MemoryContext {
@@ -65,16 +77,7 @@ export class MemoryContext {
     return { type: 'entity', permalink: e.permalink, title: e.title, content, file_path: e.file_path, created_at: e.created_at };
   }
 
-  private relationsTouching(ids: number[]): RelRow[] {
-    if (!ids.length) return [];
-    const list = JSON.stringify(ids);
-    return this.store.db.prepare(`SELECT r.id, r.from_id, r.to_id, r.to_name, r.relation_type,
-        ef.title AS from_title, ef.file_path AS from_path, ef.permalink AS from_permalink, ef.created_at AS from_created, ef.updated_at AS from_updated,
-        et.title AS to_title, et.permalink AS to_permalink
-      FROM relation r JOIN entity ef ON ef.id = r.from_id LEFT JOIN entity et ON et.id = r.to_id
-      WHERE r.project_id = ? AND (r.from_id IN (SELECT value FROM json_each(?)) OR r.to_id IN (SELECT value FROM json_each(?)))
-      ORDER BY r.id`).all(this.projectId, list, list) as unknown as RelRow[];
-  }
+  private relationsTouching(ids: number[]): RelRow[] { return relationsTouching(this.store, this.projectId, ids); }
 
   private entitiesById(ids: number[]): Map<number, EntityRow> {
     const m = new Map<number, EntityRow>();

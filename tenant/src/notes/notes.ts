@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConflictError, NotFoundError, PathError, PreconditionFailedError, type EntityResponse } from '../engine-types.ts';
 import { resolveEntity } from './link-resolver.ts';
-import type { FileStat, IndexStore } from '../index/store.ts';
+import type { EntityRow, FileStat, IndexStore } from '../index/store.ts';
 import { splitFrontmatter } from '../markdown/frontmatter.ts';
 import { generatePermalink, normalizePermalink } from '../markdown/permalink.ts';
 import { yaml } from '../markdown/yaml-lazy.ts';
@@ -79,9 +79,17 @@ function resolveStrict(store: IndexStore, projectId: number, identifier: string,
 
 /** With a trash, the file is moved there (restorable); without one it is unlinked. */
 export function deleteNote(store: IndexStore, projectId: number, root: string, identifier: string, expected: string | null = null,
-  to?: { trash: Trash; project: string }): boolean {
+  to?: DeleteTarget): boolean {
   const e = resolveStrict(store, projectId, identifier, root);
   if (!e) return false;
+  deleteEntityFile(store, root, e, expected, to);
+  return true;
+}
+
+export interface DeleteTarget { trash: Trash; project: string }
+
+/** Deletes this indexed note or file (already resolved): to the trash when there is one, then its index row. */
+export function deleteEntityFile(store: IndexStore, root: string, e: EntityRow, expected: string | null = null, to?: DeleteTarget): void {
   const { abs } = confine(root, e.file_path);
   if (expected) {
     let now: string | null = null;
@@ -91,15 +99,24 @@ export function deleteNote(store: IndexStore, projectId: number, root: string, i
   if (!to) unlinkConfined(abs);
   else if (lstatConfined(abs)) to.trash.put(abs, { kind: isMarkdown(e.file_path) ? 'note' : 'file', project: to.project, path: e.file_path, title: e.title });
   store.tx(() => store.deleteEntity(e.id));
-  return true;
 }
 
 export function moveNote(store: IndexStore, projectId: number, root: string, identifier: string, destinationPath: string): EntityResponse {
+  const e = resolveStrict(store, projectId, identifier, root);
+  if (!e) throw new NotFoundError(`Entity not found: ${identifier}`);
+  return moveEntityFile(store, projectId, root, e, destinationPath);
+}
+
+/**
+ * Moves this indexed note or file (already resolved) to destinationPath; it keeps its id and permalink.
+ * `resolveLinks: false` leaves forward references to the caller (a folder move resolves them once at the end).
+ */
+export function moveEntityFile(store: IndexStore, projectId: number, root: string, e: EntityRow, destinationPath: string,
+  opts: { resolveLinks?: boolean } = {}): EntityResponse {
   const destRel = portablePath(confine(root, destinationPath).rel);
   const dest = { rel: destRel, abs: path.join(root, destRel) };
   noHidden(dest.rel);
-  const e = resolveStrict(store, projectId, identifier, root);
-  if (!e) throw new NotFoundError(`Entity not found: ${identifier}`);
+  assertVisiblePath(dest.rel, loadIgnoreRules(root));
   const src = confine(root, e.file_path);
   if (dest.rel === src.rel) return entityResponse(store, e);
   if (lstatConfined(dest.abs) || store.entityByPath(projectId, dest.rel)) throw new ConflictError(`Destination already exists: ${dest.rel}`);
@@ -113,7 +130,7 @@ export function moveNote(store: IndexStore, projectId: number, root: string, ide
   store.tx(() => {
     indexFile(store, { projectId, rel: dest.rel, stat: statOf(dest.abs), checksum: sha256(bytes),
       bytes: contentTypeFor(dest.rel) === 'text/markdown' ? bytes : null, existingId: e.id, existingPermalink: e.permalink });
-    store.resolveRelations(projectId);
+    if (opts.resolveLinks !== false) store.resolveRelations(projectId);
   });
   return entityResponse(store, store.entity(e.id)!);
 }

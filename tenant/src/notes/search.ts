@@ -1,6 +1,8 @@
-// Full-text search over one project (FTS5, bm25 ranked: title ×10, text ×1, permalink ×2), with snippets and paging.
+// Full-text search over one project (FTS5, bm25 ranked: title ×10, text ×1, permalink ×2), with snippets and paging,
+// and upstream's filters: note type, item type (notes, observations, relations), after a date.
 import type { SearchPage, SearchResult } from '../engine-types.ts';
-import type { IndexStore } from '../index/store.ts';
+import type { EntityRow, IndexStore } from '../index/store.ts';
+import { observationsOf, observationSummary, relationsTouching, relationSummary } from './memory-context.ts';
 
 /** User text → FTS5 query: every word must match, as a prefix. Operators are never passed through (no syntax errors). */
 export function toFtsQuery(text: string): string | null {
@@ -36,27 +38,115 @@ function snippetOf(content: string, words: string[]): { plain: string; marked: s
   return { plain: `${pre}${slice.join(' ')}${post}`, marked: `${pre}${slice.map((w) => w.replace(markAll, (x) => `<mark>${x}</mark>`)).join(' ')}${post}` };
 }
 
-export function searchProject(store: IndexStore, projectId: number, q: { text: string; page: number; page_size: number }): SearchPage {
+export type SearchItemType = 'entity' | 'observation' | 'relation';
+
+/** Upstream SearchQuery's text and filters (v0.16 `types`, v0.19+ `note_types`, both: `entity_types`, `after_date`). */
+export interface SearchQuery {
+  text: string;
+  page: number;
+  page_size: number;
+  /** v0.16: the note's frontmatter type, exact. */
+  types?: string[] | null;
+  /** v0.19+: the note's frontmatter type, any case. */
+  note_types?: string[] | null;
+  /** Which items: notes, their observations, their relations (default: notes only, as our index rows are notes). */
+  entity_types?: SearchItemType[] | null;
+  /** Items after this instant; v0.16 compares created_at, v0.22.1 updated_at. Newest first among equal ranks. */
+  after?: { iso: string; field: 'created_at' | 'updated_at' } | null;
+}
+
+// Observation and relation items are cut from the matching notes in rank order; past this many notes a page of them stops.
+const ITEM_SCAN_NOTES = 2000;
+
+const wordRegexes = (words: string[]) => words.map((w) => new RegExp(`(?<![\\p{L}\\p{N}_])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'iu'));
+
+export function searchProject(store: IndexStore, projectId: number, q: SearchQuery): SearchPage {
   const page = Math.max(1, Math.floor(q.page) || 1);
   const size = Math.max(1, Math.min(100, Math.floor(q.page_size) || 10));
+  const empty = { results: [], current_page: page, page_size: size, has_more: false };
   const fts = toFtsQuery(q.text ?? '');
-  if (!fts) return { results: [], current_page: page, page_size: size, has_more: false };
-  const words = (q.text.normalize('NFC').match(/[\p{L}\p{N}_]+/gu) ?? []).slice(0, 16);
-  const rows = store.db.prepare(`SELECT e.*, bm25(search, 10.0, 1.0, 2.0) AS rank
-    FROM search JOIN entity e ON e.id = search.rowid
-    WHERE search MATCH ? AND e.project_id = ? ORDER BY rank LIMIT ? OFFSET ?`).all(fts, projectId, size + 1, (page - 1) * size) as Record<string, unknown>[];
+  const words = fts ? (q.text.normalize('NFC').match(/[\p{L}\p{N}_]+/gu) ?? []).slice(0, 16) : [];
+  const where: string[] = ['e.project_id = ?'];
+  const params: (string | number)[] = [projectId];
+  if (q.types?.length) { where.push('e.entity_type IN (SELECT value FROM json_each(?))'); params.push(JSON.stringify(q.types)); }
+  if (q.note_types?.length) { where.push('lower(e.entity_type) IN (SELECT value FROM json_each(?))'); params.push(JSON.stringify(q.note_types.map((t) => t.toLowerCase()))); }
+  // stored times are ISO-8601 UTC with milliseconds, so text order is time order
+  if (q.after) { where.push(`e.${q.after.field === 'created_at' ? 'created_at' : 'updated_at'} > ?`); params.push(q.after.iso); }
+  const hasFilter = !!(q.types?.length || q.note_types?.length || q.entity_types?.length || q.after);
+  // Upstream: no text and no filter is no criteria (nothing); filters alone list every item that passes them.
+  if (!fts && !hasFilter) return empty;
+  const order = q.after ? `, e.${q.after.field === 'created_at' ? 'created_at' : 'updated_at'} DESC` : '';
+  const sql = fts
+    ? `SELECT e.*, bm25(search, 10.0, 1.0, 2.0) AS rank FROM search JOIN entity e ON e.id = search.rowid
+       WHERE search MATCH ? AND ${where.join(' AND ')} ORDER BY rank${order}, e.id`
+    : `SELECT e.*, 0 AS rank FROM entity e WHERE ${where.join(' AND ')} ORDER BY e.updated_at DESC, e.id`;
+  const args = fts ? [fts, ...params] : params;
+  const want = new Set<SearchItemType>(q.entity_types?.length ? q.entity_types : ['entity']);
+  const offset = (page - 1) * size;
   const contentOf = store.db.prepare('SELECT content FROM search WHERE rowid = ?');
-  const results: SearchResult[] = rows.slice(0, size).map((r) => {
-    let metadata: Record<string, unknown> = {};
-    try { metadata = JSON.parse(r.entity_metadata as string); } catch { /* always JSON */ }
+  const entityResult = (r: Record<string, unknown>): SearchResult => {
     const snip = snippetOf(((contentOf.get(r.id as number) as { content: string | null } | undefined)?.content) ?? '', words);
-    return {
-      title: r.title as string, type: 'entity', permalink: r.permalink as string | null, file_path: r.file_path as string,
-      score: -(r.rank as number), content: snip.plain.trim(), matched_snippet: snip.marked.trim(),
-      entity_id: r.id as number, entity_type: r.entity_type as string, content_type: r.content_type as string, metadata,
-      category: null, from_entity: null, to_entity: null, relation_type: null,
-      created_at: r.created_at as string, updated_at: r.updated_at as string,
-    };
-  });
-  return { results, current_page: page, page_size: size, has_more: rows.length > size };
+    return { ...baseResult(r), type: 'entity', content: snip.plain.trim(), matched_snippet: snip.marked.trim() };
+  };
+  if (want.size === 1 && want.has('entity')) {
+    // Notes only (the default): one page straight from SQL.
+    const rows = store.db.prepare(`${sql} LIMIT ? OFFSET ?`).all(...args, size + 1, offset) as Record<string, unknown>[];
+    return { results: rows.slice(0, size).map(entityResult), current_page: page, page_size: size, has_more: rows.length > size };
+  }
+  // Observations and relations live in their note: walk the matching notes in rank order, expand each into the items
+  // asked for that match every word, until one past the page.
+  const res = wordRegexes(words);
+  const matches = (text: string) => res.every((rx) => rx.test(text));
+  const out: SearchResult[] = [];
+  let skipped = 0;
+  let hasMore = false;
+  const rows = store.db.prepare(`${sql} LIMIT ?`).all(...args, ITEM_SCAN_NOTES) as Record<string, unknown>[];
+  outer: for (const r of rows) {
+    const e = r as unknown as EntityRow;
+    const items: (() => SearchResult)[] = [];
+    if (want.has('entity')) items.push(() => entityResult(r));
+    if (want.has('observation')) {
+      for (const o of observationsOf(e)) {
+        if (!matches(`${o.category ?? ''} ${o.content} ${o.tags.map((t) => `#${t}`).join(' ')}`)) continue;
+        items.push(() => {
+          const s = observationSummary(e, o);
+          return { ...baseResult(r), type: 'observation', title: s.title, permalink: s.permalink, content: o.content,
+            matched_snippet: markWords(o.content, res), category: s.category };
+        });
+      }
+    }
+    if (want.has('relation')) {
+      for (const rel of relationsTouching(store, projectId, [e.id]).filter((x) => x.from_id === e.id)) {
+        if (!matches(`${rel.relation_type} ${rel.to_name} ${rel.to_title ?? ''}`)) continue;
+        items.push(() => {
+          const s = relationSummary(rel);
+          return { ...baseResult(r), type: 'relation', title: s.title, permalink: s.permalink, content: '', matched_snippet: '',
+            from_entity: e.permalink ?? e.file_path, to_entity: rel.to_permalink, relation_type: rel.relation_type };
+        });
+      }
+    }
+    for (const make of items) {
+      if (skipped < offset) { skipped++; continue; }
+      if (out.length === size) { hasMore = true; break outer; }
+      out.push(make());
+    }
+  }
+  return { results: out, current_page: page, page_size: size, has_more: hasMore };
+}
+
+function baseResult(r: Record<string, unknown>): Omit<SearchResult, 'type' | 'content' | 'matched_snippet'> {
+  let metadata: Record<string, unknown> = {};
+  try { metadata = JSON.parse(r.entity_metadata as string); } catch { /* always JSON */ }
+  return {
+    title: r.title as string, permalink: r.permalink as string | null, file_path: r.file_path as string,
+    score: -(r.rank as number), entity_id: r.id as number, entity_type: r.entity_type as string, content_type: r.content_type as string, metadata,
+    category: null, from_entity: null, to_entity: null, relation_type: null,
+    created_at: r.created_at as string, updated_at: r.updated_at as string,
+  };
+}
+
+function markWords(text: string, res: RegExp[]): string {
+  if (!res.length) return text;
+  const all = new RegExp(`${res.map((rx) => `(?:${rx.source}[\\p{L}\\p{N}_]*)`).join('|')}`, 'giu');
+  return text.replace(all, (x) => `<mark>${x}</mark>`);
 }

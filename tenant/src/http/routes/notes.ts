@@ -11,6 +11,7 @@ import { lstatConfined, openForRead, readFileConfined, removeTemp } from '../../
 import { assertUploadable, stageUpload, stagingDir, UploadTooLargeError, type StagedUpload } from '../../notes/put-resource.ts';
 import type { TenantRuntime } from '../../tenant-runtime.ts';
 import { HttpError } from '../errors.ts';
+import { quotaExceeded, uploadTooLarge } from '../upload-limits.ts';
 import { idempotent } from '../idempotency.ts';
 import { assertInsideProject, confineRelPath } from '../path-confinement.ts';
 import { projectFromRequest } from '../project-param.ts';
@@ -65,7 +66,25 @@ const MoveBody = z.object({
   destination_path: z.string().min(1).max(2048),
 });
 
-const SearchBody = z.looseObject({ text: z.string().max(1000).optional() });
+const TypeList = z.array(z.string().min(1).max(200)).max(100).nullish();
+const SearchBody = z.looseObject({
+  text: z.string().max(1000).nullish(),
+  types: TypeList, // v0.16: frontmatter type
+  note_types: TypeList, // v0.19+: frontmatter type, any case
+  entity_types: z.array(z.enum(['entity', 'observation', 'relation'])).max(3).nullish(),
+  after_date: z.string().max(100).nullish(),
+});
+
+/** after_date as upstream parses it (an ISO date or date-time); anything else is a 400, as upstream's ValueError. */
+function afterDateIso(value: string | null | undefined): string | null {
+  if (!value) return null;
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ]([\d:.]+)(Z|[+-]\d{2}:?\d{2})?)?$/i.exec(value.trim());
+  // a date-time without an offset is taken as UTC (the index stores UTC), not as the server's local time
+  const offset = (m?.[3] ?? 'Z').replace(/^([+-]\d{2})(\d{2})$/, '$1:$2').toUpperCase();
+  const ms = m ? Date.parse(m[2] ? `${m[1]}T${m[2]}${offset}` : m[1]!) : NaN;
+  if (Number.isNaN(ms)) throw new HttpError(400, `Invalid after_date: '${value}' (expected an ISO date or date-time)`);
+  return new Date(ms).toISOString();
+}
 
 export function registerNotesRoutes(app: FastifyInstance, runtime: TenantRuntime): void {
   const engine = runtime.engine;
@@ -80,8 +99,12 @@ export function registerNotesRoutes(app: FastifyInstance, runtime: TenantRuntime
   const searchPost = async (req: FastifyRequest) => {
     const q = parseQuery(req, z.object(pageQuery));
     const body = parseBody(req, SearchBody);
+    const after = afterDateIso(body.after_date);
     const p = await projectFromRequest(req, runtime);
-    return engine.search(p.name, { text: body.text ?? '', page: q.page, page_size: q.page_size });
+    // v0.16 (v1 route) compares after_date with created_at; v0.19+ (v2 route) with updated_at
+    const field = req.originalUrl.startsWith('/v2/') ? 'updated_at' : 'created_at';
+    return engine.search(p.name, { text: body.text ?? '', page: q.page, page_size: q.page_size, types: body.types, note_types: body.note_types,
+      entity_types: body.entity_types, after: after ? { iso: after, field } : null });
   };
   app.post('/:project/search/', searchPost);
   app.post('/:project/search', searchPost);
@@ -158,13 +181,13 @@ export function registerNotesRoutes(app: FastifyInstance, runtime: TenantRuntime
       assertInsideProject(p.absPath, rel);
       try { assertUploadable(p.absPath, rel); } catch (e) { throw new HttpError(400, (e as Error).message); }
       const max = runtime.maxUploadBytes;
-      const tooLarge = () => new HttpError(413, `Upload too large: the limit is ${max} bytes`, { connection: 'close' });
+      const tooLarge = () => uploadTooLarge(max);
       // Refused before a byte is read when the client announces the size.
       if (Number(req.headers['content-length']) > max) throw tooLarge();
       // The tenant's storage quota (--quota-mb): 507, nothing written.
       const replaced = lstatConfined(path.join(p.absPath, rel));
       const room = runtime.quotaRoom(replaced?.isFile() ? replaced.size : 0);
-      const overQuota = () => new HttpError(507, `Storage quota exceeded: this account may store ${runtime.quotaBytes} bytes. Delete files or ask for more space.`);
+      const overQuota = () => quotaExceeded(runtime.quotaBytes);
       if (Number(req.headers['content-length']) > room) throw overQuota();
       const stream = (req.body ?? null) as Readable | null;
       let body: AsyncIterable<Uint8Array> | Iterable<Uint8Array> | null = stream;

@@ -1,7 +1,8 @@
 // v2 routes with no v1 twin (the rest is rewritten to v1 routes by v2-rewrite.ts):
 // POST /v2/projects/resolve (v0.19–v0.22.1), POST /v2/projects/{id}/status (v0.22.1 SyncReportResponse and HEAD's
 // {total_files, observed_files} in one body: each client reads its own keys), POST /v2/projects/{id}/index (HEAD),
-// and notes by entity external_id under /v2/projects/{id}/knowledge and /resource.
+// notes by entity external_id under /v2/projects/{id}/knowledge and /resource, the graph and orphans, one-file
+// indexing (sync-file, HEAD's index-file), folder moves and deletes, and resources created and replaced by body.
 import fs from 'node:fs';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -12,6 +13,11 @@ import { entityExternalId } from '../../notes/entity-external-id.ts';
 import { confine } from '../../notes/safe-path.ts';
 import type { Project } from '../../projects/project-registry.ts';
 import { EMPTY_REPORT, type TenantRuntime } from '../../tenant-runtime.ts';
+import { ConflictError, PathError } from '../../engine-types.ts';
+import type { GraphNodeRow } from '../../notes/graph.ts';
+import { assertUploadable, stageUpload, stagingDir, type CommitOptions, type PutResourceResult } from '../../notes/put-resource.ts';
+import { removeTemp } from '../../notes/confined-fs.ts';
+import { quotaExceeded, uploadTooLarge } from '../upload-limits.ts';
 import { HttpError } from '../errors.ts';
 import { expectedChecksum } from '../identifier-param.ts';
 import { assertInsideProject, confineRelPath } from '../path-confinement.ts';
@@ -22,6 +28,13 @@ import { EditBody, EntityBody } from './knowledge.ts';
 const ResolveProjectBody = z.object({ identifier: z.string().min(1).max(255) });
 const ResolveEntityBody = z.looseObject({ identifier: z.string().min(1).max(2048), source_path: z.string().nullish(), strict: z.boolean().default(false) });
 const MoveBody = z.looseObject({ destination_path: z.string().min(1).max(2048) });
+const FilePathBody = z.looseObject({ file_path: z.string().min(1).max(500) });
+const MoveDirectoryBody = z.looseObject({ source_directory: z.string().min(1).max(500), destination_directory: z.string().min(1).max(500) });
+const DeleteDirectoryBody = z.looseObject({ directory: z.string().min(1).max(500) });
+const CreateResourceBody = z.looseObject({ file_path: z.string().min(1).max(500), content: z.string() });
+const UpdateResourceBody = z.looseObject({ content: z.string(), file_path: z.string().min(1).max(500).nullish() });
+/** A folder as upstream takes it: leading and trailing slashes dropped, "/" the project root. */
+const folderRel = (v: string) => confineRelPath(v, { leadingSlashIsRoot: true, allowEmpty: true });
 
 export function registerV2ProjectRoutes(app: FastifyInstance, runtime: TenantRuntime): void {
   const reg = runtime.registry;
@@ -77,21 +90,36 @@ export function registerV2ProjectRoutes(app: FastifyInstance, runtime: TenantRun
     return { p, row };
   };
 
+  /** Upstream link resolution (full-text fallback unless strict) and how the note was found. */
+  const resolveLink = (p: Project, identifier: string, strict: boolean): { row: EntityRow; method: string } | null => {
+    let row = engine.entityRow(p.name, identifier)?.row;
+    if (!row && !strict) {
+      const guess = engine.getEntity(p.name, identifier); // full-text fallback, as upstream when not strict
+      if (guess) row = engine.entityRow(p.name, guess.file_path)?.row;
+    }
+    if (!row) return null;
+    return { row, method: row.permalink === identifier ? 'permalink' : row.title === identifier ? 'title' : row.file_path === identifier ? 'path' : 'search' };
+  };
+
   app.post('/v2/projects/:project/knowledge/resolve', async (req) => {
     const body = parseBody(req, ResolveEntityBody);
     const p = await projectFromRequest(req, runtime);
-    let row = engine.entityByExternalId(p.name, projectExt(p), body.identifier);
-    let method = 'external_id';
-    if (!row) {
-      row = engine.entityRow(p.name, body.identifier)?.row;
-      if (!row && !body.strict) {
-        const guess = engine.getEntity(p.name, body.identifier); // full-text fallback, as upstream when not strict
-        if (guess) row = engine.entityRow(p.name, guess.file_path)?.row;
-      }
-      method = !row ? 'search' : row.permalink === body.identifier ? 'permalink' : row.title === body.identifier ? 'title' : row.file_path === body.identifier ? 'path' : 'search';
-    }
-    if (!row) throw new HttpError(404, `Entity not found: '${body.identifier}'`);
+    const byExt = engine.entityByExternalId(p.name, projectExt(p), body.identifier);
+    const hit = byExt ? { row: byExt, method: 'external_id' } : resolveLink(p, body.identifier, body.strict);
+    if (!hit) throw new HttpError(404, `Entity not found: '${body.identifier}'`);
+    const { row, method } = hit;
     return { external_id: entityExternalId(projectExt(p), row), entity_id: row.id, project_external_id: projectExt(p), permalink: row.permalink,
+      file_path: row.file_path, title: row.title, resolution_method: method };
+  });
+
+  // HEAD: a wikilink resolved from this project. Ours resolves inside the project only (no `project::note` targets).
+  app.post('/v2/projects/:project/knowledge/links/resolve', async (req) => {
+    const body = parseBody(req, ResolveEntityBody);
+    const p = await projectFromRequest(req, runtime);
+    const hit = resolveLink(p, body.identifier, body.strict);
+    if (!hit) throw new HttpError(404, `Link target not found: '${body.identifier}'`);
+    const { row, method } = hit;
+    return { external_id: entityExternalId(projectExt(p), row), entity_id: row.id, target_project_external_id: projectExt(p), permalink: row.permalink,
       file_path: row.file_path, title: row.title, resolution_method: method };
   });
 
@@ -145,6 +173,107 @@ export function registerV2ProjectRoutes(app: FastifyInstance, runtime: TenantRun
     const { p, row } = await byId(req);
     assertInsideProject(p.absPath, dest);
     return v2Entity(p, await engine.moveNote(p.name, row.file_path, dest));
+  });
+
+  // ---- graph (v0.22.1) ----
+  const graphNode = (ext: string, n: GraphNodeRow) => ({ external_id: entityExternalId(ext, n), title: n.title, note_type: n.entity_type, file_path: n.file_path });
+
+  app.get('/v2/projects/:project/knowledge/graph', async (req) => {
+    const p = await projectFromRequest(req, runtime);
+    const ext = projectExt(p);
+    const { nodes, edges } = engine.graph(p.name);
+    const idOf = new Map(nodes.map((n) => [n.id, entityExternalId(ext, n)]));
+    return {
+      nodes: nodes.map((n) => graphNode(ext, n)),
+      edges: edges.map((e) => ({ from_id: idOf.get(e.from_id), to_id: idOf.get(e.to_id), relation_type: e.relation_type })),
+    };
+  });
+
+  app.get('/v2/projects/:project/knowledge/orphans', async (req) => {
+    const p = await projectFromRequest(req, runtime);
+    const ext = projectExt(p);
+    const entities = engine.orphans(p.name).map((n) => graphNode(ext, n));
+    return { entities, total: entities.length };
+  });
+
+  // ---- one file indexed now: sync-file (v0.22.1), index-file (HEAD), same request and answer ----
+  for (const route of ['sync-file', 'index-file']) {
+    app.post(`/v2/projects/:project/knowledge/${route}`, async (req) => {
+      const body = parseBody(req, FilePathBody);
+      const rel = confineRelPath(body.file_path);
+      const p = await projectFromRequest(req, runtime);
+      assertInsideProject(p.absPath, rel);
+      return v2Entity(p, await engine.indexOneFile(p.name, body.file_path));
+    });
+  }
+
+  // ---- folders (v0.22.1): every indexed file below, one by one; per-file failures reported, the rest go on ----
+  app.post('/v2/projects/:project/knowledge/move-directory', async (req) => {
+    const body = parseBody(req, MoveDirectoryBody);
+    const source = folderRel(body.source_directory);
+    const destination = folderRel(body.destination_directory);
+    const p = await projectFromRequest(req, runtime);
+    assertInsideProject(p.absPath, source);
+    assertInsideProject(p.absPath, destination);
+    return engine.moveDirectory(p.name, source, destination);
+  });
+
+  app.post('/v2/projects/:project/knowledge/delete-directory', async (req) => {
+    const body = parseBody(req, DeleteDirectoryBody);
+    const dir = folderRel(body.directory);
+    const p = await projectFromRequest(req, runtime);
+    assertInsideProject(p.absPath, dir);
+    const r = await engine.deleteDirectory(p.name, dir);
+    // HEAD adds file_delete_status; our deletes are done (moved to the trash) when the answer leaves
+    return { ...r, file_delete_status: r.failed_deletes ? 'failed' : 'complete' };
+  });
+
+  // ---- resources by body (v0.22.1): POST creates a file, PUT …/{entity_id} replaces (and may move) one ----
+  /** The content becomes the file at rel: staged, then committed and indexed like an upload (limits and quota too). */
+  const writeResource = async (p: Project, rel: string, content: string, replacedBytes: number, opts: CommitOptions): Promise<PutResourceResult> => {
+    try { assertUploadable(p.absPath, rel); } catch (e) { throw new HttpError(400, (e as Error).message); }
+    const bytes = Buffer.from(content, 'utf8');
+    if (bytes.length > runtime.maxUploadBytes) throw uploadTooLarge(runtime.maxUploadBytes);
+    if (bytes.length > runtime.quotaRoom(replacedBytes)) throw quotaExceeded(runtime.quotaBytes);
+    let staged;
+    try { staged = await stageUpload([bytes], stagingDir(p.absPath, rel), bytes.length); } catch (e) {
+      if (e instanceof PathError) throw new HttpError(400, e.message);
+      throw e;
+    }
+    try { return await engine.putResource(p.name, rel, staged, opts); } finally { removeTemp(staged.tmp); }
+  };
+  const resourceResponse = (p: Project, res: PutResourceResult) => {
+    const row = engine.entityAtPath(p.name, res.body.file_path);
+    return { entity_id: row?.id ?? null, external_id: row ? entityExternalId(projectExt(p), row) : null, ...res.body };
+  };
+
+  app.post('/v2/projects/:project/resource', async (req) => {
+    const body = parseBody(req, CreateResourceBody);
+    const rel = confineRelPath(body.file_path);
+    const p = await projectFromRequest(req, runtime);
+    assertInsideProject(p.absPath, rel);
+    const existing = engine.entityAtPath(p.name, rel);
+    if (existing) {
+      const id = entityExternalId(projectExt(p), existing);
+      throw new HttpError(409, `Resource already exists at ${rel} with entity_id ${id}. Use PUT /resource/${id} to update it.`);
+    }
+    // never over a file that is there but not indexed yet either (checked again under the writer lock)
+    const res = await writeResource(p, rel, body.content, 0, { precondition: (st) => { if (st) throw new ConflictError(`Resource already exists at ${rel}`); } });
+    return resourceResponse(p, res);
+  });
+
+  app.put('/v2/projects/:project/resource/:entity_id', async (req) => {
+    const body = parseBody(req, UpdateResourceBody);
+    const dest = body.file_path ? confineRelPath(body.file_path) : null;
+    const { p, row } = await byId(req);
+    if (dest) assertInsideProject(p.absPath, dest);
+    // written in place first (If-Match is checked there, before anything changes), then moved when asked
+    let res = await writeResource(p, row.file_path, body.content, row.size ?? 0, { expectedChecksum: expectedChecksum(req) });
+    if (dest && dest !== row.file_path) {
+      const moved = await engine.moveEntity(p.name, row, dest);
+      res = { created: false, body: { ...res.body, file_path: moved.file_path } };
+    }
+    return resourceResponse(p, res);
   });
 
   app.get('/v2/projects/:project/resource/:entity_id', async (req, reply) => {
