@@ -7,11 +7,10 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { signRequest } from '../../src/auth/request-signature.ts';
 import { snapshot, startFlipper } from '../process/folder-flipper.ts';
-import { startTenant, tempDir, type Tenant } from '../process/tenant-process.ts';
+import { davRequest, startTenant, tempDir, type Tenant } from '../process/tenant-process.ts';
 
 const ROUNDS = 40;
 /** Rounds of the WebDAV and note-API race (each round runs every operation once, all at the same time). */
@@ -55,18 +54,9 @@ before(async () => {
 });
 
 type DavRes = { status: number; text: string };
-function dav(method: string, rawPath: string, headers: Record<string, string> = {}, body?: string): Promise<DavRes> {
-  const h: Record<string, string> = { ...signRequest({ secret: t.secret, tenantId: t.tenantId, method, pathAndQuery: rawPath }), ...headers };
-  if (body !== undefined) h['content-length'] = String(Buffer.byteLength(body));
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: t.port, method, path: rawPath, headers: h }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, text: Buffer.concat(chunks).toString('latin1') }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+async function dav(method: string, rawPath: string, headers: Record<string, string> = {}, body?: string): Promise<DavRes> {
+  const r = await davRequest(t, method, rawPath, headers, body);
+  return { status: r.status, text: r.bytes.toString('latin1') };
 }
 
 async function importMemoryJson(folder: string, name: string): Promise<DavRes> {

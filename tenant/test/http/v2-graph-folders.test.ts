@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startTenant, tempDir, type Tenant } from '../process/tenant-process.ts';
+import { startTenant, tempDir, v2Base, type Tenant } from '../process/tenant-process.ts';
 
 const tmp = tempDir('bm-v2-graph-');
 const dataDir = path.join(tmp, 'data');
@@ -34,7 +34,7 @@ before(async () => {
   write('.gitignore', 'ignored/\n');
   t = await startTenant({ dataDir });
   await t.waitHealthy();
-  base = `/v2/projects/${(await t.json('POST', '/v2/projects/resolve', { identifier: 'main' })).body.external_id}`;
+  base = await v2Base(t);
 });
 after(async () => {
   await t?.stop();

@@ -119,6 +119,27 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | false> | T | 
   }
 }
 
+/** The v2 route prefix of a project (`/v2/projects/{external_id}`), through the resolve route clients use. */
+export async function v2Base(t: Tenant, project = 'main'): Promise<string> {
+  return `/v2/projects/${(await t.json('POST', '/v2/projects/resolve', { identifier: project })).body.external_id}`;
+}
+
+/** A signed request with the path exactly as written, any method (WebDAV's too) and extra headers; the answer's bytes as sent. */
+export async function davRequest(t: Tenant, method: string, rawPath: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; bytes: Buffer }> {
+  const http = await import('node:http');
+  const h: Record<string, string> = { ...signRequest({ secret: t.secret, tenantId: t.tenantId, method, pathAndQuery: rawPath }), ...headers };
+  if (body !== undefined) h['content-length'] = String(Buffer.byteLength(body));
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: t.port, method, path: rawPath, headers: h }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, bytes: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 /** Sends the path exactly as written (fetch/URL would normalise "..", "%2e%2e" and backslashes). */
 export async function rawRequest(t: Tenant, method: string, rawPath: string, opts: { signed?: boolean; body?: unknown } = {}): Promise<{ status: number; body: any; headers: Record<string, string | string[] | undefined> }> {
   const http = await import('node:http');

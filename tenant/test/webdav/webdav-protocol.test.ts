@@ -7,22 +7,13 @@ import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { signRequest } from '../../src/auth/request-signature.ts';
-import { startTenant, tempDir, waitFor, type Tenant } from '../process/tenant-process.ts';
+import { davRequest, startTenant, tempDir, waitFor, type Tenant } from '../process/tenant-process.ts';
 
 type Res = { status: number; headers: http.IncomingHttpHeaders; text: string };
 
-function dav(t: Tenant, method: string, rawPath: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<Res> {
-  const h: Record<string, string> = { ...signRequest({ secret: t.secret, tenantId: t.tenantId, method, pathAndQuery: rawPath }), ...headers };
-  if (body !== undefined) h['content-length'] = String(Buffer.byteLength(body));
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: t.port, method, path: rawPath, headers: h }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+async function dav(t: Tenant, method: string, rawPath: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<Res> {
+  const r = await davRequest(t, method, rawPath, headers, body);
+  return { status: r.status, headers: r.headers, text: r.bytes.toString('utf8') };
 }
 
 const md5 = (b: string | Buffer) => crypto.createHash('md5').update(b).digest('hex');
