@@ -18,12 +18,14 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+export type CsrfPurpose = 'device-entry' | 'device-decide' | 'cli-sessions' | 'browser-sessions' | 'mcp-consent' | 'connected-apps';
+
 /** A CSRF token for a form: HMAC over purpose + user (+ grant). Stateless, unguessable without the secret. */
-export function csrfToken(secret: string, purpose: 'device-entry' | 'device-decide' | 'cli-sessions' | 'browser-sessions', userId: string, extra = ''): string {
+export function csrfToken(secret: string, purpose: CsrfPurpose, userId: string, extra = ''): string {
   return mac(secret, `csrf:${purpose}:${userId}:${extra}`);
 }
 
-export function checkCsrf(secret: string, token: unknown, purpose: 'device-entry' | 'device-decide' | 'cli-sessions' | 'browser-sessions', userId: string, extra = ''): boolean {
+export function checkCsrf(secret: string, token: unknown, purpose: CsrfPurpose, userId: string, extra = ''): boolean {
   return typeof token === 'string' && same(token, csrfToken(secret, purpose, userId, extra));
 }
 

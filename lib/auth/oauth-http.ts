@@ -131,6 +131,9 @@ export async function handleToken(req: Request, deps: OAuthDeps): Promise<Respon
   const p = form.params;
   const grantType = p.get('grant_type');
   if (!grantType) return oauthErrorResponse(oauthError('invalid_request', 'Missing grant_type.'));
+  // MCP clients (authorization_code; refresh_token of registered / metadata-document clients).
+  const mcp = await (await import('./mcp-oauth/http.ts')).handleMcpToken(req, p, deps);
+  if (mcp) return mcp;
   const client = identifyClient(req, p, deps.cfg);
   if ('error' in client) return oauthErrorResponse(client);
   if (grantType === DEVICE_GRANT_TYPE) {
@@ -152,7 +155,7 @@ export async function handleToken(req: Request, deps: OAuthDeps): Promise<Respon
     const r = await refreshTokenGrant(deps.db, { refreshToken, clientId: client.id, scope: p.get('scope') }, deps.cfg, ctx, now);
     return 'error' in r ? oauthErrorResponse(r) : oauthJson(r);
   }
-  return oauthErrorResponse(oauthError('unsupported_grant_type', 'Supported grant types: device_code, refresh_token.'));
+  return oauthErrorResponse(oauthError('unsupported_grant_type', 'Supported grant types: authorization_code, device_code, refresh_token.'));
 }
 
 /** POST /oauth2/revoke (RFC 7009): 200 for any well-formed request, known token or not. */
@@ -160,6 +163,8 @@ export async function handleRevoke(req: Request, deps: OAuthDeps): Promise<Respo
   const now = deps.now?.() ?? new Date();
   const form = await readForm(req);
   if ('error' in form) return oauthErrorResponse(form);
+  const mcp = await (await import('./mcp-oauth/http.ts')).handleMcpRevoke(req, form.params, deps);
+  if (mcp) return mcp;
   const client = identifyClient(req, form.params, deps.cfg);
   if ('error' in client) return oauthErrorResponse(client);
   const token = form.params.get('token');

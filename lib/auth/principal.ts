@@ -26,8 +26,12 @@ export interface Principal {
   /** Token: the granted scopes (e.g. `openid profile email offline_access`). Session: `['session']`. */
   scopes: string[];
   via: 'session' | 'token' | 'app_password';
-  /** The CLI session (token family) id, when via a token. */
+  /** The token family id, when via a token: a CLI session, or an MCP connection (the grant MCP calls are recorded under). */
   sessionId?: string;
+  /** The OAuth client the token was issued to (via a token). */
+  clientId?: string | null;
+  /** RFC 8707 resource the token is bound to: `<APP_URL>/mcp` for MCP connections, null for CLI tokens. */
+  resource?: string | null;
   /** The app password's id, when via one (Basic auth, WebDAV paths only). */
   appPasswordId?: string;
 }
@@ -93,7 +97,7 @@ export async function principalFromAccessToken(
   }
   const principal: Principal = {
     user: toSessionUser(row.user), tenant: row.tenant ?? null, scopes: row.session.scope.split(' ').filter(Boolean),
-    via: 'token', sessionId: row.session.id,
+    via: 'token', sessionId: row.session.id, clientId: row.session.clientId, resource: row.session.resource ?? null,
   };
   cache?.set(hash, { principal, tokenExpiresAt: row.expiresAt.getTime(), lastTouchedAt }, epoch, t);
   return principal;
@@ -104,13 +108,15 @@ export async function principalFromAccessToken(
  * header throws the uniform 401 HttpError (invalid_request / invalid_token).
  */
 export async function principalFromAuthorization(
-  header: string | null | undefined, ip: string | null, deps: Pick<PrincipalDeps, 'db' | 'now' | 'tokenCache'>,
+  header: string | null | undefined, ip: string | null, deps: Pick<PrincipalDeps, 'db' | 'now' | 'tokenCache' | 'resource'>,
 ): Promise<Principal | undefined> {
   const token = parseBearer(header);
   if (token === undefined) return undefined;
   if (token === null) throw unauthenticated('Malformed Authorization header; expected "Bearer <token>".', 'invalid_request');
   const p = await principalFromAccessToken(deps.db, token, deps.now ?? new Date(), ip, deps.tokenCache ?? null);
   if (!p) throw unauthenticated('Invalid or expired access token. Run `bm cloud login` again.', 'invalid_token');
+  // Audience: a token bound to a resource works only there (an MCP client's token is not a key to /api or /proxy).
+  if (p.resource && p.resource !== deps.resource) throw unauthenticated('This access token was issued for another resource.', 'invalid_token');
   return p;
 }
 
@@ -199,6 +205,11 @@ export interface PrincipalDeps {
   now?: Date;
   /** Access-token cache (the app passes the process's; tests usually none). */
   tokenCache?: AccessTokenCache | null;
+  /**
+   * The RFC 8707 resource this endpoint is (`/mcp` passes `mcpResourceUrl(appUrl)`). Tokens bound to a resource
+   * are accepted only where it matches exactly; unset (every /api and /proxy route) = only tokens bound to none.
+   */
+  resource?: string;
 }
 
 /**

@@ -2,7 +2,7 @@
 // index.ts composes this section as `getConfig().oauth`. Every variable is optional.
 import { z } from 'zod';
 import type { AppConfig } from './app.ts';
-import { envBool, envInt, envString } from './env.ts';
+import { ConfigError, envBool, envInt, envString } from './env.ts';
 
 /** The upstream `bm` CLI's built-in client id (shared/contract/upstream.md §1.1): accepted so an unmodified CLI works. */
 export const UPSTREAM_CLI_CLIENT_ID = 'client_01K6KWQPW6J1M8VV7R3TZP5A6M';
@@ -48,6 +48,17 @@ export const oauthEnvSchema = z.object({
   /** Device codes waiting for approval at once, service-wide; more requests are told to retry. */
   OAUTH_DEVICE_MAX_LIVE_CODES: envInt(1000, 1, 10_000_000, 'the number of device codes that may be pending at once'),
   OAUTH_CODE_ENTRY_WINDOW_SECONDS: envInt(900, 1, 86_400, 'the code-entry limit window in seconds'),
+  /**
+   * Tests and local development only (refused with BMC_ENV=production): client ID metadata documents of these
+   * https origins are fetched from local http servers instead, e.g. `https://client.test=http://127.0.0.1:6305`.
+   */
+  OAUTH_CLIENT_METADATA_TEST_ORIGINS: envString().pipe(
+    z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+      .refine((pairs) => pairs.every((p) => /^https:\/\/[a-z0-9.-]+(:\d+)?=http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/i.test(p)),
+        { error: 'expects comma-separated https://<host>=http://127.0.0.1:<port> pairs' })
+      .transform((pairs) => Object.fromEntries(pairs.map((p) => p.split('=') as [string, string])))
+      .default({}),
+  ),
 });
 
 export type OAuthEnv = z.output<typeof oauthEnvSchema>;
@@ -82,9 +93,14 @@ export interface OAuthConfig {
   maxLiveCodes: number;
   /** HMAC key for CSRF tokens and the signed pending-code cookie on /device. */
   secret: string;
+  /** Test-only origin → local server map for client ID metadata documents (empty in production). */
+  clientMetadataTestOrigins: Record<string, string>;
 }
 
-export function buildOAuthConfig(e: OAuthEnv, app: Pick<AppConfig, 'appUrl' | 'authSecret'>): OAuthConfig {
+export function buildOAuthConfig(e: OAuthEnv, app: Pick<AppConfig, 'appUrl' | 'authSecret'> & { env?: AppConfig['env'] }): OAuthConfig {
+  if (app.env === 'production' && Object.keys(e.OAUTH_CLIENT_METADATA_TEST_ORIGINS).length) {
+    throw new ConfigError([{ variable: 'OAUTH_CLIENT_METADATA_TEST_ORIGINS', message: 'must be empty when BMC_ENV=production (it bypasses the metadata-document address checks)' }]);
+  }
   const clients = new Map<string, OAuthClient>();
   clients.set(e.OAUTH_CLI_CLIENT_ID, { id: e.OAUTH_CLI_CLIENT_ID, name: 'Basic Memory CLI', requirePkce: true });
   if (e.OAUTH_ACCEPT_UPSTREAM_CLIENT_ID && !clients.has(UPSTREAM_CLI_CLIENT_ID)) {
@@ -116,6 +132,7 @@ export function buildOAuthConfig(e: OAuthEnv, app: Pick<AppConfig, 'appUrl' | 'a
     },
     maxLiveCodes: e.OAUTH_DEVICE_MAX_LIVE_CODES,
     secret: app.authSecret,
+    clientMetadataTestOrigins: e.OAUTH_CLIENT_METADATA_TEST_ORIGINS,
   };
 }
 

@@ -109,7 +109,14 @@ export const deviceGrants = pgTable('device_grants', {
   index('device_grants_expires_idx').on(t.expiresAt),
 ]);
 
-/** A CLI session = the token family born from one redeemed device grant. Revoking it kills every token in it. */
+/** Which grant a token family was born from: the CLI's device grant, or an MCP client's authorization code. */
+export const tokenFamilyKind = pgEnum('token_family_kind', ['cli', 'mcp']);
+
+/**
+ * A token family: a CLI session (born from one redeemed device grant) or an MCP connection (born from one
+ * authorization code; `resource` is then the canonical `/mcp` URL bound into every token). Revoking it kills
+ * every token in it. The access-token guard, its cache and revocation notifications serve both kinds.
+ */
 export const cliSessions = pgTable('cli_sessions', {
   id: uuid().primaryKey().defaultRandom(),
   grantId: uuid().references(() => deviceGrants.id, { onDelete: 'set null' }),
@@ -117,6 +124,11 @@ export const cliSessions = pgTable('cli_sessions', {
   tenantId: uuid().references(() => tenants.id, { onDelete: 'cascade' }),
   clientId: text().notNull(),
   scope: text().notNull(),
+  kind: tokenFamilyKind().notNull().default('cli'),
+  /** RFC 8707 resource the tokens are for (MCP connections); null for CLI sessions (they reach /api and /proxy). */
+  resource: text(),
+  /** The redirect URI the connection was approved for (MCP connections), shown as its host on Connected apps. */
+  redirectUri: text(),
   deviceIp: text(),
   deviceUserAgent: text(),
   createdAt: createdAt(),
@@ -156,6 +168,8 @@ export const oauthRefreshTokens = pgTable('oauth_refresh_tokens', {
   expiresAt: timestamp({ withTimezone: true }).notNull(),
   /** Set when this token was exchanged for a new one; presenting it again is reuse. */
   rotatedAt: timestamp({ withTimezone: true }),
+  /** The hash of the token this one was exchanged for (MCP connections: the previous token's one-step grace). */
+  replacedByHash: text(),
   createdAt: createdAt(),
 }, (t) => [index('oauth_refresh_tokens_session_idx').on(t.sessionId)]);
 
@@ -367,3 +381,47 @@ export type TenantLease = typeof tenantLeases.$inferSelect;
 export type TenantEndpoint = typeof tenantEndpoints.$inferSelect;
 export type SyncRunRow = typeof syncRuns.$inferSelect;
 export type TenantSyncCursor = typeof tenantSyncCursors.$inferSelect;
+
+// --- OAuth for MCP clients (authorization code + PKCE, DCR, client ID metadata documents) ---
+
+export const oauthClientKind = pgEnum('oauth_client_kind', ['dynamic_registration', 'metadata_document']);
+
+/**
+ * Clients that were not configured in advance: registered through RFC 7591 (`client_id` = `bmcl_…`, public,
+ * expires when unused) or described by a client ID metadata document (`client_id` = the document's https URL;
+ * the row caches the fetched document until `metadataExpiresAt`).
+ */
+export const oauthClients = pgTable('oauth_clients', {
+  clientId: text().primaryKey(),
+  kind: oauthClientKind().notNull(),
+  clientName: text(),
+  clientUri: text(),
+  redirectUris: jsonb().$type<string[]>().notNull(),
+  /** What the registration or document asked for, as accepted (never holds a secret). */
+  metadata: jsonb().$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+  createdAt: createdAt(),
+  /** Last authorization or token request (a registration never used is deleted after its grace period). */
+  lastUsedAt: timestamp({ withTimezone: true }),
+  /** Metadata documents: re-fetch after this (Cache-Control, at most 7 days). */
+  metadataExpiresAt: timestamp({ withTimezone: true }),
+}, (t) => [index('oauth_clients_kind_created_idx').on(t.kind, t.createdAt)]);
+
+/** One authorization code (hash only): one use, 60 s, bound to client, redirect URI, PKCE challenge, resource, user and tenant. */
+export const oauthAuthorizationCodes = pgTable('oauth_authorization_codes', {
+  codeHash: text().primaryKey(),
+  clientId: text().notNull(),
+  userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
+  tenantId: uuid().references(() => tenants.id, { onDelete: 'cascade' }),
+  redirectUri: text().notNull(),
+  codeChallenge: text().notNull(),
+  resource: text().notNull(),
+  scope: text().notNull(),
+  expiresAt: timestamp({ withTimezone: true }).notNull(),
+  usedAt: timestamp({ withTimezone: true }),
+  /** The token family the code became (a replayed code revokes it, RFC 6749 §4.1.2). */
+  sessionId: uuid(),
+  createdAt: createdAt(),
+}, (t) => [index('oauth_authorization_codes_expires_idx').on(t.expiresAt)]);
+
+export type OAuthClientRow = typeof oauthClients.$inferSelect;
+export type OAuthAuthorizationCode = typeof oauthAuthorizationCodes.$inferSelect;

@@ -170,9 +170,10 @@ export async function revokeCliSession(db: Queryable, id: string, reason: string
   return rows[0] ?? null;
 }
 
+/** Every live CLI session of the user (MCP connections are revoked one by one on Connected apps). */
 export async function revokeAllCliSessionsForUser(db: Queryable, userId: string, reason: string, now: Date): Promise<CliSession[]> {
   const rows = await db.update(cliSessions).set({ revokedAt: now, revokedReason: reason })
-    .where(and(eq(cliSessions.userId, userId), isNull(cliSessions.revokedAt)))
+    .where(and(eq(cliSessions.userId, userId), eq(cliSessions.kind, 'cli'), isNull(cliSessions.revokedAt)))
     .returning();
   for (const r of rows) await deleteSessionTokens(db, r.id, now);
   return rows;
@@ -189,7 +190,7 @@ async function deleteSessionTokens(db: Queryable, sessionId: string, now: Date):
 
 export async function listCliSessionsForUser(db: Queryable, userId: string, opts: { includeRevoked?: boolean } = {}): Promise<CliSession[]> {
   return db.select().from(cliSessions)
-    .where(and(eq(cliSessions.userId, userId), opts.includeRevoked ? undefined : isNull(cliSessions.revokedAt)))
+    .where(and(eq(cliSessions.userId, userId), eq(cliSessions.kind, 'cli'), opts.includeRevoked ? undefined : isNull(cliSessions.revokedAt)))
     .orderBy(desc(cliSessions.createdAt));
 }
 
