@@ -10,7 +10,7 @@ import { CSP_HEADER, NONCE_HEADER, contentSecurityPolicy, newNonce } from './lib
 
 const SESSION_COOKIES = ['next-auth.session-token', '__Secure-next-auth.session-token'];
 const PATHNAME_HEADER = 'x-bmc-pathname';
-const SIGNED_IN_AREAS = ['/dashboard', '/projects', '/cli-sessions', '/sessions', '/ops', '/tenants', '/settings'];
+const SIGNED_IN_AREAS = ['/dashboard', '/projects', '/cli-sessions', '/connected-apps', '/sessions', '/ops', '/tenants', '/settings'];
 
 export function proxy(request: NextRequest): NextResponse {
   const { pathname, search } = request.nextUrl;

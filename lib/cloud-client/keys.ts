@@ -32,3 +32,9 @@ export const appPasswordKeys = {
   all: ['app-passwords'] as const,
   list: () => [...appPasswordKeys.all, 'list'] as const,
 };
+
+/** Connected apps: MCP clients the person allowed. */
+export const connectedAppKeys = {
+  all: ['connected-apps'] as const,
+  list: () => [...connectedAppKeys.all, 'list'] as const,
+};
