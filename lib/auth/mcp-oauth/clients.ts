@@ -112,6 +112,8 @@ export async function registerClient(db: Database, body: unknown, now: Date): Pr
 export interface ClientResolveDeps {
   /** How metadata documents are fetched (default: the production https transport with its SSRF rules). */
   metadataTransport?: MetadataTransport;
+  /** Time allowed for a metadata document (default METADATA_TIMEOUT_MS, 10 s; tests shorten it). */
+  metadataTimeoutMs?: number;
 }
 
 /** A dynamic or metadata-document client by id, fetching (or re-fetching) its document when needed. */
@@ -128,7 +130,7 @@ export async function resolveMcpClient(db: Database, clientId: string, deps: Cli
   if (cached && cached.kind === 'metadata_document' && cached.metadataExpiresAt && cached.metadataExpiresAt.getTime() > now.getTime()) return toClient(cached);
   let fetched: { json: unknown; cacheSeconds: number };
   try {
-    fetched = await fetchMetadataDocument(url, deps.metadataTransport ?? httpsTransport);
+    fetched = await fetchMetadataDocument(url, deps.metadataTransport ?? httpsTransport, deps.metadataTimeoutMs);
   } catch (err) {
     return { error: 'invalid_client', description: err instanceof MetadataFetchError ? err.message : 'The client metadata document could not be fetched.' };
   }

@@ -20,6 +20,7 @@ import { MCP_SCOPES, MEMORY_SCOPES } from './scopes.ts';
 export interface McpOAuthDeps extends OAuthDeps {
   /** How client ID metadata documents are fetched (default: from cfg — production https, or the test map). */
   metadataTransport?: MetadataTransport;
+  metadataTimeoutMs?: number;
 }
 
 /** Registrations per IP per window (each one is a row; hosted clients register once per connection attempt). */
@@ -120,7 +121,7 @@ export async function handleAuthorize(req: Request, deps: McpOAuthDeps): Promise
   const now = deps.now?.() ?? new Date();
   const url = new URL(req.url);
   const out = await checkAuthorizationRequest(deps.db, url.searchParams, {
-    resource: mcpResourceUrl(deps.cfg.issuer), now, metadataTransport: deps.metadataTransport ?? metadataTransportFor(deps.cfg),
+    resource: mcpResourceUrl(deps.cfg.issuer), now, metadataTransport: deps.metadataTransport ?? metadataTransportFor(deps.cfg), metadataTimeoutMs: deps.metadataTimeoutMs,
   });
   if (out.kind === 'error_page') return authorizeErrorPage(out.status, out.message);
   if (out.kind === 'redirect_error') {
