@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
 
-import { APP_URL, E2E_BASE_PORT, E2E_METRICS_TOKEN, E2E_OPS_EMAIL } from './e2e/helpers/env.ts';
+import { APP_URL, E2E_BASE_PORT, E2E_CLIENT_METADATA_URL, E2E_METRICS_TOKEN, E2E_OPS_EMAIL } from './e2e/helpers/env.ts';
 
 const CI = !!process.env.CI;
 const dataDir = process.env.E2E_DATA_DIR || path.join(os.tmpdir(), `bmc-e2e-${E2E_BASE_PORT}`);
@@ -58,6 +58,8 @@ export default defineConfig({
       NEXT_DIST_DIR: distDir,
       OPS_EMAILS: E2E_OPS_EMAIL,
       METRICS_TOKEN: E2E_METRICS_TOKEN,
+      // Client ID metadata documents of https://client.test come from the MCP OAuth journey's fixture server.
+      OAUTH_CLIENT_METADATA_TEST_ORIGINS: `https://client.test=${E2E_CLIENT_METADATA_URL}`,
       OIDC_ISSUER: '',
       OIDC_CLIENT_ID: '',
       OIDC_CLIENT_SECRET: '',

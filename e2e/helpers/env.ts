@@ -11,3 +11,5 @@ export const E2E_OPS_EMAIL = 'ops-e2e@example.test';
 export const E2E_DATA_DIR = process.env.E2E_DATA_DIR || path.join(os.tmpdir(), `bmc-e2e-${E2E_BASE_PORT}`);
 /** The e2e server's METRICS_TOKEN (GET /metrics refuses anyone without it, loopback included). */
 export const E2E_METRICS_TOKEN = 'e2e-metrics-token-0123456789abcdef';
+/** Where the journeys serve client ID metadata documents; the e2e server maps `https://client.test` here. */
+export const E2E_CLIENT_METADATA_URL = `http://127.0.0.1:${E2E_BASE_PORT + 7}`;
