@@ -21,7 +21,7 @@ export interface ConnectedAppDto {
 
 export async function listConnectedApps(db: Database, userId: string, now: Date): Promise<ConnectedAppDto[]> {
   const rows = await listMcpConnectionsForUser(db, userId);
-  const calls = await countMcpCallsLast24h(db, rows.map((r) => r.session.id), now);
+  const calls = await countMcpCallsLast24h(db, rows.map((r) => ({ id: r.session.id, tenantId: r.session.tenantId })), now);
   return rows.map(({ session: s, client: c }) => ({
     id: s.id,
     client_name: c?.clientName ?? (c?.kind === 'metadata_document' ? new URL(c.clientId).host : 'Unnamed application'),

@@ -1,9 +1,17 @@
 // Calls in the last 24 h per MCP connection, for Connected apps. The `/mcp` endpoint records every call under
-// the connection's id (Principal.sessionId); its store and query live with that endpoint. Until that query is
-// wired in here, this answers null ("not recorded") rather than a made-up zero.
+// the connection's id (Principal.sessionId) in its own roll-up table, read per tenant by `mcpCallsByGrant` in
+// lib/db/queries/mcp-calls.ts. Until that store is in this branch, the hook answers null ("not recorded") rather
+// than a made-up zero. Wired in, it is:
+//
+//   const since = new Date(now.getTime() - 86_400_000);
+//   const out = new Map<string, number>();
+//   for (const tenantId of new Set(connections.map((c) => c.tenantId).filter((t): t is string => !!t))) {
+//     for (const [grantId, c] of await mcpCallsByGrant(db, tenantId, since)) out.set(grantId, c.calls);
+//   }
+//   return out;
 import type { Database } from '../../db/client.ts';
 
 /** The hook: connection id → calls in the 24 h before `now`, or null when calls are not recorded. */
-export type CallCounter = (db: Database, connectionIds: string[], now: Date) => Promise<Map<string, number> | null>;
+export type CallCounter = (db: Database, connections: Array<{ id: string; tenantId: string | null }>, now: Date) => Promise<Map<string, number> | null>;
 
 export const countMcpCallsLast24h: CallCounter = async () => null;
