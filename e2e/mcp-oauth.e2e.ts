@@ -8,7 +8,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import http from 'node:http';
-import { auth } from '@modelcontextprotocol/sdk/client/auth.js';
+import { auth } from '@modelcontextprotocol/client';
 import { MemoryOAuthProvider } from '../tests/helpers/sdk-oauth-provider.ts';
 import { APP_URL, E2E_BASE_PORT, E2E_CLIENT_METADATA_URL } from './helpers/env.ts';
 import { uniqueEmail } from './helpers/sign-in.ts';
@@ -91,7 +91,7 @@ test('SDK client by DCR: sign-in and consent in Chromium (groups chosen), code w
   const code = back.searchParams.get('code')!;
   expect(code).toMatch(/^bmac_/);
 
-  expect(await auth(provider, { serverUrl: MCP_URL, authorizationCode: code })).toBe('AUTHORIZED');
+  expect(await auth(provider, { serverUrl: MCP_URL, authorizationCode: code, iss: back.searchParams.get('iss')! })).toBe('AUTHORIZED');
   const first = provider.saved!;
   expect(first.scope).toBe('memory:read memory:write offline_access');
   expect(first.expires_in).toBe(3600);
@@ -139,7 +139,7 @@ test('SDK client by client ID metadata document: consent names how it identified
   expect(await auth(provider, { serverUrl: MCP_URL })).toBe('REDIRECT');
   await openConsent(page, provider.authorizationUrl!, email);
   const back = await decide(page, 'approve');
-  expect(await auth(provider, { serverUrl: MCP_URL, authorizationCode: back.searchParams.get('code')! })).toBe('AUTHORIZED');
+  expect(await auth(provider, { serverUrl: MCP_URL, authorizationCode: back.searchParams.get('code')!, iss: back.searchParams.get('iss')! })).toBe('AUTHORIZED');
   expect(provider.saved!.scope).toBe('memory:read memory:write memory:admin offline_access');
 });
 

@@ -1,7 +1,6 @@
 // An in-memory OAuthClientProvider for the MCP TypeScript SDK's client `auth()`: keeps client information,
 // tokens and the PKCE verifier, and hands the authorization URL to whoever approves (a test or Chromium).
-import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthClientProvider, OAuthTokens } from '@modelcontextprotocol/client';
 
 export class MemoryOAuthProvider implements OAuthClientProvider {
   client?: OAuthClientInformationMixed;

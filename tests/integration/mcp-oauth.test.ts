@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eq } from 'drizzle-orm';
-import { auth } from '@modelcontextprotocol/sdk/client/auth.js';
+import { auth } from '@modelcontextprotocol/client';
 import { freshDatabase, type TestDatabase } from '../helpers/test-db.ts';
 import { form, makeAccount, pkce, testConfig } from '../helpers/oauth-fixtures.ts';
 import { startMcpOAuthServer, startMetadataFixtures, type McpOAuthServer } from '../helpers/mcp-oauth-server.ts';
@@ -74,7 +74,8 @@ describe('OAuth for MCP clients on postgres', () => {
     assert.equal(url.searchParams.get('code_challenge_method'), 'S256');
     const back = await approve(url, acct.userId, acct.tenantId, groups);
     assert.equal(back.searchParams.get('state'), url.searchParams.get('state'));
-    assert.equal(await auth(provider, { serverUrl: mcpUrl(), authorizationCode: back.searchParams.get('code')! }), 'AUTHORIZED');
+    // RFC 9207: the SDK checks iss against the issuer it discovered.
+    assert.equal(await auth(provider, { serverUrl: mcpUrl(), authorizationCode: back.searchParams.get('code')!, iss: back.searchParams.get('iss')! }), 'AUTHORIZED');
     return acct;
   }
 
