@@ -35,7 +35,7 @@ for (const [a, p] of [
   ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
 ] as const) blocked.addSubnet(a, p, 'ipv4');
 for (const [a, p] of [
-  ['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8], ['2001:db8::', 32], ['100::', 64], ['2001::', 23],
+  ['::', 96], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8], ['2001:db8::', 32], ['100::', 64], ['2001::', 23],
 ] as const) blocked.addSubnet(a, p, 'ipv6');
 
 /** Whether an address is one we never connect to on a client's behalf. */
@@ -43,11 +43,13 @@ export function isNonPublicAddress(address: string): boolean {
   const family = net.isIP(address);
   if (family === 4) return blocked.check(address, 'ipv4');
   if (family !== 6) return true;
-  const lower = address.toLowerCase();
+  // The URL parser's canonical form (compressed, lower case, embedded IPv4 as hex) so every spelling compares alike.
+  let lower: string;
+  try { lower = new URL(`http://[${address}]/`).hostname.slice(1, -1); } catch { return true; }
   // IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible and NAT64 (64:ff9b::a.b.c.d) forms: judge the IPv4 inside.
   const v4 = /^(?:::ffff:|::|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/.exec(lower)?.[1];
   if (v4) return blocked.check(v4, 'ipv4');
-  const mappedHex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
+  const mappedHex = /^(?:::ffff:|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
   if (mappedHex) {
     const n = (parseInt(mappedHex[1]!, 16) << 16 >>> 0) + parseInt(mappedHex[2]!, 16);
     return blocked.check([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.'), 'ipv4');
