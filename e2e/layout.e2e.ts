@@ -19,7 +19,7 @@ for (const vp of WIDTHS) {
     await noOverflow(page, vp.width);
     await page.screenshot({ path: `${test.info().outputDir}/../screens/${vp.name}-dev-login.png`, fullPage: true });
     await signIn(page, uniqueEmail('layout'), { name: 'Layout Tester' });
-    for (const [name, path] of [['dashboard', '/dashboard'], ['projects', '/projects'], ['cli-sessions', '/cli-sessions'], ['not-found', '/nope']] as const) {
+    for (const [name, path] of [['dashboard', '/dashboard'], ['projects', '/projects'], ['cli-sessions', '/cli-sessions'], ['connected-apps', '/connected-apps'], ['not-found', '/nope']] as const) {
       await page.goto(path);
       await page.waitForLoadState('networkidle');
       await noOverflow(page, vp.width);

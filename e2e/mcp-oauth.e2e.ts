@@ -39,6 +39,8 @@ async function axeAtBothWidths(page: Page, what: string): Promise<void> {
   for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
     await page.setViewportSize(viewport);
     expect(await seriousAxeViolations(page), `${what} at ${viewport.width} px`).toEqual([]);
+    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(scrollWidth, `${what} overflows at ${viewport.width} px`).toBeLessThanOrEqual(viewport.width);
   }
   await page.setViewportSize({ width: 1280, height: 800 });
 }
