@@ -314,6 +314,14 @@ describe('OAuth for MCP clients on postgres', () => {
     await expectPage('https://client.test/oauth/moved.json', /redirects/);
     await expectPage('https://client.test/', /needs a path/);
     await expectPage('http://client.test/oauth/client.json', /could not be identified/);
+    // Each address may cause at most 30 fetches per 10 minutes (cached documents do not count).
+    let refused = '';
+    for (let i = 0; i < 40 && !refused; i++) {
+      const r = await authorize(`https://client.test/oauth/missing-${i}.json`);
+      const text = await r.text();
+      if (/Too many client metadata documents/.test(text)) refused = `after ${i}`;
+    }
+    assert.match(refused, /^after \d+$/, 'the fetch budget runs out');
     // The production transport: loopback by literal and by name are refused before any connection.
     for (const u of ['https://127.0.0.1/client.json', 'https://localhost/client.json', 'https://[::1]/c.json', 'https://169.254.169.254/latest']) {
       await assert.rejects(fetchMetadataDocument(new URL(u), httpsTransport, 2000), /private or reserved address/, u);

@@ -114,6 +114,8 @@ export interface ClientResolveDeps {
   metadataTransport?: MetadataTransport;
   /** Time allowed for a metadata document (default METADATA_TIMEOUT_MS, 10 s; tests shorten it). */
   metadataTimeoutMs?: number;
+  /** Asked before each fetch (not for cached documents): false refuses it (a per-address budget of outbound fetches). */
+  mayFetchMetadata?: () => Promise<boolean>;
 }
 
 /** A dynamic or metadata-document client by id, fetching (or re-fetching) its document when needed. */
@@ -128,6 +130,9 @@ export async function resolveMcpClient(db: Database, clientId: string, deps: Cli
   if (typeof url === 'string') return { error: 'invalid_client', description: url };
   const cached = await q.findOAuthClient(db, clientId);
   if (cached && cached.kind === 'metadata_document' && cached.metadataExpiresAt && cached.metadataExpiresAt.getTime() > now.getTime()) return toClient(cached);
+  if (deps.mayFetchMetadata && !(await deps.mayFetchMetadata())) {
+    return { error: 'invalid_client', description: 'Too many client metadata documents fetched from your address; try again in a few minutes.' };
+  }
   let fetched: { json: unknown; cacheSeconds: number };
   try {
     fetched = await fetchMetadataDocument(url, deps.metadataTransport ?? httpsTransport, deps.metadataTimeoutMs);

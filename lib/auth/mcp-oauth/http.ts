@@ -25,6 +25,8 @@ export interface McpOAuthDeps extends OAuthDeps {
 
 /** Registrations per IP per window (each one is a row; hosted clients register once per connection attempt). */
 const REGISTRATION_LIMIT = { limit: 30, windowSeconds: 600 };
+/** Metadata-document fetches an address may cause per window (each is an outbound request of up to 10 s). */
+const METADATA_FETCH_LIMIT = { limit: 30, windowSeconds: 600 };
 const PUBLIC_JSON = { 'cache-control': 'public, max-age=300', 'access-control-allow-origin': '*' } as const;
 
 export function metadataTransportFor(cfg: OAuthConfig): MetadataTransport {
@@ -120,8 +122,10 @@ function seeOther(location: string): Response {
 export async function handleAuthorize(req: Request, deps: McpOAuthDeps): Promise<Response> {
   const now = deps.now?.() ?? new Date();
   const url = new URL(req.url);
+  const ip = context(req, deps).ip ?? 'unknown';
   const out = await checkAuthorizationRequest(deps.db, url.searchParams, {
     resource: mcpResourceUrl(deps.cfg.issuer), now, metadataTransport: deps.metadataTransport ?? metadataTransportFor(deps.cfg), metadataTimeoutMs: deps.metadataTimeoutMs,
+    mayFetchMetadata: async () => (await hitRateLimit(deps.db, `metadata_fetch:ip:${ip}`, METADATA_FETCH_LIMIT, now)).allowed,
   });
   if (out.kind === 'error_page') return authorizeErrorPage(out.status, out.message);
   if (out.kind === 'redirect_error') {
