@@ -18,7 +18,7 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export type CsrfPurpose = 'device-entry' | 'device-decide' | 'cli-sessions' | 'browser-sessions' | 'mcp-consent' | 'connected-apps';
+export type CsrfPurpose = 'device-entry' | 'device-decide' | 'cli-sessions' | 'browser-sessions' | 'mcp-consent';
 
 /** A CSRF token for a form: HMAC over purpose + user (+ grant). Stateless, unguessable without the secret. */
 export function csrfToken(secret: string, purpose: CsrfPurpose, userId: string, extra = ''): string {
