@@ -75,6 +75,11 @@ describe('litmus against /proxy/webdav (postgres, real tenant, app password)', (
     assert.deepEqual(stale, [], `listed as failing but did not fail (remove from KNOWN_FAILURES):\n${run.output}`);
   });
 
+  test('no warnings: litmus found nothing unsafe or doubtful either', () => {
+    const warnings = run.output.split(/[\r\n]+/).filter((l) => /WARNING:/.test(l)).map((l) => l.trim());
+    assert.deepEqual(warnings, [], run.output);
+  });
+
   test('nothing is skipped: every test in the five groups gave a verdict', () => {
     const skipped = run.results.filter((r) => r.verdict === 'SKIPPED').map((r) => `${r.id}: ${r.detail}`);
     assert.deepEqual(skipped, [], run.output);
