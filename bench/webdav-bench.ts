@@ -48,10 +48,9 @@ async function must(what: string, r: Promise<{ code: number; stderr: string; ms:
 }
 
 /** Copies the listed files in SHARDS parallel rclone processes (disjoint --files-from lists); returns the wall time. */
-async function shardedCopy(what: string, remote: RcloneRemote, from: string, to: string, shards: string[], filter: string): Promise<number> {
+async function shardedCopy(what: string, remote: RcloneRemote, from: string, to: string, shards: string[]): Promise<number> {
   const t0 = performance.now();
   // The shard lists are already filtered (rclone refuses --filter-from next to --files-from).
-  void filter;
   const flags = ['--transfers', String(TRANSFERS), '--checkers', String(TRANSFERS),
     ...(PACER_FLAG ? ['--webdav-pacer-min-sleep', '0'] : [])];
   await Promise.all(shards.map((list, i) => must(`${what} (shard ${i + 1})`, rclone(remote, ['copy', from, to, '--files-from', list, ...flags]))));
@@ -74,12 +73,12 @@ async function round(remote: RcloneRemote, base: string, corpus: string, work: s
   await must('purge', rclone(remote, ['purge', target]).then((r) => ({ ...r, code: r.code === 3 || /not found/i.test(r.stderr) ? 0 : r.code })));
   await must('mkdir', rclone(remote, ['mkdir', target]));
   const t: Partial<Record<Op, number>> = {};
-  t['copy up'] = await shardedCopy('copy up', remote, corpus, target, shards, filter);
+  t['copy up'] = await shardedCopy('copy up', remote, corpus, target, shards);
   // Correctness, off the clock: every file arrived, and came back down byte for byte.
   const size = await rclone(remote, ['size', target, '--json']);
   const upCount = size.code === 0 ? (JSON.parse(size.stdout) as { count: number }).count : -1;
   if (upCount !== files) throw new Error(`copy up to ${remote.name}: ${upCount} files arrived of ${files}`);
-  t['copy down'] = await shardedCopy('copy down', remote, target, down, shards, filter);
+  t['copy down'] = await shardedCopy('copy down', remote, target, down, shards);
   const downCount = localFiles(down).length;
   if (downCount !== files) throw new Error(`copy down from ${remote.name}: ${downCount} files of ${files}`);
   await must(`check down (${remote.name})`, rclone(null, ['check', corpus, down, '--filter-from', filter, '--one-way']));
