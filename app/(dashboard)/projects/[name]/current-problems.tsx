@@ -19,7 +19,7 @@ export function CurrentProblems({ problems }: { problems: CurrentProblemsDto | n
       <h2 id="problems-h" className="text-base font-semibold text-amber-900">Current problems ({total} file{total === 1 ? '' : 's'})</h2>
       <p className="text-sm text-slate-700">{parts}. These files stay listed until they are fixed or removed; the next sync after a change reads them again.</p>
       <div className="mt-2 overflow-x-auto focus:outline-none focus:ring-2 focus:ring-blue-300" tabIndex={0} role="region" aria-label="Current problems (scrolls sideways on narrow screens)">
-        <table className="w-full text-left text-xs">
+        <table className="w-full min-w-[36rem] text-left text-xs">
           <caption className="sr-only">Files with a problem now</caption>
           <thead className="text-slate-600"><tr><th scope="col" className="py-1 pr-3 font-medium">File</th><th scope="col" className="py-1 pr-3 font-medium">Problem</th><th scope="col" className="py-1 pr-3 font-medium">Details</th><th scope="col" className="py-1 font-medium">Since</th></tr></thead>
           <tbody className="divide-y divide-slate-100">
