@@ -5,6 +5,8 @@
 import { SaxesParser } from 'saxes';
 import { DavError, xmlEscape } from './dav-xml.ts';
 
+const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+
 export interface XmlElement {
   ns: string;
   local: string;
@@ -31,7 +33,7 @@ export function parseXml(text: string): XmlElement {
         if (a.prefix === 'xmlns' && a.value === '') failure ??= new Error(`namespace prefix '${a.local}' is bound to an empty name`);
         continue;
       }
-      if (a.uri === 'http://www.w3.org/XML/1998/namespace' && a.local === 'lang') lang = a.value;
+      if (a.uri === XML_NS && a.local === 'lang') lang = a.value;
       attrs.push({ ns: a.uri, local: a.local, value: a.value });
     }
     const el: XmlElement = { ns: tag.uri ?? '', local: tag.local ?? tag.name, attrs, children: [], lang };
@@ -56,6 +58,7 @@ export function serializeElement(el: XmlElement): string {
   let n = 0;
   function name(ns: string, decls: string[], local: string): string {
     if (!ns) return local;
+    if (ns === XML_NS) return `xml:${local}`; // bound by definition; declaring it is an error
     let p = scope.get(ns);
     if (!p) {
       p = `p${n++}`;
@@ -68,7 +71,7 @@ export function serializeElement(el: XmlElement): string {
     const before = new Map(scope);
     const decls: string[] = [];
     const tag = name(e.ns, decls, e.local);
-    const attrs = e.attrs.filter((a) => !(a.ns === 'http://www.w3.org/XML/1998/namespace' && a.local === 'lang'))
+    const attrs = e.attrs.filter((a) => !(a.ns === XML_NS && a.local === 'lang'))
       .map((a) => ` ${a.ns ? name(a.ns, decls, a.local) : a.local}="${xmlEscape(a.value)}"`);
     if (e.lang !== null && e.lang !== parentLang) attrs.push(` xml:lang="${xmlEscape(e.lang)}"`);
     const inner = e.children.map((c) => (typeof c === 'string' ? xmlEscape(c) : walk(c, e.lang))).join('');

@@ -64,6 +64,14 @@ describe('WebDAV dead properties, lockdiscovery and If on the tenant', () => {
     assert.match(names.text, /<p0:colour xmlns:p0="http:\/\/example\.test\/ns\/"\/>/);
   });
 
+  test('xml:lang in scope and xml: attributes are kept with the value (never re-bound to another prefix)', async () => {
+    fs.writeFileSync(path.join(main, 'lang.md'), '# L\n');
+    const body = `<D:propertyupdate xmlns:D="DAV:" xmlns:Z="${NS}"><D:set><D:prop xml:lang="en"><Z:said xml:space="preserve">hi <Z:w xml:lang="fr">salut</Z:w></Z:said></D:prop></D:set></D:propertyupdate>`;
+    assert.equal((await dav(t, 'PROPPATCH', '/webdav/main/lang.md', {}, body)).status, 207);
+    const g = await dav(t, 'PROPFIND', '/webdav/main/lang.md', { depth: '0' }, getBody('<Z:said/>'));
+    assert.ok(g.text.includes('<p0:said xmlns:p0="http://example.test/ns/" xml:space="preserve" xml:lang="en">hi <p0:w xml:lang="fr">salut</p0:w></p0:said>'), g.text);
+  });
+
   test('a protected live property is 403, the rest of the request 424, and nothing is applied', async () => {
     fs.writeFileSync(path.join(main, 'b.md'), '# B\n');
     const r = await dav(t, 'PROPPATCH', '/webdav/main/b.md', {}, setBody('<Z:one>1</Z:one><D:getetag>"x"</D:getetag>'));
