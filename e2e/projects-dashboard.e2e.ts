@@ -366,3 +366,66 @@ test('a file that keeps failing: named in each run, skipped after 3 failures, he
   await page.goto(`/projects/${enc}/runs/${indexedBy}`);
   await expect(page.getByTestId('changes-new')).toContainText('locked.md');
 });
+
+test('a file the engine could not read stays a current problem after later runs, until it is fixed; health says so; axe at 390/1280', async ({ page }) => {
+  test.setTimeout(240_000);
+  await signIn(page, uniqueEmail('unread'));
+  const tenantId = await waitForRunning(page);
+  const data = path.join(E2E_DATA_DIR, 'tenants', tenantId, 'data');
+  await page.goto('/projects');
+  await page.getByTestId('project-name-input').fill('Unread Notes');
+  await page.getByTestId('project-create').click();
+  await expect(row(page, 'Unread Notes')).toBeVisible();
+  const dir = path.join(data, 'unread-notes');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'fine.md'), '# Fine\n\nreadable\n');
+  fs.writeFileSync(path.join(dir, 'broken.md'), '---\ntitle: [unclosed\n---\n# Broken\n');
+  fs.writeFileSync(path.join(dir, 'latin1.md'), Buffer.from([0x23, 0x20, 0xe9, 0x74, 0xe9, 0x0a]));
+
+  const enc = encodeURIComponent('Unread Notes');
+  await page.goto(`/projects/${enc}`);
+  const report = page.getByTestId('run-report');
+  const syncNow = async () => {
+    const before = (await report.count()) ? await report.getAttribute('data-run-id') : null;
+    await page.getByTestId('sync-now').click();
+    await expect(report).not.toHaveAttribute('data-run-id', before ?? '-', { timeout: 30_000 });
+  };
+  await syncNow();
+  // A later run that does not read them again (another file changes): its report has no warning, the page still lists both.
+  await expect(async () => {
+    fs.writeFileSync(path.join(dir, 'later.md'), `# Later ${Date.now()}\n`);
+    await syncNow();
+    await expect(page.getByTestId('run-warnings')).toHaveCount(0, { timeout: 1000 });
+  }).toPass({ timeout: 90_000 });
+  await page.reload();
+  const problems = page.getByTestId('current-problem');
+  await expect(problems).toHaveCount(2);
+  await expect(problems.filter({ hasText: 'broken.md' })).toContainText(/frontmatter/i);
+  await expect(problems.filter({ hasText: 'latin1.md' })).toContainText('invalid UTF-8');
+  await expect(page.getByTestId('current-problems')).toContainText('2 not fully read');
+  await expect(page.getByTestId('project-health')).toHaveAttribute('data-state', 'file_problems');
+  const json = (await api(page, 'GET', `/api/projects/${enc}`)).json as { project: { problems: { warnings: number; files: { path: string; kind: string }[] } } };
+  expect(json.project.problems.warnings).toBe(2);
+  expect(json.project.problems.files.map((f) => [f.path, f.kind])).toEqual([['broken.md', 'warning'], ['latin1.md', 'warning']]);
+
+  for (const w of WIDTHS) {
+    await page.setViewportSize(w);
+    await page.goto(`/projects/${enc}`);
+    await expect(page.getByTestId('current-problems')).toBeVisible();
+    await axe(page, `project page with current problems at ${w.width}`);
+    await shoot(page, `project-current-problems-${w.name}`);
+    await page.goto('/projects');
+    await expect(row(page, 'Unread Notes').getByTestId('health-badge')).toHaveAttribute('data-state', 'file_problems');
+    await axe(page, `projects page with current problems at ${w.width}`);
+  }
+  await page.setViewportSize(WIDTHS[1]!);
+
+  // Fixed (and the other removed): gone from the page, and the project is up to date.
+  fs.writeFileSync(path.join(dir, 'broken.md'), '---\ntitle: Mended\n---\n# Mended\n');
+  fs.rmSync(path.join(dir, 'latin1.md'));
+  await page.goto(`/projects/${enc}`);
+  await syncNow();
+  await page.reload();
+  await expect(page.getByTestId('current-problems')).toHaveCount(0);
+  await expect(page.getByTestId('project-health')).toHaveAttribute('data-state', 'up_to_date');
+});

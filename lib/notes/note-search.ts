@@ -1,8 +1,9 @@
 // Search for the notes browser and its BFF route: the tenant's full-text search (POST /{project}/search/,
 // the CLI's route) in one project or in each of the caller's projects, with filters by note type, tag and
 // observation category. The tenant ranks and cuts excerpts (matched terms between <mark> tags, which are
-// turned into data here, never into HTML); filters the tenant does not apply itself are applied to the
-// page of results by reading those notes.
+// turned into data here, never into HTML) and applies every filter before paging, so pages are full and
+// `has_more` is honest; the filters are checked again here on what it returns (a guard, never a page cut).
+// Filters alone (no words) list the notes that pass them, newest first.
 import { z } from 'zod';
 import { parseNote } from '../../tenant/src/markdown/parse-note.ts';
 import { notesHref } from './note-paths.ts';
@@ -60,14 +61,14 @@ function metadataTags(md: Record<string, unknown> | null | undefined): string[] 
 
 export async function searchNotes(tenantId: string, raw: SearchParams): Promise<SearchAnswer> {
   const p = splitShorthands(raw);
-  const text = p.q || p.tag || p.category || p.type || '';
   const projects = p.project ? [p.project] : (await listProjects(tenantId)).projects.map((x) => x.name);
   const skipped: SearchAnswer['skipped'] = [];
-  if (!text) return { results: [], projects, has_more: false, page: p.page, skipped };
+  if (!p.q && !p.tag && !p.category && !p.type) return { results: [], projects, has_more: false, page: p.page, skipped };
   const needFile = !!(p.tag || p.category);
   const perProject = await Promise.all(projects.map(async (project) => {
     try {
-      const page = await searchProject(tenantId, project, { text, page: p.page, pageSize: PAGE_SIZE, ...(p.type ? { types: [p.type] } : {}) });
+      const page = await searchProject(tenantId, project, { text: p.q, page: p.page, pageSize: PAGE_SIZE, ...(p.type ? { types: [p.type] } : {}),
+        ...(p.tag ? { tags: [p.tag] } : {}), ...(p.category ? { categories: [p.category] } : {}) });
       const hits = await Promise.all(page.results.map((r) => toHit(tenantId, project, r, needFile)));
       return { hits: hits.filter((h) => matches(h, p)), more: !!page.has_more };
     } catch (e) {

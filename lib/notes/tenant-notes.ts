@@ -157,7 +157,7 @@ export async function writeFile(tenantId: string, project: string, rel: string, 
   return json(r, z.looseObject({ checksum: z.string().nullish() }));
 }
 
-export interface SearchQuery { text: string; page?: number; pageSize?: number; types?: string[] }
+export interface SearchQuery { text: string; page?: number; pageSize?: number; types?: string[]; tags?: string[]; categories?: string[] }
 
 export async function searchProject(tenantId: string, project: string, q: SearchQuery): Promise<SearchPage> {
   const params = new URLSearchParams({ page: String(q.page ?? 1), page_size: String(q.pageSize ?? 10) });
@@ -165,5 +165,7 @@ export async function searchProject(tenantId: string, project: string, q: Search
   // applied again by the caller.
   const body: Record<string, unknown> = { text: q.text };
   if (q.types?.length) body.types = q.types;
+  if (q.tags?.length) body.tags = q.tags;
+  if (q.categories?.length) body.categories = q.categories;
   return json(await tenantCall(tenantId, 'POST', `/${projectSeg(project)}/search/?${params}`, { json: body }), SearchPageSchema);
 }

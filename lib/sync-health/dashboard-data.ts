@@ -3,6 +3,7 @@
 // Postgres; live facts (projects, syncs in flight, note counts) from the tenant when it serves —
 // when it does not, history still shows with a banner saying why live actions are unavailable.
 import 'server-only';
+import { z } from 'zod';
 import { getConfig } from '../config/index.ts';
 import { getSyncHealthSettings } from '../config/sync-health.ts';
 import type { Database } from '../db/client.ts';
@@ -62,6 +63,25 @@ export async function collectNow(tenantId: string, db: Database): Promise<void> 
   if (services?.collector && route?.baseUrl) await services.collector.collectTenant(tenantId, route.baseUrl).catch(() => undefined);
 }
 
+export interface CurrentProblemDto { path: string; kind: 'error' | 'skipped' | 'warning'; message: string; since: string; failure_count: number }
+export interface CurrentProblemsDto { errors: number; skipped: number; warnings: number; files: CurrentProblemDto[] }
+
+const CurrentProblemsAnswer = z.object({
+  projects: z.array(z.object({
+    project: z.string(), errors: z.number().int().min(0), skipped: z.number().int().min(0), warnings: z.number().int().min(0),
+    files: z.array(z.object({ path: z.string(), kind: z.enum(['error', 'skipped', 'warning']), message: z.string().max(2000),
+      since: z.string(), failure_count: z.number().int().min(0) })).max(500),
+  })).max(1000),
+});
+
+/** The tenant's current problems per project; null when it cannot answer (health then rests on the runs alone). */
+async function loadCurrentProblems(tenantId: string): Promise<Map<string, CurrentProblemsDto> | null> {
+  const r = await callTenant<unknown>(tenantId, 'GET', '/sync/problems?limit=50', { timeoutMs: 3000 });
+  const parsed = r.ok ? CurrentProblemsAnswer.safeParse(r.body) : null;
+  if (!parsed?.success) return null;
+  return new Map(parsed.data.projects.map((p) => [p.project, { errors: p.errors, skipped: p.skipped, warnings: p.warnings, files: p.files }]));
+}
+
 export interface ProjectRowDto {
   name: string;
   path: string | null;
@@ -74,6 +94,8 @@ export interface ProjectRowDto {
   last_ok_at: string | null;
   note_count: number | null;
   run_count: number;
+  /** Files with a problem now (until fixed or removed), from the tenant; null when it could not be asked. */
+  problems: CurrentProblemsDto | null;
   /** Client-side only: a removal is on its way (optimistic). */
   removing?: boolean;
 }
@@ -96,12 +118,14 @@ export async function loadProjectsOverview(db: Database, tenant: TenantWithRole,
   const names = live.projects ? live.projects.map((p) => p.name) : [...facts.keys()].sort();
   // Note counts from the tenant's project info (statistics.total_entities); a slow or failed answer leaves "—".
   const counts = new Map<string, number>();
+  const problemsP = live.reachable ? loadCurrentProblems(tenant.id) : Promise.resolve(null);
   if (live.reachable && live.projects) {
     await Promise.all(live.projects.slice(0, 50).map(async (p) => {
       const r = await callTenant<{ statistics?: { total_entities?: number } }>(tenant.id, 'GET', `/${encodeURIComponent(p.name)}/project/info`, { timeoutMs: 3000 });
       if (r.ok && typeof r.body?.statistics?.total_entities === 'number') counts.set(p.name, r.body.statistics.total_entities);
     }));
   }
+  const problems = await problemsP;
   const projects: ProjectRowDto[] = names.map((name) => {
     const lp = live.projects?.find((p) => p.name === name);
     const f = facts.get(name);
@@ -109,13 +133,13 @@ export async function loadProjectsOverview(db: Database, tenant: TenantWithRole,
     const h = deriveProjectHealth({
       latestRun: f ? { status: f.latest.status, at: f.latest.finishedAt ?? f.latest.startedAt, skipped: f.latest.skippedCount, errors: f.latest.errorCount } : null,
       latestSuccessfulRun: f?.lastOkAt ? { at: f.lastOkAt } : null,
-      inFlight: !!active, tenantStatus: tenant.status, intervalSeconds: interval,
+      inFlight: !!active, tenantStatus: tenant.status, intervalSeconds: interval, currentProblems: problems?.get(name) ?? null,
     }, { now, settings });
     return {
       name, path: lp?.path ?? null, is_default: lp?.is_default ?? false, history_only: !lp,
       health: { state: h.state, label: h.label, why: h.why }, in_flight: active,
       latest: f ? toRunDto(f.latest) : null, last_ok_at: f?.lastOkAt?.toISOString() ?? null,
-      note_count: counts.get(name) ?? null, run_count: f?.runCount ?? 0,
+      note_count: counts.get(name) ?? null, run_count: f?.runCount ?? 0, problems: problems?.get(name) ?? null,
     };
   });
   return {

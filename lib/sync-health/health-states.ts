@@ -1,7 +1,7 @@
 // The display states of a project's health and what each one says (label, tone, colour token, icon,
 // why + what to do). Plain data, no zod: client islands import it to draw badges.
 /** Every display state, in their fixed precedence (most urgent first). */
-export const HEALTH_STATE_NAMES = ['tenant_unavailable', 'syncing', 'failing', 'skipped_files', 'late', 'down', 'never_synced', 'up_to_date'] as const;
+export const HEALTH_STATE_NAMES = ['tenant_unavailable', 'syncing', 'failing', 'skipped_files', 'file_problems', 'late', 'down', 'never_synced', 'up_to_date'] as const;
 export type HealthState = (typeof HEALTH_STATE_NAMES)[number];
 
 export type HealthTone = 'neutral' | 'info' | 'danger' | 'warning' | 'success';
@@ -26,6 +26,8 @@ export const HEALTH_STATES: Record<HealthState, HealthStateMeta> = {
     why: 'The last sync failed or could not index some files; open its report for the errors, fix the cause and run a sync again.' },
   skipped_files: { label: 'Skipped files', tone: 'warning', color: 'skipped_files', icon: 'skip',
     why: 'Some files failed to index three times and are skipped; open the report to see which and why, then fix or remove them.' },
+  file_problems: { label: 'Files not fully read', tone: 'warning', color: 'file_problems', icon: 'alert',
+    why: 'Some files could not be read fully (broken frontmatter, invalid UTF-8…) and were indexed as plain text or by name; they stay listed under "Current problems" until fixed.' },
   late: { label: 'Late', tone: 'warning', color: 'late', icon: 'clock',
     why: 'No successful sync within the schedule and its grace; it may be catching up — run a sync now if it stays late.' },
   down: { label: 'Down', tone: 'danger', color: 'down', icon: 'down',

@@ -37,6 +37,8 @@ export interface ProjectHealthInput {
   inFlight: boolean;
   /** Skipped files as of the latest run (defaults to latestRun.skipped). */
   skippedCount?: number;
+  /** Files with a problem now, whichever run met it (the tenant's GET /sync/problems); null when unknown. */
+  currentProblems?: { errors: number; skipped: number; warnings: number } | null;
   tenantStatus: string;
   /** The tenant's sync interval in seconds (0 = no schedule). */
   intervalSeconds: number;
@@ -70,8 +72,11 @@ export function deriveProjectHealth(input: ProjectHealthInput, opts: { now: Date
   if (input.inFlight) return pick('syncing');
   // "Failed or errored": a run that completed but could not index some files is failing too.
   if (input.latestRun && (FAILED.has(input.latestRun.status) || (input.latestRun.errors ?? 0) > 0)) return pick('failing');
-  const skipped = input.skippedCount ?? input.latestRun?.skipped ?? 0;
+  const now = input.currentProblems ?? null;
+  if (now && now.errors > 0) return pick('failing');
+  const skipped = Math.max(input.skippedCount ?? input.latestRun?.skipped ?? 0, now?.skipped ?? 0);
   if (skipped > 0) return pick('skipped_files');
+  if (now && now.warnings > 0) return pick('file_problems');
   if (input.latestSuccessfulRun && input.intervalSeconds > 0) {
     const s = sinceSuccessSeconds!;
     if (s > w.downSeconds) return pick('down');

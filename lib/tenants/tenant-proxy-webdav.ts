@@ -18,6 +18,12 @@ export function isWebdavRequest(req: http.IncomingMessage): boolean {
 }
 
 export function serveWebdav(req: http.IncomingMessage, res: http.ServerResponse, o: FastPathOptions): Promise<void> {
+  // A `#` cannot be part of a request target (RFC 9112 §3.2). Dropping it would turn `DELETE /dir/#x` into a DELETE of
+  // `dir/`: a WebDAV method is refused instead. (Names with a `#` arrive percent-encoded as `%23`.)
+  if ((req.url ?? '').includes('#')) {
+    res.writeHead(400, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ detail: 'A request target cannot contain a fragment (#); percent-encode it as %23 in a name' }));
+    return Promise.resolve();
+  }
   return serveFastPath(req, res, o, (r, db) => principalForWebdav(r.headers.authorization, clientIpFromNodeRequest(r), { db, tokenCache: o.tokenCache?.() ?? null }),
     { 'x-tenant-proxy': 'webdav' });
 }

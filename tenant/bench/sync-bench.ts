@@ -167,7 +167,10 @@ async function parent(): Promise<void> {
   console.log('memory:');
   for (const l of flatnessLines(summary)) console.log(l);
   if (!verdict.ok) allOk = false;
-  console.log(allOk ? '\nall targets met' : '\nsome targets missed (✗) — see above; the machine is shared, re-run to confirm');
+  if (!summary.length) { allOk = false; console.log('no preset produced results'); }
+  console.log(allOk ? '\nall targets met' : '\nsome targets missed (✗) or a correctness check failed — see above; the machine is shared, re-run to confirm');
+  // A missed target or a failed check is a failed bench, whatever the reason.
+  process.exitCode = allOk ? 0 : 1;
 }
 
 if (process.argv[2] === '--child') await child(process.argv[3]!, Number(arg('--runs') ?? 5));

@@ -31,6 +31,8 @@ import type { Trash } from './notes/trash.ts';
 import { confine } from './notes/safe-path.ts';
 import { searchProject, type SearchQuery } from './notes/search.ts';
 import { Mutex } from './sync/mutex.ts';
+import { MAX_FAILURES } from './sync/sync-project.ts';
+import { lstatConfined } from './notes/confined-fs.ts';
 import { reindexProjectSearch } from './sync/reindex-search.ts';
 import { RssSampler } from './sync/rss-sampler.ts';
 import { syncProject, type ProjectSyncResult, type SyncHooks } from './sync/sync-project.ts';
@@ -241,6 +243,29 @@ export class TenantEngine {
 
   listRuns(project: string, limit: number): SyncRun[] { return this.runs.list(project, limit); }
 
+  /**
+   * Files of a project with a problem *now*, whichever run first met it: files that failed to index (retried each
+   * sync; `skipped` once the circuit breaker holds them) and files indexed with parse warnings (broken frontmatter,
+   * invalid UTF-8, binary content in a .md…). A problem goes when the file is fixed or gone.
+   */
+  currentProblems(project: string, limit = 100): CurrentProblems {
+    const p = this.project(project);
+    const root = this.root(p);
+    const failures = this.store.failures(p.id, 1).filter((f) => {
+      if (lstatConfined(path.join(root, f.path))) return true;
+      this.store.clearFailure(p.id, f.path); // gone from disk: no longer a problem
+      return false;
+    });
+    const files: CurrentProblem[] = failures.map((f) => ({
+      path: f.path, kind: f.failure_count >= MAX_FAILURES ? 'skipped' as const : 'error' as const, message: f.last_error,
+      since: f.first_failed, failure_count: f.failure_count,
+    }));
+    for (const w of this.store.warnings(p.id, limit)) files.push({ path: w.path, kind: 'warning', message: w.messages.join('; '), since: w.since, failure_count: 0 });
+    const errors = files.filter((f) => f.kind === 'error').length;
+    const skipped = files.filter((f) => f.kind === 'skipped').length;
+    return { project: p.name, errors, skipped, warnings: this.store.warningCount(p.id), files: files.slice(0, limit) };
+  }
+
   runsAfter(cursor: string | null, limit: number): { runs: SyncRun[]; next_cursor: string; instance_id: string } {
     return this.runs.runsAfter(this.instanceId, cursor, limit);
   }
@@ -448,3 +473,6 @@ export class TenantEngine {
   }
 }
 
+
+export interface CurrentProblem { path: string; kind: 'error' | 'skipped' | 'warning'; message: string; since: string; failure_count: number }
+export interface CurrentProblems { project: string; errors: number; skipped: number; warnings: number; files: CurrentProblem[] }

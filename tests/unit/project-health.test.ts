@@ -21,6 +21,7 @@ test('every state is reachable and has label, tone, icon and a sentence', () => 
     state({ inFlight: true }),
     state({ latestRun: { status: 'failed', at: ago(5) } }),
     state({ latestRun: { status: 'ok', at: ago(5), skipped: 2 } }),
+    state({ currentProblems: { errors: 0, skipped: 0, warnings: 1 } }),
     state({ latestRun: { status: 'ok', at: ago(200) }, latestSuccessfulRun: { at: ago(200) } }),
     state({ latestRun: { status: 'ok', at: ago(3600) }, latestSuccessfulRun: { at: ago(3600) } }),
     state({ latestRun: null, latestSuccessfulRun: null }),
@@ -79,4 +80,15 @@ test('settings override the derived windows', () => {
   assert.equal(deriveProjectHealth({ ...input, latestSuccessfulRun: { at: ago(121) } }, { now: NOW, settings }).state, 'down');
   assert.deepEqual(loadSyncHealthSettings({}), { graceSeconds: null, downSeconds: null });
   assert.throws(() => loadSyncHealthSettings({ SYNC_HEALTH_GRACE_SECONDS: 'soon' }), /SYNC_HEALTH_GRACE_SECONDS/);
+});
+
+test('current problems keep the health honest after the run that met them: errors fail, skips skip, unread files say so', () => {
+  // The latest run is clean (it did not read the broken files again); the tenant still lists them.
+  assert.equal(state({ currentProblems: { errors: 1, skipped: 0, warnings: 0 } }), 'failing');
+  assert.equal(state({ currentProblems: { errors: 0, skipped: 1, warnings: 3 } }), 'skipped_files');
+  assert.equal(state({ currentProblems: { errors: 0, skipped: 0, warnings: 2 } }), 'file_problems');
+  assert.equal(state({ currentProblems: { errors: 0, skipped: 0, warnings: 0 } }), 'up_to_date');
+  assert.equal(state({ currentProblems: null }), 'up_to_date', 'unknown (tenant did not answer): the runs alone decide');
+  assert.equal(state({ inFlight: true, currentProblems: { errors: 1, skipped: 0, warnings: 0 } }), 'syncing');
+  assert.match(HEALTH_STATES.file_problems.why, /until fixed/);
 });

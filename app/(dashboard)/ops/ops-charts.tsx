@@ -47,9 +47,31 @@ export function RunsChart({ series, from, to, bucket, drillHref, title = 'Runs p
     b.failed += p.failed;
   }
   const withRuns = buckets.filter((b) => Object.values(b.values).some((v) => (v ?? 0) > 0)).slice(-24).reverse();
+  // The same counts as words in a table (screen readers, find-in-page, a quick glance): one row per bucket with runs.
+  const types = [...new Set(series.filter((p) => p.scanType !== 'rebuild').map((p) => seriesKey(p.scanType)))].sort();
+  const label = (d: Date) => `${d.toISOString().replace('T', ' ').slice(0, bucket === 'day' ? 10 : 16)} UTC`;
   return (
     <div className="grid gap-2">
       <StackedBarChart title={title} description={`Sync runs per ${bucket}, stacked by scan type; failed runs are hatched and counted with ✕.`} buckets={buckets} bucketSeconds={step / 1000} testId="chart-runs" />
+      {withRuns.length > 0 && (
+        <div tabIndex={0} role="region" aria-label={`${title} as a table (scrolls sideways)`} className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+          <table className="min-w-full text-sm" data-testid="runs-table">
+            <caption className="px-3 py-2 text-left text-xs text-slate-700">{title} per {bucket}, newest first{withRuns.length === 24 ? ' (the latest 24 with runs)' : ''}</caption>
+            <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-700">
+              <tr><th scope="col" className="px-3 py-2">{bucket === 'day' ? 'Day' : 'Hour'}</th>{types.map((t) => <th key={t} scope="col" className="px-3 py-2">{SCAN_TYPE_LABELS[t]}</th>)}<th scope="col" className="px-3 py-2">Failed</th></tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {withRuns.map((b) => (
+                <tr key={b.start.getTime()} data-testid="runs-table-row">
+                  <th scope="row" className="px-3 py-1.5 text-left font-normal"><Link className="text-brand-700 underline" href={drillHref(b.start, new Date(b.start.getTime() + step))}>{label(b.start)}</Link></th>
+                  {types.map((t) => <td key={t} className="px-3 py-1.5 tabular-nums">{(b.values[t] ?? 0).toLocaleString('en-US')}</td>)}
+                  <td className="px-3 py-1.5 tabular-nums" data-testid="runs-table-failed">{b.failed.toLocaleString('en-US')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
       {withRuns.length > 0 && (
         <details className="rounded-lg border border-slate-200 bg-white px-3 py-2 text-sm" data-testid="chart-drill">
           <summary className="cursor-pointer text-slate-800">Open the runs of a bucket</summary>
@@ -95,12 +117,53 @@ export function DurationHistograms({ percentiles }: { percentiles: ScanTypePerce
 }
 
 export function RebuildChart({ rebuilds }: { rebuilds: SyncRunView[] }) {
+  const newest = [...rebuilds].sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime()).slice(0, 20);
   return (
+    <div className="grid gap-2">
     <DualAxisChart
       title="Rebuild duration against files indexed" testId="chart-rebuilds"
       description="Each index rebuild in the range: its duration (line) and the files it indexed (bars); failed rebuilds are marked."
       points={rebuilds.map((r) => ({ x: r.startedAt, line: r.durationMs, bar: r.filesScanned, failed: r.status !== 'ok', label: r.tenantId.slice(0, 8) }))}
       lineLabel="Duration" barLabel="Files indexed" lineFormat={formatDuration}
     />
+    {newest.length > 0 && (
+      <div tabIndex={0} role="region" aria-label="Rebuilds as a table (scrolls sideways)" className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+        <table className="min-w-full text-sm" data-testid="rebuilds-table">
+          <caption className="px-3 py-2 text-left text-xs text-slate-700">Index rebuilds, newest first{rebuilds.length > newest.length ? ` (${newest.length} of ${rebuilds.length})` : ''}</caption>
+          <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-700">
+            <tr><th scope="col" className="px-3 py-2">Started</th><th scope="col" className="px-3 py-2">Tenant</th><th scope="col" className="px-3 py-2">Outcome</th><th scope="col" className="px-3 py-2">Duration</th><th scope="col" className="px-3 py-2">Files indexed</th></tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {newest.map((r) => (
+              <tr key={`${r.tenantId}-${r.runId}`} data-testid="rebuilds-table-row" data-status={r.status}>
+                <td className="px-3 py-1.5 tabular-nums">{r.startedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC</td>
+                <td className="px-3 py-1.5"><Link className="text-brand-700 underline" href={`/ops/tenants/${r.tenantId}`}>{r.tenantId.slice(0, 8)}</Link></td>
+                <td className="px-3 py-1.5">{r.status === 'ok' ? 'ok' : `failed (${r.status})`}</td>
+                <td className="px-3 py-1.5 tabular-nums">{formatDuration(r.durationMs)}</td>
+                <td className="px-3 py-1.5 tabular-nums">{r.filesScanned.toLocaleString('en-US')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    )}
+    </div>
   );
+}
+
+/** One sentence in words: runs per scan type, failures, the slowest p95, and rebuilds. */
+export function opsSummary(range: string, percentiles: ScanTypePercentiles[], rebuilds: SyncRunView[]): string {
+  const syncs = percentiles.filter((p) => p.scanType !== 'rebuild' && p.runs > 0);
+  if (!syncs.length && !rebuilds.length) return `No sync runs and no rebuilds in the last ${range}.`;
+  const total = syncs.reduce((n, p) => n + p.runs, 0);
+  const failed = syncs.reduce((n, p) => n + p.failed, 0);
+  const per = syncs.map((p) => `${p.runs.toLocaleString('en-US')} ${SCAN_TYPE_LABELS[seriesKey(p.scanType)].toLowerCase()}${p.failed ? ` (${p.failed.toLocaleString('en-US')} failed)` : ''}`).join(', ');
+  const slowest = [...syncs].sort((a, b) => b.p95Ms - a.p95Ms)[0];
+  const failedRebuilds = rebuilds.filter((r) => r.status !== 'ok').length;
+  const longest = [...rebuilds].sort((a, b) => b.durationMs - a.durationMs)[0];
+  return [
+    syncs.length ? `In the last ${range}: ${total.toLocaleString('en-US')} sync runs — ${per}; ${failed ? `${failed.toLocaleString('en-US')} failed in all` : 'none failed'}.` : `No sync runs in the last ${range}.`,
+    slowest ? `Slowest scan type at p95: ${SCAN_TYPE_LABELS[seriesKey(slowest.scanType)].toLowerCase()}, about ${formatDuration(slowest.p95Ms)}.` : '',
+    rebuilds.length ? `${rebuilds.length.toLocaleString('en-US')} index rebuild${rebuilds.length === 1 ? '' : 's'}${failedRebuilds ? ` (${failedRebuilds} failed)` : ''}, the longest ${formatDuration(longest!.durationMs)}.` : 'No index rebuilds.',
+  ].filter(Boolean).join(' ');
 }

@@ -10,7 +10,7 @@ import { getDb } from '@/lib/db/index.ts';
 import { HEALTH_PRECEDENCE } from '@/lib/sync-health/project-health.ts';
 import { formatDuration } from '@/lib/sync-health/run-summary.ts';
 import { loadOpsOverview, loadOpsTenants, OpsQueryError } from '@/lib/ops/ops-views.ts';
-import { DurationHistograms, RebuildChart, RunsChart } from './ops-charts.tsx';
+import { DurationHistograms, opsSummary, RebuildChart, RunsChart } from './ops-charts.tsx';
 import { opsHref, runsHref, type OpsParams } from './ops-links.ts';
 import { RangeNav } from './range-nav.tsx';
 import { TenantsTable } from './tenants-table.tsx';
@@ -124,6 +124,7 @@ export default async function OpsPage({ searchParams }: Props) {
 
         <section aria-labelledby="charts-h" className="grid gap-4">
           <h2 id="charts-h" className="text-base font-semibold text-slate-900">Last {range}</h2>
+          <p className="text-sm text-slate-800" data-testid="ops-summary">{opsSummary(range, overview.percentiles, overview.rebuilds)}</p>
           <RunsChart series={overview.series} from={overview.from} to={overview.to} bucket={overview.bucket} drillHref={(f, t) => runsHref(f, t)} />
           <DurationHistograms percentiles={overview.percentiles} />
           <RebuildChart rebuilds={overview.rebuilds} />

@@ -45,6 +45,7 @@ export const HEALTH_COLORS: Record<HealthState, { fg: string; bg: string; ring: 
   syncing: { fg: '#1d4ed8', bg: '#eff6ff', ring: '#93c5fd' }, // blue
   failing: { fg: '#b91c1c', bg: '#fef2f2', ring: '#fca5a5' }, // red
   skipped_files: { fg: '#92400e', bg: '#fffbeb', ring: '#fcd34d' }, // amber
+  file_problems: { fg: '#854d0e', bg: '#fefce8', ring: '#fde047' }, // yellow
   late: { fg: '#9a3412', bg: '#fff7ed', ring: '#fdba74' }, // orange
   down: { fg: '#9f1239', bg: '#fff1f2', ring: '#fda4af' }, // rose
   never_synced: { fg: '#475569', bg: '#f8fafc', ring: '#cbd5e1' }, // slate

@@ -48,6 +48,9 @@ CREATE INDEX IF NOT EXISTS sync_run_project ON sync_run(project, seq);
 // does not force every tenant to rebuild its index.
 const ENSURE = `
 CREATE INDEX IF NOT EXISTS entity_updated ON entity(project_id, updated_at); -- recent activity, newest first
+-- what the engine could not read fully in a file as it is now (parse warnings of its last indexing); goes with the entity
+CREATE TABLE IF NOT EXISTS entity_warning(
+  entity_id INTEGER PRIMARY KEY REFERENCES entity(id) ON DELETE CASCADE, since TEXT NOT NULL, messages TEXT NOT NULL);
 `;
 
 export interface OpenedIndex { db: DatabaseSync; existed: boolean; instanceId: string; file: string }

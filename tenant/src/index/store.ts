@@ -72,6 +72,12 @@ export class IndexStore {
         AND file_failure.ctime_ms IS excluded.ctime_ms THEN file_failure.first_failed ELSE excluded.first_failed END,
       last_error = excluded.last_error, size = excluded.size, mtime_ms = excluded.mtime_ms, ctime_ms = excluded.ctime_ms`);
     p('clearFailure', 'DELETE FROM file_failure WHERE project_id = ? AND path = ?');
+    p('setWarning', `INSERT INTO entity_warning(entity_id, since, messages) VALUES (?, ?, ?) ON CONFLICT(entity_id) DO UPDATE SET
+      since = CASE WHEN entity_warning.messages = excluded.messages THEN entity_warning.since ELSE excluded.since END, messages = excluded.messages`);
+    p('clearWarning', 'DELETE FROM entity_warning WHERE entity_id = ?');
+    p('warnings', `SELECT e.file_path AS path, w.since, w.messages FROM entity_warning w JOIN entity e ON e.id = w.entity_id
+      WHERE e.project_id = ? ORDER BY e.file_path LIMIT ?`);
+    p('warningCount', 'SELECT count(*) AS n FROM entity_warning w JOIN entity e ON e.id = w.entity_id WHERE e.project_id = ?');
     // forward references: upstream precedence permalink → title → file path; only rows that resolve are written
     p('unresolved', `SELECT r.id, COALESCE(
         (SELECT e.id FROM entity e WHERE e.project_id = r.project_id AND e.permalink = r.to_permalink AND e.id != r.from_id),
@@ -187,4 +193,13 @@ export class IndexStore {
     this.s.upsertFailure!.run(projectId, p, now, message, st?.size ?? null, st?.mtimeMs ?? null, st?.ctimeMs ?? null);
   }
   clearFailure(projectId: number, p: string): void { this.s.clearFailure!.run(projectId, p); }
+  /** The parse warnings of an entity's latest indexing ([] clears them); `since` stays while the messages are the same. */
+  setWarnings(entityId: number, messages: string[], replace: boolean, at: string): void {
+    if (messages.length) this.s.setWarning!.run(entityId, at, JSON.stringify(messages));
+    else if (replace) this.s.clearWarning!.run(entityId);
+  }
+  warnings(projectId: number, limit: number): { path: string; since: string; messages: string[] }[] {
+    return (this.s.warnings!.all(projectId, limit) as { path: string; since: string; messages: string }[]).map((r) => ({ ...r, messages: JSON.parse(r.messages) as string[] }));
+  }
+  warningCount(projectId: number): number { return (this.s.warningCount!.get(projectId) as { n: number }).n; }
 }

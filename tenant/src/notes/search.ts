@@ -53,6 +53,10 @@ export interface SearchQuery {
   entity_types?: SearchItemType[] | null;
   /** Items after this instant; v0.16 compares created_at, v0.22.1 updated_at. Newest first among equal ranks. */
   after?: { iso: string; field: 'created_at' | 'updated_at' } | null;
+  /** Notes with any of these tags, in their frontmatter or on one of their observations (any case, no '#'). */
+  tags?: string[] | null;
+  /** Notes with an observation in any of these categories (any case; an observation without one is 'note'). */
+  categories?: string[] | null;
 }
 
 // Observation and relation items are cut from the matching notes in rank order; past this many notes a page of them stops.
@@ -72,7 +76,18 @@ export function searchProject(store: IndexStore, projectId: number, q: SearchQue
   if (q.note_types?.length) { where.push('lower(e.entity_type) IN (SELECT value FROM json_each(?))'); params.push(JSON.stringify(q.note_types.map((t) => t.toLowerCase()))); }
   // stored times are ISO-8601 UTC with milliseconds, so text order is time order
   if (q.after) { where.push(`e.${q.after.field === 'created_at' ? 'created_at' : 'updated_at'} > ?`); params.push(q.after.iso); }
-  const hasFilter = !!(q.types?.length || q.note_types?.length || q.entity_types?.length || q.after);
+  // Tag and category filters run here, before LIMIT/OFFSET, so every page is full and has_more is honest.
+  if (q.tags?.length) {
+    const tags = JSON.stringify(q.tags.map((t) => t.replace(/^#/, '').toLowerCase()));
+    where.push(`(EXISTS (SELECT 1 FROM json_each(e.entity_metadata, '$.tags') t WHERE lower(t.value) IN (SELECT value FROM json_each(?)))
+      OR EXISTS (SELECT 1 FROM json_each(e.observations) o, json_each(o.value, '$.tags') ot WHERE lower(ot.value) IN (SELECT value FROM json_each(?))))`);
+    params.push(tags, tags);
+  }
+  if (q.categories?.length) {
+    where.push(`EXISTS (SELECT 1 FROM json_each(e.observations) o WHERE lower(coalesce(json_extract(o.value, '$.category'), 'note')) IN (SELECT value FROM json_each(?)))`);
+    params.push(JSON.stringify(q.categories.map((c) => c.toLowerCase())));
+  }
+  const hasFilter = !!(q.types?.length || q.note_types?.length || q.entity_types?.length || q.after || q.tags?.length || q.categories?.length);
   // Upstream: no text and no filter is no criteria (nothing); filters alone list every item that passes them.
   if (!fts && !hasFilter) return empty;
   const order = q.after ? `, e.${q.after.field === 'created_at' ? 'created_at' : 'updated_at'} DESC` : '';

@@ -35,6 +35,7 @@ export function indexFile(store: IndexStore, inp: IndexInput): { id: number; war
     if (replace) { id = inp.existingId!; store.updateEntity(id, fields, inp.stat); } else id = store.insertEntity(inp.projectId, fields, inp.stat);
     store.setSearch(id, note.title, note.text, permalink, replace);
     store.setRelations(inp.projectId, id, note.relations, replace);
+    store.setWarnings(id, note.warnings, replace, new Date().toISOString());
     return { id, warnings: note.warnings };
   }
   const warnings = contentType === 'text/markdown' ? ['markdown file too large to parse: indexed by name only'] : [];
@@ -48,5 +49,6 @@ export function indexFile(store: IndexStore, inp: IndexInput): { id: number; war
   if (replace) { id = inp.existingId!; store.updateEntity(id, fields, inp.stat); } else id = store.insertEntity(inp.projectId, fields, inp.stat);
   store.setSearch(id, fields.title, '', inp.rel, replace);
   if (replace) store.setRelations(inp.projectId, id, [], true);
+  store.setWarnings(id, warnings, replace, new Date().toISOString());
   return { id, warnings };
 }

@@ -3,6 +3,7 @@
 // and scanned for element names; a DOCTYPE (the door to entity expansion: billion laughs, external entities)
 // is refused outright, and nothing is ever expanded. We never need a general XML parser here.
 import type { Readable } from 'node:stream';
+import { elements, emptyElement, isDav, parseXml, type XmlElement } from './dav-xml-tree.ts';
 
 export const MAX_DAV_BODY = 64 * 1024;
 
@@ -34,31 +35,35 @@ export async function readDavBody(stream: Readable | null, max = MAX_DAV_BODY): 
 
 export interface ElementName { ns: string; local: string }
 
-/** Start tags in document order with their namespace resolved (prefix declarations anywhere in the body apply). */
-function startTags(xml: string): ElementName[] {
-  const body = xml.replace(/<!--[\s\S]*?-->/g, '').replace(/<\?[\s\S]*?\?>/g, '');
-  const prefixes = new Map<string, string>();
-  for (const m of body.matchAll(/xmlns(?::([A-Za-z_][\w.-]*))?\s*=\s*["']([^"']*)["']/g)) prefixes.set(m[1] ?? '', m[2]!);
-  const out: ElementName[] = [];
-  for (const m of body.matchAll(/<([A-Za-z_][\w.-]*)(?::([A-Za-z_][\w.-]*))?[\s/>]/g)) {
-    const [prefix, local] = m[2] === undefined ? ['', m[1]!] : [m[1]!, m[2]];
-    out.push({ ns: prefixes.get(prefix) ?? '', local });
-  }
-  return out;
-}
-
 export type PropfindRequest = { kind: 'allprop' } | { kind: 'propname' } | { kind: 'prop'; props: ElementName[] };
 
-/** An empty body means allprop (RFC 4918 §9.1). A body that is not a propfind is a 400. */
+/** An empty body means allprop (RFC 4918 §9.1). A body that is not a well-formed DAV: propfind is a 400. */
 export function parsePropfind(xml: string): PropfindRequest {
   if (!xml.trim()) return { kind: 'allprop' };
-  const tags = startTags(xml);
-  if (!tags.length || tags[0]!.local !== 'propfind' || tags[0]!.ns !== 'DAV:') throw new DavError(400, 'PROPFIND body must be a DAV: propfind element');
-  if (tags.some((t) => t.ns === 'DAV:' && t.local === 'propname')) return { kind: 'propname' };
-  if (tags.some((t) => t.ns === 'DAV:' && t.local === 'allprop')) return { kind: 'allprop' };
-  const i = tags.findIndex((t) => t.ns === 'DAV:' && t.local === 'prop');
-  if (i === -1) throw new DavError(400, 'PROPFIND body names no properties');
-  return { kind: 'prop', props: tags.slice(i + 1) };
+  const root = parseXml(xml);
+  if (!isDav(root, 'propfind')) throw new DavError(400, 'PROPFIND body must be a DAV: propfind element');
+  const kids = elements(root);
+  if (kids.some((k) => isDav(k, 'propname'))) return { kind: 'propname' };
+  if (kids.some((k) => isDav(k, 'allprop'))) return { kind: 'allprop' };
+  const prop = kids.find((k) => isDav(k, 'prop'));
+  if (!prop) throw new DavError(400, 'PROPFIND body names no properties');
+  return { kind: 'prop', props: elements(prop).map((e) => ({ ns: e.ns, local: e.local })) };
+}
+
+export type PropertyUpdate = { op: 'set'; el: XmlElement } | { op: 'remove'; el: XmlElement };
+
+/** PROPPATCH body: the set and remove instructions in document order (RFC 4918 §9.2). */
+export function parsePropertyUpdate(xml: string): PropertyUpdate[] {
+  const root = parseXml(xml);
+  if (!isDav(root, 'propertyupdate')) throw new DavError(400, 'PROPPATCH body must be a DAV: propertyupdate element');
+  const out: PropertyUpdate[] = [];
+  for (const step of elements(root)) {
+    const op = isDav(step, 'set') ? 'set' : isDav(step, 'remove') ? 'remove' : null;
+    if (!op) continue;
+    for (const prop of elements(step).filter((e) => isDav(e, 'prop'))) for (const el of elements(prop)) out.push({ op, el });
+  }
+  if (!out.length) throw new DavError(400, 'PROPPATCH body names no properties');
+  return out;
 }
 
 export interface LockRequest { scope: 'exclusive' | 'shared'; owner: string | null }
@@ -66,12 +71,17 @@ export interface LockRequest { scope: 'exclusive' | 'shared'; owner: string | nu
 /** LOCK body: lockscope and owner. An empty body is a refresh (null). */
 export function parseLockBody(xml: string): LockRequest | null {
   if (!xml.trim()) return null;
-  const tags = startTags(xml);
-  if (!tags.length || tags[0]!.local !== 'lockinfo') throw new DavError(400, 'LOCK body must be a DAV: lockinfo element');
-  const scope = tags.some((t) => t.local === 'shared') ? 'shared' : 'exclusive';
+  const root = parseXml(xml);
+  if (!isDav(root, 'lockinfo')) throw new DavError(400, 'LOCK body must be a DAV: lockinfo element');
+  const kids = elements(root);
+  const scopeEl = kids.find((k) => isDav(k, 'lockscope'));
+  const scope = scopeEl && elements(scopeEl).some((k) => isDav(k, 'shared')) ? 'shared' : 'exclusive';
+  const typeEl = kids.find((k) => isDav(k, 'locktype'));
+  if (typeEl && !elements(typeEl).some((k) => isDav(k, 'write'))) throw new DavError(422, 'Only write locks are supported');
   // The owner is echoed back: keep its text only (an href or free text), never raw markup.
-  const m = /<(?:[\w.-]+:)?owner[^>]*>([\s\S]*?)<\/(?:[\w.-]+:)?owner>/.exec(xml);
-  const owner = m ? m[1]!.replace(/<[^>]*>/g, '').trim().slice(0, 512) : null;
+  const ownerEl = kids.find((k) => isDav(k, 'owner'));
+  const text = (e: XmlElement): string => e.children.map((c) => (typeof c === 'string' ? c : text(c))).join('');
+  const owner = ownerEl ? text(ownerEl).trim().slice(0, 512) : null;
   return { scope, owner: owner || null };
 }
 
@@ -95,9 +105,15 @@ export interface DavResource {
   /** MD5 hex (files only) */
   md5?: string;
   contentType?: string;
+  /** Dead properties set with PROPPATCH (self-contained XML fragments). */
+  dead?: { ns: string; name: string; xml: string }[];
+  /** The locks that apply to this resource (its own and depth-infinity locks above it). */
+  locks?: ActiveLock[];
 }
 
-const LIVE_PROPS = ['displayname', 'resourcetype', 'getcontentlength', 'getetag', 'getlastmodified', 'getcontenttype', 'creationdate',
+export interface ActiveLock { token: string; scope: 'exclusive' | 'shared'; depth: '0' | 'infinity'; owner: string | null; timeoutSeconds: number; rootHref: string }
+
+export const LIVE_PROPS = ['displayname', 'resourcetype', 'getcontentlength', 'getetag', 'getlastmodified', 'getcontenttype', 'creationdate',
   'supportedlock', 'lockdiscovery'] as const;
 
 function propValue(r: DavResource, local: string): string | null {
@@ -111,7 +127,7 @@ function propValue(r: DavResource, local: string): string | null {
     case 'creationdate': return `<D:creationdate>${(r.ctime ?? r.mtime).toISOString()}</D:creationdate>`;
     case 'supportedlock': return '<D:supportedlock><D:lockentry><D:lockscope><D:exclusive/></D:lockscope><D:locktype><D:write/></D:locktype></D:lockentry>'
       + '<D:lockentry><D:lockscope><D:shared/></D:lockscope><D:locktype><D:write/></D:locktype></D:lockentry></D:supportedlock>';
-    case 'lockdiscovery': return '<D:lockdiscovery/>';
+    case 'lockdiscovery': return `<D:lockdiscovery>${(r.locks ?? []).map(activeLockXml).join('')}</D:lockdiscovery>`;
     default: return null;
   }
 }
@@ -126,17 +142,20 @@ function ocValue(r: DavResource, local: string): string | null {
 function responseXml(r: DavResource, req: PropfindRequest): string {
   const found: string[] = [];
   const missing: string[] = [];
+  const dead = r.dead ?? [];
   if (req.kind === 'propname') {
     for (const p of LIVE_PROPS) if (propValue(r, p) !== null) found.push(`<D:${p}/>`);
+    for (const d of dead) found.push(emptyElement(d.ns, d.name));
   } else if (req.kind === 'allprop') {
     for (const p of LIVE_PROPS) { const v = propValue(r, p); if (v !== null) found.push(v); }
+    for (const d of dead) found.push(d.xml);
   } else {
-    let i = 0;
     for (const p of req.props) {
       const v = p.ns === 'DAV:' ? propValue(r, p.local) : p.ns === OC_NS ? ocValue(r, p.local) : null;
+      const d = v === null ? dead.find((x) => x.ns === p.ns && x.name === p.local) : undefined;
       if (v !== null) found.push(v);
-      else if (p.ns === 'DAV:') missing.push(`<D:${p.local}/>`);
-      else { missing.push(p.ns ? `<x${i}:${p.local} xmlns:x${i}="${xmlEscape(p.ns)}"/>` : `<${p.local} xmlns=""/>`); i++; }
+      else if (d) found.push(d.xml);
+      else missing.push(p.ns === 'DAV:' ? `<D:${p.local}/>` : emptyElement(p.ns, p.local));
     }
   }
   let out = `<D:response><D:href>${xmlEscape(r.href)}</D:href>`;
@@ -152,10 +171,15 @@ export function multistatusEntry(r: DavResource, req: PropfindRequest): string {
   return responseXml(r, req);
 }
 
-export function lockDiscoveryXml(lock: { token: string; scope: 'exclusive' | 'shared'; depth: '0' | 'infinity'; owner: string | null; timeoutSeconds: number; rootHref: string }): string {
-  return '<?xml version="1.0" encoding="utf-8"?>\n<D:prop xmlns:D="DAV:"><D:lockdiscovery><D:activelock>'
-    + `<D:locktype><D:write/></D:locktype><D:lockscope><D:${lock.scope}/></D:lockscope><D:depth>${lock.depth}</D:depth>`
+function activeLockXml(lock: ActiveLock): string {
+  return '<D:activelock>'
+    + `<D:locktype><D:write/></D:locktype><D:lockscope><D:${lock.scope}/></D:lockscope><D:depth>${lock.depth === '0' ? '0' : 'infinity'}</D:depth>`
     + (lock.owner ? `<D:owner>${xmlEscape(lock.owner)}</D:owner>` : '')
     + `<D:timeout>Second-${lock.timeoutSeconds}</D:timeout><D:locktoken><D:href>${xmlEscape(lock.token)}</D:href></D:locktoken>`
-    + `<D:lockroot><D:href>${xmlEscape(lock.rootHref)}</D:href></D:lockroot></D:activelock></D:lockdiscovery></D:prop>\n`;
+    + `<D:lockroot><D:href>${xmlEscape(lock.rootHref)}</D:href></D:lockroot></D:activelock>`;
+}
+
+/** The body of a LOCK answer: the lock just taken or refreshed. */
+export function lockDiscoveryXml(lock: ActiveLock): string {
+  return `<?xml version="1.0" encoding="utf-8"?>\n<D:prop xmlns:D="DAV:"><D:lockdiscovery>${activeLockXml(lock)}</D:lockdiscovery></D:prop>\n`;
 }

@@ -20,10 +20,13 @@ import type { Project } from '../projects/project-registry.ts';
 import type { TenantRuntime } from '../tenant-runtime.ts';
 import { HttpError } from '../http/errors.ts';
 import { confineRelPath } from '../http/path-confinement.ts';
-import { DavError, hrefOf, lockDiscoveryXml, MULTISTATUS_HEAD, MULTISTATUS_TAIL, multistatusEntry, parseLockBody, parsePropfind,
-  readDavBody, type DavResource, type PropfindRequest } from './dav-xml.ts';
-import { LockedError, LockTable, lockTimeout, submittedTokens } from './dav-locks.ts';
+import { DavError, hrefOf, LIVE_PROPS, lockDiscoveryXml, MULTISTATUS_HEAD, MULTISTATUS_TAIL, multistatusEntry, parseLockBody, parsePropertyUpdate,
+  parsePropfind, readDavBody, xmlEscape, type ActiveLock, type DavResource, type PropfindRequest } from './dav-xml.ts';
+import { LockedError, LockTable, lockTimeout, submittedTokens, type DavLock } from './dav-locks.ts';
 import { Md5Cache } from './dav-md5.ts';
+import { DeadPropStore, MAX_PROP_BYTES, type PropChange } from './dav-props.ts';
+import { emptyElement, serializeElement } from './dav-xml-tree.ts';
+import { ifHolds, parseIfHeader, type IfState } from './dav-if.ts';
 
 export const DAV_MOUNT = '/webdav';
 const DAV_METHODS = ['OPTIONS', 'GET', 'HEAD', 'PUT', 'DELETE', 'PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK'] as const;
@@ -121,6 +124,8 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
   const locks = new LockTable();
   let md5Cache: Md5Cache | null = null;
   const md5s = () => (md5Cache ??= new Md5Cache(engine.indexDb));
+  let propStore: DeadPropStore | null = null;
+  const props = () => (propStore ??= new DeadPropStore(engine.indexDb));
 
   async function project(seg: string): Promise<Project> {
     let p = runtime.registry.resolve(seg);
@@ -177,10 +182,20 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
   // the answer is not lost to a reset while a client or the control plane's proxy is still sending.
   const overQuota = () => new DavError(507, `Storage quota exceeded: this account may store ${runtime.quotaBytes} bytes. Delete files or ask for more space.`);
 
-  async function resourceOf(p: Project, pid: number, rel: string, abs: string, st: fs.Stats, href: string, name: string): Promise<DavResource> {
-    if (st.isDirectory()) return { href, name, collection: true, mtime: st.mtime, ctime: st.birthtime };
+  /** A lock as PROPFIND and LOCK show it: its root as the client names it, and the seconds it has left. */
+  function activeLock(l: DavLock, p: Project, projectSeg: string, prefix: string): ActiveLock {
+    const rel = l.key.slice(p.name.length + 1);
+    const rootHref = prefix + DAV_MOUNT + hrefOf([projectSeg, ...(rel ? rel.split('/') : [])], false);
+    return { ...l, rootHref, timeoutSeconds: Math.max(1, Math.ceil((l.expiresAt - Date.now()) / 1000)) };
+  }
+
+  async function resourceOf(p: Project, pid: number, rel: string, abs: string, st: fs.Stats, href: string, name: string,
+    projectSeg: string, prefix: string): Promise<DavResource> {
+    const dead = props().of(pid, rel);
+    const held = locks.covering(key(p, rel)).map((l) => activeLock(l, p, projectSeg, prefix));
+    if (st.isDirectory()) return { href, name, collection: true, mtime: st.mtime, ctime: st.birthtime, dead, locks: held };
     const md5 = await md5s().md5Of(pid, rel, abs, st);
-    return { href, name, collection: false, size: st.size, mtime: st.mtime, ctime: st.birthtime, md5, contentType: contentTypeFor(rel) };
+    return { href, name, collection: false, size: st.size, mtime: st.mtime, ctime: st.birthtime, md5, contentType: contentTypeFor(rel), dead, locks: held };
   }
 
   // ─── methods ───────────────────────────────────────────────────────────────────────────────────
@@ -213,7 +228,7 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
       const pid = await idOf(p);
       const segs = [loc.projectSeg, ...(loc.rel ? loc.rel.split('/') : [])];
       const name = loc.rel ? path.posix.basename(loc.rel) : loc.projectSeg;
-      entries.push(multistatusEntry(await resourceOf(p, pid, loc.rel, abs, st, base + hrefOf(segs, st.isDirectory()), name), pf));
+      entries.push(multistatusEntry(await resourceOf(p, pid, loc.rel, abs, st, base + hrefOf(segs, st.isDirectory()), name, loc.projectSeg, prefix), pf));
       if (depthH === '1' && st.isDirectory()) {
         const rules = loadIgnoreRules(p.absPath);
         // One held fd lists and stats the children; links and specials are not part of the view.
@@ -225,7 +240,8 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
         const children = await pool(dirents, 4, async (d) => {
           const childRel = loc.rel ? `${loc.rel}/${d.name}` : d.name;
           const childAbs = path.join(abs, d.name);
-          return multistatusEntry(await resourceOf(p, pid, childRel, childAbs, d.st, base + hrefOf([...segs, d.name], d.st.isDirectory()), d.name), pf);
+          return multistatusEntry(await resourceOf(p, pid, childRel, childAbs, d.st, base + hrefOf([...segs, d.name], d.st.isDirectory()), d.name,
+            loc.projectSeg!, prefix), pf);
         });
         for (const c of children) if (c) entries.push(c);
       }
@@ -343,6 +359,7 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
     const st = lstatConfined(abs);
     if (!st) throw new ConflictError(`'${loc.rel}' was removed right after it was written`);
     md5s().remember(pid, loc.rel, st, staged.md5);
+    if (created) props().dropUnder(pid, loc.rel);
     reply.code(created ? 201 : 204).header('etag', etagOf(staged.md5)).header('last-modified', st.mtime.toUTCString());
     if (mtime !== undefined) reply.header('x-oc-mtime', 'accepted');
     reply.send();
@@ -359,6 +376,7 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
       toTrash(p, loc.rel, abs);
       locks.dropUnder(k);
       md5s().forgetUnder(projectId, loc.rel);
+      props().dropUnder(projectId, loc.rel);
     });
     kickSync(p);
     reply.code(204).send();
@@ -370,7 +388,7 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
     if (body.length) throw new DavError(415, 'MKCOL with a body is not supported');
     const p = await project(loc.projectSeg);
     const abs = locate(p, loc.rel, true);
-    await engine.exclusive(p.name, () => {
+    await engine.exclusive(p.name, ({ projectId }) => {
       if (lstatConfined(abs)) throw new DavError(405, `'${loc.rel}' already exists`, { allow: ALLOW });
       const parent = lstatConfined(path.dirname(abs));
       if (!parent?.isDirectory()) throw new DavError(409, 'The parent collection does not exist');
@@ -380,6 +398,7 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
         if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new DavError(405, `'${loc.rel}' already exists`, { allow: ALLOW });
         throw e;
       }
+      props().dropUnder(projectId, loc.rel);
     });
     reply.code(201).send();
   }
@@ -444,8 +463,10 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
         renameConfined(srcAbs, destAbs); // fsyncs both folders
         locks.dropUnder(key(p, loc.rel));
         md5s().forgetUnder(projectId, loc.rel);
+        props().moveUnderTo(projectId, loc.rel, dloc.rel);
       } else {
         copyTree(p, loc.rel, srcAbs, destAbs, depthH === 'infinity', { left: Infinity });
+        props().copyUnderTo(projectId, loc.rel, dloc.rel, depthH === 'infinity');
       }
       md5s().forgetUnder(projectId, dloc.rel);
       return !!destSt;
@@ -461,11 +482,11 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
     const info = parseLockBody(await readDavBody(req.body as Readable | null));
     const timeout = lockTimeout(req.headers.timeout as string | undefined);
     const k = key(p, loc.rel);
-    const rootHref = hrefPrefix(req) + DAV_MOUNT + hrefOf([loc.projectSeg, ...(loc.rel ? loc.rel.split('/') : [])], false);
+    const prefix = hrefPrefix(req);
     if (!info) {
       const l = locks.refresh(k, tokensOf(req), timeout);
       if (!l) throw new DavError(412, 'No lock with a submitted token covers this resource');
-      reply.code(200).type('application/xml; charset=utf-8').send(lockDiscoveryXml({ ...l, rootHref }));
+      reply.code(200).type('application/xml; charset=utf-8').send(lockDiscoveryXml(activeLock(l, p, loc.projectSeg, prefix)));
       return;
     }
     const depth = String(req.headers.depth ?? 'infinity').trim().toLowerCase() === '0' ? '0' : 'infinity';
@@ -478,6 +499,7 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
         try {
           await engine.putResource(p.name, loc.rel, staged, { precondition: (existing) => { if (existing) throw new DavError(409, 'created meanwhile'); } });
           created = true;
+          props().dropUnder(await idOf(p), loc.rel);
         } catch (e) {
           if (!(e instanceof DavError && e.status === 409)) throw e; // created meanwhile: the lock stands on it
         } finally { removeTemp(staged.tmp); }
@@ -488,7 +510,7 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
       }
     }
     reply.code(created ? 201 : 200).header('lock-token', `<${l.token}>`).type('application/xml; charset=utf-8')
-      .send(lockDiscoveryXml({ ...l, rootHref }));
+      .send(lockDiscoveryXml(activeLock(l, p, loc.projectSeg, prefix)));
   }
 
   async function unlock(req: FastifyRequest, reply: FastifyReply, loc: DavLocation): Promise<void> {
@@ -501,20 +523,77 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
     reply.code(204).send();
   }
 
+  // Dead properties are stored (dav-props.ts); DAV: live properties are computed from the file and are protected.
+  // The whole update applies or none of it does: a refused property is 403 (or 507 past the per-resource caps)
+  // and every other one in the request is 424 Failed Dependency (RFC 4918 §9.2).
   async function proppatch(req: FastifyRequest, reply: FastifyReply, loc: DavLocation): Promise<void> {
     if (loc.projectSeg === null) throw new DavError(403, 'The WebDAV root has no writable properties');
     const p = await project(loc.projectSeg);
     const abs = locate(p, loc.rel, true);
-    if (!lstat(abs)) throw new DavError(404, `File: '${loc.rel}' does not exist`);
+    const st = lstat(abs);
+    if (!st) throw new DavError(404, `File: '${loc.rel}' does not exist`);
     locks.assertCanWrite(key(p, loc.rel), tokensOf(req));
-    const xml = await readDavBody(req.body as Readable | null);
-    // Dead properties are not stored; clients (Windows sets its Win32 times) only need to hear that it went well.
-    const names = [...xml.matchAll(/<(?:([\w.-]+):)?(Win32[\w]+|[\w.-]+)\s*(?:xmlns(?::[\w.-]+)?="([^"]*)")?[^>]*>/g)]
-      .filter((m) => !['propertyupdate', 'set', 'remove', 'prop'].includes(m[2]!)).map((m) => m[2]!);
-    const href = hrefPrefix(req) + DAV_MOUNT + hrefOf([loc.projectSeg, ...(loc.rel ? loc.rel.split('/') : [])], false);
-    const props = [...new Set(names)].map((n) => `<x:${n} xmlns:x="urn:schemas-microsoft-com:"/>`).join('');
-    reply.code(207).type('application/xml; charset=utf-8').send(`${MULTISTATUS_HEAD}<D:response><D:href>${href}</D:href>`
-      + `<D:propstat><D:prop>${props}</D:prop><D:status>HTTP/1.1 200 OK</D:status></D:propstat></D:response>${MULTISTATUS_TAIL}`);
+    const updates = parsePropertyUpdate(await readDavBody(req.body as Readable | null));
+    const changes: PropChange[] = [];
+    const refused = new Map<number, { status: string; why: string }>();
+    updates.forEach((u, i) => {
+      const { ns, local } = u.el;
+      if (ns === 'DAV:' && ((LIVE_PROPS as readonly string[]).includes(local) || local === 'getcontentlanguage')) {
+        refused.set(i, { status: '403 Forbidden', why: `DAV:${local} is a live property computed by the server` });
+        return;
+      }
+      if (u.op === 'remove') { changes.push({ op: 'remove', ns, name: local }); return; }
+      const xml = serializeElement(u.el);
+      if (Buffer.byteLength(xml) > MAX_PROP_BYTES) refused.set(i, { status: '507 Insufficient Storage', why: `A property value may be at most ${MAX_PROP_BYTES} bytes` });
+      else changes.push({ op: 'set', ns, name: local, xml });
+    });
+    const pid = await idOf(p);
+    if (!refused.size && !props().apply(pid, loc.rel, changes)) {
+      updates.forEach((_u, i) => refused.set(i, { status: '507 Insufficient Storage', why: 'This resource carries as many properties as it may' }));
+    }
+    const href = hrefPrefix(req) + DAV_MOUNT + hrefOf([loc.projectSeg, ...(loc.rel ? loc.rel.split('/') : [])], st.isDirectory());
+    const nameOf = (i: number) => emptyElement(updates[i]!.el.ns, updates[i]!.el.local);
+    let body = `<D:response><D:href>${xmlEscape(href)}</D:href>`;
+    if (!refused.size) {
+      body += `<D:propstat><D:prop>${updates.map((_u, i) => nameOf(i)).join('')}</D:prop><D:status>HTTP/1.1 200 OK</D:status></D:propstat>`;
+    } else {
+      for (const [i, r] of refused) {
+        body += `<D:propstat><D:prop>${nameOf(i)}</D:prop><D:status>HTTP/1.1 ${r.status}</D:status>`
+          + (r.status.startsWith('403') ? '<D:error><D:cannot-modify-protected-property/></D:error>' : '')
+          + `<D:responsedescription>${xmlEscape(r.why)}</D:responsedescription></D:propstat>`;
+      }
+      const rest = updates.map((_u, i) => i).filter((i) => !refused.has(i));
+      if (rest.length) body += `<D:propstat><D:prop>${rest.map(nameOf).join('')}</D:prop><D:status>HTTP/1.1 424 Failed Dependency</D:status></D:propstat>`;
+    }
+    reply.code(207).type('application/xml; charset=utf-8').send(`${MULTISTATUS_HEAD}${body}</D:response>${MULTISTATUS_TAIL}`);
+  }
+
+  /** The `If` header's state of a resource named by URL (null: the request's own): its ETag and the locks on it. */
+  async function ifStateOf(req: FastifyRequest, loc: DavLocation, resource: string | null): Promise<IfState> {
+    const none: IfState = { etag: null, tokens: new Set() };
+    let where = loc;
+    if (resource !== null) {
+      try { where = parseDavPath(destinationPath(resource, hrefPrefix(req))); } catch { return none; }
+    }
+    if (where.projectSeg === null) return none;
+    const p = runtime.registry.resolve(where.projectSeg);
+    if (!p) return none;
+    const tokens = new Set(locks.covering(key(p, where.rel)).map((l) => l.token));
+    let abs: string;
+    try { abs = confine(p.absPath, where.rel, { allowRoot: true, allowHidden: true }).abs; } catch { return { etag: null, tokens }; }
+    const st = lstat(abs);
+    const etag = st?.isFile() ? etagOf(await md5s().md5Of(await idOf(p), where.rel, abs, st)) : null;
+    return { etag, tokens };
+  }
+
+  /** RFC 4918 §10.4: with an If header, the request proceeds only when one of its lists holds (else 412). */
+  async function checkIfHeader(req: FastifyRequest, loc: DavLocation): Promise<void> {
+    const h = req.headers.if;
+    if (typeof h !== 'string' || !h.trim() || loc.projectSeg === null) return;
+    const lists = parseIfHeader(h);
+    const states = new Map<string | null, IfState>();
+    for (const l of lists) if (!states.has(l.resource)) states.set(l.resource, await ifStateOf(req, loc, l.resource));
+    if (!ifHolds(lists, (r) => states.get(r)!)) throw new DavError(412, 'The If header\'s conditions do not hold for this resource');
   }
 
   // Returns the reply: fastify then waits for what was sent (a stream included) instead of ending the response.
@@ -527,6 +606,7 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
     reply.header('dav', '1, 2').header('ms-author-via', 'DAV');
     try {
       const loc = parseDavPath(rawPathOf(req));
+      if (req.method !== 'OPTIONS' && req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'PROPFIND') await checkIfHeader(req, loc);
       switch (req.method) {
         case 'OPTIONS': reply.code(200).header('allow', ALLOW).header('content-length', '0').send(); return;
         case 'PROPFIND': return await propfind(req, reply, loc);

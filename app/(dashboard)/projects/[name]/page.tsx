@@ -11,6 +11,7 @@ import { getDb } from '@/lib/db/index.ts';
 import { loadProjectPage, loadProjectsOverview } from '@/lib/sync-health/dashboard-data.ts';
 import { parseRunFilters, RANGE_LABELS, runFiltersToQuery } from '@/lib/sync-health/run-filters.ts';
 import { ProjectNameParam, segment } from '@/lib/sync-health/route-params.ts';
+import { CurrentProblems } from './current-problems.tsx';
 import { DryRun } from './dry-run.tsx';
 import { ProjectCharts } from './project-charts.tsx';
 import { ProjectLive } from './project-live.tsx';
@@ -49,6 +50,7 @@ export default async function ProjectPage({ params, searchParams }: Props) {
       <div className="grid grid-cols-1 gap-5">
         {data.banner && <p role="status" data-testid="tenant-banner" className="rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">{data.banner}</p>}
         <ProjectLive name={name} initial={overview} renderedRunId={data.latest?.id ?? null} />
+        <CurrentProblems problems={data.project.problems} />
         {notices.length > 0 && (
           <div role="status" data-testid="filter-notices" className="rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
             <p className="font-medium">Some filters in the address were not understood and were ignored:</p>

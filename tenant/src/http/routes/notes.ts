@@ -73,6 +73,9 @@ const SearchBody = z.looseObject({
   note_types: TypeList, // v0.19+: frontmatter type, any case
   entity_types: z.array(z.enum(['entity', 'observation', 'relation'])).max(3).nullish(),
   after_date: z.string().max(100).nullish(),
+  // Ours (the notes browser): any of these tags (frontmatter or an observation's #tag) / observation categories, any case.
+  tags: z.array(z.string().min(1).max(100)).max(20).nullish(),
+  categories: z.array(z.string().min(1).max(100)).max(20).nullish(),
 });
 
 /** after_date as upstream parses it (an ISO date or date-time); anything else is a 400, as upstream's ValueError. */
@@ -104,7 +107,7 @@ export function registerNotesRoutes(app: FastifyInstance, runtime: TenantRuntime
     // v0.16 (v1 route) compares after_date with created_at; v0.19+ (v2 route) with updated_at
     const field = req.originalUrl.startsWith('/v2/') ? 'updated_at' : 'created_at';
     return engine.search(p.name, { text: body.text ?? '', page: q.page, page_size: q.page_size, types: body.types, note_types: body.note_types,
-      entity_types: body.entity_types, after: after ? { iso: after, field } : null });
+      entity_types: body.entity_types, after: after ? { iso: after, field } : null, tags: body.tags, categories: body.categories });
   };
   app.post('/:project/search/', searchPost);
   app.post('/:project/search', searchPost);
