@@ -186,11 +186,13 @@ export async function pollDeviceGrant(
     deviceCodeHash, clientId: input.clientId, codeChallenge: input.codeVerifier === undefined ? null : s256(input.codeVerifier),
   }, now, cfg.pollToleranceSeconds, cfg.maxPollIntervalSeconds);
   if (live) {
+    // An approved code is redeemed exactly once whatever the pace: racing polls go to the redemption, where
+    // the losers get invalid_grant (never slow_down for a code that is already spent).
+    if (live.status === 'approved') return redeemDeviceGrant(db, live.id, cfg, ctx, now);
     if (!live.accepted) {
       return oauthError('slow_down', `Polling too fast; wait ${live.intervalSeconds} s between requests.`, 400, { interval: live.intervalSeconds });
     }
-    if (live.status === 'pending') return oauthError('authorization_pending', 'Waiting for the user to approve the request.');
-    return redeemDeviceGrant(db, live.id, cfg, ctx, now);
+    return oauthError('authorization_pending', 'Waiting for the user to approve the request.');
   }
   // Slow path: say precisely why not (and never advance the poll clock for these).
   const grant = await q.findGrantByDeviceCodeHash(db, deviceCodeHash);
