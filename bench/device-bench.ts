@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   try {
     await migrateDatabase(h);
     const db = h.db;
-    const cfg = oauthConfigFrom({ OAUTH_DEVICE_ISSUE_LIMIT: '1000000' }, { appUrl: BASE, authSecret: 'b'.repeat(40) });
+    const cfg = oauthConfigFrom({ OAUTH_DEVICE_ISSUE_LIMIT: '1000000', OAUTH_DEVICE_ISSUE_LIMIT_PER_NETWORK: '1000000', OAUTH_DEVICE_ISSUE_LIMIT_PER_SITE: '1000000', OAUTH_DEVICE_ISSUE_LIMIT_PER_CLIENT: '1000000' }, { appUrl: BASE, authSecret: 'b'.repeat(40) });
     const [u] = await db.insert(users).values({ issuer: 'https://bench', subject: randomUUID(), email: 'bench@example.com' }).returning();
     const [t] = await db.insert(tenants).values({ name: 'bench', bucketName: 'bench' }).returning();
     await db.insert(memberships).values({ userId: u!.id, tenantId: t!.id });

@@ -204,8 +204,12 @@ test('approval page rules: GET never approves, Origin and CSRF guard decisions, 
   const noOrigin = await page.request.post('/device/decide', { form: { grant: grantId, decision: 'approve', csrf }, maxRedirects: 0 });
   expect(noOrigin.status()).toBe(403);
   const badCsrf = await page.request.post('/device/decide', { form: { grant: grantId, decision: 'approve', csrf: 'x' }, headers: { origin: APP_URL }, maxRedirects: 0 });
-  expect(badCsrf.status()).toBe(303);
-  expect(badCsrf.headers()['location']).toContain('error=csrf');
+  expect(badCsrf.status()).toBe(403);
+  const noCsrf = await page.request.post('/device/decide', { form: { grant: grantId, decision: 'approve' }, headers: { origin: APP_URL }, maxRedirects: 0 });
+  expect(noCsrf.status()).toBe(403);
+  expect(noCsrf.headers()['location']).toBeUndefined();
+  const noEntryCsrf = await page.request.post('/device/verify', { form: { user_code: d.user_code }, headers: { origin: APP_URL }, maxRedirects: 0 });
+  expect(noEntryCsrf.status()).toBe(403);
   await stillPending();
 
   // A second account cannot take over the code Alice entered: entry and confirmation both refuse,

@@ -4,7 +4,7 @@
 // per outcome (2xx, shed = 503/429, other) and with the send time, for recovery analysis.
 import http from 'node:http';
 
-export interface Sample { sentAt: number; ms: number; status: number }
+export interface Sample { sentAt: number; ms: number; status: number; retryAfter?: string }
 
 export interface PacedResult {
   name: string;
@@ -43,7 +43,7 @@ export function pacedLoad(
       const req = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, headers, agent }, (res) => {
         res.on('data', () => {});
         res.on('end', () => {
-          samples.push({ sentAt: start - t0, ms: performance.now() - start, status: res.statusCode ?? 0 });
+          samples.push({ sentAt: start - t0, ms: performance.now() - start, status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] as string | undefined });
           inFlight--;
           finish();
         });
@@ -58,5 +58,28 @@ export function pacedLoad(
       else finish();
     };
     tick();
+  });
+}
+
+/** Closed-loop throughput: `workers` requests always outstanding for `seconds`; answered (2xx) per second. */
+export function closedLoad(url: string, headers: Record<string, string>, workers: number, seconds: number): Promise<{ rps: number; p99: number }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: workers });
+  const u = new URL(url);
+  const ms: number[] = [];
+  const t0 = performance.now();
+  const until = t0 + seconds * 1000;
+  const one = (): Promise<void> => new Promise((resolve) => {
+    const start = performance.now();
+    const req = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, headers, agent }, (res) => {
+      res.on('data', () => {});
+      res.on('end', () => { if ((res.statusCode ?? 0) < 300) ms.push(performance.now() - start); resolve(); });
+    });
+    req.on('error', () => resolve());
+    req.end();
+  });
+  const worker = async () => { while (performance.now() < until) await one(); };
+  return Promise.all(Array.from({ length: workers }, worker)).then(() => {
+    agent.destroy();
+    return { rps: ms.length / ((performance.now() - t0) / 1000), p99: quantile(ms, 0.99) };
   });
 }

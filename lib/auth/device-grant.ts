@@ -4,23 +4,20 @@
 // Every function takes the time explicitly, so tests never sleep.
 import { getLogger } from '../log.ts';
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import { isIPv6 } from 'node:net';
 import type { Database } from '../db/client.ts';
 import type { DeviceGrant } from '../db/schema.ts';
 import * as q from '../db/queries/oauth.ts';
 import { SUPPORTED_SCOPES, type OAuthClient, type OAuthConfig } from '../config/oauth.ts';
 import { hitRateLimit, refundRateLimit } from './rate-limit.ts';
+import { networkOf, siteOf } from './network-prefix.ts';
+import { USER_CODE_ALPHABET, USER_CODE_LENGTH } from './user-code-space.ts';
 import {
   hashSecret, issueTokenPair, oauthError, randomToken, type OAuthError, type RequestContext, type TokenResponse,
 } from './tokens.ts';
 
 export const DEVICE_CODE_PREFIX = 'bmdc_';
-/** 20 consonants: no vowels (no words), no look-alikes of digits. */
-export const USER_CODE_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ';
-/**
- * 20^12 ≈ 2^51.9 codes: with every guessing budget spent against every live code, the odds of a hit stay near
- * RFC 8628's 2^-32 per code lifetime (README "The guessing arithmetic"; tests/unit/code-guessing.test.ts).
- */
-export const USER_CODE_LENGTH = 12;
+export { USER_CODE_ALPHABET, USER_CODE_LENGTH } from './user-code-space.ts';
 /** Shown in groups of this many letters, joined by dashes: `BCDF-GHJK-LMNP`. */
 const USER_CODE_GROUP = 4;
 export const DEVICE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -110,16 +107,42 @@ export function validateDeviceRequest(input: DeviceAuthorizationInput): { scope:
   return { scope: [...new Set(requested)].join(' ') };
 }
 
-/** Creates a pending grant (rate limited per IP) and returns the RFC 8628 §3.2 response. */
+/**
+ * Issuance limits, so that no one caller fills the live-code pool and locks everyone out of CLI login: per
+ * address, per network (IPv4 /24, IPv6 /64: rotating addresses inside one's own network gains nothing), per
+ * IPv6 site (/48) and per client id (no client takes more than its share of the pool). Counted in that order;
+ * a request refused by a later key gives the earlier counts back. Returns the refusing scope, or null.
+ */
+async function hitDeviceIssueLimits(
+  db: Database, clientId: string, cfg: OAuthConfig, ctx: RequestContext, now: Date,
+): Promise<{ scope: string; retryAfterSeconds: number } | null> {
+  const limits = [
+    { scope: 'address', key: `device_issue:ip:${ctx.ip ?? 'unknown'}`, rule: cfg.deviceIssueLimit },
+    { scope: 'network', key: `device_issue:net:${networkOf(ctx.ip)}`, rule: cfg.deviceIssueLimitPerNetwork },
+    { scope: 'site', key: `device_issue:site:${siteOf(ctx.ip)}`, rule: cfg.deviceIssueLimitPerSite },
+    { scope: 'client', key: `device_issue:client:${clientId}`, rule: cfg.deviceIssueLimitPerClient },
+  ];
+  for (let i = 0; i < limits.length; i++) {
+    const l = limits[i]!;
+    const hit = await hitRateLimit(db, l.key, l.rule, now);
+    if (!hit.allowed) {
+      for (const earlier of limits.slice(0, i)) await refundRateLimit(db, earlier.key, earlier.rule, now);
+      return { scope: l.scope, retryAfterSeconds: hit.retryAfterSeconds };
+    }
+  }
+  return null;
+}
+
+/** Creates a pending grant (rate limited per address, network, site and client) and returns the RFC 8628 §3.2 response. */
 export async function startDeviceAuthorization(
   db: Database, input: DeviceAuthorizationInput, cfg: OAuthConfig, ctx: RequestContext, verificationUri: string, now: Date,
 ): Promise<DeviceAuthorizationResponse | OAuthError> {
   const valid = validateDeviceRequest(input);
   if ('error' in valid) return valid;
-  const limit = await hitRateLimit(db, `device_issue:ip:${ctx.ip ?? 'unknown'}`, cfg.deviceIssueLimit, now);
-  if (!limit.allowed) {
-    return oauthError('temporarily_unavailable', `Too many device authorization requests; retry in ${limit.retryAfterSeconds} s.`, 429,
-      { retryAfterSeconds: limit.retryAfterSeconds });
+  const refusedBy = await hitDeviceIssueLimits(db, input.client.id, cfg, ctx, now);
+  if (refusedBy) {
+    return oauthError('temporarily_unavailable', `Too many device authorization requests from this ${refusedBy.scope}; retry in ${refusedBy.retryAfterSeconds} s.`, 429,
+      { retryAfterSeconds: refusedBy.retryAfterSeconds });
   }
   // Bounded live codes keep a guesser's odds bounded (README: "Guessing user codes").
   if (await q.countLiveGrants(db, now) >= cfg.maxLiveCodes) {
@@ -186,11 +209,13 @@ export async function pollDeviceGrant(
     deviceCodeHash, clientId: input.clientId, codeChallenge: input.codeVerifier === undefined ? null : s256(input.codeVerifier),
   }, now, cfg.pollToleranceSeconds, cfg.maxPollIntervalSeconds);
   if (live) {
+    // An approved code is redeemed exactly once whatever the pace: racing polls go to the redemption, where
+    // the losers get invalid_grant (never slow_down for a code that is already spent).
+    if (live.status === 'approved') return redeemDeviceGrant(db, live.id, cfg, ctx, now);
     if (!live.accepted) {
       return oauthError('slow_down', `Polling too fast; wait ${live.intervalSeconds} s between requests.`, 400, { interval: live.intervalSeconds });
     }
-    if (live.status === 'pending') return oauthError('authorization_pending', 'Waiting for the user to approve the request.');
-    return redeemDeviceGrant(db, live.id, cfg, ctx, now);
+    return oauthError('authorization_pending', 'Waiting for the user to approve the request.');
   }
   // Slow path: say precisely why not (and never advance the poll clock for these).
   const grant = await q.findGrantByDeviceCodeHash(db, deviceCodeHash);
@@ -281,21 +306,31 @@ export async function enterUserCode(
   const windowSeconds = cfg.codeEntryLimit.windowSeconds;
   const budgets: Array<{ scope: CodeEntryBudget; key: string; rule: { limit: number; windowSeconds: number } }> = [
     { scope: 'user', key: `code_entry_fail:user:${input.userId}`, rule: { limit: cfg.codeEntryLimit.perUser, windowSeconds } },
-    { scope: 'ip', key: `code_entry_fail:ip:${ctx.ip ?? 'unknown'}`, rule: { limit: cfg.codeEntryLimit.perIp, windowSeconds } },
+    // An IPv6 address is its /64: one host can rotate through 2^64 of them.
+    { scope: 'ip', key: `code_entry_fail:ip:${ctx.ip && isIPv6(ctx.ip) ? networkOf(ctx.ip) : ctx.ip ?? 'unknown'}`, rule: { limit: cfg.codeEntryLimit.perIp, windowSeconds } },
     { scope: 'global', key: 'code_entry_fail:global', rule: { limit: cfg.codeEntryLimit.global, windowSeconds } },
   ];
+  let globalSpent: { retryAfterSeconds: number } | null = null;
   for (let i = 0; i < budgets.length; i++) {
     const b = budgets[i]!;
     const hit = await hitRateLimit(db, b.key, b.rule, now);
     if (!hit.allowed) {
+      if (hit.count === b.rule.limit + 1) await reportExhaustedBudget(db, b.scope, b.rule, input.userId, ctx, now);
+      if (b.scope === 'global') { globalSpent = { retryAfterSeconds: hit.retryAfterSeconds }; break; }
       // Not evaluated: the budgets counted before this one keep the attempt.
       for (const earlier of budgets.slice(0, i)) await refundRateLimit(db, earlier.key, earlier.rule, now);
-      if (hit.count === b.rule.limit + 1) await reportExhaustedBudget(db, b.scope, b.rule, input.userId, ctx, now);
       return { ok: false, reason: 'rate_limited', retryAfterSeconds: hit.retryAfterSeconds, scope: b.scope };
     }
   }
   const normalised = normaliseUserCode(input.userCode);
   const grant = normalised ? await q.findLiveGrantByUserCodeHash(db, hashUserCode(normalised), now) : null;
+  // The service-wide budget is spent (perhaps by a few dozen accounts): codes are then looked for only among
+  // the logins started from the entering person's own network (/24, /64), where the terminal of someone
+  // signing in from the same machine or LAN is. Anything else, right or wrong, is refused alike, so the lock is
+  // no oracle for other networks' codes; this account's and this address's own budgets still bound its guesses.
+  if (globalSpent && (!grant || networkOf(grant.deviceIp) !== networkOf(ctx.ip) || networkOf(ctx.ip) === 'unknown')) {
+    return { ok: false, reason: 'rate_limited', retryAfterSeconds: globalSpent.retryAfterSeconds, scope: 'global' };
+  }
   const claimed = grant ? await q.claimGrant(db, grant.id, input.userId, now) : null;
   if (!claimed) return { ok: false, reason: 'invalid' };
   // Only failures count.

@@ -2,6 +2,7 @@
 // short-lived cookie that keeps a pre-filled code across sign-in (so it never rides in the URL
 // after sign-in), and human-readable scope descriptions. No Next imports: unit-testable.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 import { formatUserCode, normaliseUserCode } from './device-grant.ts';
 
 export const PENDING_CODE_COOKIE = 'bmc_device_code';
@@ -27,6 +28,31 @@ export function csrfToken(secret: string, purpose: CsrfPurpose, userId: string, 
 
 export function checkCsrf(secret: string, token: unknown, purpose: CsrfPurpose, userId: string, extra = ''): boolean {
   return typeof token === 'string' && same(token, csrfToken(secret, purpose, userId, extra));
+}
+
+const DecideForm = z.object({
+  grant: z.guid(),
+  decision: z.enum(['approve', 'deny']),
+  // '' = the page showed "no tenant yet"; absent only from clients other than our page.
+  tenant: z.union([z.guid(), z.literal('')]).optional(),
+});
+
+export type DecisionForm =
+  | { ok: true; grantId: string; decision: 'approve' | 'deny'; tenant?: string }
+  | { ok: false; status: 400 | 403; message: string };
+
+/**
+ * The fields of a POST /device/decide, checked: a missing or wrong CSRF token is refused outright
+ * (403, never a redirect a script could follow as if it had worked); other malformed fields are 400.
+ */
+export function readDecisionForm(secret: string, fields: Record<string, unknown>, userId: string): DecisionForm {
+  const csrf = fields.csrf;
+  if (typeof csrf !== 'string' || csrf === '') return { ok: false, status: 403, message: 'Missing CSRF token; reload the page and try again.' };
+  const parsed = DecideForm.safeParse(fields);
+  if (!parsed.success) return { ok: false, status: 400, message: 'Malformed decision.' };
+  const { grant, decision, tenant } = parsed.data;
+  if (!checkCsrf(secret, csrf, 'device-decide', userId, grant)) return { ok: false, status: 403, message: 'Invalid CSRF token; reload the page and try again.' };
+  return { ok: true, grantId: grant, decision, tenant };
 }
 
 /** `<CODE>.<issued-at>.<mac>` for the pending-code cookie. */

@@ -87,6 +87,10 @@ export async function readForm(req: Request): Promise<FormResult> {
 function identifyClient(req: Request, params: Map<string, string>, cfg: OAuthConfig): OAuthClient | OAuthError {
   let id = params.get('client_id');
   const auth = req.headers.get('authorization');
+  // RFC 6749 §2.3: one client-authentication method per request; Basic plus client_id/client_secret in the body is two.
+  if (auth && /^Basic /i.test(auth) && (params.has('client_id') || params.has('client_secret'))) {
+    return oauthError('invalid_request', 'Use one client authentication method: the Authorization header or client_id in the body, not both.');
+  }
   if (auth && /^Basic /i.test(auth)) {
     let decoded = '';
     try { decoded = Buffer.from(auth.slice(6).trim(), 'base64').toString('utf8'); } catch { /* below */ }
@@ -94,7 +98,6 @@ function identifyClient(req: Request, params: Map<string, string>, cfg: OAuthCon
     const basicId = decodeURIComponent(i >= 0 ? decoded.slice(0, i) : decoded);
     const secret = i >= 0 ? decoded.slice(i + 1) : '';
     if (secret) return oauthError('invalid_client', 'This is a public client; no client secret is accepted.', 401);
-    if (id && id !== basicId) return oauthError('invalid_request', 'client_id differs between the body and the Authorization header.');
     id = basicId;
   }
   if (params.has('client_secret')) return oauthError('invalid_client', 'This is a public client; no client secret is accepted.', 401);

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { AppConfig } from './app.ts';
 import { ConfigError, envBool, envInt, envString } from './env.ts';
+import { liveCodeCapFor, USER_CODE_SPACE } from '../auth/user-code-space.ts';
 
 /** The upstream `bm` CLI's built-in client id (shared/contract/upstream.md §1.1): accepted so an unmodified CLI works. */
 export const UPSTREAM_CLI_CLIENT_ID = 'client_01K6KWQPW6J1M8VV7R3TZP5A6M';
@@ -40,13 +41,19 @@ export const oauthEnvSchema = z.object({
   /** Device authorization requests per client IP per window. */
   OAUTH_DEVICE_ISSUE_LIMIT: envInt(30, 1, 1_000_000, 'the number of device requests allowed per IP per window'),
   OAUTH_DEVICE_ISSUE_WINDOW_SECONDS: envInt(600, 1, 86_400, 'the device-request limit window in seconds'),
+  /** Device authorization requests per network (IPv4 /24, IPv6 /64) per window: many addresses of one network are one. */
+  OAUTH_DEVICE_ISSUE_LIMIT_PER_NETWORK: envInt(60, 1, 1_000_000, 'the number of device requests allowed per /24 or /64 network per window'),
+  /** Device authorization requests per IPv6 site (/48) per window: one customer holds up to 65,536 /64s. */
+  OAUTH_DEVICE_ISSUE_LIMIT_PER_SITE: envInt(120, 1, 1_000_000, 'the number of device requests allowed per IPv6 /48 per window'),
+  /** Device authorization requests per client id per window (0 = half the live-code cap): no one client takes the whole pool. */
+  OAUTH_DEVICE_ISSUE_LIMIT_PER_CLIENT: envInt(0, 0, 10_000_000, 'the number of device requests allowed per client id per window (0 = half the live-code cap)'),
   /** Failed user-code entries on /device before the user, or the IP, is told to wait. */
   OAUTH_CODE_ENTRY_FAILURES_PER_USER: envInt(5, 1, 10_000, 'the failed code entries allowed per user per window'),
   OAUTH_CODE_ENTRY_FAILURES_PER_IP: envInt(30, 1, 100_000, 'the failed code entries allowed per IP per window'),
   /** Failed code entries across the whole service per window before everyone waits (and ops are alerted). */
   OAUTH_CODE_ENTRY_FAILURES_GLOBAL: envInt(200, 1, 10_000_000, 'the failed code entries allowed across all users per window'),
   /** Device codes waiting for approval at once, service-wide; more requests are told to retry. */
-  OAUTH_DEVICE_MAX_LIVE_CODES: envInt(1000, 1, 10_000_000, 'the number of device codes that may be pending at once'),
+  OAUTH_DEVICE_MAX_LIVE_CODES: envInt(0, 0, 10_000_000, 'the number of device codes that may be pending at once (0 = derived from the code space)'),
   OAUTH_CODE_ENTRY_WINDOW_SECONDS: envInt(900, 1, 86_400, 'the code-entry limit window in seconds'),
   /**
    * Tests and local development only (refused with BMC_ENV=production): client ID metadata documents of these
@@ -87,7 +94,11 @@ export interface OAuthConfig {
   pollToleranceSeconds: number;
   /** Upper bound of the interval after repeated slow_down. */
   maxPollIntervalSeconds: number;
+  /** Per IP, per network (/24, /64), per IPv6 site (/48) and per client id; one window. */
   deviceIssueLimit: { limit: number; windowSeconds: number };
+  deviceIssueLimitPerNetwork: { limit: number; windowSeconds: number };
+  deviceIssueLimitPerSite: { limit: number; windowSeconds: number };
+  deviceIssueLimitPerClient: { limit: number; windowSeconds: number };
   codeEntryLimit: { perUser: number; perIp: number; global: number; windowSeconds: number };
   /** Service-wide bound on pending device codes (what a guesser could hit). */
   maxLiveCodes: number;
@@ -109,6 +120,10 @@ export function buildOAuthConfig(e: OAuthEnv, app: Pick<AppConfig, 'appUrl' | 'a
   for (const id of e.OAUTH_EXTRA_CLIENT_IDS) {
     if (!clients.has(id)) clients.set(id, { id, name: id, requirePkce: e.OAUTH_EXTRA_CLIENTS_REQUIRE_PKCE });
   }
+  // The default cap is the most the code space allows at the global guessing budget (README "The guessing arithmetic").
+  const maxLiveCodes = e.OAUTH_DEVICE_MAX_LIVE_CODES || liveCodeCapFor(
+    USER_CODE_SPACE, e.OAUTH_CODE_ENTRY_FAILURES_GLOBAL, e.OAUTH_DEVICE_CODE_TTL_SECONDS, e.OAUTH_CODE_ENTRY_WINDOW_SECONDS);
+  const issueWindow = e.OAUTH_DEVICE_ISSUE_WINDOW_SECONDS;
   return {
     issuer: app.appUrl,
     verificationUri: `${app.appUrl}/device`,
@@ -123,14 +138,17 @@ export function buildOAuthConfig(e: OAuthEnv, app: Pick<AppConfig, 'appUrl' | 'a
     pollIntervalSeconds: e.OAUTH_DEVICE_POLL_INTERVAL_SECONDS,
     pollToleranceSeconds: 1,
     maxPollIntervalSeconds: 60,
-    deviceIssueLimit: { limit: e.OAUTH_DEVICE_ISSUE_LIMIT, windowSeconds: e.OAUTH_DEVICE_ISSUE_WINDOW_SECONDS },
+    deviceIssueLimit: { limit: e.OAUTH_DEVICE_ISSUE_LIMIT, windowSeconds: issueWindow },
+    deviceIssueLimitPerNetwork: { limit: e.OAUTH_DEVICE_ISSUE_LIMIT_PER_NETWORK, windowSeconds: issueWindow },
+    deviceIssueLimitPerSite: { limit: e.OAUTH_DEVICE_ISSUE_LIMIT_PER_SITE, windowSeconds: issueWindow },
+    deviceIssueLimitPerClient: { limit: e.OAUTH_DEVICE_ISSUE_LIMIT_PER_CLIENT || Math.max(1, Math.floor(maxLiveCodes / 2)), windowSeconds: issueWindow },
     codeEntryLimit: {
       perUser: e.OAUTH_CODE_ENTRY_FAILURES_PER_USER,
       perIp: e.OAUTH_CODE_ENTRY_FAILURES_PER_IP,
       global: e.OAUTH_CODE_ENTRY_FAILURES_GLOBAL,
       windowSeconds: e.OAUTH_CODE_ENTRY_WINDOW_SECONDS,
     },
-    maxLiveCodes: e.OAUTH_DEVICE_MAX_LIVE_CODES,
+    maxLiveCodes,
     secret: app.authSecret,
     clientMetadataTestOrigins: e.OAUTH_CLIENT_METADATA_TEST_ORIGINS,
   };

@@ -2,16 +2,51 @@
 // answered 503 + Retry-After at once (a few microseconds of work) instead of joining a queue that
 // grows without bound — latency for the requests that are admitted stays normal, and the service
 // recovers as soon as the load drops (nothing is left queued). Health checks are never shed.
+// Two signals, both decided at the node:http edge before any of the request's own work:
+//   - a fixed cap on requests in flight (the queue can never grow past it);
+//   - the event loop's lag: when the loop answers its timers late, it is saturated and every request
+//     admitted now only waits longer. Past a lag budget (and with enough in flight that the requests
+//     are the cause), new ones are refused while refusing is still quick, so refusals stay fast and the
+//     admitted requests keep their latency, instead of the loop saturating first and shedding after.
 import type http from 'node:http';
+
+/** How late the event loop runs, sampled by a 10 ms timer (a saturated loop fires its timers late). */
+export class EventLoopLag {
+  lagMs = 0;
+  private expected: number;
+  private readonly timer: NodeJS.Timeout;
+  constructor(intervalMs = 10) {
+    this.expected = performance.now() + intervalMs;
+    this.timer = setInterval(() => {
+      const now = performance.now();
+      this.lagMs = Math.max(0, now - this.expected);
+      this.expected = now + intervalMs;
+    }, intervalMs);
+    this.timer.unref();
+  }
+  stop(): void { clearInterval(this.timer); }
+}
+
+export interface LagShedding {
+  lag: { readonly lagMs: number };
+  /** Lag above this sheds (ms). */
+  maxLagMs: number;
+  /** ...only with at least this many in flight: a lag the requests did not cause is not theirs to pay. */
+  minInFlight: number;
+}
 
 export class InFlightLimiter {
   private inFlight = 0;
   shed = 0;
+  shedByLag = 0;
   readonly max: number;
-  constructor(max: number) { this.max = max; }
+  readonly lagShedding: LagShedding | null;
+  constructor(max: number, lagShedding: LagShedding | null = null) { this.max = max; this.lagShedding = lagShedding; }
   /** True (and counted) if there is room; the caller must `leave()` exactly once when done. */
   tryEnter(): boolean {
     if (this.inFlight >= this.max) { this.shed++; return false; }
+    const l = this.lagShedding;
+    if (l && this.inFlight >= l.minInFlight && l.lag.lagMs > l.maxLagMs) { this.shed++; this.shedByLag++; return false; }
     this.inFlight++;
     return true;
   }

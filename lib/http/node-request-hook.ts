@@ -10,7 +10,7 @@ import { stampClientAddress } from '../auth/request-info.ts';
 import { isFastPathRequest, serveFastPath, type FastPathOptions } from '../tenants/tenant-proxy-fast-path.ts';
 import { isWebdavRequest, serveWebdav } from '../tenants/tenant-proxy-webdav.ts';
 import { detailAnswer, isUnderProxyMount, tenantPathFromRawUrl, writeAnswer } from '../tenants/tenant-proxy.ts';
-import { InFlightLimiter, admitOrShed, isSheddable } from './load-shedding.ts';
+import { EventLoopLag, InFlightLimiter, admitOrShed, isSheddable } from './load-shedding.ts';
 
 const KEY = Symbol.for('bmc.nodeRequestHook');
 type Holder = { [KEY]?: { uninstall: () => void } };
@@ -22,6 +22,10 @@ export interface NodeRequestHookOptions {
   webdav?: FastPathOptions | null;
   /** Requests to /proxy/* and /api/* in flight at once before more are shed with 503 (0 = no limit). */
   maxInFlight?: number;
+  /** Event-loop lag (ms) past which new /proxy/* and /api/* requests are shed (0 = off); needs maxInFlight. */
+  maxEventLoopLagMs?: number;
+  /** Requests in flight below which lag never sheds (default 8). */
+  lagMinInFlight?: number;
 }
 
 /** Installs the hook on every node:http server of this process. Returns an uninstall function. */
@@ -29,7 +33,10 @@ export function installNodeRequestHook(o: NodeRequestHookOptions): () => void {
   const g = globalThis as Holder;
   if (g[KEY]) return g[KEY]!.uninstall;
   const original = http.Server.prototype.emit;
-  const limiter = o.maxInFlight ? new InFlightLimiter(o.maxInFlight) : null;
+  const lag = o.maxInFlight && o.maxEventLoopLagMs ? new EventLoopLag() : null;
+  const limiter = o.maxInFlight
+    ? new InFlightLimiter(o.maxInFlight, lag ? { lag, maxLagMs: o.maxEventLoopLagMs!, minInFlight: o.lagMinInFlight ?? 8 } : null)
+    : null;
   const patched = function (this: http.Server, event: string | symbol, ...args: unknown[]): boolean {
     if (event === 'request') {
       const req = args[0] as http.IncomingMessage;
@@ -68,6 +75,7 @@ export function installNodeRequestHook(o: NodeRequestHookOptions): () => void {
   http.Server.prototype.emit = patched;
   const uninstall = () => {
     if (http.Server.prototype.emit === patched) http.Server.prototype.emit = original;
+    lag?.stop();
     delete g[KEY];
   };
   g[KEY] = { uninstall };

@@ -16,7 +16,7 @@
 // - Only addresses on the allow-list (tenant-address.ts) are ever connected to, whatever the route says.
 // - Answers without a Cache-Control of the tenant's own get `private, no-store`.
 import http from 'node:http';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import type { TenantRoute } from '../db/queries/tenants-runtime.ts';
 import { recordProxyAnswer } from '../metrics/registry.ts';
 import { tenantSignatureHeaders } from './tenant-credential.ts';
@@ -89,7 +89,7 @@ export interface ProxyRequest {
 export interface ProxyAnswer {
   status: number;
   headers: http.OutgoingHttpHeaders;
-  body: string | http.IncomingMessage | null;
+  body: string | Readable | null;
 }
 
 /** Whether a request carries a body (RFC 9112 §6.3: none without Content-Length or Transfer-Encoding). */
@@ -98,6 +98,27 @@ export function requestHasBody(method: string, headers: http.IncomingHttpHeaders
   if (headers['transfer-encoding'] !== undefined) return true;
   const len = headers['content-length'];
   return len !== undefined && len !== '0';
+}
+
+/** The tenant's answer passed on as it comes, until `max` bytes; one byte more destroys both ends. */
+function capStream(src: http.IncomingMessage, max: number): Readable {
+  let seen = 0;
+  const capped = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      seen += chunk.length;
+      if (seen > max) {
+        src.destroy();
+        cb(new Error(`tenant answer over ${max} bytes; cut off`));
+        return;
+      }
+      cb(null, chunk);
+    },
+  });
+  src.on('error', (e) => capped.destroy(e));
+  // The cut may happen before anyone reads (pipe starts at once): consumers find it in `errored`.
+  capped.on('error', () => {});
+  capped.on('close', () => { if (!src.complete) src.destroy(); });
+  return src.pipe(capped);
 }
 
 /** `{"detail": …}` with no-store, as a ProxyAnswer. */
@@ -125,9 +146,10 @@ export function writeAnswer(res: http.ServerResponse, a: ProxyAnswer, extraHeade
   if (a.body == null) { res.end(); return Promise.resolve(); }
   if (typeof a.body === 'string') { res.end(a.body); return Promise.resolve(); }
   const body = a.body;
+  if (body.errored || body.destroyed) { res.destroy(); return Promise.resolve(); }
   return new Promise<void>((resolve) => {
     body.on('error', () => { res.destroy(); resolve(); });
-    res.on('close', () => { if (!body.complete) body.destroy(); resolve(); });
+    res.on('close', () => { if (!body.readableEnded) body.destroy(); resolve(); });
     body.pipe(res);
   });
 }
@@ -436,19 +458,22 @@ function forward(req: ProxyRequest, method: string, route: TenantRoute, pathAndQ
       }
       const noBody = method === 'HEAD' || status === 204 || status === 304;
       const max = deps.maxResponseBytes;
+      let body: Readable = res;
       if (max !== undefined && !noBody) {
         const announced = Number(res.headers['content-length'] ?? NaN);
-        // Whole answers (with a Content-Length) are checked before a byte is passed on; chunked
-        // streams (file downloads, feeds) pass through as they come.
+        // Whole answers (with a Content-Length) are checked before a byte is passed on; answers without
+        // one (chunked) are counted as they stream and cut off at the limit (the client sees the answer
+        // end unfinished: a truncated body never passes for a whole one).
         if (announced > max) {
           res.destroy();
           resolve(detailAnswer(502, { error: 'tenant_response_too_large', message: `The tenant API answer is larger than ${max} bytes.` }));
           return;
         }
+        if (Number.isNaN(announced)) body = capStream(res, max);
       }
       if (noBody) res.resume();
       if (signal) res.on('close', () => signal.removeEventListener('abort', onAbort));
-      resolve({ status, headers: responseHeaders(res), body: noBody ? null : res });
+      resolve({ status, headers: responseHeaders(res), body: noBody ? null : body });
     });
 
     if (hasBody) {

@@ -1,6 +1,6 @@
 // The tenant's trash (deleted notes, files, projects) as the dashboard sees it: read and changed through the
 // tenant proxy (same routing and rules as /proxy/*; the caller's own tenant only), shapes checked with zod.
-import type http from 'node:http';
+import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { HttpError } from '../http/errors.ts';
 import { getTenantProxyDeps } from './services.ts';
@@ -22,7 +22,7 @@ export const TrashListSchema = z.object({ items: z.array(TrashItemSchema), reten
 export type TrashItem = z.infer<typeof TrashItemSchema>;
 export type TrashList = z.infer<typeof TrashListSchema>;
 
-async function readBody(body: string | http.IncomingMessage | null): Promise<unknown> {
+async function readBody(body: string | Readable | null): Promise<unknown> {
   if (body == null) return null;
   let text = '';
   if (typeof body === 'string') text = body;

@@ -103,7 +103,7 @@ describe('user-code entry budgets (postgres)', () => {
   });
 
   test('live device codes are capped service-wide: past the cap a device request gets 503 + Retry-After', async () => {
-    const cfg = testConfig({ OAUTH_DEVICE_MAX_LIVE_CODES: '3' });
+    const cfg = testConfig({ OAUTH_DEVICE_MAX_LIVE_CODES: '3', OAUTH_DEVICE_ISSUE_LIMIT_PER_CLIENT: '1000' });
     const c = clock(Date.parse('2026-12-03T00:00:00Z'));
     // Pending codes of earlier tests have expired by this clock.
     for (let i = 0; i < 3; i++) await liveCode(c, cfg, `100.64.0.${i}`);

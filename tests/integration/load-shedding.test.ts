@@ -74,6 +74,48 @@ describe('load shedding', () => {
     }
   });
 
+  test('app edge: a saturated event loop sheds /proxy and /api at once (503 + Retry-After) while requests are in flight, then admits again', async () => {
+    const g = gate();
+    // The in-flight cap is far away: only the loop's lag can refuse here.
+    const uninstall = installNodeRequestHook({ fastPath: null, maxInFlight: 10_000, maxEventLoopLagMs: 20, lagMinInFlight: 4 });
+    const server = http.createServer(async (req, res) => {
+      if (req.url?.startsWith('/api/slow')) await g.wait();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"ok":true}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as AddressInfo).port;
+    const busy = (ms: number) => { const end = performance.now() + ms; while (performance.now() < end) { /* the loop is saturated */ } };
+    let burner: NodeJS.Timeout | undefined;
+    try {
+      for (let round = 0; round < 5; round++) {
+        // A busy loop with few requests in flight is not the requests' doing: nothing is shed.
+        burner = setInterval(() => busy(40), 1);
+        await new Promise((r) => setTimeout(r, 60));
+        assert.equal((await get(port, '/api/me')).status, 200, `round ${round}: lag alone, nothing in flight`);
+        const held = Array.from({ length: 4 }, () => get(port, '/api/slow'));
+        await until(() => g.waiting() === 4);
+        await new Promise((r) => setTimeout(r, 60));
+        const extra = await Promise.all(Array.from({ length: 6 }, (_, i) => get(port, i % 2 ? '/api/me' : '/proxy/v2/projects/')));
+        for (const r of extra) {
+          assert.equal(r.status, 503, `round ${round}: shed while the loop is saturated`);
+          assert.equal(r.retryAfter, '1');
+        }
+        assert.equal((await get(port, '/api/health')).status, 200, 'health is never shed');
+        clearInterval(burner);
+        await new Promise((r) => setTimeout(r, 50));
+        assert.equal((await get(port, '/api/me')).status, 200, `round ${round}: admitted again once the loop keeps time`);
+        g.release();
+        for (const r of await Promise.all(held)) assert.equal(r.status, 200);
+      }
+    } finally {
+      clearInterval(burner);
+      uninstall();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
   test(`tenant API: past --max-in-flight → 503 + Retry-After before auth; /health passes; recovery (${ROUNDS} rounds)`, async () => {
     const MAX = 3;
     const g = gate();

@@ -125,6 +125,29 @@ describe('OAuth edges (postgres)', () => {
     }
   });
 
+  test('two client-authentication methods in one request are invalid_request 400 (RFC 6749 §2.3), on every endpoint', async () => {
+    const c = clock();
+    const deps = { db: h.db, cfg, now: c.now };
+    const basic = (user: string, pass = '') => ({ authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` });
+    const p = pkce();
+    const device = { client_id: CLIENT, code_challenge: p.challenge, code_challenge_method: 'S256' };
+    const cases: Array<[string, Request, (r: Request) => Promise<Response>]> = [
+      ['token: Basic + body client_id (same id)', form('/oauth2/token', { grant_type: 'refresh_token', refresh_token: 'bmrt_x', client_id: CLIENT }, basic(CLIENT)), (r) => handleToken(r, deps)],
+      ['token: Basic + body client_secret', form('/oauth2/token', { grant_type: 'refresh_token', refresh_token: 'bmrt_x', client_secret: 's' }, basic(CLIENT)), (r) => handleToken(r, deps)],
+      ['token: Basic with secret + body client_id and client_secret', form('/oauth2/token', { grant_type: 'refresh_token', refresh_token: 'bmrt_x', client_id: CLIENT, client_secret: 's' }, basic(CLIENT, 's')), (r) => handleToken(r, deps)],
+      ['device: Basic + body client_id', form('/oauth2/device_authorization', device, basic(CLIENT)), (r) => handleDeviceAuthorization(r, deps)],
+      ['revoke: Basic + body client_id', form('/oauth2/revoke', { token: 'bmrt_x', client_id: CLIENT }, basic(CLIENT)), (r) => handleRevoke(r, deps)],
+    ];
+    for (const [what, req, handler] of cases) {
+      const res = await handler(req);
+      assert.equal(res.status, 400, what);
+      assert.equal((await res.json()).error, 'invalid_request', what);
+    }
+    // One method alone still works: Basic with an empty secret, or client_id in the body.
+    assert.equal((await handleDeviceAuthorization(form('/oauth2/device_authorization', { code_challenge: p.challenge, code_challenge_method: 'S256' }, basic(CLIENT)), deps)).status, 200);
+    assert.equal((await handleRevoke(form('/oauth2/revoke', { token: 'bmrt_x', client_id: CLIENT }), deps)).status, 200);
+  });
+
   test('every error_description is printable ASCII without " or \\, whatever the client sent', async () => {
     const c = clock();
     const deps = { db: h.db, cfg, now: c.now };

@@ -11,7 +11,7 @@ import { freshDatabase, type TestDatabase } from '../helpers/test-db.ts';
 import { createTenantRow } from '../helpers/tenant-fixtures.ts';
 import { getTenantRoute } from '../../lib/db/queries/tenants-runtime.ts';
 import { tenantEndpoints, tenants } from '../../lib/db/schema.ts';
-import { handleTenantProxy, tenantPathFromRawUrl, type TenantProxyDeps } from '../../lib/tenants/tenant-proxy.ts';
+import { handleTenantProxy, proxyToTenant, tenantPathFromRawUrl, writeAnswer, type TenantProxyDeps } from '../../lib/tenants/tenant-proxy.ts';
 import { buildAllowList, ephemeralPortRange, isAllowedTenantAddress, parsePortRanges } from '../../lib/tenants/tenant-address.ts';
 import { buildTenantsConfig, tenantsEnvSchema } from '../../lib/config/tenants.ts';
 
@@ -41,6 +41,13 @@ describe('tenant proxy: only allowed addresses, safe answers (postgres)', () => 
     tenant = await server('127.0.0.1', (req, res) => {
       const u = req.url ?? '';
       if (u.startsWith('/cached')) { res.writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'max-age=60' }); res.end('ok'); return; }
+      if (u.startsWith('/chunked')) { res.writeHead(200, { 'content-type': 'application/octet-stream' }); for (let i = 0; i < 10; i++) res.write(Buffer.alloc(500, 97)); res.end(); return; }
+      if (u.startsWith('/endless')) {
+        res.writeHead(200, { 'content-type': 'application/octet-stream' });
+        const timer = setInterval(() => res.write(Buffer.alloc(1024, 98)), 2);
+        res.on('close', () => clearInterval(timer));
+        return;
+      }
       if (u.startsWith('/big')) { res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': '5000' }); res.end(Buffer.alloc(5000)); return; }
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ path: u }));
@@ -135,5 +142,40 @@ describe('tenant proxy: only allowed addresses, safe answers (postgres)', () => 
     const ok = await get('/proxy/big', deps({ maxResponseBytes: 10_000 }));
     assert.equal(ok.status, 200);
     assert.equal((await ok.arrayBuffer()).byteLength, 5000);
+  });
+
+  test('an answer without Content-Length (chunked) is cut off at the limit as it streams, on the route handler and the node:http path', async () => {
+    // Route handler (web Response): the body errors instead of ending, so it never passes for a whole answer.
+    for (const path of ['/proxy/chunked', '/proxy/endless']) {
+      const r = await get(path);
+      assert.equal(r.status, 200);
+      await assert.rejects(r.arrayBuffer(), `${path}: cut off`);
+    }
+    const ok = await get('/proxy/chunked', deps({ maxResponseBytes: 10_000 }));
+    assert.equal((await ok.arrayBuffer()).byteLength, 5000, 'under the limit: whole');
+    // node:http (the fast path's writeAnswer): the connection ends early, with at most the limit passed on.
+    const front = http.createServer(async (req, res) => {
+      const a = await proxyToTenant({ method: 'GET', rawUrl: req.url!, headers: {}, body: null }, { tenantId, via: 'bearer' }, deps());
+      await writeAnswer(res, a);
+    });
+    await new Promise<void>((r) => front.listen(0, '127.0.0.1', () => r()));
+    try {
+      for (const path of ['/proxy/chunked', '/proxy/endless']) {
+        const got = await new Promise<{ bytes: number; complete: boolean }>((resolve) => {
+          http.get({ host: '127.0.0.1', port: (front.address() as AddressInfo).port, path }, (res) => {
+            let bytes = 0;
+            res.on('data', (c: Buffer) => { bytes += c.length; });
+            res.on('end', () => resolve({ bytes, complete: res.complete }));
+            res.on('error', () => resolve({ bytes, complete: false }));
+            res.on('aborted', () => resolve({ bytes, complete: false }));
+          }).on('error', () => resolve({ bytes: 0, complete: false }));
+        });
+        assert.equal(got.complete, false, `${path}: the client sees an unfinished answer`);
+        assert.ok(got.bytes <= 4096, `${path}: ${got.bytes} bytes passed on`);
+      }
+    } finally {
+      front.closeAllConnections();
+      await new Promise<void>((r) => front.close(() => r()));
+    }
   });
 });

@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { oauthConfigFrom, type OAuthConfig } from '../../lib/config/oauth.ts';
 import { formatUserCode, generateUserCode, normaliseUserCode, USER_CODE_ALPHABET, USER_CODE_LENGTH } from '../../lib/auth/device-grant.ts';
+import { liveCodeCapFor } from '../../lib/auth/user-code-space.ts';
 
 const cfg = (env: Record<string, string> = {}) => oauthConfigFrom(env, { appUrl: 'http://x.test', authSecret: 'x'.repeat(40) });
 const CODE_SPACE = USER_CODE_ALPHABET.length ** USER_CODE_LENGTH;
@@ -47,7 +48,11 @@ test('defaults: 5 wrong codes per account per 15 minutes; per-IP and global budg
   assert.ok(c.codeEntryLimit.perIp >= c.codeEntryLimit.perUser && c.codeEntryLimit.perIp < c.codeEntryLimit.global);
   // no trivial denial of service: locking everyone out takes many accounts or addresses, and the cap leaves room
   assert.ok(c.codeEntryLimit.global >= 40 * c.codeEntryLimit.perUser, 'the global budget is far above one account\'s');
-  assert.ok(c.maxLiveCodes >= 1000, 'room for a thousand logins in flight');
+  assert.ok(c.maxLiveCodes >= 2000, 'room for two thousand logins in flight');
+  // Filling the pool takes many networks: each /24 or /64 holds at most two windows' worth of its limit.
+  const perNetwork = 2 * c.deviceIssueLimitPerNetwork.limit;
+  assert.ok(c.maxLiveCodes / perNetwork >= 19, `${Math.ceil(c.maxLiveCodes / perNetwork)} networks fill the pool`);
+  assert.ok(c.deviceIssueLimitPerClient.limit <= c.maxLiveCodes / 2, 'no client id takes more than half the pool');
 });
 
 test('guesses × live codes ÷ alphabet^length ≤ about 2^-32, for one account and for the whole service, against ANY live code', () => {
@@ -63,9 +68,22 @@ test('guesses × live codes ÷ alphabet^length ≤ about 2^-32, for one account 
 });
 
 test('the arithmetic catches a loosened setting or a shorter code', () => {
-  assert.ok(odds(cfg({ OAUTH_CODE_ENTRY_FAILURES_GLOBAL: '1000' })).serviceVsAnyCode > TARGET, 'a 5× global budget');
+  // With the cap pinned (a derived cap would shrink to keep the bound).
+  assert.ok(odds(cfg({ OAUTH_CODE_ENTRY_FAILURES_GLOBAL: '1000', OAUTH_DEVICE_MAX_LIVE_CODES: '2384' })).serviceVsAnyCode > TARGET, 'a 5× global budget');
   assert.ok(odds(cfg({ OAUTH_DEVICE_MAX_LIVE_CODES: '10000' })).serviceVsAnyCode > TARGET, 'a 10× live-code cap');
-  assert.ok(odds(cfg({ OAUTH_CODE_ENTRY_WINDOW_SECONDS: '60' })).serviceVsAnyCode > TARGET, 'a budget renewed every minute');
+  assert.ok(odds(cfg({ OAUTH_CODE_ENTRY_WINDOW_SECONDS: '60', OAUTH_DEVICE_MAX_LIVE_CODES: '2384' })).serviceVsAnyCode > TARGET, 'a budget renewed every minute');
   assert.ok(odds(cfg(), 20 ** 8).serviceVsAnyCode > TARGET, 'the old 8-letter code');
   assert.ok(odds(cfg(), 20 ** 8).accountVsAnyCode > TARGET, 'the old 8-letter code, one account');
+});
+
+test('the live-code cap scales with the code space: derived by default, the most that keeps the service at 2^-32', () => {
+  const c = cfg();
+  assert.equal(c.maxLiveCodes, liveCodeCapFor(CODE_SPACE, c.codeEntryLimit.global, c.deviceCodeTtlSeconds, c.codeEntryLimit.windowSeconds));
+  assert.equal(c.maxLiveCodes, 2384);
+  assert.ok(odds(c).serviceVsAnyCode <= 2 ** -32);
+  assert.ok(odds({ ...c, maxLiveCodes: c.maxLiveCodes + 1 }).serviceVsAnyCode > 2 ** -32, 'one more would pass the bound');
+  // Two more letters: 400× the codes, 400× the cap; half the global budget, twice the cap.
+  assert.ok(Math.abs(liveCodeCapFor(20 ** 14, 200, 600, 900) / c.maxLiveCodes - 400) < 1);
+  assert.ok(Math.abs(liveCodeCapFor(CODE_SPACE, 100, 600, 900) / c.maxLiveCodes - 2) < 0.01);
+  assert.ok(cfg({ OAUTH_CODE_ENTRY_FAILURES_GLOBAL: '1000' }).maxLiveCodes < c.maxLiveCodes, 'a bigger budget shrinks the default cap');
 });

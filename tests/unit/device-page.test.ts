@@ -1,7 +1,7 @@
 // /device helpers: CSRF tokens bound to user (+ grant), the signed pending-code cookie, scope text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkCsrf, csrfToken, describeScopes, readPendingCode, signPendingCode, PENDING_CODE_MAX_AGE_SECONDS } from '../../lib/auth/device-page.ts';
+import { checkCsrf, csrfToken, describeScopes, readDecisionForm, readPendingCode, signPendingCode, PENDING_CODE_MAX_AGE_SECONDS } from '../../lib/auth/device-page.ts';
 
 const S = 's'.repeat(40);
 
@@ -39,4 +39,15 @@ test('IPv4-mapped addresses are shown plainly', async () => {
   assert.equal(displayIp('::ffff:203.0.113.7'), '203.0.113.7');
   assert.equal(displayIp('2001:db8::1'), '2001:db8::1');
   assert.equal(displayIp(null), 'unknown address');
+});
+
+test('a decision without its CSRF field, or with a wrong one, is refused 403 (not redirected); a good one parses', () => {
+  const grant = '0b9a8a4e-2f43-4a7c-9d55-2b8f3c1d0e11';
+  const good = csrfToken(S, 'device-decide', 'u1', grant);
+  assert.deepEqual(readDecisionForm(S, { grant, decision: 'approve' }, 'u1'), { ok: false, status: 403, message: 'Missing CSRF token; reload the page and try again.' });
+  assert.equal((readDecisionForm(S, { grant, decision: 'approve', csrf: '' }, 'u1') as { status: number }).status, 403);
+  assert.equal((readDecisionForm(S, { grant, decision: 'approve', csrf: 'x' }, 'u1') as { status: number }).status, 403);
+  assert.equal((readDecisionForm(S, { grant, decision: 'approve', csrf: good }, 'u2') as { status: number }).status, 403, 'another user');
+  assert.equal((readDecisionForm(S, { grant: 'nope', decision: 'approve', csrf: good }, 'u1') as { status: number }).status, 400);
+  assert.deepEqual(readDecisionForm(S, { grant, decision: 'deny', csrf: good, tenant: '' }, 'u1'), { ok: true, grantId: grant, decision: 'deny', tenant: '' });
 });

@@ -2,7 +2,7 @@
 // match binds the grant to this account and shows the confirmation step. Never approves.
 import { ENTERED_CODE_COOKIE, PENDING_CODE_COOKIE, PENDING_CODE_MAX_AGE_SECONDS, checkCsrf, signPendingCode } from '@/lib/auth/device-page.ts';
 import { enterUserCode } from '@/lib/auth/device-grant.ts';
-import { formPost, seeOther } from '@/lib/auth/device-routes.ts';
+import { formPost, refused, seeOther } from '@/lib/auth/device-routes.ts';
 import { requestInfoFromHeaders } from '@/lib/auth/request-info.ts';
 import { getConfig } from '@/lib/config/index.ts';
 import { getDb } from '@/lib/db/index.ts';
@@ -38,7 +38,8 @@ export async function POST(req: Request): Promise<Response> {
     if (signed) res.cookies.set(PENDING_CODE_COOKIE, signed, { httpOnly: true, sameSite: 'lax', path: '/device', maxAge: PENDING_CODE_MAX_AGE_SECONDS, secure: app.appUrl.startsWith('https:') });
     return res;
   }
-  if (!checkCsrf(oauth.secret, r.form.get('csrf'), 'device-entry', r.user.id)) return seeOther('/device?error=csrf');
+  // Refused outright (not a redirect a script could follow as if it had worked).
+  if (!checkCsrf(oauth.secret, r.form.get('csrf'), 'device-entry', r.user.id)) return refused('Missing or invalid CSRF token; reload the page and try again.');
   const result = await enterUserCode(await getDb(), { userCode: code, userId: r.user.id }, oauth, requestInfoFromHeaders(req.headers), now);
   if (!result.ok && result.reason === 'rate_limited') return lockedPage(result.retryAfterSeconds);
   const res = result.ok ? seeOther(`/device/confirm?${new URLSearchParams({ grant: result.grant.id })}`)

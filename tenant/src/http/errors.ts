@@ -3,6 +3,8 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { ZodError } from 'zod';
 import { BadRequestError, ConflictError, NotFoundError, PathError, PreconditionFailedError } from '../engine.ts';
 import { ProjectRequestError } from '../projects/project-registry.ts';
+import { PathTooLongError } from '../notes/portable-name.ts';
+import { HiddenPathError } from '../notes/visible-path.ts';
 
 export class HttpError extends Error {
   status: number;
@@ -21,6 +23,11 @@ export function zodDetail(err: ZodError, where: 'query' | 'body' | 'path'): obje
   return err.issues.map((i) => ({ type: i.code, loc: [where, ...i.path.map(String)], msg: i.message }));
 }
 
+/** A refused path's status: hidden 403, too long 414, anything else 400. */
+export function pathErrorStatus(err: PathError): number {
+  return err instanceof HiddenPathError ? 403 : err instanceof PathTooLongError ? 414 : 400;
+}
+
 export function installErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((_req, reply) => {
     reply.code(404).send({ detail: 'Not Found' });
@@ -36,7 +43,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     } else if (err instanceof PreconditionFailedError) {
       reply.code(412).send({ detail: err.message });
     } else if (err instanceof PathError) {
-      reply.code(400).send({ detail: err.message });
+      reply.code(pathErrorStatus(err)).send({ detail: err.message });
     } else if (err instanceof NotFoundError) {
       reply.code(404).send({ detail: err.message });
     } else if (err instanceof ConflictError) {

@@ -4,7 +4,7 @@
 // The engine checks again; this layer makes sure nothing suspicious even reaches it.
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathProblem } from '../notes/portable-name.ts';
+import { MAX_NAME_BYTES, pathProblem, pathTooLong } from '../notes/portable-name.ts';
 import { hiddenPathMessage, hiddenSegment } from '../notes/visible-path.ts';
 import { HttpError } from './errors.ts';
 
@@ -60,7 +60,11 @@ export function confineRelPath(value: string, opts: ConfineOptions = {}): string
   if (!rel && !opts.allowEmpty) refuse();
   // hidden and ignored paths are not the user's notes: never served, whatever their encoding
   const hidden = opts.allowHidden ? null : hiddenSegment(rel);
-  if (hidden !== null) throw new HttpError(400, hiddenPathMessage(rel, hidden));
+  if (hidden !== null) throw new HttpError(403, hiddenPathMessage(rel, hidden));
+  // one limit for reads and writes: a name no write could have made is said to be too long, not "not found"
+  if (pathTooLong(rel)) throw new HttpError(414, `Path too long: ${pathProblem(rel)}`);
+  const long = rel.split('/').find((seg) => Buffer.byteLength(seg, 'utf8') > MAX_NAME_BYTES);
+  if (long !== undefined) throw new HttpError(400, `Name too long: the name '${long.slice(0, 40)}…' is ${Buffer.byteLength(long, 'utf8')} bytes long; the limit is ${MAX_NAME_BYTES} bytes`);
   return rel;
 }
 
@@ -84,7 +88,7 @@ export function assertInsideProject(projectAbs: string, rel: string): string {
       real = fs.realpathSync(probe);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENAMETOOLONG') throw new HttpError(400, `Name not portable: ${pathProblem(rel) ?? 'a name or the path is too long'}`);
+      if (code === 'ENAMETOOLONG') throw new HttpError(pathTooLong(rel) ? 414 : 400, `Name not portable: ${pathProblem(rel) ?? 'a name or the path is too long'}`);
       // A dangling symlink: refuse rather than guess where it would lead.
       if (code === 'ENOENT' && fs.lstatSync(probe, { throwIfNoEntry: false })?.isSymbolicLink()) refuse();
       if (code !== 'ENOENT' && code !== 'ENOTDIR') refuse();

@@ -25,6 +25,15 @@ export function resolveEntity(store: IndexStore, projectId: number, identifier: 
     ?? one('SELECT * FROM entity WHERE project_id = ? AND file_path = ?', id)
     ?? (!id.endsWith('.md') ? one('SELECT * FROM entity WHERE project_id = ? AND file_path = ?', `${id}.md`) : undefined);
   if (hit) return hit;
+  // One name in two Unicode spellings (NFC as we write, NFD as macOS may): asked in one, indexed in the other.
+  for (const form of ['NFC', 'NFD'] as const) {
+    const other = id.normalize(form);
+    if (other === id) continue;
+    const twin = one('SELECT * FROM entity WHERE project_id = ? AND permalink = ?', other)
+      ?? one('SELECT * FROM entity WHERE project_id = ? AND file_path = ?', other)
+      ?? (!other.endsWith('.md') ? one('SELECT * FROM entity WHERE project_id = ? AND file_path = ?', `${other}.md`) : undefined);
+    if (twin) return twin;
+  }
   const norm = normalizePermalink(id);
   if (norm && norm !== id) {
     const byNorm = one('SELECT * FROM entity WHERE project_id = ? AND permalink = ?', norm);

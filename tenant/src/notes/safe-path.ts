@@ -6,6 +6,7 @@ import { PathError } from '../engine-types.ts';
 import { loadIgnoreRules } from '../sync/ignore-rules.ts';
 import { registerAnchor } from './confined-fs.ts';
 import { assertVisiblePath } from './visible-path.ts';
+import { assertReadableLength, onDiskSpelling } from './portable-name.ts';
 
 export interface SafePath { rel: string; abs: string }
 
@@ -22,7 +23,10 @@ export function confine(projectRoot: string, userPath: string, opts: { allowRoot
     if (seg === '..') throw new PathError('path escapes the project');
     segs.push(seg);
   }
-  const rel = segs.join('/');
+  // Too long for any write to have made: said so (400 / 414) on reads as on writes.
+  assertReadableLength(segs.join('/'));
+  // NFC and NFD spellings of one name are one name: reads find the file whichever form was written or asked.
+  const rel = onDiskSpelling(projectRoot, segs.join('/'));
   // The project root is where later confined operations start their no-follow walk (unless the data dir
   // holding it is registered already).
   registerAnchor(projectRoot, { ifUncovered: true });

@@ -50,8 +50,13 @@ export function hiddenPathMessage(rel: string, seg: string): string {
   return `Hidden or ignored path: '${seg}' in '${rel}' is not served by the API (dot-files and folders such as .git, .obsidian and .basic-memory, temp files, and names the ignore rules skip)`;
 }
 
-/** Throws PathError when `rel` (project-relative) is hidden or ignored. */
+/** A hidden or ignored path: HTTP 403 on every API route (WebDAV answers 404 to reads, 403 to writes). */
+export class HiddenPathError extends PathError {
+  override name = 'HiddenPathError';
+}
+
+/** Throws HiddenPathError when `rel` (project-relative) is hidden or ignored. */
 export function assertVisiblePath(rel: string, rules?: IgnoreRules): void {
   const seg = hiddenSegment(rel, rules);
-  if (seg !== null) throw new PathError(hiddenPathMessage(rel, seg));
+  if (seg !== null) throw new HiddenPathError(hiddenPathMessage(rel, seg));
 }

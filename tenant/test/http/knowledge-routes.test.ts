@@ -318,6 +318,27 @@ describe('directory and resource', () => {
     assert.ok(deep.body.some((n: any) => n.file_path === 'graph/Hub.md'), 'depth 2 lists files inside folders at the top level of the list');
   });
 
+  test('globs from requests: picomatch semantics, linear time on a pathological pattern, a clear 400 over the length bound', async () => {
+    const names = async (glob: string, dir = '/graph') => {
+      const r = await t.json('GET', `/main/directory/list?dir_name=${dir}&depth=1&file_name_glob=${encodeURIComponent(glob)}`);
+      assert.equal(r.status, 200, `${glob}: ${JSON.stringify(r.body)}`);
+      return r.body.map((n: any) => n.name).sort();
+    };
+    assert.deepEqual(await names('Node [!A].md'), ['Node B.md', 'Node C.md']);
+    assert.deepEqual(await names('?ode [AB]*'), ['Node A.md', 'Node B.md']);
+    assert.deepEqual(await names('*Hub*'), ['Hub.md']);
+    // A backtracking matcher takes minutes on this; ours answers at once (and finds nothing).
+    const long = 'a'.repeat(200) + '.md';
+    assert.equal((await t.request('PUT', `/main/resource/globs/${long}`, 'x')).status, 201);
+    assert.deepEqual(await names('*a'.repeat(12) + 'b', '/globs'), []);
+    assert.deepEqual(await names('*a*a*.md', '/globs'), [long]);
+    for (const url of [`/main/directory/list?dir_name=/&file_name_glob=${'x'.repeat(257)}`, `/main/resource/graph/${'x/'.repeat(150)}*`, `/main/memory/graph/${'x/'.repeat(150)}*`]) {
+      const r = await t.json('GET', url);
+      assert.equal(r.status, 400, `${url.slice(0, 60)}: ${r.status}`);
+      assert.match(r.body.detail, /characters long; the limit is 256/);
+    }
+  });
+
   test('resource: one note by permalink/title, a glob page of several, 404 {detail}', async () => {
     const one = await t.request('GET', '/main/resource/graph/hub');
     assert.equal(one.status, 200);

@@ -115,7 +115,7 @@ describe('sync-file / index-file', () => {
     assert.equal(again.body.observations.length, 0);
   });
 
-  test('the casing on disk wins (no second copy); refusals: missing 404, not markdown, not normalized, hidden, ignored, outside 400', async () => {
+  test('the casing on disk wins (no second copy); refusals: missing 404, not markdown, not normalized, outside 400, hidden and ignored 403', async () => {
     write('inbox/Case.md', '---\ntitle: Case\n---\nc\n');
     const r = await t.json('POST', `${base}/knowledge/sync-file`, { file_path: 'INBOX/case.md' });
     assert.equal(r.status, 200, JSON.stringify(r.body));
@@ -125,8 +125,8 @@ describe('sync-file / index-file', () => {
       [{ file_path: 'docs/pic.png' }, 400, /^Only markdown files can be indexed/],
       [{ file_path: 'inbox//Case.md' }, 400, /not normalized/],
       [{ file_path: './inbox/Case.md' }, 400, /not normalized/],
-      [{ file_path: '.obsidian/x.md' }, 400, /^Hidden or ignored path/],
-      [{ file_path: 'ignored/x.md' }, 400, /^Hidden or ignored path/],
+      [{ file_path: '.obsidian/x.md' }, 403, /^Hidden or ignored path/],
+      [{ file_path: 'ignored/x.md' }, 403, /^Hidden or ignored path/],
       [{ file_path: '../research/x.md' }, 400, /^Invalid path: it must stay inside the project$/],
       [{ file_path: '/etc/passwd' }, 400, /^Invalid path/],
     ];
@@ -164,7 +164,7 @@ describe('move-directory and delete-directory', () => {
     assert.equal(moved.body.file_path, 'archive/docs/One.md');
   });
 
-  test('move-directory refusals: the root, into itself, hidden or outside destinations (400 {detail}); nothing moved', async () => {
+  test('move-directory refusals: the root, into itself, hidden (403) or outside (400) destinations, {detail}; nothing moved', async () => {
     const cases: [unknown, RegExp][] = [
       [{ source_directory: '/', destination_directory: 'x' }, /project root/],
       [{ source_directory: 'graph', destination_directory: 'graph/inner' }, /into itself/],
@@ -173,7 +173,7 @@ describe('move-directory and delete-directory', () => {
     ];
     for (const [body, detail] of cases) {
       const r = await t.json('POST', `${base}/knowledge/move-directory`, body);
-      assert.equal(r.status, 400, JSON.stringify(body));
+      assert.equal(r.status, /Hidden/.test(String(detail)) ? 403 : 400, JSON.stringify(body));
       assert.match(r.body.detail, detail, JSON.stringify(body));
     }
     // ignored by the project's .gitignore: each file refused, reported, left in place
@@ -201,7 +201,7 @@ describe('move-directory and delete-directory', () => {
     const restored = await t.json('POST', `/trash/${item.id}/restore`);
     assert.equal(restored.status, 200);
     assert.equal(fs.readFileSync(path.join(main, 'trashme/deep/B.md'), 'utf8'), '---\ntitle: B\n---\nb\n');
-    for (const [body, status] of [[{ directory: '../research' }, 400], [{ directory: '.git' }, 400], [{}, 422]] as const) {
+    for (const [body, status] of [[{ directory: '../research' }, 400], [{ directory: '.git' }, 403], [{}, 422]] as const) {
       const bad = await t.json('POST', `${base}/knowledge/delete-directory`, body);
       assert.equal(bad.status, status, JSON.stringify(body));
       assert.ok(bad.body.detail);
@@ -232,7 +232,7 @@ describe('POST /resource and PUT /resource/{entity_id}', () => {
     const onDisk = await t.json('POST', `${base}/resource`, { file_path: 'boards/unindexed.txt', content: 'x' });
     assert.equal(onDisk.status, 409);
     assert.equal(fs.readFileSync(path.join(main, 'boards/unindexed.txt'), 'utf8'), 'keep me');
-    for (const [body, status] of [[{ file_path: '../research/x.md', content: 'x' }, 400], [{ file_path: '.obsidian/y.json', content: 'x' }, 400],
+    for (const [body, status] of [[{ file_path: '../research/x.md', content: 'x' }, 400], [{ file_path: '.obsidian/y.json', content: 'x' }, 403],
       [{ file_path: 'ignored/y.md', content: 'x' }, 400], [{ file_path: 'a/CON.md', content: 'x' }, 400], [{ file_path: 'a.md' }, 422]] as const) {
       const bad = await t.json('POST', `${base}/resource`, body);
       assert.equal(bad.status, status, JSON.stringify(body));

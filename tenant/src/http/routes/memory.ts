@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { parseTimeframe } from '../../notes/timeframe.ts';
 import type { ItemType } from '../../notes/memory-context.ts';
 import type { TenantRuntime } from '../../tenant-runtime.ts';
+import { assertGlobLength } from '../request-glob.ts';
 import { HttpError } from '../errors.ts';
 import { identifierFromUrl } from '../identifier-param.ts';
 import { projectFromRequest } from '../project-param.ts';
@@ -51,6 +52,7 @@ export function registerMemoryRoutes(app: FastifyInstance, runtime: TenantRuntim
   app.get('/:project/memory/*', async (req) => {
     const uri = identifierFromUrl(req, 2);
     if (!uri) throw new HttpError(422, [{ type: 'value_error', loc: ['path', 'uri'], msg: 'Memory URL cannot be empty' }]);
+    if (uri.includes('*')) assertGlobLength(uri, 'memory:// glob');
     const q = parseQuery(req, z.looseObject(contextQuery));
     const p = await projectFromRequest(req, runtime);
     return engine.memory(p.name).build(uri, { depth: q.depth, since: since(q.timeframe), page: q.page, page_size: q.page_size, max_related: q.max_related });

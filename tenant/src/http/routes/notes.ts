@@ -17,26 +17,8 @@ import { assertInsideProject, confineRelPath } from '../path-confinement.ts';
 import { projectFromRequest } from '../project-param.ts';
 import { expectedChecksum, identifierFromUrl, rawTail } from '../identifier-param.ts';
 import { parseBody, parseQuery, queryInt } from '../query-params.ts';
+import { assertGlobLength, fileNameGlobMatcher } from '../request-glob.ts';
 
-
-/** fnmatch-style: `*` any run, `?` one character, `[...]` a class; case-sensitive like fnmatch on POSIX. */
-function globMatcher(glob: string): (name: string) => boolean {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 1);
-      if (end < 0) { re += '\\['; continue; }
-      const body = glob.slice(i + 1, end).replace(/\\/g, '\\\\');
-      re += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`;
-      i = end;
-    } else re += c.replace(/[.+^${}()|\\/]/g, '\\$&');
-  }
-  const rx = new RegExp(`^${re}$`, 's');
-  return (name) => rx.test(name);
-}
 
 const SMALL_RESOURCE = 256 * 1024;
 const JSON_UPLOAD_MAX = 25 * 1024 * 1024;
@@ -118,6 +100,7 @@ export function registerNotesRoutes(app: FastifyInstance, runtime: TenantRuntime
     const p = await projectFromRequest(req, runtime);
     assertInsideProject(p.absPath, rel);
     if (rel.includes('*')) {
+      assertGlobLength(rel, 'resource glob');
       // Upstream: a glob over permalinks, one page of notes, each after a `--- memory://<permalink> <updated_at> <checksum[:8]>` line.
       const { rows, root } = engine.entitiesByGlob(p.name, permalinkGlob(rel), q.page_size, (q.page - 1) * q.page_size);
       if (!rows.length) throw new HttpError(404, `Resource not found: ${rel}`);
@@ -259,7 +242,7 @@ export function registerNotesRoutes(app: FastifyInstance, runtime: TenantRuntime
     const p = await projectFromRequest(req, runtime);
     assertInsideProject(p.absPath, dir);
     // Upstream answers a flat list, pre-order, down to `depth`; file_name_glob filters by name (fnmatch).
-    const match = q.file_name_glob ? globMatcher(q.file_name_glob) : null;
+    const match = q.file_name_glob ? fileNameGlobMatcher(q.file_name_glob) : null;
     const out: DirectoryNode[] = [];
     const walk = (nodes: DirectoryNode[]) => {
       for (const n of nodes) {
