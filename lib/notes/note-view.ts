@@ -54,7 +54,11 @@ export interface NoteView {
   updatedAt: string | null;
 }
 
-export interface BinaryView { kind: 'binary'; project: string; filePath: string; title: string; contentType: string; size: number; downloadHref: string; updatedAt: string | null }
+export interface BinaryView { kind: 'binary'; project: string; filePath: string; title: string; contentType: string; size: number; downloadHref: string; updatedAt: string | null;
+  /** An image an `<img>` can show (SVG included: an image never runs its script). */
+  imagePreview: boolean }
+
+const PREVIEW_IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml']);
 export interface FolderView { kind: 'folder'; project: string; dirPath: string; entries: DirectoryNode[] }
 export type PathView = NoteView | BinaryView | FolderView;
 
@@ -151,7 +155,8 @@ export async function loadPathView(tenantId: string, project: string, rel: strin
     const st = await statFile(tenantId, project, rel);
     if (!st) return null;
     return { kind: 'binary', project, filePath: rel, title: node?.title ?? rel.split('/').pop()!, contentType: st.contentType, size: st.size,
-      downloadHref: `/proxy/${encodeURIComponent(project)}/resource/${rel.split('/').map(encodeURIComponent).join('/')}`, updatedAt: node?.updated_at ?? null };
+      downloadHref: `/proxy/${encodeURIComponent(project)}/resource/${rel.split('/').map(encodeURIComponent).join('/')}`, updatedAt: node?.updated_at ?? null,
+      imagePreview: PREVIEW_IMAGE_TYPES.has(st.contentType.split(';')[0]!.trim().toLowerCase()) };
   }
   // A markdown file not in the index (yet) that exists on disk is still shown.
   const file = pre ? unwrap(await pre.file) : await readFile(tenantId, project, rel, MAX_NOTE_BYTES);

@@ -18,6 +18,7 @@
 import http from 'node:http';
 import { Readable } from 'node:stream';
 import type { TenantRoute } from '../db/queries/tenants-runtime.ts';
+import { secureUserContent } from '../http/user-content.ts';
 import { recordProxyAnswer } from '../metrics/registry.ts';
 import { tenantSignatureHeaders } from './tenant-credential.ts';
 import { isAllowedTenantAddress, type TenantAddressAllowList } from './tenant-address.ts';
@@ -102,7 +103,7 @@ export function requestHasBody(method: string, headers: http.IncomingHttpHeaders
 
 /** `{"detail": …}` with no-store, as a ProxyAnswer. */
 export function detailAnswer(status: number, detail: unknown, headers: Record<string, string> = {}): ProxyAnswer {
-  return { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }, body: JSON.stringify({ detail }) };
+  return { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers }, body: JSON.stringify({ detail }) };
 }
 
 /** A ProxyAnswer as a web Response (route handlers). */
@@ -188,7 +189,7 @@ function forwardRequestHeaders(headers: http.IncomingHttpHeaders, hasBody: boole
   }
 }
 
-function responseHeaders(res: http.IncomingMessage): http.OutgoingHttpHeaders {
+function responseHeaders(res: http.IncomingMessage, method: string, requestPath: string): http.OutgoingHttpHeaders {
   const out: http.OutgoingHttpHeaders = {};
   const conn = res.headers.connection;
   const connectionTokens = conn ? new Set(String(conn).toLowerCase().split(',').map((s) => s.trim()).filter(Boolean)) : null;
@@ -197,7 +198,8 @@ function responseHeaders(res: http.IncomingMessage): http.OutgoingHttpHeaders {
     if (value === undefined || HOP_BY_HOP.has(k) || DROP_OUT.has(k) || connectionTokens?.has(k)) continue;
     out[k] = value;
   }
-  out['x-content-type-options'] = 'nosniff';
+  // The person's files must never run as the person on this origin (sandbox, nosniff, attachments).
+  secureUserContent(out, method, res.statusCode ?? 502, requestPath);
   // Per-user data: no shared cache may keep it unless the tenant said otherwise.
   if (out['cache-control'] === undefined) out['cache-control'] = 'private, no-store';
   return out;
@@ -448,7 +450,7 @@ function forward(req: ProxyRequest, method: string, route: TenantRoute, pathAndQ
       }
       if (noBody) res.resume();
       if (signal) res.on('close', () => signal.removeEventListener('abort', onAbort));
-      resolve({ status, headers: responseHeaders(res), body: noBody ? null : res });
+      resolve({ status, headers: responseHeaders(res, method, pathAndQuery), body: noBody ? null : res });
     });
 
     if (hasBody) {
