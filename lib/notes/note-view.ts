@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { parseNote } from '../../tenant/src/markdown/parse-note.ts';
 import { splitFrontmatter } from '../../tenant/src/markdown/frontmatter.ts';
-import { buildLinkIndex, flattenFiles, type LinkIndex, type LinkTarget } from './link-index.ts';
+import { buildLinkIndex, type LinkIndex, type LinkTarget } from './link-index.ts';
 import { notesHref } from './note-paths.ts';
 import { linkSnippets } from './link-snippets.ts';
 import { renderMarkdown } from './render-markdown.ts';
