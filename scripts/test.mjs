@@ -11,6 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseAllowedSkips, playwrightSkipsAndFlakes, unlistedSkips } from './test-summary.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const outDir = path.join(root, '.test-results');
@@ -99,7 +100,9 @@ if (!onlyUnit) {
     else {
       const s = report.stats;
       total.passed += s.expected + s.flaky; total.failed += s.unexpected; total.skipped += s.skipped; total.flaky += s.flaky;
-      walkPlaywright(report.suites ?? [], []);
+      const seen = playwrightSkipsAndFlakes(report.suites ?? []);
+      skips.push(...seen.skips);
+      flakes.push(...seen.flakes);
       if ((report.errors ?? []).length && s.unexpected === 0) { total.failed++; failures.push('playwright: ' + report.errors[0].message?.split('\n')[0]); }
       if (r.status !== 0 && s.unexpected === 0 && !(report.errors ?? []).length) { total.failed++; failures.push(`playwright exited ${r.status}`); }
     }
@@ -112,9 +115,12 @@ if (skips.length) {
   for (const k of skips) console.log(`  - ${k.file}: ${k.name}${k.reason ? ` (${k.reason})` : ''}`);
 }
 if (CI && skips.length) {
-  const allowed = readAllowedSkips();
-  for (const k of skips) {
-    if (allowed.some((a) => a.file === k.file && a.name === k.name)) continue;
+  let allowed = [];
+  try { allowed = parseAllowedSkips(fs.readFileSync(path.join(root, 'tests/allowed-skips.json'), 'utf8')); } catch (err) {
+    total.failed++;
+    failures.push(`tests/allowed-skips.json: ${err.message}`);
+  }
+  for (const k of unlistedSkips(skips, allowed)) {
     total.failed++;
     failures.push(`skipped in CI and not on tests/allowed-skips.json: ${k.file}: ${k.name}`);
   }
@@ -134,42 +140,3 @@ if (total.flaky) console.log(`\n${total.passed} passed (${total.flaky} flaky), $
 console.log('\n' + line);
 process.exit(total.failed > 0 || total.passed === 0 ? 1 : 0);
 
-/** Playwright's JSON report: names every skipped test and every test that passed only on retry. */
-function walkPlaywright(suites, titles) {
-  for (const suite of suites) {
-    const here = suite.title ? [...titles, suite.title] : titles;
-    for (const spec of suite.specs ?? []) {
-      for (const t of spec.tests ?? []) {
-        const file = path.join('e2e', spec.file ?? suite.file ?? '');
-        const name = [...here.slice(1), spec.title].join(' › ');
-        if (t.status === 'skipped') {
-          const why = (t.annotations ?? []).find((a) => a.type === 'skip' || a.type === 'fixme')?.description ?? '';
-          skips.push({ file, name, reason: why });
-        } else if (t.status === 'flaky') {
-          const tries = (t.results ?? []).length;
-          flakes.push(`${file}: ${name} (failed ${tries - 1} time${tries - 1 === 1 ? '' : 's'} first)`);
-        }
-      }
-    }
-    walkPlaywright(suite.suites ?? [], here);
-  }
-}
-
-/** tests/allowed-skips.json: [{file, name, reason}], each with a reason; a malformed file is a failure. */
-function readAllowedSkips() {
-  const file = path.join(root, 'tests/allowed-skips.json');
-  try {
-    const list = JSON.parse(fs.readFileSync(file, 'utf8')).skips;
-    if (!Array.isArray(list)) throw new Error('"skips" must be a list');
-    for (const a of list) {
-      if (typeof a?.file !== 'string' || typeof a?.name !== 'string' || typeof a?.reason !== 'string' || a.reason.trim().length < 10) {
-        throw new Error(`each entry needs file, name and a reason (got ${JSON.stringify(a)})`);
-      }
-    }
-    return list;
-  } catch (err) {
-    total.failed++;
-    failures.push(`tests/allowed-skips.json: ${err.message}`);
-    return [];
-  }
-}
