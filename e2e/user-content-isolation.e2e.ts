@@ -86,6 +86,8 @@ test('user content: an HTML page and an SVG with script run nothing as the perso
     await expect.poll(() => preview.evaluate((el) => (el as HTMLImageElement).naturalWidth), { message: p }).toBe(width);
   }
   await page.goto('/projects/main/notes/attack/evil.html');
+  // The page names the file's real type (the relabelling is only for what reaches a browser).
+  await expect(page.getByTestId('binary-type')).toHaveText('text/html');
   await expect(page.getByTestId('binary-image-preview')).toHaveCount(0);
   const fromButton = page.waitForEvent('download');
   await page.getByTestId('binary-download').click();

@@ -84,6 +84,11 @@ export interface ProxyRequest {
   body: Readable | null;
   /** Aborted when the caller goes away. */
   signal?: AbortSignal;
+  /**
+   * The control plane's own server code (tenantCall), not a browser: it gets the tenant's headers as they are
+   * (the real content type of a file); whatever it hands a browser it builds itself.
+   */
+  forServer?: boolean;
 }
 
 /** The proxy's answer: a JSON text of its own, or the tenant's response stream. */
@@ -189,7 +194,7 @@ function forwardRequestHeaders(headers: http.IncomingHttpHeaders, hasBody: boole
   }
 }
 
-function responseHeaders(res: http.IncomingMessage, method: string, requestPath: string): http.OutgoingHttpHeaders {
+function responseHeaders(res: http.IncomingMessage, method: string, requestPath: string, forServer: boolean): http.OutgoingHttpHeaders {
   const out: http.OutgoingHttpHeaders = {};
   const conn = res.headers.connection;
   const connectionTokens = conn ? new Set(String(conn).toLowerCase().split(',').map((s) => s.trim()).filter(Boolean)) : null;
@@ -199,7 +204,7 @@ function responseHeaders(res: http.IncomingMessage, method: string, requestPath:
     out[k] = value;
   }
   // The person's files must never run as the person on this origin (sandbox, nosniff, attachments).
-  secureUserContent(out, method, res.statusCode ?? 502, requestPath);
+  if (!forServer) secureUserContent(out, method, res.statusCode ?? 502, requestPath);
   // Per-user data: no shared cache may keep it unless the tenant said otherwise.
   if (out['cache-control'] === undefined) out['cache-control'] = 'private, no-store';
   return out;
@@ -450,7 +455,7 @@ function forward(req: ProxyRequest, method: string, route: TenantRoute, pathAndQ
       }
       if (noBody) res.resume();
       if (signal) res.on('close', () => signal.removeEventListener('abort', onAbort));
-      resolve({ status, headers: responseHeaders(res, method, pathAndQuery), body: noBody ? null : res });
+      resolve({ status, headers: responseHeaders(res, method, pathAndQuery, req.forServer === true), body: noBody ? null : res });
     });
 
     if (hasBody) {
