@@ -58,6 +58,8 @@ export default defineConfig({
       NEXT_DIST_DIR: distDir,
       OPS_EMAILS: E2E_OPS_EMAIL,
       METRICS_TOKEN: E2E_METRICS_TOKEN,
+      // The separate content origin: another host than APP_URL's localhost, so the session cookie never goes there.
+      USER_CONTENT_ORIGIN: `http://127.0.0.1:${E2E_BASE_PORT}`,
       OIDC_ISSUER: '',
       OIDC_CLIENT_ID: '',
       OIDC_CLIENT_SECRET: '',

@@ -93,6 +93,30 @@ test('user content: an HTML page and an SVG with script run nothing as the perso
   await page.getByTestId('binary-download').click();
   expect((await fromButton).suggestedFilename()).toBe('evil.html');
 
+  // The separate content origin (USER_CONTENT_ORIGIN, another host): the page is readable there, inline, but no
+  // script runs, no cookie of the app's is there to read, and the link works on no other host.
+  const viewHref = (await page.getByTestId('binary-view').getAttribute('href'))!;
+  const viewUrl = new URL(viewHref);
+  expect(viewUrl.host).toBe(`127.0.0.1:${new URL(page.url()).port}`);
+  expect(viewUrl.pathname).toMatch(/^\/content\/[\w-]+\.[\w-]+\/evil\.html$/);
+  const popupP = page.waitForEvent('popup');
+  await page.getByTestId('binary-view').click();
+  const view = await popupP;
+  await expect(view.locator('#p')).toHaveText('user page');
+  expect(await view.title(), 'the script never ran').toBe('user page');
+  expect(await view.evaluate(() => window.origin), 'an opaque origin even there').toBe('null');
+  // The app's session cookie lives on the app's host only (127.0.0.1 may hold the development sign-in provider's own).
+  const sessionCookies = (url: string) => context.cookies(url).then((cs) => cs.map((c) => c.name).filter((n) => n.includes('next-auth')));
+  expect(await sessionCookies(page.url()), 'the person is signed in on the app').toContain('next-auth.session-token');
+  expect(await sessionCookies(viewHref), 'the content origin gets none of the app\'s cookies').toEqual([]);
+  await view.close();
+  const onApp = new URL(viewHref);
+  onApp.hostname = 'localhost';
+  expect((await page.request.get(onApp.href)).status(), 'never served on the app origin').toBe(404);
+  const token = viewUrl.pathname.split('/')[2]!;
+  const forged = viewHref.replace(token, `${token.slice(0, -4)}AAAA`);
+  expect((await page.request.get(forged)).status(), 'a forged signature').toBe(404);
+
   // 3. Directly by URL, in a tab of the signed-in person: a download, not a page.
   for (const p of ['attack/evil.html', 'attack/evil.svg']) {
     const tab = await context.newPage();
