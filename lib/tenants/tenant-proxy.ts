@@ -203,6 +203,7 @@ function responseHeaders(res: http.IncomingMessage, method: string, requestPath:
     if (value === undefined || HOP_BY_HOP.has(k) || DROP_OUT.has(k) || connectionTokens?.has(k)) continue;
     out[k] = value;
   }
+  out['x-content-type-options'] = 'nosniff';
   // The person's files must never run as the person on this origin (sandbox, nosniff, attachments).
   if (!forServer) secureUserContent(out, method, res.statusCode ?? 502, requestPath);
   // Per-user data: no shared cache may keep it unless the tenant said otherwise.
