@@ -9,9 +9,8 @@ const nextConfig = {
   reactStrictMode: true,
   // Node-only packages loaded at runtime from node_modules instead of being bundled.
   serverExternalPackages: ['@electric-sql/pglite', 'postgres', 'oidc-provider', 'pino', 'pino-pretty', 'thread-stream', 'drizzle-orm', 'fastify', 'prom-client', 'yaml', 'ignore'],
-  // Type errors are caught by `npm run typecheck` (the whole repo, incl. tenant/ and cli/); a build must
-  // not fail because another part of the tree is mid-change.
-  typescript: { ignoreBuildErrors: true },
+  // Type errors fail the build (Next checks the app's types) as well as `npm test` (tsc over the whole repo,
+  // tenant/ and cli/ included): a build that does not type-check is not shipped.
   // Without this, every build with another distDir (.next-4300, .next-5300…) rewrites the shared
   // tsconfig.json to include `<distDir>/types/**/*.ts`.
   experimental: { strictRouteTypes: true },

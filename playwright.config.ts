@@ -60,6 +60,8 @@ export default defineConfig({
       METRICS_TOKEN: E2E_METRICS_TOKEN,
       // Client ID metadata documents of https://client.test come from the MCP OAuth journey's fixture server.
       OAUTH_CLIENT_METADATA_TEST_ORIGINS: `https://client.test=${E2E_CLIENT_METADATA_URL}`,
+      // The separate content origin: another host than APP_URL's localhost, so the session cookie never goes there.
+      USER_CONTENT_ORIGIN: `http://127.0.0.1:${E2E_BASE_PORT}`,
       OIDC_ISSUER: '',
       OIDC_CLIENT_ID: '',
       OIDC_CLIENT_SECRET: '',

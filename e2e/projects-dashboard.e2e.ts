@@ -14,7 +14,7 @@ import { E2E_BASE_PORT, E2E_DATA_DIR } from './helpers/env.ts';
 import { signIn, uniqueEmail } from './helpers/sign-in.ts';
 
 const SCREENS = path.join('test-results', `e2e-${E2E_BASE_PORT}`, 'screens');
-const MAKE_CORPUS = path.resolve('..', 'shared', 'tools', 'make-corpus');
+const MAKE_CORPUS = path.resolve(import.meta.dirname, '..', '..', 'shared', 'tools', 'make-corpus');
 const WIDTHS = [{ name: 'phone', width: 390, height: 844 }, { name: 'desktop', width: 1280, height: 900 }];
 
 async function api(page: Page, method: string, p: string): Promise<{ status: number; json: any; text: string }> {

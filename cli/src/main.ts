@@ -131,7 +131,7 @@ export function parseArgs(argv: string[]): { command: string | undefined; args: 
 
 function usage(io: Io): void {
   io.out('Usage: npm run cli -- <command> [flags]\n');
-  for (const [name, c] of Object.entries(COMMANDS)) io.out(`  ${c.usage.padEnd(58)} ${c.summary}`);
+  for (const c of Object.values(COMMANDS)) io.out(`  ${c.usage.padEnd(58)} ${c.summary}`);
 }
 
 export function defaultIo(): Io {

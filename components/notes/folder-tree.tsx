@@ -34,6 +34,7 @@ function Nodes({ project, nodes, current, depth, expandAll, dir, max }: { projec
                   <summary className="cursor-pointer truncate rounded px-1 py-0.5 text-sm text-slate-700 hover:bg-slate-100">{n.name}</summary>
                   {n.children && <Nodes project={project} nodes={n.children} current={current} depth={depth + 1} expandAll={expandAll} dir={n.file_path} max={max} />}
                 </details>
+                {/* biome-ignore lint/a11y/useAnchorContent: named by its aria-label (the arrow is decoration) */}
                 <a href={notesHref(project, n.file_path)} data-testid="tree-folder" aria-label={`Open folder ${n.name}`} title={`Open folder ${n.name}`}
                   className="rounded px-1 py-0.5 text-sm text-slate-500 hover:bg-slate-100 hover:text-brand-700"><span aria-hidden>↗</span></a>
               </div>

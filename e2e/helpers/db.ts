@@ -1,6 +1,7 @@
 // Direct reads of the e2e server's Postgres, when it has one (DATABASE_URL set for the runner, which
 // playwright.config.ts passes to the server). With PGlite (one process per data dir) there is no
-// outside access: callers fall back to what the app shows.
+// outside access: callers fall back to what the app shows — outside CI only: with CI=true a missing
+// Postgres is an error, so those checks can never silently fall away there.
 //
 //   const db = await e2eDb();            // null without DATABASE_URL or when the server runs PGlite
 //   if (db) try { await db.usersByEmail(email) } finally { await db.close() }
@@ -16,10 +17,18 @@ export interface E2eDb {
 
 export async function e2eDb(): Promise<E2eDb | null> {
   const url = process.env.DATABASE_URL;
-  if (!url) return null;
+  // CI always gives the server a fresh Postgres (.ci/run): there the direct checks must run, never fall away.
+  const ci = process.env.CI === 'true' || process.env.CI === '1';
+  if (!url) {
+    if (ci) throw new Error('CI without DATABASE_URL: the journeys\' direct database checks would be skipped');
+    return null;
+  }
   // A reused server may run PGlite although the runner has DATABASE_URL: then there is nothing to read.
   const health = await (await fetch(`${APP_URL}/api/health`)).json() as { database?: { kind?: string } };
-  if (health.database?.kind !== 'postgres') return null;
+  if (health.database?.kind !== 'postgres') {
+    if (ci) throw new Error(`CI e2e server runs ${health.database?.kind ?? 'an unknown database'}, not the Postgres of DATABASE_URL`);
+    return null;
+  }
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   return {
     async usersByEmail(email) {

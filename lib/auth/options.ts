@@ -9,7 +9,6 @@ import { decode } from 'next-auth/jwt';
 import { getConfig } from '../config/index.ts';
 import { getDb } from '../db/index.ts';
 import { ensureAccountForSignIn } from '../db/queries/accounts.ts';
-import { recordAuditEvent } from '../db/queries/audit.ts';
 import { getLogger } from '../log.ts';
 import { notifyTenantCreated } from '../tenants/events.ts';
 import { BrowserSessionEndedError, checkBrowserSession, endBrowserSession, startBrowserSession } from './browser-sessions.ts';

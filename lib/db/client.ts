@@ -77,11 +77,11 @@ export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandl
 export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
   if (handle.kind === 'postgres') {
     const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    // biome-ignore lint/suspicious/noExplicitAny: each migrator wants its own driver's database type; the handle is a union
     await migrate(handle.db as any, { migrationsFolder: MIGRATIONS_DIR });
   } else {
     const { migrate } = await import('drizzle-orm/pglite/migrator');
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    // biome-ignore lint/suspicious/noExplicitAny: each migrator wants its own driver's database type; the handle is a union
     await migrate(handle.db as any, { migrationsFolder: MIGRATIONS_DIR });
   }
 }

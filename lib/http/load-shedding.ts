@@ -73,7 +73,7 @@ export function admitOrShed(limiter: InFlightLimiter, req: http.IncomingMessage,
   }
   req.resume();
   res.writeHead(503, {
-    'content-type': 'application/json', 'cache-control': 'no-store', 'retry-after': String(retryAfterSeconds),
+    'content-type': 'application/json', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'retry-after': String(retryAfterSeconds),
     'content-length': Buffer.byteLength(SHED_BODY),
   });
   res.end(SHED_BODY);

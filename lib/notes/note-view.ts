@@ -5,13 +5,15 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { parseNote } from '../../tenant/src/markdown/parse-note.ts';
 import { splitFrontmatter } from '../../tenant/src/markdown/frontmatter.ts';
-import { buildLinkIndex, flattenFiles, type LinkIndex, type LinkTarget } from './link-index.ts';
+import { buildLinkIndex, type LinkIndex, type LinkTarget } from './link-index.ts';
 import { notesHref } from './note-paths.ts';
 import { linkSnippets } from './link-snippets.ts';
 import { renderMarkdown } from './render-markdown.ts';
 import { loadRecentActivity, withTreeTimes, type RecentItem } from './project-recent.ts';
 import { listTree, readFile, searchProject, statFile, TenantNotesError, type DirectoryNode, type FileBytes } from './tenant-notes.ts';
 import { tenantCall } from '../tenants/tenant-call.ts';
+import { getConfig } from '../config/index.ts';
+import { contentLink, signContentToken } from '../http/user-content-link.ts';
 
 /** Notes larger than this are shown partially (and cannot be edited in the browser). */
 export const MAX_NOTE_BYTES = 4 * 1024 * 1024;
@@ -54,7 +56,22 @@ export interface NoteView {
   updatedAt: string | null;
 }
 
-export interface BinaryView { kind: 'binary'; project: string; filePath: string; title: string; contentType: string; size: number; downloadHref: string; updatedAt: string | null }
+export interface BinaryView { kind: 'binary'; project: string; filePath: string; title: string; contentType: string; size: number; downloadHref: string; updatedAt: string | null;
+  /** An image an `<img>` can show (SVG included: an image never runs its script). */
+  imagePreview: boolean;
+  /** A signed link to view the file inline on the separate content origin (USER_CONTENT_ORIGIN), when one is set. */
+  viewHref: string | null }
+
+const PREVIEW_IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml']);
+/** Documents that are downloads on the app's origin but can be read, script-less, on the content origin. */
+const VIEW_TYPES = new Set(['text/html', 'application/xhtml+xml', 'image/svg+xml', 'application/xml', 'text/xml']);
+
+function viewHref(tenantId: string, project: string, rel: string, contentType: string): string | null {
+  const { userContent, app } = getConfig();
+  if (!userContent.origin || !VIEW_TYPES.has(contentType.split(';')[0]!.trim().toLowerCase())) return null;
+  const token = signContentToken(app.authSecret, { tenantId, project, path: rel }, userContent.linkTtlSeconds);
+  return contentLink(userContent.origin, token, rel.split('/').pop()!);
+}
 export interface FolderView { kind: 'folder'; project: string; dirPath: string; entries: DirectoryNode[] }
 export type PathView = NoteView | BinaryView | FolderView;
 
@@ -151,7 +168,8 @@ export async function loadPathView(tenantId: string, project: string, rel: strin
     const st = await statFile(tenantId, project, rel);
     if (!st) return null;
     return { kind: 'binary', project, filePath: rel, title: node?.title ?? rel.split('/').pop()!, contentType: st.contentType, size: st.size,
-      downloadHref: `/proxy/${encodeURIComponent(project)}/resource/${rel.split('/').map(encodeURIComponent).join('/')}`, updatedAt: node?.updated_at ?? null };
+      downloadHref: `/proxy/${encodeURIComponent(project)}/resource/${rel.split('/').map(encodeURIComponent).join('/')}`, updatedAt: node?.updated_at ?? null,
+      imagePreview: PREVIEW_IMAGE_TYPES.has(st.contentType.split(';')[0]!.trim().toLowerCase()), viewHref: viewHref(tenantId, project, rel, st.contentType) };
   }
   // A markdown file not in the index (yet) that exists on disk is still shown.
   const file = pre ? unwrap(await pre.file) : await readFile(tenantId, project, rel, MAX_NOTE_BYTES);

@@ -18,6 +18,7 @@
 import http from 'node:http';
 import { Readable, Transform } from 'node:stream';
 import type { TenantRoute } from '../db/queries/tenants-runtime.ts';
+import { secureUserContent } from '../http/user-content.ts';
 import { recordProxyAnswer } from '../metrics/registry.ts';
 import { tenantSignatureHeaders } from './tenant-credential.ts';
 import { isAllowedTenantAddress, type TenantAddressAllowList } from './tenant-address.ts';
@@ -83,6 +84,11 @@ export interface ProxyRequest {
   body: Readable | null;
   /** Aborted when the caller goes away. */
   signal?: AbortSignal;
+  /**
+   * The control plane's own server code (tenantCall), not a browser: it gets the tenant's headers as they are
+   * (the real content type of a file); whatever it hands a browser it builds itself.
+   */
+  forServer?: boolean;
 }
 
 /** The proxy's answer: a JSON text of its own, or the tenant's response stream. */
@@ -123,7 +129,7 @@ function capStream(src: http.IncomingMessage, max: number): Readable {
 
 /** `{"detail": …}` with no-store, as a ProxyAnswer. */
 export function detailAnswer(status: number, detail: unknown, headers: Record<string, string> = {}): ProxyAnswer {
-  return { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }, body: JSON.stringify({ detail }) };
+  return { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers }, body: JSON.stringify({ detail }) };
 }
 
 /** A ProxyAnswer as a web Response (route handlers). */
@@ -210,7 +216,7 @@ function forwardRequestHeaders(headers: http.IncomingHttpHeaders, hasBody: boole
   }
 }
 
-function responseHeaders(res: http.IncomingMessage): http.OutgoingHttpHeaders {
+function responseHeaders(res: http.IncomingMessage, method: string, requestPath: string, forServer: boolean): http.OutgoingHttpHeaders {
   const out: http.OutgoingHttpHeaders = {};
   const conn = res.headers.connection;
   const connectionTokens = conn ? new Set(String(conn).toLowerCase().split(',').map((s) => s.trim()).filter(Boolean)) : null;
@@ -220,6 +226,8 @@ function responseHeaders(res: http.IncomingMessage): http.OutgoingHttpHeaders {
     out[k] = value;
   }
   out['x-content-type-options'] = 'nosniff';
+  // The person's files must never run as the person on this origin (sandbox, nosniff, attachments).
+  if (!forServer) secureUserContent(out, method, res.statusCode ?? 502, requestPath);
   // Per-user data: no shared cache may keep it unless the tenant said otherwise.
   if (out['cache-control'] === undefined) out['cache-control'] = 'private, no-store';
   return out;
@@ -473,7 +481,7 @@ function forward(req: ProxyRequest, method: string, route: TenantRoute, pathAndQ
       }
       if (noBody) res.resume();
       if (signal) res.on('close', () => signal.removeEventListener('abort', onAbort));
-      resolve({ status, headers: responseHeaders(res), body: noBody ? null : body });
+      resolve({ status, headers: responseHeaders(res, method, pathAndQuery, req.forServer === true), body: noBody ? null : body });
     });
 
     if (hasBody) {

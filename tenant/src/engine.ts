@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type pino from 'pino';
-import { NotFoundError, PathError, type DirectoryNode, type EntityResponse, type ProjectInfoStatistics, type SearchPage,
+import { NotFoundError, type DirectoryNode, type EntityResponse, type ProjectInfoStatistics, type SearchPage,
   type SyncReportResponse, type SyncRun, type Trigger } from './engine-types.ts';
 import { openIndex } from './index/schema.ts';
 import { IndexStore, type ProjectRow } from './index/store.ts';

@@ -146,7 +146,7 @@ describe('reference CLI', () => {
       [400, { error: 'authorization_pending' }],
       [200, { access_token: 'bmat_x', refresh_token: 'bmrt_y', expires_in: 3600, token_type: 'Bearer' }],
     ];
-    const fake = http.createServer((req, res) => {
+    const fake = http.createServer((_req, res) => {
       times.push(io.now());
       const [status, body, headers] = script[times.length - 1]!;
       res.writeHead(status, { 'content-type': 'application/json', ...(headers ?? {}) });

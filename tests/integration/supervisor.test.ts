@@ -122,7 +122,7 @@ async function statusWrites(db: Database, tenantId: string): Promise<string[]> {
 
 /** A tenant-like data dir big enough that the start-up rebuild takes noticeable time (≈ 2 600 notes). */
 function makeCorpus(dataDir: string): void {
-  const tool = process.env.BMC_MAKE_CORPUS ?? '/work/shared/tools/make-corpus';
+  const tool = path.resolve(import.meta.dirname, '../../../shared/tools/make-corpus');
   if (fs.existsSync(tool)) {
     // Fewer binary bytes than the preset's 80 MB: the rebuild cost is in the notes.
     const r = spawnSync(tool, ['--preset', 'seed-tenant', '--binary-mb', '8', '--out', dataDir], { encoding: 'utf8' });

@@ -4,8 +4,6 @@
 // note's sha256 `checksum`, via If-Match or `expected_checksum`), a file whose bytes differ now is never
 // overwritten: PreconditionFailedError, nothing written.
 import { isUtf8 } from 'node:buffer';
-import fs from 'node:fs';
-import path from 'node:path';
 import { BadRequestError, NotFoundError, PathError, PreconditionFailedError, type EntityResponse } from '../engine-types.ts';
 import { readFileConfined } from './confined-fs.ts';
 import type { EntityRow, IndexStore } from '../index/store.ts';

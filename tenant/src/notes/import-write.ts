@@ -2,8 +2,6 @@
 // over an existing file), then all indexed in one transaction. A file that already exists is left as it is and
 // counted in `skipped_existing` (a re-import never overwrites what the user may have edited); a name that
 // cannot be a safe path is skipped too.
-import fs from 'node:fs';
-import path from 'node:path';
 import type { IndexStore } from '../index/store.ts';
 import { sha256 } from '../sync/checksum.ts';
 import { indexFile } from '../sync/index-file.ts';

@@ -1,6 +1,5 @@
 // Explicit note operations (the only code that writes users' files): write, move, delete, read.
 // Callers hold the engine's writer mutex. Every path goes through confine() first.
-import fs from 'node:fs';
 import path from 'node:path';
 import { ConflictError, NotFoundError, PathError, PreconditionFailedError, type EntityResponse } from '../engine-types.ts';
 import { resolveEntity } from './link-resolver.ts';

@@ -8,7 +8,7 @@ import { generatePermalink } from '../markdown/permalink.ts';
 import { readFileConfined } from './confined-fs.ts';
 import { resolveEntity } from './link-resolver.ts';
 import { observationsOf } from './memory-context.ts';
-import { diffSchema, inferSchema, parseSchemaNote, resolveSchema, validateNote, type DriftReport, type InferenceReport, type NoteData,
+import { diffSchema, inferSchema, resolveSchema, validateNote, type DriftReport, type InferenceReport, type NoteData,
   type NoteValidation } from './note-schema.ts';
 import { confine } from './safe-path.ts';
 

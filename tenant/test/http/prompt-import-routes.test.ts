@@ -129,8 +129,8 @@ describe('importers', () => {
       const r = await upload('chatgpt', 'broken.json');
       assert.equal(r.status, 400);
       assert.match(r.body.detail, /not valid JSON/);
-      const escape = await upload('chatgpt', 'chatgpt-conversations.json', '../outside');
-      assert.equal(escape.status, 400);
+      const escaping = await upload('chatgpt', 'chatgpt-conversations.json', '../outside');
+      assert.equal(escaping.status, 400);
     } finally { fs.rmSync(orig, { force: true }); }
     assert.deepEqual(fs.readdirSync(path.join(t.dataDir, 'main')).sort(), before);
     const noFile = await t.json('POST', '/main/import/chatgpt', {});

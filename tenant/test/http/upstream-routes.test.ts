@@ -269,6 +269,7 @@ describe('sync runs and metrics', () => {
 });
 
 describe('v0.16 routes: config sync, project update, watch, search reindex', () => {
+  // biome-ignore lint/correctness/noComponentHookFactories: a path helper, not a React component
   const CONFIG = () => path.join(t.dataDir, '.basic-memory', 'config.json');
 
   test('POST /projects/config/sync re-reads config.json and registers new folders; an unreadable config is a 400', async () => {

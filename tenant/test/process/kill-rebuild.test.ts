@@ -4,12 +4,13 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { TenantEngine } from '../../src/engine.ts';
 import { assertIndexMatches } from '../sync/helpers.ts';
 import { startTenant, tempDir, type Tenant } from './tenant-process.ts';
 
-const MAKE_CORPUS = '/work/shared/tools/make-corpus';
+// The shared tools sit beside the checkout (`../shared`), in CI as on a developer's machine; missing is a failure, not a skip.
+const MAKE_CORPUS = path.resolve(import.meta.dirname, '../../../../shared/tools/make-corpus');
 const tmp = tempDir('bm-kill-');
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -38,7 +39,8 @@ async function killDuringRebuild(dataDir: string, indexDir: string): Promise<{ d
   }
 }
 
-describe('kill -9 during the start-up rebuild', { skip: !fs.existsSync(MAKE_CORPUS) && 'make-corpus not available' }, () => {
+describe('kill -9 during the start-up rebuild', () => {
+  before(() => assert.ok(fs.existsSync(MAKE_CORPUS), `make-corpus not found at ${MAKE_CORPUS} (../shared/tools/make-corpus beside the checkout)`));
   test('restart on the same dirs catches up; the index matches the files exactly', async () => {
     const dataDir = path.join(tmp, 'seed');
     execFileSync(MAKE_CORPUS, ['--preset', 'seed-tenant', '--out', dataDir], { stdio: 'ignore' });

@@ -7,7 +7,7 @@ export const dynamic = 'force-dynamic';
 type Ctx = { params: Promise<{ nextauth: string[] }> };
 
 async function handler(req: Request, ctx: Ctx): Promise<Response> {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: next-auth v4's handler types predate App Router route handlers
   return NextAuth(req as any, ctx as any, getAuthOptions());
 }
 

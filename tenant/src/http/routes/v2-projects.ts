@@ -3,7 +3,6 @@
 // {total_files, observed_files} in one body: each client reads its own keys), POST /v2/projects/{id}/index (HEAD),
 // notes by entity external_id under /v2/projects/{id}/knowledge and /resource, the graph and orphans, one-file
 // indexing (sync-file, HEAD's index-file), folder moves and deletes, and resources created and replaced by body.
-import fs from 'node:fs';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { EntityResponse } from '../../engine-types.ts';

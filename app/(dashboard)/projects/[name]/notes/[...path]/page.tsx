@@ -87,6 +87,14 @@ export default async function NotePathPage({ params, searchParams }: Props) {
                 <dt className="text-slate-500">Size</dt><dd data-testid="binary-size">{formatSize(view.size)} ({view.size.toLocaleString('en')} bytes)</dd>
                 <dt className="text-slate-500">Path</dt><dd className="break-all font-mono">{view.filePath}</dd>
               </dl>
+              {view.imagePreview && (
+                // The file through the tenant proxy: images are answered inline, an SVG as an image never runs script.
+                <img src={view.downloadHref} alt={`Preview of ${view.title}`} data-testid="binary-image-preview" className="mt-4 block max-h-[60vh] max-w-full rounded border border-slate-200" />
+              )}
+              {view.viewHref && (
+                <a href={view.viewHref} target="_blank" rel="noopener noreferrer" data-testid="binary-view"
+                  className="mr-2 mt-4 inline-block rounded-lg border border-slate-300 px-4 py-2 text-sm font-medium text-slate-800 hover:bg-slate-50">View (own origin, no scripts)</a>
+              )}
               <a href={view.downloadHref} download data-testid="binary-download" className="mt-4 inline-block rounded-lg bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">Download</a>
             </section>
           )}
