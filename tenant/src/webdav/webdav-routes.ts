@@ -549,7 +549,7 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
     });
     const pid = await idOf(p);
     if (!refused.size && !props().apply(pid, loc.rel, changes)) {
-      updates.forEach((_u, i) => refused.set(i, { status: '507 Insufficient Storage', why: 'This resource carries as many properties as it may' }));
+      updates.forEach((_u, i) => { refused.set(i, { status: '507 Insufficient Storage', why: 'This resource carries as many properties as it may' }); });
     }
     const href = hrefPrefix(req) + DAV_MOUNT + hrefOf([loc.projectSeg, ...(loc.rel ? loc.rel.split('/') : [])], st.isDirectory());
     const nameOf = (i: number) => emptyElement(updates[i]!.el.ns, updates[i]!.el.local);
