@@ -32,3 +32,8 @@ export const appPasswordKeys = {
   all: ['app-passwords'] as const,
   list: () => [...appPasswordKeys.all, 'list'] as const,
 };
+
+export const apiKeyKeys = {
+  all: ['api-keys'] as const,
+  list: () => [...apiKeyKeys.all, 'list'] as const,
+};
