@@ -18,6 +18,8 @@ async function createKey(page: Page, name: string, scope: 'read_only' | 'read_wr
   await page.getByTestId('api-key-name').fill(name);
   await page.getByTestId('api-key-scope').selectOption(scope);
   await page.getByTestId('api-key-create').click();
+  // the panel names the key it shows: wait for this one, not the one shown before it
+  await expect(page.getByTestId('api-key-shown')).toContainText(`“${name}” created`);
   await expect(page.getByTestId('api-key-secret')).toHaveText(/^bmc_[A-Za-z0-9_-]{43}$/);
   return (await page.getByTestId('api-key-secret').textContent())!;
 }
@@ -42,7 +44,8 @@ for (const vp of WIDTHS) {
     const refused = await page.request.put('/proxy/main/knowledge/entities/keys/key-note', { headers: auth(reader), data: note });
     expect(refused.status()).toBe(403);
     expect((await refused.json()).detail).toMatch(/read-only/);
-    expect((await page.request.put('/proxy/main/knowledge/entities/keys/key-note', { headers: auth(writer), data: note })).ok()).toBe(true);
+    const written = await page.request.put('/proxy/main/knowledge/entities/keys/key-note', { headers: auth(writer), data: note });
+    expect(written.ok(), `${written.status()} ${await written.text()}`).toBe(true);
     const ws = await page.request.get('/workspaces/', { headers: auth(writer) });
     expect(ws.status()).toBe(200);
     expect((await ws.json()).count).toBe(1);
