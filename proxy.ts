@@ -3,7 +3,7 @@
 //      the nonce from it and stamps its scripts) and on the response (the browser enforces it);
 //   2. OPTIMISTIC redirects only: signed-out visitors of dashboard pages go to /signin?callbackUrl=…;
 //      the real checks are in lib/auth/session.ts (requireUser etc.).
-// It never runs on /api/*, /oauth2/*, /tenant/*, /content/* (user files on their own origin), Next's assets or the tenant proxy /proxy/* (see
+// It never runs on /api/*, /oauth2/*, /tenant/*, /workspaces/, /content/* (user files on their own origin), Next's assets or the tenant proxy /proxy/* (see
 // matcher): those are JSON/WebDAV answers that must never redirect and carry no scripts.
 import { NextResponse, type NextRequest } from 'next/server';
 import { CSP_HEADER, NONCE_HEADER, contentSecurityPolicy, newNonce } from './lib/http/content-security-policy.ts';
@@ -38,7 +38,7 @@ export function proxy(request: NextRequest): NextResponse {
 
 export const config = {
   matcher: [{
-    source: '/((?!api/|oauth2/|proxy/|proxy$|tenant/|content/|_next/static|_next/image|favicon.ico|icon.svg|\\.well-known/).*)',
+    source: '/((?!api/|oauth2/|proxy/|proxy$|tenant/|workspaces/|workspaces$|content/|_next/static|_next/image|favicon.ico|icon.svg|\\.well-known/).*)',
     missing: [{ type: 'header', key: 'next-router-prefetch' }, { type: 'header', key: 'purpose', value: 'prefetch' }],
   }],
 };

@@ -19,6 +19,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     { href: '/cli-sessions', label: 'CLI sessions' },
     { href: '/app-passwords', label: 'App passwords' },
     { href: '/connected-apps', label: 'Connected apps' },
+    { href: '/api-keys', label: 'API keys' },
     { href: '/trash', label: 'Trash' },
     { href: '/sessions', label: 'Browser sessions' },
     ...(isOps(user) ? [{ href: '/ops', label: 'Ops' }] : []),

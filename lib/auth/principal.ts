@@ -12,6 +12,8 @@ import type { Database } from '../db/client.ts';
 import { cliSessions, memberships, oauthAccessTokens, tenants, users, type Tenant } from '../db/schema.ts';
 import { touchCliSession } from '../db/queries/oauth.ts';
 import { findAppPasswordBySecretHash, touchAppPassword } from '../db/queries/app-passwords.ts';
+import { findApiKeyBySecretHash, touchApiKey } from '../db/queries/api-keys.ts';
+import { API_KEY_PATTERN, API_KEY_PREFIX, scopesForApiKey } from './api-keys.ts';
 import { HttpError, checkSameOrigin, errorToResponse } from '../http/errors.ts';
 import { processAccessTokenCache, type AccessTokenCache } from './access-token-cache.ts';
 import { requestInfoFromHeaders } from './request-info.ts';
@@ -25,7 +27,7 @@ export interface Principal {
   tenant: Tenant | null;
   /** Token: the granted scopes (e.g. `openid profile email offline_access`). Session: `['session']`. */
   scopes: string[];
-  via: 'session' | 'token' | 'app_password';
+  via: 'session' | 'token' | 'app_password' | 'api_key';
   /** The token family id, when via a token: a CLI session, or an MCP connection (the grant MCP calls are recorded under). */
   sessionId?: string;
   /** The OAuth client the token was issued to (via a token). */
@@ -34,6 +36,8 @@ export interface Principal {
   resource?: string | null;
   /** The app password's id, when via one (Basic auth, WebDAV paths only). */
   appPasswordId?: string;
+  /** The API key's id, when via one (`Bearer bmc_…`). */
+  apiKeyId?: string;
 }
 
 export const SESSION_SCOPES = ['session'] as const;
@@ -104,6 +108,40 @@ export async function principalFromAccessToken(
 }
 
 /**
+ * The principal behind an account API key (`bmc_…`), or null (malformed, unknown, revoked). Its scopes are the key's
+ * (`memory:read` for a read-only key); its tenant is the key's workspace while the user is still a member. Cached
+ * like access tokens (same cache, same revocation notifications).
+ */
+export async function principalFromApiKey(
+  db: Database, key: string, now: Date, ip: string | null = null, cache: AccessTokenCache | null = null,
+): Promise<Principal | null> {
+  if (!API_KEY_PATTERN.test(key)) return null;
+  const hash = hashSecret(key);
+  const t = now.getTime();
+  const hit = cache?.get(hash, t);
+  if (hit) {
+    if (t - hit.lastTouchedAt >= 60_000) {
+      hit.lastTouchedAt = t;
+      void touchApiKey(db, hit.principal.apiKeyId!, ip, now).catch(() => {});
+    }
+    return hit.principal;
+  }
+  const epoch = cache?.beginLookup() ?? 0;
+  const row = await findApiKeyBySecretHash(db, hash);
+  if (!row) return null;
+  let lastTouchedAt = row.key.lastUsedAt?.getTime() ?? 0;
+  if (t - lastTouchedAt >= 60_000) {
+    await touchApiKey(db, row.key.id, ip, now);
+    lastTouchedAt = t;
+  }
+  const principal: Principal = {
+    user: toSessionUser(row.user), tenant: row.tenant ?? null, scopes: scopesForApiKey(row.key.scope), via: 'api_key', apiKeyId: row.key.id,
+  };
+  cache?.set(hash, { principal, tokenExpiresAt: Number.MAX_SAFE_INTEGER, lastTouchedAt }, epoch, t);
+  return principal;
+}
+
+/**
  * The principal of an `Authorization` header value: undefined when there is none; a present but bad
  * header throws the uniform 401 HttpError (invalid_request / invalid_token).
  */
@@ -113,6 +151,11 @@ export async function principalFromAuthorization(
   const token = parseBearer(header);
   if (token === undefined) return undefined;
   if (token === null) throw unauthenticated('Malformed Authorization header; expected "Bearer <token>".', 'invalid_request');
+  if (token.startsWith(API_KEY_PREFIX)) {
+    const k = await principalFromApiKey(deps.db, token, deps.now ?? new Date(), ip, deps.tokenCache ?? null);
+    if (!k) throw unauthenticated('Invalid or revoked API key.', 'invalid_token');
+    return k;
+  }
   const p = await principalFromAccessToken(deps.db, token, deps.now ?? new Date(), ip, deps.tokenCache ?? null);
   if (!p) throw unauthenticated('Invalid or expired access token. Run `bm cloud login` again.', 'invalid_token');
   // Audience: a token bound to a resource works only there (an MCP client's token is not a key to /api or /proxy).
@@ -231,9 +274,12 @@ export async function resolvePrincipalWith(req: Request, deps: PrincipalDeps): P
 
 /** The caller of this request (session cookie or Bearer token), or null when there are no credentials. */
 export async function resolvePrincipal(req: Request): Promise<Principal | null> {
-  const [{ getDb }, { getSessionUserId }, { getConfig }] = await Promise.all([import('../db/index.ts'), import('./session.ts'), import('../config/index.ts')]);
+  const [{ getDb }, { getConfig }] = await Promise.all([import('../db/index.ts'), import('../config/index.ts')]);
   return resolvePrincipalWith(req, {
-    db: await getDb(), getSessionUserId, tokenCache: processAccessTokenCache(getConfig().oauth.accessTokenCacheMs),
+    db: await getDb(),
+    // Loaded only when there is no Authorization header: Bearer callers never need next-auth.
+    getSessionUserId: async () => (await import('./session.ts')).getSessionUserId(),
+    tokenCache: processAccessTokenCache(getConfig().oauth.accessTokenCacheMs),
   });
 }
 

@@ -38,3 +38,9 @@ export const connectedAppKeys = {
   all: ['connected-apps'] as const,
   list: () => [...connectedAppKeys.all, 'list'] as const,
 };
+
+/** API keys (`bmc_…`) for scripts and headless agents. */
+export const apiKeyKeys = {
+  all: ['api-keys'] as const,
+  list: () => [...apiKeyKeys.all, 'list'] as const,
+};

@@ -14,6 +14,8 @@ export const tenantStatus = pgEnum('tenant_status', [
 ]);
 export const tenantDesiredState = pgEnum('tenant_desired_state', ['running', 'stopped']);
 export const membershipRole = pgEnum('membership_role', ['owner', 'member']);
+/** What a tenant is to the people in it (upstream's `workspace_type`): today every account has one `personal`. */
+export const workspaceType = pgEnum('workspace_type', ['personal', 'organization']);
 
 /** A person, keyed by the OIDC issuer + subject that signed them in (email can change). */
 export const users = pgTable('users', {
@@ -39,9 +41,12 @@ export const tenants = pgTable('tenants', {
   desiredState: tenantDesiredState().notNull().default('running'),
   /** Name of the storage bucket / data folder the provisioner gives this tenant. */
   bucketName: text().notNull(),
+  /** A tenant is a workspace: its type and stable slug (upstream's `/workspaces/` list). Slug null = derived from the id. */
+  workspaceType: workspaceType().notNull().default('personal'),
+  slug: text(),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
-}, (t) => [index('tenants_status_idx').on(t.status)]);
+}, (t) => [index('tenants_status_idx').on(t.status), uniqueIndex('tenants_slug_key').on(t.slug)]);
 
 export const memberships = pgTable('memberships', {
   userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
@@ -196,6 +201,32 @@ export const appPasswords = pgTable('app_passwords', {
 ]);
 
 export type AppPassword = typeof appPasswords.$inferSelect;
+
+/** What an API key may do with memory: read-only keys get `memory:read`, read-write keys every `memory:*` scope. */
+export const apiKeyScope = pgEnum('api_key_scope', ['read_only', 'read_write']);
+
+/**
+ * Account API keys (`bmc_…`, upstream's `cloud_api_key`): Bearer credentials for scripts and headless agents, bound to
+ * one workspace (tenant). 256 random bits, shown once, stored as SHA-256; `prefix` is the first characters, for lists.
+ */
+export const apiKeys = pgTable('api_keys', {
+  id: uuid().primaryKey().defaultRandom(),
+  userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
+  tenantId: uuid().notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  name: text().notNull(),
+  scope: apiKeyScope().notNull().default('read_write'),
+  prefix: text().notNull(),
+  secretHash: text().notNull(),
+  createdAt: createdAt(),
+  lastUsedAt: timestamp({ withTimezone: true }),
+  lastUsedIp: text(),
+  revokedAt: timestamp({ withTimezone: true }),
+}, (t) => [
+  uniqueIndex('api_keys_secret_hash_key').on(t.secretHash),
+  index('api_keys_user_idx').on(t.userId, t.createdAt),
+]);
+
+export type ApiKey = typeof apiKeys.$inferSelect;
 
 /** Fixed-window counters shared by every app instance (device issuance, code entry failures). */
 export const rateLimitCounters = pgTable('rate_limit_counters', {

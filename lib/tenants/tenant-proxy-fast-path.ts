@@ -14,6 +14,7 @@ import { principalFromAuthorization, type Principal } from '../auth/principal.ts
 import { clientIpFromNodeRequest } from '../auth/request-info.ts';
 import type { Database } from '../db/client.ts';
 import { HttpError } from '../http/errors.ts';
+import { workspaceForRequest } from '../workspaces/select-workspace.ts';
 import { detailAnswer, isUnderProxyMount, proxyToTenant, requestHasBody, writeAnswer, type ProxyAnswer, type TenantProxyDeps } from './tenant-proxy.ts';
 
 export interface FastPathOptions {
@@ -47,15 +48,16 @@ export async function serveFastPath(req: http.IncomingMessage, res: http.ServerR
     const principal = authenticate ? await authenticate(req, await o.db(), o)
       : await principalFromAuthorization(req.headers.authorization, clientIpFromNodeRequest(req), { db: await o.db(), tokenCache: o.tokenCache?.() ?? null });
     if (!principal) answer = detailAnswer(401, 'Authentication required.', { 'www-authenticate': 'Bearer realm="basic-memory-cloud"' });
-    else if (!principal.tenant) answer = detailAnswer(404, 'No tenant for this account.');
     else {
+      // X-Workspace-ID names one of the caller's workspaces (no header: their default); anything else is refused.
+      const tenant = await workspaceForRequest(o.db, principal, req.headers);
       if (hasBody) {
         abort = new AbortController();
         res.on('close', () => { if (!res.writableFinished) abort!.abort(); });
       }
       answer = await proxyToTenant({
         method, rawUrl, headers: req.headers, body: hasBody ? req : null, signal: abort?.signal,
-      }, { tenantId: principal.tenant.id, via: 'bearer' }, await o.deps());
+      }, { tenantId: tenant.id, via: 'bearer', scopes: principal.scopes }, await o.deps());
     }
   } catch (err) {
     if (res.headersSent) { res.destroy(); return; }

@@ -19,6 +19,7 @@ import http from 'node:http';
 import { Readable, Transform } from 'node:stream';
 import type { TenantRoute } from '../db/queries/tenants-runtime.ts';
 import { secureUserContent } from '../http/user-content.ts';
+import { allowsMemory, isMemoryScoped, scopeForTenantRequest } from '../auth/memory-scopes.ts';
 import { recordProxyAnswer } from '../metrics/registry.ts';
 import { tenantSignatureHeaders } from './tenant-credential.ts';
 import { isAllowedTenantAddress, type TenantAddressAllowList } from './tenant-address.ts';
@@ -26,6 +27,8 @@ import { isAllowedTenantAddress, type TenantAddressAllowList } from './tenant-ad
 export interface TenantProxyCaller {
   tenantId: string;
   via: 'session' | 'bearer';
+  /** The principal's scopes: a caller holding `memory:*` scopes (an API key) may only do what they allow. */
+  scopes?: readonly string[];
 }
 
 export interface TenantProxyDeps {
@@ -322,6 +325,13 @@ async function proxyToTenantUncounted(req: ProxyRequest, caller: TenantProxyCall
   const method = req.method.toUpperCase();
   const target = tenantPathFromRawUrl(req.rawUrl, deps.mountPath ?? PROXY_MOUNT);
   if (!target) return detailAnswer(400, 'Invalid path.');
+
+  if (caller.scopes && isMemoryScoped(caller.scopes)) {
+    const needed = scopeForTenantRequest(method, target.path);
+    if (!allowsMemory(caller.scopes, needed)) {
+      return detailAnswer(403, `This API key is read-only: ${method} ${PROXY_MOUNT}${target.path} needs ${needed}. Use a read-write key to change notes.`);
+    }
+  }
 
   if (caller.via === 'session' && UNSAFE.has(method)) {
     const origin = req.headers.origin;

@@ -431,7 +431,9 @@ export class TenantEngine {
   noteSchemas(project: string): NoteSchemas { const p = this.project(project); return new NoteSchemas(this.store, p.id, this.root(p)); }
 
   /** Reads over the graph (recent activity, build context) of one project. */
-  memory(project: string): MemoryContext { return new MemoryContext(this.store, this.project(project).id); }
+  memory(project: string, projectExternalId: string): MemoryContext {
+    return new MemoryContext(this.store, this.project(project).id, projectExternalId, generatePermalink(project));
+  }
 
   /** Every indexed file of the project with its checksum (sorted by path): for tests and consistency checks. */
   indexedFiles(project: string): { file_path: string; checksum: string | null; id: number }[] {

@@ -3,7 +3,9 @@
 // caller only. Forwarding rules live in lib/tenants/tenant-proxy.ts. Bearer requests are usually
 // served earlier by the node:http fast path (lib/tenants/tenant-proxy-fast-path.ts), same rules.
 import { resolvePrincipal, unauthenticated } from '@/lib/auth/principal.ts';
-import { errorToResponse, jsonError } from '@/lib/http/errors.ts';
+import { getDb } from '@/lib/db/index.ts';
+import { errorToResponse } from '@/lib/http/errors.ts';
+import { workspaceForRequest } from '@/lib/workspaces/select-workspace.ts';
 import { getTenantProxyDeps } from '@/lib/tenants/services.ts';
 import { handleTenantProxy } from '@/lib/tenants/tenant-proxy.ts';
 
@@ -14,8 +16,8 @@ async function handle(req: Request): Promise<Response> {
   try {
     const principal = await resolvePrincipal(req);
     if (!principal) throw unauthenticated();
-    if (!principal.tenant) return jsonError(404, 'No tenant for this account.');
-    return await handleTenantProxy(req, { tenantId: principal.tenant.id, via: principal.via === 'token' ? 'bearer' : 'session' }, await getTenantProxyDeps());
+    const tenant = await workspaceForRequest(await getDb(), principal, req.headers);
+    return await handleTenantProxy(req, { tenantId: tenant.id, via: principal.via === 'session' ? 'session' : 'bearer', scopes: principal.scopes }, await getTenantProxyDeps());
   } catch (err) {
     return errorToResponse(err);
   }

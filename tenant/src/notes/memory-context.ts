@@ -4,15 +4,20 @@
 // max_related overall; a level is only walked while the cap is not reached.
 import type { EntityRow, IndexStore } from '../index/store.ts';
 import { generatePermalink } from '../markdown/permalink.ts';
+import { entityExternalId } from './entity-external-id.ts';
 import { permalinkGlob, resolveEntity, cleanIdentifier } from './link-resolver.ts';
 
 export type ItemType = 'entity' | 'observation' | 'relation';
 
-interface EntitySummary { type: 'entity'; permalink: string | null; title: string; content: string | null; file_path: string; created_at: string }
-export interface ObservationSummary { type: 'observation'; title: string; file_path: string; permalink: string; category: string; content: string; created_at: string }
+// v0.18+ clients (v2 GraphContext) require `external_id` on every entity summary and read the optional
+// `entity_external_id` / `from_entity_external_id` / `to_entity_external_id`; v1 clients ignore them.
+interface EntitySummary { type: 'entity'; external_id: string; permalink: string | null; title: string; content: string | null; file_path: string; created_at: string }
+export interface ObservationSummary {
+  type: 'observation'; entity_external_id: string; title: string; file_path: string; permalink: string; category: string; content: string; created_at: string;
+}
 export interface RelationSummary {
   type: 'relation'; title: string; file_path: string; permalink: string; relation_type: string;
-  from_entity: string | null; to_entity: string | null; created_at: string;
+  from_entity: string | null; from_entity_external_id: string; to_entity: string | null; to_entity_external_id: string | null; created_at: string;
 }
 type Summary = EntitySummary | ObservationSummary | RelationSummary;
 
@@ -29,7 +34,8 @@ export interface ContextQuery { depth: number; since: Date | null; page: number;
 
 export interface Obs { category: string | null; content: string; tags: string[]; context: string | null }
 export interface RelRow { id: number; from_id: number; to_id: number | null; to_name: string; relation_type: string; from_title: string;
-  from_path: string; from_permalink: string | null; from_created: string; from_updated: string; to_title: string | null; to_permalink: string | null }
+  from_path: string; from_permalink: string | null; from_created: string; from_updated: string; to_title: string | null; to_permalink: string | null;
+  to_path: string | null }
 
 const SNIPPET = 250;
 
@@ -37,18 +43,20 @@ export function observationsOf(e: EntityRow): Obs[] {
   try { return JSON.parse(e.observations) as Obs[]; } catch { return []; }
 }
 
-export function observationSummary(e: EntityRow, o: Obs): ObservationSummary {
+export function observationSummary(e: EntityRow, o: Obs, projectExternalId: string): ObservationSummary {
   const category = o.category ?? 'note';
-  return { type: 'observation', title: `${category}: ${o.content.slice(0, 50)}...`, file_path: e.file_path,
+  return { type: 'observation', entity_external_id: entityExternalId(projectExternalId, e), title: `${category}: ${o.content.slice(0, 50)}...`, file_path: e.file_path,
     permalink: generatePermalink(`${e.permalink ?? e.file_path}/observations/${category}/${o.content}`, { keepExtension: true }),
     category, content: o.content, created_at: e.created_at };
 }
 
-export function relationSummary(r: RelRow): RelationSummary {
+export function relationSummary(r: RelRow, projectExternalId: string): RelationSummary {
   const from = r.from_permalink ?? r.from_path;
+  const to = r.to_id === null ? null : entityExternalId(projectExternalId, { permalink: r.to_permalink, file_path: r.to_path ?? '' });
   return { type: 'relation', title: `${r.relation_type}: ${r.to_name}`, file_path: r.from_path,
     permalink: `${from}/${r.relation_type}/${r.to_permalink ?? r.to_name}`, relation_type: r.relation_type,
-    from_entity: r.from_title, to_entity: r.to_title, created_at: r.from_created };
+    from_entity: r.from_title, from_entity_external_id: entityExternalId(projectExternalId, { permalink: r.from_permalink, file_path: r.from_path }),
+    to_entity: r.to_title, to_entity_external_id: to, created_at: r.from_created };
 }
 
 /** Relations from or to any of the notes `ids`, with both ends' names (for relation items). */
@@ -57,7 +65,7 @@ export function relationsTouching(store: IndexStore, projectId: number, ids: num
   const list = JSON.stringify(ids);
   return store.db.prepare(`SELECT r.id, r.from_id, r.to_id, r.to_name, r.relation_type,
       ef.title AS from_title, ef.file_path AS from_path, ef.permalink AS from_permalink, ef.created_at AS from_created, ef.updated_at AS from_updated,
-      et.title AS to_title, et.permalink AS to_permalink
+      et.title AS to_title, et.permalink AS to_permalink, et.file_path AS to_path
     FROM relation r JOIN entity ef ON ef.id = r.from_id LEFT JOIN entity et ON et.id = r.to_id
     WHERE r.project_id = ? AND (r.from_id IN (SELECT value FROM json_each(?)) OR r.to_id IN (SELECT value FROM json_each(?)))
     ORDER BY r.id`).all(projectId, list, list) as unknown as RelRow[];
@@ -66,7 +74,11 @@ export function relationsTouching(store: IndexStore, projectId: number, ids: num
 export class MemoryContext {
   private store: IndexStore;
   private projectId: number;
-  constructor(store: IndexStore, projectId: number) { this.store = store; this.projectId = projectId; }
+  private projectExternalId: string;
+  private projectPermalink: string | null;
+  constructor(store: IndexStore, projectId: number, projectExternalId: string, projectPermalink: string | null = null) {
+    this.store = store; this.projectId = projectId; this.projectExternalId = projectExternalId; this.projectPermalink = projectPermalink || null;
+  }
 
   private entitySummary(e: EntityRow, withContent: boolean): EntitySummary {
     let content: string | null = null;
@@ -74,7 +86,7 @@ export class MemoryContext {
       const row = this.store.db.prepare('SELECT substr(content, 1, ?) AS c FROM search WHERE rowid = ?').get(SNIPPET, e.id) as { c: string | null } | undefined;
       content = row?.c ?? null;
     }
-    return { type: 'entity', permalink: e.permalink, title: e.title, content, file_path: e.file_path, created_at: e.created_at };
+    return { type: 'entity', external_id: entityExternalId(this.projectExternalId, e), permalink: e.permalink, title: e.title, content, file_path: e.file_path, created_at: e.created_at };
   }
 
   private relationsTouching(ids: number[]): RelRow[] { return relationsTouching(this.store, this.projectId, ids); }
@@ -105,7 +117,7 @@ export class MemoryContext {
         seenRelations.add(r.id);
         const fromFrontier = frontierSet.has(r.from_id);
         const root = rootOf.get(fromFrontier ? r.from_id : r.to_id!) ?? rootOf.get(r.from_id)!;
-        level.push({ root, depth: step, item: relationSummary(r) });
+        level.push({ root, depth: step, item: relationSummary(r, this.projectExternalId) });
         const other = fromFrontier ? r.to_id : r.from_id;
         if (other !== null && !seenEntities.has(other)) { seenEntities.add(other); nextIds.push({ id: other, root }); }
       }
@@ -134,7 +146,7 @@ export class MemoryContext {
     const relatedEntities = related.filter((r) => r.entity).map((r) => r.entity!);
     const results = primary.map((p) => ({
       primary_result: p.item,
-      observations: p.entity ? observationsOf(p.entity).map((o) => observationSummary(p.entity!, o)) : [],
+      observations: p.entity ? observationsOf(p.entity).map((o) => observationSummary(p.entity!, o, this.projectExternalId)) : [],
       related_results: p.entity ? related.filter((r) => r.root === p.entity!.id).map((r) => r.item) : [],
     }));
     const totalObservations = [...primary.map((p) => p.entity).filter((e): e is EntityRow => !!e), ...relatedEntities]
@@ -150,17 +162,27 @@ export class MemoryContext {
 
   /** GET /memory/{uri}: a permalink (or title / path), or a glob over permalinks (`docs/*`). */
   build(uri: string, q: ContextQuery): GraphContext {
-    const path = cleanIdentifier(uri);
+    let path = cleanIdentifier(uri);
     const offset = (q.page - 1) * q.page_size;
     let rows: EntityRow[];
     let normalized: string;
+    // v0.22+ clients qualify memory URLs with the project (`permalinks_include_project`, on by default):
+    // `main/notes/x` in project main is `notes/x` here, where permalinks carry no project prefix. A note whose own
+    // permalink starts with that segment still wins; another project's prefix finds nothing in this one.
+    const prefix = this.projectPermalink ? `${this.projectPermalink}/` : null;
+    const unqualified = prefix && path.startsWith(prefix) ? path.slice(prefix.length) : null;
     if (path.includes('*')) {
+      if (unqualified) path = unqualified;
       normalized = permalinkGlob(path);
       rows = this.store.db.prepare(`SELECT * FROM entity WHERE project_id = ? AND permalink GLOB ? ORDER BY updated_at DESC, id LIMIT ? OFFSET ?`)
         .all(this.projectId, normalized, q.page_size + 1, offset) as unknown as EntityRow[];
     } else {
+      let e = resolveEntity(this.store, this.projectId, path, { strict: true });
+      if (!e && unqualified) {
+        e = resolveEntity(this.store, this.projectId, unqualified, { strict: true });
+        if (e) path = unqualified;
+      }
       normalized = generatePermalink(path, { keepExtension: true });
-      const e = resolveEntity(this.store, this.projectId, path, { strict: true });
       rows = e && offset === 0 ? [e] : [];
     }
     const hasMore = rows.length > q.page_size;
@@ -181,9 +203,9 @@ export class MemoryContext {
     outer: for (const e of stmt.iterate(this.projectId, sinceIso) as IterableIterator<EntityRow>) {
       const items: { item: Summary; entity?: EntityRow }[] = [];
       if (want.has('entity')) items.push({ item: this.entitySummary(e, true), entity: e });
-      if (want.has('observation')) for (const o of observationsOf(e)) items.push({ item: observationSummary(e, o) });
+      if (want.has('observation')) for (const o of observationsOf(e)) items.push({ item: observationSummary(e, o, this.projectExternalId) });
       if (want.has('relation')) {
-        for (const r of this.relationsTouching([e.id]).filter((x) => x.from_id === e.id)) items.push({ item: relationSummary(r) });
+        for (const r of this.relationsTouching([e.id]).filter((x) => x.from_id === e.id)) items.push({ item: relationSummary(r, this.projectExternalId) });
       }
       for (const it of items) {
         if (skipped < offset) { skipped++; continue; }

@@ -124,7 +124,7 @@ export function searchProject(store: IndexStore, projectId: number, q: SearchQue
       for (const o of observationsOf(e)) {
         if (!matches(`${o.category ?? ''} ${o.content} ${o.tags.map((t) => `#${t}`).join(' ')}`)) continue;
         items.push(() => {
-          const s = observationSummary(e, o);
+          const s = observationSummary(e, o, ''); // only title and permalink are used here
           return { ...baseResult(r), type: 'observation', title: s.title, permalink: s.permalink, content: o.content,
             matched_snippet: markWords(o.content, res), category: s.category };
         });
@@ -134,7 +134,7 @@ export function searchProject(store: IndexStore, projectId: number, q: SearchQue
       for (const rel of relationsTouching(store, projectId, [e.id]).filter((x) => x.from_id === e.id)) {
         if (!matches(`${rel.relation_type} ${rel.to_name} ${rel.to_title ?? ''}`)) continue;
         items.push(() => {
-          const s = relationSummary(rel);
+          const s = relationSummary(rel, ''); // only title and permalink are used here
           return { ...baseResult(r), type: 'relation', title: s.title, permalink: s.permalink, content: '', matched_snippet: '',
             from_entity: e.permalink ?? e.file_path, to_entity: rel.to_permalink, relation_type: rel.relation_type };
         });

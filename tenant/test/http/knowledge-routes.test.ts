@@ -224,7 +224,8 @@ describe('memory', () => {
     const titles = (x: any) => x.related_results.filter((i: any) => i.type === 'entity').map((i: any) => i.title).sort();
     assert.deepEqual(titles(r), ['Hub', 'Node B']);
     const rel = r.related_results.find((i: any) => i.type === 'relation' && i.relation_type === 'next');
-    assert.deepEqual(Object.keys(rel).sort(), ['created_at', 'file_path', 'from_entity', 'permalink', 'relation_type', 'title', 'to_entity', 'type']);
+    // upstream v0.22's RelationSummary (v1 clients ignore the two external ids)
+    assert.deepEqual(Object.keys(rel).sort(), ['created_at', 'file_path', 'from_entity', 'from_entity_external_id', 'permalink', 'relation_type', 'title', 'to_entity', 'to_entity_external_id', 'type']);
     assert.equal(rel.from_entity, 'Node A');
     assert.equal(rel.to_entity, 'Node B');
     const d2 = await t.json('GET', '/main/memory/graph/node-a?depth=2&max_related=50');

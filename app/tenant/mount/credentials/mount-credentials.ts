@@ -7,6 +7,7 @@ import { createAppPassword } from '../../../../lib/auth/app-passwords.ts';
 import type { Database } from '../../../../lib/db/client.ts';
 import { errorToResponse, jsonError } from '../../../../lib/http/errors.ts';
 import { subscriptionRequired } from '../../../../lib/tenants/tenant-proxy.ts';
+import { workspaceForRequest } from '../../../../lib/workspaces/select-workspace.ts';
 
 export interface MountCredentialsDeps {
   /** The caller (session cookie with same-origin checked, or Bearer); null without credentials. */
@@ -21,8 +22,7 @@ export async function mountCredentials(req: Request, deps: MountCredentialsDeps)
   try {
     const principal = await deps.resolvePrincipal(req);
     if (!principal) throw unauthenticated();
-    const t = principal.tenant;
-    if (!t) return jsonError(404, 'No tenant for this account.');
+    const t = await workspaceForRequest(deps.db, principal, req.headers);
     if (t.desiredState === 'stopped') return subscriptionRequired(deps.subscribeUrl());
     const info = deps.requestInfo(req);
     const stamp = (deps.now?.() ?? new Date()).toISOString().slice(0, 16).replace('T', ' ');

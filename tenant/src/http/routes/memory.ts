@@ -46,7 +46,7 @@ export function registerMemoryRoutes(app: FastifyInstance, runtime: TenantRuntim
     const q = parseQuery(req, z.looseObject({ ...contextQuery, timeframe: z.string().max(100).default('7d') }));
     const types = typesOf(req);
     const p = await projectFromRequest(req, runtime);
-    return engine.memory(p.name).recent(types, { depth: q.depth, since: since(q.timeframe), page: q.page, page_size: q.page_size, max_related: q.max_related });
+    return engine.memory(p.name, runtime.registry.item(p).external_id).recent(types, { depth: q.depth, since: since(q.timeframe), page: q.page, page_size: q.page_size, max_related: q.max_related });
   });
 
   app.get('/:project/memory/*', async (req) => {
@@ -55,6 +55,6 @@ export function registerMemoryRoutes(app: FastifyInstance, runtime: TenantRuntim
     if (uri.includes('*')) assertGlobLength(uri, 'memory:// glob');
     const q = parseQuery(req, z.looseObject(contextQuery));
     const p = await projectFromRequest(req, runtime);
-    return engine.memory(p.name).build(uri, { depth: q.depth, since: since(q.timeframe), page: q.page, page_size: q.page_size, max_related: q.max_related });
+    return engine.memory(p.name, runtime.registry.item(p).external_id).build(uri, { depth: q.depth, since: since(q.timeframe), page: q.page, page_size: q.page_size, max_related: q.max_related });
   });
 }

@@ -30,7 +30,7 @@ export function registerPromptRoutes(app: FastifyInstance, runtime: TenantRuntim
     const b = parseBody(req, ContinueBody);
     const since = sinceOf(b.timeframe);
     const p = await projectFromRequest(req, runtime);
-    const memory = engine.memory(p.name);
+    const memory = engine.memory(p.name, runtime.registry.item(p).external_id);
     const q = { depth: b.depth, since, page: 1, page_size: 10, max_related: b.related_items_limit };
     let results: ReturnType<typeof memory.recent>['results'];
     let searchCount = 0;

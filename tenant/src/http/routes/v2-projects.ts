@@ -23,6 +23,7 @@ import { assertInsideProject, confineRelPath } from '../path-confinement.ts';
 import { projectFromRequest } from '../project-param.ts';
 import { parseBody, parseQuery, queryBool } from '../query-params.ts';
 import { EditBody, EntityBody } from './knowledge.ts';
+import { generatePermalink } from '../../markdown/permalink.ts';
 
 const ResolveProjectBody = z.object({ identifier: z.string().min(1).max(255) });
 const ResolveEntityBody = z.looseObject({ identifier: z.string().min(1).max(2048), source_path: z.string().nullish(), strict: z.boolean().default(false) });
@@ -32,6 +33,11 @@ const MoveDirectoryBody = z.looseObject({ source_directory: z.string().min(1).ma
 const DeleteDirectoryBody = z.looseObject({ directory: z.string().min(1).max(500) });
 const CreateResourceBody = z.looseObject({ file_path: z.string().min(1).max(500), content: z.string() });
 const UpdateResourceBody = z.looseObject({ content: z.string(), file_path: z.string().min(1).max(500).nullish() });
+// v0.18+ clients send a note's folder as `directory` and its type as `note_type` (v1: `folder`, `entity_type`).
+const V2EntityBody = EntityBody.extend({ directory: z.string().max(1024).nullish(), note_type: z.string().min(1).max(100).nullish() });
+type V2Entity = z.infer<typeof V2EntityBody>;
+const noteFolder = (b: V2Entity) => { const d = b.directory ?? b.folder; return d === '/' ? '' : confineRelPath(d, { allowEmpty: true, leadingSlashIsRoot: true }); };
+const noteType = (b: V2Entity) => b.note_type ?? b.entity_type ?? undefined;
 /** A folder as upstream takes it: leading and trailing slashes dropped, "/" the project root. */
 const folderRel = (v: string) => confineRelPath(v, { leadingSlashIsRoot: true, allowEmpty: true });
 
@@ -92,6 +98,14 @@ export function registerV2ProjectRoutes(app: FastifyInstance, runtime: TenantRun
   /** Upstream link resolution (full-text fallback unless strict) and how the note was found. */
   const resolveLink = (p: Project, identifier: string, strict: boolean): { row: EntityRow; method: string } | null => {
     let row = engine.entityRow(p.name, identifier)?.row;
+    // A project-qualified identifier (`main/notes/x`, what v0.22+ clients send with permalinks_include_project) names
+    // `notes/x` here, where permalinks carry no project prefix.
+    const prefix = `${generatePermalink(p.name)}/`;
+    if (!row && identifier.startsWith(prefix)) {
+      const bare = identifier.slice(prefix.length);
+      row = engine.entityRow(p.name, bare)?.row;
+      if (row) identifier = bare;
+    }
     if (!row && !strict) {
       const guess = engine.getEntity(p.name, identifier); // full-text fallback, as upstream when not strict
       if (guess) row = engine.entityRow(p.name, guess.file_path)?.row;
@@ -129,23 +143,24 @@ export function registerV2ProjectRoutes(app: FastifyInstance, runtime: TenantRun
   });
 
   app.post('/v2/projects/:project/knowledge/entities', async (req) => {
-    const body = parseBody(req, EntityBody);
-    const folder = body.folder === '/' ? '' : confineRelPath(body.folder, { allowEmpty: true, leadingSlashIsRoot: true });
+    const body = parseBody(req, V2EntityBody);
+    const folder = noteFolder(body);
     const p = await projectFromRequest(req, runtime);
     assertInsideProject(p.absPath, folder);
+    const type = noteType(body);
     const e = await engine.writeNote(p.name, { title: body.title, folder, content: body.content ?? '',
-      ...(body.entity_type ? { entity_type: body.entity_type } : {}), ...(body.entity_metadata ? { entity_metadata: body.entity_metadata } : {}) });
+      ...(type ? { entity_type: type } : {}), ...(body.entity_metadata ? { entity_metadata: body.entity_metadata } : {}) });
     return v2Entity(p, e);
   });
 
   app.put('/v2/projects/:project/knowledge/entities/:entity_id', async (req, reply) => {
-    const body = parseBody(req, EntityBody);
-    const folder = body.folder === '/' ? '' : confineRelPath(body.folder, { allowEmpty: true, leadingSlashIsRoot: true });
+    const body = parseBody(req, V2EntityBody);
+    const folder = noteFolder(body);
     const p = await projectFromRequest(req, runtime);
     assertInsideProject(p.absPath, folder);
     const id = (req.params as { entity_id: string }).entity_id;
     const row = engine.entityByExternalId(p.name, projectExt(p), id);
-    const input = { title: body.title, folder, content: body.content ?? '', entity_type: body.entity_type ?? undefined, entity_metadata: body.entity_metadata ?? null };
+    const input = { title: body.title, folder, content: body.content ?? '', entity_type: noteType(body), entity_metadata: body.entity_metadata ?? null };
     const res = await engine.putNote(p.name, row?.permalink ?? '', input, expectedChecksum(req, body.expected_checksum), row);
     reply.code(res.created ? 201 : 200);
     return v2Entity(p, res.entity);
