@@ -30,6 +30,10 @@ export interface Principal {
   sessionId?: string;
   /** The app password's id, when via one (Basic auth, WebDAV paths only). */
   appPasswordId?: string;
+  /** The OAuth client the token was issued to (MCP clients), when known. */
+  clientId?: string | null;
+  /** The RFC 8707 resource the token is bound to (MCP tokens: exactly `<APP_URL>/mcp`), when bound. */
+  resource?: string | null;
 }
 
 export const SESSION_SCOPES = ['session'] as const;
