@@ -17,6 +17,7 @@ import { buildMcpServer, type McpCallContext } from './mcp-server.ts';
 import { grantedMemoryScopes } from './scopes.ts';
 import { tenantApi } from './tenant-api.ts';
 import { TOOLS_BY_NAME } from './tools/index.ts';
+import type { TenantProxyDeps } from '../tenants/tenant-proxy.ts';
 
 export interface McpEndpointDeps {
   appUrl: string;
@@ -26,6 +27,8 @@ export interface McpEndpointDeps {
   requestInfo(req: Request): { ip: string | null; userAgent: string | null };
   budget: CallBudget;
   recorder: McpCallRecorder;
+  /** The tenant proxy's dependencies (tests); the app's own by default. */
+  tenantProxyDeps?: TenantProxyDeps;
 }
 
 const CORS_EXPOSE = 'WWW-Authenticate, Mcp-Session-Id, MCP-Protocol-Version, Retry-After';
@@ -141,7 +144,7 @@ export function createMcpEndpoint(deps: McpEndpointDeps): (req: Request) => Prom
     req.signal?.addEventListener('abort', () => ac.abort(), { once: true });
     const p = principal;
     const call: McpCallContext = {
-      api: tenantApi(tenantId, ac.signal),
+      api: tenantApi(tenantId, ac.signal, deps.tenantProxyDeps),
       principal: p,
       clientName: identity.name,
       isOpenAiClient: identity.isOpenAi,

@@ -2,6 +2,7 @@
 // upstream v2 routes keyed by project external id, exactly as upstream's cloud-mode tools call them. The
 // client's token is never forwarded; the tenant id comes from the authenticated principal only.
 import { tenantCall } from '../tenants/tenant-call.ts';
+import type { TenantProxyDeps } from '../tenants/tenant-proxy.ts';
 import { ToolProblem } from './tool-problem.ts';
 
 export interface ProjectItem {
@@ -39,14 +40,14 @@ export function detailOf(body: unknown, text: string, status: number): string {
   return text.slice(0, 300) || `The tenant answered ${status}.`;
 }
 
-export function tenantApi(tenantId: string, signal?: AbortSignal): TenantApi {
+export function tenantApi(tenantId: string, signal?: AbortSignal, deps?: TenantProxyDeps): TenantApi {
   const raw = async (method: string, path: string, body?: unknown) => {
     const ac = new AbortController();
     const timer = setTimeout(() => ac.abort(), TIMEOUT_MS);
     const onAbort = () => ac.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const r = await tenantCall(tenantId, method, path, { json: body, signal: ac.signal, maxBytes: MAX_ANSWER_BYTES });
+      const r = await tenantCall(tenantId, method, path, { json: body, signal: ac.signal, maxBytes: MAX_ANSWER_BYTES, deps });
       const text = r.body.toString('utf8');
       let parsed: unknown = undefined;
       const ct = String(r.headers['content-type'] ?? '');

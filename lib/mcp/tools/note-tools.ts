@@ -141,7 +141,8 @@ export const readNote = defineTool({
   async run(ctx, a) {
     const p = await resolveProject(ctx.api, a);
     const note = await resolveNote(ctx.api, p, a.identifier);
-    if (!note) {
+    // A fuzzy (search) match is not the note asked for: answer "not found" with it among the suggestions.
+    if (!note || note.resolution_method === 'search') {
       if (a.output_format === 'json') return { title: null, permalink: null, file_path: null, content: null, frontmatter: null, error: 'NOTE_NOT_FOUND', identifier: a.identifier };
       return await notFoundText(ctx, p, a.identifier);
     }
@@ -164,7 +165,7 @@ export const viewNote = defineTool({
   async run(ctx, a) {
     const p = await resolveProject(ctx.api, a);
     const note = await resolveNote(ctx.api, p, a.identifier);
-    if (!note) return await notFoundText(ctx, p, a.identifier);
+    if (!note || note.resolution_method === 'search') return await notFoundText(ctx, p, a.identifier);
     const content = stripFrontmatter(await readRaw(ctx, p, note.file_path));
     return [`Note retrieved: "${note.title}"`, '', 'Display this note as a markdown artifact for the user.', '',
       'Content:', '---', content, '---'].join('\n');
