@@ -54,6 +54,10 @@ async function readCapped(req: Request, max: number): Promise<string | null> {
   return Buffer.concat(parts, n).toString('utf8');
 }
 
+function isLoopbackOrigin(origin: string): boolean {
+  try { return LOOPBACK.has(new URL(origin).hostname); } catch { return false; }
+}
+
 const jsonError = (status: number, detail: string, headers: Record<string, string> = {}) =>
   Response.json({ detail }, { status, headers: { 'cache-control': 'no-store', ...headers } });
 
@@ -65,6 +69,9 @@ export function createMcpEndpoint(deps: McpEndpointDeps): (req: Request) => Prom
   const appHost = new URL(deps.appUrl).hostname;
   const resource = mcpResourceUrl(deps.appUrl);
   const allowedOrigins = new Set([appOrigin, ...deps.config.allowedOrigins]);
+  // An app served on a loopback address (development) also takes loopback origins on any port (local tools such as
+  // the Inspector); a public app takes only its own origin and the configured ones.
+  const appIsLoopback = LOOPBACK.has(appHost);
   const sdk: McpHttpHandler = createMcpHandler(
     (c) => buildMcpServer((c.authInfo!.extra as { call: McpCallContext }).call),
     { legacy: 'stateless', maxRequestBodySize: deps.config.maxRequestBytes, responseMode: 'json' },
@@ -82,7 +89,7 @@ export function createMcpEndpoint(deps: McpEndpointDeps): (req: Request) => Prom
   return async function handleMcp(req: Request): Promise<Response> {
     const origin = req.headers.get('origin');
     // DNS rebinding: a browser page on another origin (or a rebound name) never reaches the tools.
-    if (origin !== null && !allowedOrigins.has(origin)) { recordMcpRefusal('origin'); return jsonError(403, 'Origin not allowed.'); }
+    if (origin !== null && !allowedOrigins.has(origin) && !(appIsLoopback && isLoopbackOrigin(origin))) { recordMcpRefusal('origin'); return jsonError(403, 'Origin not allowed.'); }
     const host = (req.headers.get('host') ?? '').replace(/:\d+$/, '').toLowerCase();
     if (host && host !== appHost && !LOOPBACK.has(host)) { recordMcpRefusal('host'); return jsonError(403, 'Host not allowed.'); }
 
