@@ -157,7 +157,7 @@ export function createMcpEndpoint(deps: McpEndpointDeps): (req: Request) => Prom
       isOpenAiClient: identity.isOpenAi,
       signal: ac.signal,
       maxResultChars: deps.config.maxResultChars,
-      onNoteChanged: (project, filePath) => deps.recorder.noteChanged({ tenantId, project, filePath, clientName: identity.name ?? 'MCP client', tool: 'mcp' }),
+      onNoteChanged: (project, filePath, tool) => deps.recorder.noteChanged({ tenantId, project, filePath, clientName: identity.name ?? 'MCP client', tool }),
       onToolCall: (tool, outcome, args, ms) => {
         const known = TOOLS_BY_NAME.has(tool);
         deps.recorder.count({ ...base, tool, knownTool: known, outcome, ms, at: new Date() });

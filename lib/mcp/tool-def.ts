@@ -16,7 +16,7 @@ export interface ToolContext {
   isOpenAiClient: boolean;
   signal?: AbortSignal;
   /** Told when a tool wrote, edited or moved a note (which client changed it is shown in recent activity). */
-  onNoteChanged?(project: string, filePath: string): void;
+  onNoteChanged?(project: string, filePath: string, tool: string): void;
 }
 
 /** What a tool answers: text (markdown) or a JSON value (output_format=json), as upstream. */

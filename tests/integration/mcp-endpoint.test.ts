@@ -16,7 +16,8 @@ import { buildMcpConfig, mcpEnvSchema } from '../../lib/config/mcp.ts';
 import { createMcpEndpoint } from '../../lib/mcp/mcp-http.ts';
 import { createCallBudget } from '../../lib/mcp/call-budget.ts';
 import { McpCallRecorder } from '../../lib/mcp/call-records.ts';
-import { mcpCallsByGrant, mcpCallsByTenant, mcpNoteChangesFor } from '../../lib/db/queries/mcp-calls.ts';
+import { mcpCallsByGrant, mcpCallsByTenant, mcpCallsByTool, mcpNoteChangesFor } from '../../lib/db/queries/mcp-calls.ts';
+import { appMetrics } from '../../lib/metrics/registry.ts';
 import { auditEvents } from '../../lib/db/schema.ts';
 import { TOOLS } from '../../lib/mcp/tools/index.ts';
 
@@ -304,6 +305,13 @@ describe('/mcp with real MCP clients (postgres, real tenants)', () => {
     const audits = await h.db.select().from(auditEvents).where(eq(auditEvents.tenantId, alice.tenantId));
     assert.ok(audits.some((a) => a.action === 'mcp.delete_note'));
     assert.ok(audits.some((a) => a.action === 'mcp.delete_project'));
+    const tools = await mcpCallsByTool(h.db, alice.tenantId, since);
+    assert.ok(tools.find((t) => t.tool === 'write_note')!.calls >= 4);
+    assert.ok(tools.find((t) => t.tool === 'write_note')!.errors >= 1, 'the refused overwrite counts as an error');
+    const scrape = await appMetrics().registry.metrics();
+    assert.match(scrape, /bmc_mcp_tool_calls_total\{tool="write_note",outcome="ok"\} [1-9]/);
+    assert.match(scrape, /bmc_mcp_tool_calls_total\{tool="delete_note",outcome="insufficient_scope"\} 1/);
+    assert.match(scrape, /bmc_mcp_refusals_total\{reason="unauthenticated"\}/);
     const changes = await mcpNoteChangesFor(h.db, alice.tenantId, 'main', ['private/Alice Secret.md']);
     assert.equal(changes.get('private/Alice Secret.md')?.clientName, 'mcp-test-client');
   });

@@ -105,7 +105,7 @@ export const writeNote = defineTool({
     }
     if (r.status >= 300) throw new ToolProblem(`Could not write the note: ${(r.body as { detail?: unknown })?.detail ?? r.status}`, r.status);
     const e = r.body as Entity;
-    ctx.onNoteChanged?.(p.name, e.file_path);
+    ctx.onNoteChanged?.(p.name, e.file_path, 'write_note');
     if (a.output_format === 'json') return { title: e.title, permalink: e.permalink, file_path: e.file_path, checksum: e.checksum, action: action.toLowerCase() };
     const lines = [`# ${action} note`, `project: ${p.name}`, `file_path: ${e.file_path}`, `permalink: ${e.permalink}`, `checksum: ${e.checksum ? e.checksum.slice(0, 8) : 'unknown'}`];
     const cats = new Map<string, number>();
@@ -220,7 +220,7 @@ export const editNote = defineTool({
       operation: a.operation, content: a.content, section: a.section ?? null, find_text: a.find_text ?? null,
       ...(a.expected_replacements != null ? { expected_replacements: a.expected_replacements } : {}),
     });
-    ctx.onNoteChanged?.(p.name, e.file_path);
+    ctx.onNoteChanged?.(p.name, e.file_path, 'edit_note');
     if (a.output_format === 'json') return { title: e.title, permalink: e.permalink, file_path: e.file_path, checksum: e.checksum, operation: a.operation };
     const lines = [`# Edited note (${a.operation})`, `project: ${p.name}`, `file_path: ${e.file_path}`, `permalink: ${e.permalink}`,
       `checksum: ${e.checksum ? e.checksum.slice(0, 8) : 'unknown'}`];
@@ -266,7 +266,7 @@ export const moveNote = defineTool({
     assertProjectPath(dest, 'destination_path');
     if (!/\.[A-Za-z0-9]+$/.test(dest)) dest += '.md';
     const e = await ctx.api.json<Entity>('PUT', `${v2(p)}/knowledge/entities/${encodeURIComponent(note.external_id)}/move`, { destination_path: dest });
-    ctx.onNoteChanged?.(p.name, e.file_path);
+    ctx.onNoteChanged?.(p.name, e.file_path, 'move_note');
     if (a.output_format === 'json') return { title: e.title, permalink: e.permalink, file_path: e.file_path, source: note.file_path, destination: e.file_path, moved: true };
     return withProject([`✅ Note moved successfully`, '', `📁 **${note.file_path}** → **${e.file_path}**`, `🔗 Permalink: ${e.permalink}`,
       '📊 Database and search index updated'].join('\n'), p);
