@@ -1,12 +1,13 @@
 // MCP counters on the control plane's registry (/metrics): tool calls by tool and outcome, and HTTP-level refusals
 // of /mcp (auth, scope, budget) by reason. Registered on first use, memoized on globalThis like the registry.
-import { Counter, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { appMetrics } from './registry.ts';
 
 interface McpMetrics {
   calls: Counter<'tool' | 'outcome'>;
   duration: Histogram<'tool'>;
   refusals: Counter<'reason'>;
+  heap: Gauge;
 }
 
 const KEY = Symbol.for('bmc.mcpMetrics');
@@ -21,6 +22,8 @@ function mcpMetrics(): McpMetrics {
       labelNames: ['tool', 'outcome'] as const, registers: [registry] }),
     duration: new Histogram({ name: 'bmc_mcp_tool_call_duration_seconds', help: 'Time spent in an MCP tool, by tool.', labelNames: ['tool'] as const,
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [registry] }),
+    heap: new Gauge({ name: 'bmc_nodejs_heap_used_bytes', help: 'V8 heap in use by this app process (process.memoryUsage().heapUsed).', registers: [registry],
+      collect() { this.set(process.memoryUsage().heapUsed); } }),
     refusals: new Counter({ name: 'bmc_mcp_refusals_total', help: '/mcp requests refused before dispatch, by reason (unauthenticated, invalid_token, wrong_resource, origin, too_large, no_tenant).',
       labelNames: ['reason'] as const, registers: [registry] }),
   });
