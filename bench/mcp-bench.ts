@@ -41,7 +41,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<number> {
   if (!fs.existsSync(MAKE_CORPUS)) throw new Error(`make-corpus not found at ${MAKE_CORPUS}`);
-  const b = await startBenchApp(PORT, { MCP_CALLS_PER_MINUTE: '100000000', MCP_CALL_BURST: '100000000' }, 'mcp-bench');
+  const b = await startBenchApp(PORT, { MCP_CALLS_PER_MINUTE: '1000000', MCP_CALL_BURST: '1000000' }, 'mcp-bench');
   process.once('SIGINT', () => { void b.cleanup().finally(() => process.exit(130)); });
   const problems: string[] = [];
   try {
@@ -70,6 +70,14 @@ async function main(): Promise<number> {
     if (files.length < 20 || !words.length) throw new Error('the corpus project is too small');
     console.log(`[bench] corpus: ${folders.length} projects; using '${proj.name}' (${biggest.n} notes)`);
     const pick = (i: number) => files[(i * 7919) % files.length]!;
+
+    // The real app's routing: /mcp and /mcp/ answer (401 + the metadata challenge), never redirect; GET too.
+    for (const [method, p] of [['POST', '/mcp'], ['POST', '/mcp/'], ['GET', '/mcp']] as const) {
+      const r = await fetch(`${APP}${p}`, { method, redirect: 'manual', headers: { 'content-type': 'application/json' }, ...(method === 'POST' ? { body: '{}' } : {}) });
+      if (r.status !== 401 || !/resource_metadata="[^"]+\/\.well-known\/oauth-protected-resource\/mcp"/.test(r.headers.get('www-authenticate') ?? '')) {
+        problems.push(`${method} ${p} without a token answered ${r.status} (${r.headers.get('www-authenticate')}), expected 401 with resource_metadata`);
+      }
+    }
 
     // The SDK client shapes one 2026-07-28 tools/call; the load replays it with other arguments.
     let template: { headers: Record<string, string>; body: any } | null = null;
