@@ -22,6 +22,8 @@ export interface McpRig {
   /** The endpoint itself (e.g. behind a test proxy that adds a header). */
   handle(req: Request): Promise<Response>;
   person(label: string, opts?: { scope?: string; running?: boolean }): Promise<Person>;
+  /** Another token (token family) of the same person, with these scopes. */
+  token(p: Person, scope?: string): Promise<{ token: string; grantId: string }>;
   /** Tokens whose principal is changed before the endpoint sees it (e.g. bound to another resource). */
   alterPrincipal: Map<string, (p: Principal) => Principal>;
   /** Per-user budgets (others get a generous one). */
@@ -61,6 +63,10 @@ export async function startMcpRig(env: Record<string, string> = {}): Promise<Mcp
       const t = await mintToken(h.db, a.userId, a.tenantId, opts.scope);
       if (opts.running !== false) await waitFor('running', async () => (await tenantState(h.db, a.tenantId)).tenant.status === 'running', 90_000);
       return { userId: a.userId, tenantId: a.tenantId, token: t.token, grantId: t.sessionId };
+    },
+    async token(p, scope) {
+      const t = await mintToken(h.db, p.userId, p.tenantId, scope);
+      return { token: t.token, grantId: t.sessionId };
     },
     async close() { await srv.close(); await sup.stop(); await h.close(); dirs.cleanup(); },
   };

@@ -5,17 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { eq } from 'drizzle-orm';
-import { freshDatabase, type TestDatabase } from '../helpers/test-db.ts';
-import { makeAccount } from '../helpers/oauth-fixtures.ts';
-import { mintToken, serveFetch } from '../helpers/mcp-fixtures.ts';
-import { AUTH_SECRET, makeDriver, makeSupervisor, tempRoot, tenantState, waitFor } from '../helpers/tenant-fixtures.ts';
-import { getTenantRoute } from '../../lib/db/queries/tenants-runtime.ts';
-import type { TenantProxyDeps } from '../../lib/tenants/tenant-proxy.ts';
-import { principalFromAuthorization } from '../../lib/auth/principal.ts';
-import { buildMcpConfig, mcpEnvSchema } from '../../lib/config/mcp.ts';
-import { createMcpEndpoint } from '../../lib/mcp/mcp-http.ts';
+import { startMcpRig, type McpRig, type Person } from '../helpers/mcp-rig.ts';
 import { createCallBudget } from '../../lib/mcp/call-budget.ts';
-import { McpCallRecorder } from '../../lib/mcp/call-records.ts';
 import { mcpCallsByGrant, mcpCallsByTenant, mcpCallsByTool, mcpNoteChangesFor } from '../../lib/db/queries/mcp-calls.ts';
 import { appMetrics } from '../../lib/metrics/registry.ts';
 import { auditEvents } from '../../lib/db/schema.ts';
@@ -25,13 +16,9 @@ type ToolResult = { content: Array<{ type: string; text?: string }>; isError?: b
 const textOf = (r: ToolResult) => r.content.map((c) => c.text ?? '').join('\n');
 
 describe('/mcp with real MCP clients (postgres, real tenants)', () => {
-  let h: TestDatabase;
-  const dirs = tempRoot();
-  let sup: ReturnType<typeof makeSupervisor>;
-  let srv: Awaited<ReturnType<typeof serveFetch>>;
-  let recorder: McpCallRecorder;
-  let alice: { userId: string; tenantId: string };
-  let bob: { userId: string; tenantId: string };
+  let rig: McpRig;
+  let alice: Person;
+  let bob: Person;
   let aliceToken: string;
   let aliceGrant: string;
   let bobToken: string;
@@ -39,46 +26,25 @@ describe('/mcp with real MCP clients (postgres, real tenants)', () => {
   let otherResourceToken: string;
   let budgetToken: string;
   let url: string;
+  let h: McpRig['h'];
+  let recorder: McpRig['recorder'];
+  const srv = { get url() { return rig.appUrl; } };
 
   before(async () => {
-    h = await freshDatabase('postgres');
-    alice = await makeAccount(h.db, 'alice');
-    bob = await makeAccount(h.db, 'bob');
-    ({ token: aliceToken, sessionId: aliceGrant } = await mintToken(h.db, alice.userId, alice.tenantId));
-    ({ token: bobToken } = await mintToken(h.db, bob.userId, bob.tenantId));
-    ({ token: readOnlyToken } = await mintToken(h.db, alice.userId, alice.tenantId, 'memory:read'));
-    ({ token: otherResourceToken } = await mintToken(h.db, alice.userId, alice.tenantId));
-    const budgetUser = await makeAccount(h.db, 'carol');
-    ({ token: budgetToken } = await mintToken(h.db, budgetUser.userId, budgetUser.tenantId));
-    sup = makeSupervisor(h.db, makeDriver(dirs), { holderId: 'mcp-test', settings: { backoffBaseMs: 1500 } });
-    sup.start();
-    for (const id of [alice.tenantId, bob.tenantId]) await waitFor('running', async () => (await tenantState(h.db, id)).tenant.status === 'running', 90_000);
-    let appUrl = '';
-    const proxyDeps: TenantProxyDeps = { getRoute: (id) => getTenantRoute(h.db, id), authSecret: AUTH_SECRET, appOrigin: 'http://127.0.0.1', subscribeUrl: 'https://example.test/subscribe', connectTimeoutMs: 2000, idleTimeoutMs: 20_000 };
-    recorder = new McpCallRecorder(async () => h.db);
-    const budgets = createCallBudget(100_000, 10_000);
-    let endpoint: ((req: Request) => Promise<Response>) | null = null;
-    srv = await serveFetch((req) => endpoint!(req));
-    appUrl = srv.url;
-    url = `${appUrl}/mcp`;
-    endpoint = createMcpEndpoint({
-      appUrl,
-      config: buildMcpConfig(mcpEnvSchema.parse({ MCP_MAX_RESULT_CHARS: '5000' })),
-      principalOf: async (authorization, ip) => {
-        const p = await principalFromAuthorization(authorization, ip, { db: h.db });
-        // A token the authorization server bound to another resource (as an MCP OAuth token would carry it).
-        if (p && authorization === `Bearer ${otherResourceToken}`) return { ...p, resource: 'https://elsewhere.example/mcp', clientId: 'other-client' };
-        return p;
-      },
-      requestInfo: (req) => ({ ip: '127.0.0.1', userAgent: req.headers.get('user-agent') }),
-      // The budget test's own person gets a tiny budget; everyone else the default.
-      budget: { take: (key, now) => (key === budgetUser.userId ? tinyBudget.take(key, now) : budgets.take(key, now)) },
-      recorder,
-      tenantProxyDeps: proxyDeps,
-    });
-    const tinyBudget = createCallBudget(1, 3);
+    rig = await startMcpRig({ MCP_MAX_RESULT_CHARS: '5000' });
+    ({ h, recorder, url } = rig);
+    [alice, bob] = await Promise.all([rig.person('alice'), rig.person('bob')]);
+    ({ token: aliceToken, grantId: aliceGrant } = alice);
+    bobToken = bob.token;
+    ({ token: readOnlyToken } = await rig.token(alice, 'memory:read'));
+    ({ token: otherResourceToken } = await rig.token(alice));
+    // A token the authorization server bound to another resource (as an MCP OAuth token would carry it).
+    rig.alterPrincipal.set(otherResourceToken, (p) => ({ ...p, resource: 'https://elsewhere.example/mcp', clientId: 'other-client' }));
+    const carol = await rig.person('carol', { running: false });
+    budgetToken = carol.token;
+    rig.budgets.set(carol.userId, createCallBudget(1, 3)); // 3 at once, then one a minute
   });
-  after(async () => { await srv?.close(); await sup?.stop(); await h?.close(); dirs.cleanup(); });
+  after(async () => { await rig?.close(); });
 
   async function connect(token: string, era: 'legacy' | '2026-07-28', name = 'mcp-test-client'): Promise<Client> {
     const client = new Client({ name, version: '1.0.0' }, era === 'legacy' ? {} : { versionNegotiation: { mode: { pin: '2026-07-28' } } });
