@@ -190,6 +190,12 @@ async function main(): Promise<number> {
     if (mass.non2xx || mass.errors || mass.timeouts) problems.push(`heap run: ${mass.non2xx} non-2xx, ${mass.errors + mass.timeouts} errors`);
     const heap1 = await heapFloor();
     const heapRatio = heap1 / heap0;
+    // A tool error is an HTTP 200 with isError: the app's own counters say whether every timed call succeeded.
+    const scrape = await (await fetch(`${APP}/metrics`)).text();
+    for (const m of scrape.matchAll(/^bmc_mcp_tool_calls_total\{tool="([^"]+)",outcome="([^"]+)"\} (\d+)/gm)) {
+      if (m[2] !== 'ok' && Number(m[3]) > 0) problems.push(`${m[3]} MCP ${m[1]} calls ended ${m[2]}`);
+      if (m[2] === 'ok') console.log(`[bench] ${m[1]}: ${m[3]} calls ok`);
+    }
 
     console.log('\nop         round  REST p50 REST p99   MCP p50  MCP p99  REST r/s  MCP r/s   (ms at 200 req/s paced; r/s at saturation, 32 connections)');
     for (const l of table) console.log(l);

@@ -22,6 +22,8 @@ export interface NodeRequestHookOptions {
   webdav?: FastPathOptions | null;
   /** Requests to /proxy/* and /api/* in flight at once before more are shed with 503 (0 = no limit). */
   maxInFlight?: number;
+  /** Serve /mcp here (the remote MCP endpoint); null = Next's route handler does (same endpoint, slower path). */
+  mcp?: { matches(url: string): boolean; serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> } | null;
 }
 
 /** Installs the hook on every node:http server of this process. Returns an uninstall function. */
@@ -53,6 +55,11 @@ export function installNodeRequestHook(o: NodeRequestHookOptions): () => void {
         void serveWebdav(req, args[1] as http.ServerResponse, o.webdav).catch((err) => {
           o.webdav?.log?.('tenant proxy webdav failed', { error: String((err as Error)?.message ?? err) });
         });
+        return true;
+      }
+      if (o.mcp && o.mcp.matches(url)) {
+        stampClientAddress(req);
+        void o.mcp.serve(req, args[1] as http.ServerResponse);
         return true;
       }
       if (o.fastPath && isFastPathRequest(req)) {

@@ -8,7 +8,10 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { serveFetch } from '../helpers/mcp-fixtures.ts';
+import { serveMcpNode } from '../../lib/mcp/mcp-node.ts';
 import { startMcpRig, type McpRig, type Person } from '../helpers/mcp-rig.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -33,9 +36,15 @@ describe('/mcp with the MCP Inspector CLI and the conformance suite', () => {
   let rig: McpRig;
   let alice: Person;
   let injector: Awaited<ReturnType<typeof serveFetch>>;
+  let edge: http.Server;
+  let edgeUrl: string;
   before(async () => {
     rig = await startMcpRig();
     alice = await rig.person('alice');
+    // The Inspector goes through the app's node:http edge adapter (what serves /mcp in the app).
+    edge = http.createServer((req, res) => { void serveMcpNode(req, res, rig.handle); });
+    await new Promise<void>((r) => edge.listen(0, '127.0.0.1', r));
+    edgeUrl = `http://127.0.0.1:${(edge.address() as AddressInfo).port}/mcp`;
     // The conformance suite cannot send a token: this loopback hop adds alice's.
     injector = await serveFetch(async (req) => {
       const headers = new Headers(req.headers);
@@ -44,9 +53,9 @@ describe('/mcp with the MCP Inspector CLI and the conformance suite', () => {
       return rig.handle(new Request(`${rig.appUrl}${u.pathname}${u.search}`, { method: req.method, headers, body: req.method === 'GET' || req.method === 'HEAD' ? undefined : await req.arrayBuffer() }));
     });
   });
-  after(async () => { await injector?.close(); await rig?.close(); });
+  after(async () => { edge?.closeAllConnections(); edge?.close(); await injector?.close(); await rig?.close(); });
 
-  const inspector = (args: string[]) => run(INSPECTOR, ['--cli', rig.url, '--transport', 'http', '--format', 'json', '--stored-auth-only', '--connect-timeout', '20000', ...args]);
+  const inspector = (args: string[]) => run(INSPECTOR, ['--cli', edgeUrl, '--transport', 'http', '--format', 'json', '--stored-auth-only', '--connect-timeout', '20000', ...args]);
   const auth = () => ['--header', `Authorization: Bearer ${alice.token}`];
 
   test('Inspector CLI: 0 for tools/list and a tool call, 5 for a tool error, 3 without credentials', async () => {
