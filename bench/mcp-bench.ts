@@ -110,6 +110,8 @@ async function main(): Promise<number> {
     ];
 
     const table: string[] = [];
+    const HEADER = 'op         round  REST p50 REST p99   MCP p50  MCP p99  REST r/s  MCP r/s   (ms at 200 req/s paced; r/s at saturation, 32 connections)';
+    console.log(`\n${HEADER}`);
     const verdicts: Array<{ op: string; addedP50: number; addedP99: number; ratio: number }> = [];
     for (const op of ops) {
       const rounds: Array<{ rest: { p50: number; p99: number }; mcp: { p50: number; p99: number }; restRps: number; mcpRps: number }> = [];
@@ -137,6 +139,7 @@ async function main(): Promise<number> {
           if (s.non2xx || s.errors || s.timeouts) problems.push(`${op.name} ${label} saturated round ${r + 1}: ${s.non2xx} non-2xx, ${s.errors + s.timeouts} errors`);
         }
         rounds.push({ rest: lat(rp), mcp: lat(mp), restRps: restSat.requests.average, mcpRps: mcpSat.requests.average });
+        console.log(table[table.length - 1]);
         table.push(`${op.name.padEnd(10)} ${String(r + 1).padStart(5)}  ${lat(rp).p50.toFixed(2).padStart(8)} ${lat(rp).p99.toFixed(2).padStart(8)}  ${lat(mp).p50.toFixed(2).padStart(8)} ${lat(mp).p99.toFixed(2).padStart(8)}  ${restSat.requests.average.toFixed(0).padStart(8)} ${mcpSat.requests.average.toFixed(0).padStart(8)}`);
       }
       verdicts.push({
@@ -175,6 +178,7 @@ async function main(): Promise<number> {
       restOne.push(performance.now() - t1);
     }
     const coldRatio = quantile(cold, 0.5) / quantile(restOne, 0.5);
+    console.log(`[bench] cold start measured (${COLD} times); heap phase: ${HEAP_CALLS} MCP calls…`);
 
     // Heap: lowest of several samples (between collections) after warm-up, then after HEAP_CALLS MCP calls.
     const heapNow = async () => {
@@ -197,7 +201,7 @@ async function main(): Promise<number> {
       if (m[2] === 'ok') console.log(`[bench] ${m[1]}: ${m[3]} calls ok`);
     }
 
-    console.log('\nop         round  REST p50 REST p99   MCP p50  MCP p99  REST r/s  MCP r/s   (ms at 200 req/s paced; r/s at saturation, 32 connections)');
+    console.log(`\n${HEADER}`);
     for (const l of table) console.log(l);
     console.log('');
     const ok = (b: boolean) => (b ? 'met' : 'MISSED');
