@@ -139,8 +139,8 @@ async function main(): Promise<number> {
           if (s.non2xx || s.errors || s.timeouts) problems.push(`${op.name} ${label} saturated round ${r + 1}: ${s.non2xx} non-2xx, ${s.errors + s.timeouts} errors`);
         }
         rounds.push({ rest: lat(rp), mcp: lat(mp), restRps: restSat.requests.average, mcpRps: mcpSat.requests.average });
-        console.log(table[table.length - 1]);
         table.push(`${op.name.padEnd(10)} ${String(r + 1).padStart(5)}  ${lat(rp).p50.toFixed(2).padStart(8)} ${lat(rp).p99.toFixed(2).padStart(8)}  ${lat(mp).p50.toFixed(2).padStart(8)} ${lat(mp).p99.toFixed(2).padStart(8)}  ${restSat.requests.average.toFixed(0).padStart(8)} ${mcpSat.requests.average.toFixed(0).padStart(8)}`);
+        console.log(table[table.length - 1]);
       }
       verdicts.push({
         op: op.name,
@@ -222,4 +222,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then((code) => process.exit(code), (err) => { console.error('[bench] run failed:', err instanceof Error ? err.stack : err); process.exit(2); });
+main().then((code) => process.exit(code), (err) => { console.error('[bench] run failed:', err instanceof Error ? err.stack : err, err instanceof Error && err.cause ? err.cause : ''); process.exit(2); });
