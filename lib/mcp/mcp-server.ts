@@ -8,6 +8,7 @@ import { PROMPTS, PROMPTS_BY_NAME } from './prompts.ts';
 import { resolveProject, v2 } from './project-route.ts';
 import type { ToolContext, ToolOutput } from './tool-def.ts';
 import { ToolProblem } from './tool-problem.ts';
+import { getLogger } from '../log.ts';
 import { TOOL_LIST, TOOLS_BY_NAME } from './tools/index.ts';
 import { SERVER_NAME, SERVER_VERSION } from './tools/project-tools.ts';
 
@@ -69,9 +70,12 @@ export function buildMcpServer(ctx: McpCallContext): Server {
       return toContent(out, ctx.maxResultChars);
     } catch (err) {
       if (err instanceof ToolProblem) {
+        // Tenant trouble (5xx, unreachable) is ours to see; a model's bad request is not worth a log line.
+        if (err.status !== undefined && err.status >= 500) getLogger().warn({ tool: name, status: err.status ?? null, detail: err.message.slice(0, 300) }, 'mcp tool could not reach the tenant');
         ctx.onToolCall(name, 'tool_error', args, performance.now() - started);
         return { content: [{ type: 'text' as const, text: capText(err.message, ctx.maxResultChars) }], isError: true };
       }
+      getLogger().error({ tool: name, err: err instanceof Error ? err.message : String(err) }, 'mcp tool failed unexpectedly');
       ctx.onToolCall(name, 'error', args, performance.now() - started);
       return { content: [{ type: 'text' as const, text: `The tool ${name} failed unexpectedly. Try again; if it keeps failing, report it.` }], isError: true };
     }

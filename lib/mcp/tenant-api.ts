@@ -54,7 +54,7 @@ export function tenantApi(tenantId: string, signal?: AbortSignal, deps?: TenantP
       if (text && ct.includes('json')) { try { parsed = JSON.parse(text); } catch { /* not JSON */ } }
       return { status: r.status, body: parsed, text };
     } catch (err) {
-      throw new ToolProblem(`Your cloud storage could not be reached (${err instanceof Error ? err.message : 'error'}). Try again shortly.`);
+      throw new ToolProblem(`Your cloud storage could not be reached (${err instanceof Error ? err.message : 'error'}). Try again shortly.`, 502);
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);

@@ -29,7 +29,7 @@ function stripFrontmatter(text: string): string {
 async function readRaw(ctx: ToolContext, p: ProjectItem, filePath: string): Promise<string> {
   const path = filePath.split('/').map(encodeURIComponent).join('/');
   const r = await ctx.api.raw('GET', `/${encodeURIComponent(p.name)}/resource/${path}`);
-  if (r.status !== 200) throw new ToolProblem(`Could not read '${filePath}': the tenant answered ${r.status}.`);
+  if (r.status !== 200) throw new ToolProblem(`Could not read '${filePath}': the tenant answered ${r.status}.`, r.status);
   return r.text;
 }
 
