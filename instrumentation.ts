@@ -12,7 +12,8 @@ export async function register(): Promise<void> {
   ]);
   const fastPath = tenantProxyFastPathOptions();
   const { getNetworkConfig } = await import('./lib/config/network.ts');
-  installNodeRequestHook({ fastPath, webdav: tenantProxyWebdavOptions(), maxInFlight: getNetworkConfig().maxInFlight, maxEventLoopLagMs: getNetworkConfig().maxEventLoopLagMs });
+  const { isMcpRequestPath, serveMcpNode } = await import('./lib/mcp/mcp-node.ts');
+  installNodeRequestHook({ fastPath, webdav: tenantProxyWebdavOptions(), maxInFlight: getNetworkConfig().maxInFlight, maxEventLoopLagMs: getNetworkConfig().maxEventLoopLagMs, mcp: { matches: isMcpRequestPath, serve: (req, res) => serveMcpNode(req, res) } });
   log.info(fastPath ? 'node:http request hook on (peer stamping; tenant proxy fast path for Bearer /proxy/*)' : 'node:http request hook on (peer stamping)');
   const { getDbHandle } = await import('./lib/db/index.ts');
   try {

@@ -38,7 +38,7 @@ export function proxy(request: NextRequest): NextResponse {
 
 export const config = {
   matcher: [{
-    source: '/((?!api/|oauth2/|proxy/|proxy$|tenant/|workspaces/|workspaces$|content/|_next/static|_next/image|favicon.ico|icon.svg|\\.well-known/).*)',
+    source: '/((?!api/|oauth2/|proxy/|proxy$|mcp/|mcp$|tenant/|workspaces/|workspaces$|content/|_next/static|_next/image|favicon.ico|icon.svg|\\.well-known/).*)',
     missing: [{ type: 'header', key: 'next-router-prefetch' }, { type: 'header', key: 'purpose', value: 'prefetch' }],
   }],
 };

@@ -69,9 +69,11 @@ test('ops overview: tiles, needs attention (one reason each, most severe first),
   await page.getByRole('button', { name: 'Search' }).click();
   await expect(page.getByTestId('ops-tenant-row')).toHaveCount(1);
   await expect(page.getByTestId('ops-last-reported')).toContainText('stopped reporting');
+  await expect(page.getByTestId('ops-mcp-calls')).toHaveText('15 / 2');
   const table = await (await page.request.get(`/api/ops/tenants?q=${encodeURIComponent(byKind('not_reporting').email)}`)).json();
   expect(table.total).toBe(1);
   expect(table.rows[0].stale).toBe(true);
+  expect(table.mcp_24h[byKind('not_reporting').id]).toEqual({ calls: 15, errors: 2 });
   await page.goto('/ops?sort=crashes&dir=desc');
   await expect(page.getByTestId('sort-crashes')).toHaveAttribute('href', /dir=asc/);
   const firstCrashes = await page.getByTestId('ops-tenant-row').first().locator('td').nth(6).textContent();
@@ -104,6 +106,10 @@ test('a tenant\'s ops view: projects with health, runs, rebuilds; opening it is 
     await expect(page.getByTestId('ops-tenant-attention')).toHaveAttribute('data-reason', 'projects_down_or_failing');
     await expect(page.getByTestId('ops-tenant-runs').locator('tbody tr')).not.toHaveCount(0);
     await expect(page.getByTestId('chart-rebuilds').locator('svg[role="img"]')).toBeVisible();
+    // MCP calls next to sync health: totals and the per-tool table (seeded roll-ups).
+    await expect(page.getByTestId('ops-mcp-summary')).toContainText('15 calls, 2 errors');
+    await expect(page.getByTestId('ops-mcp-row')).toHaveCount(2);
+    await expect(page.getByTestId('ops-mcp-row').first()).toContainText('search_notes');
     await page.screenshot({ path: test.info().outputPath(`ops-tenant-${width}.png`), fullPage: true });
     await noSeriousA11y(page, `/ops/tenants at ${width}`);
   }
@@ -112,6 +118,7 @@ test('a tenant\'s ops view: projects with health, runs, rebuilds; opening it is 
   await expect(page.getByTestId('admin-actions')).toHaveCount(0);
   const json = await page.request.get(`/api/ops/tenants/${t.id}`);
   expect(json.status()).toBe(200);
+  expect((await json.json()).mcp).toMatchObject({ calls: 15, errors: 2 });
   expect(await auditEventsFor(t.id, 'ops.tenant_viewed')).toBe(before + 3);
 
   // An admin: stop behind a confirmation (cancel does nothing; confirm calls the admin API, audited).

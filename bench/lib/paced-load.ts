@@ -21,6 +21,8 @@ export function quantile(xs: number[], f: number): number {
 
 export function pacedLoad(
   name: string, url: string, headers: Record<string, string>, rate: number, seconds: number, connections = 64,
+  /** A request body (the request is then a POST, or `method`); the i-th request's body when a function. */
+  body?: { method?: string; data: string | ((i: number) => string) },
 ): Promise<PacedResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const u = new URL(url);
@@ -40,7 +42,10 @@ export function pacedLoad(
     const fire = () => {
       const start = performance.now();
       inFlight++;
-      const req = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, headers, agent }, (res) => {
+      const data = body ? (typeof body.data === 'function' ? body.data(sent) : body.data) : null;
+      const req = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, agent,
+        method: data !== null ? (body!.method ?? 'POST') : 'GET',
+        headers: data !== null ? { ...headers, 'content-length': String(Buffer.byteLength(data)) } : headers }, (res) => {
         res.on('data', () => {});
         res.on('end', () => {
           samples.push({ sentAt: start - t0, ms: performance.now() - start, status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] as string | undefined });
@@ -49,7 +54,7 @@ export function pacedLoad(
         });
       });
       req.on('error', () => { errors++; inFlight--; finish(); });
-      req.end();
+      req.end(data ?? undefined);
     };
     const tick = () => {
       const due = Math.min(total, Math.floor((performance.now() - t0) / gap) + 1);

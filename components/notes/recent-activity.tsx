@@ -19,6 +19,7 @@ export function RecentActivity({ project, items, failure }: { project: string; i
                 <Link href={notesHref(project, f.filePath)} className="min-w-0 truncate text-sm font-medium text-brand-700 hover:underline">{f.title}</Link>
                 <span className="text-xs text-slate-500">
                   <span className="font-mono">{f.filePath}</span> · {f.atKind} <RelativeTime iso={f.at} />
+                  {f.changedBy && <span data-testid="recent-client"> by {f.changedBy} (MCP)</span>}
                   <span data-testid="recent-counts"> · {plural(f.observations, 'observation')} · {plural(f.relations, 'relation')}</span>
                 </span>
               </li>

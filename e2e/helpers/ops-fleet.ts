@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '../../lib/db/client.ts';
 import { memberships, tenantEndpoints, tenantLeases, tenants, tenantSyncCursors, users } from '../../lib/db/schema.ts';
+import { addMcpCalls, hourOf } from '../../lib/db/queries/mcp-calls.ts';
 import { recordRuns, type RunInsert } from '../../lib/history/record-runs.ts';
 import { APP_URL } from './env.ts';
 
@@ -62,6 +63,11 @@ export async function seedOpsFleet(tag: string): Promise<SeededFleet> {
       await h.db.transaction((tx) => recordRuns(tx, id, runs, { now: new Date(now), rawNoChangeMs: 24 * 3_600_000 }));
       // The rebuild as the collector notes it on the cursor.
       await h.db.update(tenantSyncCursors).set({ lastRebuildAt: new Date(now - 110 * 60_000), lastRebuildMs: 1500, lastRebuildFiles: 240 }).where(sql`tenant_id = ${id}`);
+      // MCP tool calls of the last hour, as /mcp's recorder writes them: 12 searches (2 failed), 3 writes.
+      const at = new Date(now - 5 * 60_000);
+      const base = { tenantId: id, hour: hourOf(at), grantId: 'e2e-grant', clientId: 'e2e-client', totalMs: 100, lastAt: at };
+      await addMcpCalls(h.db, [{ ...base, tool: 'search_notes', outcome: 'ok', calls: 10 }, { ...base, tool: 'search_notes', outcome: 'tool_error', calls: 2 },
+        { ...base, tool: 'write_note', outcome: 'ok', calls: 3 }]);
     }
     out.push({ id, email, kind });
   }

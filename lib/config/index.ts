@@ -6,6 +6,7 @@
 // A bad or missing value throws ConfigError naming every variable at fault and what it expects.
 import { appEnvSchema, buildAppConfig, checkAppEnv, type AppConfig } from './app.ts';
 import { ConfigError, parseEnv, type ConfigIssue } from './env.ts';
+import { mcpEnvSchema } from './mcp.ts';
 import { buildHistoryConfig, historyEnvSchema, type HistoryConfig } from './history.ts';
 import { buildNetworkConfig, networkEnvSchema, type NetworkConfig } from './network.ts';
 import { buildOAuthConfig, oauthEnvSchema, type OAuthConfig } from './oauth.ts';
@@ -37,6 +38,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const networkEnv = parseEnv(networkEnvSchema, env, issues);
   const historyEnv = parseEnv(historyEnvSchema, env, issues);
   const userContentEnv = parseEnv(userContentEnvSchema, env, issues);
+  parseEnv(mcpEnvSchema, env, issues); // validated here, read through getMcpConfig()
   if (appEnv) checkAppEnv(appEnv, issues);
   if (appEnv && userContentEnv) checkUserContentEnv(userContentEnv, appEnv.APP_URL ?? `http://localhost:${appEnv.PORT}`, issues);
   if (issues.length || !appEnv || !oauthEnv || !tenantsEnv || !networkEnv || !historyEnv || !userContentEnv) throw new ConfigError(issues);

@@ -456,3 +456,43 @@ export const oauthAuthorizationCodes = pgTable('oauth_authorization_codes', {
 
 export type OAuthClientRow = typeof oauthClients.$inferSelect;
 export type OAuthAuthorizationCode = typeof oauthAuthorizationCodes.$inferSelect;
+
+// --- Remote MCP (/mcp) records ---
+// Tool calls per tenant, grant (token family), client and tool, rolled up by hour: the ops tenant page and the
+// connected-apps page read "calls and errors in the last 24 h" from here. Counted in memory and flushed every few
+// seconds (one upsert per key, never one row per call).
+
+export const mcpCallOutcome = pgEnum('mcp_call_outcome', [
+  'ok', 'tool_error', 'invalid_arguments', 'unknown_tool', 'error', 'insufficient_scope', 'rate_limited',
+]);
+
+export const mcpCallRollups = pgTable('mcp_call_rollups', {
+  tenantId: uuid().notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  hour: timestamp({ withTimezone: true }).notNull(),
+  /** The grant / token family (`Principal.sessionId`); '' when the principal has none. */
+  grantId: text().notNull().default(''),
+  /** The OAuth client id (`Principal.clientId`); '' for CLI tokens and API keys. */
+  clientId: text().notNull().default(''),
+  tool: text().notNull(),
+  outcome: mcpCallOutcome().notNull(),
+  calls: integer().notNull(),
+  totalMs: bigint({ mode: 'number' }).notNull().default(0),
+  lastAt: timestamp({ withTimezone: true }).notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.tenantId, t.hour, t.grantId, t.clientId, t.tool, t.outcome] }),
+  index('mcp_call_rollups_hour_idx').on(t.hour),
+  index('mcp_call_rollups_grant_idx').on(t.grantId, t.hour),
+]);
+
+/** The MCP client that last wrote, edited or moved each note (shown next to the note in recent activity). */
+export const mcpNoteChanges = pgTable('mcp_note_changes', {
+  tenantId: uuid().notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  project: text().notNull(),
+  filePath: text().notNull(),
+  clientName: text().notNull(),
+  tool: text().notNull(),
+  changedAt: timestamp({ withTimezone: true }).notNull(),
+}, (t) => [primaryKey({ columns: [t.tenantId, t.project, t.filePath] })]);
+
+export type McpCallRollup = typeof mcpCallRollups.$inferSelect;
+export type McpNoteChange = typeof mcpNoteChanges.$inferSelect;

@@ -26,6 +26,8 @@ export interface NodeRequestHookOptions {
   maxEventLoopLagMs?: number;
   /** Requests in flight below which lag never sheds (default 8). */
   lagMinInFlight?: number;
+  /** Serve /mcp here (the remote MCP endpoint); null = Next's route handler does (same endpoint, slower path). */
+  mcp?: { matches(url: string): boolean; serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> } | null;
 }
 
 /** Installs the hook on every node:http server of this process. Returns an uninstall function. */
@@ -60,6 +62,11 @@ export function installNodeRequestHook(o: NodeRequestHookOptions): () => void {
         void serveWebdav(req, args[1] as http.ServerResponse, o.webdav).catch((err) => {
           o.webdav?.log?.('tenant proxy webdav failed', { error: String((err as Error)?.message ?? err) });
         });
+        return true;
+      }
+      if (o.mcp && o.mcp.matches(url)) {
+        stampClientAddress(req);
+        void o.mcp.serve(req, args[1] as http.ServerResponse);
         return true;
       }
       if (o.fastPath && isFastPathRequest(req)) {

@@ -9,7 +9,7 @@ import { buildLinkIndex, type LinkIndex, type LinkTarget } from './link-index.ts
 import { notesHref } from './note-paths.ts';
 import { linkSnippets } from './link-snippets.ts';
 import { renderMarkdown } from './render-markdown.ts';
-import { loadRecentActivity, withTreeTimes, type RecentItem } from './project-recent.ts';
+import { loadRecentActivity, withMcpClients, withTreeTimes, type RecentItem } from './project-recent.ts';
 import { listTree, readFile, searchProject, statFile, TenantNotesError, type DirectoryNode, type FileBytes } from './tenant-notes.ts';
 import { tenantCall } from '../tenants/tenant-call.ts';
 import { getConfig } from '../config/index.ts';
@@ -126,7 +126,19 @@ export async function loadProjectNotes(tenantId: string, project: string): Promi
   if (pt.empty || pt.index.state !== 'ready') return { pt, recent: [], recentFailure: null };
   if (!r.ok) return { pt, recent: [], recentFailure: r.error instanceof TenantNotesError ? r.error.message : 'the tenant did not answer.' };
   // The tree's updated_at (the index's modification time) is the time to show.
-  return { pt, recent: withTreeTimes(r.value, pt.tree), recentFailure: null };
+  const items = withTreeTimes(r.value, pt.tree);
+  return { pt, recent: await withRecordedClients(tenantId, project, items), recentFailure: null };
+}
+
+/** Which MCP client made each recent change (from the control plane's records; without them, the list as it is). */
+async function withRecordedClients(tenantId: string, project: string, items: RecentItem[]): Promise<RecentItem[]> {
+  if (!items.length) return items;
+  try {
+    const [{ getDb }, { mcpNoteChangesFor }] = await Promise.all([import('../db/index.ts'), import('../db/queries/mcp-calls.ts')]);
+    return withMcpClients(items, await mcpNoteChangesFor(await getDb(), tenantId, project, items.map((i) => i.filePath)));
+  } catch {
+    return items;
+  }
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };

@@ -20,6 +20,8 @@ export interface RecentItem {
   atKind: 'updated' | 'created';
   observations: number;
   relations: number;
+  /** The MCP client that made this change (write, edit or move through /mcp), when it was the last change. */
+  changedBy?: string | null;
 }
 
 const RecentSchema = z.looseObject({
@@ -62,4 +64,19 @@ export async function loadRecentActivity(tenantId: string, project: string): Pro
   try { parsed = RecentSchema.safeParse(JSON.parse(r.body.toString('utf8'))); } catch { parsed = null; }
   if (!parsed?.success) throw new TenantNotesError({ ...r, status: 502, body: Buffer.from(JSON.stringify({ detail: 'The tenant answered recent activity in an unexpected shape.' })) });
   return recentFromContext(parsed.data);
+}
+
+/** A change recorded within this long after the file's time is the same change (the record is written after the file). */
+const SAME_CHANGE_MS = 5_000;
+
+/**
+ * Marks each item with the MCP client that changed it, when an MCP write/edit/move is the latest change: the recorded
+ * change is not older than the file's own time (minus a little, since the record is written just after the file).
+ */
+export function withMcpClients(items: RecentItem[], changes: Map<string, { clientName: string; changedAt: Date }>): RecentItem[] {
+  return items.map((it) => {
+    const c = changes.get(it.filePath);
+    if (!c) return it;
+    return c.changedAt.getTime() + SAME_CHANGE_MS >= Date.parse(it.at) ? { ...it, changedBy: c.clientName } : it;
+  });
 }

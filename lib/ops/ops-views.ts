@@ -7,6 +7,10 @@ import { recordAuditEvent } from '../db/queries/audit.ts';
 import { DEFAULT_HISTORY_CONFIG } from '../config/history.ts';
 import { getConfig } from '../config/index.ts';
 import { opsSettings } from './ops-api.ts';
+import { mcpCallsByTenant, mcpCallsByTool } from '../db/queries/mcp-calls.ts';
+
+/** MCP activity is shown for the last 24 hours, whatever the sync range. */
+export const MCP_WINDOW_MS = 24 * 3_600_000;
 
 type Params = URLSearchParams | Record<string, string | string[] | undefined>;
 function plain(p: Params): Record<string, string> {
@@ -35,7 +39,11 @@ export async function loadOpsOverview(db: Database, p: Params, now = new Date())
 
 export async function loadOpsTenants(db: Database, p: Params, now = new Date()) {
   const q = parse(OpsTenantsQuery, p);
-  return { generated_at: now.toISOString(), ...(await opsTenantsTable(db, q, now, opsSettings())) };
+  const table = await opsTenantsTable(db, q, now, opsSettings());
+  const counts = await mcpCallsByTenant(db, new Date(now.getTime() - MCP_WINDOW_MS), table.rows.map((r) => r.tenantId));
+  const mcp: Record<string, { calls: number; errors: number }> = {};
+  for (const [id, c] of counts) mcp[id] = { calls: c.calls, errors: c.errors };
+  return { generated_at: now.toISOString(), ...table, mcp_24h: mcp };
 }
 
 export async function loadOpsTenant(db: Database, tenantId: string, p: Params, viewer: { userId: string; ip: string | null; userAgent: string | null }, now = new Date()) {
@@ -44,7 +52,9 @@ export async function loadOpsTenant(db: Database, tenantId: string, p: Params, v
   if (!detail) return null;
   // Opening a tenant's ops view is an audit event (who looked at whose tenant, when, from where).
   await recordAuditEvent(db, { actorUserId: viewer.userId, tenantId, action: 'ops.tenant_viewed', target: tenantId, ip: viewer.ip, userAgent: viewer.userAgent });
-  return { generated_at: now.toISOString(), ...detail };
+  const mcpTools = await mcpCallsByTool(db, tenantId, new Date(now.getTime() - MCP_WINDOW_MS));
+  const mcp = { window_hours: 24, calls: mcpTools.reduce((n, t) => n + t.calls, 0), errors: mcpTools.reduce((n, t) => n + t.errors, 0), by_tool: mcpTools };
+  return { generated_at: now.toISOString(), ...detail, mcp };
 }
 
 export async function loadOpsRuns(db: Database, p: Params) {

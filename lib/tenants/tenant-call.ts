@@ -6,7 +6,7 @@
 import type http from 'node:http';
 import { Readable } from 'node:stream';
 import { getTenantProxyDeps } from './services.ts';
-import { PROXY_MOUNT, proxyToTenant } from './tenant-proxy.ts';
+import { PROXY_MOUNT, proxyToTenant, type TenantProxyDeps } from './tenant-proxy.ts';
 
 export interface TenantCallResult {
   status: number;
@@ -25,13 +25,15 @@ export interface TenantCallOptions {
   signal?: AbortSignal;
   /** Extra request headers (e.g. If-Match for a conditional write); names in lower case. */
   headers?: Record<string, string>;
+  /** The proxy's dependencies (tests pass their own; the app uses the process's). */
+  deps?: TenantProxyDeps;
 }
 
 const DEFAULT_MAX = 64 * 1024 * 1024;
 
 /** One call to `pathAndQuery` (e.g. `/main/search?q=x`, already percent-encoded) on the tenant. */
 export async function tenantCall(tenantId: string, method: string, pathAndQuery: string, opts: TenantCallOptions = {}): Promise<TenantCallResult> {
-  const deps = await getTenantProxyDeps();
+  const deps = opts.deps ?? await getTenantProxyDeps();
   const payload = opts.json !== undefined ? Buffer.from(JSON.stringify(opts.json)) : opts.raw;
   const headers: http.IncomingHttpHeaders = { ...opts.headers, accept: 'application/json' };
   if (payload) {

@@ -130,7 +130,7 @@ export default async function OpsPage({ searchParams }: Props) {
           <RebuildChart rebuilds={overview.rebuilds} />
         </section>
 
-        <TenantsTable data={table} range={range} now={nowIso} />
+        <TenantsTable data={table} range={range} now={nowIso} mcp={table.mcp_24h} />
       </div>
     </>
   );

@@ -13,7 +13,7 @@ const COLUMNS: Array<{ key: OpsTenantSort; label: string }> = [
   { key: 'late', label: 'Late / failing' }, { key: 'crashes', label: 'Crashes' }, { key: 'last_reported', label: 'Last reported' },
 ];
 
-export function TenantsTable({ data, range, now }: { data: OpsTenantsPage; range: string; now: string }) {
+export function TenantsTable({ data, range, now, mcp = {} }: { data: OpsTenantsPage; range: string; now: string; mcp?: Record<string, { calls: number; errors: number }> }) {
   const { query } = data;
   const base = { range, q: query.q || undefined, sort: query.sort, dir: query.dir };
   const never = <span className="text-slate-600">never</span>;
@@ -49,6 +49,7 @@ export function TenantsTable({ data, range, now }: { data: OpsTenantsPage; range
                     </th>
                   );
                 })}
+                <th scope="col" className="whitespace-nowrap px-3 py-2">MCP calls / errors (24 h)</th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -68,9 +69,12 @@ export function TenantsTable({ data, range, now }: { data: OpsTenantsPage; range
                     {t.lastReportedAt ? <RelativeTime iso={t.lastReportedAt.toISOString()} now={now} /> : never}
                     {t.stale && <span className="ml-1 rounded bg-amber-100 px-1 text-xs font-medium text-amber-900">⚠ stopped reporting</span>}
                   </td>
+                  <td className="whitespace-nowrap px-3 py-2 tabular-nums" data-testid="ops-mcp-calls">
+                    {mcp[t.tenantId] ? <>{mcp[t.tenantId]!.calls} / <span className={mcp[t.tenantId]!.errors ? 'font-medium text-rose-800' : ''}>{mcp[t.tenantId]!.errors}</span></> : <span className="text-slate-600">none</span>}
+                  </td>
                 </tr>
               ))}
-              {data.rows.length === 0 && <tr><td colSpan={COLUMNS.length} className="px-4 py-8 text-center text-slate-700">{query.q ? 'No tenant matches.' : 'No tenants yet.'}</td></tr>}
+              {data.rows.length === 0 && <tr><td colSpan={COLUMNS.length + 1} className="px-4 py-8 text-center text-slate-700">{query.q ? 'No tenant matches.' : 'No tenants yet.'}</td></tr>}
             </tbody>
           </table>
         </div>

@@ -87,6 +87,31 @@ export default async function OpsTenantPage({ params, searchParams }: Props) {
           </div>
         </section>
 
+        <section aria-labelledby="mcp-h" className="grid gap-2">
+          <h2 id="mcp-h" className="text-base font-semibold text-slate-900">MCP calls (last 24 h)</h2>
+          <p className="text-sm text-slate-700" data-testid="ops-mcp-summary">{data.mcp.calls} call{data.mcp.calls === 1 ? '' : 's'}, {data.mcp.errors} error{data.mcp.errors === 1 ? '' : 's'} (tool errors, invalid arguments, refused scope or budget).</p>
+          {data.mcp.by_tool.length > 0 && (
+            <div tabIndex={0} role="region" aria-label="Table, scrolls sideways" className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+              <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="ops-mcp-tools">
+                <caption className="sr-only">MCP tool calls and errors of this tenant in the last 24 hours, by tool</caption>
+                <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-700">
+                  <tr><th scope="col" className="px-3 py-2">Tool</th><th scope="col" className="px-3 py-2">Calls</th><th scope="col" className="px-3 py-2">Errors</th><th scope="col" className="px-3 py-2">Last call</th></tr>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {data.mcp.by_tool.map((m) => (
+                    <tr key={m.tool} data-testid="ops-mcp-row">
+                      <td className="px-3 py-2 font-mono text-xs">{m.tool}</td>
+                      <td className="px-3 py-2 tabular-nums">{m.calls}</td>
+                      <td className="px-3 py-2 tabular-nums">{m.errors}</td>
+                      <td className="whitespace-nowrap px-3 py-2">{m.lastAt ? <RelativeTime iso={m.lastAt.toISOString()} now={nowIso} /> : '—'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+
         <section aria-labelledby="tcharts-h" className="grid gap-4">
           <h2 id="tcharts-h" className="text-base font-semibold text-slate-900">Last {data.range}</h2>
           <RunsChart series={data.series} from={win.from} to={win.to} bucket={win.bucket}

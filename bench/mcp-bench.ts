@@ -1,0 +1,225 @@
+// `npm run bench:mcp`: what the remote MCP endpoint costs next to the REST call it wraps, for the same person, in one
+// run on loopback:
+//   1. a fresh Postgres database and the app (`npm start`'s script, builds when stale) on BENCH_PORT (default 5350),
+//      an account whose tenant the app starts, a real CLI access token (Bearer); a `seed-tenant` corpus
+//      (../shared/tools/make-corpus) copied into the tenant and indexed; the call budget lifted for the run;
+//   2. per operation — search (`tools/call search_notes` vs `POST /proxy/v2/projects/{id}/search/`) and read
+//      (`tools/call read_note` vs `GET /proxy/{project}/resource/{permalink}`) — BENCH_ROUNDS rounds (default 3) of:
+//      200 req/s evenly paced for BENCH_SECONDS (default 5) each way, then saturation (autocannon, 32 connections);
+//      MCP requests are 2026-07-28 single POSTs, shaped by the official SDK client (captured once, then replayed);
+//   3. a 2025-era cold start (initialize, notifications/initialized, tools/list, tools/call search_notes) next to one
+//      REST search, BENCH_COLD times sequentially (default 200);
+//   4. the app's V8 heap (bmc_nodejs_heap_used_bytes from /metrics, the lowest of several samples) after warm-up and
+//      after BENCH_HEAP_CALLS MCP calls (default 50 000).
+// Targets: added p50 ≤ 3 ms and p99 ≤ 10 ms at 200 req/s; MCP ≥ 50 % of REST throughput at saturation; cold start
+// ≤ 4× one REST call at p50; heap within +10 %. Exits 1 on a miss or any error, 2 when the run itself fails.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+// @ts-expect-error autocannon ships no type declarations
+import autocannonUntyped from 'autocannon';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { ROOT, startBenchApp } from './lib/bench-app.ts';
+import { pacedLoad, quantile } from './lib/paced-load.ts';
+
+const PORT = Number(process.env.BENCH_PORT ?? 5350);
+const SECONDS = Math.min(Math.max(Number(process.env.BENCH_SECONDS ?? 5), 2), 60);
+const ROUNDS = Math.min(Math.max(Number(process.env.BENCH_ROUNDS ?? 3), 1), 21);
+const COLD = Math.min(Math.max(Number(process.env.BENCH_COLD ?? 200), 20), 5000);
+const HEAP_CALLS = Math.min(Math.max(Number(process.env.BENCH_HEAP_CALLS ?? 50_000), 1000), 1_000_000);
+const MAKE_CORPUS = path.resolve(ROOT, '..', 'shared', 'tools', 'make-corpus');
+const TARGET = { addedP50: 3, addedP99: 10, ratio: 0.5, cold: 4, heap: 1.1 };
+
+interface AutocannonResult { requests: { average: number; total: number }; latency: { p50: number; p99: number }; errors: number; timeouts: number; non2xx: number }
+const autocannon = autocannonUntyped as (opts: Record<string, unknown>, cb: (err: Error | null, r: AutocannonResult) => void) => unknown;
+const saturate = (url: string, method: string, headers: Record<string, string>, body: string | undefined, opts: { seconds?: number; amount?: number } = {}) =>
+  new Promise<AutocannonResult>((resolve, reject) => autocannon({ url, method, headers, body, connections: 32, pipelining: 1, ...(opts.amount ? { amount: opts.amount } : { duration: opts.seconds ?? SECONDS }) },
+    (err, r) => (err ? reject(err) : resolve(r))));
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2; };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main(): Promise<number> {
+  if (!fs.existsSync(MAKE_CORPUS)) throw new Error(`make-corpus not found at ${MAKE_CORPUS}`);
+  const b = await startBenchApp(PORT, { MCP_CALLS_PER_MINUTE: '1000000', MCP_CALL_BURST: '1000000' }, 'mcp-bench');
+  process.once('SIGINT', () => { void b.cleanup().finally(() => process.exit(130)); });
+  const problems: string[] = [];
+  try {
+    const APP = b.url;
+    const bearer = { authorization: `Bearer ${b.token}`, accept: 'application/json' };
+    // Corpus into the tenant, biggest project indexed.
+    const corpus = path.join(b.tmp, 'corpus');
+    const mk = spawnSync(MAKE_CORPUS, ['--preset', 'seed-tenant', '--out', corpus], { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (mk.status !== 0) throw new Error(`make-corpus failed (${mk.status})`);
+    const tenantData = path.join(b.tmp, 'data', 'tenants', b.tenantId, 'data');
+    const count = (d: string): number => fs.readdirSync(d, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? count(path.join(d, e.name)) : e.name.endsWith('.md') ? 1 : 0), 0);
+    const folders = fs.readdirSync(corpus, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name);
+    for (const f of folders) fs.cpSync(path.join(corpus, f), path.join(tenantData, f), { recursive: true });
+    const biggest = folders.map((f) => ({ f, n: count(path.join(corpus, f)) })).sort((x, y) => y.n - x.n)[0]!;
+    const list = await (await fetch(`${APP}/proxy/v2/projects/`, { headers: bearer })).json() as { projects: Array<{ name: string; external_id: string }> };
+    const proj = list.projects.find((p) => p.name === biggest.f);
+    if (!proj) throw new Error(`project ${biggest.f} not discovered`);
+    const project = encodeURIComponent(proj.name);
+    const sync = await fetch(`${APP}/proxy/${project}/project/sync?force_full=true&run_in_background=false`, { method: 'POST', headers: bearer });
+    if (!sync.ok) throw new Error(`sync answered ${sync.status}`);
+    const tree = await (await fetch(`${APP}/proxy/${project}/directory/tree`, { headers: bearer })).json() as any;
+    const files: Array<{ permalink: string; title: string }> = [];
+    const walk = (n: any) => { if (n.type === 'file' && n.permalink && n.content_type === 'text/markdown') files.push({ permalink: n.permalink, title: n.title }); for (const c of n.children ?? []) walk(c); };
+    walk(tree);
+    const words = [...new Set(files.flatMap((f) => f.title.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length > 3)))];
+    if (files.length < 20 || !words.length) throw new Error('the corpus project is too small');
+    console.log(`[bench] corpus: ${folders.length} projects; using '${proj.name}' (${biggest.n} notes)`);
+    const pick = (i: number) => files[(i * 7919) % files.length]!;
+
+    // The real app's routing: /mcp and /mcp/ answer (401 + the metadata challenge), never redirect; GET too.
+    for (const [method, p] of [['POST', '/mcp'], ['POST', '/mcp/'], ['GET', '/mcp']] as const) {
+      const r = await fetch(`${APP}${p}`, { method, redirect: 'manual', headers: { 'content-type': 'application/json' }, ...(method === 'POST' ? { body: '{}' } : {}) });
+      if (r.status !== 401 || !/resource_metadata="[^"]+\/\.well-known\/oauth-protected-resource\/mcp"/.test(r.headers.get('www-authenticate') ?? '')) {
+        problems.push(`${method} ${p} without a token answered ${r.status} (${r.headers.get('www-authenticate')}), expected 401 with resource_metadata`);
+      }
+    }
+
+    // The SDK client shapes one 2026-07-28 tools/call; the load replays it with other arguments.
+    let template: { headers: Record<string, string>; body: any } | null = null;
+    const client = new Client({ name: 'mcp-bench', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${APP}/mcp`), {
+      requestInit: { headers: { authorization: `Bearer ${b.token}` } },
+      fetch: async (url, init) => {
+        const body = typeof init?.body === 'string' ? JSON.parse(init.body) : null;
+        if (body?.method === 'tools/call') { const h: Record<string, string> = {}; new Headers(init!.headers).forEach((v, k) => { h[k] = v; }); template = { headers: h, body }; }
+        return fetch(url, init);
+      },
+    }));
+    const probe = await client.callTool({ name: 'search_notes', arguments: { query: words[0]!, project: proj.name } }) as { isError?: boolean; content: Array<{ text?: string }> };
+    if (probe.isError) throw new Error(`search_notes failed: ${probe.content[0]?.text}`);
+    const probeRead = await client.callTool({ name: 'read_note', arguments: { identifier: pick(1).permalink, project: proj.name } }) as { isError?: boolean; content: Array<{ text?: string }> };
+    if (probeRead.isError || /Note Not Found/.test(probeRead.content[0]?.text ?? '')) throw new Error(`read_note failed: ${probeRead.content[0]?.text?.slice(0, 200)}`);
+    await client.close();
+    if (!template) throw new Error('could not capture the SDK client\'s tools/call');
+    const tpl = template as { headers: Record<string, string>; body: any };
+    const mcpHeaders = (tool: string) => ({ ...tpl.headers, 'mcp-name': tool, 'content-type': 'application/json', accept: 'application/json, text/event-stream' });
+    const mcpBody = (tool: string, args: Record<string, unknown>, id = 1) => JSON.stringify({ ...tpl.body, id, params: { ...tpl.body.params, name: tool, arguments: args } });
+
+    const ops = [
+      { name: 'search', tool: 'search_notes',
+        rest: { method: 'POST', url: `${APP}/proxy/v2/projects/${proj.external_id}/search/?page=1&page_size=10`, body: (i: number) => JSON.stringify({ text: words[i % words.length] }) },
+        mcpArgs: (i: number) => ({ query: words[i % words.length], project: proj.name }) },
+      { name: 'read note', tool: 'read_note',
+        rest: { method: 'GET', url: null as string | null, urlOf: (i: number) => `${APP}/proxy/${project}/resource/${pick(i).permalink}`, body: null },
+        mcpArgs: (i: number) => ({ identifier: pick(i).permalink, project: proj.name }) },
+    ];
+
+    const table: string[] = [];
+    const HEADER = 'op         round  REST p50 REST p99   MCP p50  MCP p99  REST r/s  MCP r/s   (ms at 200 req/s paced; r/s at saturation, 32 connections)';
+    console.log(`\n${HEADER}`);
+    const verdicts: Array<{ op: string; addedP50: number; addedP99: number; ratio: number }> = [];
+    for (const op of ops) {
+      const rounds: Array<{ rest: { p50: number; p99: number }; mcp: { p50: number; p99: number }; restRps: number; mcpRps: number }> = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        const restPaced = async () => {
+          if (op.rest.method === 'GET') {
+            // GETs vary by URL: pace a fixed note per round (different each round), like the proxy bench.
+            const res = await pacedLoad(`rest ${op.name}`, op.rest.urlOf!(r), bearer, 200, SECONDS);
+            return res;
+          }
+          return pacedLoad(`rest ${op.name}`, op.rest.url!, { ...bearer, 'content-type': 'application/json' }, 200, SECONDS, 64, { data: op.rest.body! });
+        };
+        const mcpPaced = () => pacedLoad(`mcp ${op.name}`, `${APP}/mcp`, mcpHeaders(op.tool), 200, SECONDS, 64,
+          { data: (i) => mcpBody(op.tool, op.rest.method === 'GET' ? op.mcpArgs(r) : op.mcpArgs(i), i + 1) });
+        const [rp, mp] = r % 2 === 0 ? [await restPaced(), await mcpPaced()] : (([m, x]) => [x, m])([await mcpPaced(), await restPaced()]);
+        for (const [label, res] of [['rest', rp], ['mcp', mp]] as const) {
+          const bad = res.samples.filter((s) => s.status >= 300).length + res.errors;
+          if (bad) problems.push(`${op.name} ${label} paced round ${r + 1}: ${bad} failed requests`);
+        }
+        const lat = (res: typeof rp) => { const l = res.samples.map((s) => s.ms); return { p50: quantile(l, 0.5), p99: quantile(l, 0.99) }; };
+        const restUrl = op.rest.method === 'GET' ? op.rest.urlOf!(r) : op.rest.url!;
+        const restSat = await saturate(restUrl, op.rest.method, op.rest.method === 'GET' ? bearer : { ...bearer, 'content-type': 'application/json' }, op.rest.method === 'GET' ? undefined : op.rest.body!(r));
+        const mcpSat = await saturate(`${APP}/mcp`, 'POST', mcpHeaders(op.tool), mcpBody(op.tool, op.mcpArgs(r)));
+        for (const [label, s] of [['rest', restSat], ['mcp', mcpSat]] as const) {
+          if (s.non2xx || s.errors || s.timeouts) problems.push(`${op.name} ${label} saturated round ${r + 1}: ${s.non2xx} non-2xx, ${s.errors + s.timeouts} errors`);
+        }
+        rounds.push({ rest: lat(rp), mcp: lat(mp), restRps: restSat.requests.average, mcpRps: mcpSat.requests.average });
+        table.push(`${op.name.padEnd(10)} ${String(r + 1).padStart(5)}  ${lat(rp).p50.toFixed(2).padStart(8)} ${lat(rp).p99.toFixed(2).padStart(8)}  ${lat(mp).p50.toFixed(2).padStart(8)} ${lat(mp).p99.toFixed(2).padStart(8)}  ${restSat.requests.average.toFixed(0).padStart(8)} ${mcpSat.requests.average.toFixed(0).padStart(8)}`);
+        console.log(table[table.length - 1]);
+      }
+      verdicts.push({
+        op: op.name,
+        addedP50: median(rounds.map((x) => x.mcp.p50 - x.rest.p50)),
+        addedP99: median(rounds.map((x) => x.mcp.p99 - x.rest.p99)),
+        ratio: median(rounds.map((x) => x.mcpRps / x.restRps)),
+      });
+    }
+
+    // 2025-era cold start: four POSTs before the first answer, next to one REST search.
+    const legacyHeaders = { authorization: `Bearer ${b.token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    const post = async (body: unknown, headers: Record<string, string>) => {
+      const r = await fetch(`${APP}/mcp`, { method: 'POST', headers, body: JSON.stringify(body) });
+      const text = await r.text();
+      if (r.status >= 300) throw new Error(`cold start step answered ${r.status}: ${text.slice(0, 200)}`);
+      return text;
+    };
+    const cold: number[] = [];
+    const restOne: number[] = [];
+    for (let i = 0; i < COLD; i++) {
+      const word = words[i % words.length]!;
+      const t0 = performance.now();
+      const init = await post({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'mcp-bench-cold', version: '1' } } }, legacyHeaders);
+      const version = /"protocolVersion":"([^"]+)"/.exec(init)?.[1] ?? '2025-11-25';
+      const h = { ...legacyHeaders, 'mcp-protocol-version': version };
+      await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, h);
+      await post({ jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} }, h);
+      const out = await post({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'search_notes', arguments: { query: word, project: proj.name } } }, h);
+      if (/"isError":true/.test(out)) problems.push(`cold start tools/call failed: ${out.slice(0, 200)}`);
+      cold.push(performance.now() - t0);
+      const t1 = performance.now();
+      const r = await fetch(`${APP}/proxy/v2/projects/${proj.external_id}/search/?page=1&page_size=10`, { method: 'POST', headers: { ...bearer, 'content-type': 'application/json' }, body: JSON.stringify({ text: word }) });
+      await r.arrayBuffer();
+      if (!r.ok) problems.push(`REST search answered ${r.status}`);
+      restOne.push(performance.now() - t1);
+    }
+    const coldRatio = quantile(cold, 0.5) / quantile(restOne, 0.5);
+    console.log(`[bench] cold start measured (${COLD} times); heap phase: ${HEAP_CALLS} MCP calls…`);
+
+    // Heap: lowest of several samples (between collections) after warm-up, then after HEAP_CALLS MCP calls.
+    const heapNow = async () => {
+      const text = await (await fetch(`${APP}/metrics`)).text();
+      const m = /^bmc_nodejs_heap_used_bytes (\d+(?:\.\d+)?(?:e\+\d+)?)/m.exec(text);
+      if (!m) throw new Error('bmc_nodejs_heap_used_bytes not in /metrics');
+      return Number(m[1]);
+    };
+    const heapFloor = async () => { let min = Infinity; for (let i = 0; i < 8; i++) { await sleep(750); min = Math.min(min, await heapNow()); } return min; };
+    const heap0 = await heapFloor();
+    const t0 = performance.now();
+    const mass = await saturate(`${APP}/mcp`, 'POST', mcpHeaders('search_notes'), mcpBody('search_notes', { query: words[0], project: proj.name }), { amount: HEAP_CALLS });
+    if (mass.non2xx || mass.errors || mass.timeouts) problems.push(`heap run: ${mass.non2xx} non-2xx, ${mass.errors + mass.timeouts} errors`);
+    const heap1 = await heapFloor();
+    const heapRatio = heap1 / heap0;
+    // A tool error is an HTTP 200 with isError: the app's own counters say whether every timed call succeeded.
+    const scrape = await (await fetch(`${APP}/metrics`)).text();
+    for (const m of scrape.matchAll(/^bmc_mcp_tool_calls_total\{tool="([^"]+)",outcome="([^"]+)"\} (\d+)/gm)) {
+      if (m[2] !== 'ok' && Number(m[3]) > 0) problems.push(`${m[3]} MCP ${m[1]} calls ended ${m[2]}`);
+      if (m[2] === 'ok') console.log(`[bench] ${m[1]}: ${m[3]} calls ok`);
+    }
+
+    console.log(`\n${HEADER}`);
+    for (const l of table) console.log(l);
+    console.log('');
+    const ok = (b: boolean) => (b ? 'met' : 'MISSED');
+    for (const v of verdicts) {
+      console.log(`${v.op.padEnd(10)} added p50 ${v.addedP50.toFixed(2)} ms (target ≤ ${TARGET.addedP50}: ${ok(v.addedP50 <= TARGET.addedP50)}), added p99 ${v.addedP99.toFixed(2)} ms (≤ ${TARGET.addedP99}: ${ok(v.addedP99 <= TARGET.addedP99)}), MCP/REST throughput ${(v.ratio * 100).toFixed(0)} % (≥ ${TARGET.ratio * 100} %: ${ok(v.ratio >= TARGET.ratio)})`);
+      if (v.addedP50 > TARGET.addedP50 || v.addedP99 > TARGET.addedP99 || v.ratio < TARGET.ratio) problems.push(`${v.op}: target missed`);
+    }
+    console.log(`cold start (2025 era: initialize, initialized, tools/list, tools/call) p50 ${quantile(cold, 0.5).toFixed(2)} ms vs one REST search p50 ${quantile(restOne, 0.5).toFixed(2)} ms = ${coldRatio.toFixed(2)}× (target ≤ ${TARGET.cold}×: ${ok(coldRatio <= TARGET.cold)})`);
+    if (coldRatio > TARGET.cold) problems.push('cold start: target missed');
+    console.log(`heap after warm-up ${(heap0 / 1048576).toFixed(1)} MiB, after ${HEAP_CALLS} MCP calls (${((performance.now() - t0) / 1000).toFixed(0)} s, ${mass.requests.average.toFixed(0)} r/s) ${(heap1 / 1048576).toFixed(1)} MiB = ${((heapRatio - 1) * 100).toFixed(1)} % (target ≤ +${((TARGET.heap - 1) * 100).toFixed(0)} %: ${ok(heapRatio <= TARGET.heap)})`);
+    if (heapRatio > TARGET.heap) problems.push('heap: target missed');
+    console.log(`load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (figures on a shared machine are indicative)`);
+  } finally {
+    await b.cleanup();
+  }
+  if (problems.length) { console.log(`\n[bench] FAILED:\n- ${problems.join('\n- ')}`); return 1; }
+  console.log('\n[bench] all targets met');
+  return 0;
+}
+
+main().then((code) => process.exit(code), (err) => { console.error('[bench] run failed:', err instanceof Error ? err.stack : err, err instanceof Error && err.cause ? err.cause : ''); process.exit(2); });

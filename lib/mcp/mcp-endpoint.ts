@@ -1,0 +1,30 @@
+// The app process's `/mcp` endpoint: createMcpEndpoint wired to the configuration, the database, the shared
+// access-token cache, one call budget and one call recorder (memoized on globalThis so every bundle shares them).
+import { principalFromAuthorization } from '../auth/principal.ts';
+import { processAccessTokenCache } from '../auth/access-token-cache.ts';
+import { requestInfoFromHeaders } from '../auth/request-info.ts';
+import { getConfig } from '../config/index.ts';
+import { getMcpConfig } from '../config/mcp.ts';
+import { getDb } from '../db/index.ts';
+import { createCallBudget } from './call-budget.ts';
+import { processMcpRecorder } from './call-records.ts';
+import { createMcpEndpoint } from './mcp-http.ts';
+
+const KEY = Symbol.for('bmc.mcpEndpoint');
+type Holder = { [KEY]?: (req: Request) => Promise<Response> };
+
+export function mcpEndpoint(): (req: Request) => Promise<Response> {
+  const g = globalThis as Holder;
+  if (g[KEY]) return g[KEY];
+  const { app, oauth } = getConfig();
+  const config = getMcpConfig();
+  const tokenCache = processAccessTokenCache(oauth.accessTokenCacheMs);
+  return (g[KEY] = createMcpEndpoint({
+    appUrl: app.appUrl,
+    config,
+    principalOf: async (authorization, ip) => principalFromAuthorization(authorization, ip, { db: await getDb(), tokenCache }),
+    requestInfo: (req) => requestInfoFromHeaders(req.headers),
+    budget: createCallBudget(config.callsPerMinute, config.burst),
+    recorder: processMcpRecorder(),
+  }));
+}

@@ -1,0 +1,84 @@
+// The MCP tools' way to the caller's own tenant: the same signed call `/proxy` makes (tenantCall), on the
+// upstream v2 routes keyed by project external id, exactly as upstream's cloud-mode tools call them. The
+// client's token is never forwarded; the tenant id comes from the authenticated principal only.
+import { tenantCall } from '../tenants/tenant-call.ts';
+import type { TenantProxyDeps } from '../tenants/tenant-proxy.ts';
+import { ToolProblem } from './tool-problem.ts';
+
+export interface ProjectItem {
+  id: number;
+  external_id: string;
+  name: string;
+  path: string;
+  is_default: boolean;
+}
+
+export interface TenantApi {
+  readonly tenantId: string;
+  /** JSON call; a refusal (4xx/5xx) becomes a ToolProblem with the tenant's own words. */
+  json<T>(method: string, path: string, body?: unknown): Promise<T>;
+  /** Like json, but answers the status and body without throwing for 4xx (404/409 are often answers, not failures). */
+  raw(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown; text: string }>;
+  projects(): Promise<{ projects: ProjectItem[]; default_project: string | null }>;
+  forgetProjects(): void;
+}
+
+const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+const TIMEOUT_MS = 30_000;
+// Projects rarely change; a tool call needs them to route. A short per-tenant memo keeps one tool call at one
+// tenant round trip; create/delete through MCP forget it at once.
+const PROJECTS_TTL_MS = 2_000;
+const projectMemo = new Map<string, { at: number; value: Promise<{ projects: ProjectItem[]; default_project: string | null }> }>();
+
+export function detailOf(body: unknown, text: string, status: number): string {
+  const d = body && typeof body === 'object' && 'detail' in body ? (body as { detail: unknown }).detail : undefined;
+  if (typeof d === 'string') return d;
+  if (d && typeof d === 'object' && typeof (d as { message?: unknown }).message === 'string') return (d as { message: string }).message;
+  if (Array.isArray(d)) return d.map((x) => (x && typeof x === 'object' && 'msg' in x ? String((x as { msg: unknown }).msg) : String(x))).join('; ');
+  if (status === 503) return 'Your cloud storage is starting; try again in a few seconds.';
+  if (status === 403) return 'Your cloud storage is not active.';
+  return text.slice(0, 300) || `The tenant answered ${status}.`;
+}
+
+export function tenantApi(tenantId: string, signal?: AbortSignal, deps?: TenantProxyDeps): TenantApi {
+  const raw = async (method: string, path: string, body?: unknown) => {
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(), TIMEOUT_MS);
+    const onAbort = () => ac.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const r = await tenantCall(tenantId, method, path, { json: body, signal: ac.signal, maxBytes: MAX_ANSWER_BYTES, deps });
+      const text = r.body.toString('utf8');
+      let parsed: unknown = undefined;
+      const ct = String(r.headers['content-type'] ?? '');
+      if (text && ct.includes('json')) { try { parsed = JSON.parse(text); } catch { /* not JSON */ } }
+      return { status: r.status, body: parsed, text };
+    } catch (err) {
+      throw new ToolProblem(`Your cloud storage could not be reached (${err instanceof Error ? err.message : 'error'}). Try again shortly.`, 502);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  };
+  const api: TenantApi = {
+    tenantId,
+    raw,
+    async json<T>(method: string, path: string, body?: unknown): Promise<T> {
+      const r = await raw(method, path, body);
+      if (r.status >= 200 && r.status < 300) return r.body as T;
+      throw new ToolProblem(detailOf(r.body, r.text, r.status), r.status);
+    },
+    projects() {
+      const hit = projectMemo.get(tenantId);
+      const now = Date.now();
+      if (hit && now - hit.at < PROJECTS_TTL_MS) return hit.value;
+      const value = api.json<{ projects: ProjectItem[]; default_project: string | null }>('GET', '/v2/projects/');
+      projectMemo.set(tenantId, { at: now, value });
+      value.catch(() => projectMemo.delete(tenantId));
+      if (projectMemo.size > 10_000) projectMemo.clear();
+      return value;
+    },
+    forgetProjects() { projectMemo.delete(tenantId); },
+  };
+  return api;
+}

@@ -1,0 +1,42 @@
+// MCP counters on the control plane's registry (/metrics): tool calls by tool and outcome, and HTTP-level refusals
+// of /mcp (auth, scope, budget) by reason. Registered on first use, memoized on globalThis like the registry.
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { appMetrics } from './registry.ts';
+
+interface McpMetrics {
+  calls: Counter<'tool' | 'outcome'>;
+  duration: Histogram<'tool'>;
+  refusals: Counter<'reason'>;
+  heap: Gauge;
+}
+
+const KEY = Symbol.for('bmc.mcpMetrics');
+type Holder = { [KEY]?: McpMetrics };
+
+function mcpMetrics(): McpMetrics {
+  const g = globalThis as Holder;
+  if (g[KEY]) return g[KEY];
+  const registry = appMetrics().registry;
+  return (g[KEY] = {
+    calls: new Counter({ name: 'bmc_mcp_tool_calls_total', help: 'MCP tools/call answered, by tool and outcome (ok, tool_error, invalid_arguments, unknown_tool, error, insufficient_scope, rate_limited).',
+      labelNames: ['tool', 'outcome'] as const, registers: [registry] }),
+    duration: new Histogram({ name: 'bmc_mcp_tool_call_duration_seconds', help: 'Time spent in an MCP tool, by tool.', labelNames: ['tool'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [registry] }),
+    heap: new Gauge({ name: 'bmc_nodejs_heap_used_bytes', help: 'V8 heap in use by this app process (process.memoryUsage().heapUsed).', registers: [registry],
+      collect() { this.set(process.memoryUsage().heapUsed); } }),
+    refusals: new Counter({ name: 'bmc_mcp_refusals_total', help: '/mcp requests refused before dispatch, by reason (unauthenticated, invalid_token, wrong_resource, origin, too_large, no_tenant).',
+      labelNames: ['reason'] as const, registers: [registry] }),
+  });
+}
+
+/** Tool names are a closed set; anything else is counted as `unknown`. */
+export function recordMcpToolCall(tool: string, known: boolean, outcome: string, seconds: number | null): void {
+  const m = mcpMetrics();
+  const name = known ? tool : 'unknown';
+  m.calls.labels(name, outcome).inc();
+  if (seconds != null) m.duration.labels(name).observe(seconds);
+}
+
+export function recordMcpRefusal(reason: string): void {
+  mcpMetrics().refusals.labels(reason).inc();
+}
