@@ -9,6 +9,7 @@ import { getDb } from '../db/index.ts';
 import { createCallBudget } from './call-budget.ts';
 import { processMcpRecorder } from './call-records.ts';
 import { createMcpEndpoint } from './mcp-http.ts';
+import { mcpResourceUrl } from './mcp-resource.ts';
 
 const KEY = Symbol.for('bmc.mcpEndpoint');
 type Holder = { [KEY]?: (req: Request) => Promise<Response> };
@@ -19,10 +20,12 @@ export function mcpEndpoint(): (req: Request) => Promise<Response> {
   const { app, oauth } = getConfig();
   const config = getMcpConfig();
   const tokenCache = processAccessTokenCache(oauth.accessTokenCacheMs);
+  // Tokens bound to a resource (MCP connections) are accepted only where that exact resource is served.
+  const resource = mcpResourceUrl(app.appUrl);
   return (g[KEY] = createMcpEndpoint({
     appUrl: app.appUrl,
     config,
-    principalOf: async (authorization, ip) => principalFromAuthorization(authorization, ip, { db: await getDb(), tokenCache }),
+    principalOf: async (authorization, ip) => principalFromAuthorization(authorization, ip, { db: await getDb(), tokenCache, resource }),
     requestInfo: (req) => requestInfoFromHeaders(req.headers),
     budget: createCallBudget(config.callsPerMinute, config.burst),
     recorder: processMcpRecorder(),
