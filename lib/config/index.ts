@@ -9,6 +9,7 @@ import { buildHistoryConfig, historyEnvSchema, type HistoryConfig } from './hist
 import { buildNetworkConfig, networkEnvSchema, type NetworkConfig } from './network.ts';
 import { buildOAuthConfig, oauthEnvSchema, type OAuthConfig } from './oauth.ts';
 import { buildTenantsConfig, tenantsEnvSchema, type TenantsConfig } from './tenants.ts';
+import { buildSnapshotsConfig, snapshotsEnvSchema, type SnapshotsConfig } from './snapshots.ts';
 
 export { ConfigError } from './env.ts';
 export type { AppConfig } from './app.ts';
@@ -16,6 +17,7 @@ export type { HistoryConfig } from './history.ts';
 export type { NetworkConfig } from './network.ts';
 export type { OAuthConfig } from './oauth.ts';
 export type { TenantsConfig } from './tenants.ts';
+export type { SnapshotsConfig } from './snapshots.ts';
 
 export interface Config {
   app: AppConfig;
@@ -23,6 +25,7 @@ export interface Config {
   tenants: TenantsConfig;
   network: NetworkConfig;
   history: HistoryConfig;
+  snapshots: SnapshotsConfig;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd: string = process.cwd()): Config {
@@ -32,10 +35,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const tenantsEnv = parseEnv(tenantsEnvSchema, env, issues);
   const networkEnv = parseEnv(networkEnvSchema, env, issues);
   const historyEnv = parseEnv(historyEnvSchema, env, issues);
+  const snapshotsEnv = parseEnv(snapshotsEnvSchema, env, issues);
   if (appEnv) checkAppEnv(appEnv, issues);
-  if (issues.length || !appEnv || !oauthEnv || !tenantsEnv || !networkEnv || !historyEnv) throw new ConfigError(issues);
+  if (issues.length || !appEnv || !oauthEnv || !tenantsEnv || !networkEnv || !historyEnv || !snapshotsEnv) throw new ConfigError(issues);
   const app = buildAppConfig(appEnv, cwd);
-  return { app, oauth: buildOAuthConfig(oauthEnv, app), tenants: buildTenantsConfig(tenantsEnv, app), network: buildNetworkConfig(networkEnv), history: buildHistoryConfig(historyEnv) };
+  return { app, oauth: buildOAuthConfig(oauthEnv, app), tenants: buildTenantsConfig(tenantsEnv, app), network: buildNetworkConfig(networkEnv), history: buildHistoryConfig(historyEnv),
+    snapshots: buildSnapshotsConfig(snapshotsEnv) };
 }
 
 const KEY = Symbol.for('bmc.config');

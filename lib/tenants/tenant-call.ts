@@ -25,6 +25,8 @@ export interface TenantCallOptions {
   signal?: AbortSignal;
   /** Extra request headers (e.g. If-Match for a conditional write); names in lower case. */
   headers?: Record<string, string>;
+  /** Longest silence from the tenant before giving up (default: the proxy's idle timeout); a snapshot needs more. */
+  idleTimeoutMs?: number;
 }
 
 const DEFAULT_MAX = 64 * 1024 * 1024;
@@ -42,7 +44,7 @@ export async function tenantCall(tenantId: string, method: string, pathAndQuery:
   const answer = await proxyToTenant(
     { method, rawUrl: PROXY_MOUNT + pathAndQuery, headers, body: payload ? Readable.from([payload]) : null, signal: opts.signal },
     { tenantId, via: 'bearer' },
-    deps,
+    opts.idleTimeoutMs ? { ...deps, idleTimeoutMs: opts.idleTimeoutMs } : deps,
   );
   let body: Buffer;
   if (answer.body == null) body = Buffer.alloc(0);
