@@ -18,6 +18,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     { href: '/files', label: 'Files' },
     { href: '/cli-sessions', label: 'CLI sessions' },
     { href: '/app-passwords', label: 'App passwords' },
+    { href: '/snapshots', label: 'Snapshots' },
     { href: '/trash', label: 'Trash' },
     { href: '/sessions', label: 'Browser sessions' },
     ...(isOps(user) ? [{ href: '/ops', label: 'Ops' }] : []),

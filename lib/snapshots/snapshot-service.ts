@@ -115,3 +115,35 @@ export async function applyRetention(db: Database, tenantId: string): Promise<{ 
   const b = parse(r) as { removed: string[] };
   return { removed: await markForgottenByRestic(db, tenantId, b.removed ?? []) };
 }
+
+export interface NoteVersion {
+  /** our snapshot id (restore with it) */
+  snapshot_id: string;
+  snapshot_time: string;
+  kind: 'scheduled' | 'manual';
+  description: string | null;
+  /** the file's modification time and size in that snapshot */
+  mtime: string;
+  size: number;
+  /** how many snapshots hold this same version (the oldest one is listed) */
+  snapshots: number;
+}
+
+/** The distinct versions of one file across the tenant's live snapshots, newest first. */
+export async function noteHistory(db: Database, tenantId: string, key: string): Promise<NoteVersion[]> {
+  const r = await call(tenantId, 'GET', `/snapshots/history?path=${encodeURIComponent(key)}`, undefined, true);
+  if (r.status !== 200) throw refusal(r);
+  const found = (parse(r) as { versions: { snapshot_id: string; mtime: string; size: number }[] }).versions ?? [];
+  const rows = await listTenantSnapshots(db, tenantId);
+  const byVersion = new Map<string, NoteVersion>();
+  // oldest first, so each distinct version is named by the first snapshot that held it
+  for (const row of [...rows].reverse()) {
+    const hit = row.resticId ? found.find((f) => f.snapshot_id.startsWith(row.resticId!)) : undefined;
+    if (!hit) continue;
+    const k = `${hit.mtime}|${hit.size}`;
+    const seen = byVersion.get(k);
+    if (seen) { seen.snapshots++; continue; }
+    byVersion.set(k, { snapshot_id: row.id, snapshot_time: row.startedAt.toISOString(), kind: row.kind, description: row.description ?? null, mtime: hit.mtime, size: hit.size, snapshots: 1 });
+  }
+  return [...byVersion.values()].reverse();
+}

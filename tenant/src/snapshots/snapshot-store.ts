@@ -244,6 +244,27 @@ export class SnapshotStore {
     return Buffer.concat(parts);
   }
 
+  /**
+   * The versions of one file across all snapshots (`restic find`, one call): per snapshot that holds it, its
+   * mtime and size. The caller groups equal (mtime, size) pairs into distinct versions.
+   */
+  async history(key: string): Promise<{ snapshot_id: string; mtime: string; size: number }[]> {
+    const k = normaliseKey(key);
+    if (!k) throw new BadRequestError('A file path is needed');
+    if (!this.repoExists()) return [];
+    // restic find takes a glob: its special characters are escaped to match the name itself
+    const pattern = '/' + k.replace(/[\\*?[\]]/g, (c) => '\\' + c);
+    const r = await this.run(['find', '--json', pattern]);
+    const groups = (jsonLines<{ snapshot: string; matches?: { path: string; type: string; mtime: string; size?: number }[] }[]>(r.stdout)[0] ?? []) as
+      { snapshot: string; matches?: { path: string; type: string; mtime: string; size?: number }[] }[];
+    const out: { snapshot_id: string; mtime: string; size: number }[] = [];
+    for (const g of groups) {
+      const m = g.matches?.find((x) => x.type === 'file' && x.path === '/' + k);
+      if (m) out.push({ snapshot_id: g.snapshot, mtime: m.mtime, size: m.size ?? 0 });
+    }
+    return out;
+  }
+
   /** Forgets one snapshot (its data goes at the next prune). */
   forget(id: string): Promise<void> {
     const sid = this.snapshotId(id);

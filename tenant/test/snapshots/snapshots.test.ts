@@ -192,6 +192,16 @@ describe('snapshots (restic)', () => {
     assert.equal(restic(['check']).code, 0);
   });
 
+  test('a note\'s history: one restic find gives every snapshot holding it, with mtime and size', async () => {
+    const h = await t.json('GET', `/snapshots/history?path=${encodeURIComponent('main/docs/Keep.md')}`);
+    assert.equal(h.status, 200, JSON.stringify(h.body));
+    const distinct = new Set(h.body.versions.map((v: any) => `${v.mtime}|${v.size}`));
+    assert.ok(distinct.size >= 2, JSON.stringify(h.body));
+    assert.ok(h.body.versions.some((v: any) => first.startsWith(v.snapshot_id.slice(0, 8))));
+    assert.deepEqual((await t.json('GET', `/snapshots/history?path=${encodeURIComponent('main/never.md')}`)).body.versions, []);
+    assert.equal((await t.json('GET', `/snapshots/history?path=${encodeURIComponent('../x')}`)).status, 400);
+  });
+
   test('a damaged or missing repository is a clear 503, and the files are untouched', async () => {
     const before = fs.readFileSync(path.join(main, 'docs', 'Keep.md'));
     const config = path.join(repo, 'config');

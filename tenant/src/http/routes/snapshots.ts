@@ -58,6 +58,11 @@ export function registerSnapshotRoutes(app: FastifyInstance, runtime: TenantRunt
     return reply.code(201).send(result);
   });
 
+  app.get('/snapshots/history', rebuild, async (req) => {
+    const q = parse(FileQuery, req.query, 'query');
+    return answer(async () => ({ path: q.path, versions: await store().history(q.path) }));
+  });
+
   app.get('/snapshots/:id/files', rebuild, async (req) => {
     const { id } = parse(IdParam, req.params, 'path');
     const q = parse(BrowseQuery, req.query, 'query');
