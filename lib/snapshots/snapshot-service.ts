@@ -125,7 +125,7 @@ export interface NoteVersion {
   /** the file's modification time and size in that snapshot */
   mtime: string;
   size: number;
-  /** how many snapshots hold this same version (the oldest one is listed) */
+  /** snapshots reported holding this version (restic find reports an unchanged subtree once, so often 1) */
   snapshots: number;
 }
 
@@ -136,7 +136,7 @@ export async function noteHistory(db: Database, tenantId: string, key: string): 
   const found = (parse(r) as { versions: { snapshot_id: string; mtime: string; size: number }[] }).versions ?? [];
   const rows = await listTenantSnapshots(db, tenantId);
   const byVersion = new Map<string, NoteVersion>();
-  // oldest first, so each distinct version is named by the first snapshot that held it
+  // oldest first, so each distinct version is named by the oldest snapshot reported holding it
   for (const row of [...rows].reverse()) {
     const hit = row.resticId ? found.find((f) => f.snapshot_id.startsWith(row.resticId!)) : undefined;
     if (!hit) continue;

@@ -192,12 +192,19 @@ describe('snapshots (restic)', () => {
     assert.equal(restic(['check']).code, 0);
   });
 
-  test('a note\'s history: one restic find gives every snapshot holding it, with mtime and size', async () => {
+  test('a note\'s history: one restic find gives the snapshots holding each version, with mtime and size', async () => {
+    const file = path.join(main, 'docs', 'Keep.md');
+    fs.writeFileSync(file, '# Keep\n\na later, longer version of the words\n');
+    const later = await snapshot('manual');
+    assert.equal(later.status, 201);
     const h = await t.json('GET', `/snapshots/history?path=${encodeURIComponent('main/docs/Keep.md')}`);
     assert.equal(h.status, 200, JSON.stringify(h.body));
     const distinct = new Set(h.body.versions.map((v: any) => `${v.mtime}|${v.size}`));
     assert.ok(distinct.size >= 2, JSON.stringify(h.body));
-    assert.ok(h.body.versions.some((v: any) => first.startsWith(v.snapshot_id.slice(0, 8))));
+    // restic find reports an unchanged subtree once (under the newest snapshot holding it), so every version shows
+    const newest = h.body.versions.find((v: any) => v.snapshot_id.startsWith(later.body.snapshot_id));
+    assert.equal(newest?.size, fs.statSync(file).size, JSON.stringify(h.body));
+    assert.ok(h.body.versions.some((v: any) => v.size === '# Keep\n\nthe original words\n'.length), JSON.stringify(h.body));
     assert.deepEqual((await t.json('GET', `/snapshots/history?path=${encodeURIComponent('main/never.md')}`)).body.versions, []);
     assert.equal((await t.json('GET', `/snapshots/history?path=${encodeURIComponent('../x')}`)).status, 400);
   });

@@ -85,7 +85,7 @@ export default async function NoteHistoryPage({ params, searchParams }: Props) {
               <span className="min-w-0">
                 <span className="font-medium text-slate-900">Version of <Time iso={v.mtime} /></span>
                 <span className="block text-xs text-slate-600">
-                  in {v.snapshots === 1 ? 'the snapshot' : `${v.snapshots} snapshots from`} <Time iso={v.snapshot_time} />{v.description ? ` (“${v.description}”)` : ''} · {formatBytes(v.size)}
+                  in the snapshot of <Time iso={v.snapshot_time} />{v.description ? ` (“${v.description}”)` : ''} · {formatBytes(v.size)}
                 </span>
               </span>
               <span className="flex flex-wrap items-center gap-2 text-sm">
