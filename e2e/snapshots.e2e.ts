@@ -86,4 +86,28 @@ test('snapshot → overwrite a note and delete a folder → restore both from th
   await page.goto('/snapshots');
   await expectNoSeriousAxe(page, 'snapshots at 390 px');
   await page.screenshot({ path: test.info().outputPath('snapshots-390.png'), fullPage: true });
+
+  // note history: edit the plan again, see the snapshot's version and the diff to the current one, restore it
+  expect((await browserFetch(page, 'PUT', '/proxy/main/resource/work/Plan.md', '# Plan\n\nthe careful plan, revised\nwith a second line\n')).status).toBeLessThan(300);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto('/projects/main/notes/work/Plan.md');
+  await page.getByTestId('note-history').click();
+  await expect(page.getByTestId('history-title')).toHaveText('History of Plan.md');
+  const version = page.getByTestId('history-version').first();
+  await expect(version).toBeVisible();
+  await version.getByTestId('history-compare-current').click();
+  const diff = page.getByTestId('history-diff');
+  await expect(diff.locator('[data-diff="del"]')).toContainText(['the careful plan']);
+  await expect(diff.locator('[data-diff="add"]')).toContainText(['the careful plan, revised', 'with a second line']);
+  await expect(diff.getByTestId('diff-added')).toHaveText('2 added');
+  await expectNoSeriousAxe(page, 'note history at 1280 px');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expectNoSeriousAxe(page, 'note history at 390 px');
+  await page.screenshot({ path: test.info().outputPath('note-history-390.png'), fullPage: true });
+  await version.getByTestId('snapshot-restore').click();
+  await expect(dialog.getByTestId('snapshot-restore-what')).toContainText('main/work/Plan.md will be put back');
+  await dialog.getByTestId('snapshot-restore-confirm').click();
+  await expect(dialog.getByTestId('snapshot-restore-result')).toContainText('Restored 1 file; 1 current version moved to the trash.');
+  await dialog.getByTestId('snapshot-restore-done').click();
+  expect((await browserFetch(page, 'GET', '/proxy/main/resource/work/Plan.md')).body).toBe(original);
 });

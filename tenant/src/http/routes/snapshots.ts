@@ -84,12 +84,19 @@ export function registerSnapshotRoutes(app: FastifyInstance, runtime: TenantRunt
       asWriter: (fn) => runtime.engine.asWriter(fn),
       projectOf: (folder) => runtime.registry.list().find((p) => p.folder === folder)?.name ?? null,
     }));
-    // the index follows the files: known projects sync now, a restored project folder is discovered
+    // the index follows the files: a few notes are indexed at once (a single-file restore stays fast on a big
+    // tenant); bigger restores start a project sync (the files are already in place); a restored project folder is discovered
+    const small = result.restored.length <= 100 && result.restored.every((k) => k.toLowerCase().endsWith('.md'));
     let discover = false;
     for (const folder of result.projects) {
       const p = runtime.registry.list().find((x) => x.folder === folder);
-      if (p) await runtime.sync(p.name, 'api');
-      else discover = true;
+      if (!p) { discover = true; continue; }
+      const mine = result.restored.filter((k) => k.startsWith(folder + '/')).map((k) => k.slice(folder.length + 1));
+      if (small) {
+        for (const rel of mine) await runtime.engine.indexOneFile(p.name, rel).catch((err: unknown) => req.log.warn({ err, rel }, 'restored note not indexed; the next sync will'));
+      } else {
+        runtime.sync(p.name, 'api').catch((err: unknown) => req.log.warn({ err, project: p.name }, 'sync after restore failed'));
+      }
     }
     if (discover) await runtime.discover();
     return result;
