@@ -93,7 +93,8 @@ test('snapshot → overwrite a note and delete a folder → restore both from th
   await page.goto('/projects/main/notes/work/Plan.md');
   await page.getByTestId('note-history').click();
   await expect(page.getByTestId('history-title')).toHaveText('History of Plan.md');
-  const version = page.getByTestId('history-version').first();
+  // the version the manual snapshot holds (a scheduled snapshot may add others meanwhile)
+  const version = page.locator(`[data-testid="history-version"][data-snapshot-id="${id}"]`);
   await expect(version).toBeVisible();
   await version.getByTestId('history-compare-current').click();
   const diff = page.getByTestId('history-diff');
