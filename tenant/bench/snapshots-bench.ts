@@ -63,14 +63,17 @@ async function run(preset: string): Promise<Row> {
   const data = path.join(root, 'data');
   try {
     execFileSync(MAKE_CORPUS, ['--preset', preset, '--out', data], { stdio: 'ignore' });
+    // the project with the most files: reads, changes and restores happen there
     const projects = fs.readdirSync(data, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
-    const proj = projects[0]!;
+    const sizes = new Map(projects.map((p) => [p, walkFiles(path.join(data, p)).length]));
+    const proj = [...projects].sort((a, b) => sizes.get(b)! - sizes.get(a)!)[0]!;
     // a 1,000-note folder to delete and restore
     const bulk = path.join(data, proj, 'restore-bench');
     fs.mkdirSync(bulk, { recursive: true });
     for (let i = 0; i < 1000; i++) fs.writeFileSync(path.join(bulk, `Note ${String(i).padStart(4, '0')}.md`), `# Note ${i}\n\n${crypto.randomBytes(600).toString('base64')}\n`);
     const all = walkFiles(data);
     const notes = all.filter((f) => f.startsWith(proj + '/') && f.endsWith('.md') && !f.includes('/restore-bench/'));
+    if (notes.length < 210) throw new Error(`project ${proj} has only ${notes.length} notes; the benchmark needs 210`);
     const pw = path.join(root, 'password');
     fs.writeFileSync(pw, crypto.randomBytes(32).toString('base64url'), { mode: 0o600 });
     const repoDir = path.join(root, 'repo');
@@ -144,7 +147,7 @@ for (const preset of presets) {
   try {
     rows.push(await run(preset));
   } catch (err) {
-    console.error(`[${preset}] error: ${(err as Error).message}`);
+    console.error(`[${preset}] error: ${(err as Error).stack ?? (err as Error).message}`);
     failed = true;
   }
 }

@@ -314,15 +314,17 @@ export class SnapshotStore {
     const k = normaliseKey(key);
     if (opts.asCopy && !k) throw new BadRequestError('A copy needs a file or folder path, not the whole snapshot');
     if (k && !k.includes('/') && opts.asCopy) throw new BadRequestError('A project is restored to its place; restore its folders as copies instead');
-    // what the snapshot holds there (404 when nothing)
-    const files = await this.files(sid, k);
-    const wanted = files.filter((f) => !k || f.key === k || f.key.startsWith(k + '/'));
-    if (wanted.length === 0) throw new NotFoundError(`'${k || '/'}' is not in snapshot ${id}`);
+    // one restic call (each pays the repository key's derivation): restore into the work folder, then look at what came out
     const work = path.join(this.cfg.dataDir, RESTORE_TMP_DIR, crypto.randomBytes(8).toString('hex'));
     fs.mkdirSync(work, { recursive: true, mode: 0o700 });
     try {
       const includes = k ? ['--include', '/' + k] : [];
-      await this.run(['restore', sid, '--target', work, ...includes]);
+      await this.run(['restore', sid, '--target', work, ...includes]).catch((e: unknown) => {
+        if (e instanceof ResticError && /no matching ID|no snapshot found|invalid id/i.test(e.stderr)) throw new NotFoundError(`Snapshot '${id}' not found`);
+        throw e;
+      });
+      const wanted = restoredFiles(work, k);
+      if (wanted.length === 0) throw new NotFoundError(`'${k || '/'}' is not in snapshot ${id}`);
       const stamp = (opts.now ?? new Date()).toISOString().slice(0, 16).replace('T', ' ').replace(':', '');
       const isFile = wanted.length === 1 && wanted[0]!.key === k;
       const copyKey = (fileKey: string): string => {
@@ -386,6 +388,21 @@ export class SnapshotStore {
     const rel = rest.join('/');
     return this.trash.put(abs, { kind: rel.endsWith('.md') ? 'note' : 'file', project, path: rel, title: rel.endsWith('.md') ? path.posix.basename(rel, '.md') : null });
   }
+}
+
+/** The visible files restic put under `work/<key>` (the key itself when it is a file), as data-dir keys. */
+function restoredFiles(work: string, key: string): { key: string }[] {
+  const base = path.join(work, key);
+  const st = fs.lstatSync(base, { throwIfNoEntry: false });
+  if (!st) return [];
+  if (st.isFile()) return isVisibleKey(key) ? [{ key }] : [];
+  const out: { key: string }[] = [];
+  for (const e of fs.readdirSync(base, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile()) continue;
+    const rel = path.relative(work, path.join(e.parentPath, e.name)).split(path.sep).join('/');
+    if (isVisibleKey(rel)) out.push({ key: rel });
+  }
+  return out.sort((a, b) => (a.key < b.key ? -1 : 1));
 }
 
 /** Removes what an interrupted restore left in the work folder (start-up). */
