@@ -13,7 +13,33 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import http from 'node:http';
+import { signRequest } from '../src/auth/request-signature.ts';
 import { startTenant, type Tenant } from '../test/process/tenant-process.ts';
+
+/** A signed JSON call with no client timeout (fetch gives up on headers after 300 s; a first snapshot can take longer). */
+function call(t: Tenant, method: string, p: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const headers: Record<string, string> = { ...signRequest({ secret: t.secret, tenantId: t.tenantId, method, pathAndQuery: p }) };
+  if (payload) { headers['content-type'] = 'application/json'; headers['content-length'] = String(Buffer.byteLength(payload)); }
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: t.port, method, path: p, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { text += c; });
+      res.on('end', () => { let b: unknown = text; try { b = JSON.parse(text); } catch { /* text */ } resolve({ status: res.statusCode ?? 0, body: b }); });
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** CPU seconds of the tenant process and its reaped children (restic) so far: a figure contention does not inflate. */
+function cpuSeconds(pid: number): number {
+  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // fields 14–17 of stat (utime, stime, cutime, cstime); after "pid (comm) " they start at index 11
+  return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100;
+}
 
 const repo = path.resolve(import.meta.dirname, '..', '..');
 const MAKE_CORPUS = path.resolve(repo, '../shared/tools/make-corpus');
@@ -24,7 +50,7 @@ const TARGET_INCREMENTAL_MS = 2000;
 const TARGET_RESTORE_ONE_MS = 1000;
 const TARGET_GROWTH_BYTES = 1024 * 1024;
 
-type Row = { preset: string; files: number; first_ms: number; incr_ms: number; growth: number; restore_one_ms: number; restore_folder_ms: number;
+type Row = { preset: string; files: number; first_ms: number; incr_ms: number; first_cpu: number; incr_cpu: number; restore_one_cpu: number; growth: number; restore_one_ms: number; restore_folder_ms: number;
   read_p95_rest: number; read_p95_during: number; reads_during: number; tar_ms: number; cp_ms: number; tar_folder_ms: number; cp_folder_ms: number; repo_bytes: number; data_bytes: number };
 
 const p95 = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * 0.95))] ?? 0; };
@@ -89,10 +115,12 @@ async function run(preset: string): Promise<Row> {
       // first snapshot, with reads running against it
       let done = false;
       const t0 = performance.now();
-      const snapP = t.json('POST', '/snapshots', { kind: 'manual', allow_init: true }).finally(() => { done = true; });
+      const c0 = cpuSeconds(t.pid);
+      const snapP = call(t, 'POST', '/snapshots', { kind: 'manual', allow_init: true }).finally(() => { done = true; });
       const during = await timedReads(t, urls, () => done);
       const first = await snapP;
       const firstMs = performance.now() - t0;
+      const firstCpu = cpuSeconds(t.pid) - c0; // includes the tenant serving the concurrent reads
       if (first.status !== 201) throw new Error(`first snapshot: ${first.status} ${JSON.stringify(first.body)}`);
       const repoBefore = Number(first.body.repository_bytes);
 
@@ -104,8 +132,10 @@ async function run(preset: string): Promise<Row> {
       // 10 changed notes
       for (const n of notes.slice(100, 110)) fs.appendFileSync(path.join(data, n), `\n- [change] edited for the benchmark ${crypto.randomUUID()}\n`);
       const t1 = performance.now();
-      const incr = await t.json('POST', '/snapshots', { kind: 'scheduled' });
+      const c1 = cpuSeconds(t.pid);
+      const incr = await call(t, 'POST', '/snapshots', { kind: 'scheduled' });
       const incrMs = performance.now() - t1;
+      const incrCpu = cpuSeconds(t.pid) - c1;
       if (incr.status !== 201) throw new Error(`incremental snapshot: ${incr.status} ${JSON.stringify(incr.body)}`);
       const growth = Number(incr.body.repository_bytes) - repoBefore;
       const sid = incr.body.snapshot_id as string;
@@ -115,8 +145,10 @@ async function run(preset: string): Promise<Row> {
       const oneBytes = fs.readFileSync(path.join(data, one));
       fs.rmSync(path.join(data, one));
       const t2 = performance.now();
-      const r1 = await t.json('POST', `/snapshots/${sid}/restore`, { path: one });
+      const c2 = cpuSeconds(t.pid);
+      const r1 = await call(t, 'POST', `/snapshots/${sid}/restore`, { path: one });
       const restoreOneMs = performance.now() - t2;
+      const restoreOneCpu = cpuSeconds(t.pid) - c2;
       if (r1.status !== 200 || !fs.readFileSync(path.join(data, one)).equals(oneBytes)) throw new Error(`single-file restore wrong: ${r1.status} ${JSON.stringify(r1.body).slice(0, 300)}`);
 
       // the 1,000-note folder: references first (same tree), then delete and restore
@@ -124,13 +156,13 @@ async function run(preset: string): Promise<Row> {
       const cpFolderMs = timeIt(() => execFileSync('cp', ['-a', bulk, path.join(root, 'folder-copy')]));
       fs.rmSync(bulk, { recursive: true });
       const t3 = performance.now();
-      const r2 = await t.json('POST', `/snapshots/${sid}/restore`, { path: `${proj}/restore-bench` });
+      const r2 = await call(t, 'POST', `/snapshots/${sid}/restore`, { path: `${proj}/restore-bench` });
       const restoreFolderMs = performance.now() - t3;
       if (r2.status !== 200 || r2.body.restored.length !== 1000) throw new Error(`folder restore: ${r2.status} ${JSON.stringify(r2.body).slice(0, 300)}`);
       for (const f of fs.readdirSync(path.join(root, 'folder-copy'))) {
         if (!fs.readFileSync(path.join(bulk, f)).equals(fs.readFileSync(path.join(root, 'folder-copy', f)))) throw new Error(`restored ${f} differs`);
       }
-      return { preset, files: all.length, first_ms: firstMs, incr_ms: incrMs, growth, restore_one_ms: restoreOneMs, restore_folder_ms: restoreFolderMs,
+      return { preset, files: all.length, first_ms: firstMs, incr_ms: incrMs, first_cpu: firstCpu, incr_cpu: incrCpu, restore_one_cpu: restoreOneCpu, growth, restore_one_ms: restoreOneMs, restore_folder_ms: restoreFolderMs,
         read_p95_rest: p95(rest), read_p95_during: p95(during), reads_during: during.length, tar_ms: tarMs, cp_ms: cpMs, tar_folder_ms: tarFolderMs, cp_folder_ms: cpFolderMs,
         repo_bytes: Number(incr.body.repository_bytes), data_bytes: du(data) };
     } finally {
@@ -153,10 +185,11 @@ for (const preset of presets) {
 }
 
 const f = (ms: number) => `${Math.round(ms).toLocaleString('en')} ms`;
+console.log('\nWall time (CPU seconds of the tenant + restic in brackets: contention inflates the first, not the second)');
 console.log('\n| preset | files | first snapshot | incremental (10 changed) | growth | restore 1 file | restore 1,000-note folder | reads p95 at rest → during first snapshot | `tar -cf` tree / folder | `cp -a` tree / folder | repository / data |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
-  console.log(`| ${r.preset} | ${r.files.toLocaleString('en')} | ${f(r.first_ms)} | ${f(r.incr_ms)} | ${(r.growth / 1024).toFixed(0)} KB | ${f(r.restore_one_ms)} | ${f(r.restore_folder_ms)} | ${r.read_p95_rest.toFixed(2)} → ${r.read_p95_during.toFixed(2)} ms (${r.reads_during} reads) | ${f(r.tar_ms)} / ${f(r.tar_folder_ms)} | ${f(r.cp_ms)} / ${f(r.cp_folder_ms)} | ${mb(r.repo_bytes)} / ${mb(r.data_bytes)} |`);
+  console.log(`| ${r.preset} | ${r.files.toLocaleString('en')} | ${f(r.first_ms)} (${r.first_cpu.toFixed(1)} s) | ${f(r.incr_ms)} (${r.incr_cpu.toFixed(2)} s) | ${(r.growth / 1024).toFixed(0)} KB | ${f(r.restore_one_ms)} (${r.restore_one_cpu.toFixed(2)} s) | ${f(r.restore_folder_ms)} | ${r.read_p95_rest.toFixed(2)} → ${r.read_p95_during.toFixed(2)} ms (${r.reads_during} reads) | ${f(r.tar_ms)} / ${f(r.tar_folder_ms)} | ${f(r.cp_ms)} / ${f(r.cp_folder_ms)} | ${mb(r.repo_bytes)} / ${mb(r.data_bytes)} |`);
 }
 console.log('\nTargets:');
 for (const r of rows) {
