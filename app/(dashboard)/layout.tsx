@@ -20,6 +20,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     { href: '/app-passwords', label: 'App passwords' },
     { href: '/connected-apps', label: 'Connected apps' },
     { href: '/api-keys', label: 'API keys' },
+    { href: '/snapshots', label: 'Snapshots' },
     { href: '/trash', label: 'Trash' },
     { href: '/sessions', label: 'Browser sessions' },
     ...(isOps(user) ? [{ href: '/ops', label: 'Ops' }] : []),

@@ -40,6 +40,7 @@ export function NoteActions({ project, filePath, editing, canEdit }: { project: 
       {editing
         ? <Link href={notesHref(project, filePath)} className={btn} data-testid="note-view">View</Link>
         : canEdit && <Link href={`${notesHref(project, filePath)}?edit=1`} className={btn} data-testid="note-edit">Edit</Link>}
+      <Link href={`/projects/${encodeURIComponent(project)}/history/${filePath.split('/').map(encodeURIComponent).join('/')}`} className={btn} data-testid="note-history">History</Link>
       <button type="button" className={btn} data-testid="note-move" onClick={() => { setDest(filePath); move.reset(); setDialog('move'); }}>Rename or move</button>
       <button type="button" className={`${btn} text-rose-700`} data-testid="note-delete" onClick={() => { del.reset(); setDialog('delete'); }}>Delete</button>
 

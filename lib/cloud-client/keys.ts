@@ -44,3 +44,12 @@ export const apiKeyKeys = {
   all: ['api-keys'] as const,
   list: () => [...apiKeyKeys.all, 'list'] as const,
 };
+
+/** Snapshots: the list, one snapshot's folder listing (by prefix), one file of a snapshot, a note's history. */
+export const snapshotKeys = {
+  all: ['snapshots'] as const,
+  list: () => [...snapshotKeys.all, 'list'] as const,
+  browse: (id: string, prefix: string) => [...snapshotKeys.all, 'browse', id, prefix] as const,
+  file: (id: string, key: string) => [...snapshotKeys.all, 'file', id, key] as const,
+  history: (project: string, path: string) => [...snapshotKeys.all, 'history', project, path] as const,
+};

@@ -12,6 +12,7 @@ import { buildNetworkConfig, networkEnvSchema, type NetworkConfig } from './netw
 import { buildOAuthConfig, oauthEnvSchema, type OAuthConfig } from './oauth.ts';
 import { buildTenantsConfig, tenantsEnvSchema, type TenantsConfig } from './tenants.ts';
 import { buildUserContentConfig, checkUserContentEnv, userContentEnvSchema, type UserContentConfig } from './user-content.ts';
+import { buildSnapshotsConfig, snapshotsEnvSchema, type SnapshotsConfig } from './snapshots.ts';
 
 export { ConfigError } from './env.ts';
 export type { AppConfig } from './app.ts';
@@ -20,6 +21,7 @@ export type { NetworkConfig } from './network.ts';
 export type { OAuthConfig } from './oauth.ts';
 export type { TenantsConfig } from './tenants.ts';
 export type { UserContentConfig } from './user-content.ts';
+export type { SnapshotsConfig } from './snapshots.ts';
 
 export interface Config {
   app: AppConfig;
@@ -28,6 +30,7 @@ export interface Config {
   network: NetworkConfig;
   history: HistoryConfig;
   userContent: UserContentConfig;
+  snapshots: SnapshotsConfig;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd: string = process.cwd()): Config {
@@ -38,12 +41,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const networkEnv = parseEnv(networkEnvSchema, env, issues);
   const historyEnv = parseEnv(historyEnvSchema, env, issues);
   const userContentEnv = parseEnv(userContentEnvSchema, env, issues);
+  const snapshotsEnv = parseEnv(snapshotsEnvSchema, env, issues);
   parseEnv(mcpEnvSchema, env, issues); // validated here, read through getMcpConfig()
   if (appEnv) checkAppEnv(appEnv, issues);
   if (appEnv && userContentEnv) checkUserContentEnv(userContentEnv, appEnv.APP_URL ?? `http://localhost:${appEnv.PORT}`, issues);
-  if (issues.length || !appEnv || !oauthEnv || !tenantsEnv || !networkEnv || !historyEnv || !userContentEnv) throw new ConfigError(issues);
+  if (issues.length || !appEnv || !oauthEnv || !tenantsEnv || !networkEnv || !historyEnv || !userContentEnv || !snapshotsEnv) throw new ConfigError(issues);
   const app = buildAppConfig(appEnv, cwd);
-  return { app, oauth: buildOAuthConfig(oauthEnv, app), tenants: buildTenantsConfig(tenantsEnv, app), network: buildNetworkConfig(networkEnv), history: buildHistoryConfig(historyEnv), userContent: buildUserContentConfig(userContentEnv) };
+  return { app, oauth: buildOAuthConfig(oauthEnv, app), tenants: buildTenantsConfig(tenantsEnv, app), network: buildNetworkConfig(networkEnv), history: buildHistoryConfig(historyEnv), userContent: buildUserContentConfig(userContentEnv),
+    snapshots: buildSnapshotsConfig(snapshotsEnv) };
 }
 
 const KEY = Symbol.for('bmc.config');

@@ -496,3 +496,33 @@ export const mcpNoteChanges = pgTable('mcp_note_changes', {
 
 export type McpCallRollup = typeof mcpCallRollups.$inferSelect;
 export type McpNoteChange = typeof mcpNoteChanges.$inferSelect;
+
+// --- Snapshots of tenants' files (restic) ---
+// One row per snapshot run. Its id is the snapshot id people see (upstream's `BucketSnapshotResponse.id`);
+// `resticId` is restic's snapshot id in the tenant's repository (upstream's `snapshot_version`).
+export const snapshotKind = pgEnum('snapshot_kind', ['scheduled', 'manual']);
+export const snapshotStatus = pgEnum('snapshot_status', ['running', 'succeeded', 'failed']);
+
+export const snapshotRuns = pgTable('snapshot_runs', {
+  id: uuid().primaryKey().defaultRandom(),
+  tenantId: uuid().notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  kind: snapshotKind().notNull(),
+  status: snapshotStatus().notNull().default('running'),
+  description: text(),
+  createdBy: uuid().references(() => users.id, { onDelete: 'set null' }),
+  resticId: text(),
+  startedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  finishedAt: timestamp({ withTimezone: true }),
+  durationMs: integer(),
+  files: integer(),
+  bytesAdded: bigint({ mode: 'number' }),
+  repositoryBytes: bigint({ mode: 'number' }),
+  error: text(),
+  /** Forgotten in the repository (deleted by a person, or by the retention policy). */
+  deletedAt: timestamp({ withTimezone: true }),
+}, (t) => [
+  index('snapshot_runs_tenant_started_idx').on(t.tenantId, t.startedAt),
+  index('snapshot_runs_status_started_idx').on(t.status, t.startedAt),
+]);
+
+export type SnapshotRun = typeof snapshotRuns.$inferSelect;

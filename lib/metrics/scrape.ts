@@ -7,6 +7,7 @@ import { Gauge, Registry } from 'prom-client';
 import type { Database } from '../db/client.ts';
 import { rowsOf } from '../db/queries/tenants-runtime.ts';
 import { appMetrics } from './registry.ts';
+import { snapshotHealthByTenant } from '../db/queries/snapshot-runs.ts';
 
 const sha = (s: string) => createHash('sha256').update(s).digest();
 
@@ -37,6 +38,18 @@ export async function renderMetrics(db: Database, now: Date = new Date()): Promi
   const counts = new Map(rowsOf<{ status: string; n: number }>(byStatus).map((r) => [r.status, Number(r.n)]));
   for (const s of TENANT_STATUSES) tenants.labels(s).set(counts.get(s) ?? 0);
   for (const r of rowsOf<{ tenant_id: string; lag: number }>(lags)) lag.labels(String(r.tenant_id)).set(Math.max(0, Number(r.lag)));
+  // snapshot health per tenant that should be running: the same facts as the ops page
+  const snapAge = new Gauge({ name: 'bmc_snapshot_last_good_age_seconds', help: 'Seconds since the tenant\'s last good snapshot finished (no good snapshot yet: absent).', labelNames: ['tenant_id'] as const, registers: [fleet] });
+  const snapDuration = new Gauge({ name: 'bmc_snapshot_last_good_duration_seconds', help: 'Duration of the tenant\'s last good snapshot.', labelNames: ['tenant_id'] as const, registers: [fleet] });
+  const snapRepo = new Gauge({ name: 'bmc_snapshot_repository_bytes', help: 'Size of the tenant\'s snapshot repository after its last good snapshot.', labelNames: ['tenant_id'] as const, registers: [fleet] });
+  const snapFailures = new Gauge({ name: 'bmc_snapshot_failures_since_good', help: 'Failed snapshot runs since the tenant\'s last good one.', labelNames: ['tenant_id'] as const, registers: [fleet] });
+  const running = rowsOf<{ id: string }>(await db.execute(sql`select id from tenants where desired_state = 'running'`)).map((r) => String(r.id));
+  for (const h of (await snapshotHealthByTenant(db, running)).values()) {
+    if (h.lastGoodAt) snapAge.labels(h.tenantId).set(Math.max(0, (now.getTime() - h.lastGoodAt.getTime()) / 1000));
+    if (h.lastGoodDurationMs != null) snapDuration.labels(h.tenantId).set(h.lastGoodDurationMs / 1000);
+    if (h.repositoryBytes != null) snapRepo.labels(h.tenantId).set(h.repositoryBytes);
+    snapFailures.labels(h.tenantId).set(h.failuresSinceGood);
+  }
   const merged = Registry.merge([appMetrics().registry, fleet]);
   return { contentType: merged.contentType, body: await merged.metrics() };
 }

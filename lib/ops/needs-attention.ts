@@ -3,7 +3,7 @@
 import { z } from 'zod';
 
 export const AttentionReason = z.enum([
-  'failed', 'crash_looping', 'degraded', 'stopped_against_desired', 'projects_down_or_failing', 'stopped_reporting',
+  'failed', 'crash_looping', 'degraded', 'stopped_against_desired', 'projects_down_or_failing', 'stopped_reporting', 'snapshots_stale',
 ]);
 export type AttentionReason = z.infer<typeof AttentionReason>;
 
@@ -17,6 +17,7 @@ export const ATTENTION_LABELS: Record<AttentionReason, string> = {
   stopped_against_desired: 'Not running although it should',
   projects_down_or_failing: 'Projects down or failing',
   stopped_reporting: 'Stopped reporting',
+  snapshots_stale: 'No good snapshot in twice the schedule',
 };
 
 export interface TenantFacts {
@@ -31,6 +32,9 @@ export interface TenantFacts {
   /** When the collector last heard from the tenant (null: never). */
   lastReportedAt: Date | null;
   createdAt: Date;
+  /** Snapshots: when the last good one finished (null: never), and whether any snapshot run is on record. */
+  lastGoodSnapshotAt?: Date | null;
+  snapshotRunsSeen?: boolean;
 }
 
 export interface AttentionSettings {
@@ -38,6 +42,18 @@ export interface AttentionSettings {
   crashWindowMs: number;
   /** Silence after which a running tenant has "stopped reporting". */
   staleAfterMs: number;
+  /** SNAPSHOT_INTERVAL_MINUTES in ms; absent = snapshots are not judged. */
+  snapshotIntervalMs?: number;
+}
+
+/**
+ * "Snapshots stale": a running tenant whose last good snapshot (or, with none, its creation) is older than twice
+ * the schedule. Judged once the tenant has any snapshot run on record (a fleet without snapshots is not flagged).
+ */
+export function snapshotsStale(f: Pick<TenantFacts, 'status' | 'desiredState' | 'createdAt' | 'lastGoodSnapshotAt' | 'snapshotRunsSeen'>, now: Date, intervalMs: number | undefined): boolean {
+  if (!intervalMs || !f.snapshotRunsSeen || f.desiredState !== 'running' || f.status !== 'running') return false;
+  const since = (f.lastGoodSnapshotAt ?? f.createdAt).getTime();
+  return now.getTime() - since > 2 * intervalMs;
 }
 
 /** "Stopped reporting": should be running and is running, but the collector has not heard from it for `staleAfterMs`. */
@@ -56,6 +72,7 @@ export function attentionReason(f: TenantFacts, now: Date, s: AttentionSettings)
   if (f.desiredState === 'running' && f.status === 'stopped') return 'stopped_against_desired';
   if (f.projectsDownOrFailing > 0) return 'projects_down_or_failing';
   if (isStale(f, now, s.staleAfterMs)) return 'stopped_reporting';
+  if (snapshotsStale(f, now, s.snapshotIntervalMs)) return 'snapshots_stale';
   return null;
 }
 

@@ -19,6 +19,7 @@ export function opsSettings(): OpsSettings {
     syncIntervalSeconds: tenants.syncIntervalSeconds,
     crashWindowMs: tenants.crashWindowMs,
     staleAfterMs: defaultStaleAfterMs(tenants.collectorIntervalMs),
+    snapshotIntervalMs: getConfig().snapshots.intervalMs,
     health: getSyncHealthSettings(),
   };
 }

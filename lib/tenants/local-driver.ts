@@ -4,6 +4,7 @@
 //   log   <indexRoot>/logs/<tenant-id>.log (the tenant's stderr)
 // The credential goes in the child's environment (BM_TENANT_SECRET), never argv.
 import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,6 +30,12 @@ export interface LocalDriverOptions {
   nodeBin?: string;
   /** Command prefix that drops the child's capabilities (capability-drop.ts); null = start node plainly. */
   spawnPrefix?: string[] | null;
+  /**
+   * Snapshots (restic): the repository location (`{tenant}` replaced; null = `<dataRoot>/<id>/snapshots/repo`).
+   * Each tenant's repository password is generated once into `<dataRoot>/<id>/snapshots/password` (0600).
+   * Absent: the tenant runs without snapshots.
+   */
+  snapshots?: { repositoryTemplate: string | null } | null;
   /** Extra environment for the child (e.g. BM_LOG_LEVEL). The parent's env is NOT inherited wholesale. */
   env?: Record<string, string>;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
@@ -49,6 +56,7 @@ export function tenantDirs(opts: { dataRoot: string; indexRoot: string }, tenant
   if (!TENANT_ID_RE.test(tenantId) || tenantId === '.' || tenantId === '..') throw new Error('invalid tenant id');
   return {
     dataDir: path.join(opts.dataRoot, tenantId, 'data'),
+    snapshotDir: path.join(opts.dataRoot, tenantId, 'snapshots'),
     indexDir: path.join(opts.indexRoot, tenantId),
     logFile: path.join(opts.indexRoot, 'logs', `${tenantId}.log`),
   };
@@ -80,6 +88,30 @@ function childEnv(spec: TenantSpec, extra: Record<string, string> | undefined): 
   Object.assign(env, extra ?? {});
   env.BM_TENANT_SECRET = spec.secret;
   env.NODE_ENV = process.env.NODE_ENV === 'production' ? 'production' : 'development';
+  return env;
+}
+
+/**
+ * The tenant's snapshot settings: where its restic repository is and the file holding its password. The password
+ * is generated once (32 random bytes) and written 0600 with O_EXCL, so two starts never make two passwords.
+ */
+function snapshotSettings(cfg: { repositoryTemplate: string | null }, tenantId: string, opts: { dataRoot: string; indexRoot: string }): Record<string, string> {
+  const { snapshotDir } = tenantDirs(opts, tenantId);
+  fs.mkdirSync(snapshotDir, { recursive: true, mode: 0o700 });
+  const passwordFile = path.join(snapshotDir, 'password');
+  if (!fs.existsSync(passwordFile)) {
+    const tmp = path.join(snapshotDir, `.password-${process.pid}-${crypto.randomBytes(4).toString('hex')}.tmp`);
+    const fd = fs.openSync(tmp, 'wx', 0o600);
+    try { fs.writeSync(fd, crypto.randomBytes(32).toString('base64url')); fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
+    try { fs.linkSync(tmp, passwordFile); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e; }
+    fs.unlinkSync(tmp);
+  }
+  const env: Record<string, string> = {
+    BM_SNAPSHOT_REPOSITORY: cfg.repositoryTemplate ? cfg.repositoryTemplate.replaceAll('{tenant}', tenantId) : path.join(snapshotDir, 'repo'),
+    BM_SNAPSHOT_PASSWORD_FILE: passwordFile,
+  };
+  // remote repositories' credentials, from the app's own environment
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && /^(AWS_[A-Z_]+|RESTIC_REST_USERNAME|RESTIC_REST_PASSWORD)$/.test(k)) env[k] = v;
   return env;
 }
 
@@ -138,9 +170,10 @@ export class LocalTenantDriver implements TenantDriver {
       ...(this.opts.idempotencyWindowSeconds ? ['--idempotency-window-seconds', String(this.opts.idempotencyWindowSeconds)] : []),
     ];
     const [cmd, ...cmdArgs] = [...(this.opts.spawnPrefix ?? []), this.opts.nodeBin ?? process.execPath, ...args];
+    const snapshotEnv = this.opts.snapshots ? snapshotSettings(this.opts.snapshots, spec.tenantId, this.opts) : {};
     // setpriv execs node in place: the child's pid is the tenant's pid, so signals reach it unchanged.
     const child = spawn(cmd!, cmdArgs, {
-      env: childEnv(spec, this.opts.env) as NodeJS.ProcessEnv,
+      env: { ...childEnv(spec, this.opts.env), ...snapshotEnv } as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: path.dirname(dataDir),
     });

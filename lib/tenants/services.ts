@@ -14,6 +14,7 @@ import { onTenantCreated } from './events.ts';
 import { capabilityDropPrefix } from './capability-drop.ts';
 import { LocalTenantDriver } from './local-driver.ts';
 import { SyncCollector } from './sync-collector.ts';
+import { SnapshotScheduler } from '../snapshots/snapshot-scheduler.ts';
 import { TenantSupervisor } from './tenant-supervisor.ts';
 
 export interface TenantServices {
@@ -125,6 +126,7 @@ export function startTenantServices(): Promise<TenantServices> {
       syncIntervalS: cfg.syncIntervalSeconds, quotaMb: cfg.storageQuotaMb, maxUploadMb: cfg.maxUploadMb, trashRetentionDays: cfg.trashRetentionDays,
       idempotencyWindowSeconds: cfg.idempotencyWindowSeconds, startTimeoutMs: cfg.startTimeoutMs, entry: cfg.tenantEntry,
       spawnPrefix: capabilityDropPrefix(cfg.dropCapabilities),
+      snapshots: { repositoryTemplate: getConfig().snapshots.repositoryTemplate },
       env: { BM_LOG_LEVEL: app.logLevel === 'debug' || app.logLevel === 'trace' ? app.logLevel : 'info' },
       log: (msg, fields) => log.info(fields ?? {}, msg),
     });
@@ -148,8 +150,13 @@ export function startTenantServices(): Promise<TenantServices> {
       log.info({ tenantId: e.tenantId }, 'new tenant: provisioning');
       nudgeSupervisor(e.tenantId);
     });
+    const snapshots = getConfig().snapshots;
+    const snapshotScheduler = snapshots.scheduleEnabled
+      ? new SnapshotScheduler({ db, config: snapshots, onlyHeldBy: supervisor.holderId, log: (level, msg, fields) => log[level](fields ?? {}, msg) })
+      : null;
     supervisor.start();
     collector.start();
+    snapshotScheduler?.start();
     log.info({ holder: supervisor.holderId, dataRoot: cfg.dataRoot, indexRoot: cfg.indexRoot }, 'tenant supervisor and sync collector started');
 
     let stopping: Promise<void> | null = null;
@@ -157,6 +164,7 @@ export function startTenantServices(): Promise<TenantServices> {
       offCreated();
       await maintenance.stop().catch(() => {});
       await collector.stop().catch(() => {});
+      await snapshotScheduler?.stop().catch(() => {});
       await supervisor.stop().catch((err) => log.error({ err: String(err) }, 'supervisor stop failed'));
       await driver.stopAll(5000).catch(() => {});
       log.info('tenant services stopped');

@@ -27,6 +27,8 @@ export interface TenantCallOptions {
   headers?: Record<string, string>;
   /** The proxy's dependencies (tests pass their own; the app uses the process's). */
   deps?: TenantProxyDeps;
+  /** Longest silence from the tenant before giving up (default: the proxy's idle timeout); a snapshot needs more. */
+  idleTimeoutMs?: number;
 }
 
 const DEFAULT_MAX = 64 * 1024 * 1024;
@@ -44,7 +46,7 @@ export async function tenantCall(tenantId: string, method: string, pathAndQuery:
   const answer = await proxyToTenant(
     { method, rawUrl: PROXY_MOUNT + pathAndQuery, headers, body: payload ? Readable.from([payload]) : null, signal: opts.signal, forServer: true },
     { tenantId, via: 'bearer' },
-    deps,
+    opts.idleTimeoutMs ? { ...deps, idleTimeoutMs: opts.idleTimeoutMs } : deps,
   );
   let body: Buffer;
   if (answer.body == null) body = Buffer.alloc(0);

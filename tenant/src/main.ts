@@ -68,7 +68,7 @@ async function main(): Promise<void> {
 
   const runtime = new TenantRuntime({ dataDir, indexDir, tenantId: args.tenantId, syncIntervalSeconds: args.syncInterval, version: readVersion(), logger,
     maxUploadBytes: args.maxUploadMb * 1024 * 1024, quotaBytes: args.quotaMb * 1024 * 1024, trashRetentionDays: args.trashRetentionDays,
-    idempotencyWindowSeconds: args.idempotencyWindowSeconds });
+    idempotencyWindowSeconds: args.idempotencyWindowSeconds, snapshots: snapshotSettings(process.env) });
   await runtime.prepareProjects();
   const app = buildServer({ runtime, secret: credential.secret, logger, maxInFlight: args.maxInFlight });
 
@@ -117,3 +117,13 @@ main().catch((err: unknown) => {
   process.stderr.write(`error: ${(err as Error)?.stack ?? String(err)}\n`);
   process.exit(1);
 });
+
+/** BM_SNAPSHOT_REPOSITORY + BM_SNAPSHOT_PASSWORD_FILE (both, or snapshots are off); remote credentials pass through. */
+function snapshotSettings(env: NodeJS.ProcessEnv): { repository: string; passwordFile: string; bin?: string; env: Record<string, string> } | undefined {
+  const repository = env.BM_SNAPSHOT_REPOSITORY?.trim();
+  const passwordFile = env.BM_SNAPSHOT_PASSWORD_FILE?.trim();
+  if (!repository || !passwordFile) return undefined;
+  const extra: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && /^(AWS_[A-Z_]+|RESTIC_REST_USERNAME|RESTIC_REST_PASSWORD)$/.test(k)) extra[k] = v;
+  return { repository, passwordFile, bin: env.BM_SNAPSHOT_RESTIC?.trim() || undefined, env: extra };
+}

@@ -9,6 +9,8 @@ import { DISCOVERY_KEY, SyncSchedule } from './schedule/sync-schedule.ts';
 import { sweepTempFiles } from './notes/temp-sweep.ts';
 import { Trash } from './notes/trash.ts';
 import { IdempotencyStore } from './http/idempotency.ts';
+import { SnapshotStore, sweepRestoreLeftovers } from './snapshots/snapshot-store.ts';
+import path from 'node:path';
 
 export type StartupState =
   | { status: 'rebuilding'; started_at: string }
@@ -28,6 +30,8 @@ export type RuntimeOptions = {
   /** deleted notes/files/projects stay in the trash this long (default 30 days) */
   trashRetentionDays?: number;
   idempotencyWindowSeconds?: number;
+  /** restic repository + password file of this tenant's snapshots (absent: the snapshot routes answer 503) */
+  snapshots?: { repository: string; passwordFile: string; bin?: string; env?: Record<string, string> };
 };
 
 export const EMPTY_REPORT: SyncReportResponse = { new: [], modified: [], deleted: [], moves: {}, checksums: {}, skipped_files: [], total: 0 };
@@ -45,6 +49,7 @@ export class TenantRuntime {
   readonly quotaBytes: number;
   readonly trash: Trash;
   readonly idempotency: IdempotencyStore;
+  readonly snapshots: SnapshotStore | null;
   private trashTimer: NodeJS.Timeout | null = null;
   startup: StartupState = { status: 'rebuilding', started_at: new Date().toISOString() };
   private readonly pending = new Set<Promise<unknown>>();
@@ -61,6 +66,9 @@ export class TenantRuntime {
     this.idempotency = new IdempotencyStore(opts.indexDir, { windowSeconds: opts.idempotencyWindowSeconds });
     this.trash = new Trash(opts.dataDir, { retentionDays: opts.trashRetentionDays });
     this.registry = new ProjectRegistry(opts.dataDir, opts.logger, this.trash);
+    this.snapshots = opts.snapshots
+      ? new SnapshotStore({ ...opts.snapshots, dataDir: opts.dataDir, cacheDir: path.join(opts.indexDir, 'restic-cache') }, this.trash, opts.tenantId)
+      : null;
     this.engine = TenantEngine.open({ dataDir: opts.dataDir, indexDir: opts.indexDir, logger: opts.logger, trash: this.trash });
     this.schedule = new SyncSchedule({ intervalSeconds: opts.syncIntervalSeconds, tenantId: opts.tenantId, logger: opts.logger });
   }
@@ -79,6 +87,7 @@ export class TenantRuntime {
   async prepareProjects(): Promise<void> {
     // leftovers of writes a crash interrupted: gone before anything is indexed or served
     const swept = sweepTempFiles(this.registry.dataDir);
+    sweepRestoreLeftovers(this.registry.dataDir);
     if (swept.length) this.logger.warn({ count: swept.length, files: swept.slice(0, 20) }, 'removed temp files left by an interrupted write');
     this.purgeTrash();
     this.trashTimer = setInterval(() => this.purgeTrash(), 3_600_000);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../lib/db/client.ts';
 import { tenantEndpoints, tenants } from '../../lib/db/schema.ts';
-import { LocalTenantDriver } from '../../lib/tenants/local-driver.ts';
+import { LocalTenantDriver, type LocalDriverOptions } from '../../lib/tenants/local-driver.ts';
 import { TenantSupervisor, type Clock, type SupervisorSettings } from '../../lib/tenants/tenant-supervisor.ts';
 
 export const REPO = path.resolve(import.meta.dirname, '../..');
@@ -22,10 +22,10 @@ export function tempRoot(prefix = 'bmc-tenants-'): { dataRoot: string; indexRoot
   };
 }
 
-export function makeDriver(dirs: { dataRoot: string; indexRoot: string }, entry = TENANT_ENTRY): LocalTenantDriver {
+export function makeDriver(dirs: { dataRoot: string; indexRoot: string }, entry = TENANT_ENTRY, extra: Partial<LocalDriverOptions> = {}): LocalTenantDriver {
   return new LocalTenantDriver({
     dataRoot: dirs.dataRoot, indexRoot: dirs.indexRoot, entry, syncIntervalS: 0, startTimeoutMs: 20_000,
-    env: { BM_LOG_LEVEL: 'warn' },
+    env: { BM_LOG_LEVEL: 'warn' }, ...extra,
   });
 }
 

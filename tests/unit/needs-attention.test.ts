@@ -34,11 +34,12 @@ test('the most severe reason wins; each tenant counted once; ordered by severity
     base('t-stopped', { status: 'stopped', projectsDownOrFailing: 1 }),
     base('t-degraded', { status: 'degraded', projectsDownOrFailing: 1 }),
     base('t-loop', { status: 'starting', crashCount: 2, crashWindowStartedAt: ago(1000) }),
+    base('t-snap', { snapshotRunsSeen: true, lastGoodSnapshotAt: ago(3 * 3_600_000) }),
   ];
-  const items = needsAttention(facts, NOW, S);
+  const items = needsAttention(facts, NOW, { ...S, snapshotIntervalMs: 3_600_000 });
   assert.deepEqual(items.map((i) => [i.tenantId, i.reason]), [
     ['t-failed', 'failed'], ['t-loop', 'crash_looping'], ['t-degraded', 'degraded'], ['t-stopped', 'stopped_against_desired'],
-    ['t-proj', 'projects_down_or_failing'], ['t-report', 'stopped_reporting'],
+    ['t-proj', 'projects_down_or_failing'], ['t-report', 'stopped_reporting'], ['t-snap', 'snapshots_stale'],
   ]);
   assert.equal(new Set(items.map((i) => i.tenantId)).size, items.length);
   assert.deepEqual([...new Set(items.map((i) => i.reason))], [...ATTENTION_ORDER]);
@@ -64,4 +65,20 @@ test('staleness follows the clock: fresh, then stale exactly after the threshold
   assert.equal(isStale(base('c', { status: 'starting', lastReportedAt: null }), now, 1), false);
   assert.equal(defaultStaleAfterMs(5000), 60_000);
   assert.equal(defaultStaleAfterMs(10_000), 60_000);
+});
+
+test('snapshots: a running tenant whose last good snapshot is older than twice the schedule needs attention', () => {
+  const H = 3_600_000;
+  const S2 = { ...S, snapshotIntervalMs: H };
+  assert.equal(attentionReason(base('a', { snapshotRunsSeen: true, lastGoodSnapshotAt: ago(2 * H - 1000) }), NOW, S2), null);
+  assert.equal(attentionReason(base('a', { snapshotRunsSeen: true, lastGoodSnapshotAt: ago(2 * H + 1000) }), NOW, S2), 'snapshots_stale');
+  // never a good one: judged from creation, once any run (e.g. failed ones) is on record
+  assert.equal(attentionReason(base('a', { snapshotRunsSeen: true, lastGoodSnapshotAt: null }), NOW, S2), 'snapshots_stale');
+  assert.equal(attentionReason(base('a', { snapshotRunsSeen: true, lastGoodSnapshotAt: null, createdAt: ago(H) }), NOW, S2), null);
+  assert.equal(attentionReason(base('a', { snapshotRunsSeen: false, lastGoodSnapshotAt: null }), NOW, S2), null);
+  // stopped on purpose, or snapshots not judged: no
+  assert.equal(attentionReason(base('a', { status: 'stopped', desiredState: 'stopped', snapshotRunsSeen: true, lastReportedAt: ago(86_400_000) }), NOW, S2), null);
+  assert.equal(attentionReason(base('a', { snapshotRunsSeen: true, lastGoodSnapshotAt: ago(10 * H) }), NOW, S), null);
+  // the least severe reason: a stale reporter stays "stopped reporting"
+  assert.equal(attentionReason(base('a', { lastReportedAt: ago(61_000), snapshotRunsSeen: true, lastGoodSnapshotAt: null }), NOW, S2), 'stopped_reporting');
 });

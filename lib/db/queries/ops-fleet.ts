@@ -10,7 +10,8 @@ import { rollupPercentiles, rollupSeries, rollupTotals, type RollupSeriesPoint, 
 import { listSyncRuns, rebuildHistory, type SyncRunView } from './sync-runs.ts';
 import { deriveProjectHealth, HEALTH_PRECEDENCE, type HealthState } from '../../sync-health/project-health.ts';
 import type { SyncHealthSettings } from '../../config/sync-health.ts';
-import { needsAttention, isStale, type AttentionItem, type AttentionSettings, type TenantFacts } from '../../ops/needs-attention.ts';
+import { snapshotHealthByTenant } from './snapshot-runs.ts';
+import { needsAttention, isStale, snapshotsStale, type AttentionItem, type AttentionSettings, type TenantFacts } from '../../ops/needs-attention.ts';
 
 export const OpsRange = z.enum(['1h', '24h', '7d', '30d']);
 export type OpsRange = z.infer<typeof OpsRange>;
@@ -58,13 +59,15 @@ export interface OpsTenantRow {
   crashes: number;
   lastReportedAt: Date | null;
   stale: boolean;
+  /** Snapshot health: last good snapshot, its duration, the repository size, failures since, the last error. */
+  snapshot: { lastGoodAt: Date | null; durationMs: number | null; repositoryBytes: number | null; failures: number; lastError: string | null; lastRunAt: Date | null; stale: boolean };
 }
 
 const d = (v: unknown) => (v == null ? null : v instanceof Date ? v : new Date(String(v)));
 
 /** Every tenant's facts and its projects' derived health (one pass; the views slice it). */
 export async function loadFleet(db: Database, now: Date, s: OpsSettings, onlyTenantId?: string): Promise<{ tenants: OpsTenantRow[]; projects: Map<string, OpsProject[]>; facts: TenantFacts[] }> {
-  const [tr, pr] = await Promise.all([
+  const [tr, pr, snaps] = await Promise.all([
     db.execute(sql`
       select t.id, t.name, t.status::text as status, t.desired_state::text as desired_state, t.created_at, t.status_changed_at,
              (select u.email from memberships m join users u on u.id = m.user_id where m.tenant_id = t.id and m.role = 'owner' order by m.created_at limit 1) as owner_email,
@@ -75,6 +78,7 @@ export async function loadFleet(db: Database, now: Date, s: OpsSettings, onlyTen
       ${onlyTenantId ? sql`where t.id = ${onlyTenantId}` : sql``}`),
     db.execute(sql`select tenant_id, project, last_run_at, last_status, last_scan_type, last_duration_ms, last_ok_at, last_skipped_count, last_error_count from sync_project_states
       ${onlyTenantId ? sql`where tenant_id = ${onlyTenantId}` : sql``}`),
+    snapshotHealthByTenant(db, onlyTenantId ? [onlyTenantId] : undefined),
   ]);
   const status = new Map<string, string>();
   const rows = rowsOf<Record<string, unknown>>(tr);
@@ -106,13 +110,17 @@ export async function loadFleet(db: Database, now: Date, s: OpsSettings, onlyTen
       tenantId, status: String(r.status), desiredState: r.desired_state === 'stopped' ? 'stopped' : 'running',
       crashCount: Number(r.crash_count ?? 0), crashWindowStartedAt: d(r.crash_window_started_at),
       projectsDownOrFailing: downOrFailing, lastReportedAt: d(r.last_collected_at), createdAt: d(r.created_at)!,
+      lastGoodSnapshotAt: snaps.get(tenantId)?.lastGoodAt ?? null, snapshotRunsSeen: !!snaps.get(tenantId)?.lastRunAt,
     };
+    const sh = snaps.get(tenantId);
     facts.push(f);
     tenants.push({
       tenantId, name: String(r.name), ownerEmail: (r.owner_email as string) ?? null, status: f.status, desiredState: f.desiredState,
       createdAt: f.createdAt, statusChangedAt: d(r.status_changed_at)!, projects: ps.length, lateOrFailing, downOrFailing, lastOkAt: lastOk,
       lastRebuildAt: d(r.last_rebuild_at), lastRebuildMs: r.last_rebuild_ms == null ? null : Number(r.last_rebuild_ms),
       crashes: f.crashCount, lastReportedAt: f.lastReportedAt, stale: isStale(f, now, s.staleAfterMs),
+      snapshot: { lastGoodAt: sh?.lastGoodAt ?? null, durationMs: sh?.lastGoodDurationMs ?? null, repositoryBytes: sh?.repositoryBytes ?? null,
+        failures: sh?.failuresSinceGood ?? 0, lastError: sh?.lastError ?? null, lastRunAt: sh?.lastRunAt ?? null, stale: snapshotsStale(f, now, s.snapshotIntervalMs) },
     });
   }
   return { tenants, projects, facts };

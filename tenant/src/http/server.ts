@@ -20,6 +20,7 @@ import { v2RewriteUrl } from './v2-rewrite.ts';
 import { registerWebdavRoutes } from '../webdav/webdav-routes.ts';
 import { registerArchiveRoutes } from '../archive/archive-routes.ts';
 import { registerTrashRoutes } from './routes/trash.ts';
+import { registerSnapshotRoutes } from './routes/snapshots.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -84,5 +85,6 @@ export function buildServer(opts: { runtime: TenantRuntime; secret: string; logg
   registerWebdavRoutes(app, opts.runtime);
   registerArchiveRoutes(app, opts.runtime);
   registerTrashRoutes(app, opts.runtime);
+  registerSnapshotRoutes(app, opts.runtime);
   return app;
 }

@@ -15,6 +15,7 @@ import { requestInfoFromHeaders } from '@/lib/auth/request-info.ts';
 import { getDb } from '@/lib/db/index.ts';
 import { isUuid } from '@/lib/db/queries/tenants.ts';
 import { opsRangeWindow } from '@/lib/db/queries/ops-fleet.ts';
+import { formatBytes } from '@/lib/snapshots/format.ts';
 import { formatDuration } from '@/lib/sync-health/run-summary.ts';
 import type { TenantDto } from '@/lib/tenants/dto.ts';
 import { loadOpsTenant, OpsQueryError } from '@/lib/ops/ops-views.ts';
@@ -59,6 +60,16 @@ export default async function OpsTenantPage({ params, searchParams }: Props) {
           <div><span className="block text-xs uppercase tracking-wide text-slate-700">Crashes in window</span><span className="tabular-nums">{t.crashes}</span></div>
           <div><span className="block text-xs uppercase tracking-wide text-slate-700">Last rebuild</span>{t.lastRebuildAt ? <><RelativeTime iso={t.lastRebuildAt.toISOString()} now={nowIso} /> · {formatDuration(t.lastRebuildMs ?? 0)}</> : 'never'}</div>
           {data.attention && <p className="sm:col-span-2 lg:col-span-4 rounded-md bg-rose-50 px-2 py-1 text-rose-900" data-testid="ops-tenant-attention" data-reason={data.attention.reason}>⚠ Needs attention: {data.attention.label}</p>}
+        </section>
+
+        <section aria-label="Snapshots" className="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 text-sm shadow-sm sm:grid-cols-2 lg:grid-cols-4" data-testid="ops-tenant-snapshots">
+          <div><span className="block text-xs uppercase tracking-wide text-slate-700">Last good snapshot</span>
+            <span data-testid="ops-snapshot-last-good">{t.snapshot.lastGoodAt ? <RelativeTime iso={t.snapshot.lastGoodAt.toISOString()} now={nowIso} /> : 'never'}</span>
+            {t.snapshot.stale && <span className="ml-1 text-xs font-medium text-amber-900">⚠ older than twice the schedule</span>}</div>
+          <div><span className="block text-xs uppercase tracking-wide text-slate-700">Its duration</span>{t.snapshot.durationMs != null ? formatDuration(t.snapshot.durationMs) : '—'}</div>
+          <div><span className="block text-xs uppercase tracking-wide text-slate-700">Repository size</span><span className="tabular-nums">{formatBytes(t.snapshot.repositoryBytes)}</span></div>
+          <div><span className="block text-xs uppercase tracking-wide text-slate-700">Failures since</span><span className="tabular-nums" data-testid="ops-snapshot-failures">{t.snapshot.failures}</span></div>
+          {t.snapshot.lastError && t.snapshot.failures > 0 && <p className="sm:col-span-2 lg:col-span-4 rounded-md bg-amber-50 px-2 py-1 text-amber-900 [overflow-wrap:anywhere]">Last failure: {t.snapshot.lastError}</p>}
         </section>
 
         {user.role === 'admin' && <AdminActions tenantId={t.tenantId} />}

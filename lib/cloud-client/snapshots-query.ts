@@ -1,0 +1,51 @@
+'use client';
+// Hooks for the snapshots pages: the list, take a snapshot, restore (a file, a folder, a project; in place or as a
+// copy), delete. Every call goes to the BFF JSON routes (/api/bucket-snapshots…, upstream's API).
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { SnapshotResponse } from '../snapshots/snapshot-shapes.ts';
+import { apiFetch, apiGet } from './fetcher.ts';
+import { noteKeys, snapshotKeys } from './keys.ts';
+
+export interface RestoreAnswer {
+  restored: string[];
+  snapshot_version: string;
+  snapshot_id: string;
+  replaced: { path: string; trash_id: string }[];
+  unchanged: string[];
+}
+
+export function useSnapshotsQuery(initial: SnapshotResponse[]) {
+  return useQuery({
+    queryKey: snapshotKeys.list(),
+    queryFn: async ({ signal }) => (await apiGet<{ snapshots: SnapshotResponse[] }>('/api/bucket-snapshots', signal)).snapshots,
+    initialData: initial,
+  });
+}
+
+export function useCreateSnapshotMutation() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (description: string) => apiFetch<SnapshotResponse>('/api/bucket-snapshots', { method: 'POST', json: { description } }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: snapshotKeys.all }),
+  });
+}
+
+export function useRestoreMutation(snapshotId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (v: { path: string; asCopy: boolean }) =>
+      apiFetch<RestoreAnswer>(`/api/bucket-snapshots/${encodeURIComponent(snapshotId)}/restore`, { method: 'POST', json: { path: v.path, as_copy: v.asCopy } }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: noteKeys.all });
+      void qc.invalidateQueries({ queryKey: snapshotKeys.all });
+    },
+  });
+}
+
+export function useDeleteSnapshotMutation() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => apiFetch<{ deleted: boolean }>(`/api/bucket-snapshots/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: snapshotKeys.all }),
+  });
+}

@@ -1,0 +1,107 @@
+// Snapshot runs (snapshot_runs): one row per snapshot a tenant took or tried to take. Tenant-scoped reads take
+// the caller's tenant id, so another tenant's snapshot is simply not found.
+import { and, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import type { Database } from '../client.ts';
+import { snapshotRuns, type SnapshotRun } from '../schema.ts';
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function startSnapshotRun(db: Database, v: { tenantId: string; kind: 'scheduled' | 'manual'; description?: string | null; createdBy?: string | null }): Promise<SnapshotRun> {
+  const [row] = await db.insert(snapshotRuns).values({ tenantId: v.tenantId, kind: v.kind, description: v.description ?? null, createdBy: v.createdBy ?? null }).returning();
+  return row!;
+}
+
+export async function finishSnapshotRun(db: Database, id: string, v: { resticId: string; files: number; bytesAdded: number; repositoryBytes: number | null; durationMs: number }): Promise<SnapshotRun> {
+  const [row] = await db.update(snapshotRuns).set({ status: 'succeeded', finishedAt: new Date(), ...v }).where(eq(snapshotRuns.id, id)).returning();
+  return row!;
+}
+
+export async function failSnapshotRun(db: Database, id: string, error: string, durationMs: number): Promise<void> {
+  await db.update(snapshotRuns).set({ status: 'failed', finishedAt: new Date(), error: error.slice(0, 2000), durationMs }).where(eq(snapshotRuns.id, id));
+}
+
+/** The tenant's snapshot `id` (succeeded, not deleted), or null: never another tenant's. */
+export async function getTenantSnapshot(db: Database, tenantId: string, id: string): Promise<SnapshotRun | null> {
+  if (!UUID_RE.test(id)) return null;
+  const [row] = await db.select().from(snapshotRuns).where(and(eq(snapshotRuns.id, id), eq(snapshotRuns.tenantId, tenantId),
+    eq(snapshotRuns.status, 'succeeded'), isNull(snapshotRuns.deletedAt)));
+  return row ?? null;
+}
+
+/** The tenant's live snapshots, newest first. */
+export async function listTenantSnapshots(db: Database, tenantId: string, limit = 1000): Promise<SnapshotRun[]> {
+  return db.select().from(snapshotRuns).where(and(eq(snapshotRuns.tenantId, tenantId), eq(snapshotRuns.status, 'succeeded'), isNull(snapshotRuns.deletedAt)))
+    .orderBy(desc(snapshotRuns.startedAt)).limit(limit);
+}
+
+/** Every run of the tenant (failed ones too), newest first: the ops view. */
+export async function listTenantSnapshotRuns(db: Database, tenantId: string, limit = 50): Promise<SnapshotRun[]> {
+  return db.select().from(snapshotRuns).where(eq(snapshotRuns.tenantId, tenantId)).orderBy(desc(snapshotRuns.startedAt)).limit(limit);
+}
+
+export async function markSnapshotDeleted(db: Database, tenantId: string, id: string): Promise<void> {
+  await db.update(snapshotRuns).set({ deletedAt: new Date() }).where(and(eq(snapshotRuns.id, id), eq(snapshotRuns.tenantId, tenantId)));
+}
+
+/** Marks the tenant's snapshots whose restic id starts one of `resticIds` (full ids) as deleted (retention). */
+export async function markForgottenByRestic(db: Database, tenantId: string, resticIds: string[]): Promise<number> {
+  if (resticIds.length === 0) return 0;
+  const live = await db.select({ id: snapshotRuns.id, resticId: snapshotRuns.resticId }).from(snapshotRuns)
+    .where(and(eq(snapshotRuns.tenantId, tenantId), isNull(snapshotRuns.deletedAt), eq(snapshotRuns.status, 'succeeded')));
+  const gone = live.filter((r) => r.resticId && resticIds.some((full) => full.startsWith(r.resticId!))).map((r) => r.id);
+  if (gone.length) await db.update(snapshotRuns).set({ deletedAt: new Date() }).where(inArray(snapshotRuns.id, gone));
+  return gone.length;
+}
+
+/** When the tenant's last scheduled run started (any status), for the schedule. */
+export async function lastScheduledStart(db: Database, tenantId: string): Promise<Date | null> {
+  const [row] = await db.select({ at: snapshotRuns.startedAt }).from(snapshotRuns)
+    .where(and(eq(snapshotRuns.tenantId, tenantId), eq(snapshotRuns.kind, 'scheduled'))).orderBy(desc(snapshotRuns.startedAt)).limit(1);
+  return row?.at ?? null;
+}
+
+/** Has the tenant ever had a successful snapshot (then a missing repository is an error, not a first run)? */
+export async function hasSucceededSnapshot(db: Database, tenantId: string): Promise<boolean> {
+  const [row] = await db.select({ id: snapshotRuns.id }).from(snapshotRuns)
+    .where(and(eq(snapshotRuns.tenantId, tenantId), eq(snapshotRuns.status, 'succeeded'))).limit(1);
+  return !!row;
+}
+
+/** Runs left `running` by a process that died: failed, with a reason. */
+export async function failStaleSnapshotRuns(db: Database, olderThan: Date): Promise<number> {
+  const r = await db.update(snapshotRuns).set({ status: 'failed', finishedAt: new Date(), error: 'interrupted: the app stopped while the snapshot ran' })
+    .where(and(eq(snapshotRuns.status, 'running'), lt(snapshotRuns.startedAt, olderThan))).returning({ id: snapshotRuns.id });
+  return r.length;
+}
+
+export interface SnapshotHealthRow {
+  tenantId: string;
+  lastGoodAt: Date | null;
+  lastGoodDurationMs: number | null;
+  repositoryBytes: number | null;
+  failuresSinceGood: number;
+  lastError: string | null;
+  lastRunAt: Date | null;
+}
+
+/** Per tenant: the last good snapshot, its duration and repository size, failures since, the last error. */
+export async function snapshotHealthByTenant(db: Database, tenantIds?: string[]): Promise<Map<string, SnapshotHealthRow>> {
+  const filter = tenantIds ? sql`where t.id in (${sql.join(tenantIds.map((x) => sql`${x}::uuid`), sql`, `)})` : sql``;
+  if (tenantIds && tenantIds.length === 0) return new Map();
+  const r = await db.execute(sql`
+    select t.id as tenant_id, g.finished_at as last_good_at, g.duration_ms as last_good_duration_ms, g.repository_bytes,
+      (select count(*) from snapshot_runs f where f.tenant_id = t.id and f.status = 'failed'
+         and f.started_at > coalesce(g.started_at, 'epoch'::timestamptz))::int as failures,
+      (select f.error from snapshot_runs f where f.tenant_id = t.id and f.status = 'failed' order by f.started_at desc limit 1) as last_error,
+      (select max(a.started_at) from snapshot_runs a where a.tenant_id = t.id) as last_run_at
+    from tenants t
+    left join lateral (select * from snapshot_runs s where s.tenant_id = t.id and s.status = 'succeeded' order by s.started_at desc limit 1) g on true
+    ${filter}`);
+  const rows = (Array.isArray(r) ? r : (r as { rows: Record<string, unknown>[] }).rows) as Record<string, unknown>[];
+  const d = (v: unknown) => (v == null ? null : v instanceof Date ? v : new Date(String(v)));
+  return new Map(rows.map((x) => [String(x.tenant_id), {
+    tenantId: String(x.tenant_id), lastGoodAt: d(x.last_good_at), lastGoodDurationMs: x.last_good_duration_ms == null ? null : Number(x.last_good_duration_ms),
+    repositoryBytes: x.repository_bytes == null ? null : Number(x.repository_bytes), failuresSinceGood: Number(x.failures ?? 0),
+    lastError: (x.last_error as string) ?? null, lastRunAt: d(x.last_run_at),
+  }]));
+}

@@ -1,0 +1,412 @@
+// Snapshots of this tenant's data dir in a restic repository: backup, list, browse, read one file, forget,
+// retention, check, and restore (which never overwrites silently: what it replaces goes to the trash first).
+//
+// Consistency without blocking: every write of the tenant is temp + fsync + rename, and temp files are excluded,
+// so restic reads each file either before or after a write, never half of one; backups take no writer lock, so
+// reads and writes go on while restic runs (niced). Restores take the writer lock only to move finished files in.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { BadRequestError, NotFoundError } from '../engine-types.ts';
+import { lstatConfined, readFileConfined, renameConfined } from '../notes/confined-fs.ts';
+import type { Trash, TrashItem } from '../notes/trash.ts';
+import { hiddenSegment } from '../notes/visible-path.ts';
+import { isLocalRepository, jsonLines, restic, ResticError, type ResticConfig } from './restic.ts';
+
+/** Hidden work folder for restores (same filesystem as the data, so a restored file is renamed into place). */
+export const RESTORE_TMP_DIR = path.join('.basic-memory', 'restore-tmp');
+const SNAPSHOT_ID_RE = /^[0-9a-f]{8,64}$/;
+
+export type SnapshotKind = 'scheduled' | 'manual';
+
+export interface SnapshotSummary {
+  id: string;
+  short_id: string;
+  time: string;
+  kind: SnapshotKind | null;
+  /** the control plane's run id, when it asked for the snapshot */
+  run_id: string | null;
+}
+
+export interface BackupResult {
+  snapshot_id: string;
+  files: number;
+  files_new: number;
+  files_changed: number;
+  bytes_added: number;
+  bytes_processed: number;
+  duration_ms: number;
+  repository_bytes: number | null;
+}
+
+export interface SnapshotFile { key: string; size: number; last_modified: string }
+
+export interface RestoreResult {
+  snapshot_id: string;
+  /** keys written (data-dir relative, with `/`) */
+  restored: string[];
+  /** keys whose current content was identical: left as they were */
+  unchanged: string[];
+  /** what the restore replaced, each in the trash first */
+  replaced: { path: string; trash_id: string }[];
+  /** projects (top-level folders) touched */
+  projects: string[];
+}
+
+export interface RetentionPolicy { hourlyHours: number; dailyDays: number; weeklyWeeks: number }
+
+export class SnapshotsNotConfiguredError extends Error { override name = 'SnapshotsNotConfiguredError'; }
+export class RepositoryError extends Error { override name = 'RepositoryError'; }
+
+/** A path from a request, as a data-dir relative key: `/` separated, no leading `/`, never hidden or escaping. */
+export function normaliseKey(input: string): string {
+  const s = input.replace(/\\/g, '/').replace(/^\/+/, '');
+  const parts = s.split('/').filter((p) => p !== '' && p !== '.');
+  for (const p of parts) {
+    if (p === '..' || p.includes('\0')) throw new BadRequestError('Invalid path: it must stay inside your files');
+    if (hiddenSegment(p)) throw new BadRequestError(`Hidden or ignored path: ${input}`);
+  }
+  return parts.join('/');
+}
+
+function isVisibleKey(key: string): boolean {
+  return key.split('/').every((p) => !hiddenSegment(p));
+}
+
+export class SnapshotStore {
+  private readonly cfg: ResticConfig;
+  private readonly trash: Trash;
+  private readonly tenantId: string;
+  private exclusive: Promise<unknown> = Promise.resolve();
+
+  constructor(cfg: ResticConfig, trash: Trash, tenantId: string) {
+    this.cfg = cfg;
+    this.trash = trash;
+    this.tenantId = tenantId;
+  }
+
+  get dataDir(): string { return this.cfg.dataDir; }
+  get repository(): string { return this.cfg.repository; }
+
+  /** Backups, forgets and checks run one at a time (restic would lock them out of each other anyway). */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.exclusive.then(fn, fn);
+    this.exclusive = run.catch(() => undefined);
+    return run;
+  }
+
+  private async run(args: string[], opts: Parameters<typeof restic>[2] = {}) {
+    try {
+      return await restic(this.cfg, args, opts);
+    } catch (e) {
+      if (e instanceof ResticError && e.locked) {
+        // a lock left by a restic that was killed: `unlock` removes only locks whose process is gone
+        await restic(this.cfg, ['unlock']).catch(() => undefined);
+        return await restic(this.cfg, args, opts);
+      }
+      throw this.explain(e);
+    }
+  }
+
+  private explain(e: unknown): unknown {
+    if (!(e instanceof ResticError)) return e;
+    if (e.repositoryMissing) return new RepositoryError(`The snapshot repository is missing or unreadable (${this.describeRepo()}). Earlier snapshots cannot be reached until an operator restores it.`);
+    if (e.wrongPassword) return new RepositoryError('The snapshot repository does not accept this tenant\'s password (wrong or damaged key).');
+    if (/^panic:/m.test(e.stderr)) return new RepositoryError(`The snapshot repository is damaged: restic could not read it (${e.stderr.split('\n')[0]!.trim()}). An operator must repair or restore it.`);
+    if (/unable to load|ciphertext verification failed|invalid data|Load\(.*\) returned error|decrypting blob|pack.*not found|tree .* not found|LoadTree/i.test(e.stderr))
+      return new RepositoryError(`The snapshot repository is damaged: ${e.message}`);
+    return e;
+  }
+
+  private describeRepo(): string {
+    return isLocalRepository(this.cfg.repository) ? 'local repository' : this.cfg.repository.replace(/\/\/[^@/]*@/, '//');
+  }
+
+  private repoExists(): boolean {
+    if (!isLocalRepository(this.cfg.repository)) return true;
+    return fs.existsSync(path.join(this.cfg.repository, 'config'));
+  }
+
+  /** Creates the repository when asked to (the first snapshot); otherwise a missing one is an error. */
+  private async ensureRepo(allowInit: boolean): Promise<void> {
+    if (this.repoExists()) return;
+    if (!allowInit || (isLocalRepository(this.cfg.repository) && fs.existsSync(this.cfg.repository) && fs.readdirSync(this.cfg.repository).length > 0)) {
+      throw new RepositoryError(`The snapshot repository is missing or unreadable (${this.describeRepo()}). Earlier snapshots cannot be reached until an operator restores it.`);
+    }
+    if (isLocalRepository(this.cfg.repository)) fs.mkdirSync(path.dirname(this.cfg.repository), { recursive: true, mode: 0o700 });
+    await this.run(['init', '--json']);
+  }
+
+  private excludes(): string[] {
+    const d = this.cfg.dataDir;
+    const list = ['.bm-tmp-*.tmp', '.bm-upload-*.tmp', path.join(d, '.basic-memory', 'trash'), path.join(d, '.basic-memory', 'tenant.lock'),
+      path.join(d, RESTORE_TMP_DIR)];
+    if (isLocalRepository(this.cfg.repository)) list.push(path.resolve(this.cfg.repository));
+    return list.flatMap((x) => ['--exclude', x]);
+  }
+
+  backup(opts: { kind: SnapshotKind; runId?: string; allowInit?: boolean; nice?: boolean }): Promise<BackupResult> {
+    return this.serial(async () => {
+      await this.ensureRepo(!!opts.allowInit);
+      const t0 = performance.now();
+      const tags = ['--tag', `kind:${opts.kind}`];
+      if (opts.runId) tags.push('--tag', `run:${opts.runId}`);
+      const r = await this.run(['backup', '--json', '--host', `tenant-${this.tenantId}`, ...tags, ...this.excludes(), '.'], { nice: opts.nice ?? true });
+      const summary = jsonLines<Record<string, number | string>>(r.stdout).find((m) => m.message_type === 'summary');
+      if (!summary || typeof summary.snapshot_id !== 'string') throw new RepositoryError('restic finished without a snapshot summary');
+      return {
+        snapshot_id: summary.snapshot_id,
+        files: Number(summary.total_files_processed ?? 0),
+        files_new: Number(summary.files_new ?? 0),
+        files_changed: Number(summary.files_changed ?? 0),
+        bytes_added: Number(summary.data_added ?? 0),
+        bytes_processed: Number(summary.total_bytes_processed ?? 0),
+        duration_ms: Math.round(performance.now() - t0),
+        repository_bytes: await this.repositoryBytes(),
+      };
+    });
+  }
+
+  /** Size of the repository: the folder's bytes for a local one, restic's raw-data figure otherwise. */
+  async repositoryBytes(): Promise<number | null> {
+    if (isLocalRepository(this.cfg.repository)) {
+      let n = 0;
+      try {
+        for (const e of fs.readdirSync(this.cfg.repository, { withFileTypes: true, recursive: true })) {
+          if (e.isFile()) n += fs.lstatSync(path.join(e.parentPath, e.name), { throwIfNoEntry: false })?.size ?? 0;
+        }
+      } catch { return null; }
+      return n;
+    }
+    try {
+      const r = await this.run(['stats', '--mode', 'raw-data', '--json']);
+      return Number(jsonLines<{ total_size?: number }>(r.stdout)[0]?.total_size ?? 0);
+    } catch { return null; }
+  }
+
+  async list(): Promise<SnapshotSummary[]> {
+    if (!this.repoExists()) return [];
+    const r = await this.run(['snapshots', '--json']);
+    const arr = (JSON.parse(r.stdout.trim() || '[]') as { id: string; short_id: string; time: string; tags?: string[] }[]) ?? [];
+    return arr.map((s) => {
+      const kind = s.tags?.find((t) => t.startsWith('kind:'))?.slice(5);
+      return { id: s.id, short_id: s.short_id, time: s.time, kind: kind === 'scheduled' || kind === 'manual' ? kind : null,
+        run_id: s.tags?.find((t) => t.startsWith('run:'))?.slice(4) ?? null };
+    });
+  }
+
+  private snapshotId(id: string): string {
+    if (!SNAPSHOT_ID_RE.test(id)) throw new NotFoundError(`Snapshot '${id}' not found`);
+    return id;
+  }
+
+  /** Lists a snapshot's files whose key starts with `prefix` (upstream's browse). */
+  async files(id: string, prefix = ''): Promise<SnapshotFile[]> {
+    const sid = this.snapshotId(id);
+    if (!this.repoExists()) throw new RepositoryError(`The snapshot repository is missing or unreadable (${this.describeRepo()}).`);
+    const clean = prefix.replace(/\\/g, '/').replace(/^\/+/, '');
+    const dir = clean.includes('/') ? clean.slice(0, clean.lastIndexOf('/')) : '';
+    const dirKey = dir ? normaliseKey(dir) : '';
+    const args = ['ls', '--json', '--recursive', sid];
+    if (dirKey) args.push('/' + dirKey);
+    const r = await this.run(args).catch((e: unknown) => {
+      if (e instanceof ResticError && /no matching ID|no snapshot found|invalid id/i.test(e.stderr)) throw new NotFoundError(`Snapshot '${id}' not found`);
+      throw e;
+    });
+    const out: SnapshotFile[] = [];
+    const lines = jsonLines<{ type?: string; path?: string; size?: number; mtime?: string; struct_type?: string }>(r.stdout);
+    // restic ls says "Ignoring …: no matching ID" and exits 0 for an unknown snapshot
+    if (!lines.some((n) => n.struct_type === 'snapshot')) throw new NotFoundError(`Snapshot '${id}' not found`);
+    for (const n of lines) {
+      if (n.struct_type !== 'node' || n.type !== 'file' || !n.path) continue;
+      const key = n.path.replace(/^\/+/, '');
+      if (!key.startsWith(clean) || !isVisibleKey(key)) continue;
+      out.push({ key, size: n.size ?? 0, last_modified: n.mtime ?? '' });
+    }
+    return out;
+  }
+
+  /** One file's bytes as the snapshot holds it (note history, previews). */
+  async readFile(id: string, key: string, maxBytes = 32 * 1024 * 1024): Promise<Buffer> {
+    const sid = this.snapshotId(id);
+    const k = normaliseKey(key);
+    if (!k) throw new BadRequestError('A file path is needed');
+    const parts: Buffer[] = [];
+    let n = 0;
+    try {
+      await this.run(['dump', sid, '/' + k], { onStdout: (c) => { n += c.length; if (n <= maxBytes) parts.push(c); } });
+    } catch (e) {
+      if (e instanceof ResticError && /not found in snapshot|no matching ID|no snapshot found/i.test(e.stderr)) throw new NotFoundError(`'${k}' is not in snapshot ${id}`);
+      if (e instanceof ResticError && /is a directory|cannot dump.*dir/i.test(e.stderr)) throw new BadRequestError(`'${k}' is a folder`);
+      throw e;
+    }
+    if (n > maxBytes) throw new BadRequestError(`'${k}' is larger than ${maxBytes} bytes`);
+    return Buffer.concat(parts);
+  }
+
+  /**
+   * The versions of one file across all snapshots (`restic find`, one call): per snapshot that holds it, its
+   * mtime and size. The caller groups equal (mtime, size) pairs into distinct versions.
+   */
+  async history(key: string): Promise<{ snapshot_id: string; mtime: string; size: number }[]> {
+    const k = normaliseKey(key);
+    if (!k) throw new BadRequestError('A file path is needed');
+    if (!this.repoExists()) return [];
+    // restic find takes a glob: its special characters are escaped to match the name itself
+    const pattern = '/' + k.replace(/[\\*?[\]]/g, (c) => '\\' + c);
+    const r = await this.run(['find', '--json', pattern]);
+    const groups = (jsonLines<{ snapshot: string; matches?: { path: string; type: string; mtime: string; size?: number }[] }[]>(r.stdout)[0] ?? []) as
+      { snapshot: string; matches?: { path: string; type: string; mtime: string; size?: number }[] }[];
+    const out: { snapshot_id: string; mtime: string; size: number }[] = [];
+    for (const g of groups) {
+      const m = g.matches?.find((x) => x.type === 'file' && x.path === '/' + k);
+      if (m) out.push({ snapshot_id: g.snapshot, mtime: m.mtime, size: m.size ?? 0 });
+    }
+    return out;
+  }
+
+  /** Forgets one snapshot (its data goes at the next prune). */
+  forget(id: string): Promise<void> {
+    const sid = this.snapshotId(id);
+    return this.serial(async () => {
+      // restic forget says "Ignoring …" and exits 0 for an unknown id: look first
+      if (!(await this.list()).some((x) => x.id.startsWith(sid))) throw new NotFoundError(`Snapshot '${id}' not found`);
+      await this.run(['forget', sid]).catch((e: unknown) => {
+        if (e instanceof ResticError && /no matching ID|no snapshot found|invalid id/i.test(e.stderr)) throw new NotFoundError(`Snapshot '${id}' not found`);
+        throw e;
+      });
+    });
+  }
+
+  /** Applies the retention policy to scheduled snapshots (manual ones stay until deleted) and prunes. */
+  applyRetention(policy: RetentionPolicy): Promise<{ removed: string[]; kept: number; repository_bytes: number | null }> {
+    return this.serial(async () => {
+      if (!this.repoExists()) return { removed: [], kept: 0, repository_bytes: null };
+      const r = await this.run(['forget', '--json', '--tag', 'kind:scheduled', '--keep-within-hourly', `${policy.hourlyHours}h`,
+        '--keep-within-daily', `${policy.dailyDays}d`, '--keep-within-weekly', `${policy.weeklyWeeks * 7}d`, '--prune'], { nice: true });
+      const groups = (jsonLines<{ keep?: { id: string }[]; remove?: { id: string }[] | null }[]>(r.stdout)[0] ?? []) as { keep?: { id: string }[]; remove?: { id: string }[] | null }[];
+      const removed = groups.flatMap((g) => (g.remove ?? []).map((s) => s.id));
+      const kept = groups.reduce((n, g) => n + (g.keep?.length ?? 0), 0);
+      return { removed, kept, repository_bytes: await this.repositoryBytes() };
+    });
+  }
+
+  /** `restic check`: ok, or restic's complaint. */
+  check(): Promise<{ ok: boolean; message: string }> {
+    return this.serial(async () => {
+      try {
+        const r = await restic(this.cfg, ['check']);
+        return { ok: true, message: r.stdout.trim().split('\n').pop() ?? 'no errors were found' };
+      } catch (e) {
+        const x = this.explain(e);
+        return { ok: false, message: x instanceof Error ? x.message : String(x) };
+      }
+    });
+  }
+
+  /**
+   * Restores `key` (a file or a folder; '' = everything visible) from snapshot `id`: to its place, or beside it as
+   * a copy. restic writes into a hidden work folder first; then, under the writer lock, each file that differs from
+   * the current one moves the current one to the trash and is renamed into place. Returns what changed.
+   */
+  async restore(id: string, key: string, opts: { asCopy?: boolean; now?: Date; asWriter: <T>(fn: () => T | Promise<T>) => Promise<T>; projectOf: (folder: string) => string | null }): Promise<RestoreResult> {
+    const sid = this.snapshotId(id);
+    const k = normaliseKey(key);
+    if (opts.asCopy && !k) throw new BadRequestError('A copy needs a file or folder path, not the whole snapshot');
+    if (k && !k.includes('/') && opts.asCopy) throw new BadRequestError('A project is restored to its place; restore its folders as copies instead');
+    // one restic call (each pays the repository key's derivation): restore into the work folder, then look at what came out
+    const work = path.join(this.cfg.dataDir, RESTORE_TMP_DIR, crypto.randomBytes(8).toString('hex'));
+    fs.mkdirSync(work, { recursive: true, mode: 0o700 });
+    try {
+      const includes = k ? ['--include', '/' + k] : [];
+      await this.run(['restore', sid, '--target', work, ...includes]).catch((e: unknown) => {
+        if (e instanceof ResticError && /no matching ID|no snapshot found|invalid id/i.test(e.stderr)) throw new NotFoundError(`Snapshot '${id}' not found`);
+        throw e;
+      });
+      const wanted = restoredFiles(work, k);
+      if (wanted.length === 0) throw new NotFoundError(`'${k || '/'}' is not in snapshot ${id}`);
+      const stamp = (opts.now ?? new Date()).toISOString().slice(0, 16).replace('T', ' ').replace(':', '');
+      const isFile = wanted.length === 1 && wanted[0]!.key === k;
+      const copyKey = (fileKey: string): string => {
+        if (!opts.asCopy) return fileKey;
+        // "a/b.md" → "a/b (restored 2026-12-07 0312).md"; a folder "a/f" → "a/f (restored …)/…"
+        const target = k;
+        const ext = isFile ? path.posix.extname(target) : '';
+        const base = ext ? target.slice(0, -ext.length) : target;
+        let candidate = `${base} (restored ${stamp})${ext}`;
+        for (let i = 2; lstatConfined(path.join(this.cfg.dataDir, candidate)); i++) candidate = `${base} (restored ${stamp} ${i})${ext}`;
+        return candidate + fileKey.slice(target.length);
+      };
+      const result: RestoreResult = { snapshot_id: sid, restored: [], unchanged: [], replaced: [], projects: [] };
+      await opts.asWriter(() => {
+        const copyRoot = opts.asCopy ? copyKey(k) : null;
+        const projects = new Set<string>();
+        for (const f of wanted) {
+          const src = path.join(work, f.key);
+          if (!fs.existsSync(src)) continue;
+          const destKey = copyRoot ? copyRoot + f.key.slice(k.length) : f.key;
+          const dest = path.join(this.cfg.dataDir, destKey);
+          const folder = destKey.split('/')[0]!;
+          projects.add(folder);
+          const st = lstatConfined(dest);
+          if (st && st.isFile()) {
+            if (readFileConfined(dest).equals(fs.readFileSync(src))) { result.unchanged.push(destKey); continue; }
+            result.replaced.push({ path: destKey, trash_id: this.toTrash(dest, destKey, opts.projectOf).id });
+          } else if (st) {
+            // a folder (or link) where the snapshot has a file: it goes to the trash whole
+            result.replaced.push({ path: destKey, trash_id: this.toTrash(dest, destKey, opts.projectOf).id });
+          }
+          this.ensureParents(destKey, result, opts.projectOf);
+          renameConfined(src, dest, { noReplace: true, createParents: true });
+          result.restored.push(destKey);
+        }
+        result.projects = [...projects];
+      });
+      return result;
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  }
+
+  /** A file standing where the restore needs a folder goes to the trash (never overwritten). */
+  private ensureParents(destKey: string, result: RestoreResult, projectOf: (folder: string) => string | null): void {
+    const parts = destKey.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const k = parts.slice(0, i).join('/');
+      const st = lstatConfined(path.join(this.cfg.dataDir, k));
+      if (st && !st.isDirectory()) result.replaced.push({ path: k, trash_id: this.toTrash(path.join(this.cfg.dataDir, k), k, projectOf).id });
+    }
+  }
+
+  private toTrash(abs: string, key: string, projectOf: (folder: string) => string | null): TrashItem {
+    const [folder, ...rest] = key.split('/');
+    const project = projectOf(folder!) ?? folder!;
+    if (rest.length === 0) {
+      // a top-level entry that is not a folder: not a project, just a file
+      return this.trash.put(abs, { kind: 'file', project, path: folder! });
+    }
+    const rel = rest.join('/');
+    return this.trash.put(abs, { kind: rel.endsWith('.md') ? 'note' : 'file', project, path: rel, title: rel.endsWith('.md') ? path.posix.basename(rel, '.md') : null });
+  }
+}
+
+/** The visible files restic put under `work/<key>` (the key itself when it is a file), as data-dir keys. */
+function restoredFiles(work: string, key: string): { key: string }[] {
+  const base = path.join(work, key);
+  const st = fs.lstatSync(base, { throwIfNoEntry: false });
+  if (!st) return [];
+  if (st.isFile()) return isVisibleKey(key) ? [{ key }] : [];
+  const out: { key: string }[] = [];
+  for (const e of fs.readdirSync(base, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile()) continue;
+    const rel = path.relative(work, path.join(e.parentPath, e.name)).split(path.sep).join('/');
+    if (isVisibleKey(rel)) out.push({ key: rel });
+  }
+  return out.sort((a, b) => (a.key < b.key ? -1 : 1));
+}
+
+/** Removes what an interrupted restore left in the work folder (start-up). */
+export function sweepRestoreLeftovers(dataDir: string): void {
+  fs.rmSync(path.join(dataDir, RESTORE_TMP_DIR), { recursive: true, force: true });
+}
+
