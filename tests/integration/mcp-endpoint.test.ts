@@ -98,7 +98,7 @@ describe('/mcp with real MCP clients (postgres, real tenants)', () => {
         assert.match(textOf(await call(c, 'view_note', { identifier: permalink })), /zebra-striped/);
 
         const found = await call(c, 'search_notes', { query: 'okapi', output_format: 'json' });
-        assert.ok((found.structuredContent?.results as Array<{ permalink: string }>).some((r) => r.permalink === permalink));
+        assert.ok((found.structuredContent!.results as Array<{ permalink: string }>).some((r) => r.permalink === permalink));
         assert.match(textOf(await call(c, 'search_notes', { q: 'okapi', limit: 5 })), /Okapi Facts/);
         const ctx = await call(c, 'build_context', { url: `memory://${permalink}`, depth: 1 });
         assert.match(textOf(ctx), /Okapi Facts/);
@@ -111,14 +111,14 @@ describe('/mcp with real MCP clients (postgres, real tenants)', () => {
         assert.match(textOf(await call(c, 'list_directory', { dir_name: `${folder}/archive` })), /okapi-facts/);
 
         const projects = await call(c, 'list_memory_projects', { output_format: 'json' });
-        assert.ok((projects.structuredContent?.projects as Array<{ name: string }>).some((p) => p.name === 'main'));
+        assert.ok((projects.structuredContent!.projects as Array<{ name: string }>).some((p) => p.name === 'main'));
         const pname = `scratch-${era === 'legacy' ? 'a' : 'b'}`;
         const created = await call(c, 'create_memory_project', { project_name: pname, project_path: pname });
         assert.ok(!created.isError, textOf(created));
         assert.match(textOf(await call(c, 'list_memory_projects')), new RegExp(pname));
         assert.ok(!(await call(c, 'delete_project', { project_name: pname })).isError);
         const ws = await call(c, 'list_workspaces', { output_format: 'json' });
-        assert.equal((ws.structuredContent?.workspaces as Array<{ tenant_id: string }>)[0]!.tenant_id, alice.tenantId);
+        assert.equal((ws.structuredContent!.workspaces as Array<{ tenant_id: string }>)[0]!.tenant_id, alice.tenantId);
 
         await call(c, 'write_note', { title: 'Person Schema', folder: `${folder}/schemas`, note_type: 'schema', content: '# Person',
           metadata: { entity: 'person', schema: { name: 'string', 'role?': 'string' } } });
@@ -166,9 +166,9 @@ describe('/mcp with real MCP clients (postgres, real tenants)', () => {
       assert.match(textOf(wrongType), /identifier/);
       const unknownArg = await call(c, 'search_notes', { query: 'x', bogus: 1 });
       assert.equal(unknownArg.isError, true);
-      const escape = await call(c, 'write_note', { title: 'Escape', directory: '../../etc', content: 'nope' });
-      assert.equal(escape.isError, true);
-      assert.match(textOf(escape), /within project boundaries/);
+      const escaping = await call(c, 'write_note', { title: 'Escape', directory: '../../etc', content: 'nope' });
+      assert.equal(escaping.isError, true);
+      assert.match(textOf(escaping), /within project boundaries/);
       const moveOut = await call(c, 'move_note', { identifier: 'Escape', destination_path: '../outside.md' });
       assert.equal(moveOut.isError, true);
       const big = await call(c, 'write_note', { title: 'Huge', directory: 'x', content: 'y'.repeat(1_600_000) });
@@ -200,7 +200,7 @@ describe('/mcp with real MCP clients (postgres, real tenants)', () => {
       assert.match(textOf(await call(b, 'read_note', { identifier: 'private/alice-secret' })), /Note Not Found/);
       assert.doesNotMatch(textOf(await call(b, 'search_notes', { query: 'vault', search_all_projects: true })), /4711|Alice Secret/);
       const ws = await call(b, 'list_workspaces', { output_format: 'json' });
-      assert.equal((ws.structuredContent?.workspaces as Array<{ tenant_id: string }>)[0]!.tenant_id, bob.tenantId);
+      assert.equal((ws.structuredContent!.workspaces as Array<{ tenant_id: string }>)[0]!.tenant_id, bob.tenantId);
       assert.equal((await call(b, 'delete_note', { identifier: 'private/alice-secret' })).isError, true);
       assert.match(textOf(await call(a, 'read_note', { identifier: 'private/alice-secret' })), /4711/);
     } finally {
