@@ -8,7 +8,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import http from 'node:http';
-import { auth } from '@modelcontextprotocol/client';
+import { Client, StreamableHTTPClientTransport, auth } from '@modelcontextprotocol/client';
 import { MemoryOAuthProvider } from '../tests/helpers/sdk-oauth-provider.ts';
 import { APP_URL, E2E_BASE_PORT, E2E_CLIENT_METADATA_URL } from './helpers/env.ts';
 import { uniqueEmail } from './helpers/sign-in.ts';
@@ -102,18 +102,50 @@ test('SDK client by DCR: sign-in and consent in Chromium (groups chosen), code w
   expect(await auth(provider, { serverUrl: MCP_URL })).toBe('AUTHORIZED');
   expect(provider.saved!.refresh_token).not.toBe(first.refresh_token);
 
+  // The refreshed token reaches the real /mcp: tools listed, a granted write works, an ungranted delete is refused.
+  const token = provider.saved!.access_token;
+  const mcp = new Client({ name: 'e2e-oauth-client', version: '1.0.0' });
+  await mcp.connect(new StreamableHTTPClientTransport(new URL(MCP_URL), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+  const names = (await mcp.listTools()).tools.map((t) => t.name);
+  expect(names).toEqual(expect.arrayContaining(['write_note', 'read_note', 'search_notes', 'delete_note']));
+  const wrote = await mcp.callTool({ name: 'write_note', arguments: { title: 'Connected App Note', directory: 'agents', content: 'Written through OAuth.' } });
+  expect(wrote.isError ?? false, JSON.stringify(wrote.content)).toBe(false);
+  const read = await mcp.callTool({ name: 'read_note', arguments: { identifier: 'Connected App Note' } });
+  expect(JSON.stringify(read.content)).toContain('Written through OAuth.');
+  // Outside the grant (delete is memory:admin): HTTP 403 insufficient_scope, surfaced by the SDK as an error.
+  const denied = await fetch(MCP_URL, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'delete_note', arguments: { identifier: 'Connected App Note' } } }),
+  });
+  expect(denied.status).toBe(403);
+  expect(denied.headers.get('www-authenticate') ?? '').toContain('insufficient_scope');
+
   await page.goto('/connected-apps');
   const row = page.getByTestId('connected-app');
   await expect(row).toHaveCount(1);
   await expect(row.getByTestId('connected-app-name')).toHaveText('E2E DCR App');
   await expect(row.getByTestId('connected-app-host')).toHaveText('127.0.0.1 (this computer)');
   await expect(row.getByTestId('connected-app-groups')).toHaveText('Read, Write and edit');
+  // The calls above are counted under this connection (roll-ups are flushed every few seconds).
+  await expect.poll(async () => {
+    await page.reload();
+    return (await page.getByTestId('connected-app-calls').textContent()) ?? '';
+  }, { timeout: 30_000 }).toMatch(/^[1-9]\d* calls? in 24 h$/);
   await axeAtBothWidths(page, 'connected apps');
   await row.getByTestId('connected-app-disconnect').click();
   await expect(page.getByTestId('disconnect-dialog')).toBeVisible();
   await axeAtBothWidths(page, 'disconnect dialog');
   await page.getByTestId('disconnect-confirm').click();
   await expect(page.getByTestId('connected-apps-empty')).toBeVisible();
+  // Disconnected: the next /mcp call with the still-unexpired access token is refused.
+  const after = await fetch(MCP_URL, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 10, method: 'tools/list', params: {} }),
+  });
+  expect(after.status).toBe(401);
+  await mcp.close();
   // Disconnected: the refresh token is dead.
   const res = await fetch(`${APP_URL}/oauth2/token`, {
     method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
