@@ -165,7 +165,11 @@ test('sign in → running within 30 s → projects, note, sync, search via /prox
     await signIn(page2, uniqueEmail('other'));
     const other = await waitForRunning(page2);
     expect(other).not.toBe(tenantId);
-    const spoof = { 'x-forwarded-host': 'victim.example', 'x-forwarded-for': '10.0.0.1', 'x-bm-tenant-id': tenantId, 'x-workspace-id': tenantId };
+    const spoof = { 'x-forwarded-host': 'victim.example', 'x-forwarded-for': '10.0.0.1', 'x-bm-tenant-id': tenantId };
+    // Naming the first person's workspace is refused outright (upstream's 404), never served from either tenant.
+    const named = await page2.request.get(`${APP_URL}/proxy/projects/projects`, { headers: { ...spoof, 'x-workspace-id': tenantId } });
+    expect(named.status()).toBe(404);
+    expect((await named.json()).detail).toMatch(/Workspace .* not found/);
     const theirs = await page2.request.get(`${APP_URL}/proxy/projects/projects`, { headers: { ...spoof, host: `localhost:${new URL(APP_URL).port}` } });
     expect(theirs.status()).toBe(200);
     expect((await theirs.json()).projects.map((p: { name: string }) => p.name)).not.toContain('Field Notes');
