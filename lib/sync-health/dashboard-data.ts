@@ -38,7 +38,8 @@ const BANNERS: Record<string, string> = {
 
 /** Projects and syncs in flight, from the tenant (when it serves). */
 export async function loadLiveFacts(tenant: Pick<TenantWithRole, 'id' | 'status'>): Promise<LiveFacts> {
-  if (tenant.status !== 'running' && tenant.status !== 'rebuilding' && tenant.status !== 'degraded') {
+  // A sleeping tenant is woken by these calls (the tenant proxy waits for it), like any request.
+  if (tenant.status !== 'running' && tenant.status !== 'rebuilding' && tenant.status !== 'degraded' && tenant.status !== 'sleeping') {
     return { reachable: false, banner: BANNERS[tenant.status] ?? 'Your tenant is not serving right now. Stored history is shown.', projects: null, active: [] };
   }
   const [projects, active] = await Promise.all([
