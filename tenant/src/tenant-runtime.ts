@@ -122,6 +122,7 @@ export class TenantRuntime {
       started_at: this.startup.started_at,
       rebuild: { started_at: run.started_at, finished_at: run.finished_at, duration_ms: run.duration_ms, files: run.files_scanned, mode: run.mode ?? 'rebuild' },
     };
+    this.activity.touch();
     this.logger.info({ duration_ms: run.duration_ms, files: run.files_scanned, mode: run.mode, status: run.status }, 'start-up rebuild done; serving all routes');
     if (!this.closing) this.startSchedule();
     return run;

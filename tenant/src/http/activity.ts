@@ -22,6 +22,11 @@ export class ActivityTracker {
     this.lastAt = Date.now();
   }
 
+  /** Counts as activity now (the start-up rebuild finished: idleness counts from when it serves). */
+  touch(): void {
+    this.lastAt = Date.now();
+  }
+
   /** Milliseconds idle (0 while a request or a sync runs). */
   idleMs(syncsRunning: number): number {
     if (this.inFlight > 0 || syncsRunning > 0) return 0;
