@@ -51,7 +51,8 @@ export async function loadLiveFacts(tenant: Pick<TenantWithRole, 'id' | 'status'
   }
   return {
     reachable: true,
-    banner: tenant.status === 'running' ? null : BANNERS[tenant.status]!,
+    // It answered: a tenant that was asleep is awake now.
+    banner: tenant.status === 'running' || tenant.status === 'sleeping' ? null : BANNERS[tenant.status]!,
     projects: projects.body.projects.map((p) => ({ name: p.name, path: p.path, is_default: !!p.is_default })),
     active: active.ok ? active.body.runs : [],
   };

@@ -11,6 +11,7 @@ import { loadFleet } from '../../lib/db/queries/ops-fleet.ts';
 import { tenantLeases } from '../../lib/db/schema.ts';
 import { needsAttention } from '../../lib/ops/needs-attention.ts';
 import { wakeTenant } from '../../lib/tenants/services.ts';
+import { tenantCall } from '../../lib/tenants/tenant-call.ts';
 import { handleTenantProxy, type TenantProxyCaller, type TenantProxyDeps } from '../../lib/tenants/tenant-proxy.ts';
 import { AUTH_SECRET, createTenantRow, makeDriver, makeSupervisor, pidAlive, tempRoot, tenantState, waitFor } from '../helpers/tenant-fixtures.ts';
 
@@ -97,5 +98,17 @@ describe('idle tenants sleep and wake on the next request (real tenants, postgre
     assert.deepEqual(statuses, Array(N).fill(200), JSON.stringify(statuses));
     assert.equal(starts - startsBefore, 1, 'one start for all the first requests');
     assert.equal((await tenantState(h.db, T)).tenant.status, 'running');
+  });
+
+  test('server-side calls (dashboard, /mcp: tenantCall) and WebDAV wake it too', async () => {
+    await asleep();
+    const r = await tenantCall(T, 'GET', '/projects/projects', { deps: d });
+    assert.equal(r.status, 200, r.body.toString());
+    assert.ok(JSON.parse(r.body.toString()).projects.some((p: { name: string }) => p.name === 'main'));
+
+    await asleep();
+    const dav = await call('PROPFIND', '/proxy/webdav/main/inbox/', { headers: { depth: '1' } });
+    assert.equal(dav.status, 207, await dav.clone().text());
+    assert.match(await dav.text(), /Before%20Sleep\.md/);
   });
 });
