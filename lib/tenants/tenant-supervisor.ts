@@ -451,7 +451,8 @@ export class TenantSupervisor {
     const slots = [...this.slots.values()];
     await Promise.all(slots.map((s) => s.starting?.catch(() => {})));
     await Promise.all(slots.map(async (slot) => {
-      const had = slot.handle && !slot.handle.isExited;
+      // Going to sleep already: it stays asleep (the next request wakes it on whichever instance).
+      const had = slot.handle && !slot.handle.isExited && slot.status !== 'sleeping';
       await this.stopSlot(slot).catch(() => {});
       if (had) {
         try {

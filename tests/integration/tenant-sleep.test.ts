@@ -54,7 +54,7 @@ describe('idle tenants sleep and wake on the next request (real tenants, postgre
   });
   after(async () => { await sup.stop(); await h.close(); dirs.cleanup(); });
 
-  test('idle past the setting: sleeping, process gone, address cleared, lease released; a request wakes it', async () => {
+  test('idle past the setting: sleeping, process gone, address cleared, lease released; a request wakes it', async (t) => {
     const put = await call('PUT', '/proxy/main/knowledge/entities/inbox/before-sleep', {
       headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Before Sleep', folder: 'inbox', content: 'written before the tenant slept\n' }),
     });
@@ -75,7 +75,9 @@ describe('idle tenants sleep and wake on the next request (real tenants, postgre
     assert.deepEqual(needsAttention(fleet.facts, new Date(), { crashWindowMs: 600_000, staleAfterMs: 1 }).filter((a) => a.tenantId === T), []);
 
     const startsBefore = starts;
+    const t0 = performance.now();
     const got = await call('GET', '/proxy/main/resource/inbox/before-sleep');
+    t.diagnostic(`first request to the sleeping tenant answered in ${Math.round(performance.now() - t0)} ms (wake included; indicative only)`);
     assert.equal(got.status, 200, await got.clone().text());
     assert.match(await got.text(), /written before the tenant slept/);
     assert.equal(starts - startsBefore, 1);
@@ -85,6 +87,7 @@ describe('idle tenants sleep and wake on the next request (real tenants, postgre
     // The index on disk was kept: the start caught up (nothing new or changed), it did not rebuild.
     const rebuild = woke.endpoint!.lastRebuild as { mode?: string } | null;
     assert.equal(rebuild?.mode, 'catch_up', JSON.stringify(rebuild));
+    t.diagnostic(`start after sleep: ${JSON.stringify(rebuild)}`);
   });
 
   test('concurrent first requests to a sleeping tenant start it once and all succeed', async () => {
