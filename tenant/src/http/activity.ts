@@ -1,5 +1,6 @@
 // How long this tenant has been idle, for the supervisor's sleep decision (GET /health `idle_ms`).
-// Idle = no request in flight, no sync or rebuild running, and no request finished for that long.
+// Idle = no request in flight, no sync or rebuild running, no live WebDAV lock (a client session), and no
+// request finished for that long.
 // The platform's own background calls (health probes, the sync-run collector, which marks its calls
 // with X-BM-Background: the tenant proxy strips every X-BM-* header callers send) are not activity.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -8,6 +9,12 @@ export class ActivityTracker {
   private inFlight = 0;
   private lastAt = Date.now();
   private readonly counted = new WeakSet<FastifyRequest>();
+  private readonly holds: Array<() => boolean> = [];
+
+  /** Something that keeps the tenant awake while it says so (e.g. live WebDAV locks). */
+  addHold(busy: () => boolean): void {
+    this.holds.push(busy);
+  }
 
   begin(req: FastifyRequest): void {
     this.counted.add(req);
@@ -29,7 +36,7 @@ export class ActivityTracker {
 
   /** Milliseconds idle (0 while a request or a sync runs). */
   idleMs(syncsRunning: number): number {
-    if (this.inFlight > 0 || syncsRunning > 0) return 0;
+    if (this.inFlight > 0 || syncsRunning > 0 || this.holds.some((busy) => busy())) return 0;
     return Math.max(0, Date.now() - this.lastAt);
   }
 }
