@@ -8,6 +8,7 @@ const STYLES: Record<TenantDto['status'], string> = {
   degraded: 'bg-amber-50 text-amber-900 ring-amber-200',
   stopped: 'bg-slate-100 text-slate-700 ring-slate-300',
   failed: 'bg-rose-50 text-rose-800 ring-rose-200',
+  sleeping: 'bg-violet-50 text-violet-800 ring-violet-200',
 };
 
 export function TenantStatusBadge({ status }: { status: TenantDto['status'] }) {

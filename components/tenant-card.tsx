@@ -13,6 +13,7 @@ const NEXT_STEP: Partial<Record<TenantDto['status'], string>> = {
   degraded: 'Your tenant is running with problems; we are on it.',
   stopped: 'Your tenant is stopped.',
   failed: 'Your tenant could not start. An operator has been alerted.',
+  sleeping: 'Your tenant is asleep after a quiet spell, with everything kept. It wakes by itself on your next request.',
 };
 
 /** Tenant id, status and since when. Polls /api/tenant while the tenant is on its way to running. */

@@ -7,7 +7,7 @@ import { tenantKeys } from './keys.ts';
 
 export const getMyTenant = (signal?: AbortSignal) => apiGet<TenantDto>('/api/tenant', signal);
 
-const SETTLED: ReadonlyArray<TenantDto['status']> = ['running', 'stopped', 'failed'];
+const SETTLED: ReadonlyArray<TenantDto['status']> = ['running', 'stopped', 'failed', 'sleeping'];
 
 export function useMyTenantQuery(opts: { initialData?: TenantDto; enabled?: boolean } = {}) {
   return useQuery({

@@ -46,6 +46,10 @@ export const tenantsEnvSchema = z.object({
   TENANT_CRASH_WINDOW_MS: envInt(600_000, 1000, 86_400_000, 'the crash-counting window in milliseconds'),
   TENANT_LEASE_TTL_MS: envInt(15_000, 1000, 600_000, 'the supervision lease lifetime in milliseconds'),
   TENANT_SUPERVISOR_TICK_MS: envInt(1000, 50, 60_000, 'the supervisor tick in milliseconds'),
+  /** A tenant with no request, no running sync and no request in flight this long is stopped (status `sleeping`) and woken by the next request; 0 = never. */
+  TENANT_IDLE_STOP_SECONDS: envInt(900, 0, 30 * 86_400, 'the idle seconds before a tenant sleeps (0 = never)'),
+  /** How long a request waits for a sleeping tenant to wake before a 503 with Retry-After. */
+  TENANT_WAKE_TIMEOUT_MS: envInt(30_000, 1000, 600_000, 'milliseconds a request waits for a sleeping tenant to wake'),
   TENANT_MAX_PER_INSTANCE: envInt(0, 0, 1_000_000, 'the most tenants one app instance supervises (0 = no limit)'),
   TENANT_PROXY_CONNECT_TIMEOUT_MS: envInt(5000, 100, 120_000, 'the tenant proxy connect timeout in milliseconds'),
   TENANT_PROXY_IDLE_TIMEOUT_MS: envInt(60_000, 100, 3_600_000, 'the tenant proxy idle timeout in milliseconds'),
@@ -96,6 +100,9 @@ export interface TenantsConfig {
   leaseTtlMs: number;
   supervisorTickMs: number;
   maxTenantsPerInstance: number;
+  /** 0 = tenants never sleep. */
+  idleStopMs: number;
+  wakeTimeoutMs: number;
   proxyConnectTimeoutMs: number;
   proxyIdleTimeoutMs: number;
   proxyFastPath: boolean;
@@ -144,6 +151,8 @@ export function buildTenantsConfig(e: TenantsEnv, app: AppConfig): TenantsConfig
     leaseTtlMs: e.TENANT_LEASE_TTL_MS,
     supervisorTickMs: e.TENANT_SUPERVISOR_TICK_MS,
     maxTenantsPerInstance: e.TENANT_MAX_PER_INSTANCE,
+    idleStopMs: e.TENANT_IDLE_STOP_SECONDS * 1000,
+    wakeTimeoutMs: e.TENANT_WAKE_TIMEOUT_MS,
     proxyConnectTimeoutMs: e.TENANT_PROXY_CONNECT_TIMEOUT_MS,
     proxyIdleTimeoutMs: e.TENANT_PROXY_IDLE_TIMEOUT_MS,
     proxyFastPath: e.TENANT_PROXY_FAST_PATH,

@@ -9,8 +9,9 @@ const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow()
 const updatedAt = () => timestamp({ withTimezone: true }).notNull().defaultNow().$onUpdate(() => new Date());
 
 export const userRole = pgEnum('user_role', ['user', 'ops', 'admin']);
+/** `sleeping`: stopped for idleness while meant to run (index kept); the next request wakes it. */
 export const tenantStatus = pgEnum('tenant_status', [
-  'provisioning', 'starting', 'rebuilding', 'running', 'degraded', 'stopped', 'failed',
+  'provisioning', 'starting', 'rebuilding', 'running', 'degraded', 'stopped', 'failed', 'sleeping',
 ]);
 export const tenantDesiredState = pgEnum('tenant_desired_state', ['running', 'stopped']);
 export const membershipRole = pgEnum('membership_role', ['owner', 'member']);

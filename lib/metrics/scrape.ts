@@ -20,20 +20,20 @@ export function metricsAllowed(authorization: string | null, clientIp: string | 
   return clientIp === '127.0.0.1' || clientIp === '::1' || (clientIp?.startsWith('127.') ?? false) || clientIp === '::ffff:127.0.0.1';
 }
 
-const TENANT_STATUSES = ['provisioning', 'starting', 'rebuilding', 'running', 'degraded', 'stopped', 'failed'];
+const TENANT_STATUSES = ['provisioning', 'starting', 'rebuilding', 'running', 'degraded', 'stopped', 'failed', 'sleeping'];
 
 /** Prometheus text: this process's counters and the fleet gauges as of now. */
 export async function renderMetrics(db: Database, now: Date = new Date()): Promise<{ contentType: string; body: string }> {
   const fleet = new Registry();
   const tenants = new Gauge({ name: 'bmc_tenants', help: 'Tenants by status.', labelNames: ['status'] as const, registers: [fleet] });
   const lag = new Gauge({
-    name: 'bmc_sync_collector_lag_seconds', help: 'Seconds since the collector last heard from each tenant that should be running (never heard: since the tenant was created).',
+    name: 'bmc_sync_collector_lag_seconds', help: 'Seconds since the collector last heard from each tenant that should be running and is not asleep (never heard: since the tenant was created).',
     labelNames: ['tenant_id'] as const, registers: [fleet],
   });
   const [byStatus, lags] = await Promise.all([
     db.execute(sql`select status::text as status, count(*)::int as n from tenants group by 1`),
     db.execute(sql`select t.id as tenant_id, extract(epoch from (${now.toISOString()}::timestamptz - coalesce(c.last_collected_at, t.created_at)))::float8 as lag
-      from tenants t left join tenant_sync_cursors c on c.tenant_id = t.id where t.desired_state = 'running'`),
+      from tenants t left join tenant_sync_cursors c on c.tenant_id = t.id where t.desired_state = 'running' and t.status <> 'sleeping'`),
   ]);
   const counts = new Map(rowsOf<{ status: string; n: number }>(byStatus).map((r) => [r.status, Number(r.n)]));
   for (const s of TENANT_STATUSES) tenants.labels(s).set(counts.get(s) ?? 0);

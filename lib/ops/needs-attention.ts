@@ -63,7 +63,10 @@ export function isStale(f: Pick<TenantFacts, 'status' | 'desiredState' | 'lastRe
   return now.getTime() - since > staleAfterMs;
 }
 
-/** The tenant's most severe reason, or null when it needs nothing. */
+/**
+ * The tenant's most severe reason, or null when it needs nothing. `sleeping` (stopped for idleness, woken by
+ * the next request) is normal: it matches no reason below (not stopped against desired, not stale).
+ */
 export function attentionReason(f: TenantFacts, now: Date, s: AttentionSettings): AttentionReason | null {
   if (f.status === 'failed') return 'failed';
   const inWindow = f.crashWindowStartedAt != null && now.getTime() - f.crashWindowStartedAt.getTime() <= s.crashWindowMs;

@@ -38,7 +38,8 @@ const BANNERS: Record<string, string> = {
 
 /** Projects and syncs in flight, from the tenant (when it serves). */
 export async function loadLiveFacts(tenant: Pick<TenantWithRole, 'id' | 'status'>): Promise<LiveFacts> {
-  if (tenant.status !== 'running' && tenant.status !== 'rebuilding' && tenant.status !== 'degraded') {
+  // A sleeping tenant is woken by these calls (the tenant proxy waits for it), like any request.
+  if (tenant.status !== 'running' && tenant.status !== 'rebuilding' && tenant.status !== 'degraded' && tenant.status !== 'sleeping') {
     return { reachable: false, banner: BANNERS[tenant.status] ?? 'Your tenant is not serving right now. Stored history is shown.', projects: null, active: [] };
   }
   const [projects, active] = await Promise.all([
@@ -50,7 +51,8 @@ export async function loadLiveFacts(tenant: Pick<TenantWithRole, 'id' | 'status'
   }
   return {
     reachable: true,
-    banner: tenant.status === 'running' ? null : BANNERS[tenant.status]!,
+    // It answered: a tenant that was asleep is awake now.
+    banner: tenant.status === 'running' || tenant.status === 'sleeping' ? null : BANNERS[tenant.status]!,
     projects: projects.body.projects.map((p) => ({ name: p.name, path: p.path, is_default: !!p.is_default })),
     active: active.ok ? active.body.runs : [],
   };

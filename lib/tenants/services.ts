@@ -5,9 +5,9 @@ import { processAccessTokenCache } from '../auth/access-token-cache.ts';
 import { getConfig } from '../config/index.ts';
 import { getDb } from '../db/index.ts';
 import type { Database } from '../db/client.ts';
-import { getTenantRoute, type TenantRoute } from '../db/queries/tenants-runtime.ts';
+import { getTenantRoute, requestTenantWake, type TenantRoute } from '../db/queries/tenants-runtime.ts';
 import type { FastPathOptions } from './tenant-proxy-fast-path.ts';
-import type { TenantProxyDeps } from './tenant-proxy.ts';
+import { isAsleepOrWaking, type TenantProxyDeps } from './tenant-proxy.ts';
 import { getLogger } from '../log.ts';
 import { HistoryMaintenance } from '../history/history-maintenance.ts';
 import { onTenantCreated } from './events.ts';
@@ -26,7 +26,11 @@ export interface TenantServices {
 
 const KEY = Symbol.for('bmc.tenantServices');
 const ROUTES = Symbol.for('bmc.tenantRouteCache');
-type Holder = { [KEY]?: Promise<TenantServices>; [ROUTES]?: Map<string, { at: number; route: TenantRoute | null }> };
+const WAKES = Symbol.for('bmc.tenantWakes');
+type Holder = {
+  [KEY]?: Promise<TenantServices>; [ROUTES]?: Map<string, { at: number; route: TenantRoute | null }>;
+  [WAKES]?: Map<string, Promise<TenantRoute | null>>;
+};
 const g = globalThis as Holder;
 
 // ------------------------------------------------------------------------- route cache (proxy)
@@ -53,6 +57,36 @@ export function invalidateTenantRoute(tenantId: string): void {
   routeCache().delete(tenantId);
 }
 
+// ------------------------------------------------------------------------------- waking (proxy)
+
+const WAKE_POLL_MS = 100;
+
+/**
+ * Wakes a sleeping tenant and waits until it runs, at most `timeoutMs`. One wake in flight per tenant in
+ * this process (concurrent first requests share it); across instances the `sleeping` → `starting` update
+ * happens once and the supervision lease decides who starts the process. Resolves with the route as last
+ * seen: running, still waking (timed out), or whatever it became (failed, stopped, gone: null).
+ */
+export function wakeTenant(db: Database, tenantId: string, timeoutMs: number): Promise<TenantRoute | null> {
+  const wakes = (g[WAKES] ??= new Map());
+  let p = wakes.get(tenantId);
+  if (!p) {
+    p = (async () => {
+      await requestTenantWake(db, tenantId);
+      nudgeSupervisor(tenantId);
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        invalidateTenantRoute(tenantId);
+        const route = await getTenantRoute(db, tenantId);
+        if (!route || route.desiredState === 'stopped' || !isAsleepOrWaking(route) || Date.now() >= deadline) return route;
+        await new Promise((r) => setTimeout(r, WAKE_POLL_MS));
+      }
+    })().finally(() => { wakes.delete(tenantId); });
+    wakes.set(tenantId, p);
+  }
+  return p;
+}
+
 /** What the tenant proxy needs (route handler and fast path share it). */
 let proxyDeps: Promise<TenantProxyDeps> | null = null;
 export function getTenantProxyDeps(): Promise<TenantProxyDeps> {
@@ -71,6 +105,7 @@ export function getTenantProxyDeps(): Promise<TenantProxyDeps> {
       onRefusedAddress: (tenantId: string, host: string, port: number) => getLogger().child({ component: 'tenant-proxy' })
         .error({ alert: 'tenant_address_refused', tenantId, host, port }, 'a tenant route points outside the allowed addresses; not connected'),
       idleTimeoutMs: tenants.proxyIdleTimeoutMs,
+      wake: (id: string) => wakeTenant(db, id, tenants.wakeTimeoutMs),
     };
   })().catch((err) => { proxyDeps = null; throw err; }));
 }
@@ -136,7 +171,7 @@ export function startTenantServices(): Promise<TenantServices> {
         leaseTtlMs: cfg.leaseTtlMs, tickMs: cfg.supervisorTickMs, healthIntervalMs: cfg.healthIntervalMs,
         healthTimeoutMs: cfg.healthTimeoutMs, degradedAfterMs: cfg.degradedAfterMs, backoffBaseMs: cfg.backoffBaseMs,
         backoffMaxMs: cfg.backoffMaxMs, maxCrashes: cfg.maxCrashes, crashWindowMs: cfg.crashWindowMs,
-        maxTenantsPerInstance: cfg.maxTenantsPerInstance,
+        maxTenantsPerInstance: cfg.maxTenantsPerInstance, idleStopMs: cfg.idleStopMs,
       },
       log: (level, msg, fields) => log[level](fields ?? {}, msg),
       onTenantChange: invalidateTenantRoute,

@@ -189,7 +189,8 @@ export class SyncCollector {
       for (let page = 0; page < (this.o.maxPagesPerRound ?? 20); page++) {
         const pathAndQuery = `/sync-runs?limit=${pageSize}${cursor ? `&after=${encodeURIComponent(cursor)}` : ''}`;
         const res = await fetch(baseUrl + pathAndQuery, {
-          headers: tenantSignatureHeaders(this.o.authSecret, tenantId, 'GET', pathAndQuery),
+          // Marked as background: the collector's polling does not keep a tenant awake.
+          headers: { ...tenantSignatureHeaders(this.o.authSecret, tenantId, 'GET', pathAndQuery), 'x-bm-background': 'collector' },
           signal: AbortSignal.timeout(this.o.requestTimeoutMs ?? 10_000),
           redirect: 'manual',
         });

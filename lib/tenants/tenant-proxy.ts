@@ -12,12 +12,14 @@
 //   (304 Not Modified passes, without Location).
 // - Tenant not running: 403 subscription_required when it is inactive (desired state `stopped`),
 //   503 + Retry-After while provisioning / starting / restarting / failed; unreachable → 502 JSON.
+// - Tenant asleep (or being woken): the request wakes it and waits (deps.wake, bounded), then goes through;
+//   a wake that does not finish in time → 503 + Retry-After.
 // - Cookie-authenticated unsafe methods need a same-origin `Origin`.
 // - Only addresses on the allow-list (tenant-address.ts) are ever connected to, whatever the route says.
 // - Answers without a Cache-Control of the tenant's own get `private, no-store`.
 import http from 'node:http';
 import { Readable, Transform } from 'node:stream';
-import type { TenantRoute } from '../db/queries/tenants-runtime.ts';
+import { WAKING_DETAIL, type TenantRoute } from '../db/queries/tenants-runtime.ts';
 import { secureUserContent } from '../http/user-content.ts';
 import { allowsMemory, isMemoryScoped, scopeForTenantRequest } from '../auth/memory-scopes.ts';
 import { recordProxyAnswer } from '../metrics/registry.ts';
@@ -50,6 +52,16 @@ export interface TenantProxyDeps {
   maxResponseBytes?: number;
   /** Told when a route's address is refused (tampered or misconfigured). */
   onRefusedAddress?(tenantId: string, host: string, port: number): void;
+  /**
+   * Wakes a sleeping tenant and waits (bounded) until it runs; resolves with the route as last seen
+   * (running, or still waking when the wait ran out, or whatever else it became). Absent: no waking here.
+   */
+  wake?(tenantId: string): Promise<TenantRoute | null>;
+}
+
+/** Asleep, or woken and not running yet: a request waits for it instead of being refused. */
+export function isAsleepOrWaking(route: TenantRoute): boolean {
+  return route.status === 'sleeping' || ((route.status === 'starting' || route.status === 'rebuilding') && route.statusDetail === WAKING_DETAIL);
 }
 
 export const PROXY_MOUNT = '/proxy';
@@ -241,7 +253,7 @@ function retryAfterSeconds(route: TenantRoute): number {
     const s = Math.ceil((route.nextRestartAt.getTime() - Date.now()) / 1000);
     if (s > 0) return Math.min(s + 1, 300);
   }
-  return route.status === 'failed' ? 60 : route.status === 'rebuilding' ? 5 : 2;
+  return route.status === 'failed' ? 60 : route.status === 'rebuilding' || isAsleepOrWaking(route) ? 5 : 2;
 }
 
 const UNAVAILABLE_MESSAGES: Record<string, string> = {
@@ -250,6 +262,7 @@ const UNAVAILABLE_MESSAGES: Record<string, string> = {
   rebuilding: 'Your tenant is rebuilding its index from your files. Try again in a few seconds.',
   degraded: 'Your tenant is restarting after a problem. Try again in a few seconds.',
   stopped: 'Your tenant is not running at the moment. It will be started again shortly.',
+  sleeping: 'Your tenant was asleep and is waking up. Try again in a few seconds.',
   failed: 'Your tenant failed to start repeatedly and is waiting for an operator.',
   running: 'Your tenant is not reachable at the moment.',
 };
@@ -341,6 +354,12 @@ async function proxyToTenantUncounted(req: ProxyRequest, caller: TenantProxyCall
   let route = await deps.getRoute(caller.tenantId);
   if (!route) return detailAnswer(404, 'Tenant not found.');
   if (route.desiredState === 'stopped') return subscriptionRequiredAnswer(deps.subscribeUrl);
+  if (isAsleepOrWaking(route) && deps.wake) {
+    const woken = await deps.wake(caller.tenantId);
+    if (!woken) return detailAnswer(404, 'Tenant not found.');
+    if (woken.desiredState === 'stopped') return subscriptionRequiredAnswer(deps.subscribeUrl);
+    route = woken;
+  }
   if (!isServing(route) || !route.baseUrl) return tenantUnavailableAnswer(route);
 
   const pathAndQuery = target.path + target.search;
@@ -372,8 +391,17 @@ async function proxyToTenantUncounted(req: ProxyRequest, caller: TenantProxyCall
       if (e.kind === 'connect') {
         // The tenant may have moved (restart on another port) or gone down: look again once.
         deps.invalidateRoute?.(caller.tenantId);
-        const fresh = await deps.getRoute(caller.tenantId);
+        let fresh = await deps.getRoute(caller.tenantId);
         if (fresh && fresh.desiredState === 'stopped') return subscriptionRequiredAnswer(deps.subscribeUrl);
+        // It went to sleep between our route lookup and the connection: wake it and try once more.
+        if (fresh && isAsleepOrWaking(fresh) && deps.wake && !hasBody && attempt === 0) {
+          fresh = await deps.wake(caller.tenantId);
+          if (fresh && fresh.status === 'running' && fresh.baseUrl) {
+            route = fresh;
+            attempt++;
+            continue;
+          }
+        }
         if (fresh && (!isServing(fresh) || !fresh.baseUrl)) return tenantUnavailableAnswer(fresh);
         if (fresh && fresh.baseUrl && fresh.baseUrl !== route.baseUrl && !hasBody && attempt === 0) {
           route = fresh;

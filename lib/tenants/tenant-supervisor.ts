@@ -7,7 +7,10 @@
 //      desired running → start it (starting), follow /health (rebuilding → running), degraded when /health
 //      fails for TENANT_DEGRADED_AFTER_MS; a crash → restart after exponential backoff
 //      (base·2^(n-1), capped), `failed` after TENANT_MAX_CRASHES crashes within TENANT_CRASH_WINDOW_MS;
-//      desired stopped → stop it, `stopped`, release the lease; an admin restart request → stop + start.
+//      desired stopped → stop it, `stopped`, release the lease; an admin restart request → stop + start;
+//      a running tenant whose /health reports `idle_ms` ≥ idleStopMs → `sleeping` (address cleared, process
+//      stopped, index kept, lease released). A request wakes it (`sleeping` → `starting`, WAKING_DETAIL, in
+//      Postgres: requestTenantWake) and whichever instance takes the lease starts it.
 // All states, timestamps, the address and crash counts live in Postgres, so another instance that takes
 // the lease (this one died: its lease expires after TENANT_LEASE_TTL_MS) continues where it left off.
 // Time comes from an injectable clock; lease expiry uses the database clock.
@@ -15,7 +18,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Database } from '../db/client.ts';
 import {
-  acquireTenantLease, clearRestartRequest, takeOverTenantLease, listTenantsForSupervision, releaseAllTenantLeases, releaseTenantLease,
+  WAKING_DETAIL, acquireTenantLease, clearRestartRequest, takeOverTenantLease, listTenantsForSupervision, releaseAllTenantLeases, releaseTenantLease,
   renewTenantLeases, setTenantStatus, upsertTenantEndpoint, type SupervisedTenantRow, type TenantStatus,
 } from '../db/queries/tenants-runtime.ts';
 import type { TenantDriver, TenantExit, TenantHandle } from './provisioner.ts';
@@ -37,7 +40,12 @@ export interface SupervisorSettings {
   /** 0 = no limit. */
   maxTenantsPerInstance: number;
   stopGraceMs?: number;
+  /** A running tenant idle this long is put to sleep; 0 or absent = never. */
+  idleStopMs?: number;
 }
+
+/** Between clearing a sleeping tenant's address and stopping it: routes cached by any instance (1 s) expire. */
+const SLEEP_ROUTE_GRACE_MS = 1500;
 
 export type SupervisorLog = (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 
@@ -70,6 +78,8 @@ interface Slot {
   crashCount: number;
   crashWindowStartedAt: number | null;
   nextRestartAt: number | null;
+  /** Started by a request's wake: the status detail stays WAKING_DETAIL until it runs (requests wait for it). */
+  waking?: boolean;
 }
 
 /** Holder ids are `<hostname>:<pid>:<random>`; true when that names a process of this host that is gone. */
@@ -174,7 +184,7 @@ export class TenantSupervisor {
   /** A tenant that is stopped (and should be), or failed and not running, needs nobody. */
   private needsSupervisor(row: SupervisedTenantRow): boolean {
     if (row.desiredState === 'stopped') return row.status !== 'stopped';
-    if (row.status === 'failed' && !row.restartRequestedAt) return false;
+    if ((row.status === 'failed' || row.status === 'sleeping') && !row.restartRequestedAt) return false;
     return true;
   }
 
@@ -227,8 +237,22 @@ export class TenantSupervisor {
       slot.nextRestartAt = row.nextRestartAt?.getTime() ?? null;
     }
 
+    // Asleep (its process is gone): nothing to supervise until a request wakes it; any instance may then.
+    if (row.status === 'sleeping' && (!slot.handle || slot.handle.isExited)) {
+      await releaseTenantLease(this.db, row.id, this.holderId);
+      this.slots.delete(row.id);
+      return;
+    }
+
     if (!slot.handle || slot.handle.isExited) {
       if (row.status === 'failed' || slot.status === 'failed') return; // waits for an admin start
+      if (row.status === 'starting' && row.statusDetail === WAKING_DETAIL) {
+        slot.status = row.status;
+        slot.detail = row.statusDetail;
+        slot.waking = true;
+        this.startSlot(slot, 'wake');
+        return;
+      }
       if (slot.nextRestartAt && now < slot.nextRestartAt) return; // backing off
       this.startSlot(slot, slot.crashCount > 0 ? `restart after crash ${slot.crashCount}` : 'start');
       return;
@@ -241,7 +265,7 @@ export class TenantSupervisor {
 
   private startSlot(slot: Slot, reason: string): void {
     slot.starting = (async () => {
-      await this.setStatus(slot, 'starting', reason === 'start' ? 'starting the tenant API' : reason);
+      await this.setStatus(slot, 'starting', reason === 'wake' ? WAKING_DETAIL : reason === 'start' ? 'starting the tenant API' : reason);
       let handle: TenantHandle;
       try {
         handle = await this.driver.start({ tenantId: slot.tenantId, bucketName: slot.bucketName, secret: deriveTenantSecret(this.authSecret, slot.tenantId) });
@@ -297,11 +321,15 @@ export class TenantSupervisor {
           await upsertTenantEndpoint(this.db, slot.tenantId, {
             readyAt: new Date(), lastHealthAt: new Date(), tenantVersion: h.version ?? null, lastRebuild: h.rebuild ?? null,
           }, this.holderId);
+          slot.waking = false;
           await this.setStatus(slot, 'running', detail);
+        } else {
+          const idleMs = Number(h.body.idle_ms);
+          if (this.s.idleStopMs && Number.isFinite(idleMs) && idleMs >= this.s.idleStopMs) this.sleepSlot(slot, idleMs);
         }
       } else if (h.state === 'rebuilding') {
         slot.lastOkAt = now;
-        if (slot.status !== 'rebuilding') await this.setStatus(slot, 'rebuilding', 'rebuilding the index from the files');
+        if (slot.status !== 'rebuilding') await this.setStatus(slot, 'rebuilding', slot.waking ? WAKING_DETAIL : 'rebuilding the index from the files');
       } else if (now - slot.lastOkAt >= this.s.degradedAfterMs && slot.status !== 'degraded') {
         await this.setStatus(slot, 'degraded', `health check failing: ${h.error}`);
       }
@@ -370,8 +398,33 @@ export class TenantSupervisor {
     }
   }
 
+  /**
+   * Idle: clear the address and say `sleeping` first (new requests go the wake path, in-flight ones finish),
+   * then stop the process cleanly. The index stays on disk; the next tick releases the lease.
+   */
+  private sleepSlot(slot: Slot, idleMs: number): void {
+    const h = slot.handle;
+    if (!h || h.isExited || slot.stopping || slot.starting) return;
+    slot.expectedExits.add(h);
+    this.log('info', 'tenant idle; putting it to sleep', { tenantId: slot.tenantId, idleMs });
+    slot.stopping = (async () => {
+      await upsertTenantEndpoint(this.db, slot.tenantId, { host: null, port: null, pid: null }, this.holderId);
+      await this.setStatus(slot, 'sleeping', `idle for ${Math.round(idleMs / 1000)} s; the next request wakes it`);
+      this.onTenantChange?.(slot.tenantId);
+      await new Promise((r) => setTimeout(r, SLEEP_ROUTE_GRACE_MS));
+      await this.driver.stop(h, this.s.stopGraceMs ?? 10_000);
+    })().catch((err) => {
+      this.log('error', 'putting a tenant to sleep failed', { tenantId: slot.tenantId, error: String((err as Error)?.message ?? err) });
+    }).finally(() => {
+      slot.stopping = undefined;
+      if (slot.handle === h) slot.handle = undefined;
+      this.wake();
+    });
+  }
+
   private async stopSlot(slot: Slot): Promise<void> {
     if (slot.starting) await slot.starting;
+    if (slot.stopping) await slot.stopping.catch(() => {});
     const h = slot.handle;
     if (!h || h.isExited) { slot.handle = undefined; return; }
     slot.expectedExits.add(h);
@@ -398,7 +451,8 @@ export class TenantSupervisor {
     const slots = [...this.slots.values()];
     await Promise.all(slots.map((s) => s.starting?.catch(() => {})));
     await Promise.all(slots.map(async (slot) => {
-      const had = slot.handle && !slot.handle.isExited;
+      // Going to sleep already: it stays asleep (the next request wakes it on whichever instance).
+      const had = slot.handle && !slot.handle.isExited && slot.status !== 'sleeping';
       await this.stopSlot(slot).catch(() => {});
       if (had) {
         try {

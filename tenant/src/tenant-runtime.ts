@@ -11,6 +11,7 @@ import { Trash } from './notes/trash.ts';
 import { IdempotencyStore } from './http/idempotency.ts';
 import { SnapshotStore, sweepRestoreLeftovers } from './snapshots/snapshot-store.ts';
 import path from 'node:path';
+import { ActivityTracker } from './http/activity.ts';
 
 export type StartupState =
   | { status: 'rebuilding'; started_at: string }
@@ -40,6 +41,8 @@ export class TenantRuntime {
   readonly engine: TenantEngine;
   readonly registry: ProjectRegistry;
   readonly metrics = new TenantMetrics();
+  /** Requests and syncs, for the idle time /health reports (the supervisor puts idle tenants to sleep). */
+  readonly activity = new ActivityTracker();
   readonly schedule: SyncSchedule;
   readonly version: string;
   readonly tenantId: string;
@@ -79,6 +82,11 @@ export class TenantRuntime {
     return this.quotaBytes - this.engine.indexedBytes() + replacedBytes;
   }
 
+  /** Milliseconds without a request, a sync or a rebuild (0 while one runs). */
+  idleMs(): number {
+    return this.activity.idleMs(this.pending.size);
+  }
+
   get ready(): boolean {
     return this.startup.status === 'ok';
   }
@@ -114,6 +122,7 @@ export class TenantRuntime {
       started_at: this.startup.started_at,
       rebuild: { started_at: run.started_at, finished_at: run.finished_at, duration_ms: run.duration_ms, files: run.files_scanned, mode: run.mode ?? 'rebuild' },
     };
+    this.activity.touch();
     this.logger.info({ duration_ms: run.duration_ms, files: run.files_scanned, mode: run.mode, status: run.status }, 'start-up rebuild done; serving all routes');
     if (!this.closing) this.startSchedule();
     return run;

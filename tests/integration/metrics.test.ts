@@ -27,6 +27,8 @@ test('tenants by status, collector lag per tenant, proxy requests by status clas
   try {
     const a = await createTenantRow(h.db, 'ma');
     const b = await createTenantRow(h.db, 'mb');
+    const c = await createTenantRow(h.db, 'mc');
+    await h.db.update(tenants).set({ status: 'sleeping' }).where(eq(tenants.id, c));
     await h.db.update(tenants).set({ status: 'running' }).where(eq(tenants.id, a));
     await h.db.update(tenants).set({ status: 'failed' }).where(eq(tenants.id, b));
     const now = new Date();
@@ -45,6 +47,9 @@ test('tenants by status, collector lag per tenant, proxy requests by status clas
     assert.equal(value('bmc_tenants{status="running"}'), 1);
     assert.equal(value('bmc_tenants{status="failed"}'), 1);
     assert.equal(value('bmc_tenants{status="stopped"}'), 0);
+    assert.equal(value('bmc_tenants{status="sleeping"}'), 1);
+    // Asleep, the collector cannot hear from it: no lag series that would only grow.
+    assert.ok(!body.includes(`bmc_sync_collector_lag_seconds{tenant_id="${c}"}`));
     assert.ok(Math.abs(value(`bmc_sync_collector_lag_seconds{tenant_id="${a}"}`) - 42) < 0.01);
     assert.ok(value(`bmc_sync_collector_lag_seconds{tenant_id="${b}"}`) >= 0, 'never heard from: lag since creation');
     assert.ok(value('bmc_tenant_proxy_requests_total{status_class="2xx"}') >= 1);

@@ -102,6 +102,17 @@ test('TENANT_TRASH_RETENTION_DAYS: default 30, passed to tenants, validated', ()
   assert.match(issuesOf({ TENANT_TRASH_RETENTION_DAYS: '0' }).TENANT_TRASH_RETENTION_DAYS!, /days deleted notes stay in the tenant trash/);
 });
 
+test('TENANT_IDLE_STOP_SECONDS: default 15 min, 0 = never, validated; TENANT_WAKE_TIMEOUT_MS default 30 s', () => {
+  const t = loadConfig({ BMC_DATA_DIR: tmp() }).tenants;
+  assert.equal(t.idleStopMs, 900_000);
+  assert.equal(t.wakeTimeoutMs, 30_000);
+  assert.equal(loadConfig({ BMC_DATA_DIR: tmp(), TENANT_IDLE_STOP_SECONDS: '0' }).tenants.idleStopMs, 0);
+  assert.equal(loadConfig({ BMC_DATA_DIR: tmp(), TENANT_IDLE_STOP_SECONDS: '60' }).tenants.idleStopMs, 60_000);
+  assert.match(issuesOf({ TENANT_IDLE_STOP_SECONDS: '-1' }).TENANT_IDLE_STOP_SECONDS!, /idle seconds before a tenant sleeps/);
+  assert.match(issuesOf({ TENANT_IDLE_STOP_SECONDS: 'soon' }).TENANT_IDLE_STOP_SECONDS!, /idle seconds before a tenant sleeps/);
+  assert.match(issuesOf({ TENANT_WAKE_TIMEOUT_MS: '5' }).TENANT_WAKE_TIMEOUT_MS!, /waits for a sleeping tenant to wake between 1000/);
+});
+
 test('BROWSER_SESSION_IDLE_SECONDS / _MAX_AGE_SECONDS: defaults 7 and 30 days, validated, idle ≤ max age', () => {
   assert.deepEqual(loadConfig({ BMC_DATA_DIR: tmp() }).app.browserSession, { idleSeconds: 7 * 86_400, maxAgeSeconds: 30 * 86_400 });
   assert.deepEqual(loadConfig({ BMC_DATA_DIR: tmp(), BROWSER_SESSION_IDLE_SECONDS: '3600', BROWSER_SESSION_MAX_AGE_SECONDS: '86400' }).app.browserSession,

@@ -23,6 +23,8 @@ test('each reason on its own', () => {
   assert.equal(attentionReason(base('a', { status: 'stopped', desiredState: 'stopped', lastReportedAt: ago(86_400_000) }), NOW, S), null);
   assert.equal(attentionReason(base('a', { crashCount: 1, crashWindowStartedAt: ago(1000) }), NOW, S), null);
   assert.equal(attentionReason(base('a', { crashCount: 4, crashWindowStartedAt: ago(700_000) }), NOW, S), null);
+  // Asleep for idleness (desired running, silent for a day, with snapshots on record) is normal, not trouble.
+  assert.equal(attentionReason(base('a', { status: 'sleeping', lastReportedAt: ago(86_400_000), snapshotRunsSeen: true, lastGoodSnapshotAt: ago(86_400_000) }), NOW, { ...S, snapshotIntervalMs: 3_600_000 }), null);
 });
 
 test('the most severe reason wins; each tenant counted once; ordered by severity', () => {

@@ -69,6 +69,7 @@ export interface SupervisedTenantRow {
   id: string;
   bucketName: string;
   status: TenantStatus;
+  statusDetail: string | null;
   desiredState: 'running' | 'stopped';
   leaseHolder: string | null;
   leaseExpiresAt: Date | null;
@@ -81,7 +82,7 @@ export interface SupervisedTenantRow {
 /** Every tenant with its lease and crash bookkeeping (one query per supervisor tick). */
 export async function listTenantsForSupervision(db: Database): Promise<SupervisedTenantRow[]> {
   const r = await db.execute(sql`
-    select t.id, t.bucket_name, t.status, t.desired_state,
+    select t.id, t.bucket_name, t.status, t.status_detail, t.desired_state,
            l.holder as lease_holder, l.expires_at as lease_expires_at,
            coalesce(e.crash_count, 0) as crash_count, e.crash_window_started_at, e.next_restart_at, e.restart_requested_at
     from tenants t
@@ -92,6 +93,7 @@ export async function listTenantsForSupervision(db: Database): Promise<Supervise
     id: String(x.id),
     bucketName: String(x.bucket_name),
     status: x.status as TenantStatus,
+    statusDetail: (x.status_detail as string | null) ?? null,
     desiredState: x.desired_state as 'running' | 'stopped',
     leaseHolder: (x.lease_holder as string | null) ?? null,
     leaseExpiresAt: toDate(x.lease_expires_at),
@@ -193,6 +195,21 @@ export async function listReachableTenants(db: Database): Promise<{ tenantId: st
 
 // ---------------------------------------------------------------------------------- admin lifecycle
 
+/** The status detail of a tenant woken by a request, until it runs (requests wait for it rather than answer 503). */
+export const WAKING_DETAIL = 'waking on a request';
+
+/**
+ * A request for a sleeping tenant: `sleeping` → `starting` (once, whoever asks first, on any instance); the
+ * supervisor that takes its lease starts it. True when this call made the change.
+ */
+export async function requestTenantWake(db: Database, tenantId: string): Promise<boolean> {
+  const r = await db.update(tenants)
+    .set({ status: 'starting', statusDetail: WAKING_DETAIL, statusChangedAt: sql`now()` as unknown as Date })
+    .where(and(eq(tenants.id, tenantId), eq(tenants.status, 'sleeping'), eq(tenants.desiredState, 'running')))
+    .returning({ id: tenants.id });
+  return r.length > 0;
+}
+
 export type TenantAdminAction = 'start' | 'stop' | 'restart' | 'reindex';
 
 /** Desired running; a failed or stopped tenant gets a fresh crash budget and starts on the next tick. */
@@ -201,7 +218,7 @@ export async function requestTenantStart(db: Database, tenantId: string): Promis
     await tx.update(tenants).set({ desiredState: 'running' }).where(eq(tenants.id, tenantId));
     await tx.execute(sql`
       update tenants set status = 'starting', status_changed_at = now(), status_detail = 'start requested'
-      where id = ${tenantId} and status in ('failed', 'stopped')`);
+      where id = ${tenantId} and status in ('failed', 'stopped', 'sleeping')`);
     await tx.insert(tenantEndpoints).values({ tenantId, crashCount: 0 }).onConflictDoUpdate({
       target: tenantEndpoints.tenantId, set: { crashCount: 0, crashWindowStartedAt: null, nextRestartAt: null, updatedAt: new Date() },
     });

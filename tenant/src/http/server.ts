@@ -1,5 +1,6 @@
 // The tenant API's HTTP surface (fastify). Order of checks per request: signature (onRequest) →
 // index-ready gate → route: parse with zod → resolve the project → engine → respond.
+import { installActivityTracking } from './activity.ts';
 import { installConcurrencyLimit } from './concurrency-limit.ts';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type pino from 'pino';
@@ -59,6 +60,7 @@ export function buildServer(opts: { runtime: TenantRuntime; secret: string; logg
   });
 
   installErrorHandling(app);
+  installActivityTracking(app, opts.runtime.activity);
   // First hook: shedding costs nothing when busy (no signature check, no file work).
   installConcurrencyLimit(app, opts.maxInFlight ?? 0);
   installRequestAuth(app, { secret: opts.secret, tenantId: opts.runtime.tenantId });

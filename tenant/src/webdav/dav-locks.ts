@@ -54,6 +54,11 @@ export class LockTable {
     return out;
   }
 
+  /** Whether any lock is still live (a WebDAV client is in a session with us: the tenant must not sleep). */
+  anyLive(): boolean {
+    return this.live().length > 0;
+  }
+
   /** Locks that affect a write to `key` (its own, an ancestor's depth-infinity lock, and with `subtree` any lock below it). */
   covering(key: string, subtree = false): DavLock[] {
     return this.live().filter((l) => l.key === key || (l.depth === 'infinity' && under(key, l.key)) || (subtree && under(l.key, key)));

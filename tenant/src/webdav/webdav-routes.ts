@@ -122,6 +122,8 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
   }
   const engine = runtime.engine;
   const locks = new LockTable();
+  // Locks live in memory: while a client holds one, the tenant is not idle (sleeping would drop it).
+  runtime.activity.addHold(() => locks.anyLive());
   let md5Cache: Md5Cache | null = null;
   const md5s = () => (md5Cache ??= new Md5Cache(engine.indexDb));
   let propStore: DeadPropStore | null = null;

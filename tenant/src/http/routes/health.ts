@@ -1,4 +1,4 @@
-// GET /health (unsigned: reveals only status, version and rebuild timing) and GET /metrics.
+// GET /health (unsigned: reveals only status, version, rebuild timing and idle time) and GET /metrics.
 import type { FastifyInstance } from 'fastify';
 import type { TenantRuntime } from '../../tenant-runtime.ts';
 
@@ -6,7 +6,7 @@ export function registerHealthRoutes(app: FastifyInstance, runtime: TenantRuntim
   app.get('/health', { config: { duringRebuild: true } }, async () => {
     const s = runtime.startup;
     if (s.status === 'rebuilding') return { status: 'rebuilding', version: runtime.version, started_at: s.started_at, projects: runtime.registry.size };
-    return { status: 'ok', version: runtime.version, rebuild: s.rebuild };
+    return { status: 'ok', version: runtime.version, rebuild: s.rebuild, idle_ms: runtime.idleMs() };
   });
 
   app.get('/metrics', { config: { duringRebuild: true } }, async (_req, reply) => {
