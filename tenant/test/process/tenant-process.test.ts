@@ -22,7 +22,9 @@ describe('tenant process', () => {
       const lock = JSON.parse(fs.readFileSync(lockPathFor(dataDir), 'utf8'));
       assert.equal(lock.pid, t.pid);
       const health = await t.waitHealthy();
-      assert.deepEqual(Object.keys(health).sort(), ['rebuild', 'status', 'version']);
+      // idle_ms: how long since the last request (the supervisor puts an idle tenant to sleep from it).
+      assert.deepEqual(Object.keys(health).sort(), ['idle_ms', 'rebuild', 'status', 'version']);
+      assert.ok(Number.isInteger(health.idle_ms) && health.idle_ms >= 0, `idle_ms ${health.idle_ms}`);
       assert.deepEqual(Object.keys(health.rebuild).sort(), ['duration_ms', 'files', 'finished_at', 'mode', 'started_at']);
       assert.equal(health.rebuild.mode, 'rebuild');
       // A fresh data dir gets the default project "main" and config.json (SPEC-15).
@@ -145,7 +147,7 @@ describe('trust: signed requests only', () => {
       const health = await fetch(url + '/health');
       assert.equal(health.status, 200);
       const body = await health.json();
-      assert.deepEqual(Object.keys(body).sort(), ['rebuild', 'status', 'version']);
+      assert.deepEqual(Object.keys(body).sort(), ['idle_ms', 'rebuild', 'status', 'version']);
       assert.equal((await rawRequest(t, 'GET', '/health', { signed: false })).status, 200);
       assert.equal((await rawRequest(t, 'HEAD', '/health', { signed: false })).status, 200);
     } finally {
