@@ -9,7 +9,7 @@
 // next request. Failures are uniform: 401 `{"detail": …}` with `WWW-Authenticate: Bearer`.
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { cliSessions, memberships, oauthAccessTokens, tenants, users, type Tenant } from '../db/schema.ts';
+import { cliSessions, memberships, oauthAccessTokens, tenants, users } from '../db/schema.ts';
 import { touchCliSession } from '../db/queries/oauth.ts';
 import { findAppPasswordBySecretHash, touchAppPassword } from '../db/queries/app-passwords.ts';
 import { findApiKeyBySecretHash, touchApiKey } from '../db/queries/api-keys.ts';
@@ -19,26 +19,10 @@ import { processAccessTokenCache, type AccessTokenCache } from './access-token-c
 import { requestInfoFromHeaders } from './request-info.ts';
 import { ACCESS_TOKEN_PREFIX, hashSecret } from './tokens.ts';
 import { APP_PASSWORD_PREFIX } from './app-passwords.ts';
-import { toSessionUser, type SessionUser } from './users.ts';
+import { toSessionUser } from './users.ts';
+import type { Principal } from './principal-type.ts';
 
-export interface Principal {
-  user: SessionUser;
-  /** The tenant the caller reaches: for a token, the one chosen at approval (if still a member); for a session, their own. */
-  tenant: Tenant | null;
-  /** Token: the granted scopes (e.g. `openid profile email offline_access`). Session: `['session']`. */
-  scopes: string[];
-  via: 'session' | 'token' | 'app_password' | 'api_key';
-  /** The token family id, when via a token: a CLI session, or an MCP connection (the grant MCP calls are recorded under). */
-  sessionId?: string;
-  /** The OAuth client the token was issued to (via a token). */
-  clientId?: string | null;
-  /** RFC 8707 resource the token is bound to: `<APP_URL>/mcp` for MCP connections, null for CLI tokens. */
-  resource?: string | null;
-  /** The app password's id, when via one (Basic auth, WebDAV paths only). */
-  appPasswordId?: string;
-  /** The API key's id, when via one (`Bearer bmc_…`). */
-  apiKeyId?: string;
-}
+export type { Principal } from './principal-type.ts';
 
 export const SESSION_SCOPES = ['session'] as const;
 

@@ -3,7 +3,7 @@
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { HttpError } from '../http/errors.ts';
-import { getTenantProxyDeps } from './services.ts';
+import { getTenantProxyDeps } from './proxy-deps.ts';
 import { proxyToTenant } from './tenant-proxy.ts';
 
 export const TRASH_ID_RE = /^[0-9a-z]{11}-[0-9a-f]{12}$/;

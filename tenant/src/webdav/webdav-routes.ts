@@ -20,8 +20,10 @@ import type { Project } from '../projects/project-registry.ts';
 import type { TenantRuntime } from '../tenant-runtime.ts';
 import { HttpError } from '../http/errors.ts';
 import { confineRelPath } from '../http/path-confinement.ts';
-import { DavError, hrefOf, LIVE_PROPS, lockDiscoveryXml, MULTISTATUS_HEAD, MULTISTATUS_TAIL, multistatusEntry, parseLockBody, parsePropertyUpdate,
-  parsePropfind, readDavBody, xmlEscape, type ActiveLock, type DavResource, type PropfindRequest } from './dav-xml.ts';
+import { hrefOf, LIVE_PROPS, lockDiscoveryXml, MULTISTATUS_HEAD, MULTISTATUS_TAIL, multistatusEntry, parseLockBody, parsePropertyUpdate,
+  parsePropfind, readDavBody, type ActiveLock, type DavResource, type PropfindRequest } from './dav-xml.ts';
+import { DavError } from './dav-error.ts';
+import { xmlEscape } from './dav-xml-tree.ts';
 import { LockedError, LockTable, lockTimeout, submittedTokens, type DavLock } from './dav-locks.ts';
 import { Md5Cache } from './dav-md5.ts';
 import { DeadPropStore, MAX_PROP_BYTES, type PropChange } from './dav-props.ts';
