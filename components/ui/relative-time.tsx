@@ -3,7 +3,7 @@
 // server's `now` so server and client agree; afterwards it ticks every 30 s in the viewer's clock.
 import { useEffect, useState } from 'react';
 
-export function relativeText(iso: string, now: number): string {
+function relativeText(iso: string, now: number): string {
   const s = Math.round((now - Date.parse(iso)) / 1000);
   const a = Math.abs(s);
   const fut = s < 0;

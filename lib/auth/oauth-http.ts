@@ -12,13 +12,13 @@ import { NO_STORE, oauthErrorResponse, oauthJson, type OAuthDeps } from './oauth
 
 const MAX_BODY = 16 * 1024;
 
-export type FormResult = { params: Map<string, string> } | OAuthError;
+type FormResult = { params: Map<string, string> } | OAuthError;
 
 /**
  * Parses an application/x-www-form-urlencoded body. Wrong content type, oversized body or any
  * repeated parameter → invalid_request. Empty values count as absent (RFC 6749 §3.1).
  */
-export async function readForm(req: Request): Promise<FormResult> {
+async function readForm(req: Request): Promise<FormResult> {
   const ct = (req.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (ct !== 'application/x-www-form-urlencoded') {
     return oauthError('invalid_request', 'The request body must be application/x-www-form-urlencoded.');

@@ -30,7 +30,7 @@ const ASCII_LOOKALIKES: Record<string, string> = {
  * RFC 6749 §5.2: error_description is %x20-21 / %x23-5B / %x5D-7E — printable ASCII without `"` and
  * `\`. Everything we say goes through here, including text that echoes a client's input.
  */
-export function safeErrorDescription(text: string): string {
+function safeErrorDescription(text: string): string {
   let out = '';
   for (const ch of text) {
     const mapped = ASCII_LOOKALIKES[ch] ?? ch;

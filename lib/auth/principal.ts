@@ -24,7 +24,7 @@ import type { Principal } from './principal-type.ts';
 
 export type { Principal } from './principal-type.ts';
 
-export const SESSION_SCOPES = ['session'] as const;
+const SESSION_SCOPES = ['session'] as const;
 
 function bearerChallenge(error?: string, description?: string): string {
   if (!error) return 'Bearer realm="basic-memory-cloud"';
@@ -37,15 +37,10 @@ export function unauthenticated(detail = 'Authentication required.', tokenError?
 }
 
 /** Parses an Authorization header value: undefined if absent, null if not `Bearer <token>`. */
-export function parseBearer(h: string | null | undefined): string | null | undefined {
+function parseBearer(h: string | null | undefined): string | null | undefined {
   if (h == null) return undefined;
   const m = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(h);
   return m ? m[1]! : null;
-}
-
-/** Reads `Authorization: Bearer <token>`: undefined if absent, null if malformed. */
-export function bearerToken(req: Request): string | null | undefined {
-  return parseBearer(req.headers.get('authorization'));
 }
 
 /**
@@ -96,7 +91,7 @@ export async function principalFromAccessToken(
  * (`memory:read` for a read-only key); its tenant is the key's workspace while the user is still a member. Cached
  * like access tokens (same cache, same revocation notifications).
  */
-export async function principalFromApiKey(
+async function principalFromApiKey(
   db: Database, key: string, now: Date, ip: string | null = null, cache: AccessTokenCache | null = null,
 ): Promise<Principal | null> {
   if (!API_KEY_PATTERN.test(key)) return null;
@@ -149,10 +144,10 @@ export async function principalFromAuthorization(
 
 // ─── HTTP Basic with an app password: accepted on WebDAV paths only ─────────────────────────────────
 
-export const WEBDAV_REALM = 'Basic Memory WebDAV';
+const WEBDAV_REALM = 'Basic Memory WebDAV';
 
 /** The 401 of WebDAV paths: a Basic challenge (what Finder, Windows and rclone answer to) next to Bearer. */
-export function webdavUnauthenticated(detail = 'Authentication required: use an app password (Basic) or a CLI token (Bearer).'): HttpError {
+function webdavUnauthenticated(detail = 'Authentication required: use an app password (Basic) or a CLI token (Bearer).'): HttpError {
   return new HttpError(401, detail, { 'www-authenticate': `Basic realm="${WEBDAV_REALM}", charset="UTF-8"` });
 }
 
@@ -171,7 +166,7 @@ export function parseBasic(h: string | null | undefined): { user: string; pass: 
  * The principal behind Basic credentials whose password is a live app password (the user name must be its access
  * key or its owner's email), or null. Cached like access tokens (same cache and revocation notifications).
  */
-export async function principalFromAppPassword(
+async function principalFromAppPassword(
   db: Database, basic: { user: string; pass: string }, now: Date, ip: string | null = null, cache: AccessTokenCache | null = null,
 ): Promise<Principal | null> {
   if (!basic.pass.startsWith(APP_PASSWORD_PREFIX) || basic.pass.length > 200) return null;
@@ -265,13 +260,6 @@ export async function resolvePrincipal(req: Request): Promise<Principal | null> 
     getSessionUserId: async () => (await import('./session.ts')).getSessionUserId(),
     tokenCache: processAccessTokenCache(getConfig().oauth.accessTokenCacheMs),
   });
-}
-
-/** Like resolvePrincipal, but a missing principal is the uniform 401 (throws HttpError). */
-export async function requirePrincipal(req: Request): Promise<Principal> {
-  const p = await resolvePrincipal(req);
-  if (!p) throw unauthenticated();
-  return p;
 }
 
 export interface WithPrincipalOptions {

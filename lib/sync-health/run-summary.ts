@@ -32,7 +32,7 @@ export function formatDuration(ms: number): string {
 }
 
 /** The counts that changed, in reading order: "3 new, 1 moved, 2 skipped". Empty when nothing changed. */
-export function changeParts(r: RunCounts): string[] {
+function changeParts(r: RunCounts): string[] {
   const parts: string[] = [];
   if (r.newCount) parts.push(`${nf.format(r.newCount)} new`);
   if (r.modifiedCount) parts.push(`${nf.format(r.modifiedCount)} modified`);

@@ -23,7 +23,7 @@ function routeCache() {
 }
 
 /** The tenant's route, cached for a second; the local supervisor invalidates on every change. */
-export async function getCachedTenantRoute(db: Database, tenantId: string): Promise<TenantRoute | null> {
+async function getCachedTenantRoute(db: Database, tenantId: string): Promise<TenantRoute | null> {
   const c = routeCache();
   const hit = c.get(tenantId);
   const now = Date.now();

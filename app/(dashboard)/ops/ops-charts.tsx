@@ -15,7 +15,7 @@ import { formatDuration } from '@/lib/sync-health/run-summary.ts';
 const H = 3_600_000;
 
 /** ≤ n display bins from a log-spaced histogram (consecutive buckets merged). */
-export function displayBins(h: Histogram, n = 12): HistogramBin[] {
+function displayBins(h: Histogram, n = 12): HistogramBin[] {
   const idx = Object.keys(h).map(Number).filter((k) => (h[String(k)] ?? 0) > 0).sort((a, b) => a - b);
   if (!idx.length) return [];
   const lo = idx[0]!, hi = idx[idx.length - 1]!;

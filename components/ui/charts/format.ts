@@ -1,8 +1,4 @@
 // Axis and table formatting shared by the charts.
-import { formatDuration } from '@/lib/sync-health/run-summary.ts';
-
-export { formatDuration };
-
 /** Tick label for a time bucket: "14:05" for buckets under 6 h (ranges up to two days), "Dec 1" beyond. Always UTC (server-rendered). */
 export function timeTick(d: Date, bucketSeconds: number): string {
   if (bucketSeconds < 6 * 3600) return d.toISOString().slice(11, 16);

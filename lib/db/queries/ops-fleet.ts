@@ -31,7 +31,7 @@ export interface OpsSettings extends AttentionSettings {
   health?: SyncHealthSettings;
 }
 
-export interface OpsProject {
+interface OpsProject {
   project: string;
   health: HealthState;
   lastRunAt: Date;
@@ -42,7 +42,7 @@ export interface OpsProject {
   lastSkippedCount: number;
 }
 
-export interface OpsTenantRow {
+interface OpsTenantRow {
   tenantId: string;
   name: string;
   ownerEmail: string | null;
@@ -66,7 +66,7 @@ export interface OpsTenantRow {
 const d = (v: unknown) => (v == null ? null : v instanceof Date ? v : new Date(String(v)));
 
 /** Every tenant's facts and its projects' derived health (one pass; the views slice it). */
-export async function loadFleet(db: Database, now: Date, s: OpsSettings, onlyTenantId?: string): Promise<{ tenants: OpsTenantRow[]; projects: Map<string, OpsProject[]>; facts: TenantFacts[] }> {
+async function loadFleet(db: Database, now: Date, s: OpsSettings, onlyTenantId?: string): Promise<{ tenants: OpsTenantRow[]; projects: Map<string, OpsProject[]>; facts: TenantFacts[] }> {
   const [tr, pr, snaps] = await Promise.all([
     db.execute(sql`
       select t.id, t.name, t.status::text as status, t.desired_state::text as desired_state, t.created_at, t.status_changed_at,

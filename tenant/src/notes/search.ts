@@ -32,7 +32,7 @@ function snippetOf(content: string, words: string[]): { plain: string; marked: s
   return { plain: `${pre}${slice.join(' ')}${post}`, marked: `${pre}${slice.map((w) => w.replace(markAll, (x) => `<mark>${x}</mark>`)).join(' ')}${post}` };
 }
 
-export type SearchItemType = 'entity' | 'observation' | 'relation';
+type SearchItemType = 'entity' | 'observation' | 'relation';
 
 /** Upstream SearchQuery's text and filters (v0.16 `types`, v0.19+ `note_types`, both: `entity_types`, `after_date`). */
 export interface SearchQuery {

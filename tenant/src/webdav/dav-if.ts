@@ -4,7 +4,7 @@
 // counts as submitted for the lock check that follows, whatever the list evaluated to.
 import { DavError } from './dav-error.ts';
 
-export interface IfCondition { not: boolean; kind: 'token' | 'etag'; value: string }
+interface IfCondition { not: boolean; kind: 'token' | 'etag'; value: string }
 export interface IfList { resource: string | null; conditions: IfCondition[] }
 
 const bad = () => new DavError(400, 'The If header is malformed (RFC 4918 §10.4)');

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { DavError } from './dav-error.ts';
 import { elements, emptyElement, isDav, parseXml, xmlEscape, type XmlElement } from './dav-xml-tree.ts';
 
-export const MAX_DAV_BODY = 64 * 1024;
+const MAX_DAV_BODY = 64 * 1024;
 
 /** Reads a request body of at most MAX_DAV_BODY bytes as UTF-8 text ('' when there is none). */
 export async function readDavBody(stream: Readable | null, max = MAX_DAV_BODY): Promise<string> {
@@ -24,7 +24,7 @@ export async function readDavBody(stream: Readable | null, max = MAX_DAV_BODY): 
   return text;
 }
 
-export interface ElementName { ns: string; local: string }
+interface ElementName { ns: string; local: string }
 
 export type PropfindRequest = { kind: 'allprop' } | { kind: 'propname' } | { kind: 'prop'; props: ElementName[] };
 
