@@ -10,7 +10,7 @@ import { StackedBarChart, type StackedBucket } from '@/components/ui/charts/stac
 import { HISTOGRAM_GROWTH, type Histogram } from '@/lib/history/duration-histogram.ts';
 import type { RollupSeriesPoint, ScanTypePercentiles } from '@/lib/db/queries/sync-rollups.ts';
 import type { SyncRunView } from '@/lib/db/queries/sync-runs.ts';
-import { formatDuration } from '@/lib/sync-health/run-summary.ts';
+import { formatDuration } from '@/lib/format/durations.ts';
 
 const H = 3_600_000;
 
