@@ -8,7 +8,7 @@ export async function register(): Promise<void> {
   // The node:http edge first, before any request and whatever happens below: traversal in /proxy/*
   // request lines refused, socket peers stamped for route handlers, the Bearer /proxy/* fast path.
   const [{ installNodeRequestHook }, { tenantProxyFastPathOptions, tenantProxyWebdavOptions }] = await Promise.all([
-    import('./lib/http/node-request-hook.ts'), import('./lib/tenants/services.ts'),
+    import('./lib/http/node-request-hook.ts'), import('./lib/tenants/proxy-deps.ts'),
   ]);
   const fastPath = tenantProxyFastPathOptions();
   const { getNetworkConfig } = await import('./lib/config/network.ts');

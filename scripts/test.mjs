@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // The one test command (`npm test`): node:test suites (unit + integration), then Playwright journeys,
 // then a single closing line `N passed, N failed, N skipped` that CI recognises. Before the tests of a full run,
-// the static checks: the type check over the whole repo (`tsc --noEmit`) and the linter (`biome lint`); either
-// failing is a failure in the summary. Every skipped test is named, and every journey that passed only on retry
-// is reported as flaky. With CI=true a skip that is not on tests/allowed-skips.json (with its reason) fails.
+// the static checks: the type check over the whole repo (`tsc --noEmit`), the linter (`biome lint`), the import
+// cycle check (`npm run check:cycles`) and knip (`npm run check:unused`); any of them failing is a failure in the
+// summary. Every skipped test is named, and every journey that passed only on retry is reported as flaky. With
+// CI=true a skip that is not on tests/allowed-skips.json (with its reason) fails.
 //   npm test                 static checks + everything
 //   npm test -- --unit       node:test only        npm test -- --e2e    Playwright only
 //   npm test -- tenant/      only files whose path contains one of the given words
@@ -56,6 +57,8 @@ if (runStatic) {
   const biome = path.join(root, 'node_modules/@biomejs/biome/bin/biome');
   if (fs.existsSync(biome)) staticCheck('lint (biome lint)', [biome, 'lint', '--no-errors-on-unmatched', root]);
   else { total.failed++; failures.push('lint: node_modules/@biomejs/biome is missing (run npm ci)'); }
+  staticCheck('import cycles (dpdm, whole repo)', [path.join(root, 'scripts/check-cycles.mjs')]);
+  staticCheck('unused files, exports and dependencies (knip)', [path.join(root, 'node_modules/knip/bin/knip.js'), '--no-progress']);
 }
 
 if (!onlyE2e) {

@@ -16,7 +16,7 @@ export const AUTH_SECRET = 'bench-auth-secret-' + 'x'.repeat(32);
 
 type Db = Awaited<ReturnType<typeof openDatabase>>['db'];
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | null | false | undefined>, ms: number): Promise<T> {
+async function waitFor<T>(what: string, fn: () => Promise<T | null | false | undefined>, ms: number): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     try { const v = await fn(); if (v) return v; } catch { /* not yet */ }

@@ -101,7 +101,7 @@ export function appPids(rootPid: number): number[] {
   return out;
 }
 
-export function rssBytes(pid: number): number {
+function rssBytes(pid: number): number {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) * 1024 : 0;

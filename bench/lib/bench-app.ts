@@ -15,7 +15,7 @@ import { createPostgresDatabase } from '../../tests/helpers/test-db.ts';
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const BENCH_AUTH_SECRET = 'bench-auth-secret-' + 'x'.repeat(32);
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | null | false | undefined>, ms: number): Promise<T> {
+async function waitFor<T>(what: string, fn: () => Promise<T | null | false | undefined>, ms: number): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     try { const v = await fn(); if (v) return v; } catch { /* not yet */ }

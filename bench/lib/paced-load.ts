@@ -4,7 +4,7 @@
 // per outcome (2xx, shed = 503/429, other) and with the send time, for recovery analysis.
 import http from 'node:http';
 
-export interface Sample { sentAt: number; ms: number; status: number; retryAfter?: string }
+interface Sample { sentAt: number; ms: number; status: number; retryAfter?: string }
 
 export interface PacedResult {
   name: string;

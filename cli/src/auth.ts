@@ -5,8 +5,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { fromTokenResponse, isTokenValid, loadTokens, saveTokens, type StoredTokens } from './tokens.ts';
 import type { Settings } from './settings.ts';
 
-export const SCOPE = 'openid profile email offline_access';
-export const DEVICE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
+const SCOPE = 'openid profile email offline_access';
+const DEVICE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
 
 export interface Io {
   out: (line: string) => void;
@@ -116,7 +116,7 @@ export async function pollForTokens(s: Settings, d: DeviceAuthorization, verifie
 }
 
 /** Refresh with the refresh_token grant; saves and returns the new tokens, or null (must log in again). */
-export async function refreshTokens(s: Settings, t: StoredTokens, io: Pick<Io, 'now'>): Promise<StoredTokens | null> {
+async function refreshTokens(s: Settings, t: StoredTokens, io: Pick<Io, 'now'>): Promise<StoredTokens | null> {
   if (!t.refresh_token) return null;
   const r = await postForm(`${s.host}/oauth2/token`, { grant_type: 'refresh_token', client_id: s.clientId, refresh_token: t.refresh_token });
   if (r.status !== 200 || !r.body || typeof r.body.access_token !== 'string') return null;

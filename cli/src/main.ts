@@ -9,25 +9,7 @@ import { CliError, getValidAccessToken, pkcePair, pollForTokens, requestDeviceCo
 import { resolveSettings, saveSettings, type Settings } from './settings.ts';
 import { deleteTokens, loadTokens, saveTokens } from './tokens.ts';
 import { projectsCommand } from './projects.ts';
-
-export type Flags = Record<string, string | boolean>;
-
-export interface CommandContext {
-  args: string[];
-  flags: Flags;
-  io: Io;
-  settings: () => Settings;
-  /** An access token (refreshed when within 60 s of expiry) or a CliError telling the user to log in. */
-  accessToken: () => Promise<string>;
-  /** GET/POST… `{host}{path}` with the Bearer token; JSON in and out. */
-  api: (path: string, init?: RequestInit) => Promise<{ status: number; body: unknown }>;
-}
-
-export interface Command {
-  summary: string;
-  usage: string;
-  run: (ctx: CommandContext) => Promise<number>;
-}
+import type { Command, CommandContext, Flags } from './command.ts';
 
 function canOpenBrowser(): string | null {
   if (process.platform === 'darwin') return 'open';

@@ -1,7 +1,7 @@
 // `projects list` / `projects add NAME`: the tenant's projects through the tenant proxy
 // (GET|POST /proxy/projects/projects, upstream shapes), like the upstream `bm project list|add`.
 import { CliError } from './auth.ts';
-import type { Command } from './main.ts';
+import type { Command } from './command.ts';
 
 interface ProjectItem { name: string; path: string; is_default: boolean }
 

@@ -17,8 +17,8 @@ function loadSaved(file: string): z.infer<typeof savedSettingsSchema> {
   return r.data;
 }
 
-export const DEFAULT_HOST = 'http://localhost:3000';
-export const DEFAULT_CLIENT_ID = 'bmc-cli';
+const DEFAULT_HOST = 'http://localhost:3000';
+const DEFAULT_CLIENT_ID = 'bmc-cli';
 
 export interface Settings {
   host: string;

@@ -13,7 +13,7 @@ export interface StoredTokens {
 }
 
 /** Refresh this many seconds before expiry (upstream: `time.time() < expires_at - 60`). */
-export const EXPIRY_SKEW_SECONDS = 60;
+const EXPIRY_SKEW_SECONDS = 60;
 
 export function defaultTokenFile(): string {
   return process.env.BMC_TOKEN_FILE || path.join(os.homedir(), '.basic-memory', 'basic-memory-cloud.json');

@@ -61,7 +61,7 @@ function Nodes({ project, nodes, current, depth, expandAll, dir, max }: { projec
   );
 }
 
-export function FolderTree({ project, tree, current = '', maxEntries = MAX_ENTRIES }: { project: string; tree: DirectoryNode[]; current?: string; maxEntries?: number }) {
+function FolderTree({ project, tree, current = '', maxEntries = MAX_ENTRIES }: { project: string; tree: DirectoryNode[]; current?: string; maxEntries?: number }) {
   const expandAll = flattenFiles(tree).length < EXPAND_ALL_BELOW;
   return (
     <nav aria-label="Folders and notes" data-testid="folder-tree" className="text-sm">

@@ -1,13 +1,13 @@
 // The project's recent activity: notes changed lately, newest first (the tenant's memory/recent), each with
 // its path, when it changed and how many observations and relations it has.
 import Link from 'next/link';
-import { RelativeTime } from './relative-time.tsx';
+import { RelativeTime } from '@/components/ui/relative-time.tsx';
+import { plural } from '@/lib/format/plurals.ts';
 import { notesHref } from '@/lib/notes/note-paths.ts';
 import { RECENT_TIMEFRAME_LABEL, type RecentItem } from '@/lib/notes/project-recent.ts';
 
-const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
-
 export function RecentActivity({ project, items, failure }: { project: string; items: RecentItem[]; failure?: string | null }) {
+  const now = new Date().toISOString();
   return (
     <section aria-labelledby="recent-heading" data-testid="recent-activity" className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
       <h2 id="recent-heading" className="mb-2 text-sm font-semibold text-slate-900">Recent activity</h2>
@@ -18,7 +18,7 @@ export function RecentActivity({ project, items, failure }: { project: string; i
               <li key={f.filePath} data-testid="recent-item" className="flex flex-wrap items-baseline justify-between gap-x-3 py-2">
                 <Link href={notesHref(project, f.filePath)} className="min-w-0 truncate text-sm font-medium text-brand-700 hover:underline">{f.title}</Link>
                 <span className="text-xs text-slate-500">
-                  <span className="font-mono">{f.filePath}</span> · {f.atKind} <RelativeTime iso={f.at} />
+                  <span className="font-mono">{f.filePath}</span> · {f.atKind} <RelativeTime iso={f.at} now={now} />
                   {f.changedBy && <span data-testid="recent-client"> by {f.changedBy} (MCP)</span>}
                   <span data-testid="recent-counts"> · {plural(f.observations, 'observation')} · {plural(f.relations, 'relation')}</span>
                 </span>

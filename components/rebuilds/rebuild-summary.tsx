@@ -1,7 +1,7 @@
 // The latest index rebuild and how it compares with the ones before it (median of up to ten), for
 // the dashboard's tenant card. Server component.
 import type { RebuildsDto } from '@/lib/sync-health/dashboard-data.ts';
-import { formatDuration } from '@/lib/sync-health/run-summary.ts';
+import { formatDuration } from '@/lib/format/durations.ts';
 import { RunStatus } from '@/components/runs/run-status.tsx';
 
 const MODE: Record<string, string> = { rebuild: 'Full rebuild', catch_up: 'Catch-up' };

@@ -2,7 +2,7 @@
 import { RunStatus } from '@/components/runs/run-status.tsx';
 import { ScanTypeTag } from '@/components/runs/run-history-table.tsx';
 import type { RunDto } from '@/lib/sync-health/run-dto.ts';
-import { formatDuration } from '@/lib/sync-health/run-summary.ts';
+import { formatDuration } from '@/lib/format/durations.ts';
 
 export function RebuildTable({ rebuilds }: { rebuilds: RunDto[] }) {
   if (rebuilds.length === 0) return <p data-testid="rebuilds-empty" className="rounded-xl border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-700">No index rebuild recorded yet.</p>;

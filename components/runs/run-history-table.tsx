@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { RelativeTime } from '@/components/ui/relative-time.tsx';
 import { SCAN_TYPE_COLORS, SCAN_TYPE_LABELS, seriesKey } from '@/components/ui/charts/palette.ts';
 import type { RunDto } from '@/lib/sync-health/run-dto.ts';
-import { formatDuration } from '@/lib/sync-health/run-summary.ts';
+import { formatDuration } from '@/lib/format/durations.ts';
 import { RunStatus } from './run-status.tsx';
 
 export const TRIGGER_LABELS: Record<string, string> = {

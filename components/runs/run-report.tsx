@@ -4,7 +4,7 @@
 // path and message, grouped by kind. Nothing is hidden behind "N failed" without the names.
 import { SCAN_TYPE_EXPLANATIONS, seriesKey } from '@/components/ui/charts/palette.ts';
 import type { ProblemDto, RunDetailDto } from '@/lib/sync-health/run-dto.ts';
-import { formatDuration } from '@/lib/sync-health/run-summary.ts';
+import { formatDuration } from '@/lib/format/durations.ts';
 import { RunStatus } from './run-status.tsx';
 import { ScanTypeTag, TRIGGER_LABELS } from './run-history-table.tsx';
 

@@ -3,7 +3,7 @@ import { OUTCOME_COLORS } from '@/components/ui/charts/palette.ts';
 import type { RunDto } from '@/lib/sync-health/run-dto.ts';
 
 export type RunOutcome = 'ok' | 'warning' | 'failed';
-export function runOutcome(r: Pick<RunDto, 'status' | 'skipped' | 'errors'>): RunOutcome {
+function runOutcome(r: Pick<RunDto, 'status' | 'skipped' | 'errors'>): RunOutcome {
   if (r.status !== 'ok') return 'failed';
   return r.skipped > 0 || r.errors > 0 ? 'warning' : 'ok';
 }

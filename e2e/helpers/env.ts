@@ -4,7 +4,6 @@ import path from 'node:path';
 
 export const E2E_BASE_PORT = Number(process.env.E2E_BASE_PORT || 3300);
 export const APP_URL = `http://localhost:${E2E_BASE_PORT}`;
-export const DEV_OIDC_URL = `http://127.0.0.1:${E2E_BASE_PORT + 1}`;
 /** The e2e server's OPS_EMAILS. */
 export const E2E_OPS_EMAIL = 'ops-e2e@example.test';
 /** The e2e server's BMC_DATA_DIR (same rule as playwright.config.ts); holds its generated auth-secret. */

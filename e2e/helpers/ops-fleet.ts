@@ -11,10 +11,10 @@ import { addMcpCalls, hourOf } from '../../lib/db/queries/mcp-calls.ts';
 import { recordRuns, type RunInsert } from '../../lib/history/record-runs.ts';
 import { APP_URL } from './env.ts';
 
-export type SeededKind = 'running' | 'stopped' | 'failing' | 'crash_looping' | 'not_reporting';
+type SeededKind = 'running' | 'stopped' | 'failing' | 'crash_looping' | 'not_reporting';
 export interface SeededTenant { id: string; email: string; kind: SeededKind }
 
-export async function requirePostgresServer(): Promise<string> {
+async function requirePostgresServer(): Promise<string> {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('The ops journeys seed a fleet into the e2e server\'s database: run them with DATABASE_URL (a fresh Postgres database).');
   const health = await (await fetch(`${APP_URL}/api/health`)).json() as { database?: { kind?: string } };

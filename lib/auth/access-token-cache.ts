@@ -12,7 +12,7 @@
 // Keyed by the token's SHA-256; holds no token.
 import type { DatabaseHandle } from '../db/client.ts';
 import { CLI_SESSION_REVOKED_CHANNEL } from '../db/queries/oauth.ts';
-import type { Principal } from './principal.ts';
+import type { Principal } from './principal-type.ts';
 
 export interface CachedPrincipal {
   principal: Principal;

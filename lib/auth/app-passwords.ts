@@ -8,7 +8,7 @@ import { insertAppPassword } from '../db/queries/app-passwords.ts';
 import { hashSecret, randomToken } from './tokens.ts';
 
 export const APP_PASSWORD_PREFIX = 'bmap_';
-export const ACCESS_KEY_PREFIX = 'bmak_';
+const ACCESS_KEY_PREFIX = 'bmak_';
 
 export interface CreatedAppPassword { row: AppPassword; secret: string }
 

@@ -19,7 +19,7 @@ export class BrowserSessionEndedError extends Error {
   constructor() { super('browser session ended'); this.name = 'BrowserSessionEndedError'; }
 }
 
-export function isBrowserSessionLive(s: Pick<BrowserSession, 'revokedAt' | 'createdAt' | 'lastSeenAt'>, now: Date,
+function isBrowserSessionLive(s: Pick<BrowserSession, 'revokedAt' | 'createdAt' | 'lastSeenAt'>, now: Date,
   lifetimes: BrowserSessionLifetimes = configured()): boolean {
   const t = now.getTime();
   return !s.revokedAt
@@ -91,7 +91,7 @@ export interface BrowserSessionDto {
   current: boolean;
 }
 
-export function browserSessionDto(s: BrowserSession, currentId: string | null): BrowserSessionDto {
+function browserSessionDto(s: BrowserSession, currentId: string | null): BrowserSessionDto {
   return {
     id: s.id, createdAt: s.createdAt.toISOString(), lastSeenAt: s.lastSeenAt.toISOString(),
     ip: s.ip, userAgent: s.userAgent, current: s.id === currentId,

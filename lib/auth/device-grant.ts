@@ -16,7 +16,7 @@ import {
   hashSecret, issueTokenPair, oauthError, randomToken, type OAuthError, type RequestContext, type TokenResponse,
 } from './tokens.ts';
 
-export const DEVICE_CODE_PREFIX = 'bmdc_';
+const DEVICE_CODE_PREFIX = 'bmdc_';
 export { USER_CODE_ALPHABET, USER_CODE_LENGTH } from './user-code-space.ts';
 /** Shown in groups of this many letters, joined by dashes: `BCDF-GHJK-LMNP`. */
 const USER_CODE_GROUP = 4;
@@ -87,7 +87,7 @@ export interface DeviceAuthorizationResponse {
 }
 
 /** Validates scope and PKCE parameters; returns the normalised scope or an RFC error. */
-export function validateDeviceRequest(input: DeviceAuthorizationInput): { scope: string } | OAuthError {
+function validateDeviceRequest(input: DeviceAuthorizationInput): { scope: string } | OAuthError {
   const requested = (input.scope ?? SUPPORTED_SCOPES.join(' ')).split(' ').filter(Boolean);
   const unknown = requested.filter((s) => !(SUPPORTED_SCOPES as readonly string[]).includes(s));
   if (unknown.length) return oauthError('invalid_scope', `Unsupported scope: ${unknown.join(' ').slice(0, 100)}`);
@@ -288,7 +288,7 @@ export type CodeEntryResult =
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'rate_limited'; retryAfterSeconds: number; scope: CodeEntryBudget };
 
-export type CodeEntryBudget = 'user' | 'ip' | 'global';
+type CodeEntryBudget = 'user' | 'ip' | 'global';
 
 /**
  * A signed-in user entered a code. Failed entries count against the user, the IP and the whole

@@ -1,9 +1,9 @@
 // Data-access scopes on a principal (shared vocabulary with the MCP and OAuth code): `memory:read`, `memory:write`
 // (write, edit, move), `memory:admin` (delete notes, create or delete projects). A principal holding none of them
 // (browser session, CLI device token, app password) has full access.
-export const MEMORY_READ = 'memory:read';
+const MEMORY_READ = 'memory:read';
 export const MEMORY_WRITE = 'memory:write';
-export const MEMORY_ADMIN = 'memory:admin';
+const MEMORY_ADMIN = 'memory:admin';
 export type MemoryScope = typeof MEMORY_READ | typeof MEMORY_WRITE | typeof MEMORY_ADMIN;
 
 export const READ_ONLY_SCOPES: MemoryScope[] = [MEMORY_READ];

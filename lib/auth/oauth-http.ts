@@ -1,72 +1,24 @@
 // HTTP layer of the authorization server (form-encoded in, JSON out). Route files under app/oauth2
 // and app/.well-known are thin wrappers over these handlers; tests and the bench call them directly
 // with their own db, config and clock.
-import type { Database } from '../db/client.ts';
-import { getNetworkConfig, type NetworkConfig } from '../config/network.ts';
+import { getNetworkConfig } from '../config/network.ts';
 import type { OAuthClient, OAuthConfig } from '../config/oauth.ts';
-import { SUPPORTED_SCOPES } from '../config/oauth.ts';
 import { requestInfoFromHeaders } from './request-info.ts';
 import { DEVICE_GRANT_TYPE, pollDeviceGrant, startDeviceAuthorization } from './device-grant.ts';
 import { hitRateLimit } from './rate-limit.ts';
 import { oauthError, refreshTokenGrant, revokeToken, type OAuthError, type RequestContext } from './tokens.ts';
+import { handleMcpRevoke, handleMcpToken } from './mcp-oauth/http.ts';
+import { NO_STORE, oauthErrorResponse, oauthJson, type OAuthDeps } from './oauth-response.ts';
 
-export interface OAuthDeps {
-  db: Database;
-  cfg: OAuthConfig;
-  now?: () => Date;
-  /** Trusted proxy hops and per-IP limits; default: from the environment (TRUSTED_PROXY_HOPS etc.). */
-  network?: NetworkConfig;
-}
-
-const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
 const MAX_BODY = 16 * 1024;
 
-export function oauthJson(body: unknown, status = 200, extra: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status, headers: { 'content-type': 'application/json; charset=utf-8', ...NO_STORE, ...extra },
-  });
-}
-
-const ASCII_LOOKALIKES: Record<string, string> = {
-  '\u2013': '-', '\u2014': '-', '\u2018': "'", '\u2019': "'", '\u201c': "'", '\u201d': "'", '\u2026': '...', '\u00a0': ' ', '\u2264': '<=', '\u2265': '>=',
-};
-
-/**
- * RFC 6749 §5.2: error_description is %x20-21 / %x23-5B / %x5D-7E — printable ASCII without `"` and
- * `\`. Everything we say goes through here, including text that echoes a client's input.
- */
-export function safeErrorDescription(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    const mapped = ASCII_LOOKALIKES[ch] ?? ch;
-    for (const c of mapped) {
-      const code = c.codePointAt(0)!;
-      if (c === '"') out += "'";
-      else if (c === '\\') out += '/';
-      else if (code >= 0x20 && code <= 0x7e) out += c;
-      else out += '?';
-    }
-  }
-  return out.slice(0, 300);
-}
-
-/** RFC 6749 §5.2 error response (401 + WWW-Authenticate for invalid_client, Retry-After for 429). */
-export function oauthErrorResponse(e: OAuthError): Response {
-  const body: Record<string, unknown> = { error: e.error, error_description: safeErrorDescription(e.error_description) };
-  if (e.interval !== undefined) body.interval = e.interval;
-  const extra: Record<string, string> = {};
-  if (e.status === 401) extra['www-authenticate'] = 'Basic realm="basic-memory-cloud"';
-  if (e.retryAfterSeconds !== undefined) extra['retry-after'] = String(e.retryAfterSeconds);
-  return oauthJson(body, e.status, extra);
-}
-
-export type FormResult = { params: Map<string, string> } | OAuthError;
+type FormResult = { params: Map<string, string> } | OAuthError;
 
 /**
  * Parses an application/x-www-form-urlencoded body. Wrong content type, oversized body or any
  * repeated parameter → invalid_request. Empty values count as absent (RFC 6749 §3.1).
  */
-export async function readForm(req: Request): Promise<FormResult> {
+async function readForm(req: Request): Promise<FormResult> {
   const ct = (req.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (ct !== 'application/x-www-form-urlencoded') {
     return oauthError('invalid_request', 'The request body must be application/x-www-form-urlencoded.');
@@ -135,7 +87,7 @@ export async function handleToken(req: Request, deps: OAuthDeps): Promise<Respon
   const grantType = p.get('grant_type');
   if (!grantType) return oauthErrorResponse(oauthError('invalid_request', 'Missing grant_type.'));
   // MCP clients (authorization_code; refresh_token of registered / metadata-document clients).
-  const mcp = await (await import('./mcp-oauth/http.ts')).handleMcpToken(req, p, deps);
+  const mcp = await handleMcpToken(req, p, deps);
   if (mcp) return mcp;
   const client = identifyClient(req, p, deps.cfg);
   if ('error' in client) return oauthErrorResponse(client);
@@ -166,7 +118,7 @@ export async function handleRevoke(req: Request, deps: OAuthDeps): Promise<Respo
   const now = deps.now?.() ?? new Date();
   const form = await readForm(req);
   if ('error' in form) return oauthErrorResponse(form);
-  const mcp = await (await import('./mcp-oauth/http.ts')).handleMcpRevoke(req, form.params, deps);
+  const mcp = await handleMcpRevoke(req, form.params, deps);
   if (mcp) return mcp;
   const client = identifyClient(req, form.params, deps.cfg);
   if ('error' in client) return oauthErrorResponse(client);
@@ -183,24 +135,6 @@ export async function handleRevoke(req: Request, deps: OAuthDeps): Promise<Respo
 export async function oauthMethodNotAllowed(req: Request): Promise<Response> {
   if (req.method === 'OPTIONS') return new Response(null, { status: 204, headers: { ...NO_STORE, allow: 'POST, OPTIONS' } });
   return oauthJson({ error: 'invalid_request', error_description: 'Use POST with an application/x-www-form-urlencoded body.' }, 405, { allow: 'POST, OPTIONS' });
-}
-
-/** GET /.well-known/oauth-authorization-server (RFC 8414). */
-export function authorizationServerMetadata(cfg: OAuthConfig): Record<string, unknown> {
-  const base = cfg.issuer;
-  return {
-    issuer: base,
-    device_authorization_endpoint: `${base}/oauth2/device_authorization`,
-    token_endpoint: `${base}/oauth2/token`,
-    revocation_endpoint: `${base}/oauth2/revoke`,
-    grant_types_supported: [DEVICE_GRANT_TYPE, 'refresh_token'],
-    response_types_supported: [],
-    token_endpoint_auth_methods_supported: ['none'],
-    revocation_endpoint_auth_methods_supported: ['none'],
-    code_challenge_methods_supported: ['S256'],
-    scopes_supported: [...SUPPORTED_SCOPES],
-    service_documentation: `${base}/device`,
-  };
 }
 
 /**

@@ -14,7 +14,7 @@ import { notifyTenantCreated } from '../tenants/events.ts';
 import { BrowserSessionEndedError, checkBrowserSession, endBrowserSession, startBrowserSession } from './browser-sessions.ts';
 import { requestInfoFromHeaders } from './request-info.ts';
 
-export const OIDC_PROVIDER_ID = 'oidc';
+const OIDC_PROVIDER_ID = 'oidc';
 export const SESSION_COOKIE_NAMES = ['next-auth.session-token', '__Secure-next-auth.session-token'];
 
 /** The browser session named by this request's cookie (signature checked, liveness NOT checked), or null. */
@@ -32,7 +32,7 @@ export async function sessionIdFromCookie(secret: string): Promise<string | null
 }
 
 /** The ID-token / userinfo claims we read. */
-export interface OidcClaims {
+interface OidcClaims {
   iss?: string;
   sub: string;
   email?: string;
@@ -49,7 +49,7 @@ declare module 'next-auth/jwt' {
   interface JWT { uid?: string; /** The browser_sessions row this cookie belongs to. */ sid?: string }
 }
 
-export function oidcProvider(): OAuthConfig<OidcClaims> {
+function oidcProvider(): OAuthConfig<OidcClaims> {
   const { oidc } = getConfig().app;
   return {
     id: OIDC_PROVIDER_ID,

@@ -9,7 +9,7 @@
 // next request. Failures are uniform: 401 `{"detail": …}` with `WWW-Authenticate: Bearer`.
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { cliSessions, memberships, oauthAccessTokens, tenants, users, type Tenant } from '../db/schema.ts';
+import { cliSessions, memberships, oauthAccessTokens, tenants, users } from '../db/schema.ts';
 import { touchCliSession } from '../db/queries/oauth.ts';
 import { findAppPasswordBySecretHash, touchAppPassword } from '../db/queries/app-passwords.ts';
 import { findApiKeyBySecretHash, touchApiKey } from '../db/queries/api-keys.ts';
@@ -19,28 +19,12 @@ import { processAccessTokenCache, type AccessTokenCache } from './access-token-c
 import { requestInfoFromHeaders } from './request-info.ts';
 import { ACCESS_TOKEN_PREFIX, hashSecret } from './tokens.ts';
 import { APP_PASSWORD_PREFIX } from './app-passwords.ts';
-import { toSessionUser, type SessionUser } from './users.ts';
+import { toSessionUser } from './users.ts';
+import type { Principal } from './principal-type.ts';
 
-export interface Principal {
-  user: SessionUser;
-  /** The tenant the caller reaches: for a token, the one chosen at approval (if still a member); for a session, their own. */
-  tenant: Tenant | null;
-  /** Token: the granted scopes (e.g. `openid profile email offline_access`). Session: `['session']`. */
-  scopes: string[];
-  via: 'session' | 'token' | 'app_password' | 'api_key';
-  /** The token family id, when via a token: a CLI session, or an MCP connection (the grant MCP calls are recorded under). */
-  sessionId?: string;
-  /** The OAuth client the token was issued to (via a token). */
-  clientId?: string | null;
-  /** RFC 8707 resource the token is bound to: `<APP_URL>/mcp` for MCP connections, null for CLI tokens. */
-  resource?: string | null;
-  /** The app password's id, when via one (Basic auth, WebDAV paths only). */
-  appPasswordId?: string;
-  /** The API key's id, when via one (`Bearer bmc_…`). */
-  apiKeyId?: string;
-}
+export type { Principal } from './principal-type.ts';
 
-export const SESSION_SCOPES = ['session'] as const;
+const SESSION_SCOPES = ['session'] as const;
 
 function bearerChallenge(error?: string, description?: string): string {
   if (!error) return 'Bearer realm="basic-memory-cloud"';
@@ -53,15 +37,10 @@ export function unauthenticated(detail = 'Authentication required.', tokenError?
 }
 
 /** Parses an Authorization header value: undefined if absent, null if not `Bearer <token>`. */
-export function parseBearer(h: string | null | undefined): string | null | undefined {
+function parseBearer(h: string | null | undefined): string | null | undefined {
   if (h == null) return undefined;
   const m = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(h);
   return m ? m[1]! : null;
-}
-
-/** Reads `Authorization: Bearer <token>`: undefined if absent, null if malformed. */
-export function bearerToken(req: Request): string | null | undefined {
-  return parseBearer(req.headers.get('authorization'));
 }
 
 /**
@@ -112,7 +91,7 @@ export async function principalFromAccessToken(
  * (`memory:read` for a read-only key); its tenant is the key's workspace while the user is still a member. Cached
  * like access tokens (same cache, same revocation notifications).
  */
-export async function principalFromApiKey(
+async function principalFromApiKey(
   db: Database, key: string, now: Date, ip: string | null = null, cache: AccessTokenCache | null = null,
 ): Promise<Principal | null> {
   if (!API_KEY_PATTERN.test(key)) return null;
@@ -165,10 +144,10 @@ export async function principalFromAuthorization(
 
 // ─── HTTP Basic with an app password: accepted on WebDAV paths only ─────────────────────────────────
 
-export const WEBDAV_REALM = 'Basic Memory WebDAV';
+const WEBDAV_REALM = 'Basic Memory WebDAV';
 
 /** The 401 of WebDAV paths: a Basic challenge (what Finder, Windows and rclone answer to) next to Bearer. */
-export function webdavUnauthenticated(detail = 'Authentication required: use an app password (Basic) or a CLI token (Bearer).'): HttpError {
+function webdavUnauthenticated(detail = 'Authentication required: use an app password (Basic) or a CLI token (Bearer).'): HttpError {
   return new HttpError(401, detail, { 'www-authenticate': `Basic realm="${WEBDAV_REALM}", charset="UTF-8"` });
 }
 
@@ -187,7 +166,7 @@ export function parseBasic(h: string | null | undefined): { user: string; pass: 
  * The principal behind Basic credentials whose password is a live app password (the user name must be its access
  * key or its owner's email), or null. Cached like access tokens (same cache and revocation notifications).
  */
-export async function principalFromAppPassword(
+async function principalFromAppPassword(
   db: Database, basic: { user: string; pass: string }, now: Date, ip: string | null = null, cache: AccessTokenCache | null = null,
 ): Promise<Principal | null> {
   if (!basic.pass.startsWith(APP_PASSWORD_PREFIX) || basic.pass.length > 200) return null;
@@ -281,13 +260,6 @@ export async function resolvePrincipal(req: Request): Promise<Principal | null> 
     getSessionUserId: async () => (await import('./session.ts')).getSessionUserId(),
     tokenCache: processAccessTokenCache(getConfig().oauth.accessTokenCacheMs),
   });
-}
-
-/** Like resolvePrincipal, but a missing principal is the uniform 401 (throws HttpError). */
-export async function requirePrincipal(req: Request): Promise<Principal> {
-  const p = await resolvePrincipal(req);
-  if (!p) throw unauthenticated();
-  return p;
 }
 
 export interface WithPrincipalOptions {

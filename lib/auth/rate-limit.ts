@@ -1,6 +1,6 @@
 // Fixed-window rate limits kept in Postgres, so they hold across every app instance sharing the
 // database. One row per key; one atomic upsert per hit. Time is passed in (tests never sleep).
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { rateLimitCounters } from '../db/schema.ts';
 
@@ -37,15 +37,6 @@ export async function hitRateLimit(db: Database, key: string, rule: RateLimit, n
     })
     .returning({ count: rateLimitCounters.count, windowStart: rateLimitCounters.windowStart });
   return { allowed: row.count <= rule.limit, count: row.count, retryAfterSeconds: retryAfter(row.windowStart, rule.windowSeconds, now) };
-}
-
-/** Says whether `key` is already over its limit, without counting anything. */
-export async function checkRateLimit(db: Database, key: string, rule: RateLimit, now: Date): Promise<RateLimitResult> {
-  const [row] = await db.select().from(rateLimitCounters).where(eq(rateLimitCounters.key, key));
-  if (!row || row.windowStart.getTime() + rule.windowSeconds * 1000 <= now.getTime()) {
-    return { allowed: true, count: 0, retryAfterSeconds: 0 };
-  }
-  return { allowed: row.count < rule.limit, count: row.count, retryAfterSeconds: retryAfter(row.windowStart, rule.windowSeconds, now) };
 }
 
 /**

@@ -29,7 +29,7 @@ function mac(ip: string): string {
 }
 
 /** An address as found in a socket or a forwarding header → canonical form, or null if it is not one. */
-export function normaliseIp(raw: string | null | undefined): string | null {
+function normaliseIp(raw: string | null | undefined): string | null {
   if (!raw) return null;
   let s = raw.trim();
   const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(s); // [v6] or [v6]:port

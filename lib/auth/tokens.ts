@@ -44,15 +44,11 @@ export function oauthError(error: string, description: string, status = 400, ext
   return { error, error_description: description, status, ...extra };
 }
 
-export function isOAuthError(x: unknown): x is OAuthError {
-  return typeof x === 'object' && x !== null && 'error' in x && 'status' in x;
-}
-
 /**
  * Why a CLI session may no longer be refreshed: past its absolute lifetime (from sign-in) or idle
  * longer than the idle lifetime (no token use or refresh); null while it is live.
  */
-export function cliSessionEnded(session: Pick<CliSession, 'createdAt' | 'lastUsedAt'>, cfg: Pick<OAuthConfig, 'cliSessionMaxAgeSeconds' | 'cliSessionIdleSeconds'>, now: Date): 'max_age' | 'idle_timeout' | null {
+function cliSessionEnded(session: Pick<CliSession, 'createdAt' | 'lastUsedAt'>, cfg: Pick<OAuthConfig, 'cliSessionMaxAgeSeconds' | 'cliSessionIdleSeconds'>, now: Date): 'max_age' | 'idle_timeout' | null {
   const t = now.getTime();
   if (t - session.createdAt.getTime() >= cfg.cliSessionMaxAgeSeconds * 1000) return 'max_age';
   const lastActive = Math.max(session.createdAt.getTime(), session.lastUsedAt?.getTime() ?? 0);

@@ -10,7 +10,7 @@ export const USER_CODE_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ';
 export const USER_CODE_LENGTH = 12;
 export const USER_CODE_SPACE = USER_CODE_ALPHABET.length ** USER_CODE_LENGTH;
 /** RFC 8628 §5.1: the chance that guessing hits any live code within one code lifetime stays below this. */
-export const GUESS_ODDS_TARGET = 2 ** -32;
+const GUESS_ODDS_TARGET = 2 ** -32;
 
 /**
  * How many codes may be pending at once so that every wrong entry the service allows (the global budget in

@@ -10,16 +10,16 @@ import { projectKeys } from './projects.ts';
 /** A sync asked for from this page: poll until a run newer than `afterRunId` is collected (or give up). */
 export interface AwaitedSync { project: string; afterRunId: string | null; since: number }
 const AWAIT_LIMIT_MS = 90_000;
-export const LIVE_POLL_MS = 1500;
+const LIVE_POLL_MS = 1500;
 
 const awaitedKey = [...dashboardKeys.all, 'awaited'] as const;
 
-export function useAwaitedSyncs() {
+function useAwaitedSyncs() {
   return useQuery<AwaitedSync[]>({ queryKey: awaitedKey, queryFn: () => [], initialData: [], staleTime: Infinity });
 }
 
 /** Something of this overview is in flight or awaited → poll fast. */
-export function isLive(data: ProjectsOverviewDto | undefined, awaited: AwaitedSync[]): boolean {
+function isLive(data: ProjectsOverviewDto | undefined, awaited: AwaitedSync[]): boolean {
   return !!data?.projects.some((p) => p.in_flight) || awaited.length > 0;
 }
 

@@ -5,10 +5,6 @@ export const tenantKeys = {
   mine: () => [...tenantKeys.all, 'mine'] as const,
 };
 
-export const healthKeys = {
-  all: ['health'] as const,
-};
-
 /** The person's dashboard: projects overview with health, one project's page, one run, rebuilds. */
 export const dashboardKeys = {
   all: ['dashboard'] as const,

@@ -25,7 +25,7 @@ export interface NoteSourceView { kind: 'note'; source: string; checksum: string
 export const getNoteView = (project: string, filePath: string, signal?: AbortSignal) =>
   apiGet<NoteSourceView>(`/api/projects/${proj(project)}/notes/${enc(filePath)}`, signal);
 
-export interface SearchHit {
+interface SearchHit {
   project: string; title: string; file_path: string; href: string; entity_type: string | null;
   excerpt: { text: string; mark: boolean }[]; tags: string[]; categories: string[];
 }

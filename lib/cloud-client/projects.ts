@@ -1,7 +1,7 @@
 // Projects of the caller's tenant, through the tenant proxy (`/proxy/projects/projects`, upstream shapes).
 import { apiFetch, apiGet } from './fetcher.ts';
 
-export interface ProjectItem { name: string; path: string; is_default: boolean }
+interface ProjectItem { name: string; path: string; is_default: boolean }
 export interface ProjectList { projects: ProjectItem[]; default_project: string | null }
 export interface ProjectStatusResponse { message: string; status: string; default: boolean; new_project?: ProjectItem | null }
 

@@ -1,9 +1,9 @@
 'use client';
 // Hooks for the snapshots pages: the list, take a snapshot, restore (a file, a folder, a project; in place or as a
 // copy), delete. Every call goes to the BFF JSON routes (/api/bucket-snapshots…, upstream's API).
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { SnapshotResponse } from '../snapshots/snapshot-shapes.ts';
-import { apiFetch, apiGet } from './fetcher.ts';
+import { apiFetch, } from './fetcher.ts';
 import { noteKeys, snapshotKeys } from './keys.ts';
 
 export interface RestoreAnswer {
@@ -12,14 +12,6 @@ export interface RestoreAnswer {
   snapshot_id: string;
   replaced: { path: string; trash_id: string }[];
   unchanged: string[];
-}
-
-export function useSnapshotsQuery(initial: SnapshotResponse[]) {
-  return useQuery({
-    queryKey: snapshotKeys.list(),
-    queryFn: async ({ signal }) => (await apiGet<{ snapshots: SnapshotResponse[] }>('/api/bucket-snapshots', signal)).snapshots,
-    initialData: initial,
-  });
 }
 
 export function useCreateSnapshotMutation() {

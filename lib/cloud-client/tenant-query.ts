@@ -5,7 +5,7 @@ import type { TenantDto } from '../tenants/dto.ts';
 import { apiGet } from './fetcher.ts';
 import { tenantKeys } from './keys.ts';
 
-export const getMyTenant = (signal?: AbortSignal) => apiGet<TenantDto>('/api/tenant', signal);
+const getMyTenant = (signal?: AbortSignal) => apiGet<TenantDto>('/api/tenant', signal);
 
 const SETTLED: ReadonlyArray<TenantDto['status']> = ['running', 'stopped', 'failed', 'sleeping'];
 

@@ -60,7 +60,7 @@ export interface AppConfig {
   };
 }
 
-export const DEV_OIDC_CLIENT_ID = 'bmc-dev-client';
+const DEV_OIDC_CLIENT_ID = 'bmc-dev-client';
 
 /** Cross-field rules; pushes issues for the variables at fault. */
 export function checkAppEnv(e: AppEnv, issues: ConfigIssue[]): void {

@@ -7,7 +7,7 @@ import { liveCodeCapFor, USER_CODE_SPACE } from '../auth/user-code-space.ts';
 
 /** The upstream `bm` CLI's built-in client id (shared/contract/upstream.md §1.1): accepted so an unmodified CLI works. */
 export const UPSTREAM_CLI_CLIENT_ID = 'client_01K6KWQPW6J1M8VV7R3TZP5A6M';
-export const DEFAULT_CLI_CLIENT_ID = 'bmc-cli';
+const DEFAULT_CLI_CLIENT_ID = 'bmc-cli';
 /** Scopes a client may ask for; the upstream CLI asks for exactly these four. */
 export const SUPPORTED_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
 

@@ -55,5 +55,3 @@ export function buildSnapshotsConfig(e: SnapshotsEnv): SnapshotsConfig {
     repositoryTemplate: e.SNAPSHOT_REPOSITORY ?? null,
   };
 }
-
-export const DEFAULT_SNAPSHOTS_CONFIG: SnapshotsConfig = buildSnapshotsConfig(snapshotsEnvSchema.parse({}));

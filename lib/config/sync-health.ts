@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { envInt } from './env.ts';
 
-export const syncHealthEnvSchema = z.object({
+const syncHealthEnvSchema = z.object({
   /** Seconds after the sync interval before a project is "late"; 0 = derived (2 × interval, min 60 s). */
   SYNC_HEALTH_GRACE_SECONDS: envInt(0, 0, 30 * 86_400, 'seconds of grace after the sync interval (0 = derived)'),
   /** Seconds without a successful sync before a project is "down"; 0 = derived (20 × interval, min 15 min). */

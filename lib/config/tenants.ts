@@ -113,7 +113,7 @@ export interface TenantsConfig {
   tenantEntry: string;
 }
 
-export function defaultTenantIndexRoot(env: Record<string, string | undefined> = process.env): string {
+function defaultTenantIndexRoot(env: Record<string, string | undefined> = process.env): string {
   const cache = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return path.join(cache, 'basic-memory-cloud', 'tenant-index');
 }

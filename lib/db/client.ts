@@ -23,7 +23,7 @@ export interface DatabaseHandle {
 }
 
 // Not import.meta.dirname: undefined inside the Next server bundle (see lib/paths.ts).
-export const MIGRATIONS_DIR = path.join(REPO_ROOT, 'drizzle');
+const MIGRATIONS_DIR = path.join(REPO_ROOT, 'drizzle');
 
 export interface DatabaseOptions {
   /** Postgres connection string; unset → PGlite under `dataDir/pglite`. */

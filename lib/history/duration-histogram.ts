@@ -42,12 +42,6 @@ export function mergeHistograms(into: Histogram, from: Histogram): Histogram {
   return into;
 }
 
-export function histogramCount(h: Histogram): number {
-  let n = 0;
-  for (const v of Object.values(h)) n += Number(v);
-  return n;
-}
-
 /** Nearest-rank percentile (q in (0, 1]) of a histogram; null when empty. */
 export function histogramPercentile(h: Histogram, q: number): number | null {
   const entries = Object.entries(h).map(([k, v]) => [Number(k), Number(v)] as const).filter(([, v]) => v > 0).sort((a, b) => a[0] - b[0]);

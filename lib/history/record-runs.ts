@@ -25,7 +25,7 @@ export function rollupScanType(r: Pick<RunInsert, 'kind' | 'scanType'>): string 
   return r.kind === 'rebuild' ? 'rebuild' : (r.scanType ?? 'unknown');
 }
 
-export function hourOf(d: Date): Date {
+function hourOf(d: Date): Date {
   return new Date(Math.floor(d.getTime() / 3_600_000) * 3_600_000);
 }
 

@@ -28,7 +28,6 @@ export class HttpError extends Error {
 export const unauthorized = (detail: ErrorDetail = 'Authentication required.') =>
   new HttpError(401, detail, { 'www-authenticate': 'Bearer' });
 export const notFound = (detail: ErrorDetail = 'Not found.') => new HttpError(404, detail);
-export const forbidden = (detail: ErrorDetail = 'Forbidden.') => new HttpError(403, detail);
 
 /** Converts a thrown error into a JSON response (500s never expose messages or stacks). */
 export function errorToResponse(err: unknown): Response {

@@ -54,7 +54,7 @@ export class InFlightLimiter {
   get current(): number { return this.inFlight; }
 }
 
-export const SHED_BODY = JSON.stringify({ detail: 'The server is busy; retry in a moment.' });
+const SHED_BODY = JSON.stringify({ detail: 'The server is busy; retry in a moment.' });
 
 /** Whether a request target is one that is limited (the JSON and tenant-proxy surfaces). */
 export function isSheddable(url: string): boolean {

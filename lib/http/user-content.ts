@@ -38,7 +38,7 @@ export function mediaType(contentType: string | undefined): string {
 }
 
 /** Whether a type is shown inline (inert in every browser context). */
-export function isInlineSafe(type: string): boolean {
+function isInlineSafe(type: string): boolean {
   return INLINE_EXACT.has(type) || INLINE_PREFIXES.some((p) => type.startsWith(p)) || (type.endsWith('+json') && type.startsWith('application/'));
 }
 

@@ -12,7 +12,7 @@ import { getLogger } from '../log.ts';
 import { TOOL_LIST, TOOLS_BY_NAME } from './tools/index.ts';
 import { SERVER_NAME, SERVER_VERSION } from './tools/project-tools.ts';
 
-export type CallOutcome = 'ok' | 'tool_error' | 'invalid_arguments' | 'unknown_tool' | 'error';
+type CallOutcome = 'ok' | 'tool_error' | 'invalid_arguments' | 'unknown_tool' | 'error';
 
 export interface McpCallContext extends ToolContext {
   /** Largest text answered per tool result; longer answers are cut with a note. */

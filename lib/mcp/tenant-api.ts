@@ -30,7 +30,7 @@ const TIMEOUT_MS = 30_000;
 const PROJECTS_TTL_MS = 2_000;
 const projectMemo = new Map<string, { at: number; value: Promise<{ projects: ProjectItem[]; default_project: string | null }> }>();
 
-export function detailOf(body: unknown, text: string, status: number): string {
+function detailOf(body: unknown, text: string, status: number): string {
   const d = body && typeof body === 'object' && 'detail' in body ? (body as { detail: unknown }).detail : undefined;
   if (typeof d === 'string') return d;
   if (d && typeof d === 'object' && typeof (d as { message?: unknown }).message === 'string') return (d as { message: string }).message;

@@ -22,7 +22,7 @@ export interface ToolContext {
 /** What a tool answers: text (markdown) or a JSON value (output_format=json), as upstream. */
 export type ToolOutput = string | Record<string, unknown> | unknown[];
 
-export interface ToolAnnotations {
+interface ToolAnnotations {
   title: string;
   readOnlyHint: boolean;
   destructiveHint: boolean;

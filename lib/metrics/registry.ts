@@ -4,8 +4,7 @@
 // already holds (tenants by status, collector lag) is read at scrape time (lib/metrics/scrape.ts).
 import { Counter, Histogram, Registry } from 'prom-client';
 
-export const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
-export type StatusClass = (typeof STATUS_CLASSES)[number];
+const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 
 export interface AppMetrics {
   registry: Registry;

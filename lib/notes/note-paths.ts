@@ -2,10 +2,8 @@
 // segment is percent-encoded.
 const enc = (rel: string) => rel.split('/').filter(Boolean).map(encodeURIComponent).join('/');
 
-export const projectNotesHref = (project: string) => `/projects/${encodeURIComponent(project)}/notes`;
+const projectNotesHref = (project: string) => `/projects/${encodeURIComponent(project)}/notes`;
 export const notesHref = (project: string, rel: string) => rel ? `${projectNotesHref(project)}/${enc(rel)}` : projectNotesHref(project);
-export const notesApiHref = (project: string, rel = '') => `/api/projects/${encodeURIComponent(project)}/notes${rel ? `/${enc(rel)}` : ''}`;
-export const proxyProjectHref = (project: string, rest: string) => `/proxy/${encodeURIComponent(project)}/${rest}`;
 export const searchHref = (q: { q?: string; project?: string }) => {
   const p = new URLSearchParams();
   if (q.q) p.set('q', q.q);

@@ -19,7 +19,7 @@ export const SearchParams = z.object({
 });
 export type SearchParams = z.infer<typeof SearchParams>;
 
-export interface SearchHit {
+interface SearchHit {
   project: string; title: string; file_path: string; href: string; entity_type: string | null;
   excerpt: { text: string; mark: boolean }[]; tags: string[]; categories: string[];
 }

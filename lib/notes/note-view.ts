@@ -31,7 +31,7 @@ export interface ObservationGroup { category: string; items: { content: string; 
 export interface RelationView { type: string; target: string; context: string | null; resolved: { filePath: string; title: string; href: string } | null }
 export interface Backlink { filePath: string; title: string; href: string; snippets: { before: string; link: string; after: string }[] }
 
-export interface NoteView {
+interface NoteView {
   kind: 'note';
   project: string;
   filePath: string;
@@ -56,7 +56,7 @@ export interface NoteView {
   updatedAt: string | null;
 }
 
-export interface BinaryView { kind: 'binary'; project: string; filePath: string; title: string; contentType: string; size: number; downloadHref: string; updatedAt: string | null;
+interface BinaryView { kind: 'binary'; project: string; filePath: string; title: string; contentType: string; size: number; downloadHref: string; updatedAt: string | null;
   /** An image an `<img>` can show (SVG included: an image never runs its script). */
   imagePreview: boolean;
   /** A signed link to view the file inline on the separate content origin (USER_CONTENT_ORIGIN), when one is set. */
@@ -72,7 +72,7 @@ function viewHref(tenantId: string, project: string, rel: string, contentType: s
   const token = signContentToken(app.authSecret, { tenantId, project, path: rel }, userContent.linkTtlSeconds);
   return contentLink(userContent.origin, token, rel.split('/').pop()!);
 }
-export interface FolderView { kind: 'folder'; project: string; dirPath: string; entries: DirectoryNode[] }
+interface FolderView { kind: 'folder'; project: string; dirPath: string; entries: DirectoryNode[] }
 export type PathView = NoteView | BinaryView | FolderView;
 
 export const isMarkdownPath = (p: string) => /\.md$/i.test(p);
@@ -85,7 +85,7 @@ export function emptyProjectIndexState(runs: { status?: string }[] | null): Inde
 }
 
 /** The project's tree plus what its emptiness means: rebuilding, never indexed, or indexed with no notes. */
-export async function loadProjectTree(tenantId: string, project: string): Promise<ProjectTree> {
+async function loadProjectTree(tenantId: string, project: string): Promise<ProjectTree> {
   try {
     const tree = await listTree(tenantId, project);
     if (tree.length > 0) return { project, tree, index: { state: 'ready' }, empty: false };
@@ -161,7 +161,7 @@ export async function loadNotePage(tenantId: string, project: string, rel: strin
 }
 
 /** What lives at `rel` in the project: a note, another file, a folder — or null (404). */
-export async function loadPathView(tenantId: string, project: string, rel: string, pt?: ProjectTree,
+async function loadPathView(tenantId: string, project: string, rel: string, pt?: ProjectTree,
   pre?: { file: Promise<Settled<FileBytes | null>>; incoming: Promise<Settled<Map<string, string> | null>> }): Promise<PathView | null> {
   const { tree } = pt ?? await loadProjectTree(tenantId, project);
   const links = buildLinkIndex(tree);
@@ -237,7 +237,7 @@ export const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('
  * without that route falls back to full-text search on the title. Each candidate's file is then read and its
  * links resolved with the page's own rule, so only real links count and each comes with its text.
  */
-export async function findBacklinks(tenantId: string, project: string, self: LinkTarget, links: LinkIndex, incoming?: Map<string, string> | null): Promise<Backlink[]> {
+async function findBacklinks(tenantId: string, project: string, self: LinkTarget, links: LinkIndex, incoming?: Map<string, string> | null): Promise<Backlink[]> {
   const candidates = (incoming !== undefined ? incoming : await incomingFromContext(tenantId, project, self.filePath))
     ?? await candidatesFromSearch(tenantId, project, self);
   const found = await Promise.all([...candidates].slice(0, MAX_BACKLINK_CANDIDATES).map(async ([filePath, title]) => {

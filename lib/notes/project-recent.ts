@@ -7,7 +7,7 @@ import { tenantCall } from '../tenants/tenant-call.ts';
 import { flattenFiles } from './link-index.ts';
 import { TenantNotesError, type DirectoryNode } from './tenant-notes.ts';
 
-export const RECENT_TIMEFRAME = '30d';
+const RECENT_TIMEFRAME = '30d';
 export const RECENT_TIMEFRAME_LABEL = 'the last 30 days';
 const RECENT_LIMIT = 10;
 

@@ -18,7 +18,7 @@ export class TenantNotesError extends Error {
   }
 }
 
-export const encodePath = (rel: string) => rel.split('/').map(encodeURIComponent).join('/');
+const encodePath = (rel: string) => rel.split('/').map(encodeURIComponent).join('/');
 const projectSeg = (project: string) => encodeURIComponent(project);
 
 function json<T>(r: TenantCallResult, schema: z.ZodType<T>): T {
@@ -44,13 +44,13 @@ export interface DirectoryNode {
   updated_at?: string | null;
   children?: DirectoryNode[];
 }
-export const ProjectListSchema = z.looseObject({
+const ProjectListSchema = z.looseObject({
   projects: z.array(z.looseObject({ name: z.string(), path: z.string(), is_default: z.boolean().optional() })),
   default_project: z.string().nullish(),
 });
 export type ProjectList = z.infer<typeof ProjectListSchema>;
 
-export const SearchResultSchema = z.looseObject({
+const SearchResultSchema = z.looseObject({
   title: z.string().nullish(),
   type: z.string(),
   permalink: z.string().nullish(),
@@ -73,19 +73,10 @@ const SearchPageSchema = z.looseObject({
 });
 export type SearchPage = z.infer<typeof SearchPageSchema>;
 
-const HealthSchema = z.looseObject({ status: z.string() });
-
 // ------------------------------------------------------------------------------------ calls
 
 export async function listProjects(tenantId: string): Promise<ProjectList> {
   return json(await tenantCall(tenantId, 'GET', '/projects/projects'), ProjectListSchema);
-}
-
-/** The tenant's own health: `rebuilding` while its start-up index rebuild runs. */
-export async function tenantHealth(tenantId: string): Promise<string | null> {
-  const r = await tenantCall(tenantId, 'GET', '/health');
-  if (r.status !== 200) return null;
-  try { return HealthSchema.parse(JSON.parse(r.body.toString('utf8'))).status; } catch { return null; }
 }
 
 /** Every file of the project (from the index), as a tree: upstream's GET /directory/tree (a "Root" node). */

@@ -10,7 +10,7 @@ export type AttentionReason = z.infer<typeof AttentionReason>;
 /** Most severe first; the index is the severity rank. */
 export const ATTENTION_ORDER: readonly AttentionReason[] = AttentionReason.options;
 
-export const ATTENTION_LABELS: Record<AttentionReason, string> = {
+const ATTENTION_LABELS: Record<AttentionReason, string> = {
   failed: 'Failed (crash budget used up)',
   crash_looping: 'Crash looping',
   degraded: 'Degraded (health checks failing)',

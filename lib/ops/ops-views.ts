@@ -10,7 +10,7 @@ import { opsSettings } from './ops-api.ts';
 import { mcpCallsByTenant, mcpCallsByTool } from '../db/queries/mcp-calls.ts';
 
 /** MCP activity is shown for the last 24 hours, whatever the sync range. */
-export const MCP_WINDOW_MS = 24 * 3_600_000;
+const MCP_WINDOW_MS = 24 * 3_600_000;
 
 type Params = URLSearchParams | Record<string, string | string[] | undefined>;
 function plain(p: Params): Record<string, string> {
@@ -20,7 +20,7 @@ function plain(p: Params): Record<string, string> {
   return out;
 }
 
-export const OverviewQuery = z.object({ range: OpsRange.default('24h') });
+const OverviewQuery = z.object({ range: OpsRange.default('24h') });
 
 export class OpsQueryError extends Error {}
 function parse<S extends z.ZodType>(schema: S, p: Params): z.output<S> {
@@ -63,7 +63,7 @@ export async function loadOpsRuns(db: Database, p: Params) {
 }
 
 /** What raw lists can show: no-change runs are counted for a year but listed only while raw. */
-export function retentionNote(): { raw_no_change_hours: number; raw_changed_days: number; rollup_days: number } {
+function retentionNote(): { raw_no_change_hours: number; raw_changed_days: number; rollup_days: number } {
   let h = DEFAULT_HISTORY_CONFIG;
   try { h = getConfig().history; } catch { /* tests without full config */ }
   return { raw_no_change_hours: h.rawNoChangeMs / 3_600_000, raw_changed_days: h.rawChangedMs / 86_400_000, rollup_days: h.rollupMs / 86_400_000 };

@@ -13,7 +13,7 @@ import { tenantCall, type TenantCallResult } from '../tenants/tenant-call.ts';
 import { recordSnapshotRun } from './snapshot-metrics.ts';
 import type { BackupResult, BrowseResult, RestoreResult } from './snapshot-shapes.ts';
 
-export const SNAPSHOT_NOT_FOUND = 'Snapshot not found';
+const SNAPSHOT_NOT_FOUND = 'Snapshot not found';
 
 function parse(r: TenantCallResult): unknown {
   try { return JSON.parse(r.body.toString('utf8')); } catch { return null; }

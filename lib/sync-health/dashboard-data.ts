@@ -17,8 +17,8 @@ import { deriveProjectHealth, type HealthState } from './project-health.ts';
 import { toRunDetailDto, toRunDto, type RunDetailDto, type RunDto } from './run-dto.ts';
 import { PAGE_SIZE, type RunFilters } from './run-filters.ts';
 
-export interface ActiveSyncDto { project: string; trigger: string; force: boolean; since: string; queued: boolean }
-export interface LiveFacts {
+interface ActiveSyncDto { project: string; trigger: string; force: boolean; since: string; queued: boolean }
+interface LiveFacts {
   /** The tenant answered. */
   reachable: boolean;
   /** Why live facts/actions are unavailable (null when reachable). */
@@ -37,7 +37,7 @@ const BANNERS: Record<string, string> = {
 };
 
 /** Projects and syncs in flight, from the tenant (when it serves). */
-export async function loadLiveFacts(tenant: Pick<TenantWithRole, 'id' | 'status'>): Promise<LiveFacts> {
+async function loadLiveFacts(tenant: Pick<TenantWithRole, 'id' | 'status'>): Promise<LiveFacts> {
   // A sleeping tenant is woken by these calls (the tenant proxy waits for it), like any request.
   if (tenant.status !== 'running' && tenant.status !== 'rebuilding' && tenant.status !== 'degraded' && tenant.status !== 'sleeping') {
     return { reachable: false, banner: BANNERS[tenant.status] ?? 'Your tenant is not serving right now. Stored history is shown.', projects: null, active: [] };
@@ -59,13 +59,13 @@ export async function loadLiveFacts(tenant: Pick<TenantWithRole, 'id' | 'status'
 }
 
 /** After a run ended, pull the tenant's new runs into Postgres now instead of waiting for the next round. */
-export async function collectNow(tenantId: string, db: Database): Promise<void> {
+async function collectNow(tenantId: string, db: Database): Promise<void> {
   const services = await getTenantServices();
   const route = await getTenantRoute(db, tenantId);
   if (services?.collector && route?.baseUrl) await services.collector.collectTenant(tenantId, route.baseUrl).catch(() => undefined);
 }
 
-export interface CurrentProblemDto { path: string; kind: 'error' | 'skipped' | 'warning'; message: string; since: string; failure_count: number }
+interface CurrentProblemDto { path: string; kind: 'error' | 'skipped' | 'warning'; message: string; since: string; failure_count: number }
 export interface CurrentProblemsDto { errors: number; skipped: number; warnings: number; files: CurrentProblemDto[] }
 
 const CurrentProblemsAnswer = z.object({

@@ -4,7 +4,7 @@
 export const HEALTH_STATE_NAMES = ['tenant_unavailable', 'syncing', 'failing', 'skipped_files', 'file_problems', 'late', 'down', 'never_synced', 'up_to_date'] as const;
 export type HealthState = (typeof HEALTH_STATE_NAMES)[number];
 
-export type HealthTone = 'neutral' | 'info' | 'danger' | 'warning' | 'success';
+type HealthTone = 'neutral' | 'info' | 'danger' | 'warning' | 'success';
 export type HealthIcon = 'pause' | 'sync' | 'alert' | 'skip' | 'clock' | 'down' | 'dash' | 'check';
 
 export interface HealthStateMeta {

@@ -14,12 +14,9 @@ export type HealthState = z.infer<typeof HealthState>;
 /** Fixed precedence, most urgent first. */
 export const HEALTH_PRECEDENCE: readonly HealthState[] = HealthState.options;
 
-export { HEALTH_STATES, type HealthIcon, type HealthStateMeta, type HealthTone } from './health-states.ts';
+export { HEALTH_STATES } from './health-states.ts';
 
-/** Tenant states in which a tenant serves requests (rebuilding serves reads but is reported as not serving syncs). */
-export const SERVING_TENANT_STATUSES = ['running'] as const;
-
-export interface RunFacts {
+interface RunFacts {
   status: string;
   /** finished_at, or started_at when unknown */
   at: Date;

@@ -36,9 +36,9 @@ const Changes = z.object({
   new: z.array(z.string()).default([]), modified: z.array(z.string()).default([]), deleted: z.array(z.string()).default([]),
   moves: z.record(z.string(), z.string()).default({}), truncated: z.boolean().default(false),
 });
-export type SkippedFileDto = z.infer<typeof SkippedFile>;
+type SkippedFileDto = z.infer<typeof SkippedFile>;
 export type ProblemDto = z.infer<typeof Problem>;
-export type ChangesDto = z.infer<typeof Changes>;
+type ChangesDto = z.infer<typeof Changes>;
 
 export interface RunDetailDto extends RunDto {
   skipped_files: SkippedFileDto[];

@@ -18,7 +18,7 @@ export const OUTCOME_LABELS: Record<Outcome, string> = {
 export const RANGE_LABELS: Record<RangeFilter, string> = { '1h': 'Last hour', '24h': 'Last 24 hours', '7d': 'Last 7 days', '30d': 'Last 30 days', custom: 'Custom' };
 const RANGE_MS: Record<Exclude<RangeFilter, 'custom'>, number> = { '1h': 3600e3, '24h': 86400e3, '7d': 7 * 86400e3, '30d': 30 * 86400e3 };
 
-export const DEFAULT_RANGE: RangeFilter = '24h';
+const DEFAULT_RANGE: RangeFilter = '24h';
 export const PAGE_SIZE = 25;
 const MAX_CUSTOM_MS = 366 * 86400e3;
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 export const CAPABILITY_DROP_MODES = ['auto', 'on', 'off'] as const;
 export type CapabilityDropMode = (typeof CAPABILITY_DROP_MODES)[number];
 
-export const SETPRIV_ARGS = ['--no-new-privs', '--bounding-set=-all', '--inh-caps=-all', '--'] as const;
+const SETPRIV_ARGS = ['--no-new-privs', '--bounding-set=-all', '--inh-caps=-all', '--'] as const;
 
 function findSetpriv(envPath: string | undefined): string | null {
   const dirs = [...(envPath ?? '').split(path.delimiter).filter(Boolean), '/usr/bin', '/bin', '/usr/sbin', '/sbin'];

@@ -42,9 +42,9 @@ export interface LocalDriverOptions {
 }
 
 const TENANT_ID_RE = /^[A-Za-z0-9._-]{1,128}$/;
-export const EXIT_DATA_DIR_LOCKED = 3;
+const EXIT_DATA_DIR_LOCKED = 3;
 
-export class TenantStartError extends Error {
+class TenantStartError extends Error {
   exit?: TenantExit;
   constructor(message: string, exit?: TenantExit) {
     super(message);

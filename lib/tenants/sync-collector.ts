@@ -22,7 +22,7 @@ import { isChangedRun, recordRuns, rollupScanType, type RunInsert } from '../his
 import { recordCollectedRuns } from '../metrics/registry.ts';
 import { tenantSignatureHeaders } from './tenant-credential.ts';
 
-export interface TenantRunRecord {
+interface TenantRunRecord {
   id: string;
   kind: 'sync' | 'rebuild';
   project: string | null;
@@ -72,7 +72,7 @@ class CursorMoved extends Error {}
 
 const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? Math.round(v) : 0);
 
-export function toRow(tenantId: string, instanceId: string, r: TenantRunRecord): typeof syncRuns.$inferInsert {
+function toRow(tenantId: string, instanceId: string, r: TenantRunRecord): typeof syncRuns.$inferInsert {
   const errors = Array.isArray(r.errors) ? r.errors : [];
   const row: typeof syncRuns.$inferInsert = {
     tenantId, runId: String(r.id), instanceId, kind: r.kind === 'rebuild' ? 'rebuild' : 'sync',
@@ -104,7 +104,7 @@ function changesOf(report: TenantRunRecord['report']): Record<string, unknown> |
 }
 
 /** Stable position of a tenant within a round (0 ≤ x < 1). */
-export function staggerFraction(tenantId: string): number {
+function staggerFraction(tenantId: string): number {
   return createHash('sha256').update(tenantId).digest().readUInt32BE(0) / 2 ** 32;
 }
 

@@ -5,7 +5,7 @@
 // authenticated session (requireTenant / requireApiTenant), never from input.
 import type http from 'node:http';
 import { Readable } from 'node:stream';
-import { getTenantProxyDeps } from './services.ts';
+import { getTenantProxyDeps } from './proxy-deps.ts';
 import { PROXY_MOUNT, proxyToTenant, type TenantProxyDeps } from './tenant-proxy.ts';
 
 export interface TenantCallResult {

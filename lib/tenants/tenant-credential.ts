@@ -3,7 +3,7 @@
 import { createHmac } from 'node:crypto';
 import { signRequest } from '../../tenant/src/auth/request-signature.ts';
 
-export const TENANT_CREDENTIAL_CONTEXT = 'bmc-tenant-credential:v1:';
+const TENANT_CREDENTIAL_CONTEXT = 'bmc-tenant-credential:v1:';
 
 export function deriveTenantSecret(authSecret: string, tenantId: string): string {
   if (!authSecret || authSecret.length < 16) throw new Error('AUTH_SECRET is missing or too short to derive tenant credentials');

@@ -148,7 +148,7 @@ export function detailAnswer(status: number, detail: unknown, headers: Record<st
 }
 
 /** A ProxyAnswer as a web Response (route handlers). */
-export function answerToResponse(a: ProxyAnswer): Response {
+function answerToResponse(a: ProxyAnswer): Response {
   const h = new Headers();
   for (const [k, v] of Object.entries(a.headers)) {
     if (v === undefined) continue;

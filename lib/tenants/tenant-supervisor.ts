@@ -25,7 +25,7 @@ import type { TenantDriver, TenantExit, TenantHandle } from './provisioner.ts';
 import { deriveTenantSecret } from './tenant-credential.ts';
 
 export interface Clock { now(): number }
-export const systemClock: Clock = { now: () => Date.now() };
+const systemClock: Clock = { now: () => Date.now() };
 
 export interface SupervisorSettings {
   leaseTtlMs: number;

@@ -3,12 +3,12 @@
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { HttpError } from '../http/errors.ts';
-import { getTenantProxyDeps } from './services.ts';
+import { getTenantProxyDeps } from './proxy-deps.ts';
 import { proxyToTenant } from './tenant-proxy.ts';
 
-export const TRASH_ID_RE = /^[0-9a-z]{11}-[0-9a-f]{12}$/;
+const TRASH_ID_RE = /^[0-9a-z]{11}-[0-9a-f]{12}$/;
 
-export const TrashItemSchema = z.object({
+const TrashItemSchema = z.object({
   id: z.string().regex(TRASH_ID_RE),
   kind: z.enum(['note', 'file', 'project']),
   project: z.string(),
@@ -18,8 +18,7 @@ export const TrashItemSchema = z.object({
   size: z.number().int().nonnegative(),
   title: z.string().nullable(),
 });
-export const TrashListSchema = z.object({ items: z.array(TrashItemSchema), retention_days: z.number().int().positive() });
-export type TrashItem = z.infer<typeof TrashItemSchema>;
+const TrashListSchema = z.object({ items: z.array(TrashItemSchema), retention_days: z.number().int().positive() });
 export type TrashList = z.infer<typeof TrashListSchema>;
 
 async function readBody(body: string | Readable | null): Promise<unknown> {

@@ -9,9 +9,9 @@ import { HttpError } from '../http/errors.ts';
 import type { Principal } from '../auth/principal.ts';
 import { workspaceSlug } from './workspace-info.ts';
 
-export const WORKSPACE_ID_HEADER = 'x-workspace-id';
-export const WORKSPACE_SLUG_HEADER = 'x-basic-memory-workspace-slug';
-export const WORKSPACE_TYPE_HEADER = 'x-basic-memory-workspace-type';
+const WORKSPACE_ID_HEADER = 'x-workspace-id';
+const WORKSPACE_SLUG_HEADER = 'x-basic-memory-workspace-slug';
+const WORKSPACE_TYPE_HEADER = 'x-basic-memory-workspace-type';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SLUG = /^[a-z0-9_-]+$/;
@@ -25,20 +25,20 @@ function header(h: HeaderSource, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-export interface WorkspaceSelectors { id?: string; slug?: string; type?: string }
+interface WorkspaceSelectors { id?: string; slug?: string; type?: string }
 
 /** The workspace headers of a request (trimmed; empty = absent). */
-export function workspaceSelectors(h: HeaderSource): WorkspaceSelectors {
+function workspaceSelectors(h: HeaderSource): WorkspaceSelectors {
   const pick = (n: string) => { const v = header(h, n)?.trim(); return v ? v : undefined; };
   return { id: pick(WORKSPACE_ID_HEADER), slug: pick(WORKSPACE_SLUG_HEADER), type: pick(WORKSPACE_TYPE_HEADER) };
 }
 
-export function workspaceNotFound(id: string): HttpError {
+function workspaceNotFound(id: string): HttpError {
   return new HttpError(404, `Workspace '${id.slice(0, 64)}' not found.`);
 }
 
 /** Checks the headers' form (upstream's rules for the slug/type pair); throws 400 HttpErrors. */
-export function validateWorkspaceSelectors(s: WorkspaceSelectors): void {
+function validateWorkspaceSelectors(s: WorkspaceSelectors): void {
   if (s.id !== undefined && !UUID.test(s.id)) throw new HttpError(400, 'X-Workspace-ID must be a workspace id (a UUID, the tenant_id of GET /workspaces/).');
   if (!!s.slug !== !!s.type) throw new HttpError(400, 'workspace_slug and workspace_type must be provided together');
   if (s.slug !== undefined && !SLUG.test(s.slug)) throw new HttpError(400, 'X-Basic-Memory-Workspace-Slug must match [a-z0-9_-]+');

@@ -48,8 +48,8 @@ export interface SyncRun {
   report?: SyncReportResponse;
 }
 
-export interface ObservationResponse { category: string | null; content: string; tags: string[]; context: string | null; permalink: string }
-export interface RelationResponse {
+interface ObservationResponse { category: string | null; content: string; tags: string[]; context: string | null; permalink: string }
+interface RelationResponse {
   from_id: string; // permalink of the source (upstream serializes entity references as permalinks)
   to_id: string | null; // permalink of the target, null while unresolved
   to_name: string;

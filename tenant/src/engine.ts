@@ -476,5 +476,5 @@ export class TenantEngine {
 }
 
 
-export interface CurrentProblem { path: string; kind: 'error' | 'skipped' | 'warning'; message: string; since: string; failure_count: number }
+interface CurrentProblem { path: string; kind: 'error' | 'skipped' | 'warning'; message: string; since: string; failure_count: number }
 export interface CurrentProblems { project: string; errors: number; skipped: number; warnings: number; files: CurrentProblem[] }

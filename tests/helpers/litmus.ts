@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export const LITMUS = process.env.LITMUS_BIN ?? 'litmus';
+const LITMUS = process.env.LITMUS_BIN ?? 'litmus';
 
 export function litmusVersion(): string {
   try {
@@ -16,13 +16,13 @@ export function litmusVersion(): string {
   }
 }
 
-export type LitmusVerdict = 'pass' | 'FAIL' | 'SKIPPED' | 'WARNING';
+type LitmusVerdict = 'pass' | 'FAIL' | 'SKIPPED' | 'WARNING';
 /** `id` is `group/N.name` (litmus repeats names such as `propget`, so the number keeps them apart). */
-export interface LitmusResult { group: string; test: string; id: string; verdict: LitmusVerdict; detail: string }
+interface LitmusResult { group: string; test: string; id: string; verdict: LitmusVerdict; detail: string }
 export interface LitmusRun { code: number; output: string; results: LitmusResult[]; groupsRun: string[] }
 
 /** Test lines look like ` 12. propget.............. FAIL (reason)`; the group comes from `-> running `group':`. */
-export function parseLitmus(output: string): { results: LitmusResult[]; groupsRun: string[] } {
+function parseLitmus(output: string): { results: LitmusResult[]; groupsRun: string[] } {
   const results: LitmusResult[] = [];
   const groupsRun: string[] = [];
   let group = '';

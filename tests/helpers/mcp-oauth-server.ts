@@ -17,7 +17,7 @@ import { HttpError } from '../../lib/http/errors.ts';
 import { mcpResourceUrl, protectedResourceMetadataUrl } from '../../lib/mcp/mcp-resource.ts';
 import { send, toRequest } from './oauth-server.ts';
 
-export async function listen(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<{ base: string; close: () => Promise<void> }> {
+async function listen(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<{ base: string; close: () => Promise<void> }> {
   const server = http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

@@ -5,7 +5,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Database } from '../../lib/db/client.ts';
 import type { OAuthConfig } from '../../lib/config/oauth.ts';
-import { handleDeviceAuthorization, handleRevoke, handleToken, type OAuthDeps } from '../../lib/auth/oauth-http.ts';
+import { handleDeviceAuthorization, handleRevoke, handleToken } from '../../lib/auth/oauth-http.ts';
+import type { OAuthDeps } from '../../lib/auth/oauth-response.ts';
 import { withPrincipal } from '../../lib/auth/principal.ts';
 
 export async function toRequest(req: http.IncomingMessage, base: string): Promise<Request> {

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export const RCLONE = process.env.RCLONE_BIN ?? 'rclone';
+const RCLONE = process.env.RCLONE_BIN ?? 'rclone';
 
 export function rcloneVersion(): string {
   try {
@@ -16,7 +16,7 @@ export function rcloneVersion(): string {
   }
 }
 
-export function obscure(secret: string): string {
+function obscure(secret: string): string {
   return execFileSync(RCLONE, ['obscure', secret], { encoding: 'utf8' }).trim();
 }
 

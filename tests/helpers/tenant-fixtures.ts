@@ -8,7 +8,7 @@ import { tenantEndpoints, tenants } from '../../lib/db/schema.ts';
 import { LocalTenantDriver, type LocalDriverOptions } from '../../lib/tenants/local-driver.ts';
 import { TenantSupervisor, type Clock, type SupervisorSettings } from '../../lib/tenants/tenant-supervisor.ts';
 
-export const REPO = path.resolve(import.meta.dirname, '../..');
+const REPO = path.resolve(import.meta.dirname, '../..');
 export const TENANT_ENTRY = path.join(REPO, 'tenant/src/main.ts');
 export const AUTH_SECRET = 'test-auth-secret-0123456789abcdef0123456789';
 
@@ -29,7 +29,7 @@ export function makeDriver(dirs: { dataRoot: string; indexRoot: string }, entry 
   });
 }
 
-export const fastSettings: SupervisorSettings = {
+const fastSettings: SupervisorSettings = {
   leaseTtlMs: 3000,
   tickMs: 100,
   healthIntervalMs: 200,

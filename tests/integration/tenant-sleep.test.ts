@@ -10,7 +10,7 @@ import { getTenantRoute } from '../../lib/db/queries/tenants-runtime.ts';
 import { loadFleet } from '../../lib/db/queries/ops-fleet.ts';
 import { tenantLeases } from '../../lib/db/schema.ts';
 import { needsAttention } from '../../lib/ops/needs-attention.ts';
-import { wakeTenant } from '../../lib/tenants/services.ts';
+import { wakeTenant } from '../../lib/tenants/proxy-deps.ts';
 import { tenantCall } from '../../lib/tenants/tenant-call.ts';
 import { handleTenantProxy, type TenantProxyCaller, type TenantProxyDeps } from '../../lib/tenants/tenant-proxy.ts';
 import { AUTH_SECRET, createTenantRow, makeDriver, makeSupervisor, pidAlive, tempRoot, tenantState, waitFor } from '../helpers/tenant-fixtures.ts';

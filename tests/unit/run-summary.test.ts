@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatDuration, summarizeRun } from '../../lib/sync-health/run-summary.ts';
+import { formatDuration } from '../../lib/format/durations.ts';
+import { summarizeRun } from '../../lib/sync-health/run-summary.ts';
 
 const zero = { status: 'ok', filesScanned: 0, durationMs: 0, newCount: 0, modifiedCount: 0, deletedCount: 0, movedCount: 0, skippedCount: 0, errorCount: 0 };
 

@@ -10,12 +10,12 @@ import { StackedBarChart, type StackedBucket } from '@/components/ui/charts/stac
 import { HISTOGRAM_GROWTH, type Histogram } from '@/lib/history/duration-histogram.ts';
 import type { RollupSeriesPoint, ScanTypePercentiles } from '@/lib/db/queries/sync-rollups.ts';
 import type { SyncRunView } from '@/lib/db/queries/sync-runs.ts';
-import { formatDuration } from '@/lib/sync-health/run-summary.ts';
+import { formatDuration } from '@/lib/format/durations.ts';
 
 const H = 3_600_000;
 
 /** ≤ n display bins from a log-spaced histogram (consecutive buckets merged). */
-export function displayBins(h: Histogram, n = 12): HistogramBin[] {
+function displayBins(h: Histogram, n = 12): HistogramBin[] {
   const idx = Object.keys(h).map(Number).filter((k) => (h[String(k)] ?? 0) > 0).sort((a, b) => a - b);
   if (!idx.length) return [];
   const lo = idx[0]!, hi = idx[idx.length - 1]!;

@@ -8,7 +8,7 @@ import { SCAN_TYPE_LABELS, seriesKey } from '@/components/ui/charts/palette.ts';
 import { requireOps } from '@/lib/auth/session.ts';
 import { getDb } from '@/lib/db/index.ts';
 import { HEALTH_PRECEDENCE } from '@/lib/sync-health/project-health.ts';
-import { formatDuration } from '@/lib/sync-health/run-summary.ts';
+import { formatDuration } from '@/lib/format/durations.ts';
 import { loadOpsOverview, loadOpsTenants, OpsQueryError } from '@/lib/ops/ops-views.ts';
 import { DurationHistograms, opsSummary, RebuildChart, RunsChart } from './ops-charts.tsx';
 import { opsHref, runsHref, type OpsParams } from './ops-links.ts';

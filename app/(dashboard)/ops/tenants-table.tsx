@@ -4,7 +4,7 @@ import { TenantStatusBadge } from '@/components/status-badge.tsx';
 import { RelativeTime } from '@/components/ui/relative-time.tsx';
 import type { OpsTenantsPage, OpsTenantSort } from '@/lib/db/queries/ops-fleet.ts';
 import type { TenantDto } from '@/lib/tenants/dto.ts';
-import { formatDuration } from '@/lib/sync-health/run-summary.ts';
+import { formatDuration } from '@/lib/format/durations.ts';
 import { opsHref } from './ops-links.ts';
 
 const COLUMNS: Array<{ key: OpsTenantSort; label: string }> = [

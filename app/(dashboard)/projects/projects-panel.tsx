@@ -14,7 +14,7 @@ import { changesText, ScanTypeTag } from '@/components/runs/run-history-table.ts
 import { useDeleteProject, useProjectsOverview, useSetDefaultProject } from '@/lib/cloud-client/dashboard.ts';
 import { useCreateProjectMutation } from '@/lib/cloud-client/projects-query.ts';
 import type { ProjectRowDto, ProjectsOverviewDto } from '@/lib/sync-health/dashboard-data.ts';
-import { formatDuration } from '@/lib/sync-health/run-summary.ts';
+import { formatDuration } from '@/lib/format/durations.ts';
 import { btn, errorText, SyncButtons } from './project-actions.tsx';
 
 function CreateProjectForm({ disabled }: { disabled: boolean }) {

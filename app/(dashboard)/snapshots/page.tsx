@@ -12,7 +12,7 @@ import { requireTenant } from '@/lib/auth/session.ts';
 import { getConfig } from '@/lib/config/index.ts';
 import { getDb } from '@/lib/db/index.ts';
 import { listTenantSnapshots } from '@/lib/db/queries/snapshot-runs.ts';
-import { formatBytes } from '@/lib/snapshots/format.ts';
+import { formatBytes } from '@/lib/format/sizes.ts';
 import { snapshotResponse } from '@/lib/snapshots/snapshot-shapes.ts';
 
 export const metadata: Metadata = { title: 'Snapshots' };

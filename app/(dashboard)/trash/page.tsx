@@ -8,17 +8,12 @@ import { requireTenant } from '@/lib/auth/session.ts';
 import { HttpError } from '@/lib/http/errors.ts';
 import { listTrash, type TrashList } from '@/lib/tenants/tenant-trash.ts';
 import { TrashActions } from './trash-actions.tsx';
+import { formatBytes } from '@/lib/format/sizes.ts';
 
 export const metadata: Metadata = { title: 'Trash' };
 export const dynamic = 'force-dynamic';
 
 const KIND_LABEL = { note: 'Note', file: 'File', project: 'Project' } as const;
-
-function formatSize(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
 
 export default async function TrashPage() {
   const { tenant } = await requireTenant(undefined, { callbackUrl: '/trash' });
@@ -61,7 +56,7 @@ export default async function TrashPage() {
                     <p className="font-medium text-slate-900 [overflow-wrap:anywhere]">{it.title ?? it.path}</p>
                     <p className="mt-0.5 text-xs text-slate-600">
                       <span className="sm:hidden">{KIND_LABEL[it.kind]} · </span>
-                      <span className="[overflow-wrap:anywhere]">{it.project} / {it.path}</span> · <span className="whitespace-nowrap">{formatSize(it.size)}</span>
+                      <span className="[overflow-wrap:anywhere]">{it.project} / {it.path}</span> · <span className="whitespace-nowrap">{formatBytes(it.size)}</span>
                     </p>
                   </td>
                   <td className="hidden px-4 py-3 text-slate-700 sm:table-cell">{KIND_LABEL[it.kind]}</td>

@@ -6,7 +6,7 @@ import { resolvePrincipal, unauthenticated } from '@/lib/auth/principal.ts';
 import { getDb } from '@/lib/db/index.ts';
 import { errorToResponse } from '@/lib/http/errors.ts';
 import { workspaceForRequest } from '@/lib/workspaces/select-workspace.ts';
-import { getTenantProxyDeps } from '@/lib/tenants/services.ts';
+import { getTenantProxyDeps } from '@/lib/tenants/proxy-deps.ts';
 import { handleTenantProxy } from '@/lib/tenants/tenant-proxy.ts';
 
 export const dynamic = 'force-dynamic';

@@ -1,7 +1,5 @@
 // Axis and table formatting shared by the charts.
-import { formatDuration } from '@/lib/sync-health/run-summary.ts';
-
-export { formatDuration };
+import { formatUtc } from '@/lib/format/dates.ts';
 
 /** Tick label for a time bucket: "14:05" for buckets under 6 h (ranges up to two days), "Dec 1" beyond. Always UTC (server-rendered). */
 export function timeTick(d: Date, bucketSeconds: number): string {
@@ -9,7 +7,7 @@ export function timeTick(d: Date, bucketSeconds: number): string {
   return d.toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
 }
 
-export const bucketLabel = (d: Date) => d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+export const bucketLabel = (d: Date) => formatUtc(d);
 export const nf = new Intl.NumberFormat('en-US');
 export const compact = (n: number) => (Math.abs(n) >= 10_000 ? new Intl.NumberFormat('en-US', { notation: 'compact' }).format(n) : nf.format(Math.round(n)));
 

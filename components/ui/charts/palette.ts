@@ -4,7 +4,7 @@
 // an icon or a pattern.
 import type { HealthState } from '@/lib/sync-health/health-states.ts';
 
-export const SERIES_KEYS = ['full_initial', 'full_deletions', 'full_forced', 'incremental', 'rebuild', 'catch_up', 'unknown'] as const;
+const SERIES_KEYS = ['full_initial', 'full_deletions', 'full_forced', 'incremental', 'rebuild', 'catch_up', 'unknown'] as const;
 export type SeriesKey = (typeof SERIES_KEYS)[number];
 
 export const SCAN_TYPE_COLORS: Record<SeriesKey, string> = {

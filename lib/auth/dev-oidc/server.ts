@@ -11,7 +11,7 @@ import Provider, { interactionPolicy, type Configuration, type KoaContextWithOID
 import { ConfigError, loadConfig } from '../../config/index.ts';
 import { renderLoginPage, renderMessagePage } from './pages.ts';
 
-export interface DevAccount { email: string; emailVerified: boolean; name: string | null }
+interface DevAccount { email: string; emailVerified: boolean; name: string | null }
 
 /** Stable subject for an email, so the same email is the same person across restarts. */
 export function devSubjectForEmail(email: string): string {

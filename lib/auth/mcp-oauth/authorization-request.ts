@@ -12,7 +12,7 @@ import { redirectUriMatches } from './redirect-uri.ts';
 import { parseRequestedScope, type MemoryScope } from './scopes.ts';
 
 /** How long the consent page accepts a request after /oauth2/authorize checked it. */
-export const PENDING_REQUEST_TTL_SECONDS = 15 * 60;
+const PENDING_REQUEST_TTL_SECONDS = 15 * 60;
 
 export interface PendingRequest {
   clientId: string;

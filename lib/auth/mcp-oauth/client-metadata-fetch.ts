@@ -12,10 +12,10 @@ import https from 'node:https';
 import net from 'node:net';
 import type { LookupFunction } from 'node:net';
 
-export const METADATA_MAX_BYTES = 5 * 1024;
-export const METADATA_TIMEOUT_MS = 10_000;
+const METADATA_MAX_BYTES = 5 * 1024;
+const METADATA_TIMEOUT_MS = 10_000;
 
-export interface TransportResponse {
+interface TransportResponse {
   status: number;
   header(name: string): string | null;
   body: AsyncIterable<Uint8Array>;
@@ -58,7 +58,7 @@ export function isNonPublicAddress(address: string): boolean {
 }
 
 /** dns.lookup that answers only with public addresses (all of them checked), else fails. */
-export const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
+const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
   dns.lookup(hostname, { all: true, verbatim: true }, (err, addresses) => {
     if (err) return callback(err, '', 0);
     const list = addresses as dns.LookupAddress[];

@@ -16,9 +16,9 @@ import { classifyRedirectUri } from './redirect-uri.ts';
 
 export const DYNAMIC_CLIENT_PREFIX = 'bmcl_';
 /** A registration never used is deleted after this long. */
-export const UNUSED_REGISTRATION_TTL_MS = 24 * 3_600_000;
+const UNUSED_REGISTRATION_TTL_MS = 24 * 3_600_000;
 /** A used registration with no live connection is deleted after this long without use. */
-export const IDLE_REGISTRATION_TTL_MS = 90 * 86_400_000;
+const IDLE_REGISTRATION_TTL_MS = 90 * 86_400_000;
 
 export interface McpClient {
   clientId: string;

@@ -19,8 +19,8 @@ import {
 import { grantedScope } from './scopes.ts';
 import type { PendingRequest } from './authorization-request.ts';
 
-export const AUTHORIZATION_CODE_PREFIX = 'bmac_';
-export const AUTHORIZATION_CODE_TTL_SECONDS = 60;
+const AUTHORIZATION_CODE_PREFIX = 'bmac_';
+const AUTHORIZATION_CODE_TTL_SECONDS = 60;
 const PKCE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
 
 function safeEqual(a: string, b: string): boolean {

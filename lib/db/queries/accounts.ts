@@ -2,7 +2,7 @@
 // `provisioning`), an owner membership and audit events in ONE transaction; later sign-ins refresh
 // email/name/lastSignInAt and the ops role.
 import { randomUUID } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { auditEvents, memberships, tenants, users, type Tenant, type User } from '../schema.ts';
 import { getTenantForUser } from './tenants.ts';
@@ -117,10 +117,4 @@ export async function ensureAccountForSignIn(db: Database, input: SignInInput): 
 
     return { user, tenant, createdUser, createdTenant };
   });
-}
-
-/** Count of users (ops overview, tests). */
-export async function countUsers(db: Database): Promise<number> {
-  const [r] = await db.select({ n: sql<number>`count(*)::int` }).from(users);
-  return Number(r?.n ?? 0);
 }

@@ -5,7 +5,7 @@ import type { Database } from '../client.ts';
 import { apiKeys, auditEvents, memberships, tenants, users, type ApiKey, type Tenant, type User } from '../schema.ts';
 import { CLI_SESSION_REVOKED_CHANNEL } from './oauth.ts';
 
-export const API_KEYS_PER_USER = 50;
+const API_KEYS_PER_USER = 50;
 
 export interface NewApiKey { userId: string; tenantId: string; name: string; scope: ApiKey['scope']; prefix: string; secretHash: string }
 

@@ -5,7 +5,7 @@ import type { Database } from '../client.ts';
 import { appPasswords, auditEvents, memberships, tenants, users, type AppPassword, type Tenant, type User } from '../schema.ts';
 import { CLI_SESSION_REVOKED_CHANNEL } from './oauth.ts';
 
-export const APP_PASSWORDS_PER_USER = 50;
+const APP_PASSWORDS_PER_USER = 50;
 
 export interface NewAppPassword { userId: string; tenantId: string; name: string; accessKey: string; secretHash: string }
 

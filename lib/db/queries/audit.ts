@@ -28,7 +28,3 @@ export async function recordAuditEvent(db: Database, e: AuditInput): Promise<voi
 export async function listAuditEventsForTenant(db: Database, tenantId: string, limit = 50): Promise<AuditEvent[]> {
   return db.select().from(auditEvents).where(eq(auditEvents.tenantId, tenantId)).orderBy(desc(auditEvents.createdAt), desc(auditEvents.id)).limit(limit);
 }
-
-export async function listAuditEventsForUser(db: Database, userId: string, limit = 50): Promise<AuditEvent[]> {
-  return db.select().from(auditEvents).where(eq(auditEvents.actorUserId, userId)).orderBy(desc(auditEvents.createdAt), desc(auditEvents.id)).limit(limit);
-}

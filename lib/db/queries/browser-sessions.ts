@@ -1,5 +1,5 @@
 // Data access for server-side browser sessions (one row per sign-in; the session cookie carries the id).
-import { and, desc, eq, isNull, lte, ne, or } from 'drizzle-orm';
+import { and, desc, eq, isNull, lte, ne, } from 'drizzle-orm';
 import type { Queryable } from './oauth.ts';
 import { browserSessions, type BrowserSession } from '../schema.ts';
 
@@ -52,10 +52,4 @@ export async function listLiveBrowserSessions(db: Queryable, userId: string, now
     .where(and(eq(browserSessions.userId, userId), isNull(browserSessions.revokedAt)))
     .orderBy(desc(browserSessions.lastSeenAt));
   return rows.filter((r) => r.lastSeenAt > floor);
-}
-
-/** Housekeeping: forgets sessions ended or idle for longer than `keepSeconds`. */
-export async function pruneBrowserSessions(db: Queryable, now: Date, keepSeconds: number): Promise<void> {
-  const floor = new Date(now.getTime() - keepSeconds * 1000);
-  await db.delete(browserSessions).where(or(lte(browserSessions.revokedAt, floor), lte(browserSessions.lastSeenAt, floor)));
 }

@@ -64,11 +64,6 @@ export async function mcpCallsByGrant(db: Database, tenantId: string, since: Dat
   return new Map(rows.map((r) => [r.grantId, { clientId: r.clientId, calls: Number(r.calls), errors: Number(r.errors), lastAt: r.lastAt ? new Date(r.lastAt) : null }]));
 }
 
-/** Drops roll-ups older than `before` (retention). */
-export async function pruneMcpCalls(db: Database, before: Date): Promise<void> {
-  await db.delete(mcpCallRollups).where(sql`${mcpCallRollups.hour} < ${before.toISOString()}::timestamptz`);
-}
-
 /** The start of the hour `d` falls in (roll-ups are keyed by it). */
 export function hourOf(d: Date): Date {
   return new Date(Math.floor(d.getTime() / 3_600_000) * 3_600_000);

@@ -4,8 +4,8 @@
 import { and, asc, desc, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import {
-  auditEvents, cliSessions, deviceGrants, memberships, oauthAccessTokens, oauthRefreshTokens, rateLimitCounters, tenants, users,
-  type CliSession, type DeviceGrant, type Tenant, type User,
+  auditEvents, cliSessions, deviceGrants, memberships, oauthAccessTokens, oauthRefreshTokens, rateLimitCounters, tenants,
+  type CliSession, type DeviceGrant, type Tenant,
 } from '../schema.ts';
 
 /** NOTIFY channel carrying the id of each revoked CLI session (payload), sent in the revoking transaction. */
@@ -112,12 +112,6 @@ export async function insertCliSession(db: Queryable, s: typeof cliSessions.$inf
   return row;
 }
 
-export async function findCliSession(db: Queryable, id: string): Promise<CliSession | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-  const [row] = await db.select().from(cliSessions).where(eq(cliSessions.id, id));
-  return row ?? null;
-}
-
 export async function insertAccessToken(db: Queryable, tokenHash: string, sessionId: string, expiresAt: Date, now: Date): Promise<void> {
   await db.insert(oauthAccessTokens).values({ tokenHash, sessionId, expiresAt, createdAt: now });
 }
@@ -203,16 +197,6 @@ export async function touchCliSession(db: Queryable, id: string, ip: string | nu
 
 // ---------------------------------------------------------------- users, tenants, audit
 
-export async function getUserById(db: Queryable, id: string): Promise<User | null> {
-  const [row] = await db.select().from(users).where(eq(users.id, id));
-  return row ?? null;
-}
-
-export async function getTenantById(db: Queryable, id: string): Promise<Tenant | null> {
-  const [row] = await db.select().from(tenants).where(eq(tenants.id, id));
-  return row ?? null;
-}
-
 /** The tenant a user's CLI reaches: their owned tenant first, else the oldest membership. */
 export async function getPrimaryTenantForUser(db: Queryable, userId: string): Promise<Tenant | null> {
   const [row] = await db.select({ tenant: tenants }).from(memberships)
@@ -221,13 +205,6 @@ export async function getPrimaryTenantForUser(db: Queryable, userId: string): Pr
     .orderBy(sql`case when ${memberships.role} = 'owner' then 0 else 1 end`, asc(memberships.createdAt))
     .limit(1);
   return row?.tenant ?? null;
-}
-
-/** Whether the user is a member of the tenant (tokens carry the tenant chosen at approval). */
-export async function isMember(db: Queryable, userId: string, tenantId: string): Promise<boolean> {
-  const rows = await db.select({ t: memberships.tenantId }).from(memberships)
-    .where(and(eq(memberships.userId, userId), eq(memberships.tenantId, tenantId)));
-  return rows.length > 0;
 }
 
 export interface AuditInput {

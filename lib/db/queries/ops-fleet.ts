@@ -31,7 +31,7 @@ export interface OpsSettings extends AttentionSettings {
   health?: SyncHealthSettings;
 }
 
-export interface OpsProject {
+interface OpsProject {
   project: string;
   health: HealthState;
   lastRunAt: Date;
@@ -42,7 +42,7 @@ export interface OpsProject {
   lastSkippedCount: number;
 }
 
-export interface OpsTenantRow {
+interface OpsTenantRow {
   tenantId: string;
   name: string;
   ownerEmail: string | null;

@@ -27,7 +27,7 @@ function outcomeWhere(outcome: RunFilters['outcome']): SQL | undefined {
   }
 }
 
-export function projectRunsWhere(tenantId: string, project: string | undefined, f: Pick<RunFilters, 'outcome' | 'scanType' | 'trigger' | 'from' | 'to'>): SQL {
+function projectRunsWhere(tenantId: string, project: string | undefined, f: Pick<RunFilters, 'outcome' | 'scanType' | 'trigger' | 'from' | 'to'>): SQL {
   return and(
     eq(syncRuns.tenantId, tenantId), eq(syncRuns.kind, 'sync'),
     project !== undefined ? eq(syncRuns.project, project) : isNotNull(syncRuns.project),

@@ -13,7 +13,7 @@ import { histogramPercentile, type Histogram } from '../../history/duration-hist
 export interface SeriesRange { from: Date; to: Date }
 
 /** Bucket width in seconds for a range: ~12–48 buckets whatever the range. */
-export function bucketSecondsFor(range: SeriesRange): number {
+function bucketSecondsFor(range: SeriesRange): number {
   const span = (range.to.getTime() - range.from.getTime()) / 1000;
   if (span <= 2 * 3600) return 300;
   if (span <= 2 * 86400) return 3600;

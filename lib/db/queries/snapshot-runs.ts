@@ -34,11 +34,6 @@ export async function listTenantSnapshots(db: Database, tenantId: string, limit 
     .orderBy(desc(snapshotRuns.startedAt)).limit(limit);
 }
 
-/** Every run of the tenant (failed ones too), newest first: the ops view. */
-export async function listTenantSnapshotRuns(db: Database, tenantId: string, limit = 50): Promise<SnapshotRun[]> {
-  return db.select().from(snapshotRuns).where(eq(snapshotRuns.tenantId, tenantId)).orderBy(desc(snapshotRuns.startedAt)).limit(limit);
-}
-
 export async function markSnapshotDeleted(db: Database, tenantId: string, id: string): Promise<void> {
   await db.update(snapshotRuns).set({ deletedAt: new Date() }).where(and(eq(snapshotRuns.id, id), eq(snapshotRuns.tenantId, tenantId)));
 }

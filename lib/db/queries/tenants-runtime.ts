@@ -3,7 +3,7 @@
 // written by whichever instance holds the tenant's lease.
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
-import { auditEvents, tenantEndpoints, tenantLeases, tenants, type Tenant } from '../schema.ts';
+import { tenantEndpoints, tenantLeases, tenants, type Tenant } from '../schema.ts';
 
 export type TenantStatus = Tenant['status'];
 
@@ -234,12 +234,5 @@ export async function requestTenantRestart(db: Database, tenantId: string): Prom
   await requestTenantStart(db, tenantId);
   await db.insert(tenantEndpoints).values({ tenantId, restartRequestedAt: sql`now()` as unknown as Date }).onConflictDoUpdate({
     target: tenantEndpoints.tenantId, set: { restartRequestedAt: sql`now()` as unknown as Date, updatedAt: new Date() },
-  });
-}
-
-export async function recordTenantAudit(db: Database, e: { actorUserId: string | null; tenantId: string; action: string; ip?: string | null; userAgent?: string | null; metadata?: Record<string, unknown> }): Promise<void> {
-  await db.insert(auditEvents).values({
-    actorUserId: e.actorUserId, tenantId: e.tenantId, action: e.action, target: `tenant:${e.tenantId}`,
-    ip: e.ip ?? null, userAgent: e.userAgent ?? null, metadata: e.metadata ?? {},
   });
 }

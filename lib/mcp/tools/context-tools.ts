@@ -231,4 +231,3 @@ export const listDirectory = defineTool({
     return lines.join('\n');
   },
 });
-export { stripMemoryUrl };

@@ -23,7 +23,7 @@ import { projectFromRequest } from '../http/project-param.ts';
 import { parseQuery } from '../http/query-params.ts';
 
 /** Most entries one uploaded ZIP may hold (a ZIP of a million empty names is a denial of service, not a project). */
-export const MAX_ZIP_ENTRIES = 20_000;
+const MAX_ZIP_ENTRIES = 20_000;
 
 const FolderQuery = z.object({ folder: z.string().max(2048).default('') });
 
@@ -42,7 +42,7 @@ function safeFileName(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'project';
 }
 
-export interface ZipUploadReport { written: string[]; skipped: { path: string; reason: string }[]; bytes: number }
+interface ZipUploadReport { written: string[]; skipped: { path: string; reason: string }[]; bytes: number }
 
 export function registerArchiveRoutes(app: FastifyInstance, runtime: TenantRuntime): void {
   const engine = runtime.engine;

@@ -10,11 +10,11 @@
 // secret string's UTF-8 bytes, exactly as handed over in BM_TENANT_SECRET.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export const SIGNATURE_VERSION = 'v1';
-export const MAX_SKEW_SECONDS = 60;
-export const HEADER_TENANT_ID = 'x-bm-tenant-id';
-export const HEADER_TIMESTAMP = 'x-bm-timestamp';
-export const HEADER_SIGNATURE = 'x-bm-signature';
+const SIGNATURE_VERSION = 'v1';
+const MAX_SKEW_SECONDS = 60;
+const HEADER_TENANT_ID = 'x-bm-tenant-id';
+const HEADER_TIMESTAMP = 'x-bm-timestamp';
+const HEADER_SIGNATURE = 'x-bm-signature';
 
 export type SignInput = {
   secret: string;

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
-export const MIN_SECRET_BYTES = 32;
+const MIN_SECRET_BYTES = 32;
 
 /** Accepts hex (64+ chars) or base64url (43+ chars) secrets carrying at least 32 bytes. */
 export const TenantSecretSchema = z.string().trim().refine((s) => {

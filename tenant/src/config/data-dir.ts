@@ -33,7 +33,7 @@ export function defaultDataDir(pe: PlatformEnv): string {
   return path.join(base, APP_DIR, 'tenant');
 }
 
-export function defaultCacheDir(pe: PlatformEnv): string {
+function defaultCacheDir(pe: PlatformEnv): string {
   if (pe.platform === 'darwin') return path.join(pe.home, 'Library', 'Caches', APP_DIR);
   if (pe.platform === 'win32') return path.join(pe.env.LOCALAPPDATA || path.join(pe.home, 'AppData', 'Local'), APP_DIR, 'cache');
   const xdg = pe.env.XDG_CACHE_HOME;

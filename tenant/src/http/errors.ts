@@ -24,7 +24,7 @@ export function zodDetail(err: ZodError, where: 'query' | 'body' | 'path'): obje
 }
 
 /** A refused path's status: hidden 403, too long 414, anything else 400. */
-export function pathErrorStatus(err: PathError): number {
+function pathErrorStatus(err: PathError): number {
   return err instanceof HiddenPathError ? 403 : err instanceof PathTooLongError ? 414 : 400;
 }
 

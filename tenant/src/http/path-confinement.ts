@@ -8,7 +8,7 @@ import { MAX_NAME_BYTES, pathProblem, pathTooLong } from '../notes/portable-name
 import { hiddenPathMessage, hiddenSegment } from '../notes/visible-path.ts';
 import { HttpError } from './errors.ts';
 
-export const PATH_REFUSED = 'Invalid path: it must stay inside the project';
+const PATH_REFUSED = 'Invalid path: it must stay inside the project';
 
 function refuse(): never {
   throw new HttpError(400, PATH_REFUSED);

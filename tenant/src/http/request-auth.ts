@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { verifyRequest } from '../auth/request-signature.ts';
 
-export const UNAUTHORIZED_DETAIL = 'Invalid or missing tenant signature';
+const UNAUTHORIZED_DETAIL = 'Invalid or missing tenant signature';
 
 export function installRequestAuth(app: FastifyInstance, opts: { secret: string; tenantId: string }): void {
   app.addHook('onRequest', async (req, reply) => {

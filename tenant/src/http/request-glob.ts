@@ -11,7 +11,7 @@ import picomatch from 'picomatch';
 import { HttpError } from './errors.ts';
 
 /** Longer than any real name pattern; long enough for a full path. */
-export const MAX_GLOB_LENGTH = 256;
+const MAX_GLOB_LENGTH = 256;
 
 const PM_OPTIONS = { dot: true, nonegate: true, noextglob: true, nobrace: true, strictSlashes: true } as const;
 

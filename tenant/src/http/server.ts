@@ -30,7 +30,7 @@ declare module 'fastify' {
   }
 }
 
-export const REBUILDING_DETAIL = 'Index is rebuilding, retry shortly';
+const REBUILDING_DETAIL = 'Index is rebuilding, retry shortly';
 
 export function buildServer(opts: { runtime: TenantRuntime; secret: string; logger: pino.Logger; maxInFlight?: number }): FastifyInstance {
   const app: FastifyInstance = Fastify({

@@ -4,8 +4,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-export const SCHEMA_VERSION = '3';
-export const INDEX_FILE = 'index.sqlite';
+const SCHEMA_VERSION = '3';
+const INDEX_FILE = 'index.sqlite';
 
 const DDL = `
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);

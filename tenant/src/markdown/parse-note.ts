@@ -17,7 +17,7 @@ export interface ParsedNote {
   warnings: string[];
 }
 
-export function titleFromPath(relPath: string): string {
+function titleFromPath(relPath: string): string {
   const base = path.posix.basename(relPath);
   const dot = base.lastIndexOf('.');
   return dot > 0 ? base.slice(0, dot) : base;

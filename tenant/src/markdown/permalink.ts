@@ -10,7 +10,7 @@ function asciiFold(s: string): string {
   return s.normalize('NFKD').replace(/\p{M}+/gu, '').replace(/[ßæÆøØœŒđĐłŁþÞðÐı]/g, (c) => EXTRA[c] ?? c);
 }
 
-export function stripExtension(relPath: string): string {
+function stripExtension(relPath: string): string {
   const slash = relPath.lastIndexOf('/');
   const dot = relPath.lastIndexOf('.');
   return dot > slash + 1 ? relPath.slice(0, dot) : relPath;

@@ -3,11 +3,7 @@
 // folder swapped for a symlink meanwhile cannot redirect the write. Missing parent folders are created the
 // same way. Temp names are recognisable (`.bm-tmp-<hex>.tmp`): hidden, ignored by the sync, removed at start.
 import fs from 'node:fs';
-import { openDir, renameConfined, withParent, writeTempIn } from './confined-fs.ts';
-
-export function fsyncDir(dir: string): void {
-  try { const d = openDir(dir); try { d.fsync(); } finally { d.close(); } } catch { /* missing or not a folder: nothing to make durable */ }
-}
+import { renameConfined, withParent, writeTempIn } from './confined-fs.ts';
 
 /** Create `abs` atomically; fails with EEXIST (and leaves the existing file alone) if it already exists. */
 export function atomicCreate(abs: string, data: string | Uint8Array): void {

@@ -136,7 +136,7 @@ export function withParent<T>(abs: string, opts: { create?: boolean }, fn: (dir:
   try { return fn(dir, path.basename(target)); } catch (e) { throw vanished(dir, e); } finally { dir.close(); }
 }
 
-export async function withParentAsync<T>(abs: string, opts: { create?: boolean }, fn: (dir: ConfinedDir, leaf: string) => Promise<T>): Promise<T> {
+async function withParentAsync<T>(abs: string, opts: { create?: boolean }, fn: (dir: ConfinedDir, leaf: string) => Promise<T>): Promise<T> {
   const target = path.resolve(abs);
   const anchor = anchorFor(target);
   if (anchor === target) throw new PathError('Invalid path: the root itself is not a file');
@@ -160,7 +160,7 @@ export function mkdirConfined(abs: string): void { openDir(abs, { create: true }
 
 // Temp files of our writes: hidden, recognisable, and ending in .tmp, so the ignore rules skip them, the
 // API refuses them and the start-up sweep can remove leftovers of a crash without touching anything else.
-export const TEMP_PREFIX = '.bm-tmp-';
+const TEMP_PREFIX = '.bm-tmp-';
 export const UPLOAD_TEMP_PREFIX = '.bm-upload-';
 const TEMP_RE = /^\.bm-(?:tmp|upload)-[0-9a-f]{8,32}\.tmp$/;
 /** A temp file left by this tenant (atomic writes, uploads, trash moves). */

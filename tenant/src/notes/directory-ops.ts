@@ -10,7 +10,7 @@ export interface DirectoryMoveResult { total_files: number; successful_moves: nu
 export interface DirectoryDeleteResult { total_files: number; successful_deletes: number; failed_deletes: number; deleted_files: string[]; errors: { path: string; error: string }[] }
 
 /** Indexed files under `dir` ('' = the whole project), by path. */
-export function entitiesUnder(store: IndexStore, projectId: number, dir: string): EntityRow[] {
+function entitiesUnder(store: IndexStore, projectId: number, dir: string): EntityRow[] {
   if (!dir) return store.db.prepare('SELECT * FROM entity WHERE project_id = ? ORDER BY file_path').all(projectId) as unknown as EntityRow[];
   const prefix = `${dir}/`;
   return store.db.prepare('SELECT * FROM entity WHERE project_id = ? AND substr(file_path, 1, ?) = ? ORDER BY file_path')

@@ -5,7 +5,7 @@ import { BadRequestError } from '../engine-types.ts';
 import { splitFrontmatter } from '../markdown/frontmatter.ts';
 
 export const EDIT_OPERATIONS = ['append', 'prepend', 'find_replace', 'replace_section', 'insert_before_section', 'insert_after_section'] as const;
-export type EditOperation = (typeof EDIT_OPERATIONS)[number];
+type EditOperation = (typeof EDIT_OPERATIONS)[number];
 
 export class EditRefused extends BadRequestError { override name = 'EditRefused'; }
 

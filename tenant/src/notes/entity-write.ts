@@ -20,7 +20,6 @@ import { resolveEntity } from './link-resolver.ts';
 import { statOf } from './notes.ts';
 import { confine } from './safe-path.ts';
 
-export { EditRefused };
 
 export interface PutNoteInput {
   title: string; folder: string; content: string; entity_type?: string; entity_metadata?: Record<string, unknown> | null;

@@ -7,13 +7,13 @@
 import { z } from 'zod';
 import { BadRequestError } from '../engine-types.ts';
 
-export class ImportError extends BadRequestError { override name = 'ImportError'; }
+class ImportError extends BadRequestError { override name = 'ImportError'; }
 
 export interface ImportedNote { rel: string; frontmatter: Record<string, unknown>; body: string }
 export interface ParsedImport { notes: ImportedNote[]; counts: Record<string, number> }
 
 /** upstream clean_filename: punctuation/whitespace runs → '_', other non-word characters dropped, ≤ 100 chars. */
-export function cleanFilename(name: string): string {
+function cleanFilename(name: string): string {
   const s = name.replace(/[\s\-,.:/\\[\]()]+/g, '_').replace(/[^\p{L}\p{N}_]+/gu, '').slice(0, 100);
   return s || 'untitled';
 }

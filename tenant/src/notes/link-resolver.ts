@@ -3,7 +3,7 @@
 // strict) the best full-text match. Accepts `memory://` URLs and `[[wiki|alias]]` text.
 import type { EntityRow, IndexStore } from '../index/store.ts';
 import { normalizePermalink } from '../markdown/permalink.ts';
-import { toFtsQuery } from './search.ts';
+import { toFtsQuery } from './fts-query.ts';
 
 /** `memory://a/b`, `/a/b`, `[[A|alias]]` → `a/b`, `A`. */
 export function cleanIdentifier(identifier: string): string {

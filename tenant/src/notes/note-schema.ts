@@ -6,7 +6,7 @@
 
 import { BadRequestError } from '../engine-types.ts';
 
-export interface SchemaField {
+interface SchemaField {
   name: string;
   type: string;
   required: boolean;
@@ -65,7 +65,7 @@ function field(name: string, type: string, required: boolean, extra: Partial<Sch
   return { name, type, required, is_array: false, is_enum: false, enum_values: [], description: null, is_entity_ref: false, children: [], ...extra };
 }
 
-export function parsePicoschema(dict: Record<string, unknown>): SchemaField[] {
+function parsePicoschema(dict: Record<string, unknown>): SchemaField[] {
   const out: SchemaField[] = [];
   for (const [key, value] of Object.entries(dict)) {
     const { name, required, modifier, description: keyDesc } = parseKey(key);
@@ -96,11 +96,11 @@ export function parsePicoschema(dict: Record<string, unknown>): SchemaField[] {
 }
 
 /** A schema note without `entity` or a `schema` dict (upstream's ValueError): 400 with this message. */
-export class SchemaNoteError extends BadRequestError { override name = 'SchemaNoteError'; }
+class SchemaNoteError extends BadRequestError { override name = 'SchemaNoteError'; }
 
 const validationMode = (fm: Record<string, unknown>) => (isDict(fm.settings) && typeof fm.settings.validation === 'string' ? fm.settings.validation : 'warn');
 
-export function parseSchemaNote(fm: Record<string, unknown>): SchemaDefinition {
+function parseSchemaNote(fm: Record<string, unknown>): SchemaDefinition {
   if (!fm.entity) throw new SchemaNoteError("Schema note missing required 'entity' field in frontmatter");
   if (!isDict(fm.schema) || !Object.keys(fm.schema).length) throw new SchemaNoteError("Schema note missing required 'schema' dict in frontmatter");
   const fmRules = isDict(fm.settings) && isDict(fm.settings.frontmatter) ? parsePicoschema(fm.settings.frontmatter) : [];
@@ -129,7 +129,7 @@ export function resolveSchema(fm: Record<string, unknown>, lookup: SchemaLookup)
 
 // ---- validation ----
 
-export interface FieldResult { field_name: string; field_type: string; required: boolean; status: 'present' | 'missing' | 'enum_mismatch'; values: string[]; message: string | null }
+interface FieldResult { field_name: string; field_type: string; required: boolean; status: 'present' | 'missing' | 'enum_mismatch'; values: string[]; message: string | null }
 export interface NoteValidation {
   note_identifier: string; schema_entity: string; passed: boolean; field_results: FieldResult[];
   unmatched_observations: Record<string, number>; unmatched_relations: string[]; warnings: string[]; errors: string[];
@@ -196,7 +196,7 @@ export function validateNote(identifier: string, schema: SchemaDefinition, note:
 
 // ---- inference and drift ----
 
-export interface FieldFrequency {
+interface FieldFrequency {
   name: string; source: 'observation' | 'relation'; count: number; total: number; percentage: number;
   sample_values: string[]; is_array: boolean; target_type: string | null;
 }
@@ -259,7 +259,7 @@ export function inferSchema(noteType: string, notes: NoteData[], optionalThresho
   return report;
 }
 
-export interface DriftField { name: string; source: 'observation' | 'relation'; count: number; total: number; percentage: number }
+interface DriftField { name: string; source: 'observation' | 'relation'; count: number; total: number; percentage: number }
 export interface DriftReport { note_type: string; schema_found: boolean; new_fields: DriftField[]; dropped_fields: DriftField[]; cardinality_changes: string[] }
 
 const drift = (f: FieldFrequency): DriftField => ({ name: f.name, source: f.source, count: f.count, total: f.total, percentage: f.percentage });

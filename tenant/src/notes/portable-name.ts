@@ -17,14 +17,14 @@ import path from 'node:path';
 import { ConflictError, PathError } from '../engine-types.ts';
 
 export const MAX_NAME_BYTES = 255;
-export const MAX_PATH_BYTES = 1024;
+const MAX_PATH_BYTES = 1024;
 
 const FORBIDDEN = /[<>:"|?*\\]/;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const RESERVED = /^(con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³]|conin\$|conout\$)$/i;
 
-export class PortableNameError extends PathError {
+class PortableNameError extends PathError {
   override name = 'PortableNameError';
 }
 
@@ -34,7 +34,7 @@ export class PathTooLongError extends PortableNameError {
 }
 
 /** A name that differs from an existing one in its folder only by case or normalisation: HTTP 409. */
-export class NameCollisionError extends ConflictError {
+class NameCollisionError extends ConflictError {
   override name = 'NameCollisionError';
 }
 

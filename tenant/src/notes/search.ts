@@ -2,14 +2,8 @@
 // and upstream's filters: note type, item type (notes, observations, relations), after a date.
 import type { SearchPage, SearchResult } from '../engine-types.ts';
 import type { EntityRow, IndexStore } from '../index/store.ts';
+import { toFtsQuery } from './fts-query.ts';
 import { observationsOf, observationSummary, relationsTouching, relationSummary } from './memory-context.ts';
-
-/** User text → FTS5 query: every word must match, as a prefix. Operators are never passed through (no syntax errors). */
-export function toFtsQuery(text: string): string | null {
-  const words = (text.normalize('NFC').match(/[\p{L}\p{N}_]+/gu) ?? []).slice(0, 16);
-  if (!words.length) return null;
-  return words.map((w) => `"${w}"*`).join(' ');
-}
 
 // Ranking and snippets are separate steps: FTS5's snippet() would be evaluated for every matching note before the
 // sort (most of the query's CPU on a large project); here it is cut in JS for the page's rows only.
@@ -38,7 +32,7 @@ function snippetOf(content: string, words: string[]): { plain: string; marked: s
   return { plain: `${pre}${slice.join(' ')}${post}`, marked: `${pre}${slice.map((w) => w.replace(markAll, (x) => `<mark>${x}</mark>`)).join(' ')}${post}` };
 }
 
-export type SearchItemType = 'entity' | 'observation' | 'relation';
+type SearchItemType = 'entity' | 'observation' | 'relation';
 
 /** Upstream SearchQuery's text and filters (v0.16 `types`, v0.19+ `note_types`, both: `entity_types`, `after_date`). */
 export interface SearchQuery {

@@ -15,8 +15,8 @@ import { ConflictError, NotFoundError, PathError } from '../engine-types.ts';
 import { atomicCreate } from './atomic-write.ts';
 import { lstatConfined, mkdirConfined, openDir, readFileConfined, registerAnchor, renameConfined } from './confined-fs.ts';
 
-export const TRASH_DIR = path.join('.basic-memory', 'trash');
-export const DEFAULT_TRASH_RETENTION_DAYS = 30;
+const TRASH_DIR = path.join('.basic-memory', 'trash');
+const DEFAULT_TRASH_RETENTION_DAYS = 30;
 const ID_RE = /^[0-9a-z]{11}-[0-9a-f]{12}$/;
 
 export type TrashKind = 'note' | 'file' | 'project';

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
-export const ProjectConfigSchema = z.looseObject({
+const ProjectConfigSchema = z.looseObject({
   projects: z.record(z.string().min(1), z.string().min(1)).default({}),
   default_project: z.string().min(1).nullable().default(null),
   removed_folders: z.array(z.string().min(1)).default([]),
@@ -23,7 +23,7 @@ export function configPathFor(dataDir: string): string {
   return path.join(dataDir, '.basic-memory', 'config.json');
 }
 
-export class ProjectConfigError extends Error {}
+class ProjectConfigError extends Error {}
 
 export function readProjectConfig(dataDir: string): ProjectConfig {
   const file = configPathFor(dataDir);

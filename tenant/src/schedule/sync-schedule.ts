@@ -5,7 +5,7 @@
 // runs on the same cadence under the key "\0discovery".
 import { createHash } from 'node:crypto';
 
-export const JITTER_FRACTION = 0.1;
+const JITTER_FRACTION = 0.1;
 
 export function scheduleOffsetMs(tenantId: string, key: string, intervalMs: number): number {
   const h = createHash('sha256').update(`${tenantId}\0${key}`).digest();

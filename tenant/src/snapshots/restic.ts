@@ -39,9 +39,9 @@ export interface ResticRun {
 }
 
 /** The running restic children (a shutdown or a test can see them). */
-export const runningRestic = new Set<number>();
+const runningRestic = new Set<number>();
 
-export function resticEnv(cfg: ResticConfig): Record<string, string> {
+function resticEnv(cfg: ResticConfig): Record<string, string> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/', LANG: 'C.UTF-8',
     RESTIC_REPOSITORY: cfg.repository, RESTIC_PASSWORD_FILE: cfg.passwordFile, RESTIC_CACHE_DIR: cfg.cacheDir,

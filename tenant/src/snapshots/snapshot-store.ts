@@ -14,7 +14,7 @@ import { hiddenSegment } from '../notes/visible-path.ts';
 import { isLocalRepository, jsonLines, restic, ResticError, type ResticConfig } from './restic.ts';
 
 /** Hidden work folder for restores (same filesystem as the data, so a restored file is renamed into place). */
-export const RESTORE_TMP_DIR = path.join('.basic-memory', 'restore-tmp');
+const RESTORE_TMP_DIR = path.join('.basic-memory', 'restore-tmp');
 const SNAPSHOT_ID_RE = /^[0-9a-f]{8,64}$/;
 
 export type SnapshotKind = 'scheduled' | 'manual';
@@ -59,7 +59,7 @@ export class SnapshotsNotConfiguredError extends Error { override name = 'Snapsh
 export class RepositoryError extends Error { override name = 'RepositoryError'; }
 
 /** A path from a request, as a data-dir relative key: `/` separated, no leading `/`, never hidden or escaping. */
-export function normaliseKey(input: string): string {
+function normaliseKey(input: string): string {
   const s = input.replace(/\\/g, '/').replace(/^\/+/, '');
   const parts = s.split('/').filter((p) => p !== '' && p !== '.');
   for (const p of parts) {

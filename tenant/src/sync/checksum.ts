@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 
 export const SMALL_FILE_MAX = 1024 * 1024;
-export const CHUNK = 64 * 1024;
+const CHUNK = 64 * 1024;
 const shared = Buffer.allocUnsafe(SMALL_FILE_MAX + 1);
 
 /**

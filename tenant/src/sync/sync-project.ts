@@ -40,7 +40,7 @@ export interface ProjectRef { id: number; name: string; root: string; lastFileCo
 interface Candidate extends FileStat { rel: string; row: StoredFile | undefined; checksum?: string; movedFrom?: string }
 
 /** Report lists (paths, checksums) are capped; counts stay exact. A 100k-file initial sync needs no 100k-path report. */
-export const REPORT_MAX = 10000;
+const REPORT_MAX = 10000;
 
 export interface ProjectSyncResult {
   scanType: ScanType;

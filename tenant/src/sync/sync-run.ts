@@ -6,7 +6,7 @@ import type { SyncReportResponse, SyncRun } from '../engine-types.ts';
 
 const REPORT_CAP = 200;
 // A 30 s schedule records ~2,900 runs a day per project; the control plane collects them, so only the newest are kept.
-export const KEEP_RUNS = 20000;
+const KEEP_RUNS = 20000;
 const PROBLEM_CAP = 500;
 
 /** UUID v7 (RFC 9562): 48-bit ms timestamp + random; sorts by creation time. */

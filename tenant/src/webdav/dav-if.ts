@@ -2,9 +2,9 @@
 // optionally tagged with the resource they are about. The request goes ahead only when at least one list is
 // true (every condition in it holds); otherwise it is a 412. Every state token named anywhere in the header
 // counts as submitted for the lock check that follows, whatever the list evaluated to.
-import { DavError } from './dav-xml.ts';
+import { DavError } from './dav-error.ts';
 
-export interface IfCondition { not: boolean; kind: 'token' | 'etag'; value: string }
+interface IfCondition { not: boolean; kind: 'token' | 'etag'; value: string }
 export interface IfList { resource: string | null; conditions: IfCondition[] }
 
 const bad = () => new DavError(400, 'The If header is malformed (RFC 4918 §10.4)');

@@ -13,8 +13,8 @@ export interface DavLock {
   expiresAt: number;
 }
 
-export const MAX_LOCK_SECONDS = 3600;
-export const DEFAULT_LOCK_SECONDS = 600;
+const MAX_LOCK_SECONDS = 3600;
+const DEFAULT_LOCK_SECONDS = 600;
 
 /** Tokens a request submits in its `If` header (RFC 4918 §10.4): we only need the state tokens. */
 export function submittedTokens(ifHeader: string | undefined): Set<string> {

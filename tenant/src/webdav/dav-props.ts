@@ -10,7 +10,7 @@ const DDL = `CREATE TABLE IF NOT EXISTS webdav_props(
   PRIMARY KEY(project_id, path, ns, name))`;
 
 /** How many dead properties one resource may carry, and how large each may be (bytes of XML). */
-export const MAX_PROPS_PER_RESOURCE = 200;
+const MAX_PROPS_PER_RESOURCE = 200;
 export const MAX_PROP_BYTES = 16 * 1024;
 
 export interface DeadProp { ns: string; name: string; xml: string }

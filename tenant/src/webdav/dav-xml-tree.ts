@@ -3,7 +3,7 @@
 // declares every namespace it uses. Dead property values are stored in that form, so they come back out of
 // PROPFIND with the same names, namespaces and text the client set, whatever prefixes it chose.
 import { SaxesParser } from 'saxes';
-import { DavError, xmlEscape } from './dav-xml.ts';
+import { DavError } from './dav-error.ts';
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 
@@ -85,4 +85,9 @@ export function serializeElement(el: XmlElement): string {
 /** An empty element for a property name (for propname answers and failed propstats). */
 export function emptyElement(ns: string, local: string): string {
   return ns ? `<p0:${local} xmlns:p0="${xmlEscape(ns)}"/>` : `<${local}/>`;
+}
+
+/** Text or an attribute value escaped for XML (the five predefined entities). */
+export function xmlEscape(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 }

@@ -3,19 +3,10 @@
 // and scanned for element names; a DOCTYPE (the door to entity expansion: billion laughs, external entities)
 // is refused outright, and nothing is ever expanded. We never need a general XML parser here.
 import type { Readable } from 'node:stream';
-import { elements, emptyElement, isDav, parseXml, type XmlElement } from './dav-xml-tree.ts';
+import { DavError } from './dav-error.ts';
+import { elements, emptyElement, isDav, parseXml, xmlEscape, type XmlElement } from './dav-xml-tree.ts';
 
-export const MAX_DAV_BODY = 64 * 1024;
-
-export class DavError extends Error {
-  status: number;
-  headers: Record<string, string>;
-  constructor(status: number, message: string, headers: Record<string, string> = {}) {
-    super(message);
-    this.status = status;
-    this.headers = headers;
-  }
-}
+const MAX_DAV_BODY = 64 * 1024;
 
 /** Reads a request body of at most MAX_DAV_BODY bytes as UTF-8 text ('' when there is none). */
 export async function readDavBody(stream: Readable | null, max = MAX_DAV_BODY): Promise<string> {
@@ -33,7 +24,7 @@ export async function readDavBody(stream: Readable | null, max = MAX_DAV_BODY): 
   return text;
 }
 
-export interface ElementName { ns: string; local: string }
+interface ElementName { ns: string; local: string }
 
 export type PropfindRequest = { kind: 'allprop' } | { kind: 'propname' } | { kind: 'prop'; props: ElementName[] };
 
@@ -83,10 +74,6 @@ export function parseLockBody(xml: string): LockRequest | null {
   const text = (e: XmlElement): string => e.children.map((c) => (typeof c === 'string' ? c : text(c))).join('');
   const owner = ownerEl ? text(ownerEl).trim().slice(0, 512) : null;
   return { scope, owner: owner || null };
-}
-
-export function xmlEscape(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 }
 
 /** Percent-encodes each segment of a path for an href (the slashes stay). */

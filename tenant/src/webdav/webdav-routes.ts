@@ -20,19 +20,21 @@ import type { Project } from '../projects/project-registry.ts';
 import type { TenantRuntime } from '../tenant-runtime.ts';
 import { HttpError } from '../http/errors.ts';
 import { confineRelPath } from '../http/path-confinement.ts';
-import { DavError, hrefOf, LIVE_PROPS, lockDiscoveryXml, MULTISTATUS_HEAD, MULTISTATUS_TAIL, multistatusEntry, parseLockBody, parsePropertyUpdate,
-  parsePropfind, readDavBody, xmlEscape, type ActiveLock, type DavResource, type PropfindRequest } from './dav-xml.ts';
+import { hrefOf, LIVE_PROPS, lockDiscoveryXml, MULTISTATUS_HEAD, MULTISTATUS_TAIL, multistatusEntry, parseLockBody, parsePropertyUpdate,
+  parsePropfind, readDavBody, type ActiveLock, type DavResource, type PropfindRequest } from './dav-xml.ts';
+import { DavError } from './dav-error.ts';
+import { xmlEscape } from './dav-xml-tree.ts';
 import { LockedError, LockTable, lockTimeout, submittedTokens, type DavLock } from './dav-locks.ts';
 import { Md5Cache } from './dav-md5.ts';
 import { DeadPropStore, MAX_PROP_BYTES, type PropChange } from './dav-props.ts';
 import { emptyElement, serializeElement } from './dav-xml-tree.ts';
 import { ifHolds, parseIfHeader, type IfState } from './dav-if.ts';
 
-export const DAV_MOUNT = '/webdav';
+const DAV_MOUNT = '/webdav';
 const DAV_METHODS = ['OPTIONS', 'GET', 'HEAD', 'PUT', 'DELETE', 'PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK'] as const;
 const ALLOW = DAV_METHODS.join(', ');
 /** Header the control plane sets to the path its clients see in front of `/webdav` (e.g. `/proxy`): hrefs must match what they asked for. */
-export const HREF_PREFIX_HEADER = 'x-bm-href-prefix';
+const HREF_PREFIX_HEADER = 'x-bm-href-prefix';
 
 /** A location under /webdav: the project segment as sent (decoded) and the confined project-relative path. */
 interface DavLocation { projectSeg: string | null; rel: string; trailingSlash: boolean }
@@ -40,7 +42,7 @@ interface DavLocation { projectSeg: string | null; rel: string; trailingSlash: b
 function refusePath(): never { throw new DavError(400, 'Invalid path: it must stay inside the project'); }
 
 /** Parses the path part of a URL (still percent-encoded) under the mount. */
-export function parseDavPath(rawPath: string): DavLocation {
+function parseDavPath(rawPath: string): DavLocation {
   if (rawPath !== DAV_MOUNT && !rawPath.startsWith(DAV_MOUNT + '/')) throw new DavError(404, 'Not Found');
   // Clients percent-encode names; raw bytes outside ASCII are not valid in a request target.
   if (/[^\x21-\x7e]/.test(rawPath)) refusePath();
@@ -64,7 +66,7 @@ export function parseDavPath(rawPath: string): DavLocation {
 }
 
 /** `Destination` (absolute URL or path) → its path under the mount, without the client-side prefix. */
-export function destinationPath(header: string | undefined, prefix: string): string {
+function destinationPath(header: string | undefined, prefix: string): string {
   if (!header) throw new DavError(400, 'Destination header is required');
   let p = header.trim();
   const scheme = /^[a-z][a-z0-9+.-]*:\/\/[^/]*/i.exec(p);
@@ -88,7 +90,7 @@ function rawPathOf(req: FastifyRequest): string {
 }
 
 /** mtime from the first of X-OC-Mtime / X-Timestamp / X-Mtime (unix seconds, may be fractional) or Last-Modified. */
-export function requestedMtime(h: FastifyRequest['headers']): number | undefined {
+function requestedMtime(h: FastifyRequest['headers']): number | undefined {
   for (const name of ['x-oc-mtime', 'x-timestamp', 'x-mtime']) {
     const v = h[name];
     if (typeof v !== 'string' || !v.trim()) continue;

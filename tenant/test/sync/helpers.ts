@@ -36,7 +36,7 @@ export function write(root: string, rel: string, content: string | Buffer, mtime
 export const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
 
 /** What a correct index must hold: every non-ignored regular file with its checksum. Independent walk. */
-export function filesOnDisk(root: string): { file_path: string; checksum: string }[] {
+function filesOnDisk(root: string): { file_path: string; checksum: string }[] {
   const out: { file_path: string; checksum: string }[] = [];
   const walk = (rel: string) => {
     for (const e of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
@@ -56,4 +56,3 @@ export function assertIndexMatches(engine: TenantEngine, project: string, root: 
 }
 
 export const OLD = new Date('2020-01-02T03:04:05Z');
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

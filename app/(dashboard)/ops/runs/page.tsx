@@ -5,7 +5,7 @@ import { PageHeader } from '@/components/page-header.tsx';
 import { SCAN_TYPE_LABELS, seriesKey } from '@/components/ui/charts/palette.ts';
 import { requireOps } from '@/lib/auth/session.ts';
 import { getDb } from '@/lib/db/index.ts';
-import { formatDuration } from '@/lib/sync-health/run-summary.ts';
+import { formatDuration } from '@/lib/format/durations.ts';
 import { loadOpsRuns, OpsQueryError } from '@/lib/ops/ops-views.ts';
 
 export const metadata: Metadata = { title: 'Runs · Ops' };

@@ -1,9 +1,9 @@
 // Files of this project with a problem now, whichever sync first met them: they stay listed until the file is fixed
 // or removed (the latest run's report alone would forget them after one run).
+import { formatUtc } from '@/lib/format/dates.ts';
 import type { CurrentProblemsDto } from '@/lib/sync-health/dashboard-data.ts';
 
 const KIND_LABEL = { error: 'Could not be indexed (retried each sync)', skipped: 'Skipped after repeated failures', warning: 'Not fully read' } as const;
-const utc = (iso: string) => iso.replace('T', ' ').slice(0, 16) + ' UTC';
 
 export function CurrentProblems({ problems }: { problems: CurrentProblemsDto | null }) {
   if (!problems) return null;
@@ -28,7 +28,7 @@ export function CurrentProblems({ problems }: { problems: CurrentProblemsDto | n
                 <td className="break-all py-1 pr-3 font-mono text-slate-900">{f.path}</td>
                 <td className="py-1 pr-3 text-slate-800">{KIND_LABEL[f.kind]}{f.failure_count > 1 ? ` (${f.failure_count} failures)` : ''}</td>
                 <td className="break-words py-1 pr-3 text-slate-800">{f.message}</td>
-                <td className="py-1 tabular-nums">{utc(f.since)}</td>
+                <td className="py-1 tabular-nums">{formatUtc(f.since)}</td>
               </tr>
             ))}
           </tbody>

@@ -4,7 +4,7 @@ import { LineChart, type LineSeries } from '@/components/ui/charts/line-chart.ts
 import { PERCENTILE_STYLES, SCAN_TYPE_COLORS, SCAN_TYPE_LABELS, seriesKey } from '@/components/ui/charts/palette.ts';
 import { StackedBarChart, type StackedBucket } from '@/components/ui/charts/stacked-bar-chart.tsx';
 import type { SeriesDto } from '@/lib/sync-health/dashboard-data.ts';
-import { formatDuration } from '@/lib/sync-health/run-summary.ts';
+import { formatDuration } from '@/lib/format/durations.ts';
 
 /** Every bucket of the range, so empty stretches show as gaps, not as compressed time. */
 function allBuckets(s: SeriesDto): number[] {

@@ -12,7 +12,7 @@ import { getConfig } from '@/lib/config/index.ts';
 import { getDb } from '@/lib/db/index.ts';
 import { getTenantSnapshot } from '@/lib/db/queries/snapshot-runs.ts';
 import { HttpError } from '@/lib/http/errors.ts';
-import { formatBytes } from '@/lib/snapshots/format.ts';
+import { formatBytes } from '@/lib/format/sizes.ts';
 import { browseSnapshot } from '@/lib/snapshots/snapshot-service.ts';
 import type { BrowseFile } from '@/lib/snapshots/snapshot-shapes.ts';
 import { folderLevel } from '@/lib/snapshots/snapshot-tree.ts';

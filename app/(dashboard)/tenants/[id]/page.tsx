@@ -12,7 +12,7 @@ import { RebuildTable } from '@/components/rebuilds/rebuild-table.tsx';
 import { DualAxisChart } from '@/components/ui/charts/dual-axis-chart.tsx';
 import { SCAN_TYPE_COLORS } from '@/components/ui/charts/palette.ts';
 import { loadRebuilds } from '@/lib/sync-health/dashboard-data.ts';
-import { formatDuration } from '@/lib/sync-health/run-summary.ts';
+import { formatDuration } from '@/lib/format/durations.ts';
 
 export const metadata: Metadata = { title: 'Tenant' };
 export const dynamic = 'force-dynamic';

@@ -13,7 +13,7 @@ import { getDb } from '@/lib/db/index.ts';
 import { HttpError } from '@/lib/http/errors.ts';
 import { isSafeRel, notesHref, relFromSegments } from '@/lib/notes/note-paths.ts';
 import { listProjects, readFile } from '@/lib/notes/tenant-notes.ts';
-import { formatBytes } from '@/lib/snapshots/format.ts';
+import { formatBytes } from '@/lib/format/sizes.ts';
 import { lineDiff } from '@/lib/snapshots/line-diff.ts';
 import { noteHistory, readSnapshotFile, type NoteVersion } from '@/lib/snapshots/snapshot-service.ts';
 

@@ -9,13 +9,14 @@ import { NewNoteForm } from '@/components/notes/new-note-form.tsx';
 import { NoteActions } from '@/components/notes/note-actions.tsx';
 import { NoteEditor } from '@/components/notes/note-editor.tsx';
 import { BacklinksList, FrontmatterPanel, NoteBody, ObservationsList, RelationsList, TagChip } from '@/components/notes/note-sections.tsx';
-import { RelativeTime } from '@/components/notes/relative-time.tsx';
+import { RelativeTime } from '@/components/ui/relative-time.tsx';
 import { SearchShortcut } from '@/components/notes/search-shortcut.tsx';
 import { requireTenant } from '@/lib/auth/session.ts';
 import { isSafeRel, notesHref, relFromSegments } from '@/lib/notes/note-paths.ts';
 import { loadNotePage, type PathView, type ProjectTree } from '@/lib/notes/note-view.ts';
 import { TenantNotesError } from '@/lib/notes/tenant-notes.ts';
 import { NotesUnavailable, NotIndexedYet } from '../notes-states.tsx';
+import { formatBytes } from '@/lib/format/sizes.ts';
 
 export const dynamic = 'force-dynamic';
 
@@ -27,17 +28,12 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: rel.split('/').pop()?.replace(/\.md$/i, '') || 'Notes' };
 }
 
-function formatSize(n: number): string {
-  if (n < 1024) return `${n} bytes`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-}
-
 export default async function NotePathPage({ params, searchParams }: Props) {
   const p = await params;
   const project = relFromSegments([p.name]);
   const rel = relFromSegments(p.path);
   const editing = (await searchParams).edit === '1';
+  const now = new Date().toISOString();
   const { tenant } = await requireTenant(undefined, { callbackUrl: notesHref(project, rel) });
   if (!isSafeRel(rel)) notFound();
 
@@ -73,7 +69,7 @@ export default async function NotePathPage({ params, searchParams }: Props) {
                     <Link href={notesHref(project, e.file_path)} className="min-w-0 truncate text-sm font-medium text-brand-700 hover:underline">
                       {e.type === 'directory' ? <><span aria-hidden>▸ </span>{e.name}/</> : (e.title ?? e.name)}
                     </Link>
-                    <span className="text-xs text-slate-500">{e.type === 'directory' ? 'folder' : e.updated_at ? <RelativeTime iso={e.updated_at} /> : ''}</span>
+                    <span className="text-xs text-slate-500">{e.type === 'directory' ? 'folder' : e.updated_at ? <RelativeTime iso={e.updated_at} now={now} /> : ''}</span>
                   </li>
                 ))}
               </ul>
@@ -84,7 +80,7 @@ export default async function NotePathPage({ params, searchParams }: Props) {
               <h1 className="break-all text-xl font-semibold text-slate-900">{view.title}</h1>
               <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
                 <dt className="text-slate-500">Type</dt><dd data-testid="binary-type" className="font-mono">{view.contentType}</dd>
-                <dt className="text-slate-500">Size</dt><dd data-testid="binary-size">{formatSize(view.size)} ({view.size.toLocaleString('en')} bytes)</dd>
+                <dt className="text-slate-500">Size</dt><dd data-testid="binary-size">{formatBytes(view.size)} ({view.size.toLocaleString('en')} bytes)</dd>
                 <dt className="text-slate-500">Path</dt><dd className="break-all font-mono">{view.filePath}</dd>
               </dl>
               {view.imagePreview && (
@@ -107,7 +103,7 @@ export default async function NotePathPage({ params, searchParams }: Props) {
                     <span className="rounded bg-slate-100 px-1.5 py-0.5 font-medium text-slate-700" data-testid="note-type">{view.entityType}</span>
                     <span className="break-all font-mono" data-testid="note-path">{view.filePath}</span>
                     <span className="break-all font-mono">{view.memoryUrl}</span>
-                    {view.updatedAt && <span>updated <RelativeTime iso={view.updatedAt} /></span>}
+                    {view.updatedAt && <span>updated <RelativeTime iso={view.updatedAt} now={now} /></span>}
                   </p>
                   {view.tags.length > 0 && <div className="mt-2 flex flex-wrap gap-1">{view.tags.map((t) => <TagChip key={t} tag={t} project={project} />)}</div>}
                 </div>

@@ -1,0 +1,9 @@
+// Absolute times for people: UTC and labelled so (pages are rendered on the server, whose zone is not the
+// reader's); to the minute in text, to the second where the exact moment matters (hover titles).
+
+/** "2026-12-07 04:58 UTC" (or "2026-12-07 04:58:12 UTC" with `'second'`); the input as given when it is not a date. */
+export function formatUtc(at: string | Date, precision: 'minute' | 'second' = 'minute'): string {
+  const t = typeof at === 'string' ? Date.parse(at) : at.getTime();
+  if (Number.isNaN(t)) return String(at);
+  return new Date(t).toISOString().replace('T', ' ').slice(0, precision === 'second' ? 19 : 16) + ' UTC';
+}
