@@ -1,7 +1,7 @@
 // The MCP tools' way to the caller's own tenant: the same signed call `/proxy` makes (tenantCall), on the
 // upstream v2 routes keyed by project external id, exactly as upstream's cloud-mode tools call them. The
 // client's token is never forwarded; the tenant id comes from the authenticated principal only.
-import { tenantCall } from '../tenants/tenant-call.ts';
+import { detailFromBody, tenantCall } from '../tenants/tenant-call.ts';
 import type { TenantProxyDeps } from '../tenants/tenant-proxy.ts';
 import { ToolProblem } from './tool-problem.ts';
 
@@ -31,10 +31,8 @@ const PROJECTS_TTL_MS = 2_000;
 const projectMemo = new Map<string, { at: number; value: Promise<{ projects: ProjectItem[]; default_project: string | null }> }>();
 
 function detailOf(body: unknown, text: string, status: number): string {
-  const d = body && typeof body === 'object' && 'detail' in body ? (body as { detail: unknown }).detail : undefined;
-  if (typeof d === 'string') return d;
-  if (d && typeof d === 'object' && typeof (d as { message?: unknown }).message === 'string') return (d as { message: string }).message;
-  if (Array.isArray(d)) return d.map((x) => (x && typeof x === 'object' && 'msg' in x ? String((x as { msg: unknown }).msg) : String(x))).join('; ');
+  const d = detailFromBody(body);
+  if (d !== null) return d;
   if (status === 503) return 'Your cloud storage is starting; try again in a few seconds.';
   if (status === 403) return 'Your cloud storage is not active.';
   return text.slice(0, 300) || `The tenant answered ${status}.`;

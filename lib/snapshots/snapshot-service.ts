@@ -9,7 +9,7 @@ import {
 } from '../db/queries/snapshot-runs.ts';
 import type { SnapshotRun } from '../db/schema.ts';
 import { HttpError } from '../http/errors.ts';
-import { tenantCall, type TenantCallResult } from '../tenants/tenant-call.ts';
+import { detailText, tenantCall, type TenantCallResult } from '../tenants/tenant-call.ts';
 import { recordSnapshotRun } from './snapshot-metrics.ts';
 import type { BackupResult, BrowseResult, RestoreResult } from './snapshot-shapes.ts';
 
@@ -19,19 +19,10 @@ function parse(r: TenantCallResult): unknown {
   try { return JSON.parse(r.body.toString('utf8')); } catch { return null; }
 }
 
-function detailOf(body: unknown, status: number): string {
-  const d = (body as { detail?: unknown } | null)?.detail;
-  if (typeof d === 'string') return d;
-  if (d && typeof d === 'object' && typeof (d as { message?: unknown }).message === 'string') return (d as { message: string }).message;
-  if (Array.isArray(d)) return d.map((x) => (x && typeof x === 'object' && 'msg' in x ? String((x as { msg: unknown }).msg) : String(x))).join('; ');
-  return `The tenant answered ${status}.`;
-}
-
 /** A tenant refusal as an HttpError with the tenant's words (repository trouble stays a 503). */
 function refusal(r: TenantCallResult): HttpError {
-  const body = parse(r);
   const status = r.status === 502 || r.status === 504 ? 503 : r.status;
-  return new HttpError(status, detailOf(body, r.status));
+  return new HttpError(status, detailText(r));
 }
 
 async function call(tenantId: string, method: string, path: string, json?: unknown, long = false): Promise<TenantCallResult> {

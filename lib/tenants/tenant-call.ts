@@ -67,16 +67,20 @@ async function readCapped(stream: Readable, max: number): Promise<Buffer> {
   return Buffer.concat(parts, n);
 }
 
+/** The `detail` of a parsed `{"detail": …}` error body, as text for people; null when there is none. */
+export function detailFromBody(body: unknown): string | null {
+  const d = body && typeof body === 'object' && 'detail' in body ? (body as { detail: unknown }).detail : undefined;
+  if (typeof d === 'string') return d;
+  if (d && typeof d === 'object' && 'message' in d && typeof (d as { message: unknown }).message === 'string') return (d as { message: string }).message;
+  if (Array.isArray(d)) return d.map((x) => (x && typeof x === 'object' && 'msg' in x ? String((x as { msg: unknown }).msg) : String(x))).join('; ');
+  return null;
+}
+
 /** The `detail` of a `{"detail": …}` error body, as text for people. */
 export function detailText(r: TenantCallResult): string {
-  try {
-    const j = JSON.parse(r.body.toString('utf8')) as { detail?: unknown };
-    const d = j.detail;
-    if (typeof d === 'string') return d;
-    if (d && typeof d === 'object' && 'message' in d && typeof (d as { message: unknown }).message === 'string') return (d as { message: string }).message;
-    if (Array.isArray(d)) return d.map((x) => (x && typeof x === 'object' && 'msg' in x ? String((x as { msg: unknown }).msg) : String(x))).join('; ');
-  } catch { /* not JSON */ }
-  return `The tenant answered ${r.status}.`;
+  let body: unknown = null;
+  try { body = JSON.parse(r.body.toString('utf8')); } catch { /* not JSON */ }
+  return detailFromBody(body) ?? `The tenant answered ${r.status}.`;
 }
 
 /** A JSON answer from the tenant, or its refusal (`detail` as the tenant said it). */
