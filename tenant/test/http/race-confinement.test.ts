@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { signRequest } from '../../src/auth/request-signature.ts';
-import { snapshot, startFlipper } from '../process/folder-flipper.ts';
+import { flipperRunning, snapshot, startFlipper } from '../process/folder-flipper.ts';
 import { davRequest, startTenant, tempDir, type Tenant } from '../process/tenant-process.ts';
 
 const ROUNDS = 40;
@@ -78,6 +78,7 @@ describe('confinement under a folder ⇄ symlink race', () => {
   test(`${ROUNDS} rounds of writes, uploads, moves, deletes and reads never touch or reveal the outside`, { timeout: 300_000 }, async () => {
     const before = snapshot(outside);
     flipper = startFlipper(flip, outside);
+    await flipperRunning(flip);
     const statuses = new Map<string, Set<number>>();
     const seen = (op: string, status: number) => { if (!statuses.has(op)) statuses.set(op, new Set()); statuses.get(op)!.add(status); };
     let flips = 0;
@@ -120,6 +121,7 @@ describe('confinement under a folder ⇄ symlink race', () => {
     }
     const before = snapshot(outside);
     flipper = startFlipper(flip, outside);
+    await flipperRunning(flip);
     const statuses = new Map<string, Set<number>>();
     const seen = (op: string, status: number) => { if (!statuses.has(op)) statuses.set(op, new Set()); statuses.get(op)!.add(status); };
     const summary = () => JSON.stringify([...statuses].map(([k, v]) => [k, [...v]]));

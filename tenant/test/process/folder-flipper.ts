@@ -25,6 +25,18 @@ export function startFlipper(flip: string, outside: string): ChildProcess {
   return spawn(process.execPath, ['-e', FLIPPER, flip, outside], { stdio: 'ignore' });
 }
 
+/**
+ * Resolves once the flipper has been seen with the symlink in place (its process is running and flipping), so a
+ * race test never starts its rounds before the race does (a cold `node -e` start can outlast a whole fast test).
+ */
+export async function flipperRunning(flip: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!fs.lstatSync(flip, { throwIfNoEntry: false })?.isSymbolicLink()) {
+    if (Date.now() > deadline) throw new Error(`the flipper did not start flipping ${flip} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 1));
+  }
+}
+
 /** Stops the flipper and puts the real folder back at `flip`. */
 export async function stopFlipper(flipper: ChildProcess, flip: string): Promise<void> {
   flipper.kill('SIGKILL');

@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { snapshot, startFlipper, stopFlipper } from '../process/folder-flipper.ts';
+import { flipperRunning, snapshot, startFlipper, stopFlipper } from '../process/folder-flipper.ts';
 import { fixture, sha, write } from './helpers.ts';
 
 const ROUNDS = 30;
@@ -50,6 +50,7 @@ describe('sync scan confinement under a folder ⇄ symlink race', () => {
       for (const n of outsideNames) if (text.includes(n)) violations.push(`round ${round}: ${what} names '${n}', which only the outside has`);
     };
     flipper = startFlipper(flip, outside);
+    await flipperRunning(flip);
     let refusals = 0;
     let linkSeen = 0;
     for (let round = 0; round < ROUNDS; round++) {
