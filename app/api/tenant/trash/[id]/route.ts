@@ -1,14 +1,12 @@
 // DELETE /api/tenant/trash/{id} → deletes one trash entry for good: {"purged":true,"id"}.
-import { withPrincipal } from '@/lib/auth/principal.ts';
-import { HttpError } from '@/lib/http/errors.ts';
+import { z } from 'zod';
+import { apiRoute } from '@/lib/http/api-route.ts';
 import { purgeTrashItem } from '@/lib/tenants/tenant-trash.ts';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
-export const DELETE = withPrincipal<{ params: Promise<{ id: string }> }>(async (_req, principal, ctx) => {
-  if (!principal.tenant) throw new HttpError(404, 'No tenant for this account.');
-  const { id } = await ctx.params;
-  await purgeTrashItem(principal.tenant.id, id);
-  return Response.json({ purged: true, id }, { headers: { 'cache-control': 'no-store' } });
+export const DELETE = apiRoute({ tenant: 'own', params: z.object({ id: z.string() }) }, async ({ tenant, params }) => {
+  await purgeTrashItem(tenant.id, params.id);
+  return { purged: true, id: params.id };
 });

@@ -1,15 +1,13 @@
 // POST /api/tenant/trash/{id}/restore → puts the entry back where it was: {"restored":true,"id"};
 // 409 {"detail"} naming the path when something is there now.
-import { withPrincipal } from '@/lib/auth/principal.ts';
-import { HttpError } from '@/lib/http/errors.ts';
+import { z } from 'zod';
+import { apiRoute } from '@/lib/http/api-route.ts';
 import { restoreTrashItem } from '@/lib/tenants/tenant-trash.ts';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
-export const POST = withPrincipal<{ params: Promise<{ id: string }> }>(async (_req, principal, ctx) => {
-  if (!principal.tenant) throw new HttpError(404, 'No tenant for this account.');
-  const { id } = await ctx.params;
-  await restoreTrashItem(principal.tenant.id, id);
-  return Response.json({ restored: true, id }, { headers: { 'cache-control': 'no-store' } });
+export const POST = apiRoute({ tenant: 'own', params: z.object({ id: z.string() }) }, async ({ tenant, params }) => {
+  await restoreTrashItem(tenant.id, params.id);
+  return { restored: true, id: params.id };
 });
