@@ -29,12 +29,12 @@ type Where = 'params' | 'query' | 'body';
 export type Refusal = (issues: Issues, where: Where) => HttpError;
 
 /** 422 with the messages joined into one sentence (what people and upstream's CLI print). */
-const issueMessages: Refusal = (issues) => new HttpError(422, issues.map((i) => i.message).join('; '));
+export const issueMessages: Refusal = (issues) => new HttpError(422, issues.map((i) => i.message).join('; '));
 /** 422 with FastAPI's list of `{loc, msg, type}` (what the tenant API answers, and the editor reads). */
 export const issueList: Refusal = (issues, where) =>
   new HttpError(422, issues.map((i) => ({ loc: [where, ...i.path.map(String)], msg: i.message, type: i.code })) as unknown as Record<string, unknown>);
 /** Always the same answer, whatever was wrong. */
-const refuseWith = (status: number, detail: ErrorDetail): Refusal => () => new HttpError(status, detail);
+export const refuseWith = (status: number, detail: ErrorDetail): Refusal => () => new HttpError(status, detail);
 
 const NO_TENANT = 'No tenant for this account.';
 

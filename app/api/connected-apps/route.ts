@@ -1,11 +1,8 @@
 // GET /api/connected-apps — the caller's MCP connections (the Connected apps page's JSON).
 import { listConnectedApps } from '@/lib/auth/mcp-oauth/connected-apps.ts';
-import { withPrincipal } from '@/lib/auth/principal.ts';
 import { getDb } from '@/lib/db/index.ts';
+import { apiRoute } from '@/lib/http/api-route.ts';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = withPrincipal(async (_req, p) => {
-  const apps = await listConnectedApps(await getDb(), p.user.id, new Date());
-  return Response.json({ connected_apps: apps }, { headers: { 'cache-control': 'no-store' } });
-});
+export const GET = apiRoute({}, async ({ principal }) => ({ connected_apps: await listConnectedApps(await getDb(), principal.user.id, new Date()) }));
