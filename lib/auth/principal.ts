@@ -2,7 +2,7 @@
 // next-auth session cookie or `Authorization: Bearer <access token>` (a CLI session's bmat_… token).
 //
 //   const p = await resolvePrincipal(req);          // Principal | null (throws 401 HttpError for a bad Bearer)
-//   export const GET = withPrincipal(async (req, p) => Response.json({ user: p.user.id }));
+//   (routes declare it with apiRoute, lib/http/api-route.ts)
 //
 // A request that sends Authorization is judged by it alone (never falls back to the cookie). Access
 // tokens are one indexed lookup joined to their CLI session, so a revoked session fails on the very
@@ -14,7 +14,7 @@ import { touchCliSession } from '../db/queries/oauth.ts';
 import { findAppPasswordBySecretHash, touchAppPassword } from '../db/queries/app-passwords.ts';
 import { findApiKeyBySecretHash, touchApiKey } from '../db/queries/api-keys.ts';
 import { API_KEY_PATTERN, API_KEY_PREFIX, scopesForApiKey } from './api-keys.ts';
-import { HttpError, checkSameOrigin, errorToResponse } from '../http/errors.ts';
+import { HttpError } from '../http/errors.ts';
 import { processAccessTokenCache, type AccessTokenCache } from './access-token-cache.ts';
 import { requestInfoFromHeaders } from './request-info.ts';
 import { ACCESS_TOKEN_PREFIX, hashSecret } from './tokens.ts';
@@ -260,37 +260,4 @@ export async function resolvePrincipal(req: Request): Promise<Principal | null> 
     getSessionUserId: async () => (await import('./session.ts')).getSessionUserId(),
     tokenCache: processAccessTokenCache(getConfig().oauth.accessTokenCacheMs),
   });
-}
-
-export interface WithPrincipalOptions {
-  /** Refuse cookie-authenticated unsafe methods without a same-origin `Origin` (default true). */
-  sameOriginForSession?: boolean;
-  /** Only allow these ways in (default both). */
-  via?: Array<Principal['via']>;
-  /** Test seam: resolve with these deps instead of the app's. */
-  deps?: PrincipalDeps;
-}
-
-/**
- * Wraps a route handler: resolves the principal (401 JSON otherwise), checks Origin for cookie
- * sessions on unsafe methods (403 JSON), and turns thrown HttpErrors into JSON responses.
- */
-export function withPrincipal<C = unknown>(
-  handler: (req: Request, principal: Principal, ctx: C) => Promise<Response>, opts: WithPrincipalOptions = {},
-): (req: Request, ctx: C) => Promise<Response> {
-  return async (req, ctx) => {
-    try {
-      const p = opts.deps ? await resolvePrincipalWith(req, opts.deps) : await resolvePrincipal(req);
-      if (!p) throw unauthenticated();
-      if (opts.via && !opts.via.includes(p.via)) throw unauthenticated(`This endpoint needs a ${opts.via.join(' or ')} credential.`);
-      if (p.via === 'session' && opts.sameOriginForSession !== false) {
-        const appUrl = opts.deps ? new URL(req.url).origin : (await import('../config/index.ts')).getConfig().app.appUrl;
-        const bad = checkSameOrigin(req, appUrl);
-        if (bad) throw bad;
-      }
-      return await handler(req, p, ctx);
-    } catch (err) {
-      return errorToResponse(err);
-    }
-  };
 }

@@ -1,7 +1,7 @@
 // Data-access helpers for the signed-in browser session (the real authorization; proxy.ts only
-// redirects optimistically). Pages use requireUser()/requireTenant() (redirect / 404 page);
-// route handlers use requireApiUser()/requireApiTenant() (401 / 404 JSON via HttpError).
-// Issue 4's lib/auth/principal.ts builds on getSessionUserId() + loadSessionUser() from users.ts.
+// redirects optimistically). Pages use requireUser()/requireTenant() (redirect / 404 page); JSON routes
+// declare their caller with apiRoute (lib/http/api-route.ts), whose principal guard (lib/auth/principal.ts)
+// builds on getSessionUserId() + loadSessionUser() from users.ts.
 import 'server-only';
 import { getServerSession } from 'next-auth';
 import { cookies, headers } from 'next/headers';
@@ -9,7 +9,6 @@ import { notFound, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { getDb } from '../db/index.ts';
 import { getTenantByIdForUser, getTenantForUser, type TenantWithRole } from '../db/queries/tenants.ts';
-import { notFound as notFoundError, unauthorized } from '../http/errors.ts';
 import { SESSION_COOKIE_NAMES, getAuthOptions, sessionIdFromCookie } from './options.ts';
 import { getConfig } from '../config/index.ts';
 import { isOps, loadSessionUser, type SessionUser } from './users.ts';
@@ -78,21 +77,5 @@ export async function requireTenant(tenantId?: string, opts: { callbackUrl?: str
   const db = await getDb();
   const tenant = tenantId === undefined ? await getTenantForUser(db, user.id) : await getTenantByIdForUser(db, tenantId, user.id);
   if (!tenant) notFound();
-  return { user, tenant };
-}
-
-/** Route handlers: the signed-in user or throw 401 JSON (use inside withJsonErrors). */
-export async function requireApiUser(): Promise<SessionUser> {
-  const user = await getSessionUser();
-  if (!user) throw unauthorized();
-  return user;
-}
-
-/** Route handlers: the caller's own tenant, or throw 404 JSON for any id that isn't theirs. */
-export async function requireApiTenant(tenantId?: string): Promise<{ user: SessionUser; tenant: TenantWithRole }> {
-  const user = await requireApiUser();
-  const db = await getDb();
-  const tenant = tenantId === undefined ? await getTenantForUser(db, user.id) : await getTenantByIdForUser(db, tenantId, user.id);
-  if (!tenant) throw notFoundError('Tenant not found.');
   return { user, tenant };
 }

@@ -29,7 +29,7 @@ type Where = 'params' | 'query' | 'body';
 export type Refusal = (issues: Issues, where: Where) => HttpError;
 
 /** 422 with the messages joined into one sentence (what people and upstream's CLI print). */
-export const issueMessages: Refusal = (issues) => new HttpError(422, issues.map((i) => i.message).join('; '));
+const issueMessages: Refusal = (issues) => new HttpError(422, issues.map((i) => i.message).join('; '));
 /** 422 with FastAPI's list of `{loc, msg, type}` (what the tenant API answers, and the editor reads). */
 export const issueList: Refusal = (issues, where) =>
   new HttpError(422, issues.map((i) => ({ loc: [where, ...i.path.map(String)], msg: i.message, type: i.code })) as unknown as Record<string, unknown>);

@@ -11,7 +11,7 @@ export function jsonError(status: number, detail: ErrorDetail, init?: { headers?
   return new Response(JSON.stringify({ detail }), { status, headers });
 }
 
-/** Throw from anywhere in a route handler; `withJsonErrors` turns it into `jsonError`. */
+/** Throw from anywhere in a route handler; apiRoute (or `withJsonErrors`) turns it into `jsonError`. */
 export class HttpError extends Error {
   readonly status: number;
   readonly detail: ErrorDetail;
@@ -25,8 +25,6 @@ export class HttpError extends Error {
   }
 }
 
-export const unauthorized = (detail: ErrorDetail = 'Authentication required.') =>
-  new HttpError(401, detail, { 'www-authenticate': 'Bearer' });
 export const notFound = (detail: ErrorDetail = 'Not found.') => new HttpError(404, detail);
 
 /** Converts a thrown error into a JSON response (500s never expose messages or stacks). */

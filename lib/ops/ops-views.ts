@@ -1,12 +1,13 @@
 // The loaders behind each ops page AND its JSON route (one function per view, so they agree).
 import { z } from 'zod';
+import { HttpError } from '../http/errors.ts';
 import type { Database } from '../db/client.ts';
 import { opsOverview, opsRunsInBucket, opsTenantDetail, opsTenantsTable, OpsRange, OpsRunsQuery, OpsTenantsQuery } from '../db/queries/ops-fleet.ts';
 import { rebuildHistory } from '../db/queries/sync-runs.ts';
 import { recordAuditEvent } from '../db/queries/audit.ts';
 import { DEFAULT_HISTORY_CONFIG } from '../config/history.ts';
 import { getConfig } from '../config/index.ts';
-import { opsSettings } from './ops-api.ts';
+import { opsSettings } from './ops-settings.ts';
 import { mcpCallsByTenant, mcpCallsByTool } from '../db/queries/mcp-calls.ts';
 
 /** MCP activity is shown for the last 24 hours, whatever the sync range. */
@@ -22,7 +23,10 @@ function plain(p: Params): Record<string, string> {
 
 const OverviewQuery = z.object({ range: OpsRange.default('24h') });
 
-export class OpsQueryError extends Error {}
+/** A malformed ops query: a 400 `{"detail"}` on the JSON routes, a notice on the pages. */
+export class OpsQueryError extends HttpError {
+  constructor(message: string) { super(400, message); }
+}
 function parse<S extends z.ZodType>(schema: S, p: Params): z.output<S> {
   const r = schema.safeParse(plain(p));
   if (!r.success) throw new OpsQueryError(r.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '));

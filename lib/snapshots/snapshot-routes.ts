@@ -1,87 +1,73 @@
-// Handlers of upstream's snapshot API (/api/bucket-snapshots…, bm cloud snapshot|restore, v0.17.8+), one per
-// route file under app/api/bucket-snapshots (which wrap them in withPrincipal). Shapes: upstream v0.22.1
-// cli/commands/cloud/schemas.py; errors `{"detail"}`; another person's snapshot is a 404, like an unknown one.
+// Upstream's snapshot API (/api/bucket-snapshots…, bm cloud snapshot|restore, v0.17.8+), declared with apiRoute; the
+// route files under app/api/bucket-snapshots export these. Shapes: upstream v0.22.1 cli/commands/cloud/schemas.py;
+// errors `{"detail"}`; another person's snapshot is a 404, like an unknown one. Scoped credentials need memory:read
+// to list, show and browse, memory:write to create and restore, memory:admin to delete.
 import { z } from 'zod';
-import type { Principal } from '../auth/principal.ts';
+import type { PrincipalDeps } from '../auth/principal.ts';
 import { getDb } from '../db/index.ts';
-import { HttpError } from '../http/errors.ts';
-import { snapshotTenant } from './snapshot-access.ts';
+import { apiRoute, refuseWith } from '../http/api-route.ts';
 import { browseSnapshot, createSnapshot, deleteSnapshot, listTenantSnapshots, readSnapshotFile, requireSnapshot, restoreSnapshot } from './snapshot-service.ts';
 import { snapshotResponse } from './snapshot-shapes.ts';
 
-type IdCtx = { params: Promise<{ id: string }> };
-const noStore = { 'cache-control': 'no-store' };
-
+const IdParams = z.object({ id: z.string() });
 const CreateBody = z.object({ description: z.string().trim().max(500, 'description: at most 500 characters').nullish() });
 const BrowseQuery = z.object({ prefix: z.string().max(4096, 'prefix: at most 4096 characters').default('') });
 const RestoreBody = z.object({ path: z.string().max(4096), as_copy: z.boolean().default(false) });
+const FileQuery = z.object({ path: z.string().min(1).max(4096) });
 
-async function jsonBody(req: Request, example: string): Promise<unknown> {
-  const text = await req.text();
-  if (!text.trim()) return {};
-  try { return JSON.parse(text); } catch { throw new HttpError(400, `The body must be JSON: ${example}.`); }
-}
+/** The routes; `deps` resolves the principal from a test's database instead of the app's. */
+export function snapshotRoutes(deps?: PrincipalDeps) {
+  return {
+    /** GET /api/bucket-snapshots → {snapshots, total}, newest first. */
+    list: apiRoute({ deps, tenant: 'own', scope: 'memory:read' }, async ({ tenant }) => {
+      const rows = await listTenantSnapshots(await getDb(), tenant.id);
+      return { snapshots: rows.map((r) => snapshotResponse(r, tenant.bucketName)), total: rows.length };
+    }),
 
-/** GET /api/bucket-snapshots → {snapshots, total}, newest first. */
-export async function listSnapshotsHandler(_req: Request, p: Principal): Promise<Response> {
-  const tenant = snapshotTenant(p, 'read');
-  const rows = await listTenantSnapshots(await getDb(), tenant.id);
-  return Response.json({ snapshots: rows.map((r) => snapshotResponse(r, tenant.bucketName)), total: rows.length }, { headers: noStore });
-}
+    /** POST /api/bucket-snapshots {"description"} → 201 BucketSnapshotResponse (a manual snapshot, taken now). */
+    create: apiRoute({ deps, tenant: 'own', scope: 'memory:write', body: CreateBody, bodyExample: '{"description": "…"}' }, async ({ principal, tenant, body }) => {
+      const row = await createSnapshot(await getDb(), tenant.id, { kind: 'manual', description: body.description || null, createdBy: principal.user.id });
+      return Response.json(snapshotResponse(row, tenant.bucketName), { status: 201 });
+    }),
 
-/** POST /api/bucket-snapshots {"description"} → 201 BucketSnapshotResponse (a manual snapshot, taken now). */
-export async function createSnapshotHandler(req: Request, p: Principal): Promise<Response> {
-  const tenant = snapshotTenant(p, 'write');
-  const body = CreateBody.safeParse(await jsonBody(req, '{"description": "…"}'));
-  if (!body.success) throw new HttpError(422, body.error.issues.map((i) => i.message).join('; '));
-  const row = await createSnapshot(await getDb(), tenant.id, { kind: 'manual', description: body.data.description || null, createdBy: p.user.id });
-  return Response.json(snapshotResponse(row, tenant.bucketName), { status: 201, headers: noStore });
-}
+    /** GET /api/bucket-snapshots/{id} → BucketSnapshotResponse. */
+    show: apiRoute({ deps, tenant: 'own', scope: 'memory:read', params: IdParams }, async ({ tenant, params }) =>
+      snapshotResponse(await requireSnapshot(await getDb(), tenant.id, params.id), tenant.bucketName)),
 
-/** GET /api/bucket-snapshots/{id} → BucketSnapshotResponse. */
-export async function showSnapshotHandler(_req: Request, p: Principal, ctx: IdCtx): Promise<Response> {
-  const tenant = snapshotTenant(p, 'read');
-  const row = await requireSnapshot(await getDb(), tenant.id, (await ctx.params).id);
-  return Response.json(snapshotResponse(row, tenant.bucketName), { headers: noStore });
-}
+    /** DELETE /api/bucket-snapshots/{id} → forgotten in the repository (data freed at the next prune). */
+    remove: apiRoute({ deps, tenant: 'own', scope: 'memory:admin', params: IdParams }, async ({ tenant, params }) => {
+      const row = await deleteSnapshot(await getDb(), tenant.id, params.id);
+      return { message: `Snapshot ${row.id} deleted`, id: row.id, deleted: true };
+    }),
 
-/** DELETE /api/bucket-snapshots/{id} → forgotten in the repository (data freed at the next prune). */
-export async function deleteSnapshotHandler(_req: Request, p: Principal, ctx: IdCtx): Promise<Response> {
-  const tenant = snapshotTenant(p, 'admin');
-  const row = await deleteSnapshot(await getDb(), tenant.id, (await ctx.params).id);
-  return Response.json({ message: `Snapshot ${row.id} deleted`, id: row.id, deleted: true });
-}
+    /** GET /api/bucket-snapshots/{id}/browse[?prefix=] → {files:[{key,size,last_modified,etag}], prefix, snapshot_version}. */
+    browse: apiRoute({ deps, tenant: 'own', scope: 'memory:read', params: IdParams, query: BrowseQuery }, async ({ tenant, params, query }) => {
+      const prefix = query.prefix.replace(/^\/+/, '');
+      const r = await browseSnapshot(await getDb(), tenant.id, params.id, prefix);
+      return { files: r.files.map((f) => ({ ...f, etag: f.etag ?? null })), prefix, snapshot_version: r.snapshot_version };
+    }),
 
-/** GET /api/bucket-snapshots/{id}/browse[?prefix=] → {files:[{key,size,last_modified,etag}], prefix, snapshot_version}. */
-export async function browseSnapshotHandler(req: Request, p: Principal, ctx: IdCtx): Promise<Response> {
-  const tenant = snapshotTenant(p, 'read');
-  const q = BrowseQuery.safeParse({ prefix: new URL(req.url).searchParams.get('prefix') ?? undefined });
-  if (!q.success) throw new HttpError(422, q.error.issues.map((i) => i.message).join('; '));
-  const prefix = q.data.prefix.replace(/^\/+/, '');
-  const r = await browseSnapshot(await getDb(), tenant.id, (await ctx.params).id, prefix);
-  return Response.json({ files: r.files.map((f) => ({ ...f, etag: f.etag ?? null })), prefix, snapshot_version: r.snapshot_version }, { headers: noStore });
-}
+    /**
+     * POST /api/bucket-snapshots/{id}/restore {"path", "as_copy"?} → {restored, snapshot_version, snapshot_id} plus
+     * `replaced` (each moved to the trash first, with its trash id) and `unchanged`.
+     */
+    restore: apiRoute({
+      deps, tenant: 'own', scope: 'memory:write', params: IdParams, body: RestoreBody, bodyExample: '{"path": "folder/note.md"}',
+      invalid: { body: refuseWith(422, 'The body must be {"path": string, "as_copy"?: boolean}.') },
+    }, async ({ tenant, params, body }) => {
+      const r = await restoreSnapshot(await getDb(), tenant.id, params.id, body.path.replace(/^\/+/, ''), body.as_copy);
+      return { restored: r.restored, snapshot_version: r.snapshot_version, snapshot_id: params.id, replaced: r.replaced, unchanged: r.unchanged };
+    }),
 
-/**
- * POST /api/bucket-snapshots/{id}/restore {"path", "as_copy"?} → {restored, snapshot_version, snapshot_id} plus
- * `replaced` (each moved to the trash first, with its trash id) and `unchanged`.
- */
-export async function restoreSnapshotHandler(req: Request, p: Principal, ctx: IdCtx): Promise<Response> {
-  const tenant = snapshotTenant(p, 'write');
-  const body = RestoreBody.safeParse(await jsonBody(req, '{"path": "folder/note.md"}'));
-  if (!body.success) throw new HttpError(422, 'The body must be {"path": string, "as_copy"?: boolean}.');
-  const id = (await ctx.params).id;
-  const r = await restoreSnapshot(await getDb(), tenant.id, id, body.data.path.replace(/^\/+/, ''), body.data.as_copy);
-  return Response.json({ restored: r.restored, snapshot_version: r.snapshot_version, snapshot_id: id, replaced: r.replaced, unchanged: r.unchanged });
-}
-
-/** GET /api/bucket-snapshots/{id}/file?path=<key> → the file as the snapshot holds it, as inert text. */
-export async function snapshotFileHandler(req: Request, p: Principal, ctx: IdCtx): Promise<Response> {
-  const tenant = snapshotTenant(p, 'read');
-  const key = new URL(req.url).searchParams.get('path');
-  if (!key || key.length > 4096) throw new HttpError(422, 'path: the file\'s key is required (at most 4096 characters)');
-  const bytes = await readSnapshotFile(await getDb(), tenant.id, (await ctx.params).id, key.replace(/^\/+/, ''));
-  return new Response(new Uint8Array(bytes), {
-    headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', 'content-security-policy': "sandbox; default-src 'none'", ...noStore },
-  });
+    /** GET /api/bucket-snapshots/{id}/file?path=<key> → the file as the snapshot holds it, as inert text. */
+    file: apiRoute({
+      deps, tenant: 'own', scope: 'memory:read', params: IdParams, query: FileQuery,
+      invalid: { query: refuseWith(422, 'path: the file\'s key is required (at most 4096 characters)') },
+    }, async ({ tenant, params, query }) => {
+      const bytes = await readSnapshotFile(await getDb(), tenant.id, params.id, query.path.replace(/^\/+/, ''));
+      return new Response(new Uint8Array(bytes), {
+        headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', 'content-security-policy': "sandbox; default-src 'none'" },
+      });
+    }),
+  };
 }

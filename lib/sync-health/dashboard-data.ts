@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { getConfig } from '../config/index.ts';
 import { getSyncHealthSettings } from '../config/sync-health.ts';
 import type { Database } from '../db/client.ts';
-import type { TenantWithRole } from '../db/queries/tenants.ts';
+import type { Tenant } from '../db/schema.ts';
 import { getProjectRun, lastFailureTimes, latestProjectRun, listProjectRuns, listTenantRebuilds, projectRunFacts } from '../db/queries/project-runs.ts';
 import { durationPerBucket, filesScannedPerBucket, runsPerBucket } from '../db/queries/run-series.ts';
 import { getTenantRoute } from '../db/queries/tenants-runtime.ts';
@@ -37,7 +37,7 @@ const BANNERS: Record<string, string> = {
 };
 
 /** Projects and syncs in flight, from the tenant (when it serves). */
-async function loadLiveFacts(tenant: Pick<TenantWithRole, 'id' | 'status'>): Promise<LiveFacts> {
+async function loadLiveFacts(tenant: Pick<Tenant, 'id' | 'status'>): Promise<LiveFacts> {
   // A sleeping tenant is woken by these calls (the tenant proxy waits for it), like any request.
   if (tenant.status !== 'running' && tenant.status !== 'rebuilding' && tenant.status !== 'degraded' && tenant.status !== 'sleeping') {
     return { reachable: false, banner: BANNERS[tenant.status] ?? 'Your tenant is not serving right now. Stored history is shown.', projects: null, active: [] };
@@ -111,7 +111,7 @@ export interface ProjectsOverviewDto {
   projects: ProjectRowDto[];
 }
 
-export async function loadProjectsOverview(db: Database, tenant: TenantWithRole, opts: { now?: Date; collect?: boolean } = {}): Promise<ProjectsOverviewDto> {
+export async function loadProjectsOverview(db: Database, tenant: Tenant, opts: { now?: Date; collect?: boolean } = {}): Promise<ProjectsOverviewDto> {
   if (opts.collect) await collectNow(tenant.id, db);
   const now = opts.now ?? new Date();
   const [live, facts] = await Promise.all([loadLiveFacts(tenant), projectRunFacts(db, tenant.id)]);
@@ -173,7 +173,7 @@ export interface ProjectPageDto {
 }
 
 /** Everything the project page shows; null when the project is neither on the tenant nor in its history (→ 404). */
-export async function loadProjectPage(db: Database, tenant: TenantWithRole, name: string, filters: RunFilters, opts: { now?: Date; collect?: boolean; overview?: ProjectsOverviewDto } = {}): Promise<ProjectPageDto | null> {
+export async function loadProjectPage(db: Database, tenant: Tenant, name: string, filters: RunFilters, opts: { now?: Date; collect?: boolean; overview?: ProjectsOverviewDto } = {}): Promise<ProjectPageDto | null> {
   const overview = opts.overview ?? await loadProjectsOverview(db, tenant, opts);
   const project = overview.projects.find((p) => p.name === name);
   if (!project) return null;

@@ -9,3 +9,8 @@ export function segment(raw: string): string {
   if (!raw.includes('%')) return raw;
   try { return decodeURIComponent(raw); } catch { return raw; }
 }
+
+/** A route's `{name}` (a project) as apiRoute's params schema. */
+export const ProjectRouteParams = z.object({ name: z.string().transform(segment).pipe(ProjectNameParam) });
+/** A route's `{name}/runs/{runId}`. */
+export const RunRouteParams = z.object({ name: z.string().transform(segment).pipe(ProjectNameParam), runId: z.string().transform(segment).pipe(RunIdParam) });

@@ -7,7 +7,7 @@ import type { Database } from '../../lib/db/client.ts';
 import type { OAuthConfig } from '../../lib/config/oauth.ts';
 import { handleDeviceAuthorization, handleRevoke, handleToken } from '../../lib/auth/oauth-http.ts';
 import type { OAuthDeps } from '../../lib/auth/oauth-response.ts';
-import { withPrincipal } from '../../lib/auth/principal.ts';
+import { apiRoute } from '../../lib/http/api-route.ts';
 
 export async function toRequest(req: http.IncomingMessage, base: string): Promise<Request> {
   const chunks: Buffer[] = [];
@@ -29,10 +29,10 @@ export async function send(res: http.ServerResponse, r: Response): Promise<void>
 export async function startOAuthServer(db: Database, cfg: (base: string) => OAuthConfig, now?: () => Date) {
   let base = '';
   let deps: OAuthDeps;
-  const me = withPrincipal(async (_req, p) => Response.json({
+  const me = apiRoute({ deps: { db, getSessionUserId: async () => null } }, async ({ principal: p }) => ({
     user: { id: p.user.id, email: p.user.email, name: p.user.name },
     tenant: p.tenant ? { id: p.tenant.id, name: p.tenant.name, status: p.tenant.status } : null, via: p.via,
-  }), { deps: { db, getSessionUserId: async () => null } });
+  }));
   const server = http.createServer(async (req, res) => {
     try {
       stampClientAddress(req); // as the app's node:http request hook does
@@ -42,7 +42,7 @@ export async function startOAuthServer(db: Database, cfg: (base: string) => OAut
       if (req.method === 'POST' && path === '/oauth2/device_authorization') r = await handleDeviceAuthorization(request, deps);
       else if (req.method === 'POST' && path === '/oauth2/token') r = await handleToken(request, deps);
       else if (req.method === 'POST' && path === '/oauth2/revoke') r = await handleRevoke(request, deps);
-      else if (req.method === 'GET' && path === '/api/me') r = await me(request, undefined);
+      else if (req.method === 'GET' && path === '/api/me') r = await me(request, {});
       else r = Response.json({ detail: 'Not found.' }, { status: 404 });
       await send(res, r);
     } catch (err) {

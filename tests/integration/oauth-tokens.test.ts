@@ -7,7 +7,8 @@ import { BASE, clock, form, makeAccount, pkce, testConfig } from '../helpers/oau
 import { handleDeviceAuthorization, handleRevoke, handleToken } from '../../lib/auth/oauth-http.ts';
 import { authorizationServerMetadata } from '../../lib/auth/oauth-metadata.ts';
 import { DEVICE_GRANT_TYPE, decideDeviceGrant, enterUserCode } from '../../lib/auth/device-grant.ts';
-import { resolvePrincipalWith, withPrincipal, principalFromAccessToken } from '../../lib/auth/principal.ts';
+import { resolvePrincipalWith, principalFromAccessToken } from '../../lib/auth/principal.ts';
+import { apiRoute } from '../../lib/http/api-route.ts';
 import { revokeAllSessions, revokeSession } from '../../lib/auth/tokens.ts';
 import { auditEvents, cliSessions, oauthAccessTokens, oauthRefreshTokens } from '../../lib/db/schema.ts';
 import { HttpError } from '../../lib/http/errors.ts';
@@ -198,19 +199,19 @@ describe('tokens and the principal guard on postgres', () => {
     }
   });
 
-  test('withPrincipal: uniform 401 JSON + WWW-Authenticate; cookie sessions need same Origin on unsafe methods, tokens do not', async () => {
+  test('apiRoute: uniform 401 JSON + WWW-Authenticate; cookie sessions need same Origin on unsafe methods, tokens do not', async () => {
     const c = clock();
     const t = await login(c, 'wp');
-    const anon = withPrincipal(async () => Response.json({}), { deps: { db: h.db, getSessionUserId: noSession, now: c.now() } });
-    const r401 = await anon(new Request(BASE + '/api/me'), undefined);
+    const anon = apiRoute({ deps: { db: h.db, getSessionUserId: noSession, now: c.now() } }, async () => ({}));
+    const r401 = await anon(new Request(BASE + '/api/me'), {});
     assert.equal(r401.status, 401);
     assert.match(r401.headers.get('www-authenticate') ?? '', /^Bearer/);
     assert.equal(typeof (await r401.json()).detail, 'string');
-    const sess = withPrincipal(async (_req, p) => Response.json({ via: p.via }), { deps: { db: h.db, getSessionUserId: async () => t.userId, now: c.now() } });
-    assert.equal((await sess(new Request(BASE + '/api/x', { method: 'POST' }), undefined)).status, 403, 'no Origin');
-    assert.equal((await sess(new Request(BASE + '/api/x', { method: 'POST', headers: { origin: 'https://evil.example' } }), undefined)).status, 403);
-    assert.equal((await sess(new Request(BASE + '/api/x', { method: 'POST', headers: { origin: BASE } }), undefined)).status, 200);
-    const tok = await sess(new Request(BASE + '/api/x', { method: 'POST', headers: { authorization: `Bearer ${t.access_token}` } }), undefined);
+    const sess = apiRoute({ deps: { db: h.db, getSessionUserId: async () => t.userId, now: c.now() } }, async ({ principal: p }) => ({ via: p.via }));
+    assert.equal((await sess(new Request(BASE + '/api/x', { method: 'POST' }), {})).status, 403, 'no Origin');
+    assert.equal((await sess(new Request(BASE + '/api/x', { method: 'POST', headers: { origin: 'https://evil.example' } }), {})).status, 403);
+    assert.equal((await sess(new Request(BASE + '/api/x', { method: 'POST', headers: { origin: BASE } }), {})).status, 200);
+    const tok = await sess(new Request(BASE + '/api/x', { method: 'POST', headers: { authorization: `Bearer ${t.access_token}` } }), {});
     assert.equal(tok.status, 200);
     assert.equal((await tok.json()).via, 'token');
   });

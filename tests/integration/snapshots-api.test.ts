@@ -16,20 +16,20 @@ import { resetConfigForTests, getConfig } from '../../lib/config/index.ts';
 import { closeDb } from '../../lib/db/index.ts';
 import { snapshotHealthByTenant } from '../../lib/db/queries/snapshot-runs.ts';
 import { SnapshotScheduler } from '../../lib/snapshots/snapshot-scheduler.ts';
-import { withPrincipal, type PrincipalDeps } from '../../lib/auth/principal.ts';
-import * as handlers from '../../lib/snapshots/snapshot-routes.ts';
+import type { PrincipalDeps } from '../../lib/auth/principal.ts';
+import { snapshotRoutes } from '../../lib/snapshots/snapshot-routes.ts';
 
 const APP = 'http://localhost:5397';
 
-type Ctx = { params: Promise<{ id: string }> };
 // the route files' exports, with the principal resolved from this test's database (no next-auth cookie here)
 let deps: PrincipalDeps;
-const wrap = <C>(fn: Parameters<typeof withPrincipal<C>>[0]) => (req: Request, ctx: C) => withPrincipal<C>(fn, { deps })(req, ctx);
-const list = { GET: wrap<never>(handlers.listSnapshotsHandler), POST: wrap<never>(handlers.createSnapshotHandler) };
-const one = { GET: wrap<Ctx>(handlers.showSnapshotHandler), DELETE: wrap<Ctx>(handlers.deleteSnapshotHandler) };
-const browse = { GET: wrap<Ctx>(handlers.browseSnapshotHandler) };
-const restore = { POST: wrap<Ctx>(handlers.restoreSnapshotHandler) };
-const file = { GET: wrap<Ctx>(handlers.snapshotFileHandler) };
+type Route = ReturnType<typeof snapshotRoutes>['list'];
+const late = (pick: (r: ReturnType<typeof snapshotRoutes>) => Route): Route => (req, ctx) => pick(snapshotRoutes(deps))(req, ctx);
+const list = { GET: late((r) => r.list), POST: late((r) => r.create) };
+const one = { GET: late((r) => r.show), DELETE: late((r) => r.remove) };
+const browse = { GET: late((r) => r.browse) };
+const restore = { POST: late((r) => r.restore) };
+const file = { GET: late((r) => r.file) };
 
 describe('snapshot API (postgres, real tenants, real restic)', () => {
   let h: TestDatabase;

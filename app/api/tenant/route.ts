@@ -1,11 +1,14 @@
 // GET /api/tenant → the caller's own tenant (the tenant comes from the session, never the request).
-import { requireApiTenant } from '@/lib/auth/session.ts';
-import { withJsonErrors } from '@/lib/http/errors.ts';
+import { getDb } from '@/lib/db/index.ts';
+import { getTenantByIdForUser } from '@/lib/db/queries/tenants.ts';
+import { apiRoute } from '@/lib/http/api-route.ts';
+import { HttpError } from '@/lib/http/errors.ts';
 import { toTenantDto } from '@/lib/tenants/dto.ts';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = withJsonErrors(async () => {
-  const { tenant } = await requireApiTenant();
-  return Response.json(toTenantDto(tenant), { headers: { 'cache-control': 'no-store' } });
+export const GET = apiRoute({ via: ['session'], tenant: 'own' }, async ({ principal, tenant }) => {
+  const withRole = await getTenantByIdForUser(await getDb(), tenant.id, principal.user.id);
+  if (!withRole) throw new HttpError(404, 'No tenant for this account.');
+  return toTenantDto(withRole);
 });

@@ -1,8 +1,8 @@
 // GET /api/ops/runs?from=&to=&scanType=&tenantId=&limit= — the runs a chart bucket counts (ops only).
 import { getDb } from '@/lib/db/index.ts';
+import { apiRoute } from '@/lib/http/api-route.ts';
 import { loadOpsRuns } from '@/lib/ops/ops-views.ts';
-import { noStore, opsRoute } from '@/lib/ops/ops-route.ts';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = opsRoute(async (req) => Response.json(await loadOpsRuns(await getDb(), new URL(req.url).searchParams), noStore));
+export const GET = apiRoute({ via: ['session'], role: 'ops', hidden: true }, async ({ req }) => loadOpsRuns(await getDb(), new URL(req.url).searchParams));

@@ -1,10 +1,9 @@
 // GET /api/tenant/sync-runs[?project=NAME&limit=N] → the caller's tenant's collected sync history
 // (from Postgres, not the tenant): recent runs newest first + the latest run per project.
 import { z } from 'zod';
-import { withPrincipal } from '@/lib/auth/principal.ts';
 import { getDb } from '@/lib/db/index.ts';
 import { latestRunPerProject, listSyncRuns, type SyncRunView } from '@/lib/db/queries/sync-runs.ts';
-import { HttpError } from '@/lib/http/errors.ts';
+import { apiRoute, refuseWith } from '@/lib/http/api-route.ts';
 
 export const dynamic = 'force-dynamic';
 
@@ -20,15 +19,13 @@ const dto = (r: SyncRunView) => ({
   deleted: r.deletedCount, moved: r.movedCount, skipped: r.skippedCount, errors: r.errorCount, peak_rss_bytes: r.peakRssBytes,
 });
 
-export const GET = withPrincipal(async (req, principal) => {
-  if (!principal.tenant) throw new HttpError(404, 'No tenant for this account.');
-  const url = new URL(req.url);
-  const q = Query.safeParse(Object.fromEntries(url.searchParams));
-  if (!q.success) throw new HttpError(400, 'Invalid query: project (text) and limit (1-500) are accepted.');
+export const GET = apiRoute({
+  tenant: 'own', query: Query, invalid: { query: refuseWith(400, 'Invalid query: project (text) and limit (1-500) are accepted.') },
+}, async ({ tenant, query }) => {
   const db = await getDb();
   const [runs, latest] = await Promise.all([
-    listSyncRuns(db, principal.tenant.id, { project: q.data.project, limit: q.data.limit }),
-    latestRunPerProject(db, principal.tenant.id),
+    listSyncRuns(db, tenant.id, { project: query.project, limit: query.limit }),
+    latestRunPerProject(db, tenant.id),
   ]);
-  return Response.json({ runs: runs.map(dto), latest_per_project: latest.map(dto) }, { headers: { 'cache-control': 'no-store' } });
+  return { runs: runs.map(dto), latest_per_project: latest.map(dto) };
 });

@@ -3,11 +3,10 @@
 //      source only if the file on disk is still the version the editor opened (sha256 of its bytes);
 //      otherwise 409 {"detail":{"error":"conflict",…}} and nothing is written. The version goes to the tenant's
 //      atomic PUT /{project}/resource/{path} as If-Match, which checks it under its writer lock right before
-//      the rename (no window between check and write). Same-origin only (cookie-authenticated write).
+//      the rename (no window between check and write). Same-origin only (cookie-authenticated write, apiRoute).
 import { z } from 'zod';
-import { requireApiTenant } from '@/lib/auth/session.ts';
-import { getConfig } from '@/lib/config/index.ts';
-import { checkSameOrigin, HttpError, notFound, withJsonErrors } from '@/lib/http/errors.ts';
+import { apiRoute, issueList } from '@/lib/http/api-route.ts';
+import { HttpError, notFound } from '@/lib/http/errors.ts';
 import { isSafeRel, relFromSegments } from '@/lib/notes/note-paths.ts';
 import { isMarkdownPath, loadNotePage, MAX_NOTE_BYTES, sha256 } from '@/lib/notes/note-view.ts';
 import { notesApiError } from '@/lib/notes/notes-api-errors.ts';
@@ -15,24 +14,17 @@ import { TenantVersionConflict, writeFile } from '@/lib/notes/tenant-notes.ts';
 
 export const dynamic = 'force-dynamic';
 
-type Ctx = { params: Promise<{ name: string; path: string[] }> };
+/** `{name}/{...path}`: a project and a safe relative path in it (anything else is a 404). */
+const NoteTarget = z.object({ name: z.string(), path: z.array(z.string()) })
+  .transform((p) => ({ project: relFromSegments([p.name]), rel: relFromSegments(p.path) }))
+  .refine((t) => !!t.project && isSafeRel(t.rel));
 
-async function target(ctx: Ctx) {
-  const p = await ctx.params;
-  const project = relFromSegments([p.name]);
-  const rel = relFromSegments(p.path);
-  if (!project || !isSafeRel(rel)) throw notFound();
-  return { project, rel };
-}
-
-export const GET = withJsonErrors(async (_req: Request, ctx: Ctx) => {
-  const { project, rel } = await target(ctx);
-  const { tenant } = await requireApiTenant();
+export const GET = apiRoute({ via: ['session'], tenant: 'own', params: NoteTarget }, async ({ tenant, params: { project, rel } }) => {
   try {
     const { pt, view } = await loadNotePage(tenant.id, project, rel);
     if (pt.index.state === 'not_indexed') throw new HttpError(503, { error: 'not_indexed_yet', message: pt.index.message }, { 'retry-after': '2' });
     if (!view) throw notFound();
-    return Response.json(view, { headers: { 'cache-control': 'no-store' } });
+    return view;
   } catch (e) {
     throw notesApiError(e);
   }
@@ -55,26 +47,15 @@ function baseVersion(req: Request, body: z.infer<typeof SaveBody>): string {
   return parsed.data;
 }
 
-export const PUT = withJsonErrors(async (req: Request, ctx: Ctx) => {
-  const { project, rel } = await target(ctx);
-  const { tenant } = await requireApiTenant();
-  const bad = checkSameOrigin(req, getConfig().app.appUrl);
-  if (bad) throw bad;
+export const PUT = apiRoute({
+  via: ['session'], tenant: 'own', params: NoteTarget, body: SaveBody, invalid: { body: issueList }, bodyExample: '{"content", "base_checksum"}',
+}, async ({ req, tenant, params: { project, rel }, body }) => {
   if (!isMarkdownPath(rel)) throw new HttpError(400, 'Only markdown notes can be edited here.');
-  let body: z.infer<typeof SaveBody>;
-  try {
-    const parsed = SaveBody.safeParse(await req.json());
-    if (!parsed.success) throw new HttpError(422, parsed.error.issues.map((i) => ({ loc: ['body', ...i.path.map(String)], msg: i.message, type: i.code })) as unknown as Record<string, unknown>);
-    body = parsed.data;
-  } catch (e) {
-    if (e instanceof HttpError) throw e;
-    throw new HttpError(400, 'The body must be JSON: {"content", "base_checksum"}.');
-  }
   const base = baseVersion(req, body);
   try {
     const bytes = Buffer.from(body.content, 'utf8');
     await writeFile(tenant.id, project, rel, bytes, base);
-    return Response.json({ checksum: sha256(bytes) }, { headers: { 'cache-control': 'no-store' } });
+    return { checksum: sha256(bytes) };
   } catch (e) {
     if (e instanceof TenantVersionConflict) {
       throw new HttpError(409, { error: 'conflict', message: `This note changed on disk since you opened it (or was moved or deleted); nothing was saved. ${e.message}` });
