@@ -1,7 +1,7 @@
 // The MCP tools' way to the caller's own tenant: the same signed call `/proxy` makes (tenantCall), on the
 // upstream v2 routes keyed by project external id, exactly as upstream's cloud-mode tools call them. The
 // client's token is never forwarded; the tenant id comes from the authenticated principal only.
-import { detailFromBody, tenantCall } from '../tenants/tenant-call.ts';
+import { callTenant, detailWords } from '../tenants/tenant-call.ts';
 import type { TenantProxyDeps } from '../tenants/tenant-proxy.ts';
 import { ToolProblem } from './tool-problem.ts';
 
@@ -30,33 +30,20 @@ const TIMEOUT_MS = 30_000;
 const PROJECTS_TTL_MS = 2_000;
 const projectMemo = new Map<string, { at: number; value: Promise<{ projects: ProjectItem[]; default_project: string | null }> }>();
 
-function detailOf(body: unknown, text: string, status: number): string {
-  const d = detailFromBody(body);
+/** A refusal in words for the MCP client: the tenant's own, else what the proxy's state answers mean. */
+function refusalWords(r: { status: number; body: unknown; text: string }): string {
+  const d = detailWords(r.body && typeof r.body === 'object' ? (r.body as { detail?: unknown }).detail : undefined);
   if (d !== null) return d;
-  if (status === 503) return 'Your cloud storage is starting; try again in a few seconds.';
-  if (status === 403) return 'Your cloud storage is not active.';
-  return text.slice(0, 300) || `The tenant answered ${status}.`;
+  if (r.status === 503) return 'Your cloud storage is starting; try again in a few seconds.';
+  if (r.status === 403) return 'Your cloud storage is not active.';
+  return r.text.slice(0, 300) || `The tenant answered ${r.status}.`;
 }
 
 export function tenantApi(tenantId: string, signal?: AbortSignal, deps?: TenantProxyDeps): TenantApi {
   const raw = async (method: string, path: string, body?: unknown) => {
-    const ac = new AbortController();
-    const timer = setTimeout(() => ac.abort(), TIMEOUT_MS);
-    const onAbort = () => ac.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      const r = await tenantCall(tenantId, method, path, { json: body, signal: ac.signal, maxBytes: MAX_ANSWER_BYTES, deps });
-      const text = r.body.toString('utf8');
-      let parsed: unknown = undefined;
-      const ct = String(r.headers['content-type'] ?? '');
-      if (text && ct.includes('json')) { try { parsed = JSON.parse(text); } catch { /* not JSON */ } }
-      return { status: r.status, body: parsed, text };
-    } catch (err) {
-      throw new ToolProblem(`Your cloud storage could not be reached (${err instanceof Error ? err.message : 'error'}). Try again shortly.`, 502);
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    }
+    const r = await callTenant<unknown>(tenantId, method, path, { json: body, signal, timeoutMs: TIMEOUT_MS, maxBytes: MAX_ANSWER_BYTES, deps });
+    if (!r.ok && r.unreachable) throw new ToolProblem(`Your cloud storage could not be reached (${r.message}). Try again shortly.`, 502);
+    return { status: r.status, body: r.body, text: r.text };
   };
   const api: TenantApi = {
     tenantId,
@@ -64,7 +51,7 @@ export function tenantApi(tenantId: string, signal?: AbortSignal, deps?: TenantP
     async json<T>(method: string, path: string, body?: unknown): Promise<T> {
       const r = await raw(method, path, body);
       if (r.status >= 200 && r.status < 300) return r.body as T;
-      throw new ToolProblem(detailOf(r.body, r.text, r.status), r.status);
+      throw new ToolProblem(refusalWords(r), r.status);
     },
     projects() {
       const hit = projectMemo.get(tenantId);

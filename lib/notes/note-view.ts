@@ -11,7 +11,7 @@ import { linkSnippets } from './link-snippets.ts';
 import { renderMarkdown } from './render-markdown.ts';
 import { loadRecentActivity, withMcpClients, withTreeTimes, type RecentItem } from './project-recent.ts';
 import { listTree, readFile, searchProject, statFile, TenantNotesError, type DirectoryNode, type FileBytes } from './tenant-notes.ts';
-import { tenantCall } from '../tenants/tenant-call.ts';
+import { jsonOf, tenantCall } from '../tenants/tenant-call.ts';
 import { getConfig } from '../config/index.ts';
 import { contentLink, signContentToken } from '../http/user-content-link.ts';
 
@@ -92,9 +92,8 @@ async function loadProjectTree(tenantId: string, project: string): Promise<Proje
     // Empty: a project that has never finished a sync is "not indexed yet", not "no notes".
     const r = await tenantCall(tenantId, 'GET', `/${encodeURIComponent(project)}/project/sync-runs?limit=5`);
     let runs: { status?: string }[] | null = null;
-    if (r.status === 200) {
-      try { runs = (JSON.parse(r.body.toString('utf8')) as { runs?: { status?: string }[] }).runs ?? []; } catch { /* unknown: not synced */ }
-    }
+    const body = r.status === 200 ? jsonOf(r) as { runs?: { status?: string }[] } | undefined : undefined;
+    if (body) runs = body.runs ?? []; // no answer: unknown, not "not synced"
     return { project, tree, index: emptyProjectIndexState(runs), empty: true };
   } catch (e) {
     if (e instanceof TenantNotesError && e.notIndexedYet) return { project, tree: [], index: { state: 'not_indexed', message: e.message }, empty: true };
@@ -262,7 +261,7 @@ async function incomingFromContext(tenantId: string, project: string, identifier
   const r = await tenantCall(tenantId, 'GET', `/${encodeURIComponent(project)}/memory/${id}?depth=1&max_related=100&page_size=1`).catch(() => null);
   if (!r || r.status !== 200) return null;
   let ctx;
-  try { ctx = ContextSchema.parse(JSON.parse(r.body.toString('utf8'))); } catch { return null; }
+  try { ctx = ContextSchema.parse(jsonOf(r)); } catch { return null; }
   if (ctx.results.length === 0) return null; // not in the index: let search find candidates
   const out = new Map<string, string>();
   for (const res of ctx.results) {

@@ -3,7 +3,7 @@
 // Upstream's EntitySummary has only `created_at`; when the page also has the tree, its `updated_at` (the
 // index's modification time) is shown instead, so "updated 2 minutes ago" means what it says.
 import { z } from 'zod';
-import { tenantCall } from '../tenants/tenant-call.ts';
+import { jsonOf, tenantCall } from '../tenants/tenant-call.ts';
 import { flattenFiles } from './link-index.ts';
 import { TenantNotesError, type DirectoryNode } from './tenant-notes.ts';
 
@@ -60,9 +60,8 @@ export async function loadRecentActivity(tenantId: string, project: string): Pro
   const q = new URLSearchParams({ timeframe: RECENT_TIMEFRAME, type: 'entity', depth: '1', page: '1', page_size: String(RECENT_LIMIT), max_related: '50' });
   const r = await tenantCall(tenantId, 'GET', `/${encodeURIComponent(project)}/memory/recent?${q}`);
   if (r.status !== 200) throw new TenantNotesError(r);
-  let parsed;
-  try { parsed = RecentSchema.safeParse(JSON.parse(r.body.toString('utf8'))); } catch { parsed = null; }
-  if (!parsed?.success) throw new TenantNotesError({ ...r, status: 502, body: Buffer.from(JSON.stringify({ detail: 'The tenant answered recent activity in an unexpected shape.' })) });
+  const parsed = RecentSchema.safeParse(jsonOf(r));
+  if (!parsed.success) throw new TenantNotesError({ ...r, status: 502, body: Buffer.from(JSON.stringify({ detail: 'The tenant answered recent activity in an unexpected shape.' })) });
   return recentFromContext(parsed.data);
 }
 

@@ -2,7 +2,7 @@
 // called with the signed-call helper, answers checked with zod. Paths are project-relative file paths;
 // every segment is percent-encoded here and confined again by the tenant.
 import { z } from 'zod';
-import { detailText, tenantCall, type TenantCallResult } from '../tenants/tenant-call.ts';
+import { detailText, jsonOf, tenantCall, type TenantCallResult } from '../tenants/tenant-call.ts';
 
 /** A tenant answer that is not what the page can show: carries the status and the tenant's words. */
 export class TenantNotesError extends Error {
@@ -23,8 +23,8 @@ const projectSeg = (project: string) => encodeURIComponent(project);
 
 function json<T>(r: TenantCallResult, schema: z.ZodType<T>): T {
   if (r.status < 200 || r.status >= 300) throw new TenantNotesError(r);
-  let v: unknown;
-  try { v = JSON.parse(r.body.toString('utf8')); } catch { throw new TenantNotesError({ ...r, status: 502 }); }
+  const v = jsonOf(r);
+  if (v === undefined) throw new TenantNotesError({ ...r, status: 502 });
   const parsed = schema.safeParse(v);
   if (!parsed.success) throw new TenantNotesError({ ...r, status: 502, body: Buffer.from(JSON.stringify({ detail: 'The tenant answered in an unexpected shape.' })) });
   return parsed.data;

@@ -9,24 +9,20 @@ import {
 } from '../db/queries/snapshot-runs.ts';
 import type { SnapshotRun } from '../db/schema.ts';
 import { HttpError } from '../http/errors.ts';
-import { detailText, tenantCall, type TenantCallResult } from '../tenants/tenant-call.ts';
+import { callTenant, detailText, tenantCall, type TenantCall } from '../tenants/tenant-call.ts';
 import { recordSnapshotRun } from './snapshot-metrics.ts';
 import type { BackupResult, BrowseResult, RestoreResult } from './snapshot-shapes.ts';
 
 const SNAPSHOT_NOT_FOUND = 'Snapshot not found';
 
-function parse(r: TenantCallResult): unknown {
-  try { return JSON.parse(r.body.toString('utf8')); } catch { return null; }
-}
-
 /** A tenant refusal as an HttpError with the tenant's words (repository trouble stays a 503). */
-function refusal(r: TenantCallResult): HttpError {
-  const status = r.status === 502 || r.status === 504 ? 503 : r.status;
-  return new HttpError(status, detailText(r));
+function refusal(r: { status: number; message: string }): HttpError {
+  return new HttpError(r.status === 502 || r.status === 504 ? 503 : r.status, r.message);
 }
 
-async function call(tenantId: string, method: string, path: string, json?: unknown, long = false): Promise<TenantCallResult> {
-  return tenantCall(tenantId, method, path, { json, idleTimeoutMs: long ? getConfig().snapshots.timeoutMs : undefined });
+/** A JSON call on the tenant's restic repository: no overall limit, only the configured silence (snapshots are long). */
+function call<T>(tenantId: string, method: string, path: string, json?: unknown): Promise<TenantCall<T>> {
+  return callTenant<T>(tenantId, method, path, { json, timeoutMs: 0, idleTimeoutMs: getConfig().snapshots.timeoutMs });
 }
 
 /** Takes a snapshot now and records it; a failure is recorded too, then thrown with the tenant's reason. */
@@ -35,22 +31,19 @@ export async function createSnapshot(db: Database, tenantId: string, opts: { kin
   const allowInit = !(await hasSucceededSnapshot(db, tenantId));
   const row = await startSnapshotRun(db, { tenantId, kind: opts.kind, description: opts.description, createdBy: opts.createdBy });
   const t0 = Date.now();
-  let r: TenantCallResult;
-  try {
-    r = await call(tenantId, 'POST', '/snapshots', { kind: opts.kind, run_id: row.id, allow_init: allowInit }, true);
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    await failSnapshotRun(db, row.id, `the tenant could not be reached: ${msg}`, Date.now() - t0);
+  const r = await call<BackupResult>(tenantId, 'POST', '/snapshots', { kind: opts.kind, run_id: row.id, allow_init: allowInit });
+  if (!r.ok && r.unreachable) {
+    await failSnapshotRun(db, row.id, `the tenant could not be reached: ${r.message}`, Date.now() - t0);
     recordSnapshotRun(opts.kind, 'failed');
     throw new HttpError(503, 'The snapshot could not be taken: your files service could not be reached.');
   }
-  if (r.status !== 201) {
-    const err = refusal(r);
+  if (!r.ok || r.status !== 201) {
+    const err = refusal(r.ok ? { status: 502, message: `The tenant answered ${r.status}.` } : r);
     await failSnapshotRun(db, row.id, String(err.detail), Date.now() - t0);
     recordSnapshotRun(opts.kind, 'failed');
     throw err;
   }
-  const b = parse(r) as BackupResult;
+  const b = r.body;
   recordSnapshotRun(opts.kind, 'succeeded');
   return finishSnapshotRun(db, row.id, { resticId: b.snapshot_id, files: b.files, bytesAdded: b.bytes_added, repositoryBytes: b.repository_bytes, durationMs: b.duration_ms });
 }
@@ -66,34 +59,33 @@ export { listTenantSnapshots };
 /** The snapshot's files whose key (`project-folder/path`) starts with `prefix`. */
 export async function browseSnapshot(db: Database, tenantId: string, id: string, prefix: string): Promise<BrowseResult> {
   const row = await requireSnapshot(db, tenantId, id);
-  const r = await call(tenantId, 'GET', `/snapshots/${row.resticId}/files?prefix=${encodeURIComponent(prefix)}`, undefined, true);
-  if (r.status !== 200) throw refusal(r);
-  return parse(r) as BrowseResult;
+  const r = await call<BrowseResult>(tenantId, 'GET', `/snapshots/${row.resticId}/files?prefix=${encodeURIComponent(prefix)}`);
+  if (!r.ok) throw refusal(r);
+  return r.body;
 }
 
 /** One file of the snapshot (note history, previews). */
 export async function readSnapshotFile(db: Database, tenantId: string, id: string, key: string): Promise<Buffer> {
   const row = await requireSnapshot(db, tenantId, id);
-  const r = await call(tenantId, 'GET', `/snapshots/${row.resticId}/file?path=${encodeURIComponent(key)}`);
-  if (r.status !== 200) throw refusal(r);
+  const r = await tenantCall(tenantId, 'GET', `/snapshots/${row.resticId}/file?path=${encodeURIComponent(key)}`);
+  if (r.status !== 200) throw refusal({ status: r.status, message: detailText(r) });
   return r.body;
 }
 
 /** Restores a file, a folder or a project; what it replaces goes to the tenant's trash first. */
 export async function restoreSnapshot(db: Database, tenantId: string, id: string, path: string, asCopy: boolean): Promise<RestoreResult & { snapshot_version: string }> {
   const row = await requireSnapshot(db, tenantId, id);
-  const r = await call(tenantId, 'POST', `/snapshots/${row.resticId}/restore`, { path, as_copy: asCopy }, true);
-  if (r.status !== 200) throw refusal(r);
-  const b = parse(r) as RestoreResult;
-  return { ...b, snapshot_version: row.resticId! };
+  const r = await call<RestoreResult>(tenantId, 'POST', `/snapshots/${row.resticId}/restore`, { path, as_copy: asCopy });
+  if (!r.ok) throw refusal(r);
+  return { ...r.body, snapshot_version: row.resticId! };
 }
 
 /** Forgets the snapshot in the repository (its data goes at the next prune) and marks the record deleted. */
 export async function deleteSnapshot(db: Database, tenantId: string, id: string): Promise<SnapshotRun> {
   const row = await requireSnapshot(db, tenantId, id);
-  const r = await call(tenantId, 'DELETE', `/snapshots/${row.resticId}`, undefined, true);
+  const r = await call(tenantId, 'DELETE', `/snapshots/${row.resticId}`);
   // already gone from the repository: the record follows
-  if (r.status !== 200 && r.status !== 404) throw refusal(r);
+  if (!r.ok && r.status !== 404) throw refusal(r);
   await markSnapshotDeleted(db, tenantId, id);
   return row;
 }
@@ -101,10 +93,9 @@ export async function deleteSnapshot(db: Database, tenantId: string, id: string)
 /** `restic forget --prune` with the configured policy (scheduled snapshots only); records what it removed. */
 export async function applyRetention(db: Database, tenantId: string): Promise<{ removed: number }> {
   const c = getConfig().snapshots;
-  const r = await call(tenantId, 'POST', '/snapshots/retention', { hourly_hours: c.keepHourlyHours, daily_days: c.keepDailyDays, weekly_weeks: c.keepWeeklyWeeks }, true);
-  if (r.status !== 200) throw refusal(r);
-  const b = parse(r) as { removed: string[] };
-  return { removed: await markForgottenByRestic(db, tenantId, b.removed ?? []) };
+  const r = await call<{ removed?: string[] }>(tenantId, 'POST', '/snapshots/retention', { hourly_hours: c.keepHourlyHours, daily_days: c.keepDailyDays, weekly_weeks: c.keepWeeklyWeeks });
+  if (!r.ok) throw refusal(r);
+  return { removed: await markForgottenByRestic(db, tenantId, r.body?.removed ?? []) };
 }
 
 export interface NoteVersion {
@@ -122,9 +113,9 @@ export interface NoteVersion {
 
 /** The distinct versions of one file across the tenant's live snapshots, newest first. */
 export async function noteHistory(db: Database, tenantId: string, key: string): Promise<NoteVersion[]> {
-  const r = await call(tenantId, 'GET', `/snapshots/history?path=${encodeURIComponent(key)}`, undefined, true);
-  if (r.status !== 200) throw refusal(r);
-  const found = (parse(r) as { versions: { snapshot_id: string; mtime: string; size: number }[] }).versions ?? [];
+  const r = await call<{ versions?: { snapshot_id: string; mtime: string; size: number }[] }>(tenantId, 'GET', `/snapshots/history?path=${encodeURIComponent(key)}`);
+  if (!r.ok) throw refusal(r);
+  const found = r.body?.versions ?? [];
   const rows = await listTenantSnapshots(db, tenantId);
   const byVersion = new Map<string, NoteVersion>();
   // oldest first, so each distinct version is named by the oldest snapshot reported holding it

@@ -12,7 +12,7 @@ import { getProjectRun, lastFailureTimes, latestProjectRun, listProjectRuns, lis
 import { durationPerBucket, filesScannedPerBucket, runsPerBucket } from '../db/queries/run-series.ts';
 import { getTenantRoute } from '../db/queries/tenants-runtime.ts';
 import { getTenantServices } from '../tenants/services.ts';
-import { callTenant, tenantDetailText } from '../tenants/tenant-call.ts';
+import { callTenant } from '../tenants/tenant-call.ts';
 import { deriveProjectHealth, type HealthState } from './project-health.ts';
 import { toRunDetailDto, toRunDto, type RunDetailDto, type RunDto } from './run-dto.ts';
 import { PAGE_SIZE, type RunFilters } from './run-filters.ts';
@@ -47,7 +47,7 @@ async function loadLiveFacts(tenant: Pick<Tenant, 'id' | 'status'>): Promise<Liv
     callTenant<{ runs: ActiveSyncDto[] }>(tenant.id, 'GET', '/sync-runs/active'),
   ]);
   if (!projects.ok) {
-    return { reachable: false, banner: `Your tenant is not answering (${tenantDetailText(projects.detail)}); stored history is shown.`, projects: null, active: [] };
+    return { reachable: false, banner: `Your tenant is not answering (${projects.message}); stored history is shown.`, projects: null, active: [] };
   }
   return {
     reachable: true,

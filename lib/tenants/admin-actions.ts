@@ -8,7 +8,7 @@ import type { Database } from '../db/client.ts';
 import { recordAuditEvent } from '../db/queries/audit.ts';
 import { getTenantRoute, requestTenantRestart, requestTenantStart, requestTenantStop, type TenantAdminAction } from '../db/queries/tenants-runtime.ts';
 import { HttpError } from '../http/errors.ts';
-import { tenantSignatureHeaders } from './tenant-credential.ts';
+import { signedTenantFetch } from './tenant-call.ts';
 
 export interface AdminActionResult { action: TenantAdminAction; tenant_id: string; accepted: true; projects?: { name: string; status: number }[] }
 
@@ -24,9 +24,8 @@ export async function runTenantAdminAction(db: Database, o: {
     case 'restart': await requestTenantRestart(db, o.tenantId); break;
     case 'reindex': {
       if (route.status !== 'running' || !route.baseUrl) throw new HttpError(409, { error: 'tenant_not_running', message: `The tenant is ${route.status}; reindex needs it running.` });
-      const call = async (method: string, pq: string) => fetch(route.baseUrl + pq, {
-        method, headers: tenantSignatureHeaders(o.authSecret, o.tenantId, method, pq), signal: AbortSignal.timeout(10_000), redirect: 'manual',
-      });
+      const baseUrl = route.baseUrl;
+      const call = (method: string, pq: string) => signedTenantFetch(baseUrl, o, method, pq);
       const list = await call('GET', '/projects/projects');
       if (!list.ok) throw new HttpError(502, { error: 'tenant_unreachable', message: `The tenant answered ${list.status}.` });
       const body = (await list.json()) as { projects: { name: string }[] };

@@ -20,7 +20,7 @@ import { listReachableTenants, rowsOf } from '../db/queries/tenants-runtime.ts';
 import { syncRuns, tenantSyncCursors } from '../db/schema.ts';
 import { isChangedRun, recordRuns, rollupScanType, type RunInsert } from '../history/record-runs.ts';
 import { recordCollectedRuns } from '../metrics/registry.ts';
-import { tenantSignatureHeaders } from './tenant-credential.ts';
+import { signedTenantFetch } from './tenant-call.ts';
 
 interface TenantRunRecord {
   id: string;
@@ -188,11 +188,9 @@ export class SyncCollector {
     try {
       for (let page = 0; page < (this.o.maxPagesPerRound ?? 20); page++) {
         const pathAndQuery = `/sync-runs?limit=${pageSize}${cursor ? `&after=${encodeURIComponent(cursor)}` : ''}`;
-        const res = await fetch(baseUrl + pathAndQuery, {
+        const res = await signedTenantFetch(baseUrl, { authSecret: this.o.authSecret, tenantId }, 'GET', pathAndQuery, {
           // Marked as background: the collector's polling does not keep a tenant awake.
-          headers: { ...tenantSignatureHeaders(this.o.authSecret, tenantId, 'GET', pathAndQuery), 'x-bm-background': 'collector' },
-          signal: AbortSignal.timeout(this.o.requestTimeoutMs ?? 10_000),
-          redirect: 'manual',
+          headers: { 'x-bm-background': 'collector' }, timeoutMs: this.o.requestTimeoutMs,
         });
         if (!res.ok) {
           await res.body?.cancel();

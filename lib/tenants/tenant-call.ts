@@ -1,11 +1,14 @@
-// Signed calls from the control plane's own server code (server components, BFF routes) to the
-// caller's tenant API, through the same code as /proxy/* (proxyToTenant): the same tenant-state answers
-// (503 while starting, 403 when stopped), the same signing and timeouts. `tenantCall` moves bytes (files,
-// HEAD, PUT /resource); `callTenant` is the JSON form built on it. The tenant id always comes from the
-// authenticated session (requireTenant / requireApiTenant), never from input.
+// The one tenant client of the control plane's own server code (pages, BFF routes, trash, snapshots, notes, MCP
+// tools, admin actions, the sync-run collector). Calls go through the same code as /proxy/* (proxyToTenant): the
+// same tenant-state answers (503 while starting, 403 when stopped, waking a sleeping tenant), the same signing and
+// timeouts. `tenantCall` moves bytes (files, HEAD, PUT /resource); `callTenant` is the JSON form built on it, and
+// `detailWords` is the one way to turn a `{"detail": …}` refusal into words. `signedTenantFetch` is for background
+// work that must reach a running tenant's known address without waking it. The tenant id always comes from the
+// authenticated principal (apiRoute, requireTenant) or the supervisor's own records, never from input.
 import type http from 'node:http';
 import { Readable } from 'node:stream';
 import { getTenantProxyDeps } from './proxy-deps.ts';
+import { tenantSignatureHeaders } from './tenant-credential.ts';
 import { PROXY_MOUNT, proxyToTenant, type TenantProxyDeps } from './tenant-proxy.ts';
 
 export interface TenantCallResult {
@@ -67,50 +70,86 @@ async function readCapped(stream: Readable, max: number): Promise<Buffer> {
   return Buffer.concat(parts, n);
 }
 
-/** The `detail` of a parsed `{"detail": …}` error body, as text for people; null when there is none. */
-export function detailFromBody(body: unknown): string | null {
-  const d = body && typeof body === 'object' && 'detail' in body ? (body as { detail: unknown }).detail : undefined;
-  if (typeof d === 'string') return d;
-  if (d && typeof d === 'object' && 'message' in d && typeof (d as { message: unknown }).message === 'string') return (d as { message: string }).message;
-  if (Array.isArray(d)) return d.map((x) => (x && typeof x === 'object' && 'msg' in x ? String((x as { msg: unknown }).msg) : String(x))).join('; ');
+/** The parsed JSON of a tenant answer's body; undefined when it is empty or not JSON (a note's bytes are not). */
+export function jsonOf(r: TenantCallResult): unknown {
+  const ct = String(r.headers['content-type'] ?? '');
+  if (ct && !ct.includes('json')) return undefined;
+  const text = r.body.toString('utf8');
+  if (!text) return undefined;
+  try { return JSON.parse(text); } catch { return undefined; }
+}
+
+/**
+ * Words for people from an error's `detail`: a string, `{"message": …}` (the tenant's structured refusals) or
+ * FastAPI's `[{"msg": …}]`; null when there are none.
+ */
+export function detailWords(detail: unknown): string | null {
+  if (typeof detail === 'string') return detail;
+  if (Array.isArray(detail)) return detail.map((x) => (x && typeof x === 'object' && 'msg' in x ? String((x as { msg: unknown }).msg) : String(x))).join('; ');
+  if (detail && typeof detail === 'object' && typeof (detail as { message?: unknown }).message === 'string') return (detail as { message: string }).message;
   return null;
 }
 
-/** The `detail` of a `{"detail": …}` error body, as text for people. */
+const detailOfBody = (body: unknown): unknown => (body && typeof body === 'object' && 'detail' in body ? (body as { detail: unknown }).detail : undefined);
+
+/** The tenant's words for a refusal answer (`The tenant answered N.` when it gave none). */
 export function detailText(r: TenantCallResult): string {
-  let body: unknown = null;
-  try { body = JSON.parse(r.body.toString('utf8')); } catch { /* not JSON */ }
-  return detailFromBody(body) ?? `The tenant answered ${r.status}.`;
+  return detailWords(detailOfBody(jsonOf(r))) ?? `The tenant answered ${r.status}.`;
 }
 
-/** A JSON answer from the tenant, or its refusal (`detail` as the tenant said it). */
-export type TenantCall<T> = { ok: true; status: number; body: T } | { ok: false; status: number; detail: unknown };
-
 /**
- * A JSON call for pages and BFF routes that need live facts (projects, syncs in flight, the dry-run
- * status). Never throws for tenant trouble: an unreachable tenant is a 502 `tenant_unreachable` answer.
+ * A JSON answer from the tenant, or its refusal: `detail` as the tenant said it (undefined when it sent none),
+ * `message` in words (its detail, else its text, else the status). `unreachable`
+ * when the tenant could not be reached at all (then status is 502 and detail `tenant_unreachable`).
  */
-export async function callTenant<T>(tenantId: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', tenantPath: string, opts: { timeoutMs?: number } = {}): Promise<TenantCall<T>> {
-  const ac = new AbortController();
-  const timer = setTimeout(() => ac.abort(), opts.timeoutMs ?? 10_000);
+export type TenantCall<T> =
+  | { ok: true; status: number; body: T; text: string }
+  | { ok: false; status: number; body: unknown; text: string; detail: unknown; message: string; unreachable?: true };
+
+export interface CallTenantOptions {
+  /** JSON request body. */
+  json?: unknown;
+  /** Longest wait for the whole answer (default 10 s); 0 = no limit beyond the idle timeout. */
+  timeoutMs?: number;
+  /** Longest silence from the tenant (default: the proxy's); a snapshot needs more. */
+  idleTimeoutMs?: number;
+  /** Abandons the call (e.g. the MCP client went away). */
+  signal?: AbortSignal;
+  /** Largest answer read (default 8 MiB). */
+  maxBytes?: number;
+  deps?: TenantProxyDeps;
+}
+
+/** One JSON call to the tenant. Never throws for tenant trouble: an unreachable tenant is an `unreachable` 502 answer. */
+export async function callTenant<T>(tenantId: string, method: string, tenantPath: string, opts: CallTenantOptions = {}): Promise<TenantCall<T>> {
+  const limit = opts.timeoutMs ?? 10_000;
+  const signals = [...(limit > 0 ? [AbortSignal.timeout(limit)] : []), ...(opts.signal ? [opts.signal] : [])];
   try {
-    const r = await tenantCall(tenantId, method, tenantPath, { signal: ac.signal, maxBytes: 8 * 1024 * 1024 });
+    const r = await tenantCall(tenantId, method, tenantPath, {
+      json: opts.json, signal: signals.length ? AbortSignal.any(signals) : undefined, maxBytes: opts.maxBytes ?? 8 * 1024 * 1024,
+      idleTimeoutMs: opts.idleTimeoutMs, deps: opts.deps,
+    });
     const text = r.body.toString('utf8');
-    let json: unknown = undefined;
-    try { json = text ? JSON.parse(text) : undefined; } catch { /* not JSON */ }
-    if (r.status >= 200 && r.status < 300) return { ok: true, status: r.status, body: json as T };
-    const detail = json && typeof json === 'object' && 'detail' in json ? (json as { detail: unknown }).detail : text || `HTTP ${r.status}`;
-    return { ok: false, status: r.status, detail };
+    const body = jsonOf(r);
+    if (r.status >= 200 && r.status < 300) return { ok: true, status: r.status, body: body as T, text };
+    const detail = detailOfBody(body);
+    return { ok: false, status: r.status, body, text, detail, message: detailWords(detail) ?? (text.slice(0, 300) || `The tenant answered ${r.status}.`) };
   } catch (err) {
-    return { ok: false, status: 502, detail: { error: 'tenant_unreachable', message: err instanceof Error ? err.message : 'The tenant could not be reached.' } };
-  } finally {
-    clearTimeout(timer);
+    const message = err instanceof Error ? err.message : 'The tenant could not be reached.';
+    return { ok: false, status: 502, body: undefined, text: '', detail: { error: 'tenant_unreachable', message }, message, unreachable: true };
   }
 }
 
-/** Plain words from a tenant refusal's detail (`{"detail": "…"}` or `{"detail": {"message": "…"}}`). */
-export function tenantDetailText(detail: unknown): string {
-  if (typeof detail === 'string') return detail;
-  if (detail && typeof detail === 'object' && typeof (detail as { message?: unknown }).message === 'string') return (detail as { message: string }).message;
-  return 'The tenant refused the request.';
+/**
+ * A signed request straight to a running tenant's known address (the supervisor's record), for background work
+ * that must not wake a sleeping tenant or queue behind the proxy: the sync-run collector, an admin's reindex.
+ */
+export function signedTenantFetch(
+  baseUrl: string, o: { authSecret: string; tenantId: string }, method: string, pathAndQuery: string,
+  opts: { timeoutMs?: number; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  return fetch(baseUrl + pathAndQuery, {
+    method, headers: { ...tenantSignatureHeaders(o.authSecret, o.tenantId, method, pathAndQuery), ...opts.headers },
+    signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000), redirect: 'manual',
+  });
 }

@@ -1,10 +1,8 @@
-// The tenant's trash (deleted notes, files, projects) as the dashboard sees it: read and changed through the
-// tenant proxy (same routing and rules as /proxy/*; the caller's own tenant only), shapes checked with zod.
-import type { Readable } from 'node:stream';
+// The tenant's trash (deleted notes, files, projects) as the dashboard sees it: read and changed with the tenant
+// client (same routing and rules as /proxy/*; the caller's own tenant only), shapes checked with zod.
 import { z } from 'zod';
 import { HttpError } from '../http/errors.ts';
-import { getTenantProxyDeps } from './proxy-deps.ts';
-import { proxyToTenant } from './tenant-proxy.ts';
+import { callTenant, detailWords } from './tenant-call.ts';
 
 const TRASH_ID_RE = /^[0-9a-z]{11}-[0-9a-f]{12}$/;
 
@@ -21,30 +19,16 @@ const TrashItemSchema = z.object({
 const TrashListSchema = z.object({ items: z.array(TrashItemSchema), retention_days: z.number().int().positive() });
 export type TrashList = z.infer<typeof TrashListSchema>;
 
-async function readBody(body: string | Readable | null): Promise<unknown> {
-  if (body == null) return null;
-  let text = '';
-  if (typeof body === 'string') text = body;
-  else for await (const chunk of body) text += chunk;
-  try { return JSON.parse(text); } catch { return null; }
-}
+// A restore or purge moves a whole project at worst: more time than a read.
+const MOVE_TIMEOUT_MS = 60_000;
 
-/** One call to the caller's tenant. The BFF route has already checked the caller (and Origin for cookies). */
-async function callTenant(tenantId: string, method: 'GET' | 'POST' | 'DELETE', tenantPath: string): Promise<{ status: number; body: unknown }> {
-  const a = await proxyToTenant({ method, rawUrl: `/proxy${tenantPath}`, headers: {}, body: null }, { tenantId, via: 'bearer' }, await getTenantProxyDeps());
-  return { status: a.status, body: await readBody(a.body) };
-}
-
-function detailOf(body: unknown, fallback: string): string {
-  const d = (body as { detail?: unknown } | null)?.detail;
-  if (typeof d === 'string') return d;
-  if (d && typeof d === 'object' && typeof (d as { message?: unknown }).message === 'string') return (d as { message: string }).message;
-  return fallback;
-}
+/** The tenant's words for a refusal, or what could not be done. */
+const refusal = (r: { status: number; detail: unknown }, fallback: string): HttpError =>
+  new HttpError(r.status >= 500 ? 503 : r.status, detailWords(r.detail) ?? fallback);
 
 export async function listTrash(tenantId: string): Promise<TrashList> {
   const r = await callTenant(tenantId, 'GET', '/trash');
-  if (r.status !== 200) throw new HttpError(r.status >= 500 ? 503 : r.status, detailOf(r.body, 'The trash could not be read.'));
+  if (!r.ok) throw refusal(r, 'The trash could not be read.');
   const parsed = TrashListSchema.safeParse(r.body);
   if (!parsed.success) throw new HttpError(502, 'The tenant answered with an unexpected trash listing.');
   return parsed.data;
@@ -52,12 +36,12 @@ export async function listTrash(tenantId: string): Promise<TrashList> {
 
 export async function restoreTrashItem(tenantId: string, id: string): Promise<void> {
   if (!TRASH_ID_RE.test(id)) throw new HttpError(404, 'Trash item not found.');
-  const r = await callTenant(tenantId, 'POST', `/trash/${id}/restore`);
-  if (r.status !== 200) throw new HttpError(r.status >= 500 ? 503 : r.status, detailOf(r.body, 'The item could not be restored.'));
+  const r = await callTenant(tenantId, 'POST', `/trash/${id}/restore`, { timeoutMs: MOVE_TIMEOUT_MS });
+  if (!r.ok) throw refusal(r, 'The item could not be restored.');
 }
 
 export async function purgeTrashItem(tenantId: string, id: string): Promise<void> {
   if (!TRASH_ID_RE.test(id)) throw new HttpError(404, 'Trash item not found.');
-  const r = await callTenant(tenantId, 'DELETE', `/trash/${id}`);
-  if (r.status !== 200) throw new HttpError(r.status >= 500 ? 503 : r.status, detailOf(r.body, 'The item could not be deleted.'));
+  const r = await callTenant(tenantId, 'DELETE', `/trash/${id}`, { timeoutMs: MOVE_TIMEOUT_MS });
+  if (!r.ok) throw refusal(r, 'The item could not be deleted.');
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { apiRoute, refuseWith } from '@/lib/http/api-route.ts';
 import { HttpError } from '@/lib/http/errors.ts';
 import { ProjectRouteParams } from '@/lib/sync-health/route-params.ts';
-import { callTenant, tenantDetailText } from '@/lib/tenants/tenant-call.ts';
+import { callTenant } from '@/lib/tenants/tenant-call.ts';
 
 export const dynamic = 'force-dynamic';
 
@@ -17,7 +17,7 @@ export const POST = apiRoute({
   via: ['session'], tenant: 'own', params: ProjectRouteParams, invalid: { params: refuseWith(404, 'Project not found.') },
 }, async ({ tenant, params }) => {
   const r = await callTenant<unknown>(tenant.id, 'POST', `/${encodeURIComponent(params.name)}/project/status`, { timeoutMs: 60_000 });
-  if (!r.ok) throw new HttpError(r.status === 404 ? 404 : r.status >= 500 ? 503 : r.status, tenantDetailText(r.detail));
+  if (!r.ok) throw new HttpError(r.status === 404 ? 404 : r.status >= 500 ? 503 : r.status, r.message);
   const report = Report.safeParse(r.body);
   if (!report.success) throw new HttpError(502, 'The tenant answered with an unexpected shape.');
   return report.data;
