@@ -13,7 +13,8 @@
 //
 // Routes that do not fit, on purpose (README "What is where"): the OAuth protocol endpoints (/oauth2/*, /.well-known/*,
 // RFC error shapes), the device and connect form posts that redirect, /proxy/* (streams, WebDAV), /mcp (JSON-RPC),
-// /metrics (its own bearer token), next-auth's /api/auth/*, and the public /api/health and unknown-/api 404.
+// /metrics (its own bearer token), /tenant/mount/* (upstream's contract shapes, with their own testable core),
+// next-auth's /api/auth/*, and the public /api/health and unknown-/api 404.
 import { z } from 'zod';
 import { type Principal, type PrincipalDeps, resolvePrincipal, resolvePrincipalWith, unauthenticated } from '../auth/principal.ts';
 import { allowsMemory, type MemoryScope } from '../auth/memory-scopes.ts';
