@@ -20,7 +20,7 @@ import { type Principal, type PrincipalDeps, resolvePrincipal, resolvePrincipalW
 import { allowsMemory, type MemoryScope } from '../auth/memory-scopes.ts';
 import { isOps } from '../auth/users.ts';
 import type { Tenant } from '../db/schema.ts';
-import { checkSameOrigin, type ErrorDetail, errorToResponse, HttpError } from './errors.ts';
+import { checkSameOrigin, type ErrorDetail, errorToResponse, HttpError, noTenant } from './errors.ts';
 
 type Via = Principal['via'];
 type Issues = z.core.$ZodIssue[];
@@ -36,8 +36,6 @@ export const issueList: Refusal = (issues, where) =>
   new HttpError(422, issues.map((i) => ({ loc: [where, ...i.path.map(String)], msg: i.message, type: i.code })) as unknown as Record<string, unknown>);
 /** Always the same answer, whatever was wrong. */
 export const refuseWith = (status: number, detail: ErrorDetail): Refusal => () => new HttpError(status, detail);
-
-const NO_TENANT = 'No tenant for this account.';
 
 export interface ApiRouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined, T extends 'own' | 'workspace' | undefined> {
   /** Ways in (default: browser session, CLI token, API key). */
@@ -98,7 +96,7 @@ async function appUrlOf(req: Request, deps: PrincipalDeps | undefined): Promise<
 async function tenantOf(spec: { tenant?: 'own' | 'workspace'; deps?: PrincipalDeps }, p: Principal, req: Request): Promise<Tenant | null> {
   if (!spec.tenant) return null;
   if (spec.tenant === 'own') {
-    if (!p.tenant) throw new HttpError(404, NO_TENANT);
+    if (!p.tenant) throw noTenant();
     return p.tenant;
   }
   const { workspaceForRequest } = await import('../workspaces/select-workspace.ts');

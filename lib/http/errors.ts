@@ -26,6 +26,8 @@ export class HttpError extends Error {
 }
 
 export const notFound = (detail: ErrorDetail = 'Not found.') => new HttpError(404, detail);
+/** The caller's account reaches no tenant (a member of none). */
+export const noTenant = () => new HttpError(404, 'No tenant for this account.');
 
 /** Converts a thrown error into a JSON response (500s never expose messages or stacks). */
 export function errorToResponse(err: unknown): Response {

@@ -5,7 +5,7 @@ import type http from 'node:http';
 import type { Database } from '../db/client.ts';
 import type { Tenant } from '../db/schema.ts';
 import { findWorkspaceForUser } from '../db/queries/workspaces.ts';
-import { HttpError } from '../http/errors.ts';
+import { HttpError, noTenant } from '../http/errors.ts';
 import type { Principal } from '../auth/principal.ts';
 import { workspaceSlug } from './workspace-info.ts';
 
@@ -61,7 +61,7 @@ export async function workspaceForRequest(db: Database | (() => Promise<Database
     tenant = (await findWorkspaceForUser(d, p.user.id, s.id.toLowerCase()))?.tenant ?? null;
     if (!tenant) throw workspaceNotFound(s.id);
   }
-  if (!tenant) throw new HttpError(404, 'No tenant for this account.');
+  if (!tenant) throw noTenant();
   if (s.slug !== undefined && (s.slug !== workspaceSlug(tenant) || s.type !== tenant.workspaceType)) {
     throw workspaceNotFound(s.slug);
   }

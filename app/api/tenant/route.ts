@@ -2,13 +2,13 @@
 import { getDb } from '@/lib/db/index.ts';
 import { getTenantByIdForUser } from '@/lib/db/queries/tenants.ts';
 import { apiRoute } from '@/lib/http/api-route.ts';
-import { HttpError } from '@/lib/http/errors.ts';
+import { noTenant } from '@/lib/http/errors.ts';
 import { toTenantDto } from '@/lib/tenants/dto.ts';
 
 export const dynamic = 'force-dynamic';
 
 export const GET = apiRoute({ via: ['session'], tenant: 'own' }, async ({ principal, tenant }) => {
   const withRole = await getTenantByIdForUser(await getDb(), tenant.id, principal.user.id);
-  if (!withRole) throw new HttpError(404, 'No tenant for this account.');
+  if (!withRole) throw noTenant();
   return toTenantDto(withRole);
 });
