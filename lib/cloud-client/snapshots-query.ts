@@ -41,3 +41,12 @@ export function useDeleteSnapshotMutation() {
     onSuccess: () => qc.invalidateQueries({ queryKey: snapshotKeys.all }),
   });
 }
+
+export function useRestoreWriteVersionMutation() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (v: { key: string; version: string }) =>
+      apiFetch<{ file_path: string; checksum: string }>('/api/tenant/note-history/restore', { method: 'POST', json: { key: v.key, version: v.version } }),
+    onSuccess: () => { void qc.invalidateQueries({ queryKey: noteKeys.all }); },
+  });
+}

@@ -38,14 +38,15 @@ function detailOf(body: unknown, text: string, status: number): string {
   return text.slice(0, 300) || `The tenant answered ${status}.`;
 }
 
-export function tenantApi(tenantId: string, signal?: AbortSignal, deps?: TenantProxyDeps): TenantApi {
+export function tenantApi(tenantId: string, signal?: AbortSignal, deps?: TenantProxyDeps, clientName?: string | null): TenantApi {
+  const actor = `MCP: ${clientName || 'MCP client'}`;
   const raw = async (method: string, path: string, body?: unknown) => {
     const ac = new AbortController();
     const timer = setTimeout(() => ac.abort(), TIMEOUT_MS);
     const onAbort = () => ac.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const r = await tenantCall(tenantId, method, path, { json: body, signal: ac.signal, maxBytes: MAX_ANSWER_BYTES, deps });
+      const r = await tenantCall(tenantId, method, path, { json: body, signal: ac.signal, maxBytes: MAX_ANSWER_BYTES, deps, actor });
       const text = r.body.toString('utf8');
       let parsed: unknown = undefined;
       const ct = String(r.headers['content-type'] ?? '');

@@ -27,6 +27,8 @@ export interface TenantCallOptions {
   headers?: Record<string, string>;
   /** The proxy's dependencies (tests pass their own; the app uses the process's). */
   deps?: TenantProxyDeps;
+  /** Who is writing, for the note history (default "browser": server code acts for the signed-in person). */
+  actor?: string;
   /** Longest silence from the tenant before giving up (default: the proxy's idle timeout); a snapshot needs more. */
   idleTimeoutMs?: number;
 }
@@ -45,7 +47,7 @@ export async function tenantCall(tenantId: string, method: string, pathAndQuery:
   // Server code is not a browser: no Origin check applies (the BFF route checked the browser's Origin).
   const answer = await proxyToTenant(
     { method, rawUrl: PROXY_MOUNT + pathAndQuery, headers, body: payload ? Readable.from([payload]) : null, signal: opts.signal, forServer: true },
-    { tenantId, via: 'bearer' },
+    { tenantId, via: 'bearer', actor: opts.actor ?? 'browser' },
     opts.idleTimeoutMs ? { ...deps, idleTimeoutMs: opts.idleTimeoutMs } : deps,
   );
   let body: Buffer;

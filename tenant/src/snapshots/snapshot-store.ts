@@ -383,10 +383,10 @@ export class SnapshotStore {
     const project = projectOf(folder!) ?? folder!;
     if (rest.length === 0) {
       // a top-level entry that is not a folder: not a project, just a file
-      return this.trash.put(abs, { kind: 'file', project, path: folder! });
+      return this.trash.put(abs, { kind: 'file', project, path: folder!, reason: 'restore' });
     }
     const rel = rest.join('/');
-    return this.trash.put(abs, { kind: rel.endsWith('.md') ? 'note' : 'file', project, path: rel, title: rel.endsWith('.md') ? path.posix.basename(rel, '.md') : null });
+    return this.trash.put(abs, { kind: rel.endsWith('.md') ? 'note' : 'file', project, path: rel, title: rel.endsWith('.md') ? path.posix.basename(rel, '.md') : null, reason: 'restore' });
   }
 }
 
