@@ -14,7 +14,8 @@ const noStore = { 'cache-control': 'no-store' };
 
 const CreateBody = z.object({ description: z.string().trim().max(500, 'description: at most 500 characters').nullish() });
 const BrowseQuery = z.object({ prefix: z.string().max(4096, 'prefix: at most 4096 characters').default('') });
-const RestoreBody = z.object({ path: z.string().max(4096), as_copy: z.boolean().default(false) });
+// upstream's {path, as_copy}; `kind` (ours, optional): what a browse listing said the path is, so one file is read alone
+const RestoreBody = z.object({ path: z.string().max(4096), as_copy: z.boolean().default(false), kind: z.enum(['file', 'folder']).optional() });
 
 async function jsonBody(req: Request, example: string): Promise<unknown> {
   const text = await req.text();
@@ -71,7 +72,7 @@ export async function restoreSnapshotHandler(req: Request, p: Principal, ctx: Id
   const body = RestoreBody.safeParse(await jsonBody(req, '{"path": "folder/note.md"}'));
   if (!body.success) throw new HttpError(422, 'The body must be {"path": string, "as_copy"?: boolean}.');
   const id = (await ctx.params).id;
-  const r = await restoreSnapshot(await getDb(), tenant.id, id, body.data.path.replace(/^\/+/, ''), body.data.as_copy);
+  const r = await restoreSnapshot(await getDb(), tenant.id, id, body.data.path.replace(/^\/+/, ''), body.data.as_copy, body.data.kind);
   return Response.json({ restored: r.restored, snapshot_version: r.snapshot_version, snapshot_id: id, replaced: r.replaced, unchanged: r.unchanged });
 }
 

@@ -80,9 +80,9 @@ export async function readSnapshotFile(db: Database, tenantId: string, id: strin
 }
 
 /** Restores a file, a folder or a project; what it replaces goes to the tenant's trash first. */
-export async function restoreSnapshot(db: Database, tenantId: string, id: string, path: string, asCopy: boolean): Promise<RestoreResult & { snapshot_version: string }> {
+export async function restoreSnapshot(db: Database, tenantId: string, id: string, path: string, asCopy: boolean, kind?: 'file' | 'folder'): Promise<RestoreResult & { snapshot_version: string }> {
   const row = await requireSnapshot(db, tenantId, id);
-  const r = await call(tenantId, 'POST', `/snapshots/${row.resticId}/restore`, { path, as_copy: asCopy }, true);
+  const r = await call(tenantId, 'POST', `/snapshots/${row.resticId}/restore`, { path, as_copy: asCopy, ...(kind ? { kind } : {}) }, true);
   if (r.status !== 200) throw refusal(r);
   const b = parse(r) as RestoreResult;
   return { ...b, snapshot_version: row.resticId! };
