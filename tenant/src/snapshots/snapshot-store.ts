@@ -16,6 +16,13 @@ import { isLocalRepository, jsonLines, restic, ResticError, type ResticConfig } 
 /** Hidden work folder for restores (same filesystem as the data, so a restored file is renamed into place). */
 const RESTORE_TMP_DIR = path.join('.basic-memory', 'restore-tmp');
 const SNAPSHOT_ID_RE = /^[0-9a-f]{8,64}$/;
+/**
+ * Reads (list, browse, find, dump, restore into the work folder) take no repository lock: no lock file to write,
+ * fsync and remove on every call, and a prune holding the exclusive lock does not turn them away. A prune removing
+ * data under a read makes that read fail with restic's error; the person's files are only changed after a
+ * restore has fully arrived in the work folder.
+ */
+const READ_ONLY = ['--no-lock'];
 
 export type SnapshotKind = 'scheduled' | 'manual';
 
@@ -198,7 +205,7 @@ export class SnapshotStore {
 
   async list(): Promise<SnapshotSummary[]> {
     if (!this.repoExists()) return [];
-    const r = await this.run(['snapshots', '--json']);
+    const r = await this.run([...READ_ONLY, 'snapshots', '--json']);
     const arr = (JSON.parse(r.stdout.trim() || '[]') as { id: string; short_id: string; time: string; tags?: string[] }[]) ?? [];
     return arr.map((s) => {
       const kind = s.tags?.find((t) => t.startsWith('kind:'))?.slice(5);
@@ -219,7 +226,7 @@ export class SnapshotStore {
     const clean = prefix.replace(/\\/g, '/').replace(/^\/+/, '');
     const dir = clean.includes('/') ? clean.slice(0, clean.lastIndexOf('/')) : '';
     const dirKey = dir ? normaliseKey(dir) : '';
-    const args = ['ls', '--json', '--recursive', sid];
+    const args = [...READ_ONLY, 'ls', '--json', '--recursive', sid];
     if (dirKey) args.push('/' + dirKey);
     const r = await this.run(args).catch((e: unknown) => {
       if (e instanceof ResticError && /no matching ID|no snapshot found|invalid id/i.test(e.stderr)) throw new NotFoundError(`Snapshot '${id}' not found`);
@@ -246,7 +253,7 @@ export class SnapshotStore {
     const parts: Buffer[] = [];
     let n = 0;
     try {
-      await this.run(['dump', sid, '/' + k], { onStdout: (c) => { n += c.length; if (n <= maxBytes) parts.push(c); } });
+      await this.run([...READ_ONLY, 'dump', sid, '/' + k], { onStdout: (c) => { n += c.length; if (n <= maxBytes) parts.push(c); } });
     } catch (e) {
       if (e instanceof ResticError && /not found in snapshot|no matching ID|no snapshot found/i.test(e.stderr)) throw new NotFoundError(`'${k}' is not in snapshot ${id}`);
       if (e instanceof ResticError && /is a directory|cannot dump.*dir/i.test(e.stderr)) throw new BadRequestError(`'${k}' is a folder`);
@@ -265,7 +272,7 @@ export class SnapshotStore {
     if (!k) throw new BadRequestError('A file path is needed');
     if (!this.repoExists()) return [];
     // restic find takes a glob: its special characters are escaped to match the name itself
-    const r = await this.run(['find', '--json', literalPattern(k)]);
+    const r = await this.run([...READ_ONLY, 'find', '--json', literalPattern(k)]);
     const groups = (jsonLines<{ snapshot: string; matches?: { path: string; type: string; mtime: string; size?: number }[] }[]>(r.stdout)[0] ?? []) as
       { snapshot: string; matches?: { path: string; type: string; mtime: string; size?: number }[] }[];
     const out: { snapshot_id: string; mtime: string; size: number }[] = [];
@@ -343,7 +350,7 @@ export class SnapshotStore {
         const fd = fs.openSync(dest, 'wx', 0o644);
         let failed: unknown = null;
         try {
-          await this.run(['dump', sid, '/' + k], { onStdout: (c) => { if (!failed) { try { fs.writeSync(fd, c); } catch (e) { failed = e; } } } });
+          await this.run([...READ_ONLY, 'dump', sid, '/' + k], { onStdout: (c) => { if (!failed) { try { fs.writeSync(fd, c); } catch (e) { failed = e; } } } });
         } catch (e) {
           if (e instanceof ResticError && /not found in snapshot|no matching ID|no snapshot found|invalid id/i.test(e.stderr)) {
             throw new NotFoundError(/not found in snapshot/i.test(e.stderr) ? `'${k}' is not in snapshot ${id}` : `Snapshot '${id}' not found`);
@@ -354,7 +361,7 @@ export class SnapshotStore {
       } else {
         // --include takes a pattern: a name with [ ] * ? is escaped, so `a[1].md` restores itself and only itself
         const includes = k ? ['--include', literalPattern(k)] : [];
-        await this.run(['restore', sid, '--target', work, ...includes]).catch((e: unknown) => {
+        await this.run([...READ_ONLY, 'restore', sid, '--target', work, ...includes]).catch((e: unknown) => {
           if (e instanceof ResticError && /no matching ID|no snapshot found|invalid id/i.test(e.stderr)) throw new NotFoundError(`Snapshot '${id}' not found`);
           throw e;
         });
