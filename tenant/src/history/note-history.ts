@@ -91,7 +91,8 @@ export class NoteHistory {
       // a write of the same content changes nothing: nothing to keep
       if (opts.replacedBySha256 && opts.replacedBySha256.toLowerCase() === sum) return null;
       const dir = this.noteDir(key);
-      const newest = this.list(key)[0];
+      const existing = this.list(key);
+      const newest = existing[0];
       // the same content again (a save without changes): one version is enough, unless it says where the note went
       if (newest && newest.sha256 === sum && reason !== 'move' && reason !== 'delete') return null;
       const ctx = currentWriter();
@@ -102,7 +103,9 @@ export class NoteHistory {
       writeReplace(path.join(dir, `${id}.bin`), bytes);
       writeReplace(path.join(dir, `${id}.json`), JSON.stringify(v) + '\n');
       if (this.total !== null) this.total += bytes.length;
-      this.trimNote(dir, t);
+      // the note's bounds, from the listing already read (no second pass over its versions)
+      const cutoff = new Date(t - this.limits.maxAgeDays * 86_400_000).toISOString();
+      existing.forEach((old, i) => { if (i + 1 >= this.limits.maxVersions || old.saved_at < cutoff) this.remove(dir, old.id); });
       if (this.totalBytes() > this.limits.maxTotalBytes) this.prune();
       return v;
     } catch (err) {
@@ -146,12 +149,6 @@ export class NoteHistory {
     fs.rmSync(path.join(dir, `${id}.json`), { force: true });
     fs.rmSync(bin, { force: true });
     if (this.total !== null) this.total = Math.max(0, this.total - size);
-  }
-
-  /** Per note: the newest maxVersions, none older than maxAgeDays. */
-  private trimNote(dir: string, now: number): void {
-    const cutoff = new Date(now - this.limits.maxAgeDays * 86_400_000).toISOString();
-    this.readDir(dir).forEach((v, i) => { if (i >= this.limits.maxVersions || v.saved_at < cutoff) this.remove(dir, v.id); });
   }
 
   totalBytes(): number {
