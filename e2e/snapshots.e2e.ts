@@ -1,7 +1,7 @@
 // Snapshots in the browser: take a snapshot with a description, an agent overwrites a note and deletes a folder,
 // then the person opens the snapshot as a folder tree and restores the note (the overwritten version goes to the
 // trash) and the folder, each after a confirmation naming what will change; no serious/critical axe violation at
-// 390 and 1280 px (list, tree, dialog). Run: E2E_BASE_PORT=8300 npm test -- --e2e snapshots
+// 390 and 1280 px (list, tree, dialog); the note history shows the versions kept at each write and restores one. Run: E2E_BASE_PORT=8300 npm test -- --e2e snapshots
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { signIn, uniqueEmail } from './helpers/sign-in.ts';
@@ -111,4 +111,29 @@ test('snapshot → overwrite a note and delete a folder → restore both from th
   await expect(dialog.getByTestId('snapshot-restore-result')).toContainText('Restored 1 file; 1 current version moved to the trash.');
   await dialog.getByTestId('snapshot-restore-done').click();
   expect((await browserFetch(page, 'GET', '/proxy/main/resource/work/Plan.md')).body).toBe(original);
+
+  // the versions kept at each write, beside the snapshot's: the agent's and the revision's overwrites, and the
+  // restore that just replaced the revised text (each with who wrote); restore the revised text from there
+  const revised = '# Plan\n\nthe careful plan, revised\nwith a second line\n';
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.reload();
+  const writes = page.getByTestId('history-write-version');
+  await expect(writes.first()).toHaveAttribute('data-reason', 'restore');
+  await expect(writes.first().getByTestId('history-write-detail')).toContainText('by browser');
+  await expect(page.locator('[data-testid="history-write-version"][data-reason="overwrite"]')).toHaveCount(2);
+  await writes.first().getByTestId('history-compare-current').click();
+  await expect(diff.locator('[data-diff="del"]')).toContainText(['the careful plan, revised', 'with a second line']);
+  await writes.first().getByTestId('write-restore').click();
+  const wdialog = page.getByTestId('write-restore-dialog');
+  await expect(wdialog.getByTestId('write-restore-what')).toContainText('main/work/Plan.md will get back');
+  await expectNoSeriousAxe(page, 'write-version restore dialog at 1280 px');
+  await wdialog.getByTestId('write-restore-confirm').click();
+  await expect(wdialog.getByTestId('write-restore-result')).toContainText('Restored.');
+  await wdialog.getByTestId('write-restore-done').click();
+  expect((await browserFetch(page, 'GET', '/proxy/main/resource/work/Plan.md')).body).toBe(revised);
+  // the restore kept what it replaced (the original), as the newest version
+  await expect(writes.first()).toHaveAttribute('data-reason', 'restore');
+  await expect(writes).toHaveCount(4);
+  await expectNoSeriousAxe(page, 'note history with write versions at 1280 px');
+  await page.screenshot({ path: test.info().outputPath('note-history-writes-1280.png'), fullPage: true });
 });

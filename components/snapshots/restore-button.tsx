@@ -72,7 +72,7 @@ export function RestoreButton({ snapshotId, snapshotTime, kind, path, files, lab
             <div className="mt-4 flex justify-end gap-2">
               <button type="button" onClick={() => setOpen(false)} className="rounded-lg border border-slate-300 px-3 py-1.5">Cancel</button>
               <button type="button" disabled={restore.isPending || refreshing} data-testid="snapshot-restore-confirm"
-                onClick={() => restore.mutate({ path: kind === 'file' ? path : path + '/', asCopy }, { onSuccess: (a) => setAnswer(a) })}
+                onClick={() => restore.mutate({ path: kind === 'file' ? path : path + '/', asCopy, kind: kind === 'file' ? 'file' : 'folder' }, { onSuccess: (a) => setAnswer(a) })}
                 className="rounded-lg bg-slate-900 px-3 py-1.5 font-medium text-white disabled:opacity-50">
                 {restore.isPending ? 'Restoring…' : asCopy ? 'Restore as a copy' : `Restore ${what}`}
               </button>

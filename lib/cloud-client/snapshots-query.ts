@@ -25,8 +25,8 @@ export function useCreateSnapshotMutation() {
 export function useRestoreMutation(snapshotId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (v: { path: string; asCopy: boolean }) =>
-      apiFetch<RestoreAnswer>(`/api/bucket-snapshots/${encodeURIComponent(snapshotId)}/restore`, { method: 'POST', json: { path: v.path, as_copy: v.asCopy } }),
+    mutationFn: (v: { path: string; asCopy: boolean; kind?: 'file' | 'folder' }) =>
+      apiFetch<RestoreAnswer>(`/api/bucket-snapshots/${encodeURIComponent(snapshotId)}/restore`, { method: 'POST', json: { path: v.path, as_copy: v.asCopy, ...(v.kind ? { kind: v.kind } : {}) } }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: noteKeys.all });
       void qc.invalidateQueries({ queryKey: snapshotKeys.all });
@@ -39,5 +39,14 @@ export function useDeleteSnapshotMutation() {
   return useMutation({
     mutationFn: (id: string) => apiFetch<{ deleted: boolean }>(`/api/bucket-snapshots/${encodeURIComponent(id)}`, { method: 'DELETE' }),
     onSuccess: () => qc.invalidateQueries({ queryKey: snapshotKeys.all }),
+  });
+}
+
+export function useRestoreWriteVersionMutation() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (v: { key: string; version: string }) =>
+      apiFetch<{ file_path: string; checksum: string }>('/api/tenant/note-history/restore', { method: 'POST', json: { key: v.key, version: v.version } }),
+    onSuccess: () => { void qc.invalidateQueries({ queryKey: noteKeys.all }); },
   });
 }

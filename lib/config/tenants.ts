@@ -34,6 +34,11 @@ export const tenantsEnvSchema = z.object({
   TENANT_DROP_CAPABILITIES: envEnum(CAPABILITY_DROP_MODES, 'auto'),
   /** A retry with the same Idempotency-Key within this window replays the first success (tenant --idempotency-window-seconds). */
   TENANT_IDEMPOTENCY_WINDOW_SECONDS: envInt(86_400, 1, 30 * 86_400, 'the Idempotency-Key replay window in seconds'),
+  /** Per-write note history (tenant --history-*): versions kept per note (0 = none), their age, bytes per tenant, largest file versioned. */
+  NOTE_HISTORY_MAX_VERSIONS: envInt(50, 0, 10_000, 'the versions kept per note'),
+  NOTE_HISTORY_MAX_AGE_DAYS: envInt(90, 1, 3650, 'the days a note version is kept'),
+  NOTE_HISTORY_MAX_MB: envInt(256, 1, 1024 * 1024, 'the MiB of note history per tenant'),
+  NOTE_HISTORY_MAX_FILE_KB: envInt(1024, 1, 1024 * 1024, 'the KiB of the largest file versioned'),
   /** Run the supervisor (and collector) in this app process. */
   TENANT_SUPERVISOR: envBool(true),
   TENANT_START_TIMEOUT_MS: envInt(30_000, 1000, 600_000, 'milliseconds to wait for a tenant to listen'),
@@ -88,6 +93,7 @@ export interface TenantsConfig {
   trashRetentionDays: number;
   dropCapabilities: CapabilityDropMode;
   idempotencyWindowSeconds: number;
+  noteHistory: { maxVersions: number; maxAgeDays: number; maxMb: number; maxFileKb: number };
   supervisorEnabled: boolean;
   startTimeoutMs: number;
   healthTimeoutMs: number;
@@ -139,6 +145,7 @@ export function buildTenantsConfig(e: TenantsEnv, app: AppConfig): TenantsConfig
     trashRetentionDays: e.TENANT_TRASH_RETENTION_DAYS,
     dropCapabilities: e.TENANT_DROP_CAPABILITIES,
     idempotencyWindowSeconds: e.TENANT_IDEMPOTENCY_WINDOW_SECONDS,
+    noteHistory: { maxVersions: e.NOTE_HISTORY_MAX_VERSIONS, maxAgeDays: e.NOTE_HISTORY_MAX_AGE_DAYS, maxMb: e.NOTE_HISTORY_MAX_MB, maxFileKb: e.NOTE_HISTORY_MAX_FILE_KB },
     supervisorEnabled: e.TENANT_SUPERVISOR,
     startTimeoutMs: e.TENANT_START_TIMEOUT_MS,
     healthTimeoutMs: e.TENANT_HEALTH_TIMEOUT_MS,

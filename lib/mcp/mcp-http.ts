@@ -151,7 +151,7 @@ export function createMcpEndpoint(deps: McpEndpointDeps): (req: Request) => Prom
     req.signal?.addEventListener('abort', () => ac.abort(), { once: true });
     const p = principal;
     const call: McpCallContext = {
-      api: tenantApi(tenantId, ac.signal, deps.tenantProxyDeps),
+      api: tenantApi(tenantId, ac.signal, deps.tenantProxyDeps, identity.name),
       principal: p,
       clientName: identity.name,
       isOpenAiClient: identity.isOpenAi,

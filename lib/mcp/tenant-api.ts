@@ -39,9 +39,10 @@ function refusalWords(r: { status: number; body: unknown; text: string }): strin
   return r.text.slice(0, 300) || `The tenant answered ${r.status}.`;
 }
 
-export function tenantApi(tenantId: string, signal?: AbortSignal, deps?: TenantProxyDeps): TenantApi {
+export function tenantApi(tenantId: string, signal?: AbortSignal, deps?: TenantProxyDeps, clientName?: string | null): TenantApi {
+  const actor = `MCP: ${clientName || 'MCP client'}`;
   const raw = async (method: string, path: string, body?: unknown) => {
-    const r = await callTenant<unknown>(tenantId, method, path, { json: body, signal, timeoutMs: TIMEOUT_MS, maxBytes: MAX_ANSWER_BYTES, deps });
+    const r = await callTenant<unknown>(tenantId, method, path, { json: body, signal, timeoutMs: TIMEOUT_MS, maxBytes: MAX_ANSWER_BYTES, deps, actor });
     if (!r.ok && r.unreachable) throw new ToolProblem(`Your cloud storage could not be reached (${r.message}). Try again shortly.`, 502);
     return { status: r.status, body: r.body, text: r.text };
   };

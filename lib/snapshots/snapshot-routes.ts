@@ -12,7 +12,8 @@ import { snapshotResponse } from './snapshot-shapes.ts';
 const IdParams = z.object({ id: z.string() });
 const CreateBody = z.object({ description: z.string().trim().max(500, 'description: at most 500 characters').nullish() });
 const BrowseQuery = z.object({ prefix: z.string().max(4096, 'prefix: at most 4096 characters').default('') });
-const RestoreBody = z.object({ path: z.string().max(4096), as_copy: z.boolean().default(false) });
+// upstream's {path, as_copy}; `kind` (ours, optional): what a browse listing said the path is, so one file is read alone
+const RestoreBody = z.object({ path: z.string().max(4096), as_copy: z.boolean().default(false), kind: z.enum(['file', 'folder']).optional() });
 const FileQuery = z.object({ path: z.string().min(1).max(4096) });
 
 /** The routes; `deps` resolves the principal from a test's database instead of the app's. */
@@ -55,7 +56,7 @@ export function snapshotRoutes(deps?: PrincipalDeps) {
       deps, tenant: 'own', scope: 'memory:write', params: IdParams, body: RestoreBody, bodyExample: '{"path": "folder/note.md"}',
       invalid: { body: refuseWith(422, 'The body must be {"path": string, "as_copy"?: boolean}.') },
     }, async ({ tenant, params, body }) => {
-      const r = await restoreSnapshot(await getDb(), tenant.id, params.id, body.path.replace(/^\/+/, ''), body.as_copy);
+      const r = await restoreSnapshot(await getDb(), tenant.id, params.id, body.path.replace(/^\/+/, ''), body.as_copy, body.kind);
       return { restored: r.restored, snapshot_version: r.snapshot_version, snapshot_id: params.id, replaced: r.replaced, unchanged: r.unchanged };
     }),
 

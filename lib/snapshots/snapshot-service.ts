@@ -73,9 +73,9 @@ export async function readSnapshotFile(db: Database, tenantId: string, id: strin
 }
 
 /** Restores a file, a folder or a project; what it replaces goes to the tenant's trash first. */
-export async function restoreSnapshot(db: Database, tenantId: string, id: string, path: string, asCopy: boolean): Promise<RestoreResult & { snapshot_version: string }> {
+export async function restoreSnapshot(db: Database, tenantId: string, id: string, path: string, asCopy: boolean, kind?: 'file' | 'folder'): Promise<RestoreResult & { snapshot_version: string }> {
   const row = await requireSnapshot(db, tenantId, id);
-  const r = await call<RestoreResult>(tenantId, 'POST', `/snapshots/${row.resticId}/restore`, { path, as_copy: asCopy });
+  const r = await call<RestoreResult>(tenantId, 'POST', `/snapshots/${row.resticId}/restore`, { path, as_copy: asCopy, ...(kind ? { kind } : {}) });
   if (!r.ok) throw refusal(r);
   return { ...r.body, snapshot_version: row.resticId! };
 }

@@ -24,6 +24,8 @@ export interface LocalDriverOptions {
   trashRetentionDays?: number;
   /** seconds an Idempotency-Key's first success is replayed (tenant default 24 h) */
   idempotencyWindowSeconds?: number;
+  /** the per-write note history's bounds (tenant defaults: 50 versions, 90 days, 256 MiB, 1024 KiB) */
+  noteHistory?: { maxVersions: number; maxAgeDays: number; maxMb: number; maxFileKb: number };
   startTimeoutMs?: number;
   /** Tenant entry script; default `tenant/src/main.ts` of this repo. */
   entry: string;
@@ -57,6 +59,7 @@ export function tenantDirs(opts: { dataRoot: string; indexRoot: string }, tenant
   return {
     dataDir: path.join(opts.dataRoot, tenantId, 'data'),
     snapshotDir: path.join(opts.dataRoot, tenantId, 'snapshots'),
+    historyDir: path.join(opts.dataRoot, tenantId, 'history'),
     indexDir: path.join(opts.indexRoot, tenantId),
     logFile: path.join(opts.indexRoot, 'logs', `${tenantId}.log`),
   };
@@ -151,7 +154,7 @@ export class LocalTenantDriver implements TenantDriver {
   }
 
   private startOnce(spec: TenantSpec, port: number): Promise<TenantHandle> {
-    const { dataDir, indexDir, logFile } = tenantDirs(this.opts, spec.tenantId);
+    const { dataDir, indexDir, logFile, historyDir } = tenantDirs(this.opts, spec.tenantId);
     fs.mkdirSync(dataDir, { recursive: true });
     fs.mkdirSync(indexDir, { recursive: true });
     fs.mkdirSync(path.dirname(logFile), { recursive: true });
@@ -168,6 +171,9 @@ export class LocalTenantDriver implements TenantDriver {
       ...(this.opts.maxUploadMb ? ['--max-upload-mb', String(this.opts.maxUploadMb)] : []),
       ...(this.opts.trashRetentionDays ? ['--trash-retention-days', String(this.opts.trashRetentionDays)] : []),
       ...(this.opts.idempotencyWindowSeconds ? ['--idempotency-window-seconds', String(this.opts.idempotencyWindowSeconds)] : []),
+      '--history-dir', historyDir,
+      ...(this.opts.noteHistory ? ['--history-max-versions', String(this.opts.noteHistory.maxVersions), '--history-max-age-days', String(this.opts.noteHistory.maxAgeDays),
+        '--history-max-mb', String(this.opts.noteHistory.maxMb), '--history-max-file-kb', String(this.opts.noteHistory.maxFileKb)] : []),
     ];
     const [cmd, ...cmdArgs] = [...(this.opts.spawnPrefix ?? []), this.opts.nodeBin ?? process.execPath, ...args];
     const snapshotEnv = this.opts.snapshots ? snapshotSettings(this.opts.snapshots, spec.tenantId, this.opts) : {};

@@ -57,7 +57,7 @@ export function startTenantServices(): Promise<TenantServices> {
     const driver = new LocalTenantDriver({
       dataRoot: cfg.dataRoot, indexRoot: cfg.indexRoot, host: cfg.host, portRange: cfg.portRange,
       syncIntervalS: cfg.syncIntervalSeconds, quotaMb: cfg.storageQuotaMb, maxUploadMb: cfg.maxUploadMb, trashRetentionDays: cfg.trashRetentionDays,
-      idempotencyWindowSeconds: cfg.idempotencyWindowSeconds, startTimeoutMs: cfg.startTimeoutMs, entry: cfg.tenantEntry,
+      idempotencyWindowSeconds: cfg.idempotencyWindowSeconds, noteHistory: cfg.noteHistory, startTimeoutMs: cfg.startTimeoutMs, entry: cfg.tenantEntry,
       spawnPrefix: capabilityDropPrefix(cfg.dropCapabilities),
       snapshots: { repositoryTemplate: getConfig().snapshots.repositoryTemplate },
       env: { BM_LOG_LEVEL: app.logLevel === 'debug' || app.logLevel === 'trace' ? app.logLevel : 'info' },

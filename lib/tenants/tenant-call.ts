@@ -30,6 +30,8 @@ export interface TenantCallOptions {
   headers?: Record<string, string>;
   /** The proxy's dependencies (tests pass their own; the app uses the process's). */
   deps?: TenantProxyDeps;
+  /** Who is writing, for the note history (default "browser": server code acts for the signed-in person). */
+  actor?: string;
   /** Longest silence from the tenant before giving up (default: the proxy's idle timeout); a snapshot needs more. */
   idleTimeoutMs?: number;
 }
@@ -48,7 +50,7 @@ export async function tenantCall(tenantId: string, method: string, pathAndQuery:
   // Server code is not a browser: no Origin check applies (the BFF route checked the browser's Origin).
   const answer = await proxyToTenant(
     { method, rawUrl: PROXY_MOUNT + pathAndQuery, headers, body: payload ? Readable.from([payload]) : null, signal: opts.signal, forServer: true },
-    { tenantId, via: 'bearer' },
+    { tenantId, via: 'bearer', actor: opts.actor ?? 'browser' },
     opts.idleTimeoutMs ? { ...deps, idleTimeoutMs: opts.idleTimeoutMs } : deps,
   );
   let body: Buffer;
@@ -118,6 +120,8 @@ export interface CallTenantOptions {
   /** Largest answer read (default 8 MiB). */
   maxBytes?: number;
   deps?: TenantProxyDeps;
+  /** Who the write is for, kept with the note's history (default: the browser). */
+  actor?: string;
 }
 
 /** One JSON call to the tenant. Never throws for tenant trouble: an unreachable tenant is an `unreachable` 502 answer. */
@@ -127,7 +131,7 @@ export async function callTenant<T>(tenantId: string, method: string, tenantPath
   try {
     const r = await tenantCall(tenantId, method, tenantPath, {
       json: opts.json, signal: signals.length ? AbortSignal.any(signals) : undefined, maxBytes: opts.maxBytes ?? 8 * 1024 * 1024,
-      idleTimeoutMs: opts.idleTimeoutMs, deps: opts.deps,
+      idleTimeoutMs: opts.idleTimeoutMs, deps: opts.deps, actor: opts.actor,
     });
     const text = r.body.toString('utf8');
     const body = jsonOf(r);

@@ -31,6 +31,11 @@ export interface TenantProxyCaller {
   via: 'session' | 'bearer';
   /** The principal's scopes: a caller holding `memory:*` scopes (an API key) may only do what they allow. */
   scopes?: readonly string[];
+  /**
+   * Who is writing, for the tenant's note history (`X-BM-Actor`): "browser", "MCP: <client>"… Default: "browser"
+   * for a session, "WebDAV (<client>)" on the WebDAV mount, "CLI" for other tokens.
+   */
+  actor?: string;
 }
 
 export interface TenantProxyDeps {
@@ -444,11 +449,22 @@ function parseBase(baseUrl: string) {
   return b;
 }
 
+/** The caller's name in the note history (the tenant strips control characters and caps its length). */
+function actorOf(caller: TenantProxyCaller, pathAndQuery: string, userAgent: string | undefined): string {
+  if (caller.actor) return caller.actor;
+  if (pathAndQuery === TENANT_WEBDAV_PATH || pathAndQuery.startsWith(TENANT_WEBDAV_PATH + '/')) {
+    const client = userAgent?.split(/\s/)[0]?.slice(0, 60);
+    return client ? `WebDAV (${client})` : 'WebDAV';
+  }
+  return caller.via === 'session' ? 'browser' : 'CLI';
+}
+
 function forward(req: ProxyRequest, method: string, route: TenantRoute, pathAndQuery: string, hasBody: boolean, caller: TenantProxyCaller, deps: TenantProxyDeps, extra?: string[]): Promise<ProxyAnswer> {
   const base = parseBase(route.baseUrl!);
   const headers: string[] = ['host', base.hostHeader];
   forwardRequestHeaders(req.headers, hasBody, headers);
   if (extra) headers.push(...extra);
+  headers.push('x-bm-actor', encodeURIComponent(actorOf(caller, pathAndQuery, req.headers['user-agent'])));
   const sig = tenantSignatureHeaders(deps.authSecret, caller.tenantId, method, pathAndQuery);
   for (const k in sig) headers.push(k, sig[k]!);
   // Raw header lists are written at once, before end(): say "no body" explicitly, or node would send a

@@ -68,7 +68,9 @@ async function main(): Promise<void> {
 
   const runtime = new TenantRuntime({ dataDir, indexDir, tenantId: args.tenantId, syncIntervalSeconds: args.syncInterval, version: readVersion(), logger,
     maxUploadBytes: args.maxUploadMb * 1024 * 1024, quotaBytes: args.quotaMb * 1024 * 1024, trashRetentionDays: args.trashRetentionDays,
-    idempotencyWindowSeconds: args.idempotencyWindowSeconds, snapshots: snapshotSettings(process.env) });
+    idempotencyWindowSeconds: args.idempotencyWindowSeconds, snapshots: snapshotSettings(process.env),
+    history: { dir: args.historyDir ?? `${dataDir.replace(/\/+$/, '')}.history`, limits: { maxVersions: args.historyMaxVersions, maxAgeDays: args.historyMaxAgeDays,
+      maxTotalBytes: args.historyMaxMb * 1024 * 1024, maxFileBytes: args.historyMaxFileKb * 1024 } } });
   await runtime.prepareProjects();
   const app = buildServer({ runtime, secret: credential.secret, logger, maxInFlight: args.maxInFlight });
 

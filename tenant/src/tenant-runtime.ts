@@ -7,6 +7,7 @@ import { discoverProjects } from './projects/project-discovery.ts';
 import { ProjectRegistry, type Project } from './projects/project-registry.ts';
 import { DISCOVERY_KEY, SyncSchedule } from './schedule/sync-schedule.ts';
 import { sweepTempFiles } from './notes/temp-sweep.ts';
+import { NoteHistory, type HistoryLimits } from './history/note-history.ts';
 import { Trash } from './notes/trash.ts';
 import { IdempotencyStore } from './http/idempotency.ts';
 import { SnapshotStore, sweepRestoreLeftovers } from './snapshots/snapshot-store.ts';
@@ -33,6 +34,8 @@ export type RuntimeOptions = {
   idempotencyWindowSeconds?: number;
   /** restic repository + password file of this tenant's snapshots (absent: the snapshot routes answer 503) */
   snapshots?: { repository: string; passwordFile: string; bin?: string; env?: Record<string, string> };
+  /** the per-write note history (absent: none); never inside the data dir */
+  history?: { dir: string; limits?: Partial<HistoryLimits> };
 };
 
 export const EMPTY_REPORT: SyncReportResponse = { new: [], modified: [], deleted: [], moves: {}, checksums: {}, skipped_files: [], total: 0 };
@@ -53,6 +56,7 @@ export class TenantRuntime {
   readonly trash: Trash;
   readonly idempotency: IdempotencyStore;
   readonly snapshots: SnapshotStore | null;
+  readonly history: NoteHistory | null;
   private trashTimer: NodeJS.Timeout | null = null;
   startup: StartupState = { status: 'rebuilding', started_at: new Date().toISOString() };
   private readonly pending = new Set<Promise<unknown>>();
@@ -71,6 +75,9 @@ export class TenantRuntime {
     this.registry = new ProjectRegistry(opts.dataDir, opts.logger, this.trash);
     this.snapshots = opts.snapshots
       ? new SnapshotStore({ ...opts.snapshots, dataDir: opts.dataDir, cacheDir: path.join(opts.indexDir, 'restic-cache') }, this.trash, opts.tenantId)
+      : null;
+    this.history = opts.history && opts.history.limits?.maxVersions !== 0
+      ? new NoteHistory({ dir: opts.history.dir, dataDir: opts.dataDir, limits: opts.history.limits, onError: (err, what) => this.logger.warn({ err }, `note history: ${what} failed`) }).register()
       : null;
     this.engine = TenantEngine.open({ dataDir: opts.dataDir, indexDir: opts.indexDir, logger: opts.logger, trash: this.trash });
     this.schedule = new SyncSchedule({ intervalSeconds: opts.syncIntervalSeconds, tenantId: opts.tenantId, logger: opts.logger });
@@ -222,12 +229,16 @@ export class TenantRuntime {
     this.track(this.engine.reindexSearch(name)).catch((err: unknown) => this.logger.warn({ err, project: name }, 'search reindex failed'));
   }
 
-  /** Trash entries past the retention time are deleted for good (at start, then hourly). */
+  /** Trash entries past the retention time are deleted for good, and the note history trimmed to its bounds (at start, then hourly). */
   purgeTrash(): void {
     try {
       const n = this.trash.purgeExpired();
       if (n) this.logger.info({ purged: n }, 'expired trash entries deleted');
     } catch (err) { this.logger.warn({ err }, 'trash purge failed'); }
+    try {
+      const n = this.history?.prune() ?? 0;
+      if (n) this.logger.info({ removed: n }, 'note history versions past their bounds removed');
+    } catch (err) { this.logger.warn({ err }, 'note history prune failed'); }
   }
 
   /** Stops new work (schedule, new requests answer 503) before the HTTP server drains. */
@@ -245,5 +256,6 @@ export class TenantRuntime {
     await Promise.race([Promise.allSettled([...this.pending]), new Promise((r) => setTimeout(r, 5000).unref())]);
     this.engine.close();
     this.idempotency.close();
+    this.history?.unregister();
   }
 }

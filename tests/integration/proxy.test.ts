@@ -289,7 +289,7 @@ describe('tenant proxy wire behaviour (loopback upstream)', () => {
       headers: {
         cookie: 'next-auth.session-token=secret', authorization: 'Bearer secret-token', connection: 'x-custom', 'x-custom': '1',
         'x-forwarded-for': '1.2.3.4', 'x-forwarded-host': 'evil', 'x-bm-signature': 'f'.repeat(64), 'x-bm-tenant-id': 'someone-else',
-        'content-type': 'text/plain', 'x-oc-mtime': '1700000000', te: 'trailers', 'x-bmc-peer-ip': '127.0.0.1 stamp',
+        'x-bm-actor': 'forged', 'content-type': 'text/plain', 'x-oc-mtime': '1700000000', te: 'trailers', 'x-bmc-peer-ip': '127.0.0.1 stamp',
       },
       body: 'hello',
     });
@@ -301,6 +301,8 @@ describe('tenant proxy wire behaviour (loopback upstream)', () => {
     for (const k of ['cookie', 'authorization', 'x-custom', 'x-forwarded-for', 'x-forwarded-host', 'te', 'x-bmc-peer-ip']) assert.equal(hd[k], undefined, k);
     assert.equal(hd['x-oc-mtime'], '1700000000');
     assert.equal(hd['x-bm-tenant-id'], TENANT);
+    // who is writing (the note history) is the proxy's word, never the client's: a bearer token on /proxy is the CLI
+    assert.equal(hd['x-bm-actor'], 'CLI');
     assert.equal(last.url, '/a/b%20c?x=1&y=%2F');
     assert.ok(verifyRequest({ secret: deriveTenantSecret(AUTH_SECRET, TENANT), tenantId: TENANT, method: 'POST', pathAndQuery: last.url!, headers: hd }));
     assert.ok(!verifyRequest({ secret: deriveTenantSecret(AUTH_SECRET, 'other'), tenantId: TENANT, method: 'POST', pathAndQuery: last.url!, headers: hd }));

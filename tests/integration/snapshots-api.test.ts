@@ -18,6 +18,8 @@ import { snapshotHealthByTenant } from '../../lib/db/queries/snapshot-runs.ts';
 import { SnapshotScheduler } from '../../lib/snapshots/snapshot-scheduler.ts';
 import type { PrincipalDeps } from '../../lib/auth/principal.ts';
 import { snapshotRoutes } from '../../lib/snapshots/snapshot-routes.ts';
+import { readWriteVersion, restoreWriteVersion, writeVersions } from '../../lib/snapshots/write-history.ts';
+import { tenantApi } from '../../lib/mcp/tenant-api.ts';
 
 const APP = 'http://localhost:5397';
 
@@ -142,6 +144,32 @@ describe('snapshot API (postgres, real tenants, real restic)', () => {
     const bad = await restore.POST(req(alice, 'POST', `/api/bucket-snapshots/${snap.id}/restore`, { nope: 1 }), params(snap.id));
     assert.equal(bad.status, 422);
     assert.ok((await bad.json()).detail);
+  });
+
+  test('the history kept at each write: the restore above kept what it replaced (by the browser), an MCP write names its client, restore this version; never another person\'s', async () => {
+    const main = path.join(dataOf(A), 'main');
+    let w = await writeVersions(A, 'main/Plan.md');
+    assert.equal(w[0]?.reason, 'restore', JSON.stringify(w));
+    assert.equal(w[0]?.actor, 'browser');
+    assert.equal((await readWriteVersion(A, 'main/Plan.md', w[0]!.id)).toString('utf8'), '# Plan\n\nan agent replaced it\n');
+    const mcp = await tenantApi(A, undefined, undefined, 'Claude Desktop').raw('PUT', '/main/resource/Plan.md', '# Plan\n\nwritten by an agent over MCP\n');
+    assert.ok(mcp.status < 300, mcp.text);
+    w = await writeVersions(A, 'main/Plan.md');
+    assert.equal(w[0]?.reason, 'overwrite');
+    assert.equal(w[0]?.actor, 'MCP: Claude Desktop');
+    assert.equal((await readWriteVersion(A, 'main/Plan.md', w[0]!.id)).toString('utf8'), '# Plan\n\nthe first plan\n');
+    const back = await restoreWriteVersion(A, 'main/Plan.md', w[0]!.id);
+    assert.equal(back.file_path, 'Plan.md');
+    assert.equal(fs.readFileSync(path.join(main, 'Plan.md'), 'utf8'), '# Plan\n\nthe first plan\n');
+    w = await writeVersions(A, 'main/Plan.md');
+    assert.equal(w[0]?.reason, 'restore');
+    assert.equal((await readWriteVersion(A, 'main/Plan.md', w[0]!.id)).toString('utf8'), '# Plan\n\nwritten by an agent over MCP\n');
+    // kept beside the tenant's data, not in the person's folder
+    assert.ok(fs.readdirSync(path.join(dirs.dataRoot, A, 'history')).length > 0);
+    // another person: nothing of Alice's history, and her version ids name nothing there
+    assert.deepEqual(await writeVersions(B, 'main/Plan.md'), []);
+    await assert.rejects(readWriteVersion(B, 'main/Plan.md', w[0]!.id), (e: any) => e.status === 404);
+    await assert.rejects(restoreWriteVersion(B, 'main/Plan.md', w[0]!.id), (e: any) => e.status === 404);
   });
 
   test("another person's snapshot id is a 404 everywhere, and never listed", async () => {

@@ -19,13 +19,19 @@ export type TenantArgs = {
   idempotencyWindowSeconds: number;
   /** Requests in flight before more are shed with 503 + Retry-After (0 = no limit). */
   maxInFlight: number;
+  /** Where the per-write note history is kept (default: beside the data dir, `<data dir>.history`). */
+  historyDir?: string;
+  historyMaxVersions: number;
+  historyMaxAgeDays: number;
+  historyMaxMb: number;
+  historyMaxFileKb: number;
 };
 
 export class UsageError extends Error {}
 
 export const USAGE = 'usage: node tenant/src/main.ts [--data-dir DIR] [--index-dir DIR] [--port N] [--host ADDR] ' +
-  '[--sync-interval SECONDS] [--tenant-id ID] [--log-level LEVEL] [--max-upload-mb MB] [--quota-mb MB] [--trash-retention-days DAYS] [--idempotency-window-seconds S] [--max-in-flight N]\n' +
-  'env: BM_DATA_DIR BM_INDEX_DIR BM_TENANT_ID BM_TENANT_SECRET BM_SYNC_INTERVAL BM_LOG_LEVEL BM_MAX_UPLOAD_MB BM_QUOTA_MB BM_TRASH_RETENTION_DAYS BM_IDEMPOTENCY_WINDOW_SECONDS BM_MAX_IN_FLIGHT';
+  '[--sync-interval SECONDS] [--tenant-id ID] [--log-level LEVEL] [--max-upload-mb MB] [--quota-mb MB] [--trash-retention-days DAYS] [--idempotency-window-seconds S] [--max-in-flight N] [--history-dir DIR] [--history-max-versions N] [--history-max-age-days D] [--history-max-mb MB] [--history-max-file-kb KB]\n' +
+  'env: BM_DATA_DIR BM_INDEX_DIR BM_TENANT_ID BM_TENANT_SECRET BM_SYNC_INTERVAL BM_LOG_LEVEL BM_MAX_UPLOAD_MB BM_QUOTA_MB BM_TRASH_RETENTION_DAYS BM_IDEMPOTENCY_WINDOW_SECONDS BM_MAX_IN_FLIGHT BM_NOTE_HISTORY_DIR BM_NOTE_HISTORY_MAX_VERSIONS BM_NOTE_HISTORY_MAX_AGE_DAYS BM_NOTE_HISTORY_MAX_MB BM_NOTE_HISTORY_MAX_FILE_KB';
 
 const intFrom = (name: string, min: number, max: number) =>
   z.string().trim().regex(/^\d+$/, `${name} must be a whole number`).transform(Number)
@@ -49,6 +55,12 @@ const ArgsSchema = z.object({
   // a retry with the same Idempotency-Key within this many seconds replays the first success (at most 30 days)
   idempotencyWindowSeconds: intFrom('--idempotency-window-seconds', 1, 30 * 86_400),
   maxInFlight: intFrom('--max-in-flight', 0, 100_000),
+  historyDir: z.string().min(1).optional(),
+  // the note history's bounds: versions per note (0 = no history), age, bytes per tenant, largest file versioned
+  historyMaxVersions: intFrom('--history-max-versions', 0, 10_000),
+  historyMaxAgeDays: intFrom('--history-max-age-days', 1, 3650),
+  historyMaxMb: intFrom('--history-max-mb', 1, 1024 * 1024),
+  historyMaxFileKb: intFrom('--history-max-file-kb', 1, 1024 * 1024),
 });
 
 export function parseTenantArgs(argv: string[], env: Record<string, string | undefined>): TenantArgs {
@@ -71,6 +83,11 @@ export function parseTenantArgs(argv: string[], env: Record<string, string | und
         'trash-retention-days': { type: 'string' },
         'idempotency-window-seconds': { type: 'string' },
         'max-in-flight': { type: 'string' },
+        'history-dir': { type: 'string' },
+        'history-max-versions': { type: 'string' },
+        'history-max-age-days': { type: 'string' },
+        'history-max-mb': { type: 'string' },
+        'history-max-file-kb': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -93,6 +110,11 @@ export function parseTenantArgs(argv: string[], env: Record<string, string | und
     trashRetentionDays: pick('trash-retention-days', 'BM_TRASH_RETENTION_DAYS', '30'),
     idempotencyWindowSeconds: pick('idempotency-window-seconds', 'BM_IDEMPOTENCY_WINDOW_SECONDS', String(DEFAULT_IDEMPOTENCY_WINDOW_SECONDS)),
     maxInFlight: pick('max-in-flight', 'BM_MAX_IN_FLIGHT', '128'),
+    historyDir: pick('history-dir', 'BM_NOTE_HISTORY_DIR'),
+    historyMaxVersions: pick('history-max-versions', 'BM_NOTE_HISTORY_MAX_VERSIONS', '50'),
+    historyMaxAgeDays: pick('history-max-age-days', 'BM_NOTE_HISTORY_MAX_AGE_DAYS', '90'),
+    historyMaxMb: pick('history-max-mb', 'BM_NOTE_HISTORY_MAX_MB', '256'),
+    historyMaxFileKb: pick('history-max-file-kb', 'BM_NOTE_HISTORY_MAX_FILE_KB', '1024'),
   });
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => i.message).join('; '));
   return parsed.data;

@@ -22,6 +22,8 @@ import { registerWebdavRoutes } from '../webdav/webdav-routes.ts';
 import { registerArchiveRoutes } from '../archive/archive-routes.ts';
 import { registerTrashRoutes } from './routes/trash.ts';
 import { registerSnapshotRoutes } from './routes/snapshots.ts';
+import { registerHistoryRoutes } from './routes/history.ts';
+import { installWriteContext } from '../history/write-context.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -70,6 +72,8 @@ export function buildServer(opts: { runtime: TenantRuntime; secret: string; logg
     return reply.code(503).header('retry-after', '2').send({ detail: REBUILDING_DETAIL });
   });
 
+  installWriteContext(app);
+
   app.addHook('onResponse', async (req, reply) => {
     req.log.debug({ method: req.method, url: req.raw.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
@@ -88,5 +92,6 @@ export function buildServer(opts: { runtime: TenantRuntime; secret: string; logg
   registerArchiveRoutes(app, opts.runtime);
   registerTrashRoutes(app, opts.runtime);
   registerSnapshotRoutes(app, opts.runtime);
+  registerHistoryRoutes(app, opts.runtime);
   return app;
 }

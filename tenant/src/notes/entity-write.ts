@@ -13,6 +13,7 @@ import { yaml } from '../markdown/yaml-lazy.ts';
 import { sha256 } from '../sync/checksum.ts';
 import { indexFile } from '../sync/index-file.ts';
 import { MAX_MARKDOWN_PARSE } from '../sync/sync-project.ts';
+import { keepVersion } from '../history/note-history.ts';
 import { atomicReplace } from './atomic-write.ts';
 import { applyEdit, EditRefused, type EditInput } from './edit-operations.ts';
 import { entityResponse } from './entity-response.ts';
@@ -105,6 +106,7 @@ export function putNote(store: IndexStore, projectId: number, root: string, urlP
   delete meta.title; delete meta.type; delete meta.permalink;
   const type = input.entity_type || (typeof own.data.type === 'string' ? own.data.type : '') || (typeof prior.type === 'string' ? prior.type : '') || 'note';
   const text = renderNote({ title: input.title, type, permalink, ...meta }, own.hasFrontmatter ? own.body : input.content);
+  if (current) keepVersion(abs, 'overwrite', { bytes: current, replacedBy: Buffer.from(text, 'utf8') });
   // A file on disk the index has not seen yet (sync pending) is replaced, and reported as an update.
   return { entity: writeAndIndex(store, projectId, root, targetRel, text, existing ?? store.entityByPath(projectId, targetRel) ?? null), created: !existing && !current };
 }
@@ -121,6 +123,7 @@ export function editNote(store: IndexStore, projectId: number, root: string, ide
   if (bytes.subarray(0, 8192).includes(0)) throw new EditRefused(`'${e.file_path}' holds binary data, not text; edit refused (nothing was changed)`);
   if (!isUtf8(bytes)) throw new EditRefused(`'${e.file_path}' is not valid UTF-8; edit refused (nothing was changed)`);
   const next = applyEdit(bytes.toString('utf8'), edit);
+  keepVersion(abs, 'edit', { bytes, replacedBy: Buffer.from(next, 'utf8') });
   return writeAndIndex(store, projectId, root, e.file_path, next, e);
 }
 

@@ -9,6 +9,7 @@ import { generatePermalink, normalizePermalink } from '../markdown/permalink.ts'
 import { yaml } from '../markdown/yaml-lazy.ts';
 import { sha256 } from '../sync/checksum.ts';
 import { indexFile } from '../sync/index-file.ts';
+import { keepVersion } from '../history/note-history.ts';
 import { atomicCreate, moveNoReplace } from './atomic-write.ts';
 import { listDir, lstatConfined, readFileConfined, unlinkConfined } from './confined-fs.ts';
 import { assertNoLookalike, portablePath, titleToFileName } from './portable-name.ts';
@@ -95,7 +96,7 @@ export function deleteEntityFile(store: IndexStore, root: string, e: EntityRow, 
     try { now = sha256(readFileConfined(abs)); } catch { /* gone: nothing to compare */ }
     if (now !== expected.toLowerCase()) throw new PreconditionFailedError('The note changed since it was read; reload it before deleting');
   }
-  if (!to) unlinkConfined(abs);
+  if (!to) { keepVersion(abs, 'delete'); unlinkConfined(abs); }
   else if (lstatConfined(abs)) to.trash.put(abs, { kind: isMarkdown(e.file_path) ? 'note' : 'file', project: to.project, path: e.file_path, title: e.title });
   store.tx(() => store.deleteEntity(e.id));
 }
@@ -121,6 +122,7 @@ export function moveEntityFile(store: IndexStore, projectId: number, root: strin
   if (lstatConfined(dest.abs) || store.entityByPath(projectId, dest.rel)) throw new ConflictError(`Destination already exists: ${dest.rel}`);
   if (!lstatConfined(src.abs)?.isFile()) throw new NotFoundError(`File not found: ${e.file_path}`);
   assertNoLookalike(root, dest.rel, listDir, src.rel); // a case-only rename of the note itself is fine
+  keepVersion(src.abs, 'move', { movedToAbs: dest.abs });
   try { moveNoReplace(src.abs, dest.abs); } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new ConflictError(`Destination already exists: ${dest.rel}`);
     throw err;

@@ -14,6 +14,7 @@ import { indexFile } from '../sync/index-file.ts';
 import { MAX_MARKDOWN_PARSE } from '../sync/sync-project.ts';
 import { assertNoLookalike, portablePath } from './portable-name.ts';
 import { listDir, lstatConfined, openDir, readFileConfined, removeTemp, renameConfined, UPLOAD_TEMP_PREFIX, newTempName, utimesConfined } from './confined-fs.ts';
+import { keepVersion } from '../history/note-history.ts';
 import { isMarkdown } from './content-type.ts';
 import { confine } from './safe-path.ts';
 import { statOf } from './notes.ts';
@@ -131,6 +132,7 @@ export function commitUpload(store: IndexStore, projectId: number, root: string,
       }
     }
     if (opts.mtimeSeconds !== undefined) utimesConfined(staged.tmp, opts.mtimeSeconds, opts.mtimeSeconds);
+    if (existingStat) keepVersion(abs, 'overwrite', { replacedBy: staged.checksum });
     renameConfined(staged.tmp, abs, { createParents: true });
     const existing = store.entityByPath(projectId, rel);
     const stat = statOf(abs);

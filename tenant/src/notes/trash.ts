@@ -12,6 +12,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConflictError, NotFoundError, PathError } from '../engine-types.ts';
+import { keepVersion } from '../history/note-history.ts';
+import type { VersionReason } from '../history/write-context.ts';
 import { atomicCreate } from './atomic-write.ts';
 import { lstatConfined, mkdirConfined, openDir, readFileConfined, registerAnchor, renameConfined } from './confined-fs.ts';
 
@@ -59,9 +61,10 @@ export class Trash {
   }
 
   /** Moves `abs` (inside the data dir) into the trash; returns its entry. The caller holds the writer lock. */
-  put(abs: string, meta: { kind: TrashKind; project: string; path: string; title?: string | null }): TrashItem {
+  put(abs: string, meta: { kind: TrashKind; project: string; path: string; title?: string | null; reason?: VersionReason }): TrashItem {
     const st = lstatConfined(abs);
     if (!st) throw new NotFoundError(`Not found: ${meta.path}`);
+    if (st.isFile()) keepVersion(abs, meta.reason ?? 'delete'); // the note's history shows the delete too
     const t = this.now();
     // time first, so ids sort by deletion time
     const id = `${t.toString(36).padStart(11, '0')}-${crypto.randomBytes(6).toString('hex')}`;

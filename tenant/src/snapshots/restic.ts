@@ -75,7 +75,7 @@ export function restic(cfg: ResticConfig, args: string[], opts: { onStdout?: (ch
       const run: ResticRun = { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code, pid: child.pid };
       if (code === 0 || (code !== null && opts.okCodes?.includes(code))) return resolve(run);
       const first = run.stderr.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('{')).slice(-3).join(' ');
-      reject(new ResticError(`restic ${args[0]} failed${signal ? ` (killed by ${signal})` : ` (exit ${code})`}${first ? `: ${first}` : ''}`, code, run.stderr));
+      reject(new ResticError(`restic ${args.find((a) => !a.startsWith('-')) ?? ''} failed${signal ? ` (killed by ${signal})` : ` (exit ${code})`}${first ? `: ${first}` : ''}`, code, run.stderr));
     });
   });
 }

@@ -16,6 +16,13 @@ import { isLocalRepository, jsonLines, restic, ResticError, type ResticConfig } 
 /** Hidden work folder for restores (same filesystem as the data, so a restored file is renamed into place). */
 const RESTORE_TMP_DIR = path.join('.basic-memory', 'restore-tmp');
 const SNAPSHOT_ID_RE = /^[0-9a-f]{8,64}$/;
+/**
+ * Reads (list, browse, find, dump, restore into the work folder) take no repository lock: no lock file to write,
+ * fsync and remove on every call, and a prune holding the exclusive lock does not turn them away. A prune removing
+ * data under a read makes that read fail with restic's error; the person's files are only changed after a
+ * restore has fully arrived in the work folder.
+ */
+const READ_ONLY = ['--no-lock'];
 
 export type SnapshotKind = 'scheduled' | 'manual';
 
@@ -57,6 +64,15 @@ export interface RetentionPolicy { hourlyHours: number; dailyDays: number; weekl
 
 export class SnapshotsNotConfiguredError extends Error { override name = 'SnapshotsNotConfiguredError'; }
 export class RepositoryError extends Error { override name = 'RepositoryError'; }
+/** A restore would take the tenant past its storage quota: nothing was written to the person's files. */
+export class RestoreQuotaError extends Error { override name = 'RestoreQuotaError'; }
+/** A disk filled up during a snapshot or a restore. */
+export class DiskFullError extends Error { override name = 'DiskFullError'; }
+
+/** A restic pattern (--include, find) that matches exactly this path: its glob characters escaped. */
+function literalPattern(key: string): string {
+  return '/' + key.replace(/[\\*?[\]]/g, (c) => '\\' + c);
+}
 
 /** A path from a request, as a data-dir relative key: `/` separated, no leading `/`, never hidden or escaping. */
 function normaliseKey(input: string): string {
@@ -110,6 +126,9 @@ export class SnapshotStore {
 
   private explain(e: unknown): unknown {
     if (!(e instanceof ResticError)) return e;
+    if (/no space left on device|ENOSPC|disk quota exceeded/i.test(e.stderr)) {
+      return new DiskFullError(`The disk is full: restic stopped (${e.message.replace(/^restic /, '')}). Nothing of your files was changed; free space and try again.`);
+    }
     if (e.repositoryMissing) return new RepositoryError(`The snapshot repository is missing or unreadable (${this.describeRepo()}). Earlier snapshots cannot be reached until an operator restores it.`);
     if (e.wrongPassword) return new RepositoryError('The snapshot repository does not accept this tenant\'s password (wrong or damaged key).');
     if (/^panic:/m.test(e.stderr)) return new RepositoryError(`The snapshot repository is damaged: restic could not read it (${e.stderr.split('\n')[0]!.trim()}). An operator must repair or restore it.`);
@@ -186,7 +205,7 @@ export class SnapshotStore {
 
   async list(): Promise<SnapshotSummary[]> {
     if (!this.repoExists()) return [];
-    const r = await this.run(['snapshots', '--json']);
+    const r = await this.run([...READ_ONLY, 'snapshots', '--json']);
     const arr = (JSON.parse(r.stdout.trim() || '[]') as { id: string; short_id: string; time: string; tags?: string[] }[]) ?? [];
     return arr.map((s) => {
       const kind = s.tags?.find((t) => t.startsWith('kind:'))?.slice(5);
@@ -207,7 +226,7 @@ export class SnapshotStore {
     const clean = prefix.replace(/\\/g, '/').replace(/^\/+/, '');
     const dir = clean.includes('/') ? clean.slice(0, clean.lastIndexOf('/')) : '';
     const dirKey = dir ? normaliseKey(dir) : '';
-    const args = ['ls', '--json', '--recursive', sid];
+    const args = [...READ_ONLY, 'ls', '--json', '--recursive', sid];
     if (dirKey) args.push('/' + dirKey);
     const r = await this.run(args).catch((e: unknown) => {
       if (e instanceof ResticError && /no matching ID|no snapshot found|invalid id/i.test(e.stderr)) throw new NotFoundError(`Snapshot '${id}' not found`);
@@ -234,7 +253,7 @@ export class SnapshotStore {
     const parts: Buffer[] = [];
     let n = 0;
     try {
-      await this.run(['dump', sid, '/' + k], { onStdout: (c) => { n += c.length; if (n <= maxBytes) parts.push(c); } });
+      await this.run([...READ_ONLY, 'dump', sid, '/' + k], { onStdout: (c) => { n += c.length; if (n <= maxBytes) parts.push(c); } });
     } catch (e) {
       if (e instanceof ResticError && /not found in snapshot|no matching ID|no snapshot found/i.test(e.stderr)) throw new NotFoundError(`'${k}' is not in snapshot ${id}`);
       if (e instanceof ResticError && /is a directory|cannot dump.*dir/i.test(e.stderr)) throw new BadRequestError(`'${k}' is a folder`);
@@ -253,8 +272,7 @@ export class SnapshotStore {
     if (!k) throw new BadRequestError('A file path is needed');
     if (!this.repoExists()) return [];
     // restic find takes a glob: its special characters are escaped to match the name itself
-    const pattern = '/' + k.replace(/[\\*?[\]]/g, (c) => '\\' + c);
-    const r = await this.run(['find', '--json', pattern]);
+    const r = await this.run([...READ_ONLY, 'find', '--json', literalPattern(k)]);
     const groups = (jsonLines<{ snapshot: string; matches?: { path: string; type: string; mtime: string; size?: number }[] }[]>(r.stdout)[0] ?? []) as
       { snapshot: string; matches?: { path: string; type: string; mtime: string; size?: number }[] }[];
     const out: { snapshot_id: string; mtime: string; size: number }[] = [];
@@ -309,20 +327,45 @@ export class SnapshotStore {
    * a copy. restic writes into a hidden work folder first; then, under the writer lock, each file that differs from
    * the current one moves the current one to the trash and is renamed into place. Returns what changed.
    */
-  async restore(id: string, key: string, opts: { asCopy?: boolean; now?: Date; asWriter: <T>(fn: () => T | Promise<T>) => Promise<T>; projectOf: (folder: string) => string | null }): Promise<RestoreResult> {
+  async restore(id: string, key: string, opts: {
+    asCopy?: boolean; now?: Date; asWriter: <T>(fn: () => T | Promise<T>) => Promise<T>; projectOf: (folder: string) => string | null;
+    /** what the caller knows the path is (a browse listing); a trailing `/` says folder */
+    kind?: 'file' | 'folder';
+    /** bytes the tenant may still add when `replacedBytes` are replaced (its storage quota; Infinity without one) */
+    quotaRoom?: (replacedBytes: number) => number;
+  }): Promise<RestoreResult> {
     const sid = this.snapshotId(id);
     const k = normaliseKey(key);
+    const kind = opts.kind ?? (/[\\/]$/.test(key) ? 'folder' : undefined);
     if (opts.asCopy && !k) throw new BadRequestError('A copy needs a file or folder path, not the whole snapshot');
     if (k && !k.includes('/') && opts.asCopy) throw new BadRequestError('A project is restored to its place; restore its folders as copies instead');
     // one restic call (each pays the repository key's derivation): restore into the work folder, then look at what came out
     const work = path.join(this.cfg.dataDir, RESTORE_TMP_DIR, crypto.randomBytes(8).toString('hex'));
     fs.mkdirSync(work, { recursive: true, mode: 0o700 });
     try {
-      const includes = k ? ['--include', '/' + k] : [];
-      await this.run(['restore', sid, '--target', work, ...includes]).catch((e: unknown) => {
-        if (e instanceof ResticError && /no matching ID|no snapshot found|invalid id/i.test(e.stderr)) throw new NotFoundError(`Snapshot '${id}' not found`);
-        throw e;
-      });
+      if (kind === 'file' && k) {
+        // one file: `restic dump` reads just it (restore plans a whole restore); its path is literal, not a pattern
+        const dest = path.join(work, k);
+        fs.mkdirSync(path.dirname(dest), { recursive: true });
+        const fd = fs.openSync(dest, 'wx', 0o644);
+        let failed: unknown = null;
+        try {
+          await this.run([...READ_ONLY, 'dump', sid, '/' + k], { onStdout: (c) => { if (!failed) { try { fs.writeSync(fd, c); } catch (e) { failed = e; } } } });
+        } catch (e) {
+          if (e instanceof ResticError && /not found in snapshot|no matching ID|no snapshot found|invalid id/i.test(e.stderr)) {
+            throw new NotFoundError(/not found in snapshot/i.test(e.stderr) ? `'${k}' is not in snapshot ${id}` : `Snapshot '${id}' not found`);
+          }
+          throw e;
+        } finally { fs.closeSync(fd); }
+        if (failed) throw diskError(failed);
+      } else {
+        // --include takes a pattern: a name with [ ] * ? is escaped, so `a[1].md` restores itself and only itself
+        const includes = k ? ['--include', literalPattern(k)] : [];
+        await this.run([...READ_ONLY, 'restore', sid, '--target', work, ...includes]).catch((e: unknown) => {
+          if (e instanceof ResticError && /no matching ID|no snapshot found|invalid id/i.test(e.stderr)) throw new NotFoundError(`Snapshot '${id}' not found`);
+          throw e;
+        });
+      }
       const wanted = restoredFiles(work, k);
       if (wanted.length === 0) throw new NotFoundError(`'${k || '/'}' is not in snapshot ${id}`);
       const stamp = (opts.now ?? new Date()).toISOString().slice(0, 16).replace('T', ' ').replace(':', '');
@@ -340,6 +383,17 @@ export class SnapshotStore {
       const result: RestoreResult = { snapshot_id: sid, restored: [], unchanged: [], replaced: [], projects: [] };
       await opts.asWriter(() => {
         const copyRoot = opts.asCopy ? copyKey(k) : null;
+        if (opts.quotaRoom) {
+          // the storage quota, checked before anything of the person's files changes (under the writer lock)
+          let adding = 0, replacing = 0;
+          for (const f of wanted) {
+            adding += fs.lstatSync(path.join(work, f.key), { throwIfNoEntry: false })?.size ?? 0;
+            const now = lstatConfined(path.join(this.cfg.dataDir, copyRoot ? copyRoot + f.key.slice(k.length) : f.key));
+            if (now?.isFile()) replacing += now.size;
+          }
+          const room = opts.quotaRoom(replacing);
+          if (adding > room) throw new RestoreQuotaError(`Storage quota exceeded: this restore needs ${adding - replacing} more bytes and ${Math.max(0, room - replacing)} are left. Nothing was restored; delete files or ask for more space.`);
+        }
         const projects = new Set<string>();
         for (const f of wanted) {
           const src = path.join(work, f.key);
@@ -363,6 +417,8 @@ export class SnapshotStore {
         result.projects = [...projects];
       });
       return result;
+    } catch (e) {
+      throw diskError(e);
     } finally {
       fs.rmSync(work, { recursive: true, force: true });
     }
@@ -383,11 +439,20 @@ export class SnapshotStore {
     const project = projectOf(folder!) ?? folder!;
     if (rest.length === 0) {
       // a top-level entry that is not a folder: not a project, just a file
-      return this.trash.put(abs, { kind: 'file', project, path: folder! });
+      return this.trash.put(abs, { kind: 'file', project, path: folder!, reason: 'restore' });
     }
     const rel = rest.join('/');
-    return this.trash.put(abs, { kind: rel.endsWith('.md') ? 'note' : 'file', project, path: rel, title: rel.endsWith('.md') ? path.posix.basename(rel, '.md') : null });
+    return this.trash.put(abs, { kind: rel.endsWith('.md') ? 'note' : 'file', project, path: rel, title: rel.endsWith('.md') ? path.posix.basename(rel, '.md') : null, reason: 'restore' });
   }
+}
+
+/** ENOSPC while restoring (restic's or ours) as DiskFullError; anything else unchanged. */
+function diskError(e: unknown): unknown {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT' || (e instanceof ResticError && /no space left on device|disk quota exceeded/i.test(e.stderr))) {
+    return new DiskFullError('The disk is full: the restore stopped. No file of yours was overwritten (what a restore replaces is in the trash first); free space and try again.');
+  }
+  return e;
 }
 
 /** The visible files restic put under `work/<key>` (the key itself when it is a file), as data-dir keys. */

@@ -14,6 +14,7 @@ import { hiddenPathMessage, hiddenSegment } from '../notes/visible-path.ts';
 import { assertUploadable, stageUpload, stagingDir, UploadTooLargeError, type StagedUpload } from '../notes/put-resource.ts';
 import { contentTypeFor, isMarkdown } from '../notes/content-type.ts';
 import { confine } from '../notes/safe-path.ts';
+import { keepVersion } from '../history/note-history.ts';
 import { copyFileConfined, listDirStats, lstatConfined, md5FileConfined, mkdirLeafConfined, openForRead, removeTemp, renameConfined } from '../notes/confined-fs.ts';
 import { loadIgnoreRules } from '../sync/ignore-rules.ts';
 import type { Project } from '../projects/project-registry.ts';
@@ -177,8 +178,8 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
 
   /** Moves what is about to be deleted or overwritten into the data dir's trash (same filesystem: a rename), so it can be restored. */
   /** What WebDAV deletes or overwrites goes to the tenant's trash (listable and restorable like every API delete). */
-  function toTrash(p: Project, rel: string, abs: string): void {
-    runtime.trash.put(abs, { kind: isMarkdown(rel) ? 'note' : 'file', project: p.name, path: rel });
+  function toTrash(p: Project, rel: string, abs: string, reason: 'delete' | 'overwrite' = 'delete'): void {
+    runtime.trash.put(abs, { kind: isMarkdown(rel) ? 'note' : 'file', project: p.name, path: rel, reason });
   }
 
   const quotaRoom = (replacedBytes: number) => runtime.quotaRoom(replacedBytes);
@@ -462,8 +463,9 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
         const room = { left: quotaRoom(destSt ? treeBytes(destAbs) : 0) };
         if (room.left < treeBytes(srcAbs)) throw overQuota();
       }
-      if (destSt) toTrash(p, dloc.rel, destAbs);
+      if (destSt) toTrash(p, dloc.rel, destAbs, 'overwrite');
       if (move) {
+        if (st.isFile()) keepVersion(srcAbs, 'move', { movedToAbs: destAbs });
         renameConfined(srcAbs, destAbs); // fsyncs both folders
         locks.dropUnder(key(p, loc.rel));
         md5s().forgetUnder(projectId, loc.rel);

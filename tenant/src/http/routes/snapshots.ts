@@ -2,7 +2,7 @@
 // the signed tenant call; people reach them through its /api/bucket-snapshots routes, which keep the records.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { RepositoryError, SnapshotsNotConfiguredError, type SnapshotStore } from '../../snapshots/snapshot-store.ts';
+import { DiskFullError, RepositoryError, RestoreQuotaError, SnapshotsNotConfiguredError, type SnapshotStore } from '../../snapshots/snapshot-store.ts';
 import { ResticError } from '../../snapshots/restic.ts';
 import type { TenantRuntime } from '../../tenant-runtime.ts';
 import { HttpError, zodDetail } from '../errors.ts';
@@ -15,7 +15,7 @@ const CreateBody = z.object({
 }).strict();
 const BrowseQuery = z.object({ prefix: z.string().max(4096).default('') });
 const FileQuery = z.object({ path: z.string().min(1).max(4096) });
-const RestoreBody = z.object({ path: z.string().max(4096).default(''), as_copy: z.boolean().default(false) }).strict();
+const RestoreBody = z.object({ path: z.string().max(4096).default(''), as_copy: z.boolean().default(false), kind: z.enum(['file', 'folder']).optional() }).strict();
 const RetentionBody = z.object({
   hourly_hours: z.number().int().min(0).max(24 * 365),
   daily_days: z.number().int().min(0).max(3650),
@@ -38,6 +38,8 @@ async function answer<T>(fn: () => Promise<T>): Promise<T> {
   } catch (e) {
     if (e instanceof SnapshotsNotConfiguredError) throw new HttpError(503, e.message);
     if (e instanceof RepositoryError) throw new HttpError(503, e.message);
+    // 507 Insufficient Storage: the quota or the disk
+    if (e instanceof RestoreQuotaError || e instanceof DiskFullError) throw new HttpError(507, e.message);
     if (e instanceof ResticError) throw new HttpError(500, e.message);
     throw e;
   }
@@ -81,6 +83,8 @@ export function registerSnapshotRoutes(app: FastifyInstance, runtime: TenantRunt
     const body = parse(RestoreBody, req.body, 'body');
     const result = await answer(() => store().restore(id, body.path, {
       asCopy: body.as_copy,
+      kind: body.kind,
+      quotaRoom: (replaced) => runtime.quotaRoom(replaced),
       asWriter: (fn) => runtime.engine.asWriter(fn),
       projectOf: (folder) => runtime.registry.list().find((p) => p.folder === folder)?.name ?? null,
     }));
