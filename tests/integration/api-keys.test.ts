@@ -205,6 +205,17 @@ describe('API keys and workspaces (postgres, real tenants)', () => {
     assert.ok(fs.existsSync(path.join(tenantDirs(dirs, A).dataDir, 'main', 'keys', 'By Key.md')), 'nothing deleted');
     const creds = await (await import('../../app/tenant/mount/credentials/route.ts')).POST(new Request(`${APP}/tenant/mount/credentials`, { method: 'POST', headers: bearer(key) }));
     assert.equal(creds.status, 403);
+    // The trash and app passwords are writes too: restoring or purging a trashed note, or minting a WebDAV password.
+    const id = '00000000-0000-4000-8000-000000000000';
+    const trashRestore = await (await import('../../app/api/tenant/trash/[id]/restore/route.ts')).POST(
+      new Request(`${APP}/api/tenant/trash/${id}/restore`, { method: 'POST', headers: bearer(key) }), { params: Promise.resolve({ id }) });
+    assert.equal(trashRestore.status, 403);
+    const trashPurge = await (await import('../../app/api/tenant/trash/[id]/route.ts')).DELETE(
+      new Request(`${APP}/api/tenant/trash/${id}`, { method: 'DELETE', headers: bearer(key) }), { params: Promise.resolve({ id }) });
+    assert.equal(trashPurge.status, 403);
+    const appPassword = await (await import('../../app/api/app-passwords/route.ts')).POST(
+      new Request(`${APP}/api/app-passwords`, { method: 'POST', headers: { ...json, ...bearer(key) }, body: JSON.stringify({ name: 'escalate' }) }));
+    assert.ok(appPassword.status === 401 || appPassword.status === 403, `app password with a read-only key: ${appPassword.status}`);
   });
 
   test('malformed, unknown and revoked keys are 401 {"detail"}; revocation applies to the very next request', async () => {

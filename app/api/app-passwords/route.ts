@@ -18,7 +18,7 @@ export const GET = apiRoute({ via: ['session', 'token'] }, async ({ principal })
   ({ app_passwords: (await listAppPasswordsForUser(await getDb(), principal.user.id)).map(appPasswordDto) }));
 
 export const POST = apiRoute({
-  via: ['session', 'token'], tenant: 'own', body: CreateAppPasswordBody, bodyExample: '{"name": "..."}',
+  via: ['session', 'token'], tenant: 'own', scope: 'memory:admin', body: CreateAppPasswordBody, bodyExample: '{"name": "..."}',
 }, async ({ req, principal, tenant, body }) => {
   const created = await createAppPassword(await getDb(), { userId: principal.user.id, tenantId: tenant.id, name: body.name }, requestInfoFromHeaders(req.headers));
   if (!created) throw new HttpError(409, 'Too many app passwords: revoke some first.');

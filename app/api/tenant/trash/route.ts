@@ -5,4 +5,4 @@ import { listTrash } from '@/lib/tenants/tenant-trash.ts';
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
-export const GET = apiRoute({ tenant: 'own' }, async ({ tenant }) => listTrash(tenant.id));
+export const GET = apiRoute({ tenant: 'own', scope: 'memory:read' }, async ({ tenant }) => listTrash(tenant.id));

@@ -6,7 +6,7 @@ import { purgeTrashItem } from '@/lib/tenants/tenant-trash.ts';
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
-export const DELETE = apiRoute({ tenant: 'own', params: z.object({ id: z.string() }) }, async ({ tenant, params }) => {
+export const DELETE = apiRoute({ tenant: 'own', scope: 'memory:admin', params: z.object({ id: z.string() }) }, async ({ tenant, params }) => {
   await purgeTrashItem(tenant.id, params.id);
   return { purged: true, id: params.id };
 });

@@ -7,7 +7,7 @@ import { restoreTrashItem } from '@/lib/tenants/tenant-trash.ts';
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
-export const POST = apiRoute({ tenant: 'own', params: z.object({ id: z.string() }) }, async ({ tenant, params }) => {
+export const POST = apiRoute({ tenant: 'own', scope: 'memory:write', params: z.object({ id: z.string() }) }, async ({ tenant, params }) => {
   await restoreTrashItem(tenant.id, params.id);
   return { restored: true, id: params.id };
 });
