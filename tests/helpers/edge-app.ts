@@ -21,7 +21,7 @@ const server = http.createServer((req, res) => {
     case '/proxy/hold': // in flight for `ms`, the loop free
       setTimeout(() => json(res, { ok: true }), ms);
       return;
-    case '/proxy/burn': { // the loop saturated for `ms`
+    case '/burn': { // the loop saturated for `ms`
       const end = performance.now() + ms;
       while (performance.now() < end) { /* busy */ }
       json(res, { ok: true });
