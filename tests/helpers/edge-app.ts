@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { clientIpFromNodeRequest, socketPeer } from '../../lib/auth/request-info.ts';
+import { clientIpFromHeaders, clientIpFromNodeRequest, socketPeer, stampClientAddress } from '../../lib/auth/request-info.ts';
 import { reportLoopLagToEdge } from '../../lib/http/load-shedding.ts';
 
 reportLoopLagToEdge((msg) => { if (process.connected) process.send?.(msg, undefined, undefined, () => {}); });
@@ -29,8 +29,12 @@ const server = http.createServer((req, res) => {
     }
     case '/proxy/peer': {
       const hops = Number(url.searchParams.get('hops') ?? 0);
-      json(res, { edgeHeader: req.headers['x-bmc-edge-peer'] ?? null, xff: req.headers['x-forwarded-for'] ?? null,
-        clientIp: clientIpFromNodeRequest(req, hops), peer: socketPeer(req), afterRead: req.headers['x-bmc-edge-peer'] ?? null });
+      const xff = req.headers['x-forwarded-for'] ?? null;
+      const clientIp = clientIpFromNodeRequest(req, hops); // the fast path's rule
+      stampClientAddress(req); // what the request hook does before Next; route handlers read the stamp
+      const h = new Headers();
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') h.set(k, v);
+      json(res, { xff, clientIp, routeIp: clientIpFromHeaders(h, hops), peer: socketPeer(req), afterRead: req.headers['x-bmc-edge-peer'] ?? null });
       return;
     }
     case '/proxy/stream': // two events 300 ms apart, as an SSE stream would send them
