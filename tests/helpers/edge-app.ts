@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { clientIpFromHeaders, clientIpFromNodeRequest, socketPeer, stampClientAddress } from '../../lib/auth/request-info.ts';
 import { reportLoopLagToEdge } from '../../lib/http/load-shedding.ts';
 
+// Never outlive the test that started it.
+process.on('disconnect', () => process.exit(0));
 reportLoopLagToEdge((msg) => { if (process.connected) process.send?.(msg, undefined, undefined, () => {}); });
 
 const json = (res: http.ServerResponse, body: unknown) => {
