@@ -77,14 +77,16 @@ if (stale) {
 const children = new Set();
 let stopping = false;
 let edge = null;
-const EDGE_GRACE_MS = 5000;
+// Within the same 8 s as before the edge (callers such as Playwright SIGKILL us soon after): up to 3 s for the
+// requests in flight to finish, the rest for the children to stop.
+const EDGE_GRACE_MS = 3000;
 async function stopAll(code) {
   if (stopping) return;
   stopping = true;
-  if (edge) await edge.close(EDGE_GRACE_MS).catch(() => {});
-  for (const c of children) { try { c.kill('SIGTERM'); } catch { /* gone */ } }
   const t = setTimeout(() => { for (const c of children) { try { c.kill('SIGKILL'); } catch { /* gone */ } } process.exit(code); }, 8000);
   t.unref();
+  if (edge) await edge.close(EDGE_GRACE_MS).catch(() => {});
+  for (const c of children) { try { c.kill('SIGTERM'); } catch { /* gone */ } }
   const done = () => { if ([...children].every((c) => c.exitCode !== null || c.signalCode !== null)) process.exit(code); };
   for (const c of children) c.once('exit', done);
   done();
