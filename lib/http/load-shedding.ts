@@ -81,9 +81,13 @@ export function admitOrShed(limiter: InFlightLimiter, req: http.IncomingMessage,
   return false;
 }
 
-/** What the app reports to the front edge over its IPC channel, every LOOP_REPORT_INTERVAL_MS. */
-export const loopLagReportSchema = z.object({ bmcLoopLagMs: z.number().finite().nonnegative() });
+/** What the app reports to the front edge over its IPC channel, every LOOP_REPORT_INTERVAL_MS: its loop's lag and when it said so. */
+export const loopLagReportSchema = z.object({ bmcLoopLagMs: z.number().finite().nonnegative(), at: z.number().finite() });
 const LOOP_REPORT_INTERVAL_MS = 10;
+
+// The same clock in both processes (the system's, in ms with a fraction): a report's age is measured from when
+// it was sent, not from when the edge got round to reading it — a late read of an old report is not news.
+const clockMs = () => performance.timeOrigin + performance.now();
 
 /**
  * Behind the front edge (lib/http/front-edge.ts): report this process's event-loop lag to it. The
@@ -92,7 +96,7 @@ const LOOP_REPORT_INTERVAL_MS = 10;
  */
 export function reportLoopLagToEdge(send: (msg: z.input<typeof loopLagReportSchema>) => void): () => void {
   const lag = new EventLoopLag(LOOP_REPORT_INTERVAL_MS);
-  const timer = setInterval(() => send({ bmcLoopLagMs: lag.lagMs }), LOOP_REPORT_INTERVAL_MS);
+  const timer = setInterval(() => send({ bmcLoopLagMs: lag.lagMs, at: clockMs() }), LOOP_REPORT_INTERVAL_MS);
   timer.unref();
   return () => { clearInterval(timer); lag.stop(); };
 }
@@ -104,12 +108,12 @@ export class ReportedLoopLag {
   /** Feeds one IPC message (anything else is ignored). */
   onMessage(msg: unknown): void {
     const r = loopLagReportSchema.safeParse(msg);
-    if (!r.success) return;
-    this.lastAt = performance.now();
+    if (!r.success || r.data.at < this.lastAt) return;
+    this.lastAt = r.data.at;
     this.reported = r.data.bmcLoopLagMs;
   }
   get lagMs(): number {
     if (!this.lastAt) return 0; // no report yet: the app is starting, nothing is in flight to shed for
-    return Math.max(this.reported, performance.now() - this.lastAt - LOOP_REPORT_INTERVAL_MS);
+    return Math.max(this.reported, clockMs() - this.lastAt - LOOP_REPORT_INTERVAL_MS);
   }
 }
