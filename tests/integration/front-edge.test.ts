@@ -37,6 +37,25 @@ async function until(cond: () => boolean, what: string) {
   assert.ok(cond(), `never: ${what}`);
 }
 
+test('the app\'s reported lag: an old report read late still counts its age; an out-of-order one is ignored; anything else is not a report', () => {
+  const now = () => performance.timeOrigin + performance.now();
+  const l = new ReportedLoopLag();
+  assert.equal(l.lagMs, 0, 'no report yet (the app is starting)');
+  l.onMessage({ bmcLoopLagMs: 3, at: now() });
+  // (Bounds far from the 500 ms below: a report ages in real time, and a busy machine may pause this test.)
+  assert.ok(l.lagMs < 250, `a fresh report of 3 ms: ${l.lagMs}`);
+  l.onMessage({ bmcLoopLagMs: 0, at: now() - 500 });
+  assert.ok(l.lagMs < 250, `an older report does not replace a newer one: ${l.lagMs}`);
+  const l2 = new ReportedLoopLag();
+  l2.onMessage({ bmcLoopLagMs: 0, at: now() - 500 }); // sent 500 ms ago, read only now
+  assert.ok(l2.lagMs >= 480, `its age is the lag: ${l2.lagMs}`);
+  l2.onMessage({ bmcLoopLagMs: 80, at: now() });
+  assert.ok(l2.lagMs >= 80, 'a fresh report of a late loop');
+  const l3 = new ReportedLoopLag();
+  for (const junk of [null, 'x', { bmcLoopLagMs: -1, at: now() - 500 }, { bmcLoopLagMs: 1 }, { nextServerReady: true }, { bmcLoopLagMs: 900, at: 'soon' }]) l3.onMessage(junk);
+  assert.equal(l3.lagMs, 0, 'none of those was taken for a report');
+});
+
 describe('front edge', () => {
   let app: ChildProcess;
   let appPort = 0;
