@@ -13,7 +13,17 @@ export async function register(): Promise<void> {
   const fastPath = tenantProxyFastPathOptions();
   const { getNetworkConfig } = await import('./lib/config/network.ts');
   const { isMcpRequestPath, serveMcpNode } = await import('./lib/mcp/mcp-node.ts');
-  installNodeRequestHook({ fastPath, webdav: tenantProxyWebdavOptions(), maxInFlight: getNetworkConfig().maxInFlight, maxEventLoopLagMs: getNetworkConfig().maxEventLoopLagMs, mcp: { matches: isMcpRequestPath, serve: (req, res) => serveMcpNode(req, res) } });
+  // Behind the front edge (npm start's default) the edge refuses on this loop's lag, reported to it over
+  // IPC; shedding here as well would only be the slow refusal the edge exists to avoid.
+  const [{ behindFrontEdge }, { reportLoopLagToEdge }] = await Promise.all([import('./lib/auth/request-info.ts'), import('./lib/http/load-shedding.ts')]);
+  const edge = behindFrontEdge() && typeof process.send === 'function';
+  // Never throws when the edge is gone (the callback takes the error): a report is not worth a crash.
+  if (edge) reportLoopLagToEdge((msg) => { if (process.connected) process.send?.(msg, undefined, undefined, () => {}); });
+  installNodeRequestHook({
+    fastPath, webdav: tenantProxyWebdavOptions(), maxInFlight: getNetworkConfig().maxInFlight,
+    maxEventLoopLagMs: edge ? 0 : getNetworkConfig().maxEventLoopLagMs, mcp: { matches: isMcpRequestPath, serve: (req, res) => serveMcpNode(req, res) },
+  });
+  if (edge) log.info('behind the front edge: event-loop lag reported to it, shedding decided there');
   log.info(fastPath ? 'node:http request hook on (peer stamping; tenant proxy fast path for Bearer /proxy/*)' : 'node:http request hook on (peer stamping)');
   const { getDbHandle } = await import('./lib/db/index.ts');
   try {

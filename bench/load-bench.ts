@@ -1,5 +1,5 @@
 // `npm run bench:load`: overload is refused fast, not queued. In one run, on loopback, with the app's DEFAULT
-// shedding settings (APP_MAX_IN_FLIGHT, APP_MAX_EVENT_LOOP_LAG_MS; override with BENCH_APP_* only to experiment):
+// shedding settings (the front edge, APP_MAX_IN_FLIGHT, APP_MAX_EVENT_LOOP_LAG_MS; override with BENCH_APP_* only to experiment):
 //   1. the app + a provisioned tenant + a CLI token (bench/lib/bench-app.ts), and a 10 KB note;
 //   2. the sustainable rate: closed-loop throughput through GET /proxy/… (Bearer) with 16 workers;
 //   3. open-model load at a fixed rate (bench/lib/paced-load.ts; a socket per outstanding request, up to
@@ -27,6 +27,8 @@ const SHED_TARGET_MS = 50;
 const APP_ENV: Record<string, string> = {};
 if (process.env.BENCH_APP_MAX_IN_FLIGHT) APP_ENV.APP_MAX_IN_FLIGHT = process.env.BENCH_APP_MAX_IN_FLIGHT;
 if (process.env.BENCH_APP_MAX_EVENT_LOOP_LAG_MS) APP_ENV.APP_MAX_EVENT_LOOP_LAG_MS = process.env.BENCH_APP_MAX_EVENT_LOOP_LAG_MS;
+// The front edge (on by default) refuses before the app's loop; `false` compares with shedding inside the app.
+if (process.env.BENCH_APP_FRONT_EDGE) APP_ENV.APP_FRONT_EDGE = process.env.BENCH_APP_FRONT_EDGE;
 
 const isShed = (s: number) => s === 503 || s === 429;
 
@@ -107,7 +109,7 @@ async function main() {
     ];
     console.log('');
     for (const [text, ok] of checks) console.log(`${ok ? 'met    ' : 'NOT MET'}  ${text}`);
-    console.log(`(APP_MAX_IN_FLIGHT ${APP_ENV.APP_MAX_IN_FLIGHT ?? 'default'}, APP_MAX_EVENT_LOOP_LAG_MS ${APP_ENV.APP_MAX_EVENT_LOOP_LAG_MS ?? 'default'}, tenant BM_MAX_IN_FLIGHT ${process.env.BM_MAX_IN_FLIGHT ?? 128}; ${os.cpus().length} cores shared by app, tenant and generator; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')})`);
+    console.log(`(APP_MAX_IN_FLIGHT ${APP_ENV.APP_MAX_IN_FLIGHT ?? 'default'}, APP_MAX_EVENT_LOOP_LAG_MS ${APP_ENV.APP_MAX_EVENT_LOOP_LAG_MS ?? 'default'}, APP_FRONT_EDGE ${APP_ENV.APP_FRONT_EDGE ?? 'default (on)'}, tenant BM_MAX_IN_FLIGHT ${process.env.BM_MAX_IN_FLIGHT ?? 128}; ${os.cpus().length} cores shared by app, tenant and generator; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')})`);
     process.exitCode = checks.every(([, ok]) => ok) ? 0 : 1;
   } finally {
     await b.cleanup();

@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 // `npm start`: validate the configuration, build the Next app when the build is missing or older
 // than the sources, start the development OpenID provider when OIDC_ISSUER is unset, then
-// `next start` on PORT. Signals are forwarded; children are stopped on exit.
+// `next start` — behind the front edge (lib/http/front-edge.ts, in this process, on PORT; Next on a
+// loopback port) unless APP_FRONT_EDGE=false, when Next listens on PORT itself. Signals are forwarded;
+// on one, the edge stops accepting and lets requests in flight finish before the children are stopped.
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -69,28 +73,39 @@ if (stale) {
   if (r.status !== 0) { console.error('[start] next build failed'); process.exit(r.status ?? 1); }
 }
 
-// 3. Children: the development OpenID provider (if needed) and the Next server.
+// 3. Children: the development OpenID provider (if needed) and the Next server; the front edge.
 const children = new Set();
 let stopping = false;
-function stopAll(code) {
+let edge = null;
+// Within the same 8 s as before the edge (callers such as Playwright SIGKILL us soon after): up to 3 s for the
+// requests in flight to finish, the rest for the children to stop.
+const EDGE_GRACE_MS = 3000;
+async function stopAll(code) {
   if (stopping) return;
   stopping = true;
-  for (const c of children) { try { c.kill('SIGTERM'); } catch { /* gone */ } }
   const t = setTimeout(() => { for (const c of children) { try { c.kill('SIGKILL'); } catch { /* gone */ } } process.exit(code); }, 8000);
   t.unref();
+  if (edge) await edge.close(EDGE_GRACE_MS).catch(() => {});
+  for (const c of children) { try { c.kill('SIGTERM'); } catch { /* gone */ } }
   const done = () => { if ([...children].every((c) => c.exitCode !== null || c.signalCode !== null)) process.exit(code); };
   for (const c of children) c.once('exit', done);
   done();
 }
-function run(name, args) {
-  const child = spawn(process.execPath, args, { stdio: 'inherit', env });
+function run(name, args, extra = {}) {
+  const child = spawn(process.execPath, args, { stdio: extra.ipc ? ['inherit', 'inherit', 'inherit', 'ipc'] : 'inherit', env: { ...env, ...extra.env } });
   children.add(child);
   child.on('exit', (code, signal) => {
-    if (!stopping) { console.error(`[start] ${name} exited (${signal ?? code}); stopping`); stopAll(code || 1); }
+    if (!stopping) { console.error(`[start] ${name} exited (${signal ?? code}); stopping`); void stopAll(code || 1); }
   });
   return child;
 }
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => stopAll(0));
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => void stopAll(0));
+
+function freeLoopbackPort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+  });
+}
 
 async function waitFor(url, ms) {
   const end = Date.now() + ms;
@@ -109,8 +124,31 @@ if (app.oidc.devProvider) {
   run('development OpenID provider', [path.join(root, 'lib/auth/dev-oidc/server.ts')]);
   if (!(await waitFor(`${app.oidc.issuer}/.well-known/openid-configuration`, 20000))) {
     console.error(`[start] the development OpenID provider did not come up at ${app.oidc.issuer}`);
-    stopAll(1);
+    await stopAll(1);
   }
 }
-run('next', [nextBin, 'start', '-p', String(app.port)]);
+const { network } = config;
+if (network.frontEdge) {
+  const [{ startFrontEdge }, { ReportedLoopLag }, { EDGE_KEY_ENV }] = await Promise.all([
+    import('../lib/http/front-edge.ts'), import('../lib/http/load-shedding.ts'), import('../lib/auth/request-info.ts'),
+  ]);
+  const appPort = await freeLoopbackPort();
+  const key = randomBytes(32).toString('base64url');
+  const appLag = new ReportedLoopLag();
+  // The app's keep-alive outlives the edge pool's idle sockets, so a reused socket is never one the app is closing.
+  const next = run('next', [nextBin, 'start', '-H', '127.0.0.1', '-p', String(appPort), '--keepAliveTimeout', '65000'],
+    { ipc: true, env: { [EDGE_KEY_ENV]: key } });
+  next.on('message', (m) => appLag.onMessage(m));
+  try {
+    edge = await startFrontEdge({
+      port: app.port, app: { host: '127.0.0.1', port: appPort }, key,
+      maxInFlight: network.maxInFlight, maxEventLoopLagMs: network.maxEventLoopLagMs, appLag, log,
+    });
+  } catch (err) {
+    console.error(`[start] the front edge could not listen on port ${app.port}: ${err instanceof Error ? err.message : err}`);
+    await stopAll(1);
+  }
+} else {
+  run('next', [nextBin, 'start', '-p', String(app.port)]);
+}
 log(`Basic Memory Cloud on ${app.appUrl}${app.oidc.devProvider ? ` (development sign-in via ${app.oidc.issuer})` : ''}`);

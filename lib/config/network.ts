@@ -3,7 +3,7 @@
 // client-written header), and the per-IP limit of the refresh-token grant.
 // index.ts composes this section as `getConfig().network`. Every variable is optional.
 import { z } from 'zod';
-import { envInt } from './env.ts';
+import { envBool, envInt } from './env.ts';
 
 export const networkEnvSchema = z.object({
   /**
@@ -18,6 +18,11 @@ export const networkEnvSchema = z.object({
   APP_MAX_IN_FLIGHT: envInt(256, 0, 100_000, 'the number of /proxy and /api requests in flight before shedding'),
   /** Event-loop lag (ms) past which /proxy/* and /api/* are shed while busy (0 = only the in-flight cap). */
   APP_MAX_EVENT_LOOP_LAG_MS: envInt(25, 0, 10_000, 'the event-loop lag in ms past which requests are shed (0 = off)'),
+  /**
+   * `npm start` puts a small front edge (its own process) on PORT and the Next server behind it on loopback,
+   * so overload is refused by a loop that is not the saturated one (false = Next listens on PORT itself).
+   */
+  APP_FRONT_EDGE: envBool(true),
 });
 
 export type NetworkEnv = z.output<typeof networkEnvSchema>;
@@ -27,6 +32,7 @@ export interface NetworkConfig {
   refreshLimit: { limit: number; windowSeconds: number };
   maxInFlight: number;
   maxEventLoopLagMs: number;
+  frontEdge: boolean;
 }
 
 export function buildNetworkConfig(e: NetworkEnv): NetworkConfig {
@@ -35,6 +41,7 @@ export function buildNetworkConfig(e: NetworkEnv): NetworkConfig {
     refreshLimit: { limit: e.OAUTH_REFRESH_LIMIT, windowSeconds: e.OAUTH_REFRESH_WINDOW_SECONDS },
     maxInFlight: e.APP_MAX_IN_FLIGHT,
     maxEventLoopLagMs: e.APP_MAX_EVENT_LOOP_LAG_MS,
+    frontEdge: e.APP_FRONT_EDGE,
   };
 }
 

@@ -9,6 +9,7 @@
 //     are the cause), new ones are refused while refusing is still quick, so refusals stay fast and the
 //     admitted requests keep their latency, instead of the loop saturating first and shedding after.
 import type http from 'node:http';
+import { z } from 'zod';
 
 /** How late the event loop runs, sampled by a 10 ms timer (a saturated loop fires its timers late). */
 export class EventLoopLag {
@@ -78,4 +79,41 @@ export function admitOrShed(limiter: InFlightLimiter, req: http.IncomingMessage,
   });
   res.end(SHED_BODY);
   return false;
+}
+
+/** What the app reports to the front edge over its IPC channel, every LOOP_REPORT_INTERVAL_MS: its loop's lag and when it said so. */
+export const loopLagReportSchema = z.object({ bmcLoopLagMs: z.number().finite().nonnegative(), at: z.number().finite() });
+const LOOP_REPORT_INTERVAL_MS = 10;
+
+// The same clock in both processes (the system's, in ms with a fraction): a report's age is measured from when
+// it was sent, not from when the edge got round to reading it — a late read of an old report is not news.
+const clockMs = () => performance.timeOrigin + performance.now();
+
+/**
+ * Behind the front edge (lib/http/front-edge.ts): report this process's event-loop lag to it. The
+ * report is sent from a timer of the same loop, so a saturated loop also reports late — which the
+ * edge counts as lag too, without waiting for this loop to say so. Returns a stop function.
+ */
+export function reportLoopLagToEdge(send: (msg: z.input<typeof loopLagReportSchema>) => void): () => void {
+  const lag = new EventLoopLag(LOOP_REPORT_INTERVAL_MS);
+  const timer = setInterval(() => send({ bmcLoopLagMs: lag.lagMs, at: clockMs() }), LOOP_REPORT_INTERVAL_MS);
+  timer.unref();
+  return () => { clearInterval(timer); lag.stop(); };
+}
+
+/** The app's event-loop lag as the edge sees it: what the app last reported, or how overdue its next report is. */
+export class ReportedLoopLag {
+  private lastAt = 0;
+  private reported = 0;
+  /** Feeds one IPC message (anything else is ignored). */
+  onMessage(msg: unknown): void {
+    const r = loopLagReportSchema.safeParse(msg);
+    if (!r.success || r.data.at < this.lastAt) return;
+    this.lastAt = r.data.at;
+    this.reported = r.data.bmcLoopLagMs;
+  }
+  get lagMs(): number {
+    if (!this.lastAt) return 0; // no report yet: the app is starting, nothing is in flight to shed for
+    return Math.max(this.reported, clockMs() - this.lastAt - LOOP_REPORT_INTERVAL_MS);
+  }
 }
