@@ -6,7 +6,7 @@ import { TenantMetrics } from './metrics.ts';
 import { discoverProjects } from './projects/project-discovery.ts';
 import { ProjectRegistry, type Project } from './projects/project-registry.ts';
 import { DISCOVERY_KEY, SyncSchedule } from './schedule/sync-schedule.ts';
-import { sweepTempFiles } from './notes/temp-sweep.ts';
+import { sweepTempFiles } from './fs/temp-sweep.ts';
 import { Trash } from './notes/trash.ts';
 import { IdempotencyStore } from './http/idempotency.ts';
 import { SnapshotStore, sweepRestoreLeftovers } from './snapshots/snapshot-store.ts';

@@ -5,12 +5,12 @@ import path from 'node:path';
 import type { EntityRow, IndexStore } from '../index/store.ts';
 import { splitFrontmatter } from '../markdown/frontmatter.ts';
 import { generatePermalink } from '../markdown/permalink.ts';
-import { readFileConfined } from './confined-fs.ts';
+import { readFileConfined } from '../fs/confined-fs.ts';
 import { resolveEntity } from './link-resolver.ts';
 import { observationsOf } from './memory-context.ts';
 import { diffSchema, inferSchema, resolveSchema, validateNote, type DriftReport, type InferenceReport, type NoteData,
   type NoteValidation } from './note-schema.ts';
-import { confine } from './safe-path.ts';
+import { confine } from '../fs/safe-path.ts';
 
 interface ValidationCounts { note_type: string | null; total_notes: number; total_entities: number; valid_count: number; warning_count: number; error_count: number }
 export interface ValidationReport extends ValidationCounts {

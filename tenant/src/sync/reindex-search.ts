@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import type { IndexStore } from '../index/store.ts';
 import { parseNote } from '../markdown/parse-note.ts';
-import { ScanRoot } from '../notes/confined-fs.ts';
+import { ScanRoot } from '../fs/confined-fs.ts';
 import { MAX_MARKDOWN_PARSE, SLICE_MS } from './sync-project.ts';
 
 const PAGE = 500; // rows read at a time: a 100k-note project is never held in memory at once

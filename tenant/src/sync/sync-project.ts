@@ -13,9 +13,9 @@
 import fs from 'node:fs';
 import { PathError, type FileProblem, type ScanType, type SkippedFile } from '../engine-types.ts';
 import { SF, type FileStat, type IndexStore, type StoredFile } from '../index/store.ts';
-import { ScanRoot } from '../notes/confined-fs.ts';
+import { ScanRoot } from '../fs/confined-fs.ts';
 import { isMarkdown } from '../notes/content-type.ts';
-import { folderWarnings } from '../notes/portable-name.ts';
+import { folderWarnings } from '../fs/portable-name.ts';
 import { hashFileStreamed, pool, readSmall, sha256, SMALL_FILE_MAX } from './checksum.ts';
 import { loadIgnoreRules, type IgnoreRules } from './ignore-rules.ts';
 import { indexFile } from './index-file.ts';
