@@ -13,7 +13,7 @@ import { confine } from '../../fs/safe-path.ts';
 import type { Project } from '../../projects/project-registry.ts';
 import { EMPTY_REPORT, type TenantRuntime } from '../../tenant-runtime.ts';
 import { ConflictError, PathError } from '../../engine-types.ts';
-import type { GraphNodeRow } from '../../notes/graph.ts';
+import type { GraphNodeRow } from '../../repositories/entity-repository.ts';
 import { assertUploadable, stageUpload, stagingDir, type CommitOptions, type PutResourceResult } from '../../notes/put-resource.ts';
 import { removeTemp } from '../../fs/confined-fs.ts';
 import { quotaExceeded, uploadTooLarge } from '../upload-limits.ts';
