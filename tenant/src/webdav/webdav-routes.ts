@@ -25,8 +25,8 @@ import { hrefOf, LIVE_PROPS, lockDiscoveryXml, MULTISTATUS_HEAD, MULTISTATUS_TAI
 import { DavError } from './dav-error.ts';
 import { xmlEscape } from './dav-xml-tree.ts';
 import { LockedError, LockTable, lockTimeout, submittedTokens, type DavLock } from './dav-locks.ts';
-import { Md5Cache } from './dav-md5.ts';
-import { DeadPropStore, MAX_PROP_BYTES, type PropChange } from './dav-props.ts';
+import { Md5Cache } from '../repositories/webdav-md5-repository.ts';
+import { DeadPropStore, MAX_PROP_BYTES, type PropChange } from '../repositories/webdav-props-repository.ts';
 import { emptyElement, serializeElement } from './dav-xml-tree.ts';
 import { ifHolds, parseIfHeader, type IfState } from './dav-if.ts';
 
@@ -527,7 +527,7 @@ export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntim
     reply.code(204).send();
   }
 
-  // Dead properties are stored (dav-props.ts); DAV: live properties are computed from the file and are protected.
+  // Dead properties are stored (repositories/webdav-props-repository.ts); DAV: live properties are computed from the file and are protected.
   // The whole update applies or none of it does: a refused property is 403 (or 507 past the per-resource caps)
   // and every other one in the request is 424 Failed Dependency (RFC 4918 §9.2).
   async function proppatch(req: FastifyRequest, reply: FastifyReply, loc: DavLocation): Promise<void> {
