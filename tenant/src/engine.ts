@@ -34,7 +34,7 @@ import type { Trash } from './notes/trash.ts';
 import { confine } from './fs/safe-path.ts';
 import { searchProject, type SearchQuery } from './notes/search.ts';
 import { Mutex } from './sync/mutex.ts';
-import { MAX_FAILURES } from './sync/sync-project.ts';
+import { MAX_FAILURES } from './sync/sync-plan.ts';
 import { lstatConfined } from './fs/confined-fs.ts';
 import { reindexProjectSearch } from './sync/reindex-search.ts';
 import { RssSampler } from './sync/rss-sampler.ts';
