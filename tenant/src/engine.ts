@@ -13,7 +13,10 @@ import { directoryTree, listDirectory } from './notes/directory.ts';
 import { entityResponse } from './notes/entity-response.ts';
 import { deleteNote, moveEntityFile, moveNote, readResource, writeNote, type WriteNoteInput } from './notes/notes.ts';
 import { deleteDirectory, moveDirectory, type DirectoryDeleteResult, type DirectoryMoveResult } from './notes/directory-ops.ts';
-import { knowledgeGraph, orphanEntities, type GraphEdgeRow, type GraphNodeRow } from './notes/graph.ts';
+import { knowledgeGraph, orphanEntities } from './notes/graph.ts';
+import { entitiesByPermalinkGlob, indexedBytes, indexedFileChecksums, indexedFileStates, type GraphNodeRow } from './repositories/entity-repository.ts';
+import { deleteProject, deleteProjectEntities } from './repositories/project-repository.ts';
+import type { GraphEdgeRow } from './repositories/relation-repository.ts';
 import { indexOneFile } from './notes/index-one-file.ts';
 import { NoteSchemas } from './notes/schema-notes.ts';
 import { editNote, putNote, type PutNoteInput } from './notes/entity-write.ts';
@@ -26,13 +29,13 @@ import { entityByExternalId } from './notes/entity-external-id.ts';
 import type { EntityRow } from './index/store.ts';
 import { projectStatistics } from './notes/project-info.ts';
 import { commitUpload, type CommitOptions, type PutResourceResult, type StagedUpload } from './notes/put-resource.ts';
-import { registerAnchor } from './notes/confined-fs.ts';
+import { registerAnchor } from './fs/confined-fs.ts';
 import type { Trash } from './notes/trash.ts';
-import { confine } from './notes/safe-path.ts';
+import { confine } from './fs/safe-path.ts';
 import { searchProject, type SearchQuery } from './notes/search.ts';
 import { Mutex } from './sync/mutex.ts';
-import { MAX_FAILURES } from './sync/sync-project.ts';
-import { lstatConfined } from './notes/confined-fs.ts';
+import { MAX_FAILURES } from './sync/sync-plan.ts';
+import { lstatConfined } from './fs/confined-fs.ts';
 import { reindexProjectSearch } from './sync/reindex-search.ts';
 import { RssSampler } from './sync/rss-sampler.ts';
 import { syncProject, type ProjectSyncResult, type SyncHooks } from './sync/sync-project.ts';
@@ -107,8 +110,7 @@ export class TenantEngine {
     if (!existing) { this.store.st('insertProject').run(name, rel); return; }
     if (existing.rel_path !== rel) {
       this.store.tx(() => {
-        this.store.db.prepare('DELETE FROM search WHERE rowid IN (SELECT id FROM entity WHERE project_id = ?)').run(existing.id);
-        this.store.db.prepare('DELETE FROM entity WHERE project_id = ?').run(existing.id);
+        deleteProjectEntities(this.store.db, existing.id);
         this.store.st('setProjectPath').run(rel, existing.id);
       });
     }
@@ -119,8 +121,7 @@ export class TenantEngine {
     const p = this.store.project(name);
     if (!p) return;
     this.store.tx(() => {
-      this.store.db.prepare('DELETE FROM search WHERE rowid IN (SELECT id FROM entity WHERE project_id = ?)').run(p.id);
-      this.store.db.prepare('DELETE FROM project WHERE id = ?').run(p.id);
+      deleteProject(this.store.db, p.id);
     });
     this.states.delete(name);
   }
@@ -296,8 +297,7 @@ export class TenantEngine {
 
   /** Storage used by every project's indexed files, in bytes (the quota's measure). */
   indexedBytes(): number {
-    const row = this.store.db.prepare('SELECT COALESCE(SUM(size), 0) AS n FROM entity').get() as { n: number };
-    return Number(row.n);
+    return indexedBytes(this.store.db);
   }
 
   /** The index's database (WebDAV keeps its MD5 cache beside the entities). */
@@ -390,9 +390,7 @@ export class TenantEngine {
   /** Entities whose permalink matches a GLOB, newest first, one page (+1 to tell whether more exist). */
   entitiesByGlob(project: string, glob: string, limit: number, offset: number): { rows: EntityRow[]; root: string } {
     const p = this.project(project);
-    const rows = this.store.db.prepare('SELECT * FROM entity WHERE project_id = ? AND permalink GLOB ? ORDER BY updated_at DESC, id LIMIT ? OFFSET ?')
-      .all(p.id, glob, limit, offset) as unknown as EntityRow[];
-    return { rows, root: this.root(p) };
+    return { rows: entitiesByPermalinkGlob(this.store.db, p.id, glob, limit, offset), root: this.root(p) };
   }
 
   putNote(project: string, urlPermalink: string, input: PutNoteInput, expected: string | null, target?: EntityRow): Promise<{ entity: EntityResponse; created: boolean }> {
@@ -418,8 +416,7 @@ export class TenantEngine {
   /** HEAD's /status: every indexed file with its checksum and size. */
   observedFiles(project: string): { path: string; checksum: string | null; size: number | null }[] {
     const p = this.project(project);
-    return this.store.db.prepare('SELECT file_path AS path, checksum, size FROM entity WHERE project_id = ? ORDER BY file_path').all(p.id) as
-      { path: string; checksum: string | null; size: number | null }[];
+    return indexedFileStates(this.store.db, p.id);
   }
 
   /** POST /import/*: the parsed export's notes are written and indexed (one writer). */
@@ -438,8 +435,7 @@ export class TenantEngine {
   /** Every indexed file of the project with its checksum (sorted by path): for tests and consistency checks. */
   indexedFiles(project: string): { file_path: string; checksum: string | null; id: number }[] {
     const p = this.project(project);
-    return this.store.db.prepare('SELECT file_path, checksum, id FROM entity WHERE project_id = ? ORDER BY file_path').all(p.id) as
-      { file_path: string; checksum: string | null; id: number }[];
+    return indexedFileChecksums(this.store.db, p.id);
   }
 
   /** Registered projects as stored in the index (name, project-relative path). */

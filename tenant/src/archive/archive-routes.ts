@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { PathError } from '../engine-types.ts';
 import { assertUploadable, stageUpload, stagingDir, UploadTooLargeError } from '../notes/put-resource.ts';
 import { isMarkdown } from '../notes/content-type.ts';
-import { lstatConfined, openForRead, removeTemp, walkFilesConfined } from '../notes/confined-fs.ts';
+import { lstatConfined, openForRead, removeTemp, walkFilesConfined } from '../fs/confined-fs.ts';
 import { loadIgnoreRules } from '../sync/ignore-rules.ts';
 import type { TenantRuntime } from '../tenant-runtime.ts';
 import { HttpError } from '../http/errors.ts';

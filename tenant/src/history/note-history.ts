@@ -14,7 +14,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { readFileConfined } from '../notes/confined-fs.ts';
+import { readFileConfined } from '../fs/confined-fs.ts';
 import { currentWriter, type VersionReason } from './write-context.ts';
 
 export interface HistoryLimits {

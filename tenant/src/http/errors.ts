@@ -3,8 +3,8 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { ZodError } from 'zod';
 import { BadRequestError, ConflictError, NotFoundError, PathError, PreconditionFailedError } from '../engine.ts';
 import { ProjectRequestError } from '../projects/project-registry.ts';
-import { PathTooLongError } from '../notes/portable-name.ts';
-import { HiddenPathError } from '../notes/visible-path.ts';
+import { PathTooLongError } from '../fs/portable-name.ts';
+import { HiddenPathError } from '../fs/visible-path.ts';
 
 export class HttpError extends Error {
   status: number;

@@ -5,9 +5,8 @@
 // reused with a different request is refused with 422. Entries live in `<index-dir>/idempotency.sqlite` for the
 // window (`--idempotency-window-seconds`, default 24 hours), so a retry after a restart is still answered.
 import crypto from 'node:crypto';
-import path from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { IdempotencyRepository } from '../repositories/idempotency-repository.ts';
 import { HttpError } from './errors.ts';
 
 export const DEFAULT_IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600;
@@ -16,30 +15,26 @@ const KEY_RE = /^[\x21-\x7e]{1,255}$/;
 interface Stored { status: number; body: unknown }
 
 export class IdempotencyStore {
-  private readonly db: DatabaseSync;
+  private readonly answers: IdempotencyRepository;
   private readonly inflight = new Map<string, Promise<unknown>>();
   private lastPurge = 0;
   private readonly windowMs: number;
 
   constructor(indexDir: string, opts: { windowSeconds?: number } = {}) {
     this.windowMs = (opts.windowSeconds ?? DEFAULT_IDEMPOTENCY_WINDOW_SECONDS) * 1000;
-    this.db = new DatabaseSync(path.join(indexDir, 'idempotency.sqlite'));
-    this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
-      CREATE TABLE IF NOT EXISTS idempotency (scope TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL,
-        status INTEGER NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (scope, key))`);
+    this.answers = new IdempotencyRepository(indexDir);
   }
 
   private get(scope: string, key: string): (Stored & { fingerprint: string }) | null {
-    const row = this.db.prepare('SELECT fingerprint, status, body, created_at FROM idempotency WHERE scope = ? AND key = ?').get(scope, key) as
-      { fingerprint: string; status: number; body: string; created_at: number } | undefined;
+    const row = this.answers.find(scope, key);
     if (!row || Date.now() - row.created_at > this.windowMs) return null;
-    return { fingerprint: row.fingerprint, status: row.status, body: JSON.parse(row.body) };
+    return { fingerprint: row.fingerprint, status: row.status, body: row.body };
   }
 
   private purge(): void {
     if (Date.now() - this.lastPurge < 60_000) return;
     this.lastPurge = Date.now();
-    this.db.prepare('DELETE FROM idempotency WHERE created_at < ?').run(Date.now() - this.windowMs);
+    this.answers.deleteOlderThan(Date.now() - this.windowMs);
   }
 
   /** Runs `fn` once per (scope, key); replays the stored success otherwise. */
@@ -67,8 +62,7 @@ export class IdempotencyStore {
     try {
       const r = await p;
       if (r.status >= 200 && r.status < 300) {
-        this.db.prepare('INSERT OR REPLACE INTO idempotency (scope, key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-          .run(scope, key, fingerprint, r.status, JSON.stringify(r.body), Date.now());
+        this.answers.save(scope, key, { fingerprint, status: r.status, body: r.body, created_at: Date.now() });
       }
       return { ...r, replayed: false };
     } finally {
@@ -76,7 +70,7 @@ export class IdempotencyStore {
     }
   }
 
-  close(): void { try { this.db.close(); } catch { /* closed */ } }
+  close(): void { this.answers.close(); }
 }
 
 /** Route helper: without the header, just runs; with it, runs once per key (per project and route). */

@@ -4,8 +4,8 @@
 // The engine checks again; this layer makes sure nothing suspicious even reaches it.
 import fs from 'node:fs';
 import path from 'node:path';
-import { MAX_NAME_BYTES, pathProblem, pathTooLong } from '../notes/portable-name.ts';
-import { hiddenPathMessage, hiddenSegment } from '../notes/visible-path.ts';
+import { MAX_NAME_BYTES, pathProblem, pathTooLong } from '../fs/portable-name.ts';
+import { hiddenPathMessage, hiddenSegment } from '../fs/visible-path.ts';
 import { HttpError } from './errors.ts';
 
 const PATH_REFUSED = 'Invalid path: it must stay inside the project';

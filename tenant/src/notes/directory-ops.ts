@@ -4,6 +4,7 @@
 // Caller holds the writer mutex.
 import type { EntityRow, IndexStore } from '../index/store.ts';
 import { BadRequestError } from '../engine-types.ts';
+import { entitiesOfProject, entitiesWithPathPrefix } from '../repositories/entity-repository.ts';
 import { deleteEntityFile, moveEntityFile, type DeleteTarget } from './notes.ts';
 
 export interface DirectoryMoveResult { total_files: number; successful_moves: number; failed_moves: number; moved_files: string[]; errors: { path: string; error: string }[] }
@@ -11,10 +12,7 @@ export interface DirectoryDeleteResult { total_files: number; successful_deletes
 
 /** Indexed files under `dir` ('' = the whole project), by path. */
 function entitiesUnder(store: IndexStore, projectId: number, dir: string): EntityRow[] {
-  if (!dir) return store.db.prepare('SELECT * FROM entity WHERE project_id = ? ORDER BY file_path').all(projectId) as unknown as EntityRow[];
-  const prefix = `${dir}/`;
-  return store.db.prepare('SELECT * FROM entity WHERE project_id = ? AND substr(file_path, 1, ?) = ? ORDER BY file_path')
-    .all(projectId, prefix.length, prefix) as unknown as EntityRow[];
+  return dir ? entitiesWithPathPrefix(store.db, projectId, `${dir}/`) : entitiesOfProject(store.db, projectId);
 }
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));

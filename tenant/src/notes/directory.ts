@@ -1,15 +1,12 @@
 // Directory tree of one project, from the index (what is synced; ignored files do not appear).
 import type { DirectoryNode } from '../engine-types.ts';
 import type { IndexStore } from '../index/store.ts';
+import { entityListing, iterateEntityListing } from '../repositories/entity-repository.ts';
 
 export function listDirectory(store: IndexStore, projectId: number, dirRel: string, depth: number): DirectoryNode[] {
   const maxDepth = Math.max(1, Math.min(32, Math.floor(depth) || 1));
   const prefix = dirRel ? `${dirRel}/` : '';
-  const rows = (prefix
-    ? store.db.prepare(`SELECT id, file_path, title, permalink, entity_type, content_type, updated_at FROM entity
-        WHERE project_id = ? AND file_path >= ? AND file_path < ? ORDER BY file_path`).all(projectId, prefix, `${dirRel}0`)
-    : store.db.prepare(`SELECT id, file_path, title, permalink, entity_type, content_type, updated_at FROM entity
-        WHERE project_id = ? ORDER BY file_path`).all(projectId)) as Record<string, unknown>[];
+  const rows = entityListing(store.db, projectId, dirRel) as unknown as Record<string, unknown>[];
   const root: DirectoryNode[] = [];
   const dirs = new Map<string, DirectoryNode>();
   const childrenOf = (dir: string): DirectoryNode[] => (dir === dirRel ? root : dirs.get(dir)!.children!);
@@ -49,10 +46,7 @@ export function directoryTree(store: IndexStore, projectId: number, opts: { file
     parent.children!.push(node);
     return node;
   };
-  const sql = opts.files
-    ? 'SELECT id, file_path, title, permalink, entity_type, content_type, updated_at FROM entity WHERE project_id = ? ORDER BY file_path'
-    : 'SELECT file_path FROM entity WHERE project_id = ? ORDER BY file_path';
-  for (const r of store.db.prepare(sql).iterate(projectId) as IterableIterator<Record<string, unknown>>) {
+  for (const r of iterateEntityListing(store.db, projectId, { pathsOnly: !opts.files }) as IterableIterator<Record<string, unknown>>) {
     const fp = r.file_path as string;
     const slash = fp.lastIndexOf('/');
     const parent = dirNode(slash < 0 ? '' : fp.slice(0, slash));

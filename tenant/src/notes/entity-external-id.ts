@@ -4,6 +4,7 @@
 // only when the permalink does.
 import crypto from 'node:crypto';
 import type { EntityRow, IndexStore } from '../index/store.ts';
+import { entityKeys } from '../repositories/entity-repository.ts';
 
 export function entityExternalId(projectExternalId: string, e: Pick<EntityRow, 'permalink' | 'file_path'>): string {
   const h = crypto.createHash('sha256').update(`${projectExternalId}\n${e.permalink ?? `file:${e.file_path}`}`).digest();
@@ -17,7 +18,7 @@ export function entityExternalId(projectExternalId: string, e: Pick<EntityRow, '
 export function entityByExternalId(store: IndexStore, projectId: number, projectExternalId: string, externalId: string): EntityRow | undefined {
   const want = externalId.toLowerCase();
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(want)) return undefined;
-  const rows = store.db.prepare('SELECT id, permalink, file_path FROM entity WHERE project_id = ?').all(projectId) as { id: number; permalink: string | null; file_path: string }[];
+  const rows = entityKeys(store.db, projectId);
   const hit = rows.find((r) => entityExternalId(projectExternalId, r) === want);
   return hit ? store.entity(hit.id) : undefined;
 }

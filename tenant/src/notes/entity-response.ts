@@ -1,14 +1,13 @@
 // Index rows → upstream EntityResponse (v0.16 shape: entity references serialized as permalinks).
 import type { EntityResponse } from '../engine-types.ts';
 import type { EntityRow, IndexStore } from '../index/store.ts';
+import { relationsFrom } from '../repositories/relation-repository.ts';
 
 export function entityResponse(store: IndexStore, e: EntityRow): EntityResponse {
   const ref = e.permalink ?? e.file_path;
   let obs: { category: string | null; content: string; tags: string[]; context: string | null }[] = [];
   try { obs = JSON.parse(e.observations); } catch { /* stored by us: always JSON */ }
-  const rels = store.db.prepare(`SELECT r.to_name, r.relation_type, r.context, t.permalink AS to_permalink, t.file_path AS to_path
-    FROM relation r LEFT JOIN entity t ON t.id = r.to_id WHERE r.from_id = ? ORDER BY r.id`).all(e.id) as
-    { to_name: string; relation_type: string; context: string | null; to_permalink: string | null; to_path: string | null }[];
+  const rels = relationsFrom(store.db, e.id);
   let metadata: Record<string, unknown> = {};
   try { metadata = JSON.parse(e.entity_metadata); } catch { /* stored by us: always JSON */ }
   return {

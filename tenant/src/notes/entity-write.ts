@@ -5,7 +5,7 @@
 // overwritten: PreconditionFailedError, nothing written.
 import { isUtf8 } from 'node:buffer';
 import { BadRequestError, NotFoundError, PathError, PreconditionFailedError, type EntityResponse } from '../engine-types.ts';
-import { readFileConfined } from './confined-fs.ts';
+import { readFileConfined } from '../fs/confined-fs.ts';
 import type { EntityRow, IndexStore } from '../index/store.ts';
 import { splitFrontmatter } from '../markdown/frontmatter.ts';
 import { generatePermalink, normalizePermalink } from '../markdown/permalink.ts';
@@ -14,12 +14,12 @@ import { sha256 } from '../sync/checksum.ts';
 import { indexFile } from '../sync/index-file.ts';
 import { MAX_MARKDOWN_PARSE } from '../sync/sync-project.ts';
 import { keepVersion } from '../history/note-history.ts';
-import { atomicReplace } from './atomic-write.ts';
+import { atomicReplace } from '../fs/atomic-write.ts';
 import { applyEdit, EditRefused, type EditInput } from './edit-operations.ts';
 import { entityResponse } from './entity-response.ts';
 import { resolveEntity } from './link-resolver.ts';
 import { statOf } from './notes.ts';
-import { confine } from './safe-path.ts';
+import { confine } from '../fs/safe-path.ts';
 
 
 export interface PutNoteInput {

@@ -5,11 +5,11 @@
 import type { IndexStore } from '../index/store.ts';
 import { sha256 } from '../sync/checksum.ts';
 import { indexFile } from '../sync/index-file.ts';
-import { atomicCreate } from './atomic-write.ts';
+import { atomicCreate } from '../fs/atomic-write.ts';
 import { renderNote } from './entity-write.ts';
 import type { ImportedNote } from './importers.ts';
 import { statOf } from './notes.ts';
-import { confine } from './safe-path.ts';
+import { confine } from '../fs/safe-path.ts';
 
 export interface ImportWriteResult { written: string[]; skipped_existing: string[]; skipped_invalid: string[] }
 

@@ -8,10 +8,10 @@ import { sha256 } from '../sync/checksum.ts';
 import { loadIgnoreRules } from '../sync/ignore-rules.ts';
 import { indexFile } from '../sync/index-file.ts';
 import { MAX_MARKDOWN_PARSE } from '../sync/sync-project.ts';
-import { listDir, lstatConfined, readFileConfined } from './confined-fs.ts';
+import { listDir, lstatConfined, readFileConfined } from '../fs/confined-fs.ts';
 import { isMarkdown } from './content-type.ts';
 import { statOf } from './notes.ts';
-import { assertVisiblePath } from './visible-path.ts';
+import { assertVisiblePath } from '../fs/visible-path.ts';
 
 /**
  * The path as it is on disk: each segment matched exactly, else by a unique case-insensitive match (upstream does

@@ -3,6 +3,8 @@
 // strict) the best full-text match. Accepts `memory://` URLs and `[[wiki|alias]]` text.
 import type { EntityRow, IndexStore } from '../index/store.ts';
 import { normalizePermalink } from '../markdown/permalink.ts';
+import { entityWhere, type EntityLookupColumn } from '../repositories/entity-repository.ts';
+import { bestMatch } from '../repositories/search-repository.ts';
 import { toFtsQuery } from './fts-query.ts';
 
 /** `memory://a/b`, `/a/b`, `[[A|alias]]` → `a/b`, `A`. */
@@ -19,31 +21,30 @@ export function resolveEntity(store: IndexStore, projectId: number, identifier: 
   const id = cleanIdentifier(identifier);
   if (!id) return undefined;
   const db = store.db;
-  const one = (sql: string, ...args: (string | number)[]) => db.prepare(sql).get(projectId, ...args) as EntityRow | undefined;
-  const hit = one('SELECT * FROM entity WHERE project_id = ? AND permalink = ?', id)
-    ?? one('SELECT * FROM entity WHERE project_id = ? AND title = ? ORDER BY id LIMIT 1', id)
-    ?? one('SELECT * FROM entity WHERE project_id = ? AND file_path = ?', id)
-    ?? (!id.endsWith('.md') ? one('SELECT * FROM entity WHERE project_id = ? AND file_path = ?', `${id}.md`) : undefined);
+  const one = (column: EntityLookupColumn, value: string) => entityWhere(db, projectId, column, value);
+  const hit = one('permalink', id)
+    ?? one('title', id)
+    ?? one('file_path', id)
+    ?? (!id.endsWith('.md') ? one('file_path', `${id}.md`) : undefined);
   if (hit) return hit;
   // One name in two Unicode spellings (NFC as we write, NFD as macOS may): asked in one, indexed in the other.
   for (const form of ['NFC', 'NFD'] as const) {
     const other = id.normalize(form);
     if (other === id) continue;
-    const twin = one('SELECT * FROM entity WHERE project_id = ? AND permalink = ?', other)
-      ?? one('SELECT * FROM entity WHERE project_id = ? AND file_path = ?', other)
-      ?? (!other.endsWith('.md') ? one('SELECT * FROM entity WHERE project_id = ? AND file_path = ?', `${other}.md`) : undefined);
+    const twin = one('permalink', other)
+      ?? one('file_path', other)
+      ?? (!other.endsWith('.md') ? one('file_path', `${other}.md`) : undefined);
     if (twin) return twin;
   }
   const norm = normalizePermalink(id);
   if (norm && norm !== id) {
-    const byNorm = one('SELECT * FROM entity WHERE project_id = ? AND permalink = ?', norm);
+    const byNorm = one('permalink', norm);
     if (byNorm) return byNorm;
   }
   if (opts.strict || id.includes('*')) return undefined;
   const fts = toFtsQuery(id);
   if (!fts) return undefined;
-  return db.prepare(`SELECT e.* FROM search JOIN entity e ON e.id = search.rowid
-    WHERE search MATCH ? AND e.project_id = ? ORDER BY bm25(search, 10.0, 1.0, 2.0) LIMIT 1`).get(fts, projectId) as EntityRow | undefined;
+  return bestMatch(db, projectId, fts);
 }
 
 /** memory:// glob (`docs/*`) → SQLite GLOB over permalinks, each literal part normalised like a permalink. */

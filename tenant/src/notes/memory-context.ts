@@ -4,6 +4,9 @@
 // max_related overall; a level is only walked while the cap is not reached.
 import type { EntityRow, IndexStore } from '../index/store.ts';
 import { generatePermalink } from '../markdown/permalink.ts';
+import { entitiesByIds, entitiesByPermalinkGlob, entitiesUpdatedSince } from '../repositories/entity-repository.ts';
+import { relationsTouching, type RelRow } from '../repositories/relation-repository.ts';
+import { searchTextReader } from '../repositories/search-repository.ts';
 import { entityExternalId } from './entity-external-id.ts';
 import { permalinkGlob, resolveEntity, cleanIdentifier } from './link-resolver.ts';
 
@@ -33,9 +36,6 @@ export interface GraphContext {
 export interface ContextQuery { depth: number; since: Date | null; page: number; page_size: number; max_related: number }
 
 export interface Obs { category: string | null; content: string; tags: string[]; context: string | null }
-export interface RelRow { id: number; from_id: number; to_id: number | null; to_name: string; relation_type: string; from_title: string;
-  from_path: string; from_permalink: string | null; from_created: string; from_updated: string; to_title: string | null; to_permalink: string | null;
-  to_path: string | null }
 
 const SNIPPET = 250;
 
@@ -59,18 +59,6 @@ export function relationSummary(r: RelRow, projectExternalId: string): RelationS
     to_entity: r.to_title, to_entity_external_id: to, created_at: r.from_created };
 }
 
-/** Relations from or to any of the notes `ids`, with both ends' names (for relation items). */
-export function relationsTouching(store: IndexStore, projectId: number, ids: number[]): RelRow[] {
-  if (!ids.length) return [];
-  const list = JSON.stringify(ids);
-  return store.db.prepare(`SELECT r.id, r.from_id, r.to_id, r.to_name, r.relation_type,
-      ef.title AS from_title, ef.file_path AS from_path, ef.permalink AS from_permalink, ef.created_at AS from_created, ef.updated_at AS from_updated,
-      et.title AS to_title, et.permalink AS to_permalink, et.file_path AS to_path
-    FROM relation r JOIN entity ef ON ef.id = r.from_id LEFT JOIN entity et ON et.id = r.to_id
-    WHERE r.project_id = ? AND (r.from_id IN (SELECT value FROM json_each(?)) OR r.to_id IN (SELECT value FROM json_each(?)))
-    ORDER BY r.id`).all(projectId, list, list) as unknown as RelRow[];
-}
-
 export class MemoryContext {
   private store: IndexStore;
   private projectId: number;
@@ -83,19 +71,17 @@ export class MemoryContext {
   private entitySummary(e: EntityRow, withContent: boolean): EntitySummary {
     let content: string | null = null;
     if (withContent) {
-      const row = this.store.db.prepare('SELECT substr(content, 1, ?) AS c FROM search WHERE rowid = ?').get(SNIPPET, e.id) as { c: string | null } | undefined;
-      content = row?.c ?? null;
+      content = searchTextReader(this.store.db, SNIPPET)(e.id);
     }
     return { type: 'entity', external_id: entityExternalId(this.projectExternalId, e), permalink: e.permalink, title: e.title, content, file_path: e.file_path, created_at: e.created_at };
   }
 
-  private relationsTouching(ids: number[]): RelRow[] { return relationsTouching(this.store, this.projectId, ids); }
+  private relationsTouching(ids: number[]): RelRow[] { return relationsTouching(this.store.db, this.projectId, ids); }
 
   private entitiesById(ids: number[]): Map<number, EntityRow> {
     const m = new Map<number, EntityRow>();
     if (!ids.length) return m;
-    for (const e of this.store.db.prepare('SELECT * FROM entity WHERE project_id = ? AND id IN (SELECT value FROM json_each(?))')
-      .all(this.projectId, JSON.stringify(ids)) as unknown as EntityRow[]) m.set(e.id, e);
+    for (const e of entitiesByIds(this.store.db, this.projectId, ids)) m.set(e.id, e);
     return m;
   }
 
@@ -174,8 +160,7 @@ export class MemoryContext {
     if (path.includes('*')) {
       if (unqualified) path = unqualified;
       normalized = permalinkGlob(path);
-      rows = this.store.db.prepare(`SELECT * FROM entity WHERE project_id = ? AND permalink GLOB ? ORDER BY updated_at DESC, id LIMIT ? OFFSET ?`)
-        .all(this.projectId, normalized, q.page_size + 1, offset) as unknown as EntityRow[];
+      rows = entitiesByPermalinkGlob(this.store.db, this.projectId, normalized, q.page_size + 1, offset);
     } else {
       let e = resolveEntity(this.store, this.projectId, path, { strict: true });
       if (!e && unqualified) {
@@ -199,8 +184,7 @@ export class MemoryContext {
     let skipped = 0;
     let hasMore = false;
     // Walk notes newest first, expanding each into its items, until one past the page is found.
-    const stmt = this.store.db.prepare(`SELECT * FROM entity WHERE project_id = ? AND updated_at >= ? ORDER BY updated_at DESC, id DESC`);
-    outer: for (const e of stmt.iterate(this.projectId, sinceIso) as IterableIterator<EntityRow>) {
+    outer: for (const e of entitiesUpdatedSince(this.store.db, this.projectId, sinceIso)) {
       const items: { item: Summary; entity?: EntityRow }[] = [];
       if (want.has('entity')) items.push({ item: this.entitySummary(e, true), entity: e });
       if (want.has('observation')) for (const o of observationsOf(e)) items.push({ item: observationSummary(e, o, this.projectExternalId) });

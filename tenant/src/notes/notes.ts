@@ -10,14 +10,14 @@ import { yaml } from '../markdown/yaml-lazy.ts';
 import { sha256 } from '../sync/checksum.ts';
 import { indexFile } from '../sync/index-file.ts';
 import { keepVersion } from '../history/note-history.ts';
-import { atomicCreate, moveNoReplace } from './atomic-write.ts';
-import { listDir, lstatConfined, readFileConfined, unlinkConfined } from './confined-fs.ts';
-import { assertNoLookalike, portablePath, titleToFileName } from './portable-name.ts';
+import { atomicCreate, moveNoReplace } from '../fs/atomic-write.ts';
+import { listDir, lstatConfined, readFileConfined, unlinkConfined } from '../fs/confined-fs.ts';
+import { assertNoLookalike, portablePath, titleToFileName } from '../fs/portable-name.ts';
 import { contentTypeFor, isMarkdown } from './content-type.ts';
 import type { Trash } from './trash.ts';
 import { entityResponse } from './entity-response.ts';
-import { confine } from './safe-path.ts';
-import { assertVisiblePath } from './visible-path.ts';
+import { confine } from '../fs/safe-path.ts';
+import { assertVisiblePath } from '../fs/visible-path.ts';
 import { loadIgnoreRules } from '../sync/ignore-rules.ts';
 
 export interface WriteNoteInput { title: string; folder: string; content: string; entity_type?: string; entity_metadata?: Record<string, unknown> }

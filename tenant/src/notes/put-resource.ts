@@ -12,11 +12,11 @@ import type { IndexStore } from '../index/store.ts';
 import { loadIgnoreRules } from '../sync/ignore-rules.ts';
 import { indexFile } from '../sync/index-file.ts';
 import { MAX_MARKDOWN_PARSE } from '../sync/sync-project.ts';
-import { assertNoLookalike, portablePath } from './portable-name.ts';
-import { listDir, lstatConfined, openDir, readFileConfined, removeTemp, renameConfined, UPLOAD_TEMP_PREFIX, newTempName, utimesConfined } from './confined-fs.ts';
 import { keepVersion } from '../history/note-history.ts';
+import { assertNoLookalike, portablePath } from '../fs/portable-name.ts';
+import { listDir, lstatConfined, openDir, readFileConfined, removeTemp, renameConfined, UPLOAD_TEMP_PREFIX, newTempName, utimesConfined } from '../fs/confined-fs.ts';
 import { isMarkdown } from './content-type.ts';
-import { confine } from './safe-path.ts';
+import { confine } from '../fs/safe-path.ts';
 import { statOf } from './notes.ts';
 
 export interface StagedUpload {

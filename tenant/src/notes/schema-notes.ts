@@ -5,12 +5,14 @@ import path from 'node:path';
 import type { EntityRow, IndexStore } from '../index/store.ts';
 import { splitFrontmatter } from '../markdown/frontmatter.ts';
 import { generatePermalink } from '../markdown/permalink.ts';
-import { readFileConfined } from './confined-fs.ts';
+import { readFileConfined } from '../fs/confined-fs.ts';
+import { entitiesOfType, typesWithOwnSchema } from '../repositories/entity-repository.ts';
+import { relationTargetTypes } from '../repositories/relation-repository.ts';
 import { resolveEntity } from './link-resolver.ts';
 import { observationsOf } from './memory-context.ts';
 import { diffSchema, inferSchema, resolveSchema, validateNote, type DriftReport, type InferenceReport, type NoteData,
   type NoteValidation } from './note-schema.ts';
-import { confine } from './safe-path.ts';
+import { confine } from '../fs/safe-path.ts';
 
 interface ValidationCounts { note_type: string | null; total_notes: number; total_entities: number; valid_count: number; warning_count: number; error_count: number }
 export interface ValidationReport extends ValidationCounts {
@@ -30,12 +32,11 @@ export class NoteSchemas {
   constructor(store: IndexStore, projectId: number, root: string) { this.store = store; this.projectId = projectId; this.root = root; }
 
   private ofType(type: string): EntityRow[] {
-    return this.store.db.prepare('SELECT * FROM entity WHERE project_id = ? AND entity_type = ? ORDER BY id').all(this.projectId, type) as unknown as EntityRow[];
+    return entitiesOfType(this.store.db, this.projectId, type);
   }
 
   private noteData(e: EntityRow): NoteData {
-    const rels = this.store.db.prepare(`SELECT r.relation_type, r.to_name, t.entity_type AS target_type FROM relation r
-      LEFT JOIN entity t ON t.id = r.to_id WHERE r.from_id = ? ORDER BY r.id`).all(e.id) as { relation_type: string; to_name: string; target_type: string | null }[];
+    const rels = relationTargetTypes(this.store.db, e.id);
     return {
       identifier: e.permalink ?? e.file_path,
       observations: observationsOf(e).map((o) => ({ category: o.category ?? 'note', content: o.content })),
@@ -108,9 +109,7 @@ export class NoteSchemas {
   private coveredTypes(): string[] {
     const types = new Set<string>();
     for (const e of this.ofType('schema')) { const ent = metadataOf(e).entity; if (typeof ent === 'string' && ent) types.add(ent); }
-    const withSchema = this.store.db.prepare(`SELECT DISTINCT entity_type FROM entity WHERE project_id = ? AND entity_type != 'schema'
-      AND json_type(entity_metadata, '$.schema') IS NOT NULL`).all(this.projectId) as { entity_type: string }[];
-    for (const r of withSchema) types.add(r.entity_type);
+    for (const t of typesWithOwnSchema(this.store.db, this.projectId)) types.add(t);
     return [...types];
   }
 

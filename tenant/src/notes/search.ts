@@ -1,9 +1,11 @@
 // Full-text search over one project (FTS5, bm25 ranked: title ×10, text ×1, permalink ×2), with snippets and paging,
 // and upstream's filters: note type, item type (notes, observations, relations), after a date.
 import type { SearchPage, SearchResult } from '../engine-types.ts';
-import type { EntityRow, IndexStore } from '../index/store.ts';
+import type { IndexStore } from '../index/store.ts';
+import { relationsTouching } from '../repositories/relation-repository.ts';
+import { searchNotes, searchTextReader, type RankedEntityRow } from '../repositories/search-repository.ts';
 import { toFtsQuery } from './fts-query.ts';
-import { observationsOf, observationSummary, relationsTouching, relationSummary } from './memory-context.ts';
+import { observationsOf, observationSummary, relationSummary } from './memory-context.ts';
 
 // Ranking and snippets are separate steps: FTS5's snippet() would be evaluated for every matching note before the
 // sort (most of the query's CPU on a large project); here it is cut in JS for the page's rows only.
@@ -64,42 +66,20 @@ export function searchProject(store: IndexStore, projectId: number, q: SearchQue
   const empty = { results: [], current_page: page, page_size: size, has_more: false };
   const fts = toFtsQuery(q.text ?? '');
   const words = fts ? (q.text.normalize('NFC').match(/[\p{L}\p{N}_]+/gu) ?? []).slice(0, 16) : [];
-  const where: string[] = ['e.project_id = ?'];
-  const params: (string | number)[] = [projectId];
-  if (q.types?.length) { where.push('e.entity_type IN (SELECT value FROM json_each(?))'); params.push(JSON.stringify(q.types)); }
-  if (q.note_types?.length) { where.push('lower(e.entity_type) IN (SELECT value FROM json_each(?))'); params.push(JSON.stringify(q.note_types.map((t) => t.toLowerCase()))); }
-  // stored times are ISO-8601 UTC with milliseconds, so text order is time order
-  if (q.after) { where.push(`e.${q.after.field === 'created_at' ? 'created_at' : 'updated_at'} > ?`); params.push(q.after.iso); }
-  // Tag and category filters run here, before LIMIT/OFFSET, so every page is full and has_more is honest.
-  if (q.tags?.length) {
-    const tags = JSON.stringify(q.tags.map((t) => t.replace(/^#/, '').toLowerCase()));
-    where.push(`(EXISTS (SELECT 1 FROM json_each(e.entity_metadata, '$.tags') t WHERE lower(t.value) IN (SELECT value FROM json_each(?)))
-      OR EXISTS (SELECT 1 FROM json_each(e.observations) o, json_each(o.value, '$.tags') ot WHERE lower(ot.value) IN (SELECT value FROM json_each(?))))`);
-    params.push(tags, tags);
-  }
-  if (q.categories?.length) {
-    where.push(`EXISTS (SELECT 1 FROM json_each(e.observations) o WHERE lower(coalesce(json_extract(o.value, '$.category'), 'note')) IN (SELECT value FROM json_each(?)))`);
-    params.push(JSON.stringify(q.categories.map((c) => c.toLowerCase())));
-  }
   const hasFilter = !!(q.types?.length || q.note_types?.length || q.entity_types?.length || q.after || q.tags?.length || q.categories?.length);
   // Upstream: no text and no filter is no criteria (nothing); filters alone list every item that passes them.
   if (!fts && !hasFilter) return empty;
-  const order = q.after ? `, e.${q.after.field === 'created_at' ? 'created_at' : 'updated_at'} DESC` : '';
-  const sql = fts
-    ? `SELECT e.*, bm25(search, 10.0, 1.0, 2.0) AS rank FROM search JOIN entity e ON e.id = search.rowid
-       WHERE search MATCH ? AND ${where.join(' AND ')} ORDER BY rank${order}, e.id`
-    : `SELECT e.*, 0 AS rank FROM entity e WHERE ${where.join(' AND ')} ORDER BY e.updated_at DESC, e.id`;
-  const args = fts ? [fts, ...params] : params;
+  const filter = { fts, types: q.types, note_types: q.note_types, after: q.after, tags: q.tags, categories: q.categories };
   const want = new Set<SearchItemType>(q.entity_types?.length ? q.entity_types : ['entity']);
   const offset = (page - 1) * size;
-  const contentOf = store.db.prepare('SELECT content FROM search WHERE rowid = ?');
-  const entityResult = (r: Record<string, unknown>): SearchResult => {
-    const snip = snippetOf(((contentOf.get(r.id as number) as { content: string | null } | undefined)?.content) ?? '', words);
+  const contentOf = searchTextReader(store.db);
+  const entityResult = (r: RankedEntityRow): SearchResult => {
+    const snip = snippetOf(contentOf(r.id) ?? '', words);
     return { ...baseResult(r), type: 'entity', content: snip.plain.trim(), matched_snippet: snip.marked.trim() };
   };
   if (want.size === 1 && want.has('entity')) {
     // Notes only (the default): one page straight from SQL.
-    const rows = store.db.prepare(`${sql} LIMIT ? OFFSET ?`).all(...args, size + 1, offset) as Record<string, unknown>[];
+    const rows = searchNotes(store.db, projectId, filter, { limit: size + 1, offset });
     return { results: rows.slice(0, size).map(entityResult), current_page: page, page_size: size, has_more: rows.length > size };
   }
   // Observations and relations live in their note: walk the matching notes in rank order, expand each into the items
@@ -109,9 +89,9 @@ export function searchProject(store: IndexStore, projectId: number, q: SearchQue
   const out: SearchResult[] = [];
   let skipped = 0;
   let hasMore = false;
-  const rows = store.db.prepare(`${sql} LIMIT ?`).all(...args, ITEM_SCAN_NOTES) as Record<string, unknown>[];
+  const rows = searchNotes(store.db, projectId, filter, { limit: ITEM_SCAN_NOTES });
   outer: for (const r of rows) {
-    const e = r as unknown as EntityRow;
+    const e = r;
     const items: (() => SearchResult)[] = [];
     if (want.has('entity')) items.push(() => entityResult(r));
     if (want.has('observation')) {
@@ -125,7 +105,7 @@ export function searchProject(store: IndexStore, projectId: number, q: SearchQue
       }
     }
     if (want.has('relation')) {
-      for (const rel of relationsTouching(store, projectId, [e.id]).filter((x) => x.from_id === e.id)) {
+      for (const rel of relationsTouching(store.db, projectId, [e.id]).filter((x) => x.from_id === e.id)) {
         if (!matches(`${rel.relation_type} ${rel.to_name} ${rel.to_title ?? ''}`)) continue;
         items.push(() => {
           const s = relationSummary(rel, ''); // only title and permalink are used here
@@ -143,14 +123,14 @@ export function searchProject(store: IndexStore, projectId: number, q: SearchQue
   return { results: out, current_page: page, page_size: size, has_more: hasMore };
 }
 
-function baseResult(r: Record<string, unknown>): Omit<SearchResult, 'type' | 'content' | 'matched_snippet'> {
+function baseResult(r: RankedEntityRow): Omit<SearchResult, 'type' | 'content' | 'matched_snippet'> {
   let metadata: Record<string, unknown> = {};
-  try { metadata = JSON.parse(r.entity_metadata as string); } catch { /* always JSON */ }
+  try { metadata = JSON.parse(r.entity_metadata); } catch { /* always JSON */ }
   return {
-    title: r.title as string, permalink: r.permalink as string | null, file_path: r.file_path as string,
-    score: -(r.rank as number), entity_id: r.id as number, entity_type: r.entity_type as string, content_type: r.content_type as string, metadata,
+    title: r.title, permalink: r.permalink, file_path: r.file_path,
+    score: -r.rank, entity_id: r.id, entity_type: r.entity_type, content_type: r.content_type, metadata,
     category: null, from_entity: null, to_entity: null, relation_type: null,
-    created_at: r.created_at as string, updated_at: r.updated_at as string,
+    created_at: r.created_at, updated_at: r.updated_at,
   };
 }
 

@@ -14,8 +14,8 @@ import path from 'node:path';
 import { ConflictError, NotFoundError, PathError } from '../engine-types.ts';
 import { keepVersion } from '../history/note-history.ts';
 import type { VersionReason } from '../history/write-context.ts';
-import { atomicCreate } from './atomic-write.ts';
-import { lstatConfined, mkdirConfined, openDir, readFileConfined, registerAnchor, renameConfined } from './confined-fs.ts';
+import { atomicCreate } from '../fs/atomic-write.ts';
+import { lstatConfined, mkdirConfined, openDir, readFileConfined, registerAnchor, renameConfined } from '../fs/confined-fs.ts';
 
 const TRASH_DIR = path.join('.basic-memory', 'trash');
 const DEFAULT_TRASH_RETENTION_DAYS = 30;

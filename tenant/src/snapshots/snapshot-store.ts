@@ -8,9 +8,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BadRequestError, NotFoundError } from '../engine-types.ts';
-import { lstatConfined, readFileConfined, renameConfined } from '../notes/confined-fs.ts';
+import { lstatConfined, readFileConfined, renameConfined } from '../fs/confined-fs.ts';
 import type { Trash, TrashItem } from '../notes/trash.ts';
-import { hiddenSegment } from '../notes/visible-path.ts';
+import { hiddenSegment } from '../fs/visible-path.ts';
 import { isLocalRepository, jsonLines, restic, ResticError, type ResticConfig } from './restic.ts';
 
 /** Hidden work folder for restores (same filesystem as the data, so a restored file is renamed into place). */

@@ -3,7 +3,7 @@
 // `ignore` package costs microseconds per call; `ignore` handles the project's own .gitignore (full gitignore semantics).
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { readFileConfined } from '../notes/confined-fs.ts';
+import { readFileConfined } from '../fs/confined-fs.ts';
 
 // `.*` (hidden files and folders) covers .git .svn .pytest_cache .coverage .tox .mypy_cache .ruff_cache .venv
 // .env .cache .idea .vscode .DS_Store .obsidian from the upstream list.

@@ -2,16 +2,15 @@
 // stats are left alone (the next sync owns those); only the FTS rows are dropped and written again.
 import fs from 'node:fs';
 import type { IndexStore } from '../index/store.ts';
+import { deleteProjectSearch, searchSourcePager, type SearchSourceRow } from '../repositories/search-repository.ts';
 import { parseNote } from '../markdown/parse-note.ts';
-import { ScanRoot } from '../notes/confined-fs.ts';
+import { ScanRoot } from '../fs/confined-fs.ts';
 import { MAX_MARKDOWN_PARSE, SLICE_MS } from './sync-project.ts';
 
 const PAGE = 500; // rows read at a time: a 100k-note project is never held in memory at once
 
-interface Row { id: number; file_path: string; title: string; permalink: string | null; content_type: string }
-
 /** Same search text as indexFile writes: parsed markdown body (+ tags), or the name alone. */
-function searchText(scan: ScanRoot, r: Row): { text: string; permalink: string } {
+function searchText(scan: ScanRoot, r: SearchSourceRow): { text: string; permalink: string } {
   if (r.content_type !== 'text/markdown') return { text: '', permalink: r.file_path };
   try {
     // read through a proven fd (confined-fs ScanRoot): a folder swapped for a link to outside is refused
@@ -29,12 +28,12 @@ function searchText(scan: ScanRoot, r: Row): { text: string; permalink: string }
 /** Caller holds the writer mutex. Returns the number of rows written. */
 export async function reindexProjectSearch(store: IndexStore, projectId: number, root: string): Promise<number> {
   const scan = new ScanRoot(root);
-  store.tx(() => store.db.prepare('DELETE FROM search WHERE rowid IN (SELECT id FROM entity WHERE project_id = ?)').run(projectId));
-  const page = store.db.prepare('SELECT id, file_path, title, permalink, content_type FROM entity WHERE project_id = ? AND id > ? ORDER BY id LIMIT ?');
+  store.tx(() => deleteProjectSearch(store.db, projectId));
+  const page = searchSourcePager(store.db, projectId, PAGE);
   let last = 0;
   let written = 0;
   for (;;) {
-    const rows = page.all(projectId, last, PAGE) as unknown as Row[];
+    const rows = page(last);
     if (!rows.length) break;
     last = rows[rows.length - 1]!.id;
     let i = 0;

@@ -1,4 +1,5 @@
-// Sync one project: scan (walk + lstat, compare with stored rows, hash what changed, detect moves) → plan → apply.
+// Sync one project: scan (walk + lstat, compare with stored rows, hash new files when some went) → plan (sync-plan.ts:
+// deletions, moves, the circuit breaker; pure) → apply (index in time-sliced transactions).
 //
 // Why nothing is missed in any scan type: every scan stats every file and compares (size, mtime, ctime, inode)
 // with the stored row. A copy with an old mtime (cp -p, rsync -a, touch -d) still gets a fresh ctime (and a new
@@ -13,15 +14,14 @@
 import fs from 'node:fs';
 import { PathError, type FileProblem, type ScanType, type SkippedFile } from '../engine-types.ts';
 import { SF, type FileStat, type IndexStore, type StoredFile } from '../index/store.ts';
-import { ScanRoot } from '../notes/confined-fs.ts';
+import { ScanRoot } from '../fs/confined-fs.ts';
 import { isMarkdown } from '../notes/content-type.ts';
-import { folderWarnings } from '../notes/portable-name.ts';
+import { folderWarnings } from '../fs/portable-name.ts';
 import { hashFileStreamed, pool, readSmall, sha256, SMALL_FILE_MAX } from './checksum.ts';
 import { loadIgnoreRules, type IgnoreRules } from './ignore-rules.ts';
 import { indexFile } from './index-file.ts';
-import { selectScanType } from './scan-type.ts';
+import { breakerTrips, plan, vanishedPaths, type Candidate, type IndexState, type ScanFindings } from './sync-plan.ts';
 
-export const MAX_FAILURES = 3;
 const RACY_MS = 2000;
 export const MAX_MARKDOWN_PARSE = 32 * 1024 * 1024;
 export const SLICE_MS = 250; // longest a batch blocks the event loop before committing and yielding
@@ -35,9 +35,6 @@ export interface SyncHooks {
 }
 
 export interface ProjectRef { id: number; name: string; root: string; lastFileCount: number | null }
-
-/** One file to (re)index: its stat inline (one object per file; the initial index of 100k files holds them all). */
-interface Candidate extends FileStat { rel: string; row: StoredFile | undefined; checksum?: string; movedFrom?: string }
 
 /** Report lists (paths, checksums) are capped; counts stay exact. A 100k-file initial sync needs no 100k-path report. */
 const REPORT_MAX = 10000;
@@ -85,7 +82,7 @@ function errMsg(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-interface WalkResult { filesScanned: number; candidates: Candidate[]; unreadableDirs: string[]; errors: FileProblem[]; warnings: FileProblem[] }
+interface WalkResult extends ScanFindings { errors: FileProblem[]; warnings: FileProblem[] }
 
 async function walk(scan: ScanRoot, rules: IgnoreRules, stored: Map<string, StoredFile>, force: boolean): Promise<WalkResult> {
   const candidates: Candidate[] = [];
@@ -171,6 +168,22 @@ function readScanned(scan: ScanRoot, rel: string, size: number): Uint8Array {
 }
 
 /**
+ * The scan: walk the project, and when some stored file is gone, hash the new files (not those the circuit breaker
+ * skips) so the plan can tell a move from a delete plus a new file.
+ */
+async function scanProject(scan: ScanRoot, rules: IgnoreRules, index: IndexState, force: boolean): Promise<WalkResult> {
+  const w = await walk(scan, rules, index.stored, force);
+  if (vanishedPaths(index.stored, w.unreadableDirs).length) {
+    const failed = new Map(index.failures.map((f) => [f.path, f]));
+    const fresh = w.candidates.filter((c) => !c.row && !breakerTrips(c, failed.get(c.rel)));
+    await pool(fresh, BIG_CONCURRENCY, async (c) => {
+      try { c.checksum = await checksumOf(scan, c.rel, c.size); } catch { /* vanished or refused: found again (and reported) when indexed */ }
+    });
+  }
+  return w;
+}
+
+/**
  * dryRun = the read-only scan behind POST /{project}/project/status: same detection, nothing written.
  */
 export async function syncProject(store: IndexStore, project: ProjectRef,
@@ -180,51 +193,13 @@ export async function syncProject(store: IndexStore, project: ProjectRef,
   const scanStartWall = Date.now();
   const scan = new ScanRoot(project.root); // refuses a missing project folder, or one that is a symlink
   const rules = loadIgnoreRules(project.root);
-  const stored = store.storedFiles(project.id);
-  const w = await walk(scan, rules, stored, opts.force);
-  const scanType = selectScanType({ force: opts.force, lastFileCount: project.lastFileCount, currentCount: w.filesScanned });
+  const index: IndexState = { stored: store.storedFiles(project.id), failures: store.failures(project.id, 1), lastFileCount: project.lastFileCount };
+  const w = await scanProject(scan, rules, index, opts.force);
+  const { scanType, deleted, moves, toIndex: candidates, skipped, failed } = plan(w, index, { force: opts.force });
+  const stored = index.stored;
+  const movedFrom = new Set(Object.keys(moves));
   const errors = w.errors;
   const warnings: FileProblem[] = w.warnings;
-
-  const vanished: string[] = [];
-  for (const [rel, row] of stored) {
-    if (row[SF.seen]) continue;
-    if (w.unreadableDirs.some((d) => rel.startsWith(d))) continue; // unreadable ≠ deleted
-    vanished.push(rel);
-  }
-
-  // Circuit breaker: a file that failed MAX_FAILURES times with this very stat is skipped until it changes.
-  const skipped: SkippedFile[] = [];
-  const failed = new Map(store.failures(project.id, 1).map((f) => [f.path, f]));
-  let candidates = w.candidates;
-  if (failed.size) {
-    candidates = candidates.filter((c) => {
-      const f = failed.get(c.rel);
-      if (f && f.failure_count >= MAX_FAILURES && f.size === c.size && f.mtime_ms === c.mtimeMs && f.ctime_ms === c.ctimeMs) {
-        skipped.push({ path: c.rel, reason: `failed ${f.failure_count} times: ${f.last_error}`, failure_count: f.failure_count, first_failed: f.first_failed });
-        return false;
-      }
-      return true;
-    });
-  }
-
-  // Move detection: a new path whose checksum equals a vanished path's checksum is that file, moved.
-  const moves: Record<string, string> = {};
-  if (vanished.length) {
-    const byChecksum = new Map<string, string[]>();
-    for (const rel of vanished) {
-      const c = stored.get(rel)![SF.checksum];
-      if (c) { const l = byChecksum.get(c); if (l) l.push(rel); else byChecksum.set(c, [rel]); }
-    }
-    const fresh = candidates.filter((c) => !c.row);
-    await pool(fresh, BIG_CONCURRENCY, async (c) => {
-      try { c.checksum = await checksumOf(scan, c.rel, c.size); } catch { /* vanished or refused: found again (and reported) below */ }
-      const from = c.checksum ? byChecksum.get(c.checksum) : undefined;
-      if (from && from.length) { const src = from.shift()!; moves[src] = c.rel; c.movedFrom = src; }
-    });
-  }
-  const movedFrom = new Set(Object.keys(moves));
-  const deleted = vanished.filter((p) => !movedFrom.has(p));
 
   const result: ProjectSyncResult = { scanType, newCount: 0, modifiedCount: 0, truncated: false, filesScanned: w.filesScanned, scanMs: 0,
     applyMs: 0, new: [], modified: [], deleted, moves, checksums: {}, skipped, errors, warnings };
@@ -253,7 +228,6 @@ export async function syncProject(store: IndexStore, project: ProjectRef,
   // 1. deletions first, so the permalinks they free are available to new files. A moved file keeps its entity
   //    (id, permalink, incoming relations) and is re-indexed at its new path below (its title may come from the name).
   if (deleted.length) store.tx(() => { for (const rel of deleted) store.deleteEntity(stored.get(rel)![SF.id]); });
-  for (const c of candidates) if (c.movedFrom) c.row = stored.get(c.movedFrom);
   const rest = candidates;
 
   // 2. new and changed files: small ones in time-sliced transactions, big binaries streamed outside transactions

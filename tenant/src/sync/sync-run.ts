@@ -1,8 +1,9 @@
 // Sync runs: every sync and every start-up rebuild is recorded in the index db (table sync_run, integer seq for
 // the collection cursor). Stored reports are capped so a 100k-file initial sync does not store 100k paths.
 import crypto from 'node:crypto';
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 import type { SyncReportResponse, SyncRun } from '../engine-types.ts';
+import { SyncRunRepository } from '../repositories/sync-run-repository.ts';
 
 const REPORT_CAP = 200;
 // A 30 s schedule records ~2,900 runs a day per project; the control plane collects them, so only the newest are kept.
@@ -33,35 +34,24 @@ function capReport(r: SyncReportResponse): SyncReportResponse & { truncated?: bo
 }
 
 export class SyncRunLog {
-  private ins: StatementSync;
-  private byProject: StatementSync;
-  private after: StatementSync;
-  private latest: StatementSync;
-  private prune: StatementSync;
+  private repo: SyncRunRepository;
   private inserted = 0;
-  constructor(db: DatabaseSync) {
-    this.prune = db.prepare('DELETE FROM sync_run WHERE seq <= ?');
-    this.ins = db.prepare('INSERT INTO sync_run(id, project, kind, run) VALUES (?, ?, ?, ?) RETURNING seq');
-    this.byProject = db.prepare('SELECT run FROM sync_run WHERE project = ? ORDER BY seq DESC LIMIT ?');
-    this.after = db.prepare('SELECT seq, run FROM sync_run WHERE seq > ? ORDER BY seq LIMIT ?');
-    this.latest = db.prepare(`SELECT run FROM sync_run WHERE project = ? AND kind = 'sync' ORDER BY seq DESC LIMIT 1`);
-  }
+  constructor(db: DatabaseSync) { this.repo = new SyncRunRepository(db); }
 
   record(run: SyncRun): number {
     const stored: SyncRun = { ...run, errors: run.errors.slice(0, PROBLEM_CAP), warnings: run.warnings?.slice(0, PROBLEM_CAP),
       report: run.report ? capReport(run.report) : undefined };
-    const seq = (this.ins.get(run.id, run.project, run.kind, JSON.stringify(stored)) as { seq: number }).seq;
-    if (++this.inserted % 100 === 0 && seq > KEEP_RUNS) this.prune.run(seq - KEEP_RUNS);
+    const seq = this.repo.insert(stored);
+    if (++this.inserted % 100 === 0 && seq > KEEP_RUNS) this.repo.deleteUpTo(seq - KEEP_RUNS);
     return seq;
   }
 
   list(project: string, limit: number): SyncRun[] {
-    return (this.byProject.all(project, Math.max(1, Math.min(limit, 1000))) as { run: string }[]).map((r) => JSON.parse(r.run));
+    return this.repo.newestOfProject(project, Math.max(1, Math.min(limit, 1000)));
   }
 
   last(project: string): SyncRun | null {
-    const r = this.latest.get(project) as { run: string } | undefined;
-    return r ? JSON.parse(r.run) : null;
+    return this.repo.lastSync(project);
   }
 
   /** cursor = `${instanceId}.${seq}`; a cursor from another index instance (rebuilt db) starts from the beginning. */
@@ -73,8 +63,8 @@ export class SyncRunLog {
       const n = Number(cursor.slice(dot + 1));
       if (inst === instanceId && Number.isSafeInteger(n) && n >= 0) seq = n;
     }
-    const rows = this.after.all(seq, Math.max(1, Math.min(limit, 1000))) as { seq: number; run: string }[];
+    const rows = this.repo.runsAfter(seq, Math.max(1, Math.min(limit, 1000)));
     const last = rows.length ? rows[rows.length - 1]!.seq : seq;
-    return { runs: rows.map((r) => JSON.parse(r.run)), next_cursor: `${instanceId}.${last}`, instance_id: instanceId };
+    return { runs: rows.map((r) => r.run), next_cursor: `${instanceId}.${last}`, instance_id: instanceId };
   }
 }

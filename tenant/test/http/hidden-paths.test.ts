@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { hiddenSegment } from '../../src/notes/visible-path.ts';
+import { hiddenSegment } from '../../src/fs/visible-path.ts';
 import { loadIgnoreRules } from '../../src/sync/ignore-rules.ts';
 import { rawRequest, startTenant, tempDir, type Tenant } from '../process/tenant-process.ts';
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { nameProblem, pathProblem, titleToFileName } from '../../src/notes/portable-name.ts';
+import { nameProblem, pathProblem, titleToFileName } from '../../src/fs/portable-name.ts';
 import { rawRequest, startTenant, tempDir, type Tenant } from '../process/tenant-process.ts';
 
 const tmp = tempDir('bm-portable-');

@@ -10,7 +10,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { signRequest } from '../../src/auth/request-signature.ts';
-import { isLeftoverTemp } from '../../src/notes/temp-sweep.ts';
+import { isLeftoverTemp } from '../../src/fs/temp-sweep.ts';
 import { startTenant, tempDir, type Tenant } from './tenant-process.ts';
 
 const KILLS = 20;

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { atomicCreate, atomicReplace, moveNoReplace } from '../../src/notes/atomic-write.ts';
-import { FD_RELATIVE, listDir, openForRead, OutsideProjectError, registerAnchor, ScanRoot, SymlinkRefusedError, unlinkConfined, withParent, writeTempIn } from '../../src/notes/confined-fs.ts';
+import { atomicCreate, atomicReplace, moveNoReplace } from '../../src/fs/atomic-write.ts';
+import { FD_RELATIVE, listDir, openForRead, OutsideProjectError, registerAnchor, ScanRoot, SymlinkRefusedError, unlinkConfined, withParent, writeTempIn } from '../../src/fs/confined-fs.ts';
 import { tempDir } from '../process/tenant-process.ts';
 
 const tmp = tempDir('bm-confined-');
@@ -83,9 +83,9 @@ describe('ScanRoot (the sync scan: opened by path, proven afterwards)', () => {
 
 describe('start-up temp sweep', () => {
   test('removes only temp names this tenant makes; user files, look-alikes and links stay; the sync ignores temps', async () => {
-    const { sweepTempFiles } = await import('../../src/notes/temp-sweep.ts');
+    const { sweepTempFiles } = await import('../../src/fs/temp-sweep.ts');
     const { ignoredByDefault } = await import('../../src/sync/ignore-rules.ts');
-    const { newTempName, UPLOAD_TEMP_PREFIX } = await import('../../src/notes/confined-fs.ts');
+    const { newTempName, UPLOAD_TEMP_PREFIX } = await import('../../src/fs/confined-fs.ts');
     const d = path.join(tmp, 'sweep');
     fs.mkdirSync(path.join(d, 'p', 'sub'), { recursive: true });
     fs.mkdirSync(path.join(d, '.basic-memory'));

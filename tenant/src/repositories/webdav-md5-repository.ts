@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { openForRead } from '../notes/confined-fs.ts';
+import { openForRead } from '../fs/confined-fs.ts';
 
 const DDL = `CREATE TABLE IF NOT EXISTS webdav_md5(
   project_id INTEGER NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL, mtime_ms REAL NOT NULL, ctime_ms REAL NOT NULL,

@@ -1,0 +1,78 @@
+// The index's full-text rows (FTS5 `search`, rowid = entity id): the search query with its filters, note text
+// reads and the rebuild of one project's rows. Rows are written by the IndexStore, batched before commit.
+import type { DatabaseSync } from 'node:sqlite';
+import type { EntityRow } from '../index/store.ts';
+
+/** Which notes a search returns: the FTS query (null: filters alone) and upstream's filters. */
+export interface NoteSearchFilter {
+  fts: string | null;
+  types?: string[] | null;
+  note_types?: string[] | null;
+  after?: { iso: string; field: 'created_at' | 'updated_at' } | null;
+  tags?: string[] | null;
+  categories?: string[] | null;
+}
+
+/** A matching note with its rank (bm25: title ×10, text ×1, permalink ×2; 0 without text). */
+export type RankedEntityRow = EntityRow & { rank: number };
+
+function noteSearchSql(projectId: number, f: NoteSearchFilter): { sql: string; args: (string | number)[] } {
+  const where: string[] = ['e.project_id = ?'];
+  const params: (string | number)[] = [projectId];
+  if (f.types?.length) { where.push('e.entity_type IN (SELECT value FROM json_each(?))'); params.push(JSON.stringify(f.types)); }
+  if (f.note_types?.length) { where.push('lower(e.entity_type) IN (SELECT value FROM json_each(?))'); params.push(JSON.stringify(f.note_types.map((t) => t.toLowerCase()))); }
+  // stored times are ISO-8601 UTC with milliseconds, so text order is time order
+  if (f.after) { where.push(`e.${f.after.field === 'created_at' ? 'created_at' : 'updated_at'} > ?`); params.push(f.after.iso); }
+  // Tag and category filters run here, before LIMIT/OFFSET, so every page is full and has_more is honest.
+  if (f.tags?.length) {
+    const tags = JSON.stringify(f.tags.map((t) => t.replace(/^#/, '').toLowerCase()));
+    where.push(`(EXISTS (SELECT 1 FROM json_each(e.entity_metadata, '$.tags') t WHERE lower(t.value) IN (SELECT value FROM json_each(?)))
+      OR EXISTS (SELECT 1 FROM json_each(e.observations) o, json_each(o.value, '$.tags') ot WHERE lower(ot.value) IN (SELECT value FROM json_each(?))))`);
+    params.push(tags, tags);
+  }
+  if (f.categories?.length) {
+    where.push(`EXISTS (SELECT 1 FROM json_each(e.observations) o WHERE lower(coalesce(json_extract(o.value, '$.category'), 'note')) IN (SELECT value FROM json_each(?)))`);
+    params.push(JSON.stringify(f.categories.map((c) => c.toLowerCase())));
+  }
+  const order = f.after ? `, e.${f.after.field === 'created_at' ? 'created_at' : 'updated_at'} DESC` : '';
+  const sql = f.fts
+    ? `SELECT e.*, bm25(search, 10.0, 1.0, 2.0) AS rank FROM search JOIN entity e ON e.id = search.rowid
+       WHERE search MATCH ? AND ${where.join(' AND ')} ORDER BY rank${order}, e.id`
+    : `SELECT e.*, 0 AS rank FROM entity e WHERE ${where.join(' AND ')} ORDER BY e.updated_at DESC, e.id`;
+  return { sql, args: f.fts ? [f.fts, ...params] : params };
+}
+
+/** Notes matching the filter, best rank first (newest first among equal ranks when `after` is set). */
+export function searchNotes(db: DatabaseSync, projectId: number, f: NoteSearchFilter, page: { limit: number; offset?: number }): RankedEntityRow[] {
+  const { sql, args } = noteSearchSql(projectId, f);
+  return (page.offset === undefined
+    ? db.prepare(`${sql} LIMIT ?`).all(...args, page.limit)
+    : db.prepare(`${sql} LIMIT ? OFFSET ?`).all(...args, page.limit, page.offset)) as unknown as RankedEntityRow[];
+}
+
+/** The best full-text match of the project for an FTS query. */
+export function bestMatch(db: DatabaseSync, projectId: number, fts: string): EntityRow | undefined {
+  return db.prepare(`SELECT e.* FROM search JOIN entity e ON e.id = search.rowid
+    WHERE search MATCH ? AND e.project_id = ? ORDER BY bm25(search, 10.0, 1.0, 2.0) LIMIT 1`).get(fts, projectId) as EntityRow | undefined;
+}
+
+/** A reader of notes' indexed text by entity id, whole or its first `maxChars` characters. */
+export function searchTextReader(db: DatabaseSync, maxChars?: number): (entityId: number) => string | null {
+  const stmt = maxChars === undefined
+    ? db.prepare('SELECT content AS c FROM search WHERE rowid = ?')
+    : db.prepare('SELECT substr(content, 1, ?) AS c FROM search WHERE rowid = ?');
+  return (entityId) => ((maxChars === undefined ? stmt.get(entityId) : stmt.get(maxChars, entityId)) as { c: string | null } | undefined)?.c ?? null;
+}
+
+/** Drops every search row of the project's notes (caller is inside a transaction). */
+export function deleteProjectSearch(db: DatabaseSync, projectId: number): void {
+  db.prepare('DELETE FROM search WHERE rowid IN (SELECT id FROM entity WHERE project_id = ?)').run(projectId);
+}
+
+export interface SearchSourceRow { id: number; file_path: string; title: string; permalink: string | null; content_type: string }
+
+/** A pager over the project's notes by id (what their search rows are made from), `size` rows after `afterId`. */
+export function searchSourcePager(db: DatabaseSync, projectId: number, size: number): (afterId: number) => SearchSourceRow[] {
+  const page = db.prepare('SELECT id, file_path, title, permalink, content_type FROM entity WHERE project_id = ? AND id > ? ORDER BY id LIMIT ?');
+  return (afterId) => page.all(projectId, afterId, size) as unknown as SearchSourceRow[];
+}
