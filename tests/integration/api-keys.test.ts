@@ -214,7 +214,7 @@ describe('API keys and workspaces (postgres, real tenants)', () => {
       new Request(`${APP}/api/tenant/trash/${id}`, { method: 'DELETE', headers: bearer(key) }), { params: Promise.resolve({ id }) });
     assert.equal(trashPurge.status, 403);
     const appPassword = await (await import('../../app/api/app-passwords/route.ts')).POST(
-      new Request(`${APP}/api/app-passwords`, { method: 'POST', headers: { ...json, ...bearer(key) }, body: JSON.stringify({ name: 'escalate' }) }));
+      new Request(`${APP}/api/app-passwords`, { method: 'POST', headers: { ...json, ...bearer(key) }, body: JSON.stringify({ name: 'escalate' }) }), {});
     assert.ok(appPassword.status === 401 || appPassword.status === 403, `app password with a read-only key: ${appPassword.status}`);
   });
 
