@@ -85,7 +85,10 @@ export function startTenantServices(): Promise<TenantServices> {
     });
     const snapshots = getConfig().snapshots;
     const snapshotScheduler = snapshots.scheduleEnabled
-      ? new SnapshotScheduler({ db, config: snapshots, onlyHeldBy: supervisor.holderId, log: (level, msg, fields) => log[level](fields ?? {}, msg) })
+      ? new SnapshotScheduler({
+        db, config: snapshots, onlyHeldBy: supervisor.holderId, idleStopMs: cfg.idleStopMs, healthIntervalMs: cfg.healthIntervalMs,
+        onWake: nudgeSupervisor, log: (level, msg, fields) => log[level](fields ?? {}, msg),
+      })
       : null;
     supervisor.start();
     collector.start();

@@ -409,7 +409,7 @@ export class TenantSupervisor {
     this.log('info', 'tenant idle; putting it to sleep', { tenantId: slot.tenantId, idleMs });
     slot.stopping = (async () => {
       await upsertTenantEndpoint(this.db, slot.tenantId, { host: null, port: null, pid: null }, this.holderId);
-      await this.setStatus(slot, 'sleeping', `idle for ${Math.round(idleMs / 1000)} s; the next request wakes it`);
+      await this.setStatus(slot, 'sleeping', `idle for ${Math.round(idleMs / 1000)} s; scheduled syncs pause while it sleeps (files changed on disk meanwhile are caught up when it wakes); the next request wakes it`);
       this.onTenantChange?.(slot.tenantId);
       await new Promise((r) => setTimeout(r, SLEEP_ROUTE_GRACE_MS));
       await this.driver.stop(h, this.s.stopGraceMs ?? 10_000);
