@@ -115,6 +115,7 @@ function startApp(idleStopMs: number) {
     settings: {
       leaseTtlMs: 15_000, tickMs: 1000, healthIntervalMs: 2000, healthTimeoutMs: 2000, degradedAfterMs: 30_000,
       backoffBaseMs: 500, backoffMaxMs: 30_000, maxCrashes: 5, crashWindowMs: 600_000, maxTenantsPerInstance: 0, idleStopMs,
+      maxConcurrentStarts: env('TENANT_START_CONCURRENCY', 4),
     },
     log: (level, msg, fields) => { if (level === 'error') log(msg, fields ?? ''); },
   });
