@@ -8,7 +8,7 @@ import { getDb } from '../db/index.ts';
 import { getTenantRoute, requestTenantWake, type TenantRoute } from '../db/queries/tenants-runtime.ts';
 import { getLogger } from '../log.ts';
 import type { FastPathOptions } from './tenant-proxy-fast-path.ts';
-import { isAsleepOrWaking, type TenantProxyDeps } from './tenant-proxy.ts';
+import type { TenantProxyDeps } from './tenant-proxy.ts';
 
 const ROUTES = Symbol.for('bmc.tenantRouteCache');
 const WAKES = Symbol.for('bmc.tenantWakes');
@@ -54,6 +54,15 @@ export function setSupervisorNudge(nudge: (tenantId: string) => void): void {
 }
 
 /**
+ * Where a wake ends: running (or serving while degraded), failed or stopped. A tenant that crashes while waking
+ * is restarted by its supervisor after the backoff (`degraded`, then `starting` again): the request rides it out.
+ */
+function wakeSettled(route: TenantRoute): boolean {
+  if (route.status === 'running' || route.status === 'failed' || route.status === 'stopped') return true;
+  return route.status === 'degraded' && !!route.baseUrl;
+}
+
+/**
  * Wakes a sleeping tenant and waits until it runs, at most `timeoutMs`. One wake in flight per tenant in
  * this process (concurrent first requests share it); across instances the `sleeping` → `starting` update
  * happens once and the supervision lease decides who starts the process. Resolves with the route as last
@@ -71,7 +80,7 @@ export function wakeTenant(db: Database, tenantId: string, timeoutMs: number): P
       for (;;) {
         invalidateTenantRoute(tenantId);
         const route = await getTenantRoute(db, tenantId);
-        if (!route || route.desiredState === 'stopped' || !isAsleepOrWaking(route) || Date.now() >= deadline) return route;
+        if (!route || route.desiredState === 'stopped' || wakeSettled(route) || Date.now() >= deadline) return route;
         await new Promise((r) => setTimeout(r, WAKE_POLL_MS));
       }
     })().finally(() => { wakes.delete(tenantId); });

@@ -69,7 +69,7 @@ export function startTenantServices(): Promise<TenantServices> {
         leaseTtlMs: cfg.leaseTtlMs, tickMs: cfg.supervisorTickMs, healthIntervalMs: cfg.healthIntervalMs,
         healthTimeoutMs: cfg.healthTimeoutMs, degradedAfterMs: cfg.degradedAfterMs, backoffBaseMs: cfg.backoffBaseMs,
         backoffMaxMs: cfg.backoffMaxMs, maxCrashes: cfg.maxCrashes, crashWindowMs: cfg.crashWindowMs,
-        maxTenantsPerInstance: cfg.maxTenantsPerInstance, idleStopMs: cfg.idleStopMs,
+        maxTenantsPerInstance: cfg.maxTenantsPerInstance, idleStopMs: cfg.idleStopMs, maxConcurrentStarts: cfg.startConcurrency,
       },
       log: (level, msg, fields) => log[level](fields ?? {}, msg),
       onTenantChange: invalidateTenantRoute,
@@ -85,7 +85,10 @@ export function startTenantServices(): Promise<TenantServices> {
     });
     const snapshots = getConfig().snapshots;
     const snapshotScheduler = snapshots.scheduleEnabled
-      ? new SnapshotScheduler({ db, config: snapshots, onlyHeldBy: supervisor.holderId, log: (level, msg, fields) => log[level](fields ?? {}, msg) })
+      ? new SnapshotScheduler({
+        db, config: snapshots, onlyHeldBy: supervisor.holderId, idleStopMs: cfg.idleStopMs, healthIntervalMs: cfg.healthIntervalMs,
+        onWake: nudgeSupervisor, log: (level, msg, fields) => log[level](fields ?? {}, msg),
+      })
       : null;
     supervisor.start();
     collector.start();

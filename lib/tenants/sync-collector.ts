@@ -233,6 +233,8 @@ export class SyncCollector {
         const advanced = body.next_cursor && body.next_cursor !== cursor;
         cursor = nextCursor;
         if (runs.length < pageSize || !advanced) break;
+        // A catch-up of many pages lets requests and other tenants' pages run between its pages.
+        await new Promise((r) => setImmediate(r));
       }
       if (inserted) this.o.log?.('info', 'collected sync runs', { tenantId, inserted });
       return { tenantId, inserted, fetched };

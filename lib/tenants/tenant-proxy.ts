@@ -65,7 +65,7 @@ export interface TenantProxyDeps {
 }
 
 /** Asleep, or woken and not running yet: a request waits for it instead of being refused. */
-export function isAsleepOrWaking(route: TenantRoute): boolean {
+function isAsleepOrWaking(route: TenantRoute): boolean {
   return route.status === 'sleeping' || ((route.status === 'starting' || route.status === 'rebuilding') && route.statusDetail === WAKING_DETAIL);
 }
 

@@ -42,6 +42,8 @@ export interface SupervisorSettings {
   stopGraceMs?: number;
   /** A running tenant idle this long is put to sleep; 0 or absent = never. */
   idleStopMs?: number;
+  /** Tenant processes booting at once (a restarted instance must not boot its whole fleet at once); 0 or absent = no limit. */
+  maxConcurrentStarts?: number;
 }
 
 /** Between clearing a sleeping tenant's address and stopping it: routes cached by any instance (1 s) expire. */
@@ -109,6 +111,9 @@ export class TenantSupervisor {
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
   private stopped = false;
+  /** Boots in progress and the starts waiting for a turn (maxConcurrentStarts). */
+  private startsBooting = 0;
+  private startQueue: Array<() => void> = [];
 
   constructor(o: SupervisorOptions) {
     this.db = o.db;
@@ -263,17 +268,42 @@ export class TenantSupervisor {
     }
   }
 
+  /**
+   * A turn to boot a tenant process (maxConcurrentStarts at once): resolves with its release. A wake (a request
+   * waits for it) goes ahead of the queued starts and restarts.
+   */
+  private async startTurn(first: boolean): Promise<() => void> {
+    const max = this.s.maxConcurrentStarts ?? 0;
+    if (max > 0 && this.startsBooting >= max) {
+      await new Promise<void>((r) => { if (first) this.startQueue.unshift(r); else this.startQueue.push(r); });
+    } else {
+      this.startsBooting++;
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.startQueue.shift();
+      if (next) next(); // the turn passes on: the count stays
+      else this.startsBooting--;
+    };
+  }
+
   private startSlot(slot: Slot, reason: string): void {
     slot.starting = (async () => {
       await this.setStatus(slot, 'starting', reason === 'wake' ? WAKING_DETAIL : reason === 'start' ? 'starting the tenant API' : reason);
       let handle: TenantHandle;
+      const release = await this.startTurn(reason === 'wake');
       try {
+        if (this.stopped) return;
         handle = await this.driver.start({ tenantId: slot.tenantId, bucketName: slot.bucketName, secret: deriveTenantSecret(this.authSecret, slot.tenantId) });
       } catch (err) {
         const exit = (err as { exit?: TenantExit }).exit ?? { code: null, signal: null, stderrTail: [String((err as Error).message)] };
         this.log('error', 'tenant failed to start', { tenantId: slot.tenantId, error: (err as Error).message });
         await this.recordCrash(slot, exit, (err as Error).message);
         return;
+      } finally {
+        release(); // listening (or failed): the next boot may go
       }
       if (this.stopped) { await this.driver.stop(handle, 2000); return; }
       slot.handle = handle;
@@ -409,7 +439,7 @@ export class TenantSupervisor {
     this.log('info', 'tenant idle; putting it to sleep', { tenantId: slot.tenantId, idleMs });
     slot.stopping = (async () => {
       await upsertTenantEndpoint(this.db, slot.tenantId, { host: null, port: null, pid: null }, this.holderId);
-      await this.setStatus(slot, 'sleeping', `idle for ${Math.round(idleMs / 1000)} s; the next request wakes it`);
+      await this.setStatus(slot, 'sleeping', `idle for ${Math.round(idleMs / 1000)} s; scheduled syncs pause while it sleeps (files changed on disk meanwhile are caught up when it wakes); the next request wakes it`);
       this.onTenantChange?.(slot.tenantId);
       await new Promise((r) => setTimeout(r, SLEEP_ROUTE_GRACE_MS));
       await this.driver.stop(h, this.s.stopGraceMs ?? 10_000);

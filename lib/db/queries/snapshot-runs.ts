@@ -2,7 +2,7 @@
 // the caller's tenant id, so another tenant's snapshot is simply not found.
 import { and, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
-import { snapshotRuns, type SnapshotRun } from '../schema.ts';
+import { snapshotRuns, tenants, type SnapshotRun } from '../schema.ts';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -49,6 +49,19 @@ export async function markForgottenByRestic(db: Database, tenantId: string, rest
 }
 
 /** When the tenant's last scheduled run started (any status), for the schedule. */
+/** Sleeping tenants (meant to run) with when they fell asleep and their latest scheduled snapshot, in one query. */
+export async function sleepingTenantsLastScheduled(db: Database): Promise<Array<{
+  tenantId: string; asleepSince: Date; lastStartedAt: Date | null; lastFinishedAt: Date | null; lastStatus: SnapshotRun['status'] | null;
+}>> {
+  return db.selectDistinctOn([tenants.id], {
+    tenantId: tenants.id, asleepSince: tenants.statusChangedAt,
+    lastStartedAt: snapshotRuns.startedAt, lastFinishedAt: snapshotRuns.finishedAt, lastStatus: snapshotRuns.status,
+  }).from(tenants)
+    .leftJoin(snapshotRuns, and(eq(snapshotRuns.tenantId, tenants.id), eq(snapshotRuns.kind, 'scheduled')))
+    .where(and(eq(tenants.status, 'sleeping'), eq(tenants.desiredState, 'running')))
+    .orderBy(tenants.id, sql`${snapshotRuns.startedAt} desc nulls last`);
+}
+
 export async function lastScheduledStart(db: Database, tenantId: string): Promise<Date | null> {
   const [row] = await db.select({ at: snapshotRuns.startedAt }).from(snapshotRuns)
     .where(and(eq(snapshotRuns.tenantId, tenantId), eq(snapshotRuns.kind, 'scheduled'))).orderBy(desc(snapshotRuns.startedAt)).limit(1);

@@ -210,6 +210,12 @@ export async function requestTenantWake(db: Database, tenantId: string): Promise
   return r.length > 0;
 }
 
+/** Replaces a sleeping tenant's status detail (no lease: it only says why something was not done while it sleeps). */
+export async function noteSleepingTenant(db: Database, tenantId: string, detail: string): Promise<void> {
+  await db.update(tenants).set({ statusDetail: detail })
+    .where(and(eq(tenants.id, tenantId), eq(tenants.status, 'sleeping')));
+}
+
 export type TenantAdminAction = 'start' | 'stop' | 'restart' | 'reindex';
 
 /** Desired running; a failed or stopped tenant gets a fresh crash budget and starts on the next tick. */

@@ -1,10 +1,17 @@
 // One tenant API per data dir: <data-dir>/.basic-memory/tenant.lock, created atomically ('wx').
 // A lock whose pid is dead (killed process) is taken over; a live one makes the caller refuse.
+// Files on storage several hosts share: another host's pid cannot be checked, so the holder keeps its lock
+// fresh (mtime touched every FOREIGN_LOCK_STALE_MS / 5) and a lock of another host untouched for
+// FOREIGN_LOCK_STALE_MS is stale — its host is gone (a host lost with its tenants), and the control plane's
+// lease already moved the tenant. A live holder on a host that is merely cut off keeps touching it, so
+// the new host's tenant refuses (no two writers) until that holder stops.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 export type LockInfo = { pid: number; host: string; started_at: string };
+
+const FOREIGN_LOCK_STALE_MS = 15_000;
 
 export class DataDirLockedError extends Error {
   holder: LockInfo;
@@ -47,7 +54,8 @@ function readLock(lockPath: string): { raw: string; info: LockInfo | null } | nu
 
 export type DataDirLock = { path: string; info: LockInfo; release: () => void };
 
-export function acquireDataDirLock(dataDir: string): DataDirLock {
+export function acquireDataDirLock(dataDir: string, o: { foreignStaleMs?: number } = {}): DataDirLock {
+  const foreignStaleMs = o.foreignStaleMs ?? FOREIGN_LOCK_STALE_MS;
   const lockPath = lockPathFor(dataDir);
   fs.mkdirSync(path.dirname(lockPath), { recursive: true });
   const info: LockInfo = { pid: process.pid, host: os.hostname(), started_at: new Date().toISOString() };
@@ -55,7 +63,11 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
       fs.writeFileSync(lockPath, body, { flag: 'wx', mode: 0o644 });
-      return { path: lockPath, info, release: () => releaseLock(lockPath, info.pid) };
+      const heartbeat = setInterval(() => {
+        try { const now = new Date(); fs.utimesSync(lockPath, now, now); } catch { /* gone: released or removed by hand */ }
+      }, Math.max(100, Math.floor(foreignStaleMs / 5)));
+      heartbeat.unref();
+      return { path: lockPath, info, release: () => { clearInterval(heartbeat); releaseLock(lockPath, info.pid); } };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
@@ -63,9 +75,12 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
     if (!existing) continue; // vanished between our create and read: retry
     const holder = existing.info;
     if (holder) {
-      const sameHost = holder.host === os.hostname();
-      // On another host we cannot check liveness, so we refuse rather than risk two writers.
-      if (!sameHost || (holder.pid !== process.pid && pidAlive(holder.pid))) throw new DataDirLockedError(lockPath, holder);
+      if (holder.host === os.hostname()) {
+        if (holder.pid !== process.pid && pidAlive(holder.pid)) throw new DataDirLockedError(lockPath, holder);
+      } else if (Date.now() - fs.statSync(lockPath).mtimeMs < foreignStaleMs) {
+        // Another host's holder that still touches its lock: refuse rather than risk two writers.
+        throw new DataDirLockedError(lockPath, holder);
+      }
     } else {
       // Unparseable: maybe a holder mid-write. Give it a moment before calling it stale.
       const age = Date.now() - fs.statSync(lockPath).mtimeMs;

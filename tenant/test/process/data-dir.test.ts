@@ -100,6 +100,23 @@ describe('data dir lock (real processes)', () => {
     await new Promise((r) => third.child.once('exit', r));
     assert.ok(!fs.existsSync(lockPathFor(dir)), 'released on clean exit');
   });
+  test("another host's lock: refused while its holder keeps it fresh, taken over once untouched for the stale time", async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'lock-'));
+    fs.mkdirSync(path.dirname(lockPathFor(dir)), { recursive: true });
+    // A live process on this host, but the lock names another host (shared storage): pid checks cannot apply.
+    fs.writeFileSync(lockPathFor(dir), JSON.stringify({ pid: process.pid, host: 'other-host', started_at: new Date().toISOString() }) + '\n');
+    assert.throws(() => acquireDataDirLock(dir, { foreignStaleMs: 1000 }), (e: unknown) => e instanceof DataDirLockedError && e.holder.host === 'other-host');
+    const old = new Date(Date.now() - 5000);
+    fs.utimesSync(lockPathFor(dir), old, old);
+    const lock = acquireDataDirLock(dir, { foreignStaleMs: 1000 });
+    assert.equal(JSON.parse(fs.readFileSync(lockPathFor(dir), 'utf8')).host, os.hostname());
+    // The holder keeps its lock fresh: it never looks stale to another host.
+    fs.utimesSync(lockPathFor(dir), old, old);
+    await new Promise((r) => setTimeout(r, 400));
+    assert.ok(Date.now() - fs.statSync(lockPathFor(dir)).mtimeMs < 1000, 'heartbeat touched the lock');
+    lock.release();
+    assert.ok(!fs.existsSync(lockPathFor(dir)));
+  });
   test('garbage in an old lock file is treated as stale', () => {
     const dir = fs.mkdtempSync(path.join(tmp, 'lock-'));
     fs.mkdirSync(path.dirname(lockPathFor(dir)), { recursive: true });
