@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { Logo } from '@/components/logo.tsx';
+import { buttonClass } from '@/components/ui/button.tsx';
 
 export default function NotFound() {
   return (
@@ -9,8 +10,8 @@ export default function NotFound() {
       <h1 data-testid="not-found" className="mt-2 text-2xl font-semibold tracking-tight text-slate-900">Page not found</h1>
       <p className="mt-2 max-w-sm text-sm text-slate-600">There is nothing here, or it isn’t yours to see.</p>
       <div className="mt-6 flex gap-3">
-        <Link href="/dashboard" className="rounded-lg bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700">Dashboard</Link>
-        <Link href="/" className="rounded-lg px-4 py-2 text-sm font-medium text-slate-700 ring-1 ring-slate-300 hover:bg-white">Home</Link>
+        <Link href="/dashboard" className={buttonClass({ variant: 'primary', className: 'px-4 py-2' })}>Dashboard</Link>
+        <Link href="/" className={buttonClass({ className: 'px-4 py-2' })}>Home</Link>
       </div>
     </div>
   );
