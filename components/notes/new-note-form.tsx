@@ -5,7 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { createNote } from '@/lib/cloud-client/notes.ts';
 import { notesHref } from '@/lib/notes/note-paths.ts';
-import { errorText } from './error-text.ts';
+import { errorText } from '@/lib/cloud-client/fetcher.ts';
 
 export function NewNoteForm({ project, folder }: { project: string; folder: string }) {
   const router = useRouter();

@@ -9,7 +9,7 @@ import { Dialog } from '@/components/ui/dialog.tsx';
 import { noteKeys } from '@/lib/cloud-client/keys.ts';
 import { deleteNote, moveNote } from '@/lib/cloud-client/notes.ts';
 import { notesHref } from '@/lib/notes/note-paths.ts';
-import { errorText } from './error-text.ts';
+import { errorText } from '@/lib/cloud-client/fetcher.ts';
 
 const btn = 'rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-50';
 

@@ -8,7 +8,7 @@ import { useMutation } from '@tanstack/react-query';
 import { ApiError } from '@/lib/cloud-client/fetcher.ts';
 import { getNoteView, saveNoteSource } from '@/lib/cloud-client/notes.ts';
 import { notesHref } from '@/lib/notes/note-paths.ts';
-import { errorText } from './error-text.ts';
+import { errorText } from '@/lib/cloud-client/fetcher.ts';
 
 export function NoteEditor({ project, filePath, initialSource, initialChecksum }: { project: string; filePath: string; initialSource: string; initialChecksum: string }) {
   const router = useRouter();

@@ -3,6 +3,7 @@ import { RunStatus } from '@/components/runs/run-status.tsx';
 import { ScanTypeTag } from '@/components/runs/run-history-table.tsx';
 import type { RunDto } from '@/lib/sync-health/run-dto.ts';
 import { formatDuration } from '@/lib/format/durations.ts';
+import { formatCount } from '@/lib/format/plurals.ts';
 
 export function RebuildTable({ rebuilds }: { rebuilds: RunDto[] }) {
   if (rebuilds.length === 0) return <p data-testid="rebuilds-empty" className="rounded-xl border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-700">No index rebuild recorded yet.</p>;
@@ -24,7 +25,7 @@ export function RebuildTable({ rebuilds }: { rebuilds: RunDto[] }) {
             <tr key={r.id} data-testid="rebuild-row">
               <td className="px-3 py-2"><RunStatus run={r} compact /></td>
               <td className="px-3 py-2"><ScanTypeTag scanType={null} mode={r.mode ?? 'rebuild'} /></td>
-              <td className="px-3 py-2 text-right tabular-nums">{r.files_scanned.toLocaleString('en-US')}</td>
+              <td className="px-3 py-2 text-right tabular-nums">{formatCount(r.files_scanned)}</td>
               <td className="px-3 py-2 text-right tabular-nums">{formatDuration(r.duration_ms)}</td>
               <td className="whitespace-nowrap px-3 py-2 tabular-nums text-xs">{r.started_at.replace('T', ' ').slice(0, 19)}</td>
             </tr>

@@ -7,10 +7,11 @@ import type { ProblemDto, RunDetailDto } from '@/lib/sync-health/run-dto.ts';
 import { formatDuration } from '@/lib/format/durations.ts';
 import { RunStatus } from './run-status.tsx';
 import { ScanTypeTag, TRIGGER_LABELS } from './run-history-table.tsx';
+import { formatCount } from '@/lib/format/plurals.ts';
+import { formatBytes } from '@/lib/format/sizes.ts';
 
 const PATH_CAP = 20;
 const utc = (iso: string | null) => (iso ? iso.replace('T', ' ').slice(0, 23) + ' UTC' : '—');
-const mb = (b: number | null) => (b == null ? '—' : `${(b / 1024 / 1024).toFixed(1)} MB`);
 
 /** Problems grouped by kind: the message up to its first ":" or "(", so 40 "malformed YAML" lines read as one group. */
 function groupByKind(list: ProblemDto[]): { kind: string; items: ProblemDto[] }[] {
@@ -77,8 +78,8 @@ export function RunReport({ run, heading = 'Latest report' }: { run: RunDetailDt
         <div><dt className="text-xs text-slate-600">Started</dt><dd className="tabular-nums text-slate-900">{utc(run.started_at)}</dd></div>
         <div><dt className="text-xs text-slate-600">Finished</dt><dd className="tabular-nums text-slate-900">{utc(run.finished_at)}</dd></div>
         <div><dt className="text-xs text-slate-600">Duration (scan · apply)</dt><dd className="tabular-nums text-slate-900">{formatDuration(run.duration_ms)} ({formatDuration(run.scan_ms)} · {formatDuration(run.apply_ms)})</dd></div>
-        <div><dt className="text-xs text-slate-600">Files checked</dt><dd className="tabular-nums text-slate-900">{run.files_scanned.toLocaleString('en-US')}</dd></div>
-        <div><dt className="text-xs text-slate-600">Peak memory</dt><dd className="tabular-nums text-slate-900">{mb(run.peak_rss_bytes)}</dd></div>
+        <div><dt className="text-xs text-slate-600">Files checked</dt><dd className="tabular-nums text-slate-900">{formatCount(run.files_scanned)}</dd></div>
+        <div><dt className="text-xs text-slate-600">Peak memory</dt><dd className="tabular-nums text-slate-900">{formatBytes(run.peak_rss_bytes)}</dd></div>
         <div className="sm:col-span-2 lg:col-span-3">
           <dt className="text-xs text-slate-600">Counts</dt>
           <dd className="text-slate-900" data-testid="run-counts">{run.new} new · {run.modified} modified · {run.deleted} deleted · {run.moved} moved · {run.skipped} skipped · {run.errors} errors · {run.warnings.length} warnings</dd>

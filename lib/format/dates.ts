@@ -7,3 +7,6 @@ export function formatUtc(at: string | Date, precision: 'minute' | 'second' = 'm
   if (Number.isNaN(t)) return String(at);
   return new Date(t).toISOString().replace('T', ' ').slice(0, precision === 'second' ? 19 : 16) + ' UTC';
 }
+
+/** "Dec 7, 2026, 4:58 PM" in the viewer's own locale and zone: only for client renders after hydration. */
+export const formatLocal = (iso: string): string => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });

@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { EmptyState } from '@/components/empty-state.tsx';
 import { useProjectsQuery } from '@/lib/cloud-client/projects-query.ts';
 import { projectPermalink } from '@/lib/cloud-client/projects.ts';
+import { formatBytes } from '@/lib/format/sizes.ts';
 
 interface UploadResult { written: string[]; skipped: { path: string; reason: string }[] }
 
@@ -41,7 +42,7 @@ export function FilesPanel({ maxUploadMb }: { maxUploadMb: number }) {
     setError(null); setResult(null);
     if (!files.length) { setError('Choose a ZIP file or a folder first.'); return; }
     const total = files.reduce((a, f) => a + f.size, 0);
-    if (total > maxUploadMb * 1024 * 1024) { setError(`That is ${(total / 1048576).toFixed(1)} MB; the limit is ${maxUploadMb} MB per upload.`); return; }
+    if (total > maxUploadMb * 1024 * 1024) { setError(`That is ${formatBytes(total)}; the limit is ${formatBytes(maxUploadMb * 1024 * 1024)} per upload.`); return; }
     setProgress({ loaded: 0, total });
     try {
       const zip = files.length === 1 && /\.zip$/i.test(files[0]!.name);
@@ -102,7 +103,7 @@ export function FilesPanel({ maxUploadMb }: { maxUploadMb: number }) {
 
       <section aria-labelledby="upload-heading" className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
         <h2 id="upload-heading" className="text-base font-semibold text-slate-900">Upload</h2>
-        <p className="mt-1 text-sm text-slate-600">A ZIP is unpacked into the project; a folder&apos;s files are added one by one. Up to {maxUploadMb} MB. Hidden and ignored files are skipped.</p>
+        <p className="mt-1 text-sm text-slate-600">A ZIP is unpacked into the project; a folder&apos;s files are added one by one. Up to {formatBytes(maxUploadMb * 1024 * 1024)}. Hidden and ignored files are skipped.</p>
         <form onSubmit={onUpload} className="mt-3 grid gap-3" aria-label="Upload files">
           <div className="grid gap-2 sm:grid-cols-2">
             <div>

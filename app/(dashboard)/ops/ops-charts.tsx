@@ -11,6 +11,7 @@ import { HISTOGRAM_GROWTH, type Histogram } from '@/lib/history/duration-histogr
 import type { RollupSeriesPoint, ScanTypePercentiles } from '@/lib/db/queries/sync-rollups.ts';
 import type { SyncRunView } from '@/lib/db/queries/sync-runs.ts';
 import { formatDuration } from '@/lib/format/durations.ts';
+import { formatCount, formatPercent, plural } from '@/lib/format/plurals.ts';
 
 const H = 3_600_000;
 
@@ -64,8 +65,8 @@ export function RunsChart({ series, from, to, bucket, drillHref, title = 'Runs p
               {withRuns.map((b) => (
                 <tr key={b.start.getTime()} data-testid="runs-table-row">
                   <th scope="row" className="px-3 py-1.5 text-left font-normal"><Link className="text-brand-700 underline" href={drillHref(b.start, new Date(b.start.getTime() + step))}>{label(b.start)}</Link></th>
-                  {types.map((t) => <td key={t} className="px-3 py-1.5 tabular-nums">{(b.values[t] ?? 0).toLocaleString('en-US')}</td>)}
-                  <td className="px-3 py-1.5 tabular-nums" data-testid="runs-table-failed">{b.failed.toLocaleString('en-US')}</td>
+                  {types.map((t) => <td key={t} className="px-3 py-1.5 tabular-nums">{formatCount(b.values[t] ?? 0)}</td>)}
+                  <td className="px-3 py-1.5 tabular-nums" data-testid="runs-table-failed">{formatCount(b.failed)}</td>
                 </tr>
               ))}
             </tbody>
@@ -81,7 +82,7 @@ export function RunsChart({ series, from, to, bucket, drillHref, title = 'Runs p
               return (
                 <li key={b.start.getTime()}>
                   <Link className="text-brand-700 underline" href={drillHref(b.start, new Date(b.start.getTime() + step))}>
-                    {b.start.toISOString().replace('T', ' ').slice(0, bucket === 'day' ? 10 : 16)} UTC: {total.toLocaleString('en-US')} runs{b.failed ? `, ${b.failed} failed` : ''}
+                    {b.start.toISOString().replace('T', ' ').slice(0, bucket === 'day' ? 10 : 16)} UTC: {formatCount(total)} runs{b.failed ? `, ${b.failed} failed` : ''}
                   </Link>
                 </li>
               );
@@ -106,7 +107,7 @@ export function DurationHistograms({ percentiles }: { percentiles: ScanTypePerce
           <HistogramChart
             key={p.scanType} testId={`chart-histogram-${p.scanType}`}
             title={`${SCAN_TYPE_LABELS[k]} duration`}
-            description={`${p.runs.toLocaleString('en-US')} runs; p50 ${formatDuration(p.p50Ms)}, p95 ${formatDuration(p.p95Ms)}, p99 ${formatDuration(p.p99Ms)} (approximate: within ±${(p.relativeError * 100).toFixed(1)} %).`}
+            description={`${formatCount(p.runs)} runs; p50 ${formatDuration(p.p50Ms)}, p95 ${formatDuration(p.p95Ms)}, p99 ${formatDuration(p.p99Ms)} (approximate: within ±${formatPercent(p.relativeError)}).`}
             bins={displayBins(p.histogram)} color={SCAN_TYPE_COLORS[k]} xFormat={(v) => formatDuration(v)}
             markers={[{ key: 'p50', value: p.p50Ms }, { key: 'p95', value: p.p95Ms }, { key: 'p99', value: p.p99Ms }]}
           />
@@ -140,7 +141,7 @@ export function RebuildChart({ rebuilds }: { rebuilds: SyncRunView[] }) {
                 <td className="px-3 py-1.5"><Link className="text-brand-700 underline" href={`/ops/tenants/${r.tenantId}`}>{r.tenantId.slice(0, 8)}</Link></td>
                 <td className="px-3 py-1.5">{r.status === 'ok' ? 'ok' : `failed (${r.status})`}</td>
                 <td className="px-3 py-1.5 tabular-nums">{formatDuration(r.durationMs)}</td>
-                <td className="px-3 py-1.5 tabular-nums">{r.filesScanned.toLocaleString('en-US')}</td>
+                <td className="px-3 py-1.5 tabular-nums">{formatCount(r.filesScanned)}</td>
               </tr>
             ))}
           </tbody>
@@ -157,13 +158,13 @@ export function opsSummary(range: string, percentiles: ScanTypePercentiles[], re
   if (!syncs.length && !rebuilds.length) return `No sync runs and no rebuilds in the last ${range}.`;
   const total = syncs.reduce((n, p) => n + p.runs, 0);
   const failed = syncs.reduce((n, p) => n + p.failed, 0);
-  const per = syncs.map((p) => `${p.runs.toLocaleString('en-US')} ${SCAN_TYPE_LABELS[seriesKey(p.scanType)].toLowerCase()}${p.failed ? ` (${p.failed.toLocaleString('en-US')} failed)` : ''}`).join(', ');
+  const per = syncs.map((p) => `${formatCount(p.runs)} ${SCAN_TYPE_LABELS[seriesKey(p.scanType)].toLowerCase()}${p.failed ? ` (${formatCount(p.failed)} failed)` : ''}`).join(', ');
   const slowest = [...syncs].sort((a, b) => b.p95Ms - a.p95Ms)[0];
   const failedRebuilds = rebuilds.filter((r) => r.status !== 'ok').length;
   const longest = [...rebuilds].sort((a, b) => b.durationMs - a.durationMs)[0];
   return [
-    syncs.length ? `In the last ${range}: ${total.toLocaleString('en-US')} sync runs — ${per}; ${failed ? `${failed.toLocaleString('en-US')} failed in all` : 'none failed'}.` : `No sync runs in the last ${range}.`,
+    syncs.length ? `In the last ${range}: ${formatCount(total)} sync runs — ${per}; ${failed ? `${formatCount(failed)} failed in all` : 'none failed'}.` : `No sync runs in the last ${range}.`,
     slowest ? `Slowest scan type at p95: ${SCAN_TYPE_LABELS[seriesKey(slowest.scanType)].toLowerCase()}, about ${formatDuration(slowest.p95Ms)}.` : '',
-    rebuilds.length ? `${rebuilds.length.toLocaleString('en-US')} index rebuild${rebuilds.length === 1 ? '' : 's'}${failedRebuilds ? ` (${failedRebuilds} failed)` : ''}, the longest ${formatDuration(longest!.durationMs)}.` : 'No index rebuilds.',
+    rebuilds.length ? `${plural(rebuilds.length, 'index rebuild')}${failedRebuilds ? ` (${failedRebuilds} failed)` : ''}, the longest ${formatDuration(longest!.durationMs)}.` : 'No index rebuilds.',
   ].filter(Boolean).join(' ');
 }

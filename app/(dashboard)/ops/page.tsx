@@ -14,6 +14,7 @@ import { DurationHistograms, opsSummary, RebuildChart, RunsChart } from './ops-c
 import { opsHref, runsHref, type OpsParams } from './ops-links.ts';
 import { RangeNav } from './range-nav.tsx';
 import { TenantsTable } from './tenants-table.tsx';
+import { formatCount, formatPercent } from '@/lib/format/plurals.ts';
 
 export const metadata: Metadata = { title: 'Ops' };
 export const dynamic = 'force-dynamic';
@@ -72,8 +73,8 @@ export default async function OpsPage({ searchParams }: Props) {
             {healths.length ? <ul className="grid gap-1">{healths.map((h) => <li key={h} className="flex items-center justify-between gap-2"><HealthBadge state={h} testId={`health-${h}`} /><span className="tabular-nums font-medium">{overview.projectsByHealth[h]}</span></li>)}</ul> : 'No project has reported a sync yet.'}
           </Tile>
           <Tile label={`Sync runs, last ${range}`} testId="tile-runs">
-            <p className="text-2xl font-semibold tabular-nums" data-testid="runs-total">{overview.runs.total.toLocaleString('en-US')}</p>
-            <p data-testid="runs-failed">{overview.runs.failed.toLocaleString('en-US')} failed ({(overview.runs.failedShare * 100).toFixed(overview.runs.failedShare && overview.runs.failedShare < 0.01 ? 2 : 1)} %)</p>
+            <p className="text-2xl font-semibold tabular-nums" data-testid="runs-total">{formatCount(overview.runs.total)}</p>
+            <p data-testid="runs-failed">{formatCount(overview.runs.failed)} failed ({formatPercent(overview.runs.failedShare)})</p>
           </Tile>
           <Tile label="Rebuild duration p95" testId="tile-rebuild">
             <p className="text-2xl font-semibold tabular-nums">{overview.rebuildP95Ms == null ? '—' : formatDuration(overview.rebuildP95Ms)}</p>
@@ -93,8 +94,8 @@ export default async function OpsPage({ searchParams }: Props) {
                 {overview.percentiles.map((p) => (
                   <tr key={p.scanType} data-testid={`pct-${p.scanType}`}>
                     <td className="px-3 py-2">{SCAN_TYPE_LABELS[seriesKey(p.scanType)]}</td>
-                    <td className="px-3 py-2 tabular-nums">{p.runs.toLocaleString('en-US')}</td>
-                    <td className="px-3 py-2 tabular-nums">{p.failed.toLocaleString('en-US')}</td>
+                    <td className="px-3 py-2 tabular-nums">{formatCount(p.runs)}</td>
+                    <td className="px-3 py-2 tabular-nums">{formatCount(p.failed)}</td>
                     <td className="px-3 py-2 tabular-nums">≈ {formatDuration(p.p50Ms)}</td>
                     <td className="px-3 py-2 tabular-nums">≈ {formatDuration(p.p95Ms)}</td>
                     <td className="px-3 py-2 tabular-nums">≈ {formatDuration(p.p99Ms)}</td>

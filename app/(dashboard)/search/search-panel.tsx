@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { noteKeys } from '@/lib/cloud-client/keys.ts';
 import { searchNotes, type SearchAnswer } from '@/lib/cloud-client/notes.ts';
-import { errorText } from '@/components/notes/error-text.ts';
+import { errorText } from '@/lib/cloud-client/fetcher.ts';
 
 interface Params { q: string; project?: string; type?: string; tag?: string; category?: string }
 

@@ -23,6 +23,7 @@ import { DurationHistograms, RebuildChart, RunsChart } from '../../ops-charts.ts
 import { runsHref } from '../../ops-links.ts';
 import { RangeNav } from '../../range-nav.tsx';
 import { AdminActions } from './admin-actions.tsx';
+import { formatCount } from '@/lib/format/plurals.ts';
 
 export const metadata: Metadata = { title: 'Tenant · Ops' };
 export const dynamic = 'force-dynamic';
@@ -147,7 +148,7 @@ export default async function OpsTenantPage({ params, searchParams }: Props) {
                     <td className="px-3 py-2">{r.kind === 'rebuild' ? 'Rebuild' : SCAN_TYPE_LABELS[seriesKey(r.scanType)]}</td>
                     <td className="px-3 py-2">{r.status === 'ok' ? '✓ ok' : `✕ ${r.status}`}</td>
                     <td className="px-3 py-2 tabular-nums">{formatDuration(r.durationMs)}</td>
-                    <td className="px-3 py-2 tabular-nums">{r.filesScanned.toLocaleString('en-US')}</td>
+                    <td className="px-3 py-2 tabular-nums">{formatCount(r.filesScanned)}</td>
                   </tr>
                 ))}
                 {data.runs.length === 0 && <tr><td colSpan={6} className="px-3 py-6 text-center text-slate-700">No runs recorded.</td></tr>}

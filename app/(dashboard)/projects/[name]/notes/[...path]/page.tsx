@@ -17,6 +17,7 @@ import { loadNotePage, type PathView, type ProjectTree } from '@/lib/notes/note-
 import { TenantNotesError } from '@/lib/notes/tenant-notes.ts';
 import { NotesUnavailable, NotIndexedYet } from '../notes-states.tsx';
 import { formatBytes } from '@/lib/format/sizes.ts';
+import { formatCount } from '@/lib/format/plurals.ts';
 
 export const dynamic = 'force-dynamic';
 
@@ -80,7 +81,7 @@ export default async function NotePathPage({ params, searchParams }: Props) {
               <h1 className="break-all text-xl font-semibold text-slate-900">{view.title}</h1>
               <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
                 <dt className="text-slate-500">Type</dt><dd data-testid="binary-type" className="font-mono">{view.contentType}</dd>
-                <dt className="text-slate-500">Size</dt><dd data-testid="binary-size">{formatBytes(view.size)} ({view.size.toLocaleString('en')} bytes)</dd>
+                <dt className="text-slate-500">Size</dt><dd data-testid="binary-size">{formatBytes(view.size)} ({formatCount(view.size)} bytes)</dd>
                 <dt className="text-slate-500">Path</dt><dd className="break-all font-mono">{view.filePath}</dd>
               </dl>
               {view.imagePreview && (
