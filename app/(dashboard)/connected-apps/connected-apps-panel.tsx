@@ -3,7 +3,8 @@
 import { useState } from 'react';
 import { EmptyState } from '@/components/empty-state.tsx';
 import { Time } from '@/components/time.tsx';
-import { Dialog } from '@/components/ui/dialog.tsx';
+import { Button } from '@/components/ui/button.tsx';
+import { Dialog, DialogActions } from '@/components/ui/dialog.tsx';
 import type { ConnectedAppDto } from '@/lib/auth/mcp-oauth/connected-apps.ts';
 import { useConnectedAppsQuery, useDisconnectAppMutation } from '@/lib/cloud-client/connected-apps-query.ts';
 
@@ -39,20 +40,15 @@ export function ConnectedAppsPanel({ initial, mcpUrl }: { initial: ConnectedAppD
                   <span data-testid="connected-app-calls">{a.calls_24h === null ? 'calls not recorded' : `${a.calls_24h} call${a.calls_24h === 1 ? '' : 's'} in 24 h`}</span>
                 </p>
               </div>
-              <button type="button" data-testid="connected-app-disconnect" onClick={() => setConfirming(a)} aria-label={`Disconnect ${a.client_name}`}
-                className="rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50">Disconnect</button>
+              <Button data-testid="connected-app-disconnect" onClick={() => setConfirming(a)} aria-label={`Disconnect ${a.client_name}`}>Disconnect</Button>
             </li>
           ))}
         </ul>
       )}
       <Dialog open={confirming !== null} onClose={() => setConfirming(null)} title={`Disconnect ${confirming?.client_name ?? ''}?`} testId="disconnect-dialog">
         <p>It loses access to your notes on its next call, and has to be connected again to come back.</p>
-        <div className="mt-4 flex justify-end gap-2">
-          <button type="button" onClick={() => setConfirming(null)} className="rounded-lg border border-slate-300 bg-white px-3 py-1.5 font-medium text-slate-800">Cancel</button>
-          <button type="button" data-testid="disconnect-confirm" disabled={disconnect.isPending}
-            onClick={() => { const id = confirming!.id; disconnect.mutate(id, { onSettled: () => setConfirming(null) }); }}
-            className="rounded-lg bg-rose-700 px-3 py-1.5 font-semibold text-white hover:bg-rose-800 disabled:opacity-60">Disconnect</button>
-        </div>
+        <DialogActions danger confirmLabel="Disconnect" busy={disconnect.isPending} testId="disconnect-confirm"
+          onCancel={() => setConfirming(null)} onConfirm={() => { const id = confirming!.id; disconnect.mutate(id, { onSettled: () => setConfirming(null) }); }} />
       </Dialog>
     </div>
   );
