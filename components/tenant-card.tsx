@@ -1,7 +1,7 @@
 'use client';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { useMyTenantQuery } from '@/lib/cloud-client/tenant-query.ts';
+import { useMyTenantQuery } from '@/lib/cloud-client/tenant/queries.ts';
 import type { TenantDto } from '@/lib/tenants/dto.ts';
 import { TenantStatusBadge } from './status-badge.tsx';
 import { Time } from './time.tsx';

@@ -2,8 +2,7 @@
 // Create a note in a folder (POST /proxy/{project}/knowledge/entities, the CLI's write_note route), then open it.
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import { useMutation } from '@tanstack/react-query';
-import { createNote } from '@/lib/cloud-client/notes.ts';
+import { useCreateNoteMutation } from '@/lib/cloud-client/notes/mutations.ts';
 import { notesHref } from '@/lib/notes/note-paths.ts';
 import { errorText } from '@/lib/cloud-client/fetcher.ts';
 
@@ -13,10 +12,8 @@ export function NewNoteForm({ project, folder }: { project: string; folder: stri
   const [title, setTitle] = useState('');
   const [dir, setDir] = useState(folder);
   const [content, setContent] = useState('');
-  const create = useMutation({
-    mutationFn: () => createNote(project, { title: title.trim(), folder: dir.trim().replace(/^\/+|\/+$/g, ''), content }),
-    onSuccess: (e) => router.push(notesHref(project, e.file_path)),
-  });
+  const create = useCreateNoteMutation(project);
+  const submit = () => create.mutate({ title: title.trim(), folder: dir.trim().replace(/^\/+|\/+$/g, ''), content }, { onSuccess: (e) => router.push(notesHref(project, e.file_path)) });
   if (!open) {
     return (
       <div>
@@ -24,7 +21,7 @@ export function NewNoteForm({ project, folder }: { project: string; folder: stri
       </div>
     );
   }
-  const onSubmit = (e: FormEvent) => { e.preventDefault(); if (title.trim()) create.mutate(); };
+  const onSubmit = (e: FormEvent) => { e.preventDefault(); if (title.trim()) submit(); };
   return (
     <form onSubmit={onSubmit} aria-label="New note" data-testid="new-note-form" className="flex flex-col gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
       <div className="grid gap-3 sm:grid-cols-2">

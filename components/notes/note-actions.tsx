@@ -4,13 +4,11 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Button, buttonClass } from '@/components/ui/button.tsx';
 import { Dialog, DialogActions } from '@/components/ui/dialog.tsx';
 import { Field, Input } from '@/components/ui/field.tsx';
 import { Notice } from '@/components/ui/notice.tsx';
-import { noteKeys } from '@/lib/cloud-client/keys.ts';
-import { deleteNote, moveNote } from '@/lib/cloud-client/notes.ts';
+import { useDeleteNoteMutation, useMoveNoteMutation } from '@/lib/cloud-client/notes/mutations.ts';
 import { notesHref } from '@/lib/notes/note-paths.ts';
 import { errorText } from '@/lib/cloud-client/fetcher.ts';
 
@@ -18,24 +16,19 @@ const btn = buttonClass();
 
 export function NoteActions({ project, filePath, editing, canEdit }: { project: string; filePath: string; editing: boolean; canEdit: boolean }) {
   const router = useRouter();
-  const qc = useQueryClient();
   const [dialog, setDialog] = useState<'move' | 'delete' | null>(null);
   const [dest, setDest] = useState(filePath);
   const folder = filePath.includes('/') ? filePath.slice(0, filePath.lastIndexOf('/')) : '';
 
-  const move = useMutation({
-    mutationFn: () => moveNote(project, filePath, dest.trim().replace(/^\/+/, '')),
-    onSuccess: (e) => { void qc.invalidateQueries({ queryKey: noteKeys.project(project) }); setDialog(null); router.push(notesHref(project, e.file_path)); router.refresh(); },
-  });
-  const del = useMutation({
-    mutationFn: () => deleteNote(project, filePath),
-    onSuccess: () => { void qc.invalidateQueries({ queryKey: noteKeys.project(project) }); setDialog(null); router.push(notesHref(project, folder)); router.refresh(); },
-  });
+  const move = useMoveNoteMutation(project);
+  const del = useDeleteNoteMutation(project);
+  const afterMove = (e: { file_path: string }) => { setDialog(null); router.push(notesHref(project, e.file_path)); router.refresh(); };
+  const afterDelete = () => { setDialog(null); router.push(notesHref(project, folder)); router.refresh(); };
   const onMove = (e: FormEvent) => {
     e.preventDefault();
     const d = dest.trim().replace(/^\/+/, '');
     if (!d || d === filePath) return;
-    move.mutate();
+    move.mutate({ identifier: filePath, destination: d }, { onSuccess: afterMove });
   };
 
   return (
@@ -63,7 +56,7 @@ export function NoteActions({ project, filePath, editing, canEdit }: { project: 
       <Dialog open={dialog === 'delete'} onClose={() => setDialog(null)} title="Delete this note?" testId="delete-dialog">
         <p className="text-sm text-slate-700"><span className="break-all font-mono">{filePath}</span> will be deleted from <span className="font-medium">{project}</span>.</p>
         <DialogActions danger confirmLabel={del.isPending ? 'Deleting…' : 'Delete note'} busy={del.isPending} testId="delete-confirm"
-          error={del.isError ? errorText(del.error) : null} onCancel={() => setDialog(null)} onConfirm={() => del.mutate()} />
+          error={del.isError ? errorText(del.error) : null} onCancel={() => setDialog(null)} onConfirm={() => del.mutate(filePath, { onSuccess: afterDelete })} />
       </Dialog>
     </div>
   );

@@ -2,7 +2,7 @@
 // "Take a snapshot now" with a description: POST /api/bucket-snapshots, then the server-rendered list refreshes.
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
-import { useCreateSnapshotMutation } from '@/lib/cloud-client/snapshots-query.ts';
+import { useCreateSnapshotMutation } from '@/lib/cloud-client/snapshots/mutations.ts';
 import { Button } from '@/components/ui/button.tsx';
 import { cardClass } from '@/components/ui/card.tsx';
 import { Field, Input } from '@/components/ui/field.tsx';

@@ -4,7 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { Button } from '@/components/ui/button.tsx';
 import { Dialog, DialogActions } from '@/components/ui/dialog.tsx';
-import { useDeleteSnapshotMutation } from '@/lib/cloud-client/snapshots-query.ts';
+import { useDeleteSnapshotMutation } from '@/lib/cloud-client/snapshots/mutations.ts';
 
 export function DeleteSnapshotButton({ id, label }: { id: string; label: string }) {
   const router = useRouter();

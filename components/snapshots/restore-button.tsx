@@ -8,7 +8,7 @@ import { Button } from '@/components/ui/button.tsx';
 import { Dialog, DialogActions } from '@/components/ui/dialog.tsx';
 import { plural } from '@/lib/format/plurals.ts';
 import { Time } from '@/components/time.tsx';
-import { useRestoreMutation, type RestoreAnswer } from '@/lib/cloud-client/snapshots-query.ts';
+import { useRestoreMutation, type RestoreAnswer } from '@/lib/cloud-client/snapshots/mutations.ts';
 
 type Kind = 'file' | 'folder' | 'project';
 

@@ -10,7 +10,8 @@ import { Dialog, DialogActions } from '@/components/ui/dialog.tsx';
 import { Field, Input, inputClass } from '@/components/ui/field.tsx';
 import { Notice } from '@/components/ui/notice.tsx';
 import type { ApiKeyDto, ApiKeyScope } from '@/lib/auth/api-keys.ts';
-import { useApiKeysQuery, useCreateApiKeyMutation, useRevokeApiKeyMutation } from '@/lib/cloud-client/api-keys-query.ts';
+import { useCreateApiKeyMutation, useRevokeApiKeyMutation } from '@/lib/cloud-client/api-keys/mutations.ts';
+import { useApiKeysQuery } from '@/lib/cloud-client/api-keys/queries.ts';
 
 const SCOPE_LABEL: Record<ApiKeyScope, string> = { read_only: 'Read only', read_write: 'Read and write' };
 

@@ -8,7 +8,8 @@ import { cardClass } from '@/components/ui/card.tsx';
 import { Field, Input } from '@/components/ui/field.tsx';
 import { Notice } from '@/components/ui/notice.tsx';
 import type { AppPasswordDto } from '@/lib/auth/app-passwords.ts';
-import { useAppPasswordsQuery, useCreateAppPasswordMutation, useRevokeAppPasswordMutation } from '@/lib/cloud-client/app-passwords-query.ts';
+import { useCreateAppPasswordMutation, useRevokeAppPasswordMutation } from '@/lib/cloud-client/app-passwords/mutations.ts';
+import { useAppPasswordsQuery } from '@/lib/cloud-client/app-passwords/queries.ts';
 
 export function AppPasswordsPanel({ initial, webdavUrl, email }: { initial: AppPasswordDto[]; webdavUrl: string; email: string | null }) {
   const list = useAppPasswordsQuery(initial);

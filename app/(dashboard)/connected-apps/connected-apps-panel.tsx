@@ -6,7 +6,8 @@ import { Time } from '@/components/time.tsx';
 import { Button } from '@/components/ui/button.tsx';
 import { Dialog, DialogActions } from '@/components/ui/dialog.tsx';
 import type { ConnectedAppDto } from '@/lib/auth/mcp-oauth/connected-apps.ts';
-import { useConnectedAppsQuery, useDisconnectAppMutation } from '@/lib/cloud-client/connected-apps-query.ts';
+import { useDisconnectAppMutation } from '@/lib/cloud-client/connected-apps/mutations.ts';
+import { useConnectedAppsQuery } from '@/lib/cloud-client/connected-apps/queries.ts';
 
 const REGISTERED_BY: Record<ConnectedAppDto['registered_by'], string> = {
   dynamic_registration: 'registered itself',

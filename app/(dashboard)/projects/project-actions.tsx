@@ -4,7 +4,7 @@
 import { Button } from '@/components/ui/button.tsx';
 import { Notice } from '@/components/ui/notice.tsx';
 import { errorText } from '@/lib/cloud-client/fetcher.ts';
-import { useSyncProject } from '@/lib/cloud-client/dashboard.ts';
+import { useSyncProject } from '@/lib/cloud-client/projects/mutations.ts';
 import type { ProjectRowDto } from '@/lib/sync-health/dashboard-data.ts';
 
 export function SyncButtons({ project, reachable }: { project: ProjectRowDto; reachable: boolean }) {

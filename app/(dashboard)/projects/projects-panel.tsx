@@ -3,9 +3,7 @@
 // scan type, duration, changes, skipped/errors and note count; actions set default, sync now, full
 // re-sync and delete (keep files vs delete notes). Polls only while something runs.
 import Link from 'next/link';
-import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { dashboardKeys } from '@/lib/cloud-client/keys.ts';
 import { EmptyState } from '@/components/empty-state.tsx';
 import { Badge } from '@/components/ui/badge.tsx';
 import { Button, buttonClass } from '@/components/ui/button.tsx';
@@ -17,8 +15,8 @@ import { errorText } from '@/lib/cloud-client/fetcher.ts';
 import { HealthBadge } from '@/components/ui/health-badge.tsx';
 import { RelativeTime } from '@/components/ui/relative-time.tsx';
 import { changesText, ScanTypeTag } from '@/components/runs/run-history-table.tsx';
-import { useDeleteProject, useProjectsOverview, useSetDefaultProject } from '@/lib/cloud-client/dashboard.ts';
-import { useCreateProjectMutation } from '@/lib/cloud-client/projects-query.ts';
+import { useCreateProjectMutation, useDeleteProject, useSetDefaultProject } from '@/lib/cloud-client/projects/mutations.ts';
+import { useProjectsOverview } from '@/lib/cloud-client/projects/queries.ts';
 import type { ProjectRowDto, ProjectsOverviewDto } from '@/lib/sync-health/dashboard-data.ts';
 import { formatDuration } from '@/lib/format/durations.ts';
 import { SyncButtons } from './project-actions.tsx';
@@ -26,12 +24,11 @@ import { SyncButtons } from './project-actions.tsx';
 function CreateProjectForm({ disabled }: { disabled: boolean }) {
   const [name, setName] = useState('');
   const create = useCreateProjectMutation();
-  const qc = useQueryClient();
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     const n = name.trim();
     if (!n) return;
-    create.mutate(n, { onSuccess: () => { setName(''); void qc.invalidateQueries({ queryKey: dashboardKeys.projects() }); } });
+    create.mutate(n, { onSuccess: () => setName('') });
   };
   return (
     <form onSubmit={onSubmit} className="flex flex-col gap-2 sm:flex-row sm:items-start" aria-label="Create a project">

@@ -1,13 +1,11 @@
 'use client';
 // "What would change now": the tenant's read-only scan (POST /api/projects/{name}/status), on demand.
-import { useMutation } from '@tanstack/react-query';
-import { apiFetch, errorText } from '@/lib/cloud-client/fetcher.ts';
+import { errorText } from '@/lib/cloud-client/fetcher.ts';
+import { useDryRunMutation } from '@/lib/cloud-client/projects/mutations.ts';
 import { Button } from '@/components/ui/button.tsx';
 import { Card } from '@/components/ui/card.tsx';
 import { Notice } from '@/components/ui/notice.tsx';
 import { plural } from '@/lib/format/plurals.ts';
-
-interface DryRun { new: string[]; modified: string[]; deleted: string[]; moves: Record<string, string>; skipped_files: { path: string; reason: string }[]; total: number; truncated?: boolean }
 
 const CAP = 20;
 function List({ title, items }: { title: string; items: string[] }) {
@@ -22,7 +20,7 @@ function List({ title, items }: { title: string; items: string[] }) {
 }
 
 export function DryRun({ name, disabledReason }: { name: string; disabledReason: string | null }) {
-  const m = useMutation({ mutationFn: () => apiFetch<DryRun>(`/api/projects/${encodeURIComponent(name)}/status`, { method: 'POST' }) });
+  const m = useDryRunMutation(name);
   const r = m.data;
   return (
     <Card as="section" data-testid="dry-run">

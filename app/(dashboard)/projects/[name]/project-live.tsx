@@ -7,7 +7,7 @@ import { useEffect, useRef } from 'react';
 import { Badge } from '@/components/ui/badge.tsx';
 import { HealthBadge } from '@/components/ui/health-badge.tsx';
 import { RelativeTime } from '@/components/ui/relative-time.tsx';
-import { useProjectsOverview } from '@/lib/cloud-client/dashboard.ts';
+import { useProjectsOverview } from '@/lib/cloud-client/projects/queries.ts';
 import type { ProjectsOverviewDto } from '@/lib/sync-health/dashboard-data.ts';
 import { SyncButtons } from '../project-actions.tsx';
 
