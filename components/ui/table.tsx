@@ -2,11 +2,11 @@
 import type { HTMLAttributes, ReactNode, TdHTMLAttributes, ThHTMLAttributes } from 'react';
 
 /** The frame and <table>; `label` names the scroll region for keyboard and screen-reader users. */
-export function Table({ children, label, caption, testId, className = '', minWidth }: { children: ReactNode; label?: string; caption?: ReactNode; testId?: string; className?: string; minWidth?: string }) {
+export function Table({ children, label, caption, captionVisible = false, testId, className = '', minWidth }: { children: ReactNode; label?: string; caption?: ReactNode; captionVisible?: boolean; testId?: string; className?: string; minWidth?: string }) {
   const frame = `overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm ${className}`.trim();
   const table = (
     <table className={`w-full text-left text-sm ${minWidth ?? ''}`.trim()}>
-      {caption && <caption className="sr-only">{caption}</caption>}
+      {caption && <caption className={captionVisible ? 'px-3 py-2 text-left text-xs text-slate-700' : 'sr-only'}>{caption}</caption>}
       {children}
     </table>
   );

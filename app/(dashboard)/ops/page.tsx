@@ -15,6 +15,9 @@ import { opsHref, runsHref, type OpsParams } from './ops-links.ts';
 import { RangeNav } from './range-nav.tsx';
 import { TenantsTable } from './tenants-table.tsx';
 import { formatCount, formatPercent } from '@/lib/format/plurals.ts';
+import { Table, TBody, Th, THead } from '@/components/ui/table.tsx';
+import { Badge } from '@/components/ui/badge.tsx';
+import { Card, cardClass } from '@/components/ui/card.tsx';
 
 export const metadata: Metadata = { title: 'Ops' };
 export const dynamic = 'force-dynamic';
@@ -25,10 +28,10 @@ const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 function Tile({ label, children, testId }: { label: string; children: React.ReactNode; testId: string }) {
   return (
-    <div className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm" data-testid={testId}>
+    <Card padding="sm" className="p-4" data-testid={testId}>
       <h3 className="text-xs font-medium uppercase tracking-wide text-slate-700">{label}</h3>
       <div className="mt-2 text-sm text-slate-900">{children}</div>
-    </div>
+    </Card>
   );
 }
 
@@ -84,13 +87,9 @@ export default async function OpsPage({ searchParams }: Props) {
 
         <section aria-labelledby="pct-h" className="grid gap-2">
           <h2 id="pct-h" className="text-base font-semibold text-slate-900">Sync duration per scan type</h2>
-          <div tabIndex={0} role="region" aria-label="Table, scrolls sideways" className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
-            <table className="min-w-full text-sm" data-testid="ops-percentiles">
-              <caption className="sr-only">Duration percentiles per scan type, last {range}</caption>
-              <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-700">
-                <tr><th scope="col" className="px-3 py-2">Scan type</th><th scope="col" className="px-3 py-2">Runs</th><th scope="col" className="px-3 py-2">Failed</th><th scope="col" className="px-3 py-2">p50</th><th scope="col" className="px-3 py-2">p95</th><th scope="col" className="px-3 py-2">p99</th><th scope="col" className="px-3 py-2">Max</th></tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
+          <Table label="Table, scrolls sideways" testId="ops-percentiles" caption={<>Duration percentiles per scan type, last {range}</>}>
+            <THead><Th>Scan type</Th><Th>Runs</Th><Th>Failed</Th><Th>p50</Th><Th>p95</Th><Th>p99</Th><Th>Max</Th></THead>
+              <TBody>
                 {overview.percentiles.map((p) => (
                   <tr key={p.scanType} data-testid={`pct-${p.scanType}`}>
                     <td className="px-3 py-2">{SCAN_TYPE_LABELS[seriesKey(p.scanType)]}</td>
@@ -103,24 +102,23 @@ export default async function OpsPage({ searchParams }: Props) {
                   </tr>
                 ))}
                 {overview.percentiles.length === 0 && <tr><td colSpan={7} className="px-3 py-6 text-center text-slate-700">No runs in this range.</td></tr>}
-              </tbody>
-            </table>
-          </div>
+              </TBody>
+            </Table>
           <p className="text-xs text-slate-700">Percentiles (≈) come from hourly roll-ups with log-spaced buckets: each is within ±2.5 % of the exact nearest-rank value. Counts are exact.</p>
         </section>
 
         <section aria-labelledby="attention-h" className="grid gap-2">
           <h2 id="attention-h" className="text-base font-semibold text-slate-900">Needs attention <span className="font-normal text-slate-700">({overview.needsAttention.length})</span></h2>
           {overview.needsAttention.length ? (
-            <ol className="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white shadow-sm" data-testid="needs-attention">
+            <ol className={cardClass({ padding: 'none', className: 'divide-y divide-slate-100' })} data-testid="needs-attention">
               {overview.needsAttention.map((a) => (
                 <li key={a.tenantId} className="flex flex-wrap items-center justify-between gap-2 px-3 py-2 text-sm" data-testid="attention-item" data-reason={a.reason} data-tenant-id={a.tenantId}>
                   <Link href={`/ops/tenants/${a.tenantId}`} className="font-medium text-brand-700 underline">{a.ownerEmail ?? a.name}</Link>
-                  <span className="rounded-full bg-rose-50 px-2 py-0.5 text-xs font-medium text-rose-900 ring-1 ring-inset ring-rose-200">⚠ {a.label}</span>
+                  <Badge tone="danger">{a.label}</Badge>
                 </li>
               ))}
             </ol>
-          ) : <p className="rounded-xl border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-700" data-testid="needs-attention-empty">Nothing needs attention.</p>}
+          ) : <p className={cardClass({ dashed: true, className: 'text-sm text-slate-700' })} data-testid="needs-attention-empty">Nothing needs attention.</p>}
         </section>
 
         <section aria-labelledby="charts-h" className="grid gap-4">
