@@ -55,7 +55,7 @@ export function NoteActions({ project, filePath, editing, canEdit }: { project: 
 
       <Dialog open={dialog === 'delete'} onClose={() => setDialog(null)} title="Delete this note?" testId="delete-dialog">
         <p className="text-sm text-slate-700"><span className="break-all font-mono">{filePath}</span> will be deleted from <span className="font-medium">{project}</span>.</p>
-        <DialogActions danger confirmLabel={del.isPending ? 'Deleting…' : 'Delete note'} busy={del.isPending} testId="delete-confirm"
+        <DialogActions danger confirmLabel={del.isPending ? 'Deleting…' : 'Delete note'} busy={del.isPending} testId="delete-confirm" cancelTestId="delete-cancel"
           error={del.isError ? errorText(del.error) : null} onCancel={() => setDialog(null)} onConfirm={() => del.mutate(filePath, { onSuccess: afterDelete })} />
       </Dialog>
     </div>

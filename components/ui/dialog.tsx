@@ -30,14 +30,14 @@ export function Dialog({ open, onClose, title, children, testId }: { open: boole
  * The footer of a confirmation: Cancel, then the action (danger-coloured when it destroys something). The
  * confirm button carries `testId`; a refusal from the server shows above the buttons as an alert.
  */
-export function DialogActions({ confirmLabel, onConfirm, onCancel, busy = false, danger = false, testId, error }: {
-  confirmLabel: ReactNode; onConfirm: () => void; onCancel: () => void; busy?: boolean; danger?: boolean; testId?: string; error?: string | null;
+export function DialogActions({ confirmLabel, onConfirm, onCancel, busy = false, danger = false, testId, cancelTestId, error }: {
+  confirmLabel: ReactNode; onConfirm: () => void; onCancel: () => void; busy?: boolean; danger?: boolean; testId?: string; cancelTestId?: string; error?: string | null;
 }) {
   return (
     <>
       {error && <p role="alert" data-testid={testId ? `${testId}-error` : undefined} className="mt-2 text-rose-700"><span aria-hidden="true">✕ </span>{error}</p>}
       <div className="mt-4 flex flex-wrap justify-end gap-2">
-        <Button onClick={onCancel}>Cancel</Button>
+        <Button onClick={onCancel} data-testid={cancelTestId}>Cancel</Button>
         <Button variant={danger ? 'danger' : 'primary'} disabled={busy} onClick={onConfirm} data-testid={testId}>{confirmLabel}</Button>
       </div>
     </>
