@@ -9,6 +9,7 @@ import { RunStatus } from './run-status.tsx';
 import { ScanTypeTag, TRIGGER_LABELS } from './run-history-table.tsx';
 import { formatCount } from '@/lib/format/plurals.ts';
 import { formatBytes } from '@/lib/format/sizes.ts';
+import { Card } from '@/components/ui/card.tsx';
 
 const PATH_CAP = 20;
 const utc = (iso: string | null) => (iso ? iso.replace('T', ' ').slice(0, 23) + ' UTC' : '—');
@@ -66,7 +67,7 @@ export function RunReport({ run, heading = 'Latest report' }: { run: RunDetailDt
   const ch = run.changes;
   const moves = ch ? Object.entries(ch.moves).map(([from, to]) => `${from} → ${to}`) : [];
   return (
-    <section data-testid="run-report" data-run-id={run.id} className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
+    <Card as="section" data-testid="run-report" data-run-id={run.id}>
       <div className="flex flex-wrap items-start justify-between gap-2">
         <h2 className="text-sm font-semibold text-slate-900">{heading}</h2>
         <RunStatus run={run} />
@@ -120,6 +121,6 @@ export function RunReport({ run, heading = 'Latest report' }: { run: RunDetailDt
       )}
       <Problems title="Errors" list={run.error_list} testId="run-errors" tone="red" />
       <Problems title="Warnings" list={run.warnings} testId="run-warnings" tone="amber" />
-    </section>
+    </Card>
   );
 }

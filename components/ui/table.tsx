@@ -16,8 +16,9 @@ export function Table({ children, label, caption, captionVisible = false, testId
   );
 }
 
-export function THead({ children }: { children: ReactNode }) {
-  return <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-700"><tr>{children}</tr></thead>;
+/** The header row; `className` adds to it (e.g. "hidden md:table-header-group" where rows stack on phones). */
+export function THead({ children, className = '' }: { children: ReactNode; className?: string }) {
+  return <thead className={`bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-700 ${className}`.trim()}><tr>{children}</tr></thead>;
 }
 
 export function Th({ className = '', numeric, ...rest }: ThHTMLAttributes<HTMLTableCellElement> & { numeric?: boolean }) {

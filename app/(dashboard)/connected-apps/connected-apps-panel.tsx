@@ -8,6 +8,7 @@ import { Dialog, DialogActions } from '@/components/ui/dialog.tsx';
 import type { ConnectedAppDto } from '@/lib/auth/mcp-oauth/connected-apps.ts';
 import { useDisconnectAppMutation } from '@/lib/cloud-client/connected-apps/mutations.ts';
 import { useConnectedAppsQuery } from '@/lib/cloud-client/connected-apps/queries.ts';
+import { Notice } from '@/components/ui/notice.tsx';
 
 const REGISTERED_BY: Record<ConnectedAppDto['registered_by'], string> = {
   dynamic_registration: 'registered itself',
@@ -23,7 +24,7 @@ export function ConnectedAppsPanel({ initial, mcpUrl }: { initial: ConnectedAppD
   return (
     <div className="grid gap-4">
       {disconnect.isSuccess && <p role="status" data-testid="connected-apps-flash" className="rounded-lg bg-emerald-50 px-3 py-2 text-sm text-emerald-800">Disconnected. Its next call is refused.</p>}
-      {disconnect.isError && <p role="alert" className="rounded-lg bg-rose-50 px-3 py-2 text-sm text-rose-800">{(disconnect.error as Error).message}</p>}
+      {disconnect.isError && <Notice tone="danger">{disconnect.error.message}</Notice>}
       {rows.length === 0 ? (
         <EmptyState testId="connected-apps-empty" title="No connected apps" icon="⇄">
           Add <span className="break-all font-mono">{mcpUrl}</span> as a custom connector (remote MCP server) in Claude, ChatGPT, Cursor or VS Code, sign in and allow it; it will be listed here.

@@ -41,7 +41,7 @@ export function FilesPanel({ maxUploadMb }: { maxUploadMb: number }) {
   };
 
   if (projects.isPending) return <p role="status" className="text-sm text-slate-600" data-testid="files-loading">Loading your projects…</p>;
-  if (projects.isError) return <p role="alert" className="text-sm text-rose-700" data-testid="files-error">Your projects could not be loaded. Your tenant may still be starting; this page retries by itself.</p>;
+  if (projects.isError) return <Notice tone="warning" testId="files-error">Your projects could not be loaded. Your tenant may still be starting; this page retries by itself.</Notice>;
   if (!list.length) return <EmptyState testId="files-empty" title="No projects yet" icon="▢">Create a project first, then bring files into it here.</EmptyState>;
 
   return (

@@ -16,6 +16,7 @@ import { listProjects, readFile } from '@/lib/notes/tenant-notes.ts';
 import { formatBytes } from '@/lib/format/sizes.ts';
 import { lineDiff } from '@/lib/snapshots/line-diff.ts';
 import { noteHistory, readSnapshotFile, type NoteVersion } from '@/lib/snapshots/snapshot-service.ts';
+import { Notice } from '@/components/ui/notice.tsx';
 
 export const dynamic = 'force-dynamic';
 
@@ -68,7 +69,7 @@ export default async function NoteHistoryPage({ params, searchParams }: Props) {
         <h1 className="break-words text-2xl font-semibold tracking-tight text-slate-900" data-testid="history-title">History of {rel.split('/').pop()}</h1>
         {current && <Link href={notesHref(project, rel)} className="text-sm text-sky-800 underline-offset-2 hover:underline">Back to the note</Link>}
       </div>
-      {problem !== null && <p role="alert" className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900">{problem}</p>}
+      {problem !== null && <Notice tone="warning">{problem}</Notice>}
       {problem === null && versions.length === 0 && (
         <p className="rounded-lg bg-slate-50 px-3 py-2 text-sm text-slate-700" data-testid="history-empty">No snapshot holds this note yet. Snapshots are taken every hour, or now from <Link href="/snapshots" className="text-sky-800 underline">Snapshots</Link>.</p>
       )}
