@@ -9,6 +9,7 @@ import type { ConnectedAppDto } from '@/lib/auth/mcp-oauth/connected-apps.ts';
 import { useDisconnectAppMutation } from '@/lib/cloud-client/connected-apps/mutations.ts';
 import { useConnectedAppsQuery } from '@/lib/cloud-client/connected-apps/queries.ts';
 import { Notice } from '@/components/ui/notice.tsx';
+import { cardClass } from '@/components/ui/card.tsx';
 
 const REGISTERED_BY: Record<ConnectedAppDto['registered_by'], string> = {
   dynamic_registration: 'registered itself',
@@ -32,7 +33,7 @@ export function ConnectedAppsPanel({ initial, mcpUrl }: { initial: ConnectedAppD
       ) : (
         <ul className="grid gap-3" data-testid="connected-apps-list">
           {rows.map((a) => (
-            <li key={a.id} data-testid="connected-app" data-connection-id={a.id} className="flex flex-wrap items-start justify-between gap-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
+            <li key={a.id} data-testid="connected-app" data-connection-id={a.id} className={cardClass({ className: 'flex flex-wrap items-start justify-between gap-4' })}>
               <div className="min-w-0 text-sm">
                 <p className="font-semibold text-slate-900"><span data-testid="connected-app-name">{a.client_name}</span> <span className="font-normal text-slate-600">· {REGISTERED_BY[a.registered_by]}</span></p>
                 <p className="mt-1 text-slate-700">Sends answers to <span className="break-all font-mono" data-testid="connected-app-host">{a.redirect_host}</span></p>

@@ -57,10 +57,10 @@ export function SearchPanel({ initial, initialAnswer, projects, failure }: { ini
             <section aria-live="polite" aria-label="Results">
               <p className="mb-2 text-sm text-slate-600" data-testid="search-count">{data.results.length}{data.has_more ? '+' : ''} result{data.results.length === 1 ? '' : 's'} in {debounced.project ?? `${data.projects.length} project${data.projects.length === 1 ? '' : 's'}`}</p>
               {data.skipped.length > 0 && <p className="mb-2 text-xs text-amber-800">Not searched: {data.skipped.map((s) => `${s.project} (${s.reason})`).join(', ')}</p>}
-              {data.results.length === 0 ? <p data-testid="search-empty" className="rounded-xl border border-dashed border-slate-300 bg-white px-4 py-8 text-center text-sm text-slate-600">No notes match.</p> : (
+              {data.results.length === 0 ? <p data-testid="search-empty" className={cardClass({ padding: 'none', dashed: true, className: 'px-4 py-8 text-center text-sm text-slate-600' })}>No notes match.</p> : (
                 <ul className="flex flex-col gap-2">
                   {data.results.map((r) => (
-                    <li key={`${r.project}/${r.file_path}`} data-testid="search-result" className="rounded-xl border border-slate-200 bg-white p-3 shadow-sm">
+                    <li key={`${r.project}/${r.file_path}`} data-testid="search-result" className={cardClass({ padding: 'sm' })}>
                       <div className="flex flex-wrap items-baseline justify-between gap-2">
                         <Link href={r.href} className="font-medium text-brand-700 underline">{r.title}</Link>
                         <span className="text-xs text-slate-500">{r.project} · <span className="font-mono">{r.file_path}</span>{r.entity_type ? ` · ${r.entity_type}` : ''}</span>

@@ -17,6 +17,7 @@ import { formatBytes } from '@/lib/format/sizes.ts';
 import { lineDiff } from '@/lib/snapshots/line-diff.ts';
 import { noteHistory, readSnapshotFile, type NoteVersion } from '@/lib/snapshots/snapshot-service.ts';
 import { Notice } from '@/components/ui/notice.tsx';
+import { cardClass } from '@/components/ui/card.tsx';
 
 export const dynamic = 'force-dynamic';
 
@@ -74,7 +75,7 @@ export default async function NoteHistoryPage({ params, searchParams }: Props) {
         <p className="rounded-lg bg-slate-50 px-3 py-2 text-sm text-slate-700" data-testid="history-empty">No snapshot holds this note yet. Snapshots are taken every hour, or now from <Link href="/snapshots" className="text-sky-800 underline">Snapshots</Link>.</p>
       )}
       {versions.length > 0 && (
-        <ol className="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white shadow-sm" data-testid="history-versions">
+        <ol className={cardClass({ padding: 'none', className: 'divide-y divide-slate-100' })} data-testid="history-versions">
           {current && (
             <li className="flex flex-wrap items-center justify-between gap-2 px-4 py-3" data-testid="history-current">
               <span className="font-medium text-slate-900">Current version <span className="text-xs font-normal text-slate-600">· {formatBytes(current.size)}</span></span>
@@ -99,7 +100,7 @@ export default async function NoteHistoryPage({ params, searchParams }: Props) {
         </ol>
       )}
       {diff && (
-        <section className="rounded-xl border border-slate-200 bg-white shadow-sm" data-testid="history-diff" aria-labelledby="diff-title">
+        <section className={cardClass({ padding: 'none' })} data-testid="history-diff" aria-labelledby="diff-title">
           <h2 id="diff-title" className="border-b border-slate-100 px-4 py-2 text-sm font-semibold text-slate-900">
             Changes from {from === 'current' ? 'the current file' : <Time iso={label(from)!} />} to {to === 'current' ? 'the current file' : <Time iso={label(to)!} />}:
             <span className="ml-2 font-normal text-emerald-800" data-testid="diff-added">{diff.added} added</span>,
