@@ -1,6 +1,7 @@
 'use client';
 // Unexpected errors: a friendly page, never a stack trace (production builds only send a digest).
 import Link from 'next/link';
+import { Button, buttonClass } from '@/components/ui/button.tsx';
 
 export default function ErrorPage({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
   return (
@@ -9,8 +10,8 @@ export default function ErrorPage({ error, reset }: { error: Error & { digest?: 
       <h1 data-testid="error-page" className="mt-2 text-2xl font-semibold tracking-tight text-slate-900">We couldn’t load this page</h1>
       <p className="mt-2 max-w-sm text-sm text-slate-600">Please try again. If it keeps happening, tell us this reference: <code className="font-mono">{error.digest ?? 'n/a'}</code></p>
       <div className="mt-6 flex gap-3">
-        <button type="button" onClick={reset} className="rounded-lg bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700">Try again</button>
-        <Link href="/" className="rounded-lg px-4 py-2 text-sm font-medium text-slate-700 ring-1 ring-slate-300 hover:bg-white">Home</Link>
+        <Button variant="primary" onClick={reset} className="px-4 py-2">Try again</Button>
+        <Link href="/" className={buttonClass({ className: 'px-4 py-2' })}>Home</Link>
       </div>
     </div>
   );

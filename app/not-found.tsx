@@ -1,17 +1,5 @@
-import Link from 'next/link';
-import { Logo } from '@/components/logo.tsx';
+import { NotFoundMessage } from '@/components/not-found-message.tsx';
 
 export default function NotFound() {
-  return (
-    <div className="flex min-h-dvh flex-col items-center justify-center px-4 py-12 text-center">
-      <Logo />
-      <p className="mt-10 text-sm font-semibold text-brand-600">404</p>
-      <h1 data-testid="not-found" className="mt-2 text-2xl font-semibold tracking-tight text-slate-900">Page not found</h1>
-      <p className="mt-2 max-w-sm text-sm text-slate-600">There is nothing here, or it isn’t yours to see.</p>
-      <div className="mt-6 flex gap-3">
-        <Link href="/dashboard" className="rounded-lg bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700">Dashboard</Link>
-        <Link href="/" className="rounded-lg px-4 py-2 text-sm font-medium text-slate-700 ring-1 ring-slate-300 hover:bg-white">Home</Link>
-      </div>
-    </div>
-  );
+  return <NotFoundMessage standalone />;
 }

@@ -1,6 +1,7 @@
 'use client';
 import { signIn } from 'next-auth/react';
 import { useState } from 'react';
+import { buttonClass } from '@/components/ui/button.tsx';
 
 export function SignInButton({ callbackUrl = '/dashboard', label = 'Sign in', className }: { callbackUrl?: string; label?: string; className?: string }) {
   const [busy, setBusy] = useState(false);
@@ -10,7 +11,7 @@ export function SignInButton({ callbackUrl = '/dashboard', label = 'Sign in', cl
       data-testid="sign-in"
       disabled={busy}
       onClick={() => { setBusy(true); void signIn('oidc', { callbackUrl }); }}
-      className={className ?? 'inline-flex items-center justify-center rounded-lg bg-brand-600 px-5 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-brand-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500 focus-visible:ring-offset-2 disabled:opacity-60'}
+      className={className ?? buttonClass({ variant: 'primary', size: 'lg' })}
     >
       {busy ? 'Redirecting…' : label}
     </button>

@@ -1,10 +1,11 @@
 'use client';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { useMyTenantQuery } from '@/lib/cloud-client/tenant-query.ts';
+import { useMyTenantQuery } from '@/lib/cloud-client/tenant/queries.ts';
 import type { TenantDto } from '@/lib/tenants/dto.ts';
 import { TenantStatusBadge } from './status-badge.tsx';
 import { Time } from './time.tsx';
+import { Card } from '@/components/ui/card.tsx';
 
 const NEXT_STEP: Partial<Record<TenantDto['status'], string>> = {
   provisioning: 'Your tenant is being provisioned. Its memory API starts automatically; this card updates by itself.',
@@ -21,7 +22,7 @@ export function TenantCard({ initial, live = true, linkToDetail = true, children
   const q = useMyTenantQuery({ initialData: initial, enabled: live });
   const t = live ? (q.data ?? initial) : initial;
   return (
-    <section data-testid="tenant-card" className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+    <Card as="section" data-testid="tenant-card">
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div className="min-w-0">
           <p className="text-xs font-medium uppercase tracking-wide text-slate-500">Your tenant</p>
@@ -52,6 +53,6 @@ export function TenantCard({ initial, live = true, linkToDetail = true, children
           <Link className="font-medium text-brand-700 hover:underline" href={`/tenants/${t.id}`}>Tenant details →</Link>
         </div>
       )}
-    </section>
+    </Card>
   );
 }

@@ -19,9 +19,11 @@ for (const vp of WIDTHS) {
     await noOverflow(page, vp.width);
     await page.screenshot({ path: `${test.info().outputDir}/../screens/${vp.name}-dev-login.png`, fullPage: true });
     await signIn(page, uniqueEmail('layout'), { name: 'Layout Tester' });
-    for (const [name, path] of [['dashboard', '/dashboard'], ['projects', '/projects'], ['cli-sessions', '/cli-sessions'], ['connected-apps', '/connected-apps'], ['not-found', '/nope']] as const) {
+    for (const [name, path] of [['dashboard', '/dashboard'], ['projects', '/projects'], ['cli-sessions', '/cli-sessions'], ['connected-apps', '/connected-apps'], ['not-found', '/nope'], ['not-found-in-app', '/tenants/00000000-0000-4000-8000-000000000000']] as const) {
       await page.goto(path);
       await page.waitForLoadState('networkidle');
+      // A 404 shows the brand once, whether the URL is unknown or a dashboard page refused it.
+      if (name.startsWith('not-found')) await expect(page.getByRole('link', { name: 'Basic Memory Cloud' })).toHaveCount(1);
       await noOverflow(page, vp.width);
       await page.screenshot({ path: `${test.info().outputDir}/../screens/${vp.name}-${name}.png`, fullPage: true });
     }

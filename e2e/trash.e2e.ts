@@ -73,8 +73,16 @@ test('delete → listed on /trash → conflicting restore refused → restore �
   await page.reload();
   await expectNoSeriousAxe(page, 'trash at 390 px');
   await page.screenshot({ path: test.info().outputPath('trash-390.png'), fullPage: true });
-  page.once('dialog', (d) => void d.accept());
   await page.getByTestId('trash-item').first().getByTestId('trash-purge').click();
+  // the app's own dialog asks first (never window.confirm); Cancel keeps the item
+  const dialog = page.getByTestId('trash-purge-dialog');
+  await expect(dialog).toBeVisible();
+  await expectNoSeriousAxe(page, 'delete-for-good dialog at 390 px');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('trash-item')).toHaveCount(1);
+  await page.getByTestId('trash-item').first().getByTestId('trash-purge').click();
+  await dialog.getByTestId('trash-purge-confirm').click();
   await expect(page.getByTestId('trash-empty')).toBeVisible();
   expect((await browserFetch(page, 'GET', '/api/tenant/trash')).json().items).toEqual([]);
   await expectNoSeriousAxe(page, 'empty trash at 390 px');

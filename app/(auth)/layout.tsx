@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { DevSignInBanner } from '@/components/dev-banner.tsx';
 import { Logo } from '@/components/logo.tsx';
+import { Card } from '@/components/ui/card.tsx';
 
 export default function AuthLayout({ children }: { children: ReactNode }) {
   return (
@@ -8,7 +9,7 @@ export default function AuthLayout({ children }: { children: ReactNode }) {
       <DevSignInBanner />
       <div className="flex flex-1 flex-col items-center justify-center px-4 py-12">
         <div className="mb-8"><Logo /></div>
-        <div className="w-full max-w-sm rounded-xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">{children}</div>
+        <Card padding="lg" className="w-full max-w-sm">{children}</Card>
       </div>
     </div>
   );

@@ -3,6 +3,7 @@ import { DevSignInBanner } from '@/components/dev-banner.tsx';
 import { Logo } from '@/components/logo.tsx';
 import { SignInButton } from '@/components/sign-in-button.tsx';
 import { getSessionUser } from '@/lib/auth/session.ts';
+import { cardClass } from '@/components/ui/card.tsx';
 
 export const dynamic = 'force-dynamic';
 
@@ -47,7 +48,7 @@ export default async function LandingPage() {
         </section>
         <section className="grid gap-4 pb-16 sm:grid-cols-3">
           {FEATURES.map((f) => (
-            <div key={f.title} className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+            <div key={f.title} className={cardClass()}>
               <h2 className="font-semibold text-slate-900">{f.title}</h2>
               <p className="mt-2 text-sm text-slate-600">{f.body}</p>
             </div>

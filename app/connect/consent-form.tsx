@@ -2,6 +2,7 @@
 // The consent form's interactive part: the tool-group checkboxes and Allow, which needs at least one group.
 // Without JavaScript the form still posts; the server then refuses an empty choice the same way.
 import { useState } from 'react';
+import { Button } from '@/components/ui/button.tsx';
 
 export interface ConsentGroup { scope: string; label: string; detail: string }
 
@@ -28,10 +29,8 @@ export function ConsentChoices({ groups }: { groups: ConsentGroup[] }) {
         {chosen.size === 0 && <p role="status" className="mt-2 text-sm text-amber-800" data-testid="consent-none">Choose at least one, or deny.</p>}
       </fieldset>
       <div className="mt-6 flex gap-3">
-        <button type="submit" name="decision" value="deny" data-testid="consent-deny"
-          className="flex-1 rounded-lg border border-slate-300 bg-white px-5 py-2.5 text-sm font-semibold text-slate-800 hover:bg-slate-50">Deny</button>
-        <button type="submit" name="decision" value="approve" data-testid="consent-approve" disabled={chosen.size === 0}
-          className="flex-1 rounded-lg bg-brand-600 px-5 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-brand-700 disabled:opacity-60">Allow</button>
+        <Button type="submit" size="lg" name="decision" value="deny" data-testid="consent-deny" className="flex-1">Deny</Button>
+        <Button type="submit" size="lg" variant="primary" name="decision" value="approve" data-testid="consent-approve" disabled={chosen.size === 0} className="flex-1">Allow</Button>
       </div>
     </>
   );

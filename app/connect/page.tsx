@@ -14,6 +14,7 @@ import { getSessionUser } from '@/lib/auth/session.ts';
 import { getConfig } from '@/lib/config/index.ts';
 import { getDb } from '@/lib/db/index.ts';
 import { ConsentChoices } from './consent-form.tsx';
+import { Notice } from '@/components/ui/notice.tsx';
 
 export const metadata: Metadata = { title: 'Connect an application' };
 export const dynamic = 'force-dynamic';
@@ -22,7 +23,7 @@ function Problem({ text }: { text: string }) {
   return (
     <div>
       <h1 className="text-xl font-semibold text-slate-900">Cannot connect</h1>
-      <p role="alert" data-testid="consent-problem" className="mt-4 rounded-lg bg-rose-50 px-3 py-2 text-sm text-rose-800">{text}</p>
+      <Notice tone="danger" testId="consent-problem" className="mt-4">{text}</Notice>
     </div>
   );
 }
@@ -52,7 +53,7 @@ export default async function ConnectPage({ searchParams }: { searchParams: Prom
       <p className="mt-2 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="consent-warning">
         The name is what the application says about itself. What counts is where your answer goes: <strong data-testid="consent-redirect-host">{host}</strong>.
       </p>
-      {error && <p role="alert" className="mt-4 rounded-lg bg-rose-50 px-3 py-2 text-sm text-rose-800">{error}</p>}
+      {error && <Notice tone="danger" className="mt-4">{error}</Notice>}
       <dl className="mt-5 grid gap-3 text-sm">
         <div><dt className="text-slate-600">Sends you back to</dt><dd className="break-all font-mono text-slate-900">{request.redirectUri}</dd></div>
         <div><dt className="text-slate-600">Identified by</dt><dd className="text-slate-900" data-testid="consent-client-kind" data-kind={client.kind}>{identifiedBy}</dd></div>

@@ -7,6 +7,8 @@ import { PENDING_CODE_COOKIE, csrfToken, readPendingCode } from '@/lib/auth/devi
 import { formatUserCode, normaliseUserCode } from '@/lib/auth/device-grant.ts';
 import { getSessionUser } from '@/lib/auth/session.ts';
 import { getConfig } from '@/lib/config/index.ts';
+import { Button } from '@/components/ui/button.tsx';
+import { Notice } from '@/components/ui/notice.tsx';
 
 export const metadata: Metadata = { title: 'Connect a terminal' };
 export const dynamic = 'force-dynamic';
@@ -33,7 +35,7 @@ export default async function DevicePage({ searchParams }: { searchParams: Promi
       <p className="mt-2 text-sm text-slate-600">
         Enter the code shown by <code className="rounded bg-slate-100 px-1 font-mono text-xs">bm cloud login</code>. You are signed in as <strong>{user.email ?? user.name}</strong>.
       </p>
-      {error && <p role="alert" data-testid="device-error" className="mt-4 rounded-lg bg-rose-50 px-3 py-2 text-sm text-rose-800">{error}</p>}
+      {error && <Notice tone="danger" testId="device-error" className="mt-4">{error}</Notice>}
       <form method="post" action="/device/verify" className="mt-6 grid gap-4">
         <input type="hidden" name="csrf" value={csrfToken(oauth.secret, 'device-entry', user.id)} />
         <label className="grid gap-1.5 text-sm font-medium text-slate-800">
@@ -44,9 +46,7 @@ export default async function DevicePage({ searchParams }: { searchParams: Promi
             className="rounded-lg border border-slate-300 px-3 py-2.5 text-center font-mono text-xl uppercase tracking-[0.15em] sm:text-2xl focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-100"
           />
         </label>
-        <button type="submit" data-testid="user-code-submit" className="rounded-lg bg-brand-600 px-5 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-brand-700">
-          Continue
-        </button>
+        <Button type="submit" size="lg" variant="primary" data-testid="user-code-submit">Continue</Button>
       </form>
       <p className="mt-4 text-xs text-slate-500">Next you will see what is asking for access before anything is approved.</p>
       <p className="mt-2 text-xs text-slate-500">Not {user.email ?? 'you'}? <a className="underline" href="/signout">Sign out</a></p>

@@ -4,46 +4,40 @@
 // written: the editor says so and offers to reload the file as it is now (your text stays until you do).
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { useMutation } from '@tanstack/react-query';
 import { ApiError } from '@/lib/cloud-client/fetcher.ts';
-import { getNoteView, saveNoteSource } from '@/lib/cloud-client/notes.ts';
+import { useReloadNoteSourceMutation, useSaveNoteSourceMutation } from '@/lib/cloud-client/notes/mutations.ts';
 import { notesHref } from '@/lib/notes/note-paths.ts';
-import { errorText } from './error-text.ts';
+import { errorText } from '@/lib/cloud-client/fetcher.ts';
+import { Button } from '@/components/ui/button.tsx';
+import { Notice } from '@/components/ui/notice.tsx';
 
 export function NoteEditor({ project, filePath, initialSource, initialChecksum }: { project: string; filePath: string; initialSource: string; initialChecksum: string }) {
   const router = useRouter();
   const [source, setSource] = useState(initialSource);
   const [base, setBase] = useState(initialChecksum);
   const [saved, setSaved] = useState(false);
-  const save = useMutation({
-    mutationFn: () => saveNoteSource(project, filePath, source, base),
-    onSuccess: (r) => { setBase(r.checksum); setSaved(true); router.push(notesHref(project, filePath)); router.refresh(); },
-  });
-  const reload = useMutation({
-    mutationFn: () => getNoteView(project, filePath),
-    onSuccess: (v) => { setSource(v.source); setBase(v.checksum); save.reset(); },
-  });
+  const save = useSaveNoteSourceMutation(project, filePath);
+  const reload = useReloadNoteSourceMutation(project, filePath);
+  const onSave = () => save.mutate({ content: source, baseChecksum: base }, { onSuccess: (r) => { setBase(r.checksum); setSaved(true); router.push(notesHref(project, filePath)); router.refresh(); } });
+  const onReload = () => reload.mutate(undefined, { onSuccess: (v) => { setSource(v.source); setBase(v.checksum); save.reset(); } });
   const conflict = save.error instanceof ApiError && save.error.status === 409;
   const dirty = source !== initialSource;
 
   return (
-    <form className="flex flex-col gap-3" aria-label="Edit note source" onSubmit={(e) => { e.preventDefault(); setSaved(false); save.mutate(); }}>
+    <form className="flex flex-col gap-3" aria-label="Edit note source" onSubmit={(e) => { e.preventDefault(); setSaved(false); onSave(); }}>
       <label htmlFor="note-source" className="text-sm font-medium text-slate-700">Source (markdown with frontmatter)</label>
       <textarea id="note-source" data-testid="note-source" value={source} onChange={(e) => { setSource(e.target.value); setSaved(false); }} spellCheck={false}
         rows={22} className="w-full rounded-xl border border-slate-300 bg-white p-3 font-mono text-sm leading-6 shadow-sm focus:border-brand-600 focus:outline-none focus:ring-2 focus:ring-blue-200" />
       {conflict && (
-        <div role="alert" data-testid="save-conflict" className="rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900">
-          <p className="font-medium">This note changed on disk since you opened it. Nothing was saved.</p>
+        <Notice tone="warning" testId="save-conflict" title="This note changed on disk since you opened it. Nothing was saved.">
           <p className="mt-1">Reload to edit the current version (your changes here are replaced), or copy your text first.</p>
-          <button type="button" data-testid="conflict-reload" onClick={() => reload.mutate()} disabled={reload.isPending}
-            className="mt-2 rounded-lg bg-amber-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-amber-800 disabled:opacity-50">{reload.isPending ? 'Reloading…' : 'Reload the current version'}</button>
-        </div>
+          <Button variant="primary" data-testid="conflict-reload" onClick={onReload} disabled={reload.isPending} className="mt-2">{reload.isPending ? 'Reloading…' : 'Reload the current version'}</Button>
+        </Notice>
       )}
-      {save.isError && !conflict && <p role="alert" data-testid="save-error" className="text-sm text-rose-700">{errorText(save.error)}</p>}
-      {reload.isError && <p role="alert" className="text-sm text-rose-700">{errorText(reload.error)}</p>}
+      {save.isError && !conflict && <Notice inline tone="danger" testId="save-error">{errorText(save.error)}</Notice>}
+      {reload.isError && <Notice inline tone="danger">{errorText(reload.error)}</Notice>}
       <div className="flex items-center gap-3">
-        <button type="submit" data-testid="note-save" disabled={save.isPending}
-          className="rounded-lg bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50">{save.isPending ? 'Saving…' : 'Save'}</button>
+        <Button type="submit" variant="primary" data-testid="note-save" disabled={save.isPending} className="py-2">{save.isPending ? 'Saving…' : 'Save'}</Button>
         <span className="text-xs text-slate-500" data-testid="editor-state">{saved ? 'Saved' : dirty ? 'Unsaved changes' : 'No changes'}</span>
       </div>
     </form>

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import type { Backlink, ObservationGroup, RelationView } from '@/lib/notes/note-view.ts';
 import { searchHref } from '@/lib/notes/note-paths.ts';
 import styles from './note-prose.module.css';
+import { cardClass } from '@/components/ui/card.tsx';
 
 export function NoteBody({ html }: { html: string }) {
   // `html` comes from renderMarkdown (markdown-it, html:false): raw HTML in notes is escaped, unsafe URLs refused.
@@ -13,7 +14,7 @@ export function NoteBody({ html }: { html: string }) {
 
 function Section({ title, id, children, testId }: { title: string; id: string; children: React.ReactNode; testId: string }) {
   return (
-    <section aria-labelledby={id} data-testid={testId} className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
+    <section aria-labelledby={id} data-testid={testId} className={cardClass()}>
       <h2 id={id} className="mb-2 text-sm font-semibold text-slate-900">{title}</h2>
       {children}
     </section>

@@ -5,11 +5,12 @@ import { RelativeTime } from '@/components/ui/relative-time.tsx';
 import { plural } from '@/lib/format/plurals.ts';
 import { notesHref } from '@/lib/notes/note-paths.ts';
 import { RECENT_TIMEFRAME_LABEL, type RecentItem } from '@/lib/notes/project-recent.ts';
+import { cardClass } from '@/components/ui/card.tsx';
 
 export function RecentActivity({ project, items, failure }: { project: string; items: RecentItem[]; failure?: string | null }) {
   const now = new Date().toISOString();
   return (
-    <section aria-labelledby="recent-heading" data-testid="recent-activity" className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
+    <section aria-labelledby="recent-heading" data-testid="recent-activity" className={cardClass()}>
       <h2 id="recent-heading" className="mb-2 text-sm font-semibold text-slate-900">Recent activity</h2>
       {failure ? <p role="status" data-testid="recent-unavailable" className="text-sm text-amber-900">Recent activity could not be loaded: {failure}</p>
         : items.length === 0 ? <p data-testid="recent-empty" className="text-sm text-slate-500">No note changed in {RECENT_TIMEFRAME_LABEL}.</p> : (

@@ -7,6 +7,8 @@ import { SCAN_TYPE_COLORS, SCAN_TYPE_LABELS, seriesKey } from '@/components/ui/c
 import type { RunDto } from '@/lib/sync-health/run-dto.ts';
 import { formatDuration } from '@/lib/format/durations.ts';
 import { RunStatus } from './run-status.tsx';
+import { Table, TBody, Th, THead } from '@/components/ui/table.tsx';
+import { formatUtc } from '@/lib/format/dates.ts';
 
 export const TRIGGER_LABELS: Record<string, string> = {
   startup: 'Start-up', schedule: 'Schedule', api: 'Sync now', force: 'Full re-sync', discovery: 'New folder',
@@ -30,26 +32,22 @@ export function RunHistoryTable({ runs, runHref, now, caption, showProject = fal
   runs: RunDto[]; runHref: (run: RunDto) => string; now: string; caption: string; showProject?: boolean;
 }) {
   return (
-    <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
-      <table data-testid="run-history" className="w-full text-left text-sm">
-        <caption className="sr-only">{caption}. Changes are new (+), modified (~), deleted (−) and moved (→).</caption>
-        <thead className="hidden bg-slate-50 text-xs text-slate-600 md:table-header-group">
-          <tr>
-            <th scope="col" className="px-3 py-2 font-medium">Status</th>
-            {showProject && <th scope="col" className="px-3 py-2 font-medium">Project</th>}
-            <th scope="col" className="px-3 py-2 font-medium">Scan type</th>
-            <th scope="col" className="px-3 py-2 font-medium">Trigger</th>
-            <th scope="col" className="px-3 py-2 font-medium">Started</th>
-            <th scope="col" className="px-3 py-2 text-right font-medium">Duration</th>
-            <th scope="col" className="px-3 py-2 font-medium"><abbr title="new + · modified ~ · deleted − · moved →" className="no-underline">Changes</abbr></th>
-            <th scope="col" className="px-3 py-2 text-right font-medium">Skipped</th>
-            <th scope="col" className="px-3 py-2 text-right font-medium">Errors</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
+    <Table testId="run-history" caption={`${caption}. Changes are new (+), modified (~), deleted (−) and moved (→).`}>
+        <THead className="hidden md:table-header-group">
+            <Th>Status</Th>
+            {showProject && <Th>Project</Th>}
+            <Th>Scan type</Th>
+            <Th>Trigger</Th>
+            <Th>Started</Th>
+            <Th numeric>Duration</Th>
+            <Th><abbr title="new + · modified ~ · deleted − · moved →" className="no-underline">Changes</abbr></Th>
+            <Th numeric>Skipped</Th>
+            <Th numeric>Errors</Th>
+        </THead>
+        <TBody>
           {runs.map((r) => (
             <tr key={r.id} data-testid="run-row" data-run-id={r.id} data-summary={r.summary} className="grid grid-cols-2 gap-x-3 gap-y-1 px-3 py-2 hover:bg-slate-50 md:table-row md:px-0 md:py-0">
-              <td className="md:px-3 md:py-2"><Link href={runHref(r)} className="inline-flex rounded focus:outline-none focus:ring-2 focus:ring-blue-300"><RunStatus run={r} /><span className="sr-only">, run started {r.started_at.replace('T', ' ').slice(0, 19)} UTC: {r.summary}</span></Link></td>
+              <td className="md:px-3 md:py-2"><Link href={runHref(r)} className="inline-flex rounded focus:outline-none focus:ring-2 focus:ring-blue-300"><RunStatus run={r} /><span className="sr-only">, run started {formatUtc(r.started_at, 'second')}: {r.summary}</span></Link></td>
               {showProject && <td className="md:px-3 md:py-2 text-xs font-medium text-slate-900">{r.project}</td>}
               <td className="md:px-3 md:py-2"><ScanTypeTag scanType={r.scan_type} mode={r.mode} /></td>
               <td className="text-xs text-slate-700 md:px-3 md:py-2"><span className="md:hidden">Trigger: </span>{TRIGGER_LABELS[r.trigger] ?? r.trigger}</td>
@@ -60,8 +58,7 @@ export function RunHistoryTable({ runs, runHref, now, caption, showProject = fal
               <td className="text-xs tabular-nums md:px-3 md:py-2 md:text-right"><span className="md:hidden">Errors: </span><span className={r.errors ? 'font-semibold text-red-700' : 'text-slate-600'}>{r.errors}</span></td>
             </tr>
           ))}
-        </tbody>
-      </table>
-    </div>
+        </TBody>
+    </Table>
   );
 }

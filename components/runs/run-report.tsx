@@ -7,10 +7,12 @@ import type { ProblemDto, RunDetailDto } from '@/lib/sync-health/run-dto.ts';
 import { formatDuration } from '@/lib/format/durations.ts';
 import { RunStatus } from './run-status.tsx';
 import { ScanTypeTag, TRIGGER_LABELS } from './run-history-table.tsx';
+import { formatCount } from '@/lib/format/plurals.ts';
+import { formatBytes } from '@/lib/format/sizes.ts';
+import { Card } from '@/components/ui/card.tsx';
 
 const PATH_CAP = 20;
 const utc = (iso: string | null) => (iso ? iso.replace('T', ' ').slice(0, 23) + ' UTC' : '—');
-const mb = (b: number | null) => (b == null ? '—' : `${(b / 1024 / 1024).toFixed(1)} MB`);
 
 /** Problems grouped by kind: the message up to its first ":" or "(", so 40 "malformed YAML" lines read as one group. */
 function groupByKind(list: ProblemDto[]): { kind: string; items: ProblemDto[] }[] {
@@ -65,7 +67,7 @@ export function RunReport({ run, heading = 'Latest report' }: { run: RunDetailDt
   const ch = run.changes;
   const moves = ch ? Object.entries(ch.moves).map(([from, to]) => `${from} → ${to}`) : [];
   return (
-    <section data-testid="run-report" data-run-id={run.id} className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
+    <Card as="section" data-testid="run-report" data-run-id={run.id}>
       <div className="flex flex-wrap items-start justify-between gap-2">
         <h2 className="text-sm font-semibold text-slate-900">{heading}</h2>
         <RunStatus run={run} />
@@ -77,8 +79,8 @@ export function RunReport({ run, heading = 'Latest report' }: { run: RunDetailDt
         <div><dt className="text-xs text-slate-600">Started</dt><dd className="tabular-nums text-slate-900">{utc(run.started_at)}</dd></div>
         <div><dt className="text-xs text-slate-600">Finished</dt><dd className="tabular-nums text-slate-900">{utc(run.finished_at)}</dd></div>
         <div><dt className="text-xs text-slate-600">Duration (scan · apply)</dt><dd className="tabular-nums text-slate-900">{formatDuration(run.duration_ms)} ({formatDuration(run.scan_ms)} · {formatDuration(run.apply_ms)})</dd></div>
-        <div><dt className="text-xs text-slate-600">Files checked</dt><dd className="tabular-nums text-slate-900">{run.files_scanned.toLocaleString('en-US')}</dd></div>
-        <div><dt className="text-xs text-slate-600">Peak memory</dt><dd className="tabular-nums text-slate-900">{mb(run.peak_rss_bytes)}</dd></div>
+        <div><dt className="text-xs text-slate-600">Files checked</dt><dd className="tabular-nums text-slate-900">{formatCount(run.files_scanned)}</dd></div>
+        <div><dt className="text-xs text-slate-600">Peak memory</dt><dd className="tabular-nums text-slate-900">{formatBytes(run.peak_rss_bytes)}</dd></div>
         <div className="sm:col-span-2 lg:col-span-3">
           <dt className="text-xs text-slate-600">Counts</dt>
           <dd className="text-slate-900" data-testid="run-counts">{run.new} new · {run.modified} modified · {run.deleted} deleted · {run.moved} moved · {run.skipped} skipped · {run.errors} errors · {run.warnings.length} warnings</dd>
@@ -119,6 +121,6 @@ export function RunReport({ run, heading = 'Latest report' }: { run: RunDetailDt
       )}
       <Problems title="Errors" list={run.error_list} testId="run-errors" tone="red" />
       <Problems title="Warnings" list={run.warnings} testId="run-warnings" tone="amber" />
-    </section>
+    </Card>
   );
 }

@@ -4,9 +4,11 @@
 // says what happened (restored, replaced into the trash, unchanged).
 import { useRouter } from 'next/navigation';
 import { useId, useState, useTransition } from 'react';
-import { Dialog } from '@/components/ui/dialog.tsx';
+import { Button } from '@/components/ui/button.tsx';
+import { Dialog, DialogActions } from '@/components/ui/dialog.tsx';
+import { plural } from '@/lib/format/plurals.ts';
 import { Time } from '@/components/time.tsx';
-import { useRestoreMutation, type RestoreAnswer } from '@/lib/cloud-client/snapshots-query.ts';
+import { useRestoreMutation, type RestoreAnswer } from '@/lib/cloud-client/snapshots/mutations.ts';
 
 type Kind = 'file' | 'folder' | 'project';
 
@@ -31,11 +33,9 @@ export function RestoreButton({ snapshotId, snapshotTime, kind, path, files, lab
   const shown = kind === 'file' ? path : `${path}/`;
   return (
     <>
-      <button type="button" data-testid="snapshot-restore" data-kind={kind}
-        onClick={() => { setAnswer(null); restore.reset(); setAsCopy(false); setOpen(true); }}
-        className="rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50">
+      <Button data-testid="snapshot-restore" data-kind={kind} onClick={() => { setAnswer(null); restore.reset(); setAsCopy(false); setOpen(true); }}>
         Restore<span className="sr-only"> {what} {label}</span>
-      </button>
+      </Button>
       <Dialog open={open} onClose={() => setOpen(false)} title={`Restore ${what} “${label}”?`} testId="snapshot-restore-dialog">
         {answer ? (
           <div data-testid="snapshot-restore-result">
@@ -48,8 +48,7 @@ export function RestoreButton({ snapshotId, snapshotTime, kind, path, files, lab
             )}
             {answer.replaced.length > 0 && <p className="mt-2 text-xs">The replaced versions are in the <a href="/trash" className="text-sky-800 underline">trash</a> for {trashDays} days.</p>}
             <div className="mt-4 flex justify-end">
-              <button type="button" data-testid="snapshot-restore-done" onClick={() => { setOpen(false); startTransition(() => router.refresh()); }}
-                className="rounded-lg bg-slate-900 px-3 py-1.5 font-medium text-white">Done</button>
+              <Button variant="primary" data-testid="snapshot-restore-done" onClick={() => { setOpen(false); startTransition(() => router.refresh()); }}>Done</Button>
             </div>
           </div>
         ) : (
@@ -59,7 +58,7 @@ export function RestoreButton({ snapshotId, snapshotTime, kind, path, files, lab
                 ? <>A copy of <code className="[overflow-wrap:anywhere]">{shown}</code> as it was on <Time iso={snapshotTime} /> will be written beside it, named “{label} (restored …)”. Nothing is replaced.</>
                 : kind === 'file'
                   ? <><code className="[overflow-wrap:anywhere]">{shown}</code> will be put back as it was on <Time iso={snapshotTime} />. If the current file differs, it is moved to the trash first (restorable for {trashDays} days).</>
-                  : <>The {files} file{files === 1 ? '' : 's'} under <code className="[overflow-wrap:anywhere]">{shown}</code> in this snapshot will be put back as they were on <Time iso={snapshotTime} />. Current files that differ are moved to the trash first (restorable for {trashDays} days); files added since are kept.</>}
+                  : <>The {plural(files, 'file')} under <code className="[overflow-wrap:anywhere]">{shown}</code> in this snapshot will be put back as they were on <Time iso={snapshotTime} />. Current files that differ are moved to the trash first (restorable for {trashDays} days); files added since are kept.</>}
             </p>
             {kind !== 'project' && (
               <fieldset className="mt-3">
@@ -68,15 +67,9 @@ export function RestoreButton({ snapshotId, snapshotTime, kind, path, files, lab
                 <label className="mt-1 flex items-center gap-2"><input type="radio" name={name} checked={asCopy} onChange={() => setAsCopy(true)} data-testid="restore-as-copy" /> Beside it, as a copy</label>
               </fieldset>
             )}
-            {restore.isError && <p role="alert" className="mt-2 text-rose-700" data-testid="snapshot-restore-error">{restore.error.message}</p>}
-            <div className="mt-4 flex justify-end gap-2">
-              <button type="button" onClick={() => setOpen(false)} className="rounded-lg border border-slate-300 px-3 py-1.5">Cancel</button>
-              <button type="button" disabled={restore.isPending || refreshing} data-testid="snapshot-restore-confirm"
-                onClick={() => restore.mutate({ path: kind === 'file' ? path : path + '/', asCopy, kind: kind === 'file' ? 'file' : 'folder' }, { onSuccess: (a) => setAnswer(a) })}
-                className="rounded-lg bg-slate-900 px-3 py-1.5 font-medium text-white disabled:opacity-50">
-                {restore.isPending ? 'Restoring…' : asCopy ? 'Restore as a copy' : `Restore ${what}`}
-              </button>
-            </div>
+            <DialogActions confirmLabel={restore.isPending ? 'Restoring…' : asCopy ? 'Restore as a copy' : `Restore ${what}`} busy={restore.isPending || refreshing}
+              testId="snapshot-restore-confirm" error={restore.error?.message}
+              onCancel={() => setOpen(false)} onConfirm={() => restore.mutate({ path: kind === 'file' ? path : path + '/', asCopy, kind: kind === 'file' ? 'file' : 'folder' }, { onSuccess: (a) => setAnswer(a) })} />
           </>
         )}
       </Dialog>

@@ -1,6 +1,7 @@
 'use client';
 // A modal dialog on the native <dialog> element (focus trap, Esc and backdrop come from the browser).
 import { useEffect, useRef, type ReactNode } from 'react';
+import { Button } from './button.tsx';
 
 export function Dialog({ open, onClose, title, children, testId }: { open: boolean; onClose: () => void; title: string; children: ReactNode; testId?: string }) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -22,5 +23,23 @@ export function Dialog({ open, onClose, title, children, testId }: { open: boole
         </div>
       )}
     </dialog>
+  );
+}
+
+/**
+ * The footer of a confirmation: Cancel, then the action (danger-coloured when it destroys something). The
+ * confirm button carries `testId`; a refusal from the server shows above the buttons as an alert.
+ */
+export function DialogActions({ confirmLabel, onConfirm, onCancel, busy = false, danger = false, testId, cancelTestId, error }: {
+  confirmLabel: ReactNode; onConfirm: () => void; onCancel: () => void; busy?: boolean; danger?: boolean; testId?: string; cancelTestId?: string; error?: string | null;
+}) {
+  return (
+    <>
+      {error && <p role="alert" data-testid={testId ? `${testId}-error` : undefined} className="mt-2 text-rose-700"><span aria-hidden="true">✕ </span>{error}</p>}
+      <div className="mt-4 flex flex-wrap justify-end gap-2">
+        <Button onClick={onCancel} data-testid={cancelTestId}>Cancel</Button>
+        <Button variant={danger ? 'danger' : 'primary'} disabled={busy} onClick={onConfirm} data-testid={testId}>{confirmLabel}</Button>
+      </div>
+    </>
   );
 }

@@ -14,6 +14,7 @@ import { listTree, readFile, searchProject, statFile, TenantNotesError, type Dir
 import { jsonOf, tenantCall } from '../tenants/tenant-call.ts';
 import { getConfig } from '../config/index.ts';
 import { contentLink, signContentToken } from '../http/user-content-link.ts';
+import { formatCount } from '@/lib/format/plurals.ts';
 
 /** Notes larger than this are shown partially (and cannot be edited in the browser). */
 export const MAX_NOTE_BYTES = 4 * 1024 * 1024;
@@ -195,7 +196,7 @@ async function buildNoteView(tenantId: string, project: string, rel: string, byt
   const text = bytes.toString('utf8');
   const fm = splitFrontmatter(text);
   const warnings = [...parsed.warnings];
-  if (truncated) warnings.push(`This note is ${size.toLocaleString('en')} bytes; only the first ${MAX_NOTE_BYTES.toLocaleString('en')} are shown, and it cannot be edited here.`);
+  if (truncated) warnings.push(`This note is ${formatCount(size)} bytes; only the first ${formatCount(MAX_NOTE_BYTES)} are shown, and it cannot be edited here.`);
   let body = fm.body;
   if (body.length > MAX_RENDER_CHARS) {
     body = body.slice(0, MAX_RENDER_CHARS);

@@ -10,7 +10,7 @@ export type HealthIcon = 'pause' | 'sync' | 'alert' | 'skip' | 'clock' | 'down' 
 export interface HealthStateMeta {
   label: string;
   tone: HealthTone;
-  /** Colour token in components/ui/charts/palette.ts (HEALTH_COLORS). */
+  /** Colour token (the state itself); badges colour by `tone`, through the one status→tone map in components/ui/badge.tsx. */
   color: HealthState;
   icon: HealthIcon;
   /** Why, in one sentence, and what to do. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatUtc } from '../../lib/format/dates.ts';
 import { formatDuration } from '../../lib/format/durations.ts';
-import { formatCount, plural } from '../../lib/format/plurals.ts';
+import { formatCount, formatPercent, plural } from '../../lib/format/plurals.ts';
 import { relativeText } from '../../lib/format/relative-time.ts';
 import { formatBytes } from '../../lib/format/sizes.ts';
 
@@ -61,4 +61,16 @@ test('relative times: one wording, past and future, singular day', () => {
   assert.equal(relativeText(ago(1.6 * 86400), now), '2 days ago');
   assert.equal(relativeText(ago(-600), now), 'in 10 min');
   assert.equal(relativeText('garbage', now), 'garbage');
+});
+
+test('percentages: one decimal, two under 1 % so a small share never reads 0.0 %', () => {
+  assert.equal(formatPercent(0.125), '12.5 %');
+  assert.equal(formatPercent(0), '0.0 %');
+  assert.equal(formatPercent(0.0004), '0.04 %');
+  assert.equal(formatPercent(1), '100.0 %');
+});
+
+test('absolute times to the day: the date alone, still labelled UTC', () => {
+  assert.equal(formatUtc('2026-12-07T04:58:12.000Z', 'day'), '2026-12-07 UTC');
+  assert.equal(formatUtc(new Date('2026-12-07T23:59:59.000Z'), 'day'), '2026-12-07 UTC');
 });

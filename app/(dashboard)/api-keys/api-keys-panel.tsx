@@ -3,9 +3,15 @@
 import { useState, type FormEvent } from 'react';
 import { EmptyState } from '@/components/empty-state.tsx';
 import { Time } from '@/components/time.tsx';
-import { Dialog } from '@/components/ui/dialog.tsx';
+import { Badge } from '@/components/ui/badge.tsx';
+import { Button } from '@/components/ui/button.tsx';
+import { cardClass } from '@/components/ui/card.tsx';
+import { Dialog, DialogActions } from '@/components/ui/dialog.tsx';
+import { Field, Input, inputClass } from '@/components/ui/field.tsx';
+import { Notice } from '@/components/ui/notice.tsx';
 import type { ApiKeyDto, ApiKeyScope } from '@/lib/auth/api-keys.ts';
-import { useApiKeysQuery, useCreateApiKeyMutation, useRevokeApiKeyMutation } from '@/lib/cloud-client/api-keys-query.ts';
+import { useCreateApiKeyMutation, useRevokeApiKeyMutation } from '@/lib/cloud-client/api-keys/mutations.ts';
+import { useApiKeysQuery } from '@/lib/cloud-client/api-keys/queries.ts';
 
 const SCOPE_LABEL: Record<ApiKeyScope, string> = { read_only: 'Read only', read_write: 'Read and write' };
 
@@ -27,25 +33,20 @@ export function ApiKeysPanel({ initial, host }: { initial: ApiKeyDto[]; host: st
   return (
     <div className="grid gap-6">
       <form onSubmit={onSubmit} className="grid gap-3 sm:grid-cols-[1fr_auto_auto] sm:items-end" aria-label="Create an API key">
-        <div>
-          <label htmlFor="api-key-name" className="mb-1 block text-sm font-medium text-slate-800">Name</label>
-          <input id="api-key-name" data-testid="api-key-name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100}
-            placeholder="e.g. laptop agent" autoComplete="off"
-            className="w-full rounded-lg border border-slate-300 px-3 py-2 text-sm focus:border-brand-600 focus:outline-none focus:ring-2 focus:ring-blue-200" />
-        </div>
-        <div>
-          <label htmlFor="api-key-scope" className="mb-1 block text-sm font-medium text-slate-800">Access</label>
-          <select id="api-key-scope" data-testid="api-key-scope" value={scope} onChange={(e) => setScope(e.target.value as ApiKeyScope)}
-            className="w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm">
+        <Field label="Name" htmlFor="api-key-name">
+          <Input id="api-key-name" data-testid="api-key-name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100}
+            placeholder="e.g. laptop agent" autoComplete="off" />
+        </Field>
+        <Field label="Access" htmlFor="api-key-scope">
+          <select id="api-key-scope" data-testid="api-key-scope" value={scope} onChange={(e) => setScope(e.target.value as ApiKeyScope)} className={inputClass}>
             <option value="read_write">{SCOPE_LABEL.read_write}</option>
             <option value="read_only">{SCOPE_LABEL.read_only}</option>
           </select>
-        </div>
-        <button type="submit" data-testid="api-key-create" disabled={create.isPending}
-          className="rounded-lg bg-slate-900 px-4 py-2 text-sm font-semibold text-white hover:bg-slate-700 disabled:opacity-60">
+        </Field>
+        <Button type="submit" variant="primary" data-testid="api-key-create" disabled={create.isPending} className="py-2">
           {create.isPending ? 'Creating…' : 'Create API key'}
-        </button>
-        {create.isError && <p role="alert" className="text-sm text-rose-700 sm:col-span-3">{(create.error as Error).message}</p>}
+        </Button>
+        {create.isError && <Notice inline tone="danger" className="sm:col-span-3">{create.error.message}</Notice>}
       </form>
 
       {shown && (
@@ -55,7 +56,7 @@ export function ApiKeysPanel({ initial, host }: { initial: ApiKeyDto[]; host: st
           <p className="mt-2">Use it with the bm CLI:</p>
           <pre className="mt-1 overflow-x-auto rounded bg-white p-2 font-mono text-xs">{`BASIC_MEMORY_CLOUD_HOST=${host} bm cloud api-key save ${shown.key}`}</pre>
           <p className="mt-2">or as <span className="font-mono">Authorization: Bearer …</span> on <span className="break-all font-mono">{host}/proxy/</span>.</p>
-          <button type="button" onClick={() => setShown(null)} className="mt-3 rounded-lg border border-emerald-400 bg-white px-3 py-1.5 font-medium">I have copied it</button>
+          <Button onClick={() => setShown(null)} className="mt-3">I have copied it</Button>
         </section>
       )}
 
@@ -66,16 +67,15 @@ export function ApiKeysPanel({ initial, host }: { initial: ApiKeyDto[]; host: st
       ) : (
         <ul className="grid gap-3" data-testid="api-keys-list">
           {rows.map((r) => (
-            <li key={r.id} data-testid="api-key" data-api-key-id={r.id} className="flex flex-wrap items-start justify-between gap-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
+            <li key={r.id} data-testid="api-key" data-api-key-id={r.id} className={cardClass({ className: 'flex flex-wrap items-start justify-between gap-4' })}>
               <div className="min-w-0 text-sm">
-                <p className="font-semibold text-slate-900">{r.name} <span className="ml-1 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700" data-testid="api-key-scope-label">{SCOPE_LABEL[r.scope]}</span></p>
+                <p className="font-semibold text-slate-900">{r.name} <Badge tone={r.scope === 'read_only' ? 'neutral' : 'brand'} icon={null} className="ml-1" testId="api-key-scope-label">{SCOPE_LABEL[r.scope]}</Badge></p>
                 <p className="mt-1 break-all font-mono text-xs text-slate-600">{r.prefix}…</p>
                 <p className="mt-1 text-xs text-slate-600" data-testid="api-key-last-used">
                   Created <Time iso={r.created_at} /> · Last used {r.last_used_at ? <Time iso={r.last_used_at} /> : 'never'}{r.last_used_ip ? ` from ${r.last_used_ip}` : ''}
                 </p>
               </div>
-              <button type="button" data-testid="api-key-revoke" onClick={() => setConfirm(r)} aria-label={`Revoke ${r.name}`}
-                className="rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50">Revoke</button>
+              <Button data-testid="api-key-revoke" onClick={() => setConfirm(r)} aria-label={`Revoke ${r.name}`}>Revoke</Button>
             </li>
           ))}
         </ul>
@@ -83,13 +83,8 @@ export function ApiKeysPanel({ initial, host }: { initial: ApiKeyDto[]; host: st
 
       <Dialog open={confirm !== null} onClose={() => setConfirm(null)} title={`Revoke “${confirm?.name ?? ''}”?`} testId="api-key-revoke-dialog">
         <p>Anything using this key stops working with its next request. This cannot be undone.</p>
-        {revoke.isError && <p role="alert" className="mt-2 text-rose-700">{(revoke.error as Error).message}</p>}
-        <div className="mt-4 flex justify-end gap-2">
-          <button type="button" onClick={() => setConfirm(null)} className="rounded-lg border border-slate-300 bg-white px-3 py-1.5 font-medium">Cancel</button>
-          <button type="button" data-testid="api-key-revoke-confirm" disabled={revoke.isPending}
-            onClick={() => confirm && revoke.mutate(confirm.id, { onSuccess: () => setConfirm(null) })}
-            className="rounded-lg bg-rose-700 px-3 py-1.5 font-semibold text-white hover:bg-rose-800 disabled:opacity-60">Revoke key</button>
-        </div>
+        <DialogActions danger confirmLabel="Revoke key" busy={revoke.isPending} testId="api-key-revoke-confirm" error={revoke.error?.message}
+          onCancel={() => setConfirm(null)} onConfirm={() => confirm && revoke.mutate(confirm.id, { onSuccess: () => setConfirm(null) })} />
       </Dialog>
     </div>
   );

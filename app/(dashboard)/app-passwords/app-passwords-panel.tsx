@@ -3,8 +3,13 @@
 import { useState, type FormEvent } from 'react';
 import { EmptyState } from '@/components/empty-state.tsx';
 import { Time } from '@/components/time.tsx';
+import { Button } from '@/components/ui/button.tsx';
+import { cardClass } from '@/components/ui/card.tsx';
+import { Field, Input } from '@/components/ui/field.tsx';
+import { Notice } from '@/components/ui/notice.tsx';
 import type { AppPasswordDto } from '@/lib/auth/app-passwords.ts';
-import { useAppPasswordsQuery, useCreateAppPasswordMutation, useRevokeAppPasswordMutation } from '@/lib/cloud-client/app-passwords-query.ts';
+import { useCreateAppPasswordMutation, useRevokeAppPasswordMutation } from '@/lib/cloud-client/app-passwords/mutations.ts';
+import { useAppPasswordsQuery } from '@/lib/cloud-client/app-passwords/queries.ts';
 
 export function AppPasswordsPanel({ initial, webdavUrl, email }: { initial: AppPasswordDto[]; webdavUrl: string; email: string | null }) {
   const list = useAppPasswordsQuery(initial);
@@ -22,17 +27,14 @@ export function AppPasswordsPanel({ initial, webdavUrl, email }: { initial: AppP
   return (
     <div className="grid gap-6">
       <form onSubmit={onSubmit} className="flex flex-col gap-2 sm:flex-row sm:items-start" aria-label="Create an app password">
-        <div className="flex-1">
-          <label htmlFor="app-password-name" className="mb-1 block text-sm font-medium text-slate-800">Name</label>
-          <input id="app-password-name" data-testid="app-password-name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100}
-            placeholder="e.g. laptop rclone" autoComplete="off"
-            className="w-full rounded-lg border border-slate-300 px-3 py-2 text-sm focus:border-brand-600 focus:outline-none focus:ring-2 focus:ring-blue-200" />
-          {create.isError && <p role="alert" className="mt-1 text-sm text-rose-700">{(create.error as Error).message}</p>}
-        </div>
-        <button type="submit" data-testid="app-password-create" disabled={create.isPending}
-          className="rounded-lg bg-slate-900 px-4 py-2 text-sm font-semibold text-white hover:bg-slate-700 disabled:opacity-60 sm:mt-6">
+        <Field label="Name" htmlFor="app-password-name" className="flex-1">
+          <Input id="app-password-name" data-testid="app-password-name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100}
+            placeholder="e.g. laptop rclone" autoComplete="off" />
+          {create.isError && <Notice inline tone="danger">{create.error.message}</Notice>}
+        </Field>
+        <Button type="submit" variant="primary" data-testid="app-password-create" disabled={create.isPending} className="py-2 sm:mt-6">
           {create.isPending ? 'Creating…' : 'Create app password'}
-        </button>
+        </Button>
       </form>
 
       {shown && (
@@ -43,7 +45,7 @@ export function AppPasswordsPanel({ initial, webdavUrl, email }: { initial: AppP
             <div><dt className="inline font-medium">User name: </dt><dd className="inline break-all"><span className="font-mono" data-testid="app-password-user">{shown.accessKey}</span>{email ? ` (or ${email})` : ''}</dd></div>
             <div><dt className="inline font-medium">Password: </dt><dd className="inline break-all font-mono" data-testid="app-password-secret">{shown.password}</dd></div>
           </dl>
-          <button type="button" onClick={() => setShown(null)} className="mt-3 rounded-lg border border-emerald-400 bg-white px-3 py-1.5 font-medium">I have copied it</button>
+          <Button onClick={() => setShown(null)} className="mt-3">I have copied it</Button>
         </section>
       )}
 
@@ -54,7 +56,7 @@ export function AppPasswordsPanel({ initial, webdavUrl, email }: { initial: AppP
       ) : (
         <ul className="grid gap-3" data-testid="app-passwords-list">
           {rows.map((r) => (
-            <li key={r.id} data-testid="app-password" data-app-password-id={r.id} className="flex flex-wrap items-start justify-between gap-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
+            <li key={r.id} data-testid="app-password" data-app-password-id={r.id} className={cardClass({ className: 'flex flex-wrap items-start justify-between gap-4' })}>
               <div className="min-w-0 text-sm">
                 <p className="font-semibold text-slate-900">{r.name}</p>
                 <p className="mt-1 break-all font-mono text-xs text-slate-600">{r.access_key}</p>
@@ -62,9 +64,7 @@ export function AppPasswordsPanel({ initial, webdavUrl, email }: { initial: AppP
                   Created <Time iso={r.created_at} /> · Last used {r.last_used_at ? <Time iso={r.last_used_at} /> : 'never'}{r.last_used_ip ? ` from ${r.last_used_ip}` : ''}
                 </p>
               </div>
-              <button type="button" data-testid="app-password-revoke" disabled={revoke.isPending} onClick={() => revoke.mutate(r.id)}
-                aria-label={`Revoke ${r.name}`}
-                className="rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50">Revoke</button>
+              <Button data-testid="app-password-revoke" disabled={revoke.isPending} onClick={() => revoke.mutate(r.id)} aria-label={`Revoke ${r.name}`}>Revoke</Button>
             </li>
           ))}
         </ul>

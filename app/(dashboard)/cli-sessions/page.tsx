@@ -10,6 +10,9 @@ import { requireUser } from '@/lib/auth/session.ts';
 import { getConfig } from '@/lib/config/index.ts';
 import { getDb } from '@/lib/db/index.ts';
 import { listCliSessionsForUser } from '@/lib/db/queries/oauth.ts';
+import { Button } from '@/components/ui/button.tsx';
+import { cardClass } from '@/components/ui/card.tsx';
+import { Notice } from '@/components/ui/notice.tsx';
 
 export const metadata: Metadata = { title: 'CLI sessions' };
 export const dynamic = 'force-dynamic';
@@ -30,14 +33,14 @@ export default async function CliSessionsPage({ searchParams }: { searchParams: 
           <form method="post" action="/cli-sessions/revoke">
             <input type="hidden" name="csrf" value={csrf} />
             <input type="hidden" name="all" value="1" />
-            <button type="submit" data-testid="cli-sessions-revoke-all" className="rounded-lg border border-rose-300 bg-white px-4 py-2 text-sm font-semibold text-rose-700 hover:bg-rose-50">Revoke all</button>
+            <Button type="submit" variant="danger-outline" data-testid="cli-sessions-revoke-all" className="py-2">Revoke all</Button>
           </form>
         ) : undefined}
       />
       {revoked !== null && Number.isFinite(revoked) && (
-        <p role="status" data-testid="cli-sessions-flash" className="mb-4 rounded-lg bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
+        <Notice tone="success" testId="cli-sessions-flash" className="mb-4">
           {revoked === 0 ? 'Nothing to revoke.' : `Revoked ${revoked} session${revoked === 1 ? '' : 's'}. Their tokens stop working on the next request.`}
-        </p>
+        </Notice>
       )}
       {sessions.length === 0 ? (
         <EmptyState testId="cli-sessions-empty" title="No terminals connected" icon="›_">
@@ -46,7 +49,7 @@ export default async function CliSessionsPage({ searchParams }: { searchParams: 
       ) : (
         <ul className="grid gap-3" data-testid="cli-sessions-list">
           {sessions.map((s) => (
-            <li key={s.id} data-testid="cli-session" data-session-id={s.id} className="flex flex-wrap items-start justify-between gap-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
+            <li key={s.id} data-testid="cli-session" data-session-id={s.id} className={cardClass({ className: 'flex flex-wrap items-start justify-between gap-4' })}>
               <div className="min-w-0 text-sm">
                 <p className="font-semibold text-slate-900">{s.client}</p>
                 <p className="mt-1 text-slate-600"><span className="font-mono">{displayIp(s.deviceIp)}</span> · <span className="break-all">{shortUserAgent(s.deviceUserAgent)}</span></p>
@@ -57,7 +60,7 @@ export default async function CliSessionsPage({ searchParams }: { searchParams: 
               <form method="post" action="/cli-sessions/revoke">
                 <input type="hidden" name="csrf" value={csrf} />
                 <input type="hidden" name="id" value={s.id} />
-                <button type="submit" data-testid="cli-session-revoke" className="rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50">Revoke</button>
+                <Button type="submit" data-testid="cli-session-revoke">Revoke</Button>
               </form>
             </li>
           ))}

@@ -3,9 +3,13 @@
 import { useState } from 'react';
 import { EmptyState } from '@/components/empty-state.tsx';
 import { Time } from '@/components/time.tsx';
-import { Dialog } from '@/components/ui/dialog.tsx';
+import { Button } from '@/components/ui/button.tsx';
+import { Dialog, DialogActions } from '@/components/ui/dialog.tsx';
 import type { ConnectedAppDto } from '@/lib/auth/mcp-oauth/connected-apps.ts';
-import { useConnectedAppsQuery, useDisconnectAppMutation } from '@/lib/cloud-client/connected-apps-query.ts';
+import { useDisconnectAppMutation } from '@/lib/cloud-client/connected-apps/mutations.ts';
+import { useConnectedAppsQuery } from '@/lib/cloud-client/connected-apps/queries.ts';
+import { Notice } from '@/components/ui/notice.tsx';
+import { cardClass } from '@/components/ui/card.tsx';
 
 const REGISTERED_BY: Record<ConnectedAppDto['registered_by'], string> = {
   dynamic_registration: 'registered itself',
@@ -21,7 +25,7 @@ export function ConnectedAppsPanel({ initial, mcpUrl }: { initial: ConnectedAppD
   return (
     <div className="grid gap-4">
       {disconnect.isSuccess && <p role="status" data-testid="connected-apps-flash" className="rounded-lg bg-emerald-50 px-3 py-2 text-sm text-emerald-800">Disconnected. Its next call is refused.</p>}
-      {disconnect.isError && <p role="alert" className="rounded-lg bg-rose-50 px-3 py-2 text-sm text-rose-800">{(disconnect.error as Error).message}</p>}
+      {disconnect.isError && <Notice tone="danger">{disconnect.error.message}</Notice>}
       {rows.length === 0 ? (
         <EmptyState testId="connected-apps-empty" title="No connected apps" icon="⇄">
           Add <span className="break-all font-mono">{mcpUrl}</span> as a custom connector (remote MCP server) in Claude, ChatGPT, Cursor or VS Code, sign in and allow it; it will be listed here.
@@ -29,7 +33,7 @@ export function ConnectedAppsPanel({ initial, mcpUrl }: { initial: ConnectedAppD
       ) : (
         <ul className="grid gap-3" data-testid="connected-apps-list">
           {rows.map((a) => (
-            <li key={a.id} data-testid="connected-app" data-connection-id={a.id} className="flex flex-wrap items-start justify-between gap-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
+            <li key={a.id} data-testid="connected-app" data-connection-id={a.id} className={cardClass({ className: 'flex flex-wrap items-start justify-between gap-4' })}>
               <div className="min-w-0 text-sm">
                 <p className="font-semibold text-slate-900"><span data-testid="connected-app-name">{a.client_name}</span> <span className="font-normal text-slate-600">· {REGISTERED_BY[a.registered_by]}</span></p>
                 <p className="mt-1 text-slate-700">Sends answers to <span className="break-all font-mono" data-testid="connected-app-host">{a.redirect_host}</span></p>
@@ -39,20 +43,15 @@ export function ConnectedAppsPanel({ initial, mcpUrl }: { initial: ConnectedAppD
                   <span data-testid="connected-app-calls">{a.calls_24h === null ? 'calls not recorded' : `${a.calls_24h} call${a.calls_24h === 1 ? '' : 's'} in 24 h`}</span>
                 </p>
               </div>
-              <button type="button" data-testid="connected-app-disconnect" onClick={() => setConfirming(a)} aria-label={`Disconnect ${a.client_name}`}
-                className="rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50">Disconnect</button>
+              <Button data-testid="connected-app-disconnect" onClick={() => setConfirming(a)} aria-label={`Disconnect ${a.client_name}`}>Disconnect</Button>
             </li>
           ))}
         </ul>
       )}
       <Dialog open={confirming !== null} onClose={() => setConfirming(null)} title={`Disconnect ${confirming?.client_name ?? ''}?`} testId="disconnect-dialog">
         <p>It loses access to your notes on its next call, and has to be connected again to come back.</p>
-        <div className="mt-4 flex justify-end gap-2">
-          <button type="button" onClick={() => setConfirming(null)} className="rounded-lg border border-slate-300 bg-white px-3 py-1.5 font-medium text-slate-800">Cancel</button>
-          <button type="button" data-testid="disconnect-confirm" disabled={disconnect.isPending}
-            onClick={() => { const id = confirming!.id; disconnect.mutate(id, { onSettled: () => setConfirming(null) }); }}
-            className="rounded-lg bg-rose-700 px-3 py-1.5 font-semibold text-white hover:bg-rose-800 disabled:opacity-60">Disconnect</button>
-        </div>
+        <DialogActions danger confirmLabel="Disconnect" busy={disconnect.isPending} testId="disconnect-confirm"
+          onCancel={() => setConfirming(null)} onConfirm={() => { const id = confirming!.id; disconnect.mutate(id, { onSettled: () => setConfirming(null) }); }} />
       </Dialog>
     </div>
   );

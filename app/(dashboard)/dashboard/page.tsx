@@ -7,6 +7,7 @@ import { toTenantDto } from '@/lib/tenants/dto.ts';
 import { RebuildSummary } from '@/components/rebuilds/rebuild-summary.tsx';
 import { getDb } from '@/lib/db/index.ts';
 import { loadRebuilds } from '@/lib/sync-health/dashboard-data.ts';
+import { cardClass } from '@/components/ui/card.tsx';
 
 export const metadata: Metadata = { title: 'Overview' };
 export const dynamic = 'force-dynamic';
@@ -21,11 +22,11 @@ export default async function DashboardPage() {
       <div className="grid grid-cols-1 gap-6">
         <TenantCard initial={toTenantDto(tenant)}><RebuildSummary data={rebuilds} /></TenantCard>
         <section className="grid gap-4 sm:grid-cols-2">
-          <Link href="/projects" className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm hover:border-brand-500">
+          <Link href="/projects" className={cardClass({ className: 'hover:border-brand-500' })}>
             <h2 className="font-semibold text-slate-900">Projects</h2>
             <p className="mt-1 text-sm text-slate-600">Folders of markdown notes your agents read and write.</p>
           </Link>
-          <Link href="/cli-sessions" className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm hover:border-brand-500">
+          <Link href="/cli-sessions" className={cardClass({ className: 'hover:border-brand-500' })}>
             <h2 className="font-semibold text-slate-900">Connect a terminal</h2>
             <p className="mt-1 text-sm text-slate-600">Run <code className="rounded bg-slate-100 px-1 font-mono text-xs">bm cloud login</code> and approve the code here.</p>
           </Link>

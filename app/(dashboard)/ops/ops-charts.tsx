@@ -11,6 +11,10 @@ import { HISTOGRAM_GROWTH, type Histogram } from '@/lib/history/duration-histogr
 import type { RollupSeriesPoint, ScanTypePercentiles } from '@/lib/db/queries/sync-rollups.ts';
 import type { SyncRunView } from '@/lib/db/queries/sync-runs.ts';
 import { formatDuration } from '@/lib/format/durations.ts';
+import { formatCount, formatPercent, plural } from '@/lib/format/plurals.ts';
+import { formatUtc } from '@/lib/format/dates.ts';
+import { cardClass } from '@/components/ui/card.tsx';
+import { Table, TBody, Th, THead } from '@/components/ui/table.tsx';
 
 const H = 3_600_000;
 
@@ -49,28 +53,23 @@ export function RunsChart({ series, from, to, bucket, drillHref, title = 'Runs p
   const withRuns = buckets.filter((b) => Object.values(b.values).some((v) => (v ?? 0) > 0)).slice(-24).reverse();
   // The same counts as words in a table (screen readers, find-in-page, a quick glance): one row per bucket with runs.
   const types = [...new Set(series.filter((p) => p.scanType !== 'rebuild').map((p) => seriesKey(p.scanType)))].sort();
-  const label = (d: Date) => `${d.toISOString().replace('T', ' ').slice(0, bucket === 'day' ? 10 : 16)} UTC`;
+  const label = (d: Date) => formatUtc(d, bucket === 'day' ? 'day' : 'minute');
   return (
     <div className="grid gap-2">
       <StackedBarChart title={title} description={`Sync runs per ${bucket}, stacked by scan type; failed runs are hatched and counted with ✕.`} buckets={buckets} bucketSeconds={step / 1000} testId="chart-runs" />
       {withRuns.length > 0 && (
-        <div tabIndex={0} role="region" aria-label={`${title} as a table (scrolls sideways)`} className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
-          <table className="min-w-full text-sm" data-testid="runs-table">
-            <caption className="px-3 py-2 text-left text-xs text-slate-700">{title} per {bucket}, newest first{withRuns.length === 24 ? ' (the latest 24 with runs)' : ''}</caption>
-            <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-700">
-              <tr><th scope="col" className="px-3 py-2">{bucket === 'day' ? 'Day' : 'Hour'}</th>{types.map((t) => <th key={t} scope="col" className="px-3 py-2">{SCAN_TYPE_LABELS[t]}</th>)}<th scope="col" className="px-3 py-2">Failed</th></tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
+        <Table label={`${title} as a table (scrolls sideways)`} testId="runs-table" captionVisible caption={<>{title} per {bucket}, newest first{withRuns.length === 24 ? ' (the latest 24 with runs)' : ''}</>}>
+            <THead><Th>{bucket === 'day' ? 'Day' : 'Hour'}</Th>{types.map((t) => <Th key={t}>{SCAN_TYPE_LABELS[t]}</Th>)}<Th>Failed</Th></THead>
+            <TBody>
               {withRuns.map((b) => (
                 <tr key={b.start.getTime()} data-testid="runs-table-row">
                   <th scope="row" className="px-3 py-1.5 text-left font-normal"><Link className="text-brand-700 underline" href={drillHref(b.start, new Date(b.start.getTime() + step))}>{label(b.start)}</Link></th>
-                  {types.map((t) => <td key={t} className="px-3 py-1.5 tabular-nums">{(b.values[t] ?? 0).toLocaleString('en-US')}</td>)}
-                  <td className="px-3 py-1.5 tabular-nums" data-testid="runs-table-failed">{b.failed.toLocaleString('en-US')}</td>
+                  {types.map((t) => <td key={t} className="px-3 py-1.5 tabular-nums">{formatCount(b.values[t] ?? 0)}</td>)}
+                  <td className="px-3 py-1.5 tabular-nums" data-testid="runs-table-failed">{formatCount(b.failed)}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </TBody>
+        </Table>
       )}
       {withRuns.length > 0 && (
         <details className="rounded-lg border border-slate-200 bg-white px-3 py-2 text-sm" data-testid="chart-drill">
@@ -81,7 +80,7 @@ export function RunsChart({ series, from, to, bucket, drillHref, title = 'Runs p
               return (
                 <li key={b.start.getTime()}>
                   <Link className="text-brand-700 underline" href={drillHref(b.start, new Date(b.start.getTime() + step))}>
-                    {b.start.toISOString().replace('T', ' ').slice(0, bucket === 'day' ? 10 : 16)} UTC: {total.toLocaleString('en-US')} runs{b.failed ? `, ${b.failed} failed` : ''}
+                    {label(b.start)}: {formatCount(total)} runs{b.failed ? `, ${b.failed} failed` : ''}
                   </Link>
                 </li>
               );
@@ -96,7 +95,7 @@ export function RunsChart({ series, from, to, bucket, drillHref, title = 'Runs p
 export function DurationHistograms({ percentiles }: { percentiles: ScanTypePercentiles[] }) {
   const syncs = percentiles.filter((p) => p.scanType !== 'rebuild');
   if (!syncs.length) {
-    return <p className="rounded-xl border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-700" data-testid="histograms-empty">No sync runs in this range.</p>;
+    return <p className={cardClass({ dashed: true, className: 'text-sm text-slate-700' })} data-testid="histograms-empty">No sync runs in this range.</p>;
   }
   return (
     <div className="grid gap-4 lg:grid-cols-2">
@@ -106,7 +105,7 @@ export function DurationHistograms({ percentiles }: { percentiles: ScanTypePerce
           <HistogramChart
             key={p.scanType} testId={`chart-histogram-${p.scanType}`}
             title={`${SCAN_TYPE_LABELS[k]} duration`}
-            description={`${p.runs.toLocaleString('en-US')} runs; p50 ${formatDuration(p.p50Ms)}, p95 ${formatDuration(p.p95Ms)}, p99 ${formatDuration(p.p99Ms)} (approximate: within ±${(p.relativeError * 100).toFixed(1)} %).`}
+            description={`${formatCount(p.runs)} runs; p50 ${formatDuration(p.p50Ms)}, p95 ${formatDuration(p.p95Ms)}, p99 ${formatDuration(p.p99Ms)} (approximate: within ±${formatPercent(p.relativeError)}).`}
             bins={displayBins(p.histogram)} color={SCAN_TYPE_COLORS[k]} xFormat={(v) => formatDuration(v)}
             markers={[{ key: 'p50', value: p.p50Ms }, { key: 'p95', value: p.p95Ms }, { key: 'p99', value: p.p99Ms }]}
           />
@@ -127,25 +126,20 @@ export function RebuildChart({ rebuilds }: { rebuilds: SyncRunView[] }) {
       lineLabel="Duration" barLabel="Files indexed" lineFormat={formatDuration}
     />
     {newest.length > 0 && (
-      <div tabIndex={0} role="region" aria-label="Rebuilds as a table (scrolls sideways)" className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
-        <table className="min-w-full text-sm" data-testid="rebuilds-table">
-          <caption className="px-3 py-2 text-left text-xs text-slate-700">Index rebuilds, newest first{rebuilds.length > newest.length ? ` (${newest.length} of ${rebuilds.length})` : ''}</caption>
-          <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-700">
-            <tr><th scope="col" className="px-3 py-2">Started</th><th scope="col" className="px-3 py-2">Tenant</th><th scope="col" className="px-3 py-2">Outcome</th><th scope="col" className="px-3 py-2">Duration</th><th scope="col" className="px-3 py-2">Files indexed</th></tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
+      <Table label="Rebuilds as a table (scrolls sideways)" testId="rebuilds-table" captionVisible caption={<>Index rebuilds, newest first{rebuilds.length > newest.length ? ` (${newest.length} of ${rebuilds.length})` : ''}</>}>
+            <THead><Th>Started</Th><Th>Tenant</Th><Th>Outcome</Th><Th>Duration</Th><Th>Files indexed</Th></THead>
+            <TBody>
             {newest.map((r) => (
               <tr key={`${r.tenantId}-${r.runId}`} data-testid="rebuilds-table-row" data-status={r.status}>
-                <td className="px-3 py-1.5 tabular-nums">{r.startedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC</td>
+                <td className="px-3 py-1.5 tabular-nums">{formatUtc(r.startedAt)}</td>
                 <td className="px-3 py-1.5"><Link className="text-brand-700 underline" href={`/ops/tenants/${r.tenantId}`}>{r.tenantId.slice(0, 8)}</Link></td>
                 <td className="px-3 py-1.5">{r.status === 'ok' ? 'ok' : `failed (${r.status})`}</td>
                 <td className="px-3 py-1.5 tabular-nums">{formatDuration(r.durationMs)}</td>
-                <td className="px-3 py-1.5 tabular-nums">{r.filesScanned.toLocaleString('en-US')}</td>
+                <td className="px-3 py-1.5 tabular-nums">{formatCount(r.filesScanned)}</td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
+          </TBody>
+        </Table>
     )}
     </div>
   );
@@ -157,13 +151,13 @@ export function opsSummary(range: string, percentiles: ScanTypePercentiles[], re
   if (!syncs.length && !rebuilds.length) return `No sync runs and no rebuilds in the last ${range}.`;
   const total = syncs.reduce((n, p) => n + p.runs, 0);
   const failed = syncs.reduce((n, p) => n + p.failed, 0);
-  const per = syncs.map((p) => `${p.runs.toLocaleString('en-US')} ${SCAN_TYPE_LABELS[seriesKey(p.scanType)].toLowerCase()}${p.failed ? ` (${p.failed.toLocaleString('en-US')} failed)` : ''}`).join(', ');
+  const per = syncs.map((p) => `${formatCount(p.runs)} ${SCAN_TYPE_LABELS[seriesKey(p.scanType)].toLowerCase()}${p.failed ? ` (${formatCount(p.failed)} failed)` : ''}`).join(', ');
   const slowest = [...syncs].sort((a, b) => b.p95Ms - a.p95Ms)[0];
   const failedRebuilds = rebuilds.filter((r) => r.status !== 'ok').length;
   const longest = [...rebuilds].sort((a, b) => b.durationMs - a.durationMs)[0];
   return [
-    syncs.length ? `In the last ${range}: ${total.toLocaleString('en-US')} sync runs — ${per}; ${failed ? `${failed.toLocaleString('en-US')} failed in all` : 'none failed'}.` : `No sync runs in the last ${range}.`,
+    syncs.length ? `In the last ${range}: ${formatCount(total)} sync runs — ${per}; ${failed ? `${formatCount(failed)} failed in all` : 'none failed'}.` : `No sync runs in the last ${range}.`,
     slowest ? `Slowest scan type at p95: ${SCAN_TYPE_LABELS[seriesKey(slowest.scanType)].toLowerCase()}, about ${formatDuration(slowest.p95Ms)}.` : '',
-    rebuilds.length ? `${rebuilds.length.toLocaleString('en-US')} index rebuild${rebuilds.length === 1 ? '' : 's'}${failedRebuilds ? ` (${failedRebuilds} failed)` : ''}, the longest ${formatDuration(longest!.durationMs)}.` : 'No index rebuilds.',
+    rebuilds.length ? `${plural(rebuilds.length, 'index rebuild')}${failedRebuilds ? ` (${failedRebuilds} failed)` : ''}, the longest ${formatDuration(longest!.durationMs)}.` : 'No index rebuilds.',
   ].filter(Boolean).join(' ');
 }

@@ -14,6 +14,10 @@ import { DurationHistograms, opsSummary, RebuildChart, RunsChart } from './ops-c
 import { opsHref, runsHref, type OpsParams } from './ops-links.ts';
 import { RangeNav } from './range-nav.tsx';
 import { TenantsTable } from './tenants-table.tsx';
+import { formatCount, formatPercent } from '@/lib/format/plurals.ts';
+import { Table, TBody, Th, THead } from '@/components/ui/table.tsx';
+import { Badge } from '@/components/ui/badge.tsx';
+import { Card, cardClass } from '@/components/ui/card.tsx';
 
 export const metadata: Metadata = { title: 'Ops' };
 export const dynamic = 'force-dynamic';
@@ -24,10 +28,10 @@ const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 function Tile({ label, children, testId }: { label: string; children: React.ReactNode; testId: string }) {
   return (
-    <div className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm" data-testid={testId}>
+    <Card padding="sm" className="p-4" data-testid={testId}>
       <h3 className="text-xs font-medium uppercase tracking-wide text-slate-700">{label}</h3>
       <div className="mt-2 text-sm text-slate-900">{children}</div>
-    </div>
+    </Card>
   );
 }
 
@@ -72,8 +76,8 @@ export default async function OpsPage({ searchParams }: Props) {
             {healths.length ? <ul className="grid gap-1">{healths.map((h) => <li key={h} className="flex items-center justify-between gap-2"><HealthBadge state={h} testId={`health-${h}`} /><span className="tabular-nums font-medium">{overview.projectsByHealth[h]}</span></li>)}</ul> : 'No project has reported a sync yet.'}
           </Tile>
           <Tile label={`Sync runs, last ${range}`} testId="tile-runs">
-            <p className="text-2xl font-semibold tabular-nums" data-testid="runs-total">{overview.runs.total.toLocaleString('en-US')}</p>
-            <p data-testid="runs-failed">{overview.runs.failed.toLocaleString('en-US')} failed ({(overview.runs.failedShare * 100).toFixed(overview.runs.failedShare && overview.runs.failedShare < 0.01 ? 2 : 1)} %)</p>
+            <p className="text-2xl font-semibold tabular-nums" data-testid="runs-total">{formatCount(overview.runs.total)}</p>
+            <p data-testid="runs-failed">{formatCount(overview.runs.failed)} failed ({formatPercent(overview.runs.failedShare)})</p>
           </Tile>
           <Tile label="Rebuild duration p95" testId="tile-rebuild">
             <p className="text-2xl font-semibold tabular-nums">{overview.rebuildP95Ms == null ? '—' : formatDuration(overview.rebuildP95Ms)}</p>
@@ -83,18 +87,14 @@ export default async function OpsPage({ searchParams }: Props) {
 
         <section aria-labelledby="pct-h" className="grid gap-2">
           <h2 id="pct-h" className="text-base font-semibold text-slate-900">Sync duration per scan type</h2>
-          <div tabIndex={0} role="region" aria-label="Table, scrolls sideways" className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
-            <table className="min-w-full text-sm" data-testid="ops-percentiles">
-              <caption className="sr-only">Duration percentiles per scan type, last {range}</caption>
-              <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-700">
-                <tr><th scope="col" className="px-3 py-2">Scan type</th><th scope="col" className="px-3 py-2">Runs</th><th scope="col" className="px-3 py-2">Failed</th><th scope="col" className="px-3 py-2">p50</th><th scope="col" className="px-3 py-2">p95</th><th scope="col" className="px-3 py-2">p99</th><th scope="col" className="px-3 py-2">Max</th></tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
+          <Table label="Table, scrolls sideways" testId="ops-percentiles" caption={<>Duration percentiles per scan type, last {range}</>}>
+            <THead><Th>Scan type</Th><Th>Runs</Th><Th>Failed</Th><Th>p50</Th><Th>p95</Th><Th>p99</Th><Th>Max</Th></THead>
+              <TBody>
                 {overview.percentiles.map((p) => (
                   <tr key={p.scanType} data-testid={`pct-${p.scanType}`}>
                     <td className="px-3 py-2">{SCAN_TYPE_LABELS[seriesKey(p.scanType)]}</td>
-                    <td className="px-3 py-2 tabular-nums">{p.runs.toLocaleString('en-US')}</td>
-                    <td className="px-3 py-2 tabular-nums">{p.failed.toLocaleString('en-US')}</td>
+                    <td className="px-3 py-2 tabular-nums">{formatCount(p.runs)}</td>
+                    <td className="px-3 py-2 tabular-nums">{formatCount(p.failed)}</td>
                     <td className="px-3 py-2 tabular-nums">≈ {formatDuration(p.p50Ms)}</td>
                     <td className="px-3 py-2 tabular-nums">≈ {formatDuration(p.p95Ms)}</td>
                     <td className="px-3 py-2 tabular-nums">≈ {formatDuration(p.p99Ms)}</td>
@@ -102,24 +102,23 @@ export default async function OpsPage({ searchParams }: Props) {
                   </tr>
                 ))}
                 {overview.percentiles.length === 0 && <tr><td colSpan={7} className="px-3 py-6 text-center text-slate-700">No runs in this range.</td></tr>}
-              </tbody>
-            </table>
-          </div>
+              </TBody>
+            </Table>
           <p className="text-xs text-slate-700">Percentiles (≈) come from hourly roll-ups with log-spaced buckets: each is within ±2.5 % of the exact nearest-rank value. Counts are exact.</p>
         </section>
 
         <section aria-labelledby="attention-h" className="grid gap-2">
           <h2 id="attention-h" className="text-base font-semibold text-slate-900">Needs attention <span className="font-normal text-slate-700">({overview.needsAttention.length})</span></h2>
           {overview.needsAttention.length ? (
-            <ol className="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white shadow-sm" data-testid="needs-attention">
+            <ol className={cardClass({ padding: 'none', className: 'divide-y divide-slate-100' })} data-testid="needs-attention">
               {overview.needsAttention.map((a) => (
                 <li key={a.tenantId} className="flex flex-wrap items-center justify-between gap-2 px-3 py-2 text-sm" data-testid="attention-item" data-reason={a.reason} data-tenant-id={a.tenantId}>
                   <Link href={`/ops/tenants/${a.tenantId}`} className="font-medium text-brand-700 underline">{a.ownerEmail ?? a.name}</Link>
-                  <span className="rounded-full bg-rose-50 px-2 py-0.5 text-xs font-medium text-rose-900 ring-1 ring-inset ring-rose-200">⚠ {a.label}</span>
+                  <Badge tone="danger">{a.label}</Badge>
                 </li>
               ))}
             </ol>
-          ) : <p className="rounded-xl border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-700" data-testid="needs-attention-empty">Nothing needs attention.</p>}
+          ) : <p className={cardClass({ dashed: true, className: 'text-sm text-slate-700' })} data-testid="needs-attention-empty">Nothing needs attention.</p>}
         </section>
 
         <section aria-labelledby="charts-h" className="grid gap-4">

@@ -6,6 +6,11 @@ import type { OpsTenantsPage, OpsTenantSort } from '@/lib/db/queries/ops-fleet.t
 import type { TenantDto } from '@/lib/tenants/dto.ts';
 import { formatDuration } from '@/lib/format/durations.ts';
 import { opsHref } from './ops-links.ts';
+import { Badge } from '@/components/ui/badge.tsx';
+import { Button } from '@/components/ui/button.tsx';
+import { Input } from '@/components/ui/field.tsx';
+import { Table, TBody, Th, THead } from '@/components/ui/table.tsx';
+import { plural } from '@/lib/format/plurals.ts';
 
 const COLUMNS: Array<{ key: OpsTenantSort; label: string }> = [
   { key: 'owner', label: 'Owner' }, { key: 'status', label: 'Status' }, { key: 'projects', label: 'Projects' },
@@ -26,33 +31,27 @@ export function TenantsTable({ data, range, now, mcp = {} }: { data: OpsTenantsP
           <input type="hidden" name="sort" value={query.sort} />
           <input type="hidden" name="dir" value={query.dir} />
           <label className="sr-only" htmlFor="ops-q">Search tenants</label>
-          <input id="ops-q" name="q" defaultValue={query.q} placeholder="Owner, name, id or status" data-testid="ops-search"
-            className="w-56 rounded-md border border-slate-300 px-2 py-1 text-sm" />
-          <button type="submit" className="rounded-md bg-slate-800 px-3 py-1 text-sm font-medium text-white">Search</button>
+          <Input id="ops-q" name="q" defaultValue={query.q} placeholder="Owner, name, id or status" data-testid="ops-search" className="w-56 py-1.5" />
+          <Button type="submit" variant="primary">Search</Button>
         </form>
       </div>
-      <p className="text-xs text-slate-700" data-testid="ops-tenant-count">{data.total} tenant{data.total === 1 ? '' : 's'}{query.q ? ` match “${query.q}”` : ''} · page {data.page} of {data.pages}</p>
-      <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
-        <div tabIndex={0} role="region" aria-label="Table, scrolls sideways" className="overflow-x-auto">
-          <table data-testid="ops-tenants" className="min-w-full divide-y divide-slate-200 text-sm">
-            <caption className="sr-only">Tenants, sorted by {COLUMNS.find((c) => c.key === query.sort)?.label} {query.dir === 'asc' ? 'ascending' : 'descending'}</caption>
-            <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-700">
-              <tr>
+      <p className="text-xs text-slate-700" data-testid="ops-tenant-count">{plural(data.total, 'tenant')}{query.q ? ` match “${query.q}”` : ''} · page {data.page} of {data.pages}</p>
+      <Table label="Table, scrolls sideways" testId="ops-tenants" caption={<>Tenants, sorted by {COLUMNS.find((c) => c.key === query.sort)?.label} {query.dir === 'asc' ? 'ascending' : 'descending'}</>}>
+            <THead>
                 {COLUMNS.map((c) => {
                   const active = query.sort === c.key;
                   const dir = active && query.dir === 'asc' ? 'desc' : 'asc';
                   return (
-                    <th key={c.key} scope="col" className="whitespace-nowrap px-3 py-2" aria-sort={active ? (query.dir === 'asc' ? 'ascending' : 'descending') : undefined}>
+                    <Th key={c.key} className="whitespace-nowrap" aria-sort={active ? (query.dir === 'asc' ? 'ascending' : 'descending') : undefined}>
                       <Link href={opsHref({ ...base, sort: c.key, dir })} className="hover:underline" data-testid={`sort-${c.key}`}>
                         {c.label}{active ? (query.dir === 'asc' ? ' ▲' : ' ▼') : ''}
                       </Link>
-                    </th>
+                    </Th>
                   );
                 })}
-                <th scope="col" className="whitespace-nowrap px-3 py-2">MCP calls / errors (24 h)</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
+                <Th className="whitespace-nowrap">MCP calls / errors (24 h)</Th>
+            </THead>
+            <TBody>
               {data.rows.map((t) => (
                 <tr key={t.tenantId} data-testid="ops-tenant-row" data-tenant-id={t.tenantId}>
                   <td className="px-3 py-2">
@@ -67,7 +66,7 @@ export function TenantsTable({ data, range, now, mcp = {} }: { data: OpsTenantsP
                   <td className="px-3 py-2 tabular-nums">{t.crashes}</td>
                   <td className="whitespace-nowrap px-3 py-2" data-testid="ops-last-reported">
                     {t.lastReportedAt ? <RelativeTime iso={t.lastReportedAt.toISOString()} now={now} /> : never}
-                    {t.stale && <span className="ml-1 rounded bg-amber-100 px-1 text-xs font-medium text-amber-900">⚠ stopped reporting</span>}
+                    {t.stale && <Badge tone="warning" className="ml-1">stopped reporting</Badge>}
                   </td>
                   <td className="whitespace-nowrap px-3 py-2 tabular-nums" data-testid="ops-mcp-calls">
                     {mcp[t.tenantId] ? <>{mcp[t.tenantId]!.calls} / <span className={mcp[t.tenantId]!.errors ? 'font-medium text-rose-800' : ''}>{mcp[t.tenantId]!.errors}</span></> : <span className="text-slate-600">none</span>}
@@ -75,10 +74,8 @@ export function TenantsTable({ data, range, now, mcp = {} }: { data: OpsTenantsP
                 </tr>
               ))}
               {data.rows.length === 0 && <tr><td colSpan={COLUMNS.length + 1} className="px-4 py-8 text-center text-slate-700">{query.q ? 'No tenant matches.' : 'No tenants yet.'}</td></tr>}
-            </tbody>
-          </table>
-        </div>
-      </div>
+            </TBody>
+      </Table>
       {data.pages > 1 && (
         <nav aria-label="Tenant pages" className="flex justify-between text-sm">
           {data.page > 1 ? <Link data-testid="ops-page-prev" className="text-brand-700 underline" href={opsHref({ ...base, page: String(data.page - 1) })}>← Previous</Link> : <span />}

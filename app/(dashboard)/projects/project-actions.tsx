@@ -1,21 +1,11 @@
 'use client';
 // Sync now / full re-sync for one project: disabled (with the reason) while a run of it is in flight
 // or the tenant is not serving; a tenant refusal is shown inline in its own words.
-import { ApiError } from '@/lib/cloud-client/fetcher.ts';
-import { useSyncProject } from '@/lib/cloud-client/dashboard.ts';
+import { Button } from '@/components/ui/button.tsx';
+import { Notice } from '@/components/ui/notice.tsx';
+import { errorText } from '@/lib/cloud-client/fetcher.ts';
+import { useSyncProject } from '@/lib/cloud-client/projects/mutations.ts';
 import type { ProjectRowDto } from '@/lib/sync-health/dashboard-data.ts';
-
-export function errorText(err: unknown): string {
-  if (err instanceof ApiError) {
-    const d = err.detail as { message?: string } | string | undefined;
-    if (typeof d === 'string') return d;
-    if (d && typeof d.message === 'string') return d.message;
-    return `Request failed (${err.status})`;
-  }
-  return err instanceof Error ? err.message : 'Something went wrong';
-}
-
-export const btn = 'rounded-lg border border-slate-300 bg-white px-2.5 py-1 text-xs font-medium text-slate-800 shadow-sm hover:bg-slate-50 disabled:cursor-not-allowed disabled:opacity-60';
 
 export function SyncButtons({ project, reachable }: { project: ProjectRowDto; reachable: boolean }) {
   const sync = useSyncProject();
@@ -26,13 +16,13 @@ export function SyncButtons({ project, reachable }: { project: ProjectRowDto; re
   return (
     <div className="flex flex-col gap-1">
       <div className="flex flex-wrap gap-1.5">
-        <button type="button" data-testid="sync-now" className={btn} disabled={disabled} aria-describedby={why ? reasonId : undefined} title={why ?? 'Sync changed files now'}
-          onClick={() => sync.mutate({ name: project.name, force: false })}>Sync now</button>
-        <button type="button" data-testid="full-resync" className={btn} disabled={disabled} aria-describedby={why ? reasonId : undefined} title={why ?? 'Read and re-hash every file'}
-          onClick={() => sync.mutate({ name: project.name, force: true })}>Full re-sync</button>
+        <Button size="sm" data-testid="sync-now" disabled={disabled} aria-describedby={why ? reasonId : undefined} title={why ?? 'Sync changed files now'}
+          onClick={() => sync.mutate({ name: project.name, force: false })}>Sync now</Button>
+        <Button size="sm" data-testid="full-resync" disabled={disabled} aria-describedby={why ? reasonId : undefined} title={why ?? 'Read and re-hash every file'}
+          onClick={() => sync.mutate({ name: project.name, force: true })}>Full re-sync</Button>
       </div>
       {why && <p id={reasonId} data-testid="sync-disabled-reason" className="text-xs text-slate-600">{why}</p>}
-      {sync.isError && sync.variables?.name === project.name && <p role="alert" data-testid="sync-error" className="text-xs text-red-700">{errorText(sync.error)}</p>}
+      {sync.isError && sync.variables?.name === project.name && <Notice inline tone="danger" testId="sync-error" className="text-xs">{errorText(sync.error)}</Notice>}
     </div>
   );
 }

@@ -3,47 +3,46 @@
 // scan type, duration, changes, skipped/errors and note count; actions set default, sync now, full
 // re-sync and delete (keep files vs delete notes). Polls only while something runs.
 import Link from 'next/link';
-import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { dashboardKeys } from '@/lib/cloud-client/keys.ts';
 import { EmptyState } from '@/components/empty-state.tsx';
+import { Badge } from '@/components/ui/badge.tsx';
+import { Button, buttonClass } from '@/components/ui/button.tsx';
+import { Card, cardClass } from '@/components/ui/card.tsx';
 import { Dialog } from '@/components/ui/dialog.tsx';
+import { Input } from '@/components/ui/field.tsx';
+import { Notice } from '@/components/ui/notice.tsx';
+import { errorText } from '@/lib/cloud-client/fetcher.ts';
 import { HealthBadge } from '@/components/ui/health-badge.tsx';
 import { RelativeTime } from '@/components/ui/relative-time.tsx';
 import { changesText, ScanTypeTag } from '@/components/runs/run-history-table.tsx';
-import { useDeleteProject, useProjectsOverview, useSetDefaultProject } from '@/lib/cloud-client/dashboard.ts';
-import { useCreateProjectMutation } from '@/lib/cloud-client/projects-query.ts';
+import { useCreateProjectMutation, useDeleteProject, useSetDefaultProject } from '@/lib/cloud-client/projects/mutations.ts';
+import { useProjectsOverview } from '@/lib/cloud-client/projects/queries.ts';
 import type { ProjectRowDto, ProjectsOverviewDto } from '@/lib/sync-health/dashboard-data.ts';
 import { formatDuration } from '@/lib/format/durations.ts';
-import { btn, errorText, SyncButtons } from './project-actions.tsx';
+import { SyncButtons } from './project-actions.tsx';
 
 function CreateProjectForm({ disabled }: { disabled: boolean }) {
   const [name, setName] = useState('');
   const create = useCreateProjectMutation();
-  const qc = useQueryClient();
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     const n = name.trim();
     if (!n) return;
-    create.mutate(n, { onSuccess: () => { setName(''); void qc.invalidateQueries({ queryKey: dashboardKeys.projects() }); } });
+    create.mutate(n, { onSuccess: () => setName('') });
   };
   return (
     <form onSubmit={onSubmit} className="flex flex-col gap-2 sm:flex-row sm:items-start" aria-label="Create a project">
       <div className="flex-1">
         <label htmlFor="project-name" className="sr-only">Project name</label>
-        <input
+        <Input
           id="project-name" data-testid="project-name-input" value={name} onChange={(e) => setName(e.target.value)}
           placeholder="New project name, e.g. research" maxLength={100} autoComplete="off" disabled={disabled}
-          className="w-full rounded-lg border border-slate-300 px-3 py-2 text-sm focus:border-brand-600 focus:outline-none focus:ring-2 focus:ring-blue-200"
         />
-        {create.isError && <p role="alert" data-testid="project-create-error" className="mt-1 text-sm text-rose-700">{errorText(create.error)}</p>}
+        {create.isError && <Notice inline tone="danger" testId="project-create-error" className="mt-1">{errorText(create.error)}</Notice>}
       </div>
-      <button
-        type="submit" data-testid="project-create" disabled={disabled || create.isPending || !name.trim()}
-        className="rounded-lg bg-brand-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-brand-700 disabled:cursor-not-allowed disabled:opacity-50"
-      >
+      <Button type="submit" variant="primary" data-testid="project-create" disabled={disabled || create.isPending || !name.trim()} className="py-2">
         {create.isPending ? 'Creating…' : 'Create project'}
-      </button>
+      </Button>
     </form>
   );
 }
@@ -70,17 +69,15 @@ function DeleteDialog({ project, onClose }: { project: ProjectRowDto; onClose: (
         {mode === 'delete' && (
           <div className="mt-3">
             <label htmlFor="delete-confirm" className="block text-xs text-slate-700">Type <strong className="font-mono">{project.name}</strong> to confirm</label>
-            <input id="delete-confirm" data-testid="delete-confirm-input" autoComplete="off" value={typed} onChange={(e) => setTyped(e.target.value)}
-              className="mt-1 w-full rounded-lg border border-slate-300 px-3 py-1.5 text-sm focus:outline-none focus:ring-2 focus:ring-red-200" />
+            <Input id="delete-confirm" data-testid="delete-confirm-input" autoComplete="off" value={typed} onChange={(e) => setTyped(e.target.value)} className="mt-1" />
           </div>
         )}
-        {del.isError && <p role="alert" data-testid="delete-error" className="mt-3 rounded-lg bg-red-50 px-3 py-2 text-sm text-red-800">{errorText(del.error)}</p>}
+        {del.isError && <Notice tone="danger" testId="delete-error" className="mt-3">{errorText(del.error)}</Notice>}
         <div className="mt-4 flex justify-end gap-2">
-          <button type="button" className={btn} onClick={onClose}>Cancel</button>
-          <button type="submit" data-testid="delete-submit" disabled={!confirmOk || del.isPending}
-            className="rounded-lg bg-red-700 px-3 py-1.5 text-xs font-medium text-white hover:bg-red-800 disabled:cursor-not-allowed disabled:opacity-50">
+          <Button onClick={onClose}>Cancel</Button>
+          <Button type="submit" variant="danger" data-testid="delete-submit" disabled={!confirmOk || del.isPending}>
             {mode === 'delete' ? 'Delete project and notes' : 'Remove project'}
-          </button>
+          </Button>
         </div>
       </form>
     </Dialog>
@@ -98,7 +95,7 @@ function ProjectRow({ p, data }: { p: ProjectRowDto; data: ProjectsOverviewDto }
         <div className="min-w-0">
           <p className="flex flex-wrap items-center gap-2">
             <Link href={href} className="truncate font-medium text-brand-700 hover:underline" data-testid="project-name">{p.name}</Link>
-            {p.is_default && <span data-testid="default-marker" className="rounded-full bg-brand-50 px-2 py-0.5 text-xs font-medium text-brand-700 ring-1 ring-inset ring-blue-200">default</span>}
+            {p.is_default && <Badge tone="brand" icon={null} testId="default-marker">default</Badge>}
             <HealthBadge state={p.health.state} why={p.health.why} />
           </p>
           {p.removing && <p className="mt-1 text-xs text-slate-700" role="status">Removing…</p>}
@@ -117,12 +114,12 @@ function ProjectRow({ p, data }: { p: ProjectRowDto; data: ProjectsOverviewDto }
       </dl>
       {!p.history_only && (
         <div className="mt-2 flex flex-wrap gap-1.5">
-          <Link href={`${href}/notes`} data-testid="project-notes-link" aria-label={`Notes of ${p.name}`} className={btn}>Notes</Link>
-          {data.reachable && !p.is_default && <button type="button" data-testid="set-default" className={btn} disabled={setDefault.isPending} onClick={() => setDefault.mutate(p.name)}>Set as default</button>}
-          {data.reachable && <button type="button" data-testid="delete-project" className={`${btn} text-red-800`} onClick={() => setDeleting(true)}>Remove…</button>}
+          <Link href={`${href}/notes`} data-testid="project-notes-link" aria-label={`Notes of ${p.name}`} className={buttonClass({ size: 'sm' })}>Notes</Link>
+          {data.reachable && !p.is_default && <Button size="sm" data-testid="set-default" disabled={setDefault.isPending} onClick={() => setDefault.mutate(p.name)}>Set as default</Button>}
+          {data.reachable && <Button size="sm" variant="danger-outline" data-testid="delete-project" onClick={() => setDeleting(true)}>Remove…</Button>}
         </div>
       )}
-      {setDefault.isError && <p role="alert" data-testid="set-default-error" className="mt-1 text-xs text-red-700">{errorText(setDefault.error)}</p>}
+      {setDefault.isError && <Notice inline tone="danger" testId="set-default-error" className="mt-1 text-xs">{errorText(setDefault.error)}</Notice>}
       {deleting && <DeleteDialog project={p} onClose={() => setDeleting(false)} />}
     </li>
   );
@@ -133,16 +130,16 @@ export function ProjectsPanel({ initial }: { initial: ProjectsOverviewDto }) {
   const data = q.data ?? initial;
   return (
     <div className="flex flex-col gap-4">
-      {data.banner && <p role="status" data-testid="tenant-banner" className="rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">{data.banner}</p>}
-      <section className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
+      {data.banner && <Notice tone="warning" role="status" testId="tenant-banner">{data.banner}</Notice>}
+      <Card as="section">
         <CreateProjectForm disabled={!data.reachable} />
-      </section>
+      </Card>
       {data.projects.length === 0 ? (
         <EmptyState testId="projects-empty" title="No projects yet" icon="▤">
           Create your first project above, or from a terminal with <code className="rounded bg-slate-100 px-1">npm run cli -- projects add NAME</code>.
         </EmptyState>
       ) : (
-        <ul data-testid="projects-list" aria-label="Projects" className="divide-y divide-slate-200 overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
+        <ul data-testid="projects-list" aria-label="Projects" className={cardClass({ padding: 'none', className: 'divide-y divide-slate-200 overflow-hidden' })}>
           {data.projects.map((p) => <ProjectRow key={p.name} p={p} data={data} />)}
         </ul>
       )}

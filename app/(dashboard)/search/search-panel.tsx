@@ -4,20 +4,13 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { noteKeys } from '@/lib/cloud-client/keys.ts';
-import { searchNotes, type SearchAnswer } from '@/lib/cloud-client/notes.ts';
-import { errorText } from '@/components/notes/error-text.ts';
+import { cardClass } from '@/components/ui/card.tsx';
+import { inputClass } from '@/components/ui/field.tsx';
+import { Notice } from '@/components/ui/notice.tsx';
+import { errorText } from '@/lib/cloud-client/fetcher.ts';
+import { type SearchAnswer, type SearchParams as Params, searchQuery as toSearch, useSearchNotesQuery } from '@/lib/cloud-client/notes/queries.ts';
 
-interface Params { q: string; project?: string; type?: string; tag?: string; category?: string }
-
-function toSearch(p: Params): URLSearchParams {
-  const s = new URLSearchParams();
-  for (const [k, v] of Object.entries(p)) if (v) s.set(k, String(v));
-  return s;
-}
-
-const input = 'mt-1 w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm';
+const input = `mt-1 ${inputClass}`;
 
 export function SearchPanel({ initial, initialAnswer, projects, failure }: { initial: Params; initialAnswer: SearchAnswer | null; projects: string[]; failure: string | null }) {
   const router = useRouter();
@@ -27,20 +20,13 @@ export function SearchPanel({ initial, initialAnswer, projects, failure }: { ini
   useEffect(() => { router.replace(`/search${toSearch(debounced).size ? `?${toSearch(debounced)}` : ''}`, { scroll: false }); }, [debounced, router]);
   const active = !!(debounced.q || debounced.tag || debounced.category || debounced.type);
   const same = JSON.stringify(debounced) === JSON.stringify({ q: initial.q, project: initial.project, type: initial.type, tag: initial.tag, category: initial.category });
-  const query = useQuery({
-    queryKey: noteKeys.search(debounced),
-    queryFn: ({ signal }) => searchNotes(toSearch(debounced), signal),
-    enabled: active,
-    initialData: same && initialAnswer ? initialAnswer : undefined,
-    placeholderData: keepPreviousData,
-    staleTime: 5_000,
-  });
+  const query = useSearchNotesQuery(debounced, { enabled: active, initialData: same && initialAnswer ? initialAnswer : undefined });
   const set = (k: keyof Params) => (e: { target: { value: string } }) => setP((x) => ({ ...x, [k]: e.target.value || undefined, ...(k === 'q' ? { q: e.target.value } : {}) }));
   const data = active ? query.data : undefined;
 
   return (
     <div className="flex flex-col gap-4">
-      <form role="search" onSubmit={(e) => { e.preventDefault(); setDebounced(p); }} className="flex flex-col gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
+      <form role="search" onSubmit={(e) => { e.preventDefault(); setDebounced(p); }} className={cardClass({ className: 'flex flex-col gap-3' })}>
         <label className="text-sm font-medium text-slate-700">Search
           <input data-testid="search-input" type="search" autoFocus value={p.q} onChange={set('q')} placeholder="words, #tag, type:person"
             className={input} />
@@ -63,18 +49,18 @@ export function SearchPanel({ initial, initialAnswer, projects, failure }: { ini
           </label>
         </div>
       </form>
-      {failure && <p role="alert" className="rounded-lg border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">{failure}</p>}
-      {query.isError && <p role="alert" data-testid="search-error" className="text-sm text-rose-700">{errorText(query.error)}</p>}
+      {failure && <Notice tone="warning">{failure}</Notice>}
+      {query.isError && <Notice inline tone="danger" testId="search-error">{errorText(query.error)}</Notice>}
       {!active ? <p className="text-sm text-slate-500">Type to search {p.project ? <>in <span className="font-medium">{p.project}</span></> : 'all your projects'}.</p>
         : !data ? <p className="text-sm text-slate-500" data-testid="search-loading">Searching…</p>
           : (
             <section aria-live="polite" aria-label="Results">
               <p className="mb-2 text-sm text-slate-600" data-testid="search-count">{data.results.length}{data.has_more ? '+' : ''} result{data.results.length === 1 ? '' : 's'} in {debounced.project ?? `${data.projects.length} project${data.projects.length === 1 ? '' : 's'}`}</p>
               {data.skipped.length > 0 && <p className="mb-2 text-xs text-amber-800">Not searched: {data.skipped.map((s) => `${s.project} (${s.reason})`).join(', ')}</p>}
-              {data.results.length === 0 ? <p data-testid="search-empty" className="rounded-xl border border-dashed border-slate-300 bg-white px-4 py-8 text-center text-sm text-slate-600">No notes match.</p> : (
+              {data.results.length === 0 ? <p data-testid="search-empty" className={cardClass({ padding: 'none', dashed: true, className: 'px-4 py-8 text-center text-sm text-slate-600' })}>No notes match.</p> : (
                 <ul className="flex flex-col gap-2">
                   {data.results.map((r) => (
-                    <li key={`${r.project}/${r.file_path}`} data-testid="search-result" className="rounded-xl border border-slate-200 bg-white p-3 shadow-sm">
+                    <li key={`${r.project}/${r.file_path}`} data-testid="search-result" className={cardClass({ padding: 'sm' })}>
                       <div className="flex flex-wrap items-baseline justify-between gap-2">
                         <Link href={r.href} className="font-medium text-brand-700 underline">{r.title}</Link>
                         <span className="text-xs text-slate-500">{r.project} · <span className="font-mono">{r.file_path}</span>{r.entity_type ? ` · ${r.entity_type}` : ''}</span>

@@ -8,6 +8,11 @@ import { csrfToken, displayIp, shortUserAgent } from '@/lib/auth/device-page.ts'
 import { getCurrentBrowserSessionId, requireUser } from '@/lib/auth/session.ts';
 import { getConfig } from '@/lib/config/index.ts';
 import { getDb } from '@/lib/db/index.ts';
+import { Badge } from '@/components/ui/badge.tsx';
+import { Button } from '@/components/ui/button.tsx';
+import { cardClass } from '@/components/ui/card.tsx';
+import { Notice } from '@/components/ui/notice.tsx';
+import { plural } from '@/lib/format/plurals.ts';
 
 export const metadata: Metadata = { title: 'Browser sessions' };
 export const dynamic = 'force-dynamic';
@@ -29,22 +34,22 @@ export default async function BrowserSessionsPage({ searchParams }: { searchPara
           <form method="post" action="/sessions/end">
             <input type="hidden" name="csrf" value={csrf} />
             <input type="hidden" name="others" value="1" />
-            <button type="submit" data-testid="sessions-end-others" className="rounded-lg border border-rose-300 bg-white px-4 py-2 text-sm font-semibold text-rose-700 hover:bg-rose-50">End all other sessions</button>
+            <Button type="submit" variant="danger-outline" data-testid="sessions-end-others" className="py-2">End all other sessions</Button>
           </form>
         ) : undefined}
       />
       {ended !== null && Number.isFinite(ended) && (
-        <p role="status" data-testid="sessions-flash" className="mb-4 rounded-lg bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
-          {ended === 0 ? 'Nothing to end.' : `Ended ${ended} session${ended === 1 ? '' : 's'}.`}
-        </p>
+        <Notice tone="success" testId="sessions-flash" className="mb-4">
+          {ended === 0 ? 'Nothing to end.' : `Ended ${plural(ended, 'session')}.`}
+        </Notice>
       )}
       <ul className="grid gap-3" data-testid="sessions-list">
         {sessions.map((s) => (
-          <li key={s.id} data-testid="browser-session" data-current={s.current ? 'true' : 'false'} className="flex flex-wrap items-start justify-between gap-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
+          <li key={s.id} data-testid="browser-session" data-current={s.current ? 'true' : 'false'} className={cardClass({ className: 'flex flex-wrap items-start justify-between gap-4' })}>
             <div className="min-w-0 text-sm">
               <p className="font-semibold text-slate-900">
                 <span className="break-all">{shortUserAgent(s.userAgent)}</span>
-                {s.current && <span className="ml-2 rounded-full bg-brand-50 px-2 py-0.5 text-xs font-semibold text-brand-700">This browser</span>}
+                {s.current && <Badge tone="brand" icon={null} className="ml-2">This browser</Badge>}
               </p>
               <p className="mt-1 text-slate-700"><span className="font-mono">{displayIp(s.ip)}</span></p>
               <p className="mt-1 text-xs text-slate-600">Signed in <Time iso={s.createdAt} /> · Last seen <Time iso={s.lastSeenAt} /></p>
@@ -53,7 +58,7 @@ export default async function BrowserSessionsPage({ searchParams }: { searchPara
               <form method="post" action="/sessions/end">
                 <input type="hidden" name="csrf" value={csrf} />
                 <input type="hidden" name="id" value={s.id} />
-                <button type="submit" data-testid="browser-session-end" className="rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50">End session</button>
+                <Button type="submit" data-testid="browser-session-end">End session</Button>
               </form>
             )}
           </li>

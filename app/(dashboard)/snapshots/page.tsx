@@ -14,6 +14,8 @@ import { getDb } from '@/lib/db/index.ts';
 import { listTenantSnapshots } from '@/lib/db/queries/snapshot-runs.ts';
 import { formatBytes } from '@/lib/format/sizes.ts';
 import { snapshotResponse } from '@/lib/snapshots/snapshot-shapes.ts';
+import { Table, TBody, Td, Th, THead } from '@/components/ui/table.tsx';
+import { plural } from '@/lib/format/plurals.ts';
 
 export const metadata: Metadata = { title: 'Snapshots' };
 export const dynamic = 'force-dynamic';
@@ -33,22 +35,18 @@ export default async function SnapshotsPage() {
           The first scheduled snapshot is taken within the hour; take one now with a description to mark a moment.
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
-          <table className="w-full text-left text-sm" data-testid="snapshots-table">
-            <caption className="sr-only">Snapshots, newest first</caption>
-            <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
-              <tr>
-                <th scope="col" className="px-4 py-2">Snapshot</th>
-                <th scope="col" className="hidden px-4 py-2 sm:table-cell">Kind</th>
-                <th scope="col" className="hidden px-4 py-2 md:table-cell">Files</th>
-                <th scope="col" className="hidden px-4 py-2 md:table-cell">Size added</th>
-                <th scope="col" className="px-4 py-2"><span className="sr-only">Actions</span></th>
-              </tr>
-            </thead>
-            <tbody>
+        <Table testId="snapshots-table" caption="Snapshots, newest first">
+          <THead>
+            <Th>Snapshot</Th>
+            <Th className="hidden sm:table-cell">Kind</Th>
+            <Th className="hidden md:table-cell">Files</Th>
+            <Th className="hidden md:table-cell">Size added</Th>
+            <Th><span className="sr-only">Actions</span></Th>
+          </THead>
+          <TBody>
               {rows.map((s) => (
-                <tr key={s.id} data-testid="snapshot-row" data-snapshot-id={s.id} className="border-t border-slate-100 align-top">
-                  <td className="px-4 py-3">
+                <tr key={s.id} data-testid="snapshot-row" data-snapshot-id={s.id} >
+                  <Td className="py-3">
                     <Link href={`/snapshots/${s.id}`} className="font-medium text-sky-800 underline-offset-2 hover:underline [overflow-wrap:anywhere]" data-testid="snapshot-open">
                       <Time iso={s.created_at} />
                     </Link>
@@ -56,18 +54,17 @@ export default async function SnapshotsPage() {
                       {s.description ?? (s.auto ? 'Scheduled snapshot' : 'Manual snapshot')}
                     </p>
                     <p className="mt-0.5 text-xs text-slate-600 md:hidden">
-                      <span className="sm:hidden">{s.auto ? 'Scheduled' : 'Manual'} · </span>{s.files ?? 0} files · {formatBytes(s.bytes_added)} added
+                      <span className="sm:hidden">{s.auto ? 'Scheduled' : 'Manual'} · </span>{plural(s.files ?? 0, 'file')} · {formatBytes(s.bytes_added)} added
                     </p>
-                  </td>
-                  <td className="hidden px-4 py-3 text-slate-700 sm:table-cell" data-testid="snapshot-kind">{s.auto ? 'Scheduled' : 'Manual'}</td>
-                  <td className="hidden px-4 py-3 text-slate-700 md:table-cell" data-testid="snapshot-files">{s.files ?? 0}</td>
-                  <td className="hidden px-4 py-3 text-slate-700 md:table-cell">{formatBytes(s.bytes_added)}</td>
-                  <td className="px-4 py-3 text-right"><DeleteSnapshotButton id={s.id} label={s.description ?? s.name} /></td>
+                  </Td>
+                  <Td className="hidden py-3 text-slate-700 sm:table-cell" data-testid="snapshot-kind">{s.auto ? 'Scheduled' : 'Manual'}</Td>
+                  <Td className="hidden py-3 text-slate-700 md:table-cell" data-testid="snapshot-files">{s.files ?? 0}</Td>
+                  <Td className="hidden py-3 text-slate-700 md:table-cell">{formatBytes(s.bytes_added)}</Td>
+                  <Td className="py-3 text-right"><DeleteSnapshotButton id={s.id} label={s.description ?? s.name} /></Td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+          </TBody>
+        </Table>
       )}
     </>
   );

@@ -4,6 +4,8 @@ import type { Metadata } from 'next';
 import { EmptyState } from '@/components/empty-state.tsx';
 import { PageHeader } from '@/components/page-header.tsx';
 import { Time } from '@/components/time.tsx';
+import { Notice } from '@/components/ui/notice.tsx';
+import { Table, TBody, Td, Th, THead } from '@/components/ui/table.tsx';
 import { requireTenant } from '@/lib/auth/session.ts';
 import { HttpError } from '@/lib/http/errors.ts';
 import { listTrash, type TrashList } from '@/lib/tenants/tenant-trash.ts';
@@ -29,45 +31,40 @@ export default async function TrashPage() {
     <>
       <PageHeader title="Trash" description={`Notes, files and projects you deleted stay here for ${days} days; restore them to where they were.`} />
       {problem !== null ? (
-        <p role="alert" data-testid="trash-unavailable" className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900">
+        <Notice tone="warning" testId="trash-unavailable">
           Your tenant is not reachable right now, so the trash cannot be shown. {problem}
-        </p>
+        </Notice>
       ) : trash!.items.length === 0 ? (
         <EmptyState testId="trash-empty" title="The trash is empty" icon="🗑">
           What you delete through the API or the CLI comes here first and can be restored for {days} days.
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
-          <table className="w-full text-left text-sm" data-testid="trash-table">
-            <caption className="sr-only">Deleted items, newest first</caption>
-            <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
-              <tr>
-                <th scope="col" className="px-4 py-2">Item</th>
-                <th scope="col" className="hidden px-4 py-2 sm:table-cell">Kind</th>
-                <th scope="col" className="hidden px-4 py-2 md:table-cell">Deleted</th>
-                <th scope="col" className="hidden px-4 py-2 md:table-cell">Deleted for good</th>
-                <th scope="col" className="px-4 py-2"><span className="sr-only">Actions</span></th>
+        <Table testId="trash-table" caption="Deleted items, newest first">
+          <THead>
+            <Th>Item</Th>
+            <Th className="hidden sm:table-cell">Kind</Th>
+            <Th className="hidden md:table-cell">Deleted</Th>
+            <Th className="hidden md:table-cell">Deleted for good</Th>
+            <Th><span className="sr-only">Actions</span></Th>
+          </THead>
+          <TBody>
+            {trash!.items.map((it) => (
+              <tr key={it.id} data-testid="trash-item" data-trash-id={it.id}>
+                <Td>
+                  <p className="font-medium text-slate-900 [overflow-wrap:anywhere]">{it.title ?? it.path}</p>
+                  <p className="mt-0.5 text-xs text-slate-600">
+                    <span className="sm:hidden">{KIND_LABEL[it.kind]} · </span>
+                    <span className="[overflow-wrap:anywhere]">{it.project} / {it.path}</span> · <span className="whitespace-nowrap">{formatBytes(it.size)}</span>
+                  </p>
+                </Td>
+                <Td className="hidden text-slate-700 sm:table-cell">{KIND_LABEL[it.kind]}</Td>
+                <Td className="hidden text-slate-700 md:table-cell"><Time iso={it.deleted_at} /></Td>
+                <Td className="hidden text-slate-700 md:table-cell"><Time iso={it.expires_at} /></Td>
+                <Td><TrashActions id={it.id} label={it.title ?? it.path} /></Td>
               </tr>
-            </thead>
-            <tbody>
-              {trash!.items.map((it) => (
-                <tr key={it.id} data-testid="trash-item" data-trash-id={it.id} className="border-t border-slate-100 align-top">
-                  <td className="px-4 py-3">
-                    <p className="font-medium text-slate-900 [overflow-wrap:anywhere]">{it.title ?? it.path}</p>
-                    <p className="mt-0.5 text-xs text-slate-600">
-                      <span className="sm:hidden">{KIND_LABEL[it.kind]} · </span>
-                      <span className="[overflow-wrap:anywhere]">{it.project} / {it.path}</span> · <span className="whitespace-nowrap">{formatBytes(it.size)}</span>
-                    </p>
-                  </td>
-                  <td className="hidden px-4 py-3 text-slate-700 sm:table-cell">{KIND_LABEL[it.kind]}</td>
-                  <td className="hidden px-4 py-3 text-slate-700 md:table-cell"><Time iso={it.deleted_at} /></td>
-                  <td className="hidden px-4 py-3 text-slate-700 md:table-cell"><Time iso={it.expires_at} /></td>
-                  <td className="px-4 py-3"><TrashActions id={it.id} label={it.title ?? it.path} /></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </TBody>
+        </Table>
       )}
     </>
   );

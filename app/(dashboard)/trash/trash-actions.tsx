@@ -1,36 +1,39 @@
 'use client';
-// Restore / delete-for-good buttons of one trash row: call the BFF routes, show their {"detail"} on refusal
-// (e.g. a restore that would overwrite), and refresh the server-rendered list on success.
+// Restore / delete-for-good buttons of one trash row: show the server's {"detail"} on refusal (e.g. a restore
+// that would overwrite), and refresh the server-rendered list on success. Deleting for good asks first.
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
+import { Button } from '@/components/ui/button.tsx';
+import { Dialog, DialogActions } from '@/components/ui/dialog.tsx';
+import { Notice } from '@/components/ui/notice.tsx';
+import { usePurgeTrashMutation, useRestoreTrashMutation } from '@/lib/cloud-client/trash/mutations.ts';
 
 export function TrashActions({ id, label }: { id: string; label: string }) {
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
-
-  async function act(method: 'POST' | 'DELETE', url: string) {
-    setError(null);
-    const res = await fetch(url, { method, headers: { accept: 'application/json' } });
-    if (!res.ok) {
-      const body = (await res.json().catch(() => null)) as { detail?: unknown } | null;
-      setError(typeof body?.detail === 'string' ? body.detail : `Failed (${res.status}).`);
-      return;
-    }
-    startTransition(() => router.refresh());
-  }
+  const [confirming, setConfirming] = useState(false);
+  const [refreshing, startTransition] = useTransition();
+  const restore = useRestoreTrashMutation();
+  const purge = usePurgeTrashMutation();
+  const refresh = () => startTransition(() => router.refresh());
+  const pending = restore.isPending || purge.isPending || refreshing;
+  const error = restore.error ?? null;
 
   return (
     <div className="flex flex-col items-end gap-2">
       <div className="flex gap-2">
-        <button type="button" data-testid="trash-restore" disabled={pending}
-          onClick={() => act('POST', `/api/tenant/trash/${id}/restore`)}
-          className="rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50 disabled:opacity-50">Restore<span className="sr-only">: {label}</span></button>
-        <button type="button" data-testid="trash-purge" disabled={pending}
-          onClick={() => { if (window.confirm(`Delete "${label}" for good? This cannot be undone.`)) void act('DELETE', `/api/tenant/trash/${id}`); }}
-          className="rounded-lg border border-rose-300 bg-white px-3 py-1.5 text-sm font-medium text-rose-700 hover:bg-rose-50 disabled:opacity-50">Delete for good<span className="sr-only">: {label}</span></button>
+        <Button data-testid="trash-restore" disabled={pending} onClick={() => { purge.reset(); restore.mutate(id, { onSuccess: refresh }); }}>
+          Restore<span className="sr-only">: {label}</span>
+        </Button>
+        <Button variant="danger-outline" data-testid="trash-purge" disabled={pending} onClick={() => { restore.reset(); purge.reset(); setConfirming(true); }}>
+          Delete for good<span className="sr-only">: {label}</span>
+        </Button>
       </div>
-      {error && <p role="alert" data-testid="trash-error" className="max-w-xs text-right text-xs text-rose-700">{error}</p>}
+      {error && <Notice inline tone="danger" testId="trash-error" className="max-w-xs text-right text-xs">{error.message}</Notice>}
+      <Dialog open={confirming} onClose={() => setConfirming(false)} title="Delete for good?" testId="trash-purge-dialog">
+        <p>“{label}” will be deleted for good. This cannot be undone.</p>
+        <DialogActions danger confirmLabel="Delete for good" busy={pending} testId="trash-purge-confirm" error={purge.error?.message}
+          onCancel={() => setConfirming(false)} onConfirm={() => purge.mutate(id, { onSuccess: () => { setConfirming(false); refresh(); } })} />
+      </Dialog>
     </div>
   );
 }

@@ -9,6 +9,8 @@ import { getGrantForConfirmation, hashUserCode, normaliseUserCode, tenantForAppr
 import { getSessionUser } from '@/lib/auth/session.ts';
 import { getConfig } from '@/lib/config/index.ts';
 import { getDb } from '@/lib/db/index.ts';
+import { Button } from '@/components/ui/button.tsx';
+import { Notice } from '@/components/ui/notice.tsx';
 
 export const metadata: Metadata = { title: 'Approve terminal access' };
 export const dynamic = 'force-dynamic';
@@ -34,9 +36,9 @@ export default async function ConfirmPage({ searchParams }: { searchParams: Prom
   return (
     <div>
       <h1 className="text-xl font-semibold text-slate-900">Approve terminal access?</h1>
-      <p className="mt-2 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="device-warning">
+      <Notice tone="warning" role="status" testId="device-warning" className="mt-2">
         Approve only if the code you entered matches the one in <strong>your</strong> terminal and you started this login yourself.
-      </p>
+      </Notice>
       {shownCode && (
         <p className="mt-5 text-center">
           <span className="block text-xs text-slate-500">Code</span>
@@ -57,10 +59,8 @@ export default async function ConfirmPage({ searchParams }: { searchParams: Prom
         <input type="hidden" name="grant" value={g.id} />
         <input type="hidden" name="tenant" value={tenant?.id ?? ''} />
         <input type="hidden" name="csrf" value={csrfToken(oauth.secret, 'device-decide', user.id, g.id)} />
-        <button type="submit" name="decision" value="deny" data-testid="device-deny"
-          className="flex-1 rounded-lg border border-slate-300 bg-white px-5 py-2.5 text-sm font-semibold text-slate-800 hover:bg-slate-50">Deny</button>
-        <button type="submit" name="decision" value="approve" data-testid="device-approve"
-          className="flex-1 rounded-lg bg-brand-600 px-5 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-brand-700">Approve</button>
+        <Button type="submit" size="lg" name="decision" value="deny" data-testid="device-deny" className="flex-1">Deny</Button>
+        <Button type="submit" size="lg" variant="primary" name="decision" value="approve" data-testid="device-approve" className="flex-1">Approve</Button>
       </form>
       <p className="mt-4 text-xs text-slate-500">You can revoke it any time under <Link className="underline" href="/cli-sessions">CLI sessions</Link>.</p>
     </div>

@@ -2,7 +2,6 @@
 // Colours are Tailwind 600/700-level hues: each passes 3:1 against white for graphics (WCAG 1.4.11)
 // and the text tokens pass 4.5:1. Colour never carries meaning alone: every use also shows a label,
 // an icon or a pattern.
-import type { HealthState } from '@/lib/sync-health/health-states.ts';
 
 const SERIES_KEYS = ['full_initial', 'full_deletions', 'full_forced', 'incremental', 'rebuild', 'catch_up', 'unknown'] as const;
 export type SeriesKey = (typeof SERIES_KEYS)[number];
@@ -39,21 +38,6 @@ export const SCAN_TYPE_EXPLANATIONS: Record<SeriesKey, string> = {
 };
 
 export const seriesKey = (s: string | null | undefined): SeriesKey => ((SERIES_KEYS as readonly string[]).includes(s ?? '') ? (s as SeriesKey) : 'unknown');
-
-export const HEALTH_COLORS: Record<HealthState, { fg: string; bg: string; ring: string }> = {
-  tenant_unavailable: { fg: '#334155', bg: '#f1f5f9', ring: '#94a3b8' }, // slate
-  syncing: { fg: '#1d4ed8', bg: '#eff6ff', ring: '#93c5fd' }, // blue
-  failing: { fg: '#b91c1c', bg: '#fef2f2', ring: '#fca5a5' }, // red
-  skipped_files: { fg: '#92400e', bg: '#fffbeb', ring: '#fcd34d' }, // amber
-  file_problems: { fg: '#854d0e', bg: '#fefce8', ring: '#fde047' }, // yellow
-  late: { fg: '#9a3412', bg: '#fff7ed', ring: '#fdba74' }, // orange
-  down: { fg: '#9f1239', bg: '#fff1f2', ring: '#fda4af' }, // rose
-  never_synced: { fg: '#475569', bg: '#f8fafc', ring: '#cbd5e1' }, // slate
-  up_to_date: { fg: '#047857', bg: '#ecfdf5', ring: '#6ee7b7' }, // emerald
-};
-
-/** Outcome marks (run dots, failure markers). */
-export const OUTCOME_COLORS = { ok: '#047857', failed: '#b91c1c', warning: '#b45309', running: '#1d4ed8' } as const;
 
 /** Line styles for percentiles, so p50/p95/p99 differ by dash as well as colour. */
 export const PERCENTILE_STYLES = {

@@ -16,6 +16,7 @@ import { checkAuthorizationRequest, redirectWith, signPendingRequest } from './a
 import { DYNAMIC_CLIENT_PREFIX, isMcpClientId, pruneMcpClients, registerClient } from './clients.ts';
 import { httpsTransport, mappedOriginsTransport, type MetadataTransport } from './client-metadata-fetch.ts';
 import { exchangeAuthorizationCode, refreshMcpConnection, revokeMcpConnection } from './code-grant.ts';
+import { esc, page, pageHeading, pageHint } from './html-page.ts';
 import { MCP_SCOPES, MEMORY_SCOPES } from './scopes.ts';
 
 export interface McpOAuthDeps extends OAuthDeps {
@@ -97,11 +98,9 @@ export async function handleRegister(req: Request, deps: McpOAuthDeps): Promise<
 
 /** An HTML error page for requests that cannot be redirected back (bad client or redirect URI). */
 function authorizeErrorPage(status: number, message: string): Response {
-  const esc = message.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`
-    + `<title>Cannot connect this application</title></head><body style="font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#0f172a">`
-    + `<main><h1 style="font-size:1.25rem">This application cannot connect</h1><p data-testid="authorize-error">${esc}</p>`
-    + `<p style="color:#475569;font-size:.875rem">Nothing was shared. Try adding the connector again from the application.</p></main></body></html>`;
+  const html = page('Cannot connect this application', pageHeading('This application cannot connect')
+    + `<p data-testid="authorize-error" style="margin:.75rem 0 0">${esc(message)}</p>`
+    + pageHint('Nothing was shared. Try adding the connector again from the application.'));
   return new Response(html, {
     status,
     headers: {

@@ -1,10 +1,11 @@
 'use client';
 // "What would change now": the tenant's read-only scan (POST /api/projects/{name}/status), on demand.
-import { useMutation } from '@tanstack/react-query';
-import { apiFetch } from '@/lib/cloud-client/fetcher.ts';
-import { btn, errorText } from '../project-actions.tsx';
-
-interface DryRun { new: string[]; modified: string[]; deleted: string[]; moves: Record<string, string>; skipped_files: { path: string; reason: string }[]; total: number; truncated?: boolean }
+import { errorText } from '@/lib/cloud-client/fetcher.ts';
+import { useDryRunMutation } from '@/lib/cloud-client/projects/mutations.ts';
+import { Button } from '@/components/ui/button.tsx';
+import { Card } from '@/components/ui/card.tsx';
+import { Notice } from '@/components/ui/notice.tsx';
+import { plural } from '@/lib/format/plurals.ts';
 
 const CAP = 20;
 function List({ title, items }: { title: string; items: string[] }) {
@@ -19,24 +20,24 @@ function List({ title, items }: { title: string; items: string[] }) {
 }
 
 export function DryRun({ name, disabledReason }: { name: string; disabledReason: string | null }) {
-  const m = useMutation({ mutationFn: () => apiFetch<DryRun>(`/api/projects/${encodeURIComponent(name)}/status`, { method: 'POST' }) });
+  const m = useDryRunMutation(name);
   const r = m.data;
   return (
-    <section data-testid="dry-run" className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
+    <Card as="section" data-testid="dry-run">
       <div className="flex flex-wrap items-center justify-between gap-2">
         <div>
           <h2 className="text-sm font-semibold text-slate-900">What would change now</h2>
           <p className="text-xs text-slate-700">A read-only scan of the files against the index; nothing is written.</p>
         </div>
-        <button type="button" data-testid="dry-run-button" className={btn} disabled={m.isPending || !!disabledReason} title={disabledReason ?? undefined} onClick={() => m.mutate()}>
+        <Button size="sm" data-testid="dry-run-button" disabled={m.isPending || !!disabledReason} title={disabledReason ?? undefined} onClick={() => m.mutate()}>
           {m.isPending ? 'Checking…' : r ? 'Check again' : 'Check now'}
-        </button>
+        </Button>
       </div>
       {disabledReason && <p className="mt-2 text-xs text-slate-600">{disabledReason}</p>}
-      {m.isError && <p role="alert" data-testid="dry-run-error" className="mt-2 text-sm text-red-700">{errorText(m.error)}</p>}
+      {m.isError && <Notice inline tone="danger" testId="dry-run-error" className="mt-2">{errorText(m.error)}</Notice>}
       {r && (
         <div className="mt-3" data-testid="dry-run-result">
-          <p className="text-sm text-slate-900">{r.total === 0 && r.skipped_files.length === 0 ? 'Nothing would change: the index matches the files.' : `${r.total} change${r.total === 1 ? '' : 's'} would be applied${r.skipped_files.length ? `, ${r.skipped_files.length} file(s) are skipped` : ''}.`}</p>
+          <p className="text-sm text-slate-900">{r.total === 0 && r.skipped_files.length === 0 ? 'Nothing would change: the index matches the files.' : `${plural(r.total, 'change')} would be applied${r.skipped_files.length ? `, ${plural(r.skipped_files.length, 'file')} skipped` : ''}.`}</p>
           <div className="mt-2 grid gap-3 sm:grid-cols-2">
             <List title="New" items={r.new} />
             <List title="Modified" items={r.modified} />
@@ -46,6 +47,6 @@ export function DryRun({ name, disabledReason }: { name: string; disabledReason:
           </div>
         </div>
       )}
-    </section>
+    </Card>
   );
 }

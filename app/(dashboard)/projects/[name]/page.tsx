@@ -6,6 +6,10 @@ import { notFound } from 'next/navigation';
 import { PageHeader } from '@/components/page-header.tsx';
 import { RunHistoryTable } from '@/components/runs/run-history-table.tsx';
 import { RunReport } from '@/components/runs/run-report.tsx';
+import { buttonClass } from '@/components/ui/button.tsx';
+import { cardClass } from '@/components/ui/card.tsx';
+import { Notice } from '@/components/ui/notice.tsx';
+import { plural } from '@/lib/format/plurals.ts';
 import { requireTenant } from '@/lib/auth/session.ts';
 import { getDb } from '@/lib/db/index.ts';
 import { loadProjectPage, loadProjectsOverview } from '@/lib/sync-health/dashboard-data.ts';
@@ -45,30 +49,29 @@ export default async function ProjectPage({ params, searchParams }: Props) {
       <PageHeader title={name} description={data.project.path ? `Folder ${data.project.path} · ${data.project.note_count ?? '—'} notes · ${data.project.run_count} recorded runs` : `${data.project.run_count} recorded runs`} />
       <p className="-mt-2 mb-4 flex flex-wrap items-center gap-x-4 gap-y-1 text-sm">
         <Link href="/projects" className="text-brand-700 hover:underline">← All projects</Link>
-        {!data.project.history_only && <Link href={`${base}/notes`} data-testid="project-notes-link" className="rounded-lg border border-slate-300 bg-white px-3 py-1 font-medium text-brand-700 hover:bg-slate-50">Browse notes →</Link>}
+        {!data.project.history_only && <Link href={`${base}/notes`} data-testid="project-notes-link" className={buttonClass({ size: 'sm', className: 'text-sm' })}>Browse notes →</Link>}
       </p>
       <div className="grid grid-cols-1 gap-5">
-        {data.banner && <p role="status" data-testid="tenant-banner" className="rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">{data.banner}</p>}
+        {data.banner && <Notice tone="warning" role="status" testId="tenant-banner">{data.banner}</Notice>}
         <ProjectLive name={name} initial={overview} renderedRunId={data.latest?.id ?? null} />
         <CurrentProblems problems={data.project.problems} />
         {notices.length > 0 && (
-          <div role="status" data-testid="filter-notices" className="rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-            <p className="font-medium">Some filters in the address were not understood and were ignored:</p>
+          <Notice tone="warning" role="status" testId="filter-notices" title="Some filters in the address were not understood and were ignored:">
             <ul className="mt-1 list-disc pl-5">{notices.map((n) => <li key={n}>{n}</li>)}</ul>
-          </div>
+          </Notice>
         )}
         {data.latest
           ? <RunReport run={data.latest} />
-          : <p data-testid="no-runs" className="rounded-xl border border-dashed border-slate-300 bg-white p-5 text-sm text-slate-700">No sync of this project has been recorded yet. The first one runs on the schedule (every {overview.sync_interval_seconds} s), or press “Sync now”.</p>}
+          : <p data-testid="no-runs" className={cardClass({ dashed: true, className: 'text-sm text-slate-700' })}>No sync of this project has been recorded yet. The first one runs on the schedule (every {overview.sync_interval_seconds} s), or press “Sync now”.</p>}
         <DryRun name={name} disabledReason={disabledReason} />
         <ProjectCharts series={data.series} rangeLabel={RANGE_LABELS[filters.range]} />
         <section aria-labelledby="history-h" className="grid min-w-0 grid-cols-1 gap-3">
           <h2 id="history-h" className="text-base font-semibold text-slate-900">Run history</h2>
           <RunFiltersForm action={base} filters={filters} />
-          <p className="text-xs text-slate-700" data-testid="run-count">{data.total} run{data.total === 1 ? '' : 's'} match · page {data.page} of {pages}</p>
+          <p className="text-xs text-slate-700" data-testid="run-count">{plural(data.total, 'run')} match · page {data.page} of {pages}</p>
           {data.runs.length > 0
             ? <RunHistoryTable runs={data.runs} now={data.generated_at} caption={`Runs of ${name}`} runHref={(r) => `${base}/runs/${encodeURIComponent(r.id)}`} />
-            : <p className="rounded-xl border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-700" data-testid="no-matching-runs">No runs match these filters.</p>}
+            : <p className={cardClass({ dashed: true, className: 'text-sm text-slate-700' })} data-testid="no-matching-runs">No runs match these filters.</p>}
           {pages > 1 && (
             <nav aria-label="Run history pages" className="flex justify-between text-sm">
               {data.page > 1 ? <Link data-testid="page-prev" className="text-brand-700 hover:underline" href={`${base}${runFiltersToQuery({ ...filters, page: data.page - 1 })}`}>← Newer</Link> : <span />}

@@ -5,6 +5,7 @@ import { PERCENTILE_STYLES, SCAN_TYPE_COLORS, SCAN_TYPE_LABELS, seriesKey } from
 import { StackedBarChart, type StackedBucket } from '@/components/ui/charts/stacked-bar-chart.tsx';
 import type { SeriesDto } from '@/lib/sync-health/dashboard-data.ts';
 import { formatDuration } from '@/lib/format/durations.ts';
+import { formatCount } from '@/lib/format/plurals.ts';
 
 /** Every bucket of the range, so empty stretches show as gaps, not as compressed time. */
 function allBuckets(s: SeriesDto): number[] {
@@ -39,7 +40,7 @@ export function ProjectCharts({ series, rangeLabel }: { series: SeriesDto; range
         <StackedBarChart title="Runs over time" description={`Sync runs per ${per}, ${rangeLabel.toLowerCase()}, stacked by scan type; failed runs are hatched and counted with ✕.`} buckets={buckets} bucketSeconds={series.bucket_seconds} testId="chart-runs" />
       </div>
       <LineChart title="Duration p50 and p95" description={`Median (solid) and 95th percentile (dashed) run duration per scan type, per ${per}.`} series={lines} from={from} to={to} bucketSeconds={series.bucket_seconds} yFormat={formatDuration} yLabel="Duration" testId="chart-duration" />
-      <LineChart title="Files scanned" description={`Files checked by all runs per ${per}.`} series={[{ key: 'files', label: 'Files scanned', color: '#334155', points: series.files.map((f) => ({ x: new Date(f.bucket), y: f.files_scanned })) }]} from={from} to={to} bucketSeconds={series.bucket_seconds} yFormat={(v) => Math.round(v).toLocaleString('en-US')} yLabel="Files" testId="chart-files" />
+      <LineChart title="Files scanned" description={`Files checked by all runs per ${per}.`} series={[{ key: 'files', label: 'Files scanned', color: '#334155', points: series.files.map((f) => ({ x: new Date(f.bucket), y: f.files_scanned })) }]} from={from} to={to} bucketSeconds={series.bucket_seconds} yFormat={(v) => formatCount(Math.round(v))} yLabel="Files" testId="chart-files" />
     </section>
   );
 }

@@ -4,9 +4,10 @@
 // and is collected, the server-rendered report, history and charts are refreshed without a reload.
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef } from 'react';
+import { Badge } from '@/components/ui/badge.tsx';
 import { HealthBadge } from '@/components/ui/health-badge.tsx';
 import { RelativeTime } from '@/components/ui/relative-time.tsx';
-import { useProjectsOverview } from '@/lib/cloud-client/dashboard.ts';
+import { useProjectsOverview } from '@/lib/cloud-client/projects/queries.ts';
 import type { ProjectsOverviewDto } from '@/lib/sync-health/dashboard-data.ts';
 import { SyncButtons } from '../project-actions.tsx';
 
@@ -27,7 +28,7 @@ export function ProjectLive({ name, initial, renderedRunId }: { name: string; in
     <div className="flex flex-col gap-2 sm:flex-row sm:items-start sm:justify-between">
       <div className="flex flex-wrap items-center gap-2">
         <HealthBadge state={row.health.state} why={row.health.why} testId="project-health" />
-        {row.is_default && <span data-testid="default-marker" className="rounded-full bg-brand-50 px-2 py-0.5 text-xs font-medium text-brand-700 ring-1 ring-inset ring-blue-200">default</span>}
+        {row.is_default && <Badge tone="brand" icon={null} testId="default-marker">default</Badge>}
         <span className="text-xs text-slate-700">{row.health.why}</span>
       </div>
       <SyncButtons project={row} reachable={data.reachable} />

@@ -2,6 +2,7 @@
 import { SCAN_TYPE_LABELS } from '@/components/ui/charts/palette.ts';
 import { TRIGGER_LABELS } from '@/components/runs/run-history-table.tsx';
 import { Outcome, OUTCOME_LABELS, RANGE_LABELS, RangeFilter, ScanTypeFilter, TriggerFilter, type RunFilters } from '@/lib/sync-health/run-filters.ts';
+import { Button } from '@/components/ui/button.tsx';
 
 const sel = 'mt-1 block w-full min-w-0 rounded-lg border border-slate-300 bg-white px-2 py-1.5 text-sm';
 const dateValue = (d: Date) => d.toISOString().slice(0, 16);
@@ -41,7 +42,7 @@ export function RunFiltersForm({ action, filters }: { action: string; filters: R
         </label>
       </div>
       <div className="col-span-2 flex gap-2 sm:col-span-3 lg:col-span-6">
-        <button type="submit" data-testid="filter-apply" className="rounded-lg bg-brand-600 px-3 py-1.5 text-xs font-medium text-white hover:bg-brand-700">Apply filters</button>
+        <Button type="submit" size="sm" variant="primary" data-testid="filter-apply">Apply filters</Button>
         <a href={action} className="rounded-lg px-3 py-1.5 text-xs font-medium text-brand-700 hover:underline">Clear</a>
       </div>
     </form>

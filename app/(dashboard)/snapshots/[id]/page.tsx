@@ -16,6 +16,8 @@ import { formatBytes } from '@/lib/format/sizes.ts';
 import { browseSnapshot } from '@/lib/snapshots/snapshot-service.ts';
 import type { BrowseFile } from '@/lib/snapshots/snapshot-shapes.ts';
 import { folderLevel } from '@/lib/snapshots/snapshot-tree.ts';
+import { cardClass } from '@/components/ui/card.tsx';
+import { Notice } from '@/components/ui/notice.tsx';
 
 export const metadata: Metadata = { title: 'Snapshot' };
 export const dynamic = 'force-dynamic';
@@ -61,7 +63,7 @@ export default async function SnapshotPage({ params, searchParams }: { params: P
         ))}
       </nav>
       {problem !== null ? (
-        <p role="alert" data-testid="snapshot-unavailable" className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900">{problem}</p>
+        <Notice tone="warning" testId="snapshot-unavailable">{problem}</Notice>
       ) : (
         <>
           {dir && level.total > 0 && (
@@ -70,7 +72,7 @@ export default async function SnapshotPage({ params, searchParams }: { params: P
               <RestoreButton {...common} kind={crumbs.length === 1 ? 'project' : 'folder'} path={dir} files={level.total} label={crumbs.at(-1)!} />
             </div>
           )}
-          <ul className="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white shadow-sm" data-testid="snapshot-tree">
+          <ul className={cardClass({ padding: 'none', className: 'divide-y divide-slate-100' })} data-testid="snapshot-tree">
             {level.folders.length === 0 && level.files.length === 0 && <li className="px-4 py-3 text-sm text-slate-600" data-testid="snapshot-tree-empty">Nothing here in this snapshot.</li>}
             {level.folders.map((f) => (
               <li key={f.key} className="flex flex-wrap items-center justify-between gap-2 px-4 py-3" data-testid="snapshot-folder" data-key={f.key}>

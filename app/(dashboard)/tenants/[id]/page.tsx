@@ -13,6 +13,7 @@ import { DualAxisChart } from '@/components/ui/charts/dual-axis-chart.tsx';
 import { SCAN_TYPE_COLORS } from '@/components/ui/charts/palette.ts';
 import { loadRebuilds } from '@/lib/sync-health/dashboard-data.ts';
 import { formatDuration } from '@/lib/format/durations.ts';
+import { cardClass } from '@/components/ui/card.tsx';
 
 export const metadata: Metadata = { title: 'Tenant' };
 export const dynamic = 'force-dynamic';
@@ -38,7 +39,7 @@ export default async function TenantPage({ params }: { params: Promise<{ id: str
           />
           <RebuildTable rebuilds={rebuilds.rebuilds} />
         </section>
-        <section className="rounded-xl border border-slate-200 bg-white shadow-sm">
+        <section className={cardClass({ padding: 'none' })}>
           <h2 className="border-b border-slate-200 px-5 py-3 text-sm font-semibold text-slate-900">Recent activity</h2>
           <ul data-testid="tenant-activity" className="divide-y divide-slate-100">
             {events.map((e) => (

@@ -23,6 +23,10 @@ import { DurationHistograms, RebuildChart, RunsChart } from '../../ops-charts.ts
 import { runsHref } from '../../ops-links.ts';
 import { RangeNav } from '../../range-nav.tsx';
 import { AdminActions } from './admin-actions.tsx';
+import { formatCount } from '@/lib/format/plurals.ts';
+import { Table, TBody, Th, THead } from '@/components/ui/table.tsx';
+import { formatUtc } from '@/lib/format/dates.ts';
+import { cardClass } from '@/components/ui/card.tsx';
 
 export const metadata: Metadata = { title: 'Tenant · Ops' };
 export const dynamic = 'force-dynamic';
@@ -54,7 +58,7 @@ export default async function OpsTenantPage({ params, searchParams }: Props) {
       <PageHeader title={t.ownerEmail ?? t.name} description={<span className="font-mono text-xs">{t.tenantId}</span>} actions={<RangeNav current={data.range} href={(r) => `/ops/tenants/${t.tenantId}?range=${r}`} />} />
       <p className="-mt-2 mb-4 text-sm"><Link href="/ops" className="text-brand-700 underline">← Ops</Link></p>
       <div className="grid gap-6">
-        <section aria-label="State" className="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 text-sm shadow-sm sm:grid-cols-2 lg:grid-cols-4" data-testid="ops-tenant-state">
+        <section aria-label="State" className={cardClass({ className: 'grid gap-3 text-sm sm:grid-cols-2 lg:grid-cols-4' })} data-testid="ops-tenant-state">
           <div><span className="block text-xs uppercase tracking-wide text-slate-700">Status</span><TenantStatusBadge status={t.status as TenantDto['status']} /> <span className="text-xs text-slate-700">desired {t.desiredState}</span></div>
           <div><span className="block text-xs uppercase tracking-wide text-slate-700">Last reported</span>{t.lastReportedAt ? <RelativeTime iso={t.lastReportedAt.toISOString()} now={nowIso} /> : 'never'}{t.stale && <span className="ml-1 text-xs font-medium text-amber-900">⚠ stopped reporting</span>}</div>
           <div><span className="block text-xs uppercase tracking-wide text-slate-700">Crashes in window</span><span className="tabular-nums">{t.crashes}</span></div>
@@ -62,7 +66,7 @@ export default async function OpsTenantPage({ params, searchParams }: Props) {
           {data.attention && <p className="sm:col-span-2 lg:col-span-4 rounded-md bg-rose-50 px-2 py-1 text-rose-900" data-testid="ops-tenant-attention" data-reason={data.attention.reason}>⚠ Needs attention: {data.attention.label}</p>}
         </section>
 
-        <section aria-label="Snapshots" className="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 text-sm shadow-sm sm:grid-cols-2 lg:grid-cols-4" data-testid="ops-tenant-snapshots">
+        <section aria-label="Snapshots" className={cardClass({ className: 'grid gap-3 text-sm sm:grid-cols-2 lg:grid-cols-4' })} data-testid="ops-tenant-snapshots">
           <div><span className="block text-xs uppercase tracking-wide text-slate-700">Last good snapshot</span>
             <span data-testid="ops-snapshot-last-good">{t.snapshot.lastGoodAt ? <RelativeTime iso={t.snapshot.lastGoodAt.toISOString()} now={nowIso} /> : 'never'}</span>
             {t.snapshot.stale && <span className="ml-1 text-xs font-medium text-amber-900">⚠ older than twice the schedule</span>}</div>
@@ -76,13 +80,9 @@ export default async function OpsTenantPage({ params, searchParams }: Props) {
 
         <section aria-labelledby="projects-h" className="grid gap-2">
           <h2 id="projects-h" className="text-base font-semibold text-slate-900">Projects</h2>
-          <div tabIndex={0} role="region" aria-label="Table, scrolls sideways" className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
-            <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="ops-projects">
-              <caption className="sr-only">Projects of this tenant and their sync health</caption>
-              <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-700">
-                <tr><th scope="col" className="px-3 py-2">Project</th><th scope="col" className="px-3 py-2">Health</th><th scope="col" className="px-3 py-2">Last run</th><th scope="col" className="px-3 py-2">Last success</th><th scope="col" className="px-3 py-2">Duration</th></tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
+          <Table label="Table, scrolls sideways" testId="ops-projects" caption={<>Projects of this tenant and their sync health</>}>
+            <THead><Th>Project</Th><Th>Health</Th><Th>Last run</Th><Th>Last success</Th><Th>Duration</Th></THead>
+              <TBody>
                 {data.projects.map((p) => (
                   <tr key={p.project} data-testid="ops-project-row">
                     <td className="px-3 py-2 font-medium">{p.project}</td>
@@ -93,22 +93,17 @@ export default async function OpsTenantPage({ params, searchParams }: Props) {
                   </tr>
                 ))}
                 {data.projects.length === 0 && <tr><td colSpan={5} className="px-3 py-6 text-center text-slate-700">No project has reported a sync yet.</td></tr>}
-              </tbody>
-            </table>
-          </div>
+              </TBody>
+            </Table>
         </section>
 
         <section aria-labelledby="mcp-h" className="grid gap-2">
           <h2 id="mcp-h" className="text-base font-semibold text-slate-900">MCP calls (last 24 h)</h2>
           <p className="text-sm text-slate-700" data-testid="ops-mcp-summary">{data.mcp.calls} call{data.mcp.calls === 1 ? '' : 's'}, {data.mcp.errors} error{data.mcp.errors === 1 ? '' : 's'} (tool errors, invalid arguments, refused scope or budget).</p>
           {data.mcp.by_tool.length > 0 && (
-            <div tabIndex={0} role="region" aria-label="Table, scrolls sideways" className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
-              <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="ops-mcp-tools">
-                <caption className="sr-only">MCP tool calls and errors of this tenant in the last 24 hours, by tool</caption>
-                <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-700">
-                  <tr><th scope="col" className="px-3 py-2">Tool</th><th scope="col" className="px-3 py-2">Calls</th><th scope="col" className="px-3 py-2">Errors</th><th scope="col" className="px-3 py-2">Last call</th></tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
+            <Table label="Table, scrolls sideways" testId="ops-mcp-tools" caption={<>MCP tool calls and errors of this tenant in the last 24 hours, by tool</>}>
+              <THead><Th>Tool</Th><Th>Calls</Th><Th>Errors</Th><Th>Last call</Th></THead>
+                <TBody>
                   {data.mcp.by_tool.map((m) => (
                     <tr key={m.tool} data-testid="ops-mcp-row">
                       <td className="px-3 py-2 font-mono text-xs">{m.tool}</td>
@@ -117,9 +112,8 @@ export default async function OpsTenantPage({ params, searchParams }: Props) {
                       <td className="whitespace-nowrap px-3 py-2">{m.lastAt ? <RelativeTime iso={m.lastAt.toISOString()} now={nowIso} /> : '—'}</td>
                     </tr>
                   ))}
-                </tbody>
-              </table>
-            </div>
+                </TBody>
+              </Table>
           )}
         </section>
 
@@ -133,27 +127,22 @@ export default async function OpsTenantPage({ params, searchParams }: Props) {
 
         <section aria-labelledby="runs-h" className="grid gap-2">
           <h2 id="runs-h" className="text-base font-semibold text-slate-900">Recent runs</h2>
-          <div tabIndex={0} role="region" aria-label="Table, scrolls sideways" className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
-            <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="ops-tenant-runs">
-              <caption className="sr-only">The 50 newest runs of this tenant</caption>
-              <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-700">
-                <tr><th scope="col" className="px-3 py-2">Started</th><th scope="col" className="px-3 py-2">Project</th><th scope="col" className="px-3 py-2">Scan type</th><th scope="col" className="px-3 py-2">Outcome</th><th scope="col" className="px-3 py-2">Duration</th><th scope="col" className="px-3 py-2">Files</th></tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
+          <Table label="Table, scrolls sideways" testId="ops-tenant-runs" caption={<>The 50 newest runs of this tenant</>}>
+            <THead><Th>Started</Th><Th>Project</Th><Th>Scan type</Th><Th>Outcome</Th><Th>Duration</Th><Th>Files</Th></THead>
+              <TBody>
                 {data.runs.map((r) => (
                   <tr key={r.runId}>
-                    <td className="whitespace-nowrap px-3 py-2">{r.startedAt.toISOString().replace('T', ' ').slice(0, 19)}</td>
+                    <td className="whitespace-nowrap px-3 py-2">{formatUtc(r.startedAt, 'second')}</td>
                     <td className="px-3 py-2">{r.project ?? '—'}</td>
                     <td className="px-3 py-2">{r.kind === 'rebuild' ? 'Rebuild' : SCAN_TYPE_LABELS[seriesKey(r.scanType)]}</td>
                     <td className="px-3 py-2">{r.status === 'ok' ? '✓ ok' : `✕ ${r.status}`}</td>
                     <td className="px-3 py-2 tabular-nums">{formatDuration(r.durationMs)}</td>
-                    <td className="px-3 py-2 tabular-nums">{r.filesScanned.toLocaleString('en-US')}</td>
+                    <td className="px-3 py-2 tabular-nums">{formatCount(r.filesScanned)}</td>
                   </tr>
                 ))}
                 {data.runs.length === 0 && <tr><td colSpan={6} className="px-3 py-6 text-center text-slate-700">No runs recorded.</td></tr>}
-              </tbody>
-            </table>
-          </div>
+              </TBody>
+            </Table>
         </section>
       </div>
     </>

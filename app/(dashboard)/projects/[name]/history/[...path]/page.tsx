@@ -21,6 +21,8 @@ import { formatBytes } from '@/lib/format/sizes.ts';
 import { lineDiff } from '@/lib/snapshots/line-diff.ts';
 import { noteHistory, readSnapshotFile, type NoteVersion } from '@/lib/snapshots/snapshot-service.ts';
 import { readWriteVersion, writeVersions, type WriteVersion } from '@/lib/snapshots/write-history.ts';
+import { Notice } from '@/components/ui/notice.tsx';
+import { cardClass } from '@/components/ui/card.tsx';
 
 export const dynamic = 'force-dynamic';
 
@@ -84,12 +86,12 @@ export default async function NoteHistoryPage({ params, searchParams }: Props) {
         <h1 className="break-words text-2xl font-semibold tracking-tight text-slate-900" data-testid="history-title">History of {rel.split('/').pop()}</h1>
         {current && <Link href={notesHref(project, rel)} className="text-sm text-sky-800 underline-offset-2 hover:underline">Back to the note</Link>}
       </div>
-      {problem !== null && <p role="alert" className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900">{problem}</p>}
+      {problem !== null && <Notice tone="warning">{problem}</Notice>}
       {problem === null && entries.length === 0 && (
         <p className="rounded-lg bg-slate-50 px-3 py-2 text-sm text-slate-700" data-testid="history-empty">No earlier version yet: a version is kept each time the note is changed, moved or deleted, and snapshots are taken every hour, or now from <Link href="/snapshots" className="text-sky-800 underline">Snapshots</Link>.</p>
       )}
       {entries.length > 0 && (
-        <ol className="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white shadow-sm" data-testid="history-versions">
+        <ol className={cardClass({ padding: 'none', className: 'divide-y divide-slate-100' })} data-testid="history-versions">
           {current && (
             <li className="flex flex-wrap items-center justify-between gap-2 px-4 py-3" data-testid="history-current">
               <span className="font-medium text-slate-900">Current version <span className="text-xs font-normal text-slate-600">· {formatBytes(current.size)}</span></span>
@@ -126,7 +128,7 @@ export default async function NoteHistoryPage({ params, searchParams }: Props) {
         </ol>
       )}
       {diff && (
-        <section className="rounded-xl border border-slate-200 bg-white shadow-sm" data-testid="history-diff" aria-labelledby="diff-title">
+        <section className={cardClass({ padding: 'none' })} data-testid="history-diff" aria-labelledby="diff-title">
           <h2 id="diff-title" className="border-b border-slate-100 px-4 py-2 text-sm font-semibold text-slate-900">
             Changes from {from === 'current' ? 'the current file' : <Time iso={label(from)!} />} to {to === 'current' ? 'the current file' : <Time iso={label(to)!} />}:
             <span className="ml-2 font-normal text-emerald-800" data-testid="diff-added">{diff.added} added</span>,

@@ -17,6 +17,8 @@ import { loadNotePage, type PathView, type ProjectTree } from '@/lib/notes/note-
 import { TenantNotesError } from '@/lib/notes/tenant-notes.ts';
 import { NotesUnavailable, NotIndexedYet } from '../notes-states.tsx';
 import { formatBytes } from '@/lib/format/sizes.ts';
+import { formatCount } from '@/lib/format/plurals.ts';
+import { cardClass } from '@/components/ui/card.tsx';
 
 export const dynamic = 'force-dynamic';
 
@@ -62,7 +64,7 @@ export default async function NotePathPage({ params, searchParams }: Props) {
             <>
               <h1 className="text-2xl font-semibold tracking-tight text-slate-900" data-testid="folder-title">{rel.split('/').pop()}</h1>
               <NewNoteForm project={project} folder={rel} />
-              <ul data-testid="folder-entries" className="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white shadow-sm">
+              <ul data-testid="folder-entries" className={cardClass({ padding: 'none', className: 'divide-y divide-slate-100' })}>
                 {view.entries.length === 0 && <li className="px-4 py-3 text-sm text-slate-500">This folder is empty.</li>}
                 {view.entries.map((e) => (
                   <li key={e.file_path} className="flex items-center justify-between gap-2 px-4 py-2">
@@ -76,11 +78,11 @@ export default async function NotePathPage({ params, searchParams }: Props) {
             </>
           )}
           {view.kind === 'binary' && (
-            <section data-testid="binary-file" className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+            <section data-testid="binary-file" className={cardClass()}>
               <h1 className="break-all text-xl font-semibold text-slate-900">{view.title}</h1>
               <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
                 <dt className="text-slate-500">Type</dt><dd data-testid="binary-type" className="font-mono">{view.contentType}</dd>
-                <dt className="text-slate-500">Size</dt><dd data-testid="binary-size">{formatBytes(view.size)} ({view.size.toLocaleString('en')} bytes)</dd>
+                <dt className="text-slate-500">Size</dt><dd data-testid="binary-size">{formatBytes(view.size)} ({formatCount(view.size)} bytes)</dd>
                 <dt className="text-slate-500">Path</dt><dd className="break-all font-mono">{view.filePath}</dd>
               </dl>
               {view.imagePreview && (
@@ -117,7 +119,7 @@ export default async function NotePathPage({ params, searchParams }: Props) {
               {editing && !view.truncated ? (
                 <NoteEditor project={project} filePath={view.filePath} initialSource={view.source} initialChecksum={view.checksum} />
               ) : (
-                <article className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-6">
+                <article className={cardClass({ className: 'sm:p-6' })}>
                   {view.html ? <NoteBody html={view.html} /> : <p className="text-sm text-slate-500">This file has no readable text.</p>}
                 </article>
               )}

@@ -1,18 +1,9 @@
 'use client';
-// Hooks for the app passwords page: list, create (the answer holds the password, shown once), revoke.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { AppPasswordDto } from '../auth/app-passwords.ts';
-import { apiFetch, apiGet } from './fetcher.ts';
+// App passwords: create and revoke; each success refreshes the list.
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { AppPasswordDto } from '../../auth/app-passwords.ts';
+import { apiFetch } from '../fetcher.ts';
 import { appPasswordKeys } from './keys.ts';
-
-export function useAppPasswordsQuery(initial: AppPasswordDto[]) {
-  return useQuery({
-    queryKey: appPasswordKeys.list(),
-    queryFn: async ({ signal }) => (await apiGet<{ app_passwords: AppPasswordDto[] }>('/api/app-passwords', signal)).app_passwords,
-    initialData: initial,
-    refetchInterval: 60_000,
-  });
-}
 
 export function useCreateAppPasswordMutation() {
   const qc = useQueryClient();

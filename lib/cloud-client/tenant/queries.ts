@@ -1,8 +1,8 @@
 'use client';
 // The caller's tenant, polled while it is on its way to `running`.
 import { useQuery } from '@tanstack/react-query';
-import type { TenantDto } from '../tenants/dto.ts';
-import { apiGet } from './fetcher.ts';
+import type { TenantDto } from '../../tenants/dto.ts';
+import { apiGet } from '../fetcher.ts';
 import { tenantKeys } from './keys.ts';
 
 const getMyTenant = (signal?: AbortSignal) => apiGet<TenantDto>('/api/tenant', signal);

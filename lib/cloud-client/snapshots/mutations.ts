@@ -2,9 +2,10 @@
 // Hooks for the snapshots pages: the list, take a snapshot, restore (a file, a folder, a project; in place or as a
 // copy), delete. Every call goes to the BFF JSON routes (/api/bucket-snapshots…, upstream's API).
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { SnapshotResponse } from '../snapshots/snapshot-shapes.ts';
-import { apiFetch, } from './fetcher.ts';
-import { noteKeys, snapshotKeys } from './keys.ts';
+import type { SnapshotResponse } from '../../snapshots/snapshot-shapes.ts';
+import { apiFetch } from '../fetcher.ts';
+import { noteKeys } from '../notes/keys.ts';
+import { snapshotKeys } from './keys.ts';
 
 export interface RestoreAnswer {
   restored: string[];
