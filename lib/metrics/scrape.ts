@@ -5,7 +5,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { Gauge, Registry } from 'prom-client';
 import type { Database } from '../db/client.ts';
-import { rowsOf } from '../db/queries/tenants-runtime.ts';
+import { rowsOf } from '../db/queryable.ts';
 import { appMetrics } from './registry.ts';
 import { snapshotHealthByTenant } from '../db/queries/snapshot-runs.ts';
 

@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import type { SnapshotsConfig } from '../config/snapshots.ts';
 import type { Database } from '../db/client.ts';
 import { failStaleSnapshotRuns, lastScheduledStart } from '../db/queries/snapshot-runs.ts';
-import { rowsOf } from '../db/queries/tenants-runtime.ts';
+import { rowsOf } from '../db/queryable.ts';
 import { applyRetention, createSnapshot } from './snapshot-service.ts';
 
 export interface SchedulerOptions {

@@ -2,7 +2,7 @@
 // access/refresh token hashes. Every function takes the db (or a transaction) first and the time
 // explicitly; nothing here sees a raw code or token, only their hashes.
 import { and, asc, desc, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
-import type { Database } from '../client.ts';
+import { rowsOf, type Queryable } from '../queryable.ts';
 import {
   auditEvents, cliSessions, deviceGrants, memberships, oauthAccessTokens, oauthRefreshTokens, rateLimitCounters, tenants,
   type CliSession, type DeviceGrant, type Tenant,
@@ -10,9 +10,6 @@ import {
 
 /** NOTIFY channel carrying the id of each revoked CLI session (payload), sent in the revoking transaction. */
 export const CLI_SESSION_REVOKED_CHANNEL = 'bmc_cli_session_revoked';
-
-/** A db handle or a transaction of one. */
-export type Queryable = Pick<Database, 'select' | 'insert' | 'update' | 'delete' | 'execute'>;
 
 // ---------------------------------------------------------------- device grants
 
@@ -223,10 +220,6 @@ export async function insertAuditEvent(db: Queryable, e: AuditInput): Promise<vo
     action: e.action, actorUserId: e.actorUserId ?? null, tenantId: e.tenantId ?? null, target: e.target ?? null,
     ip: e.ip ?? null, userAgent: e.userAgent ?? null, metadata: e.metadata ?? {}, createdAt: e.at,
   });
-}
-
-function rowsOf<T>(r: unknown): T[] {
-  return (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
 }
 
 /**

@@ -5,7 +5,7 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../client.ts';
-import { rowsOf } from './tenants-runtime.ts';
+import { rowsOf, toDate } from '../queryable.ts';
 import { rollupPercentiles, rollupSeries, rollupTotals, type RollupSeriesPoint, type ScanTypePercentiles } from './sync-rollups.ts';
 import { listSyncRuns, rebuildHistory, type SyncRunView } from './sync-runs.ts';
 import { deriveProjectHealth, HEALTH_PRECEDENCE, type HealthState } from '../../sync-health/project-health.ts';
@@ -63,8 +63,6 @@ interface OpsTenantRow {
   snapshot: { lastGoodAt: Date | null; durationMs: number | null; repositoryBytes: number | null; failures: number; lastError: string | null; lastRunAt: Date | null; stale: boolean };
 }
 
-const d = (v: unknown) => (v == null ? null : v instanceof Date ? v : new Date(String(v)));
-
 /** Every tenant's facts and its projects' derived health (one pass; the views slice it). */
 export async function loadFleet(db: Database, now: Date, s: OpsSettings, onlyTenantId?: string): Promise<{ tenants: OpsTenantRow[]; projects: Map<string, OpsProject[]>; facts: TenantFacts[] }> {
   const [tr, pr, snaps] = await Promise.all([
@@ -86,8 +84,8 @@ export async function loadFleet(db: Database, now: Date, s: OpsSettings, onlyTen
   const projects = new Map<string, OpsProject[]>();
   for (const p of rowsOf<Record<string, unknown>>(pr)) {
     const tenantId = String(p.tenant_id);
-    const lastRunAt = d(p.last_run_at)!;
-    const lastOkAt = d(p.last_ok_at);
+    const lastRunAt = toDate(p.last_run_at as string | null)!;
+    const lastOkAt = toDate(p.last_ok_at as string | null);
     const h = deriveProjectHealth({
       latestRun: { status: String(p.last_status), at: lastRunAt, skipped: Number(p.last_skipped_count), errors: Number(p.last_error_count) },
       latestSuccessfulRun: lastOkAt ? { at: lastOkAt } : null, inFlight: false,
@@ -108,16 +106,16 @@ export async function loadFleet(db: Database, now: Date, s: OpsSettings, onlyTen
     const lastOk = ps.reduce<Date | null>((m, p) => (p.lastOkAt && (!m || p.lastOkAt > m) ? p.lastOkAt : m), null);
     const f: TenantFacts = {
       tenantId, status: String(r.status), desiredState: r.desired_state === 'stopped' ? 'stopped' : 'running',
-      crashCount: Number(r.crash_count ?? 0), crashWindowStartedAt: d(r.crash_window_started_at),
-      projectsDownOrFailing: downOrFailing, lastReportedAt: d(r.last_collected_at), createdAt: d(r.created_at)!,
+      crashCount: Number(r.crash_count ?? 0), crashWindowStartedAt: toDate(r.crash_window_started_at as string | null),
+      projectsDownOrFailing: downOrFailing, lastReportedAt: toDate(r.last_collected_at as string | null), createdAt: toDate(r.created_at as string | null)!,
       lastGoodSnapshotAt: snaps.get(tenantId)?.lastGoodAt ?? null, snapshotRunsSeen: !!snaps.get(tenantId)?.lastRunAt,
     };
     const sh = snaps.get(tenantId);
     facts.push(f);
     tenants.push({
       tenantId, name: String(r.name), ownerEmail: (r.owner_email as string) ?? null, status: f.status, desiredState: f.desiredState,
-      createdAt: f.createdAt, statusChangedAt: d(r.status_changed_at)!, projects: ps.length, lateOrFailing, downOrFailing, lastOkAt: lastOk,
-      lastRebuildAt: d(r.last_rebuild_at), lastRebuildMs: r.last_rebuild_ms == null ? null : Number(r.last_rebuild_ms),
+      createdAt: f.createdAt, statusChangedAt: toDate(r.status_changed_at as string | null)!, projects: ps.length, lateOrFailing, downOrFailing, lastOkAt: lastOk,
+      lastRebuildAt: toDate(r.last_rebuild_at as string | null), lastRebuildMs: r.last_rebuild_ms == null ? null : Number(r.last_rebuild_ms),
       crashes: f.crashCount, lastReportedAt: f.lastReportedAt, stale: isStale(f, now, s.staleAfterMs),
       snapshot: { lastGoodAt: sh?.lastGoodAt ?? null, durationMs: sh?.lastGoodDurationMs ?? null, repositoryBytes: sh?.repositoryBytes ?? null,
         failures: sh?.failuresSinceGood ?? 0, lastError: sh?.lastError ?? null, lastRunAt: sh?.lastRunAt ?? null, stale: snapshotsStale(f, now, s.snapshotIntervalMs) },
@@ -265,7 +263,7 @@ export async function opsRunsInBucket(db: Database, q: OpsRunsQuery): Promise<Sy
   return rowsOf<Record<string, unknown>>(r).map((x) => ({
     tenantId: String(x.tenant_id), runId: String(x.run_id), kind: x.kind as 'sync' | 'rebuild', project: (x.project as string) ?? null,
     trigger: String(x.trigger), scanType: (x.scan_type as string) ?? null, status: String(x.status), mode: (x.mode as string) ?? null,
-    startedAt: d(x.started_at)!, finishedAt: d(x.finished_at), durationMs: Number(x.duration_ms), scanMs: Number(x.scan_ms), applyMs: Number(x.apply_ms),
+    startedAt: toDate(x.started_at as string | null)!, finishedAt: toDate(x.finished_at as string | null), durationMs: Number(x.duration_ms), scanMs: Number(x.scan_ms), applyMs: Number(x.apply_ms),
     filesScanned: Number(x.files_scanned), newCount: Number(x.new_count), modifiedCount: Number(x.modified_count), deletedCount: Number(x.deleted_count),
     movedCount: Number(x.moved_count), skippedCount: Number(x.skipped_count), errorCount: Number(x.error_count),
     peakRssBytes: x.peak_rss_bytes == null ? null : Number(x.peak_rss_bytes),

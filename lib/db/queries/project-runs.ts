@@ -4,6 +4,7 @@
 import { and, count, desc, eq, gt, gte, isNotNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { syncRuns, type SyncRunRow } from '../schema.ts';
+import { toDate } from '../queryable.ts';
 import type { RunFilters } from '../../sync-health/run-filters.ts';
 
 /** A run row without the per-file lists (what tables need). */
@@ -83,7 +84,7 @@ export async function projectRunFacts(db: Database, tenantId: string): Promise<M
   for (const r of latest) out.set(r.project!, { project: r.project!, latest: r, lastOkAt: null, runCount: 0 });
   for (const a of agg) {
     const f = out.get(a.project!);
-    if (f) { f.lastOkAt = a.lastOkAt == null ? null : new Date(a.lastOkAt); f.runCount = Number(a.runs); }
+    if (f) { f.lastOkAt = toDate(a.lastOkAt); f.runCount = Number(a.runs); }
   }
   return out;
 }
@@ -107,5 +108,5 @@ export async function lastFailureTimes(db: Database, tenantId: string, project: 
     .where(and(eq(syncRuns.tenantId, tenantId), eq(syncRuns.project, project), eq(syncRuns.kind, 'sync'), lt(syncRuns.startedAt, new Date(before.getTime() + 1)),
       sql`${e}->>'path' in ${paths.slice(0, 500)}`))
     .groupBy(sql`1`);
-  return new Map(rows.map((r) => [r.path, r.at instanceof Date ? r.at : new Date(r.at)]));
+  return new Map(rows.map((r) => [r.path, toDate(r.at)]));
 }

@@ -7,7 +7,7 @@
 import { and, count, eq, gte, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { syncRuns } from '../schema.ts';
-import { rowsOf } from './tenants-runtime.ts';
+import { rowsOf, toDate } from '../queryable.ts';
 import { histogramPercentile, type Histogram } from '../../history/duration-histogram.ts';
 
 export interface SeriesRange { from: Date; to: Date }
@@ -33,7 +33,6 @@ function scope(tenantId: string, project: string | undefined, range: SeriesRange
 // Grouped by position: the bound parameters of a repeated expression would not match the select list's.
 const bucketOf = (seconds: number, origin: Date) =>
   sql<Date | string>`date_bin(${`${seconds} seconds`}::interval, ${syncRuns.startedAt}, ${origin.toISOString()}::timestamptz)`;
-const toDate = (v: Date | string) => (v instanceof Date ? v : new Date(v));
 
 /** Buckets of an hour or more come from the roll-ups. */
 const fromRollups = (bucketSeconds: number) => bucketSeconds >= 3600;

@@ -3,6 +3,7 @@
 import { and, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { snapshotRuns, type SnapshotRun } from '../schema.ts';
+import { rowsOf, toDate } from '../queryable.ts';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -92,11 +93,10 @@ export async function snapshotHealthByTenant(db: Database, tenantIds?: string[])
     from tenants t
     left join lateral (select * from snapshot_runs s where s.tenant_id = t.id and s.status = 'succeeded' order by s.started_at desc limit 1) g on true
     ${filter}`);
-  const rows = (Array.isArray(r) ? r : (r as { rows: Record<string, unknown>[] }).rows) as Record<string, unknown>[];
-  const d = (v: unknown) => (v == null ? null : v instanceof Date ? v : new Date(String(v)));
+  const rows = rowsOf<Record<string, unknown>>(r);
   return new Map(rows.map((x) => [String(x.tenant_id), {
-    tenantId: String(x.tenant_id), lastGoodAt: d(x.last_good_at), lastGoodDurationMs: x.last_good_duration_ms == null ? null : Number(x.last_good_duration_ms),
+    tenantId: String(x.tenant_id), lastGoodAt: toDate(x.last_good_at as string | null), lastGoodDurationMs: x.last_good_duration_ms == null ? null : Number(x.last_good_duration_ms),
     repositoryBytes: x.repository_bytes == null ? null : Number(x.repository_bytes), failuresSinceGood: Number(x.failures ?? 0),
-    lastError: (x.last_error as string) ?? null, lastRunAt: d(x.last_run_at),
+    lastError: (x.last_error as string) ?? null, lastRunAt: toDate(x.last_run_at as string | null),
   }]));
 }

@@ -3,7 +3,7 @@
 // percentiles over any range come from here; raw sync_runs only serve lists and drill-downs.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.ts';
-import { rowsOf } from './tenants-runtime.ts';
+import { rowsOf, toDate } from '../queryable.ts';
 import { HISTOGRAM_RELATIVE_ERROR, histogramPercentile, type Histogram } from '../../history/duration-histogram.ts';
 
 export interface TimeRange { from: Date; to: Date }
@@ -27,7 +27,6 @@ export interface RollupSeriesPoint {
   durationMaxMs: number;
 }
 
-const d = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
 const iso = (x: Date) => x.toISOString();
 
 function source(scope: RollupScope): SQL {
@@ -45,7 +44,7 @@ export async function rollupSeries(db: Database, range: TimeRange, opts: RollupS
     where hour >= ${iso(range.from)}::timestamptz and hour < ${iso(range.to)}::timestamptz
     group by 1, 2 order by 1, 2`);
   return rowsOf<Record<string, unknown>>(r).map((x) => ({
-    bucket: d(x.bucket), scanType: String(x.scan_type), runs: Number(x.runs), failed: Number(x.failed), changed: Number(x.changed),
+    bucket: toDate(x.bucket as string), scanType: String(x.scan_type), runs: Number(x.runs), failed: Number(x.failed), changed: Number(x.changed),
     files: Number(x.files), durationSumMs: Number(x.duration_sum), durationMaxMs: Number(x.duration_max),
   }));
 }

@@ -2,7 +2,7 @@
 // Every function takes the db first; tenant-scoped ones take the tenant id of the caller.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.ts';
-import { rowsOf } from './tenants-runtime.ts';
+import { rowsOf, toDate } from '../queryable.ts';
 import { rollupPercentiles, rollupSeries, type ScanTypePercentiles } from './sync-rollups.ts';
 
 export interface SyncRunView {
@@ -32,12 +32,11 @@ export interface SyncRunView {
 const COLS = sql`tenant_id, run_id, kind, project, trigger, scan_type, status, mode, started_at, finished_at, duration_ms, scan_ms, apply_ms,
   files_scanned, new_count, modified_count, deleted_count, moved_count, skipped_count, error_count, peak_rss_bytes`;
 
-const d = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
 function toView(x: Record<string, unknown>): SyncRunView {
   return {
     tenantId: String(x.tenant_id), runId: String(x.run_id), kind: x.kind as 'sync' | 'rebuild', project: (x.project as string) ?? null,
     trigger: String(x.trigger), scanType: (x.scan_type as string) ?? null, status: String(x.status), mode: (x.mode as string) ?? null,
-    startedAt: d(x.started_at), finishedAt: x.finished_at == null ? null : d(x.finished_at), durationMs: Number(x.duration_ms),
+    startedAt: toDate(x.started_at as string), finishedAt: toDate(x.finished_at as string | null), durationMs: Number(x.duration_ms),
     scanMs: Number(x.scan_ms), applyMs: Number(x.apply_ms), filesScanned: Number(x.files_scanned), newCount: Number(x.new_count),
     modifiedCount: Number(x.modified_count), deletedCount: Number(x.deleted_count), movedCount: Number(x.moved_count),
     skippedCount: Number(x.skipped_count), errorCount: Number(x.error_count), peakRssBytes: x.peak_rss_bytes == null ? null : Number(x.peak_rss_bytes),
@@ -113,6 +112,6 @@ export async function staleTenants(db: Database, opts: { olderThanMs: number; no
     order by last.last_ok_at nulls first, t.id`);
   return rowsOf<Record<string, unknown>>(r).map((x) => ({
     tenantId: String(x.id), name: String(x.name), status: String(x.status),
-    lastOkAt: x.last_ok_at == null ? null : d(x.last_ok_at), lastRunAt: x.last_run_at == null ? null : d(x.last_run_at),
+    lastOkAt: toDate(x.last_ok_at as string | null), lastRunAt: toDate(x.last_run_at as string | null),
   }));
 }

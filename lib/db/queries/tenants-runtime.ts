@@ -3,16 +3,10 @@
 // written by whichever instance holds the tenant's lease.
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
+import { rowsOf, toDate } from '../queryable.ts';
 import { tenantEndpoints, tenantLeases, tenants, type Tenant } from '../schema.ts';
 
 export type TenantStatus = Tenant['status'];
-
-/** Rows of `db.execute` for both drivers (postgres-js returns an array, PGlite `{ rows }`). */
-export function rowsOf<T>(r: unknown): T[] {
-  return (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
-}
-
-const toDate = (v: unknown): Date | null => (v == null ? null : v instanceof Date ? v : new Date(String(v)));
 
 // ---------------------------------------------------------------------------------------------- leases
 
@@ -96,11 +90,11 @@ export async function listTenantsForSupervision(db: Database): Promise<Supervise
     statusDetail: (x.status_detail as string | null) ?? null,
     desiredState: x.desired_state as 'running' | 'stopped',
     leaseHolder: (x.lease_holder as string | null) ?? null,
-    leaseExpiresAt: toDate(x.lease_expires_at),
+    leaseExpiresAt: toDate(x.lease_expires_at as Date | string | null),
     crashCount: Number(x.crash_count ?? 0),
-    crashWindowStartedAt: toDate(x.crash_window_started_at),
-    nextRestartAt: toDate(x.next_restart_at),
-    restartRequestedAt: toDate(x.restart_requested_at),
+    crashWindowStartedAt: toDate(x.crash_window_started_at as Date | string | null),
+    nextRestartAt: toDate(x.next_restart_at as Date | string | null),
+    restartRequestedAt: toDate(x.restart_requested_at as Date | string | null),
   }));
 }
 
