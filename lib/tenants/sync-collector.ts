@@ -25,7 +25,7 @@ import { tenantSignatureHeaders } from './tenant-credential.ts';
 
 interface TenantRunRecord {
   id: string;
-  kind: 'sync' | 'rebuild';
+  kind: string;
   project: string | null;
   trigger: string;
   scan_type: string | null;

@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../client.ts';
+import type { RunKind } from '../../../tenant/src/sync/run-vocabulary.ts';
 import { rowsOf, toDate } from '../queryable.ts';
 import { rollupPercentiles, rollupSeries, rollupTotals, type RollupSeriesPoint, type ScanTypePercentiles } from './sync-rollups.ts';
 import { listSyncRuns, rebuildHistory, type SyncRunView } from './sync-runs.ts';
@@ -261,7 +262,7 @@ export async function opsRunsInBucket(db: Database, q: OpsRunsQuery): Promise<Sy
     ${q.tenantId ? sql` and tenant_id = ${q.tenantId}` : sql``}
     order by started_at desc, run_id desc limit ${q.limit}`);
   return rowsOf<Record<string, unknown>>(r).map((x) => ({
-    tenantId: String(x.tenant_id), runId: String(x.run_id), kind: x.kind as 'sync' | 'rebuild', project: (x.project as string) ?? null,
+    tenantId: String(x.tenant_id), runId: String(x.run_id), kind: x.kind as RunKind, project: (x.project as string) ?? null,
     trigger: String(x.trigger), scanType: (x.scan_type as string) ?? null, status: String(x.status), mode: (x.mode as string) ?? null,
     startedAt: toDate(x.started_at as string | null)!, finishedAt: toDate(x.finished_at as string | null), durationMs: Number(x.duration_ms), scanMs: Number(x.scan_ms), applyMs: Number(x.apply_ms),
     filesScanned: Number(x.files_scanned), newCount: Number(x.new_count), modifiedCount: Number(x.modified_count), deletedCount: Number(x.deleted_count),

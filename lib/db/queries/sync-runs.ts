@@ -2,13 +2,14 @@
 // Every function takes the db first; tenant-scoped ones take the tenant id of the caller.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.ts';
+import type { RunKind } from '../../../tenant/src/sync/run-vocabulary.ts';
 import { rowsOf, toDate } from '../queryable.ts';
 import { rollupPercentiles, rollupSeries, type ScanTypePercentiles } from './sync-rollups.ts';
 
 export interface SyncRunView {
   tenantId: string;
   runId: string;
-  kind: 'sync' | 'rebuild';
+  kind: RunKind;
   project: string | null;
   trigger: string;
   scanType: string | null;
@@ -34,7 +35,7 @@ const COLS = sql`tenant_id, run_id, kind, project, trigger, scan_type, status, m
 
 function toView(x: Record<string, unknown>): SyncRunView {
   return {
-    tenantId: String(x.tenant_id), runId: String(x.run_id), kind: x.kind as 'sync' | 'rebuild', project: (x.project as string) ?? null,
+    tenantId: String(x.tenant_id), runId: String(x.run_id), kind: x.kind as RunKind, project: (x.project as string) ?? null,
     trigger: String(x.trigger), scanType: (x.scan_type as string) ?? null, status: String(x.status), mode: (x.mode as string) ?? null,
     startedAt: toDate(x.started_at as string), finishedAt: toDate(x.finished_at as string | null), durationMs: Number(x.duration_ms),
     scanMs: Number(x.scan_ms), applyMs: Number(x.apply_ms), filesScanned: Number(x.files_scanned), newCount: Number(x.new_count),
