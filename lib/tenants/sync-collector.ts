@@ -22,6 +22,7 @@ import { syncRuns, tenantSyncCursors } from '../db/schema.ts';
 import { isChangedRun, recordRuns, rollupScanType, type RunInsert } from '../history/record-runs.ts';
 import { recordCollectedRuns } from '../metrics/registry.ts';
 import { tenantSignatureHeaders } from './tenant-credential.ts';
+import { oneOf, REBUILD_MODES, RUN_STATUSES, RUN_TRIGGERS, SCAN_TYPES, UNKNOWN } from '../../tenant/src/sync/run-vocabulary.ts';
 
 interface TenantRunRecord {
   id: string;
@@ -77,8 +78,8 @@ function toRow(tenantId: string, instanceId: string, r: TenantRunRecord): typeof
   const errors = Array.isArray(r.errors) ? r.errors : [];
   const row: typeof syncRuns.$inferInsert = {
     tenantId, runId: String(r.id), instanceId, kind: r.kind === 'rebuild' ? 'rebuild' : 'sync',
-    project: r.project ?? null, trigger: String(r.trigger ?? 'unknown'), scanType: r.scan_type ?? null,
-    status: String(r.status ?? 'unknown'), mode: r.mode ?? null,
+    project: r.project ?? null, trigger: oneOf(RUN_TRIGGERS, r.trigger, UNKNOWN), scanType: oneOf(SCAN_TYPES, r.scan_type, null),
+    status: oneOf(RUN_STATUSES, r.status, UNKNOWN), mode: oneOf(REBUILD_MODES, r.mode, null),
     startedAt: new Date(r.started_at), finishedAt: r.finished_at ? new Date(r.finished_at) : null,
     durationMs: n(r.duration_ms), scanMs: n(r.scan_ms), applyMs: n(r.apply_ms), filesScanned: n(r.files_scanned),
     newCount: n(r.new), modifiedCount: n(r.modified), deletedCount: n(r.deleted), movedCount: n(r.moved),

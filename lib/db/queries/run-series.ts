@@ -54,7 +54,7 @@ export async function runsPerBucket(db: Database, tenantId: string, project: str
     return { bucketSeconds: s, rows: rowsOf<Record<string, unknown>>(r).map((x) => ({ bucket: toDate(x.bucket as string), scanType: String(x.scan_type), runs: Number(x.runs), failed: Number(x.failed) })) };
   }
   const b = bucketOf(s, range.from);
-  const st = sql<string>`coalesce(${syncRuns.scanType}, 'unknown')`;
+  const st = sql<string>`coalesce(${syncRuns.scanType}::text, 'unknown')`;
   const rows = await db.select({ bucket: b, scanType: st, runs: count(), failed: sql<number>`count(*) filter (where ${syncRuns.status} <> 'ok')` })
     .from(syncRuns).where(scope(tenantId, project, range)).groupBy(sql`1`, sql`2`).orderBy(sql`1`, sql`2`);
   return { bucketSeconds: s, rows: rows.map((r) => ({ bucket: toDate(r.bucket), scanType: r.scanType, runs: Number(r.runs), failed: Number(r.failed) })) };
@@ -81,7 +81,7 @@ export async function durationPerBucket(db: Database, tenantId: string, project:
     return { bucketSeconds: s, rows };
   }
   const b = bucketOf(s, range.from);
-  const st = sql<string>`coalesce(${syncRuns.scanType}, 'unknown')`;
+  const st = sql<string>`coalesce(${syncRuns.scanType}::text, 'unknown')`;
   const rows = await db.select({
     bucket: b, scanType: st, runs: count(),
     p50: sql<number>`percentile_cont(0.5) within group (order by ${syncRuns.durationMs})`,
