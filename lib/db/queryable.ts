@@ -1,5 +1,6 @@
 // What every query module shares: the handle a query runs on (the database or a transaction), the rows
 // of a raw statement whichever driver ran it, and timestamps read by raw SQL as Dates.
+import { sql, type SQLWrapper } from 'drizzle-orm';
 import type { Database } from './client.ts';
 
 /** The database or a transaction: what a query function takes first. */
@@ -16,3 +17,9 @@ export function toDate(v: Date | string | null | undefined): Date | null;
 export function toDate(v: Date | string | null | undefined): Date | null {
   return v == null ? null : v instanceof Date ? v : new Date(v);
 }
+
+/** A computed timestamp of a builder select as a Date: `sql\`…\`.mapWith(dateOf)`. */
+export const dateOf = (v: Date | string): Date => toDate(v);
+
+/** `sum(…)` as a number (Postgres sums integers as bigint and bigints as numeric, both read as strings). */
+export const sumOf = (c: SQLWrapper) => sql<number>`sum(${c})`.mapWith(Number);
