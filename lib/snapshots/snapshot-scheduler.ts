@@ -4,11 +4,10 @@
 // since the start of its current slot; at most `concurrency` run at once. Runs left `running` by a dead process
 // are marked failed.
 import { createHash } from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import type { SnapshotsConfig } from '../config/snapshots.ts';
 import type { Database } from '../db/client.ts';
 import { failStaleSnapshotRuns, lastScheduledStart } from '../db/queries/snapshot-runs.ts';
-import { rowsOf } from '../db/queryable.ts';
+import { listTenantIds } from '../db/queries/tenants-runtime.ts';
 import { applyRetention, createSnapshot } from './snapshot-service.ts';
 
 export interface SchedulerOptions {
@@ -57,11 +56,7 @@ export class SnapshotScheduler {
   private now(): number { return this.o.now ? this.o.now() : Date.now(); }
 
   private async tenants(): Promise<string[]> {
-    const r = this.o.onlyHeldBy
-      ? await this.o.db.execute(sql`select l.tenant_id as id from tenant_leases l join tenants t on t.id = l.tenant_id
-          where l.holder = ${this.o.onlyHeldBy} and l.expires_at >= now() and t.status in ('running', 'degraded')`)
-      : await this.o.db.execute(sql`select id from tenants where status in ('running', 'degraded')`);
-    return rowsOf<{ id: string }>(r).map((x) => String(x.id));
+    return listTenantIds(this.o.db, { statuses: ['running', 'degraded'], heldBy: this.o.onlyHeldBy });
   }
 
   /** One pass: mark dead runs, then start the due snapshots and prunes (up to the concurrency). */

@@ -16,8 +16,7 @@ import { createHash } from 'node:crypto';
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { DEFAULT_HISTORY_CONFIG } from '../config/history.ts';
 import type { Database } from '../db/client.ts';
-import { listReachableTenants } from '../db/queries/tenants-runtime.ts';
-import { rowsOf } from '../db/queryable.ts';
+import { listReachableTenants, listTenantIds } from '../db/queries/tenants-runtime.ts';
 import { syncRuns, tenantSyncCursors } from '../db/schema.ts';
 import { isChangedRun, recordRuns, rollupScanType, type RunInsert } from '../history/record-runs.ts';
 import { recordCollectedRuns } from '../metrics/registry.ts';
@@ -147,8 +146,7 @@ export class SyncCollector {
   async collectRound(opts: { stagger?: boolean } = {}): Promise<CollectResult[]> {
     let targets = await listReachableTenants(this.o.db);
     if (this.o.onlyHeldBy) {
-      const r = await this.o.db.execute(sql`select tenant_id from tenant_leases where holder = ${this.o.onlyHeldBy} and expires_at >= now()`);
-      const held = new Set(rowsOf<{ tenant_id: string }>(r).map((x) => String(x.tenant_id)));
+      const held = new Set(await listTenantIds(this.o.db, { heldBy: this.o.onlyHeldBy }));
       targets = targets.filter((t) => held.has(t.tenantId));
     }
     targets.sort((a, b) => staggerFraction(a.tenantId) - staggerFraction(b.tenantId));

@@ -178,6 +178,17 @@ export async function listReachableTenants(db: Database): Promise<{ tenantId: st
   return rows.map((x) => ({ tenantId: x.tenantId, baseUrl: `http://${x.host!.includes(':') ? `[${x.host}]` : x.host}:${x.port}` }));
 }
 
+/** Tenant ids, optionally only those in `statuses` and only those whose unexpired lease `heldBy` has. */
+export async function listTenantIds(db: Database, o: { statuses?: TenantStatus[]; heldBy?: string | null }): Promise<string[]> {
+  const where = and(
+    o.statuses ? inArray(tenants.status, o.statuses) : undefined,
+    o.heldBy ? and(eq(tenantLeases.holder, o.heldBy), gte(tenantLeases.expiresAt, sql`now()`)) : undefined,
+  );
+  const q = db.select({ id: tenants.id }).from(tenants);
+  const rows = o.heldBy ? await q.innerJoin(tenantLeases, eq(tenantLeases.tenantId, tenants.id)).where(where) : await q.where(where);
+  return rows.map((r) => r.id);
+}
+
 // ---------------------------------------------------------------------------------- admin lifecycle
 
 /** The status detail of a tenant woken by a request, until it runs (requests wait for it rather than answer 503). */
