@@ -13,7 +13,7 @@
 // - Several app instances may collect the same tenant: harmless (idempotent) but wasteful, so by default
 //   an instance collects only tenants whose supervision lease it holds (`onlyHeldBy`).
 import { createHash } from 'node:crypto';
-import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import { DEFAULT_HISTORY_CONFIG } from '../config/history.ts';
 import type { Database } from '../db/client.ts';
 import { listReachableTenants, listTenantIds } from '../db/queries/tenants-runtime.ts';
