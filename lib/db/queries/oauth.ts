@@ -222,6 +222,9 @@ export async function insertAuditEvent(db: Queryable, e: AuditInput): Promise<vo
   });
 }
 
+/** A live grant after a poll: `accepted` false when the poll came early (its interval grew). */
+type PolledGrant = Pick<DeviceGrant, 'id' | 'intervalSeconds'> & { status: Extract<DeviceGrant['status'], 'pending' | 'approved'>; accepted: boolean };
+
 /**
  * The hot path of polling in ONE statement: for a live grant of this client whose PKCE challenge
  * matches, either accept the poll (advance last_polled_at) or, if it is early, grow the interval
@@ -232,7 +235,7 @@ export async function insertAuditEvent(db: Queryable, e: AuditInput): Promise<vo
 export async function pollLiveGrant(
   db: Queryable, input: { deviceCodeHash: string; clientId: string; codeChallenge: string | null },
   now: Date, toleranceSeconds: number, maxIntervalSeconds: number,
-): Promise<{ id: string; status: 'pending' | 'approved'; intervalSeconds: number; accepted: boolean } | null> {
+): Promise<PolledGrant | null> {
   const nowIso = now.toISOString();
   const r = await db.execute(sql`
     with g as (
@@ -250,9 +253,8 @@ export async function pollLiveGrant(
       last_polled_at = case when g.ok then ${nowIso}::timestamptz else d.last_polled_at end,
       interval_seconds = case when g.ok then d.interval_seconds else least(d.interval_seconds + 5, ${maxIntervalSeconds}) end
     from g where d.id = g.id
-    returning d.id, d.status, d.interval_seconds, g.ok`);
-  const row = rowsOf<{ id: string; status: 'pending' | 'approved'; interval_seconds: number; ok: boolean }>(r)[0];
-  return row ? { id: row.id, status: row.status, intervalSeconds: Number(row.interval_seconds), accepted: row.ok === true } : null;
+    returning d.id, d.status, d.interval_seconds as "intervalSeconds", g.ok as accepted`);
+  return rowsOf<PolledGrant>(r)[0] ?? null;
 }
 
 /** Housekeeping: forgets grants, counters and tokens that can no longer matter (a day past expiry). */
