@@ -31,7 +31,7 @@ import { opsOverview, opsTenantDetail, opsTenantsTable, OpsTenantsQuery, type Op
 import { listProjectRuns } from '../lib/db/queries/project-runs.ts';
 import { durationPerBucket, runsPerBucket } from '../lib/db/queries/run-series.ts';
 import postgres from 'postgres';
-import { rowsOf } from '../lib/db/queries/tenants-runtime.ts';
+import { rowsOf } from '../lib/db/queryable.ts';
 import { ADMIN_URL, createPostgresDatabase } from '../tests/helpers/test-db.ts';
 
 const args = process.argv.slice(2);

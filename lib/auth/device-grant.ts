@@ -7,6 +7,7 @@ import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import type { Database } from '../db/client.ts';
 import type { DeviceGrant } from '../db/schema.ts';
+import type { Queryable } from '../db/queryable.ts';
 import * as q from '../db/queries/oauth.ts';
 import { SUPPORTED_SCOPES, type OAuthClient, type OAuthConfig } from '../config/oauth.ts';
 import { hitRateLimit, refundRateLimit } from './rate-limit.ts';
@@ -244,7 +245,7 @@ export async function pollDeviceGrant(
  * A device code presented again after it was redeemed: someone else may hold a copy of it. Audited
  * (and logged as an alert); the answer stays a plain invalid_grant.
  */
-async function auditReplayedDeviceCode(db: q.Queryable, grant: DeviceGrant, ctx: RequestContext, now: Date): Promise<void> {
+async function auditReplayedDeviceCode(db: Queryable, grant: DeviceGrant, ctx: RequestContext, now: Date): Promise<void> {
   await q.insertAuditEvent(db, {
     action: 'oauth.device.redeem_replayed', actorUserId: grant.userId, tenantId: grant.tenantId, target: `device_grant:${grant.id}`,
     ip: ctx.ip, userAgent: ctx.userAgent, at: now,
@@ -368,7 +369,7 @@ export type DecisionResult = 'approved' | 'denied' | 'expired' | 'invalid';
  * The tenant an approval binds: the user's own (owner) tenant first, else their oldest membership.
  * The confirmation page shows exactly this, so what is shown is what is granted.
  */
-export function tenantForApproval(db: q.Queryable, userId: string) {
+export function tenantForApproval(db: Queryable, userId: string) {
   return q.getPrimaryTenantForUser(db, userId);
 }
 

@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Database } from '../db/client.ts';
 import type { CliSession } from '../db/schema.ts';
+import type { Queryable } from '../db/queryable.ts';
 import * as q from '../db/queries/oauth.ts';
 import type { OAuthConfig } from '../config/oauth.ts';
 import { invalidateAccessTokenCache } from './access-token-cache.ts';
@@ -57,7 +58,7 @@ function cliSessionEnded(session: Pick<CliSession, 'createdAt' | 'lastUsedAt'>, 
 }
 
 /** Issues a fresh access + refresh token in `session`. Call inside the transaction that created or rotated it. */
-export async function issueTokenPair(db: q.Queryable, session: CliSession, cfg: OAuthConfig, now: Date): Promise<TokenResponse> {
+export async function issueTokenPair(db: Queryable, session: CliSession, cfg: OAuthConfig, now: Date): Promise<TokenResponse> {
   const access = randomToken(ACCESS_TOKEN_PREFIX);
   const refresh = randomToken(REFRESH_TOKEN_PREFIX);
   await q.insertAccessToken(db, hashSecret(access), session.id, new Date(now.getTime() + cfg.accessTokenTtlSeconds * 1000), now);

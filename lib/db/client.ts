@@ -73,15 +73,15 @@ export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandl
   };
 }
 
-/** Applies every pending drizzle-kit migration from `drizzle/`. Safe to run at every start. */
-export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
+/** Applies every pending drizzle-kit migration from `drizzle/` (tests: another folder). Safe to run at every start. */
+export async function migrateDatabase(handle: DatabaseHandle, migrationsFolder = MIGRATIONS_DIR): Promise<void> {
   if (handle.kind === 'postgres') {
     const { migrate } = await import('drizzle-orm/postgres-js/migrator');
     // biome-ignore lint/suspicious/noExplicitAny: each migrator wants its own driver's database type; the handle is a union
-    await migrate(handle.db as any, { migrationsFolder: MIGRATIONS_DIR });
+    await migrate(handle.db as any, { migrationsFolder });
   } else {
     const { migrate } = await import('drizzle-orm/pglite/migrator');
     // biome-ignore lint/suspicious/noExplicitAny: each migrator wants its own driver's database type; the handle is a union
-    await migrate(handle.db as any, { migrationsFolder: MIGRATIONS_DIR });
+    await migrate(handle.db as any, { migrationsFolder });
   }
 }

@@ -4,6 +4,9 @@ import { sql } from 'drizzle-orm';
 import {
   bigint, bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
+import {
+  RECORDED_STATUSES, RECORDED_TRIGGERS, REBUILD_MODES, ROLLUP_SCAN_TYPES, RUN_KINDS, SCAN_TYPES,
+} from '../../tenant/src/sync/run-vocabulary.ts';
 
 const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp({ withTimezone: true }).notNull().defaultNow().$onUpdate(() => new Date());
@@ -285,18 +288,28 @@ export const tenantEndpoints = pgTable('tenant_endpoints', {
   updatedAt: updatedAt(),
 });
 
+// The closed sets of a sync run (tenant/src/sync/run-vocabulary.ts).
+export const syncRunKind = pgEnum('sync_run_kind', RUN_KINDS);
+export const syncRunTrigger = pgEnum('sync_run_trigger', RECORDED_TRIGGERS);
+export const syncScanType = pgEnum('sync_scan_type', SCAN_TYPES);
+export const syncRunStatus = pgEnum('sync_run_status', RECORDED_STATUSES);
+export const rebuildMode = pgEnum('rebuild_mode', REBUILD_MODES);
+export const syncRollupScanType = pgEnum('sync_rollup_scan_type', ROLLUP_SCAN_TYPES);
+
 /** Every sync run and index rebuild of every tenant, collected from `GET /sync-runs` (history outlives the index). */
 export const syncRuns = pgTable('sync_runs', {
   tenantId: uuid().notNull().references(() => tenants.id, { onDelete: 'cascade' }),
   runId: text().notNull(),
   /** The tenant index instance that recorded it (a wiped index gets a new one). */
   instanceId: text(),
-  kind: text().notNull(), // 'sync' | 'rebuild'
+  kind: syncRunKind().notNull(),
   project: text(),
-  trigger: text().notNull(),
-  scanType: text(), // full_initial | full_deletions | full_forced | incremental; null for rebuilds
-  status: text().notNull(),
-  mode: text(),
+  trigger: syncRunTrigger().notNull(),
+  /** Null for rebuilds (and a sync whose scan type was not recorded). */
+  scanType: syncScanType(),
+  status: syncRunStatus().notNull(),
+  /** Rebuilds only. */
+  mode: rebuildMode(),
   startedAt: timestamp({ withTimezone: true }).notNull(),
   finishedAt: timestamp({ withTimezone: true }),
   durationMs: integer().notNull(),
@@ -360,7 +373,7 @@ export const syncRunRollups = pgTable('sync_run_rollups', {
   tenantId: uuid().notNull().references(() => tenants.id, { onDelete: 'cascade' }),
   hour: timestamp({ withTimezone: true }).notNull(),
   project: text().notNull(),
-  scanType: text().notNull(),
+  scanType: syncRollupScanType().notNull(),
   runs: integer().notNull(),
   failed: integer().notNull(),
   /** Runs that changed, skipped or failed something. */
@@ -378,7 +391,7 @@ export const syncRunRollups = pgTable('sync_run_rollups', {
 /** The same counts fleet-wide per hour and scan type (the ops overview reads a few hundred rows, not millions). */
 export const syncFleetRollups = pgTable('sync_fleet_rollups', {
   hour: timestamp({ withTimezone: true }).notNull(),
-  scanType: text().notNull(),
+  scanType: syncRollupScanType().notNull(),
   runs: integer().notNull(),
   failed: integer().notNull(),
   changed: integer().notNull(),
@@ -394,8 +407,8 @@ export const syncProjectStates = pgTable('sync_project_states', {
   project: text().notNull(),
   lastRunId: text().notNull(),
   lastRunAt: timestamp({ withTimezone: true }).notNull(),
-  lastStatus: text().notNull(),
-  lastScanType: text(),
+  lastStatus: syncRunStatus().notNull(),
+  lastScanType: syncScanType(),
   lastDurationMs: integer().notNull(),
   lastSkippedCount: integer().notNull().default(0),
   lastErrorCount: integer().notNull().default(0),

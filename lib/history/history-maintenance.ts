@@ -9,7 +9,7 @@
 import { sql } from 'drizzle-orm';
 import type { HistoryConfig } from '../config/history.ts';
 import type { Database } from '../db/client.ts';
-import { rowsOf } from '../db/queries/tenants-runtime.ts';
+import { rowsOf } from '../db/queryable.ts';
 
 /** Advisory lock key of the history maintenance job (arbitrary constant, "bmc hist"). */
 export const HISTORY_LOCK_KEY = 0x626d6368;

@@ -12,6 +12,7 @@ import type { Database } from '../db/client.ts';
 import { rowsOf } from '../db/queries/tenants-runtime.ts';
 import { syncFleetRollups, syncProjectStates, syncRunRollups, syncRuns } from '../db/schema.ts';
 import { addToHistogram, type Histogram } from './duration-histogram.ts';
+import type { RollupScanType } from '../../tenant/src/sync/run-vocabulary.ts';
 
 export type RunInsert = typeof syncRuns.$inferInsert;
 
@@ -23,7 +24,7 @@ export function isChangedRun(r: Pick<RunInsert, 'kind' | 'status' | 'newCount' |
 }
 
 /** The roll-up scan type of a run: rebuilds are their own type. */
-export function rollupScanType(r: Pick<RunInsert, 'kind' | 'scanType'>): string {
+export function rollupScanType(r: Pick<RunInsert, 'kind' | 'scanType'>): RollupScanType {
   return r.kind === 'rebuild' ? 'rebuild' : (r.scanType ?? 'unknown');
 }
 
@@ -92,7 +93,7 @@ export async function upsertProjectRollups(tx: Database, rows: ProjectRollupDelt
     await tx.execute(sql`
       insert into sync_run_rollups (tenant_id, hour, project, scan_type, ${sql.raw(COUNT_NAMES)})
       select tenant_id, hour, project, scan_type, ${sql.raw(COUNT_NAMES)}
-      from rows from (jsonb_to_recordset(${json}::jsonb) as (tenant_id uuid, hour timestamptz, project text, scan_type text, ${sql.raw(COUNT_COLUMNS)}))
+      from rows from (jsonb_to_recordset(${json}::jsonb) as (tenant_id uuid, hour timestamptz, project text, scan_type sync_rollup_scan_type, ${sql.raw(COUNT_COLUMNS)}))
         with ordinality as x(tenant_id, hour, project, scan_type, ${sql.raw(COUNT_NAMES)}, n)
       order by n
       on conflict (tenant_id, hour, project, scan_type) do update set ${mergeSet('sync_run_rollups')}`);
@@ -106,7 +107,7 @@ export async function upsertFleetRollups(tx: Database, rows: FleetRollupDelta[])
     await tx.execute(sql`
       insert into sync_fleet_rollups (hour, scan_type, ${sql.raw(COUNT_NAMES)})
       select hour, scan_type, ${sql.raw(COUNT_NAMES)}
-      from rows from (jsonb_to_recordset(${json}::jsonb) as (hour timestamptz, scan_type text, ${sql.raw(COUNT_COLUMNS)}))
+      from rows from (jsonb_to_recordset(${json}::jsonb) as (hour timestamptz, scan_type sync_rollup_scan_type, ${sql.raw(COUNT_COLUMNS)}))
         with ordinality as x(hour, scan_type, ${sql.raw(COUNT_NAMES)}, n)
       order by n
       on conflict (hour, scan_type) do update set ${mergeSet('sync_fleet_rollups')}`);
@@ -161,8 +162,8 @@ export async function recordRuns(tx: Database, tenantId: string, rows: RunInsert
   if (!counted.length) return { stored: 0, counted: 0 };
   o.onCounted?.(counted);
 
-  const perProject = new Map<string, { hour: Date; project: string; scanType: string; a: Agg }>();
-  const fleet = new Map<string, { hour: Date; scanType: string; a: Agg }>();
+  const perProject = new Map<string, { hour: Date; project: string; scanType: RollupScanType; a: Agg }>();
+  const fleet = new Map<string, { hour: Date; scanType: RollupScanType; a: Agg }>();
   for (const r of counted) {
     const started = new Date(r.startedAt);
     const hour = hourOf(started);

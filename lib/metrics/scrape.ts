@@ -2,10 +2,10 @@
 // (tenants by status, collector lag per tenant). Access: `Authorization: Bearer $METRICS_TOKEN` when
 // the setting is set, otherwise loopback callers only (client address by the TRUSTED_PROXY_HOPS rule).
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { and, count, eq, ne, sql } from 'drizzle-orm';
 import { Gauge, Registry } from 'prom-client';
 import type { Database } from '../db/client.ts';
-import { rowsOf } from '../db/queries/tenants-runtime.ts';
+import { tenants as tenantRows, tenantStatus, tenantSyncCursors } from '../db/schema.ts';
 import { appMetrics } from './registry.ts';
 import { snapshotHealthByTenant } from '../db/queries/snapshot-runs.ts';
 
@@ -20,8 +20,6 @@ export function metricsAllowed(authorization: string | null, clientIp: string | 
   return clientIp === '127.0.0.1' || clientIp === '::1' || (clientIp?.startsWith('127.') ?? false) || clientIp === '::ffff:127.0.0.1';
 }
 
-const TENANT_STATUSES = ['provisioning', 'starting', 'rebuilding', 'running', 'degraded', 'stopped', 'failed', 'sleeping'];
-
 /** Prometheus text: this process's counters and the fleet gauges as of now. */
 export async function renderMetrics(db: Database, now: Date = new Date()): Promise<{ contentType: string; body: string }> {
   const fleet = new Registry();
@@ -31,19 +29,22 @@ export async function renderMetrics(db: Database, now: Date = new Date()): Promi
     labelNames: ['tenant_id'] as const, registers: [fleet],
   });
   const [byStatus, lags] = await Promise.all([
-    db.execute(sql`select status::text as status, count(*)::int as n from tenants group by 1`),
-    db.execute(sql`select t.id as tenant_id, extract(epoch from (${now.toISOString()}::timestamptz - coalesce(c.last_collected_at, t.created_at)))::float8 as lag
-      from tenants t left join tenant_sync_cursors c on c.tenant_id = t.id where t.desired_state = 'running' and t.status <> 'sleeping'`),
+    db.select({ status: tenantRows.status, n: count() }).from(tenantRows).groupBy(tenantRows.status),
+    db.select({
+      tenantId: tenantRows.id,
+      lag: sql<number>`extract(epoch from (${now.toISOString()}::timestamptz - coalesce(${tenantSyncCursors.lastCollectedAt}, ${tenantRows.createdAt})))`.mapWith(Number),
+    }).from(tenantRows).leftJoin(tenantSyncCursors, eq(tenantSyncCursors.tenantId, tenantRows.id))
+      .where(and(eq(tenantRows.desiredState, 'running'), ne(tenantRows.status, 'sleeping'))),
   ]);
-  const counts = new Map(rowsOf<{ status: string; n: number }>(byStatus).map((r) => [r.status, Number(r.n)]));
-  for (const s of TENANT_STATUSES) tenants.labels(s).set(counts.get(s) ?? 0);
-  for (const r of rowsOf<{ tenant_id: string; lag: number }>(lags)) lag.labels(String(r.tenant_id)).set(Math.max(0, Number(r.lag)));
+  const counts = new Map<string, number>(byStatus.map((r) => [r.status, r.n]));
+  for (const s of tenantStatus.enumValues) tenants.labels(s).set(counts.get(s) ?? 0);
+  for (const r of lags) lag.labels(r.tenantId).set(Math.max(0, r.lag));
   // snapshot health per tenant that should be running: the same facts as the ops page
   const snapAge = new Gauge({ name: 'bmc_snapshot_last_good_age_seconds', help: 'Seconds since the tenant\'s last good snapshot finished (no good snapshot yet: absent).', labelNames: ['tenant_id'] as const, registers: [fleet] });
   const snapDuration = new Gauge({ name: 'bmc_snapshot_last_good_duration_seconds', help: 'Duration of the tenant\'s last good snapshot.', labelNames: ['tenant_id'] as const, registers: [fleet] });
   const snapRepo = new Gauge({ name: 'bmc_snapshot_repository_bytes', help: 'Size of the tenant\'s snapshot repository after its last good snapshot.', labelNames: ['tenant_id'] as const, registers: [fleet] });
   const snapFailures = new Gauge({ name: 'bmc_snapshot_failures_since_good', help: 'Failed snapshot runs since the tenant\'s last good one.', labelNames: ['tenant_id'] as const, registers: [fleet] });
-  const running = rowsOf<{ id: string }>(await db.execute(sql`select id from tenants where desired_state = 'running'`)).map((r) => String(r.id));
+  const running = (await db.select({ id: tenantRows.id }).from(tenantRows).where(eq(tenantRows.desiredState, 'running'))).map((r) => r.id);
   for (const h of (await snapshotHealthByTenant(db, running)).values()) {
     if (h.lastGoodAt) snapAge.labels(h.tenantId).set(Math.max(0, (now.getTime() - h.lastGoodAt.getTime()) / 1000));
     if (h.lastGoodDurationMs != null) snapDuration.labels(h.tenantId).set(h.lastGoodDurationMs / 1000);

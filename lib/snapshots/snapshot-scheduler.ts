@@ -13,11 +13,10 @@
 // running tenant. Files an admin changes on disk behind a sleeping tenant are seen at its next wake (the
 // start-up catch-up scan) and in the snapshot after it.
 import { createHash } from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import type { SnapshotsConfig } from '../config/snapshots.ts';
 import type { Database } from '../db/client.ts';
 import { failStaleSnapshotRuns, lastScheduledStart, sleepingTenantsLastScheduled } from '../db/queries/snapshot-runs.ts';
-import { noteSleepingTenant, requestTenantWake, rowsOf } from '../db/queries/tenants-runtime.ts';
+import { listTenantIds, noteSleepingTenant, requestTenantWake } from '../db/queries/tenants-runtime.ts';
 import { applyRetention, createSnapshot } from './snapshot-service.ts';
 
 export interface SchedulerOptions {
@@ -73,11 +72,7 @@ export class SnapshotScheduler {
   private now(): number { return this.o.now ? this.o.now() : Date.now(); }
 
   private async tenants(): Promise<string[]> {
-    const r = this.o.onlyHeldBy
-      ? await this.o.db.execute(sql`select l.tenant_id as id from tenant_leases l join tenants t on t.id = l.tenant_id
-          where l.holder = ${this.o.onlyHeldBy} and l.expires_at >= now() and t.status in ('running', 'degraded')`)
-      : await this.o.db.execute(sql`select id from tenants where status in ('running', 'degraded')`);
-    return rowsOf<{ id: string }>(r).map((x) => String(x.id));
+    return listTenantIds(this.o.db, { statuses: ['running', 'degraded'], heldBy: this.o.onlyHeldBy });
   }
 
   /** One pass: mark dead runs, then start the due snapshots and prunes (up to the concurrency). */

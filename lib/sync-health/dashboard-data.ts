@@ -8,7 +8,8 @@ import { getConfig } from '../config/index.ts';
 import { getSyncHealthSettings } from '../config/sync-health.ts';
 import type { Database } from '../db/client.ts';
 import type { Tenant } from '../db/schema.ts';
-import { getProjectRun, lastFailureTimes, latestProjectRun, listProjectRuns, listTenantRebuilds, projectRunFacts } from '../db/queries/project-runs.ts';
+import { getProjectRun, lastFailureTimes, latestProjectRun, listProjectRuns, projectRunFacts } from '../db/queries/project-runs.ts';
+import { rebuildHistory } from '../db/queries/sync-runs.ts';
 import { durationPerBucket, filesScannedPerBucket, runsPerBucket } from '../db/queries/run-series.ts';
 import { getTenantRoute } from '../db/queries/tenants-runtime.ts';
 import { getTenantServices } from '../tenants/services.ts';
@@ -212,7 +213,7 @@ export interface RebuildsDto { rebuilds: RunDto[]; latest: RunDto | null; previo
 
 /** The tenant's index rebuilds and how the latest compares with the ones before it. */
 export async function loadRebuilds(db: Database, tenantId: string): Promise<RebuildsDto> {
-  const rows = (await listTenantRebuilds(db, tenantId, 200)).map((r) => toRunDto(r));
+  const rows = (await rebuildHistory(db, { tenantId, limit: 200 })).map((r) => toRunDto(r));
   const prev = rows.slice(1, 11).map((r) => r.duration_ms).sort((a, b) => a - b);
   const median = prev.length ? (prev.length % 2 ? prev[(prev.length - 1) / 2]! : (prev[prev.length / 2 - 1]! + prev[prev.length / 2]!) / 2) : null;
   return { rebuilds: rows, latest: rows[0] ?? null, previous_median_ms: median };

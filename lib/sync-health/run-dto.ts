@@ -3,7 +3,7 @@
 // older tenant is dropped, never rendered as garbage.
 import { z } from 'zod';
 import type { SyncRunRow } from '../db/schema.ts';
-import type { RunListRow } from '../db/queries/project-runs.ts';
+import type { SyncRunView } from '../db/queries/sync-runs.ts';
 import { summarizeRun } from './run-summary.ts';
 
 export interface RunDto {
@@ -50,7 +50,7 @@ export interface RunDetailDto extends RunDto {
 const list = <T>(schema: z.ZodType<T>, v: unknown): T[] =>
   (Array.isArray(v) ? v : []).flatMap((x) => { const r = schema.safeParse(x); return r.success ? [r.data] : []; });
 
-export function toRunDto(r: RunListRow, warningCount = 0): RunDto {
+export function toRunDto(r: SyncRunView, warningCount = 0): RunDto {
   return {
     id: r.runId, kind: r.kind, project: r.project, trigger: r.trigger, scan_type: r.scanType, mode: r.mode, status: r.status,
     started_at: r.startedAt.toISOString(), finished_at: r.finishedAt?.toISOString() ?? null,

@@ -2,12 +2,13 @@
 // Parsing never throws: a malformed value is dropped and reported as a notice the page shows, so a
 // hand-edited URL gives the unfiltered list plus an explanation, never a 500.
 import { z } from 'zod';
+import { RUN_TRIGGERS, SCAN_TYPES } from '../../tenant/src/sync/run-vocabulary.ts';
 
 export const Outcome = z.enum(['ok', 'failed', 'unsuccessful', 'with_skipped']);
 export type Outcome = z.infer<typeof Outcome>;
-export const ScanTypeFilter = z.enum(['full_initial', 'full_deletions', 'full_forced', 'incremental']);
+export const ScanTypeFilter = z.enum(SCAN_TYPES);
 export type ScanTypeFilter = z.infer<typeof ScanTypeFilter>;
-export const TriggerFilter = z.enum(['startup', 'schedule', 'api', 'force', 'discovery']);
+export const TriggerFilter = z.enum(RUN_TRIGGERS);
 export type TriggerFilter = z.infer<typeof TriggerFilter>;
 export const RangeFilter = z.enum(['1h', '24h', '7d', '30d', 'custom']);
 export type RangeFilter = z.infer<typeof RangeFilter>;

@@ -13,18 +13,19 @@
 // - Several app instances may collect the same tenant: harmless (idempotent) but wasteful, so by default
 //   an instance collects only tenants whose supervision lease it holds (`onlyHeldBy`).
 import { createHash } from 'node:crypto';
-import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import { DEFAULT_HISTORY_CONFIG } from '../config/history.ts';
 import type { Database } from '../db/client.ts';
-import { listReachableTenants, rowsOf } from '../db/queries/tenants-runtime.ts';
+import { listReachableTenants, listTenantIds } from '../db/queries/tenants-runtime.ts';
 import { syncRuns, tenantSyncCursors } from '../db/schema.ts';
 import { isChangedRun, recordRuns, rollupScanType, type RunInsert } from '../history/record-runs.ts';
 import { recordCollectedRuns } from '../metrics/registry.ts';
 import { signedTenantFetch } from './tenant-call.ts';
+import { oneOf, REBUILD_MODES, RUN_STATUSES, RUN_TRIGGERS, SCAN_TYPES, UNKNOWN } from '../../tenant/src/sync/run-vocabulary.ts';
 
 interface TenantRunRecord {
   id: string;
-  kind: 'sync' | 'rebuild';
+  kind: string;
   project: string | null;
   trigger: string;
   scan_type: string | null;
@@ -76,8 +77,8 @@ function toRow(tenantId: string, instanceId: string, r: TenantRunRecord): typeof
   const errors = Array.isArray(r.errors) ? r.errors : [];
   const row: typeof syncRuns.$inferInsert = {
     tenantId, runId: String(r.id), instanceId, kind: r.kind === 'rebuild' ? 'rebuild' : 'sync',
-    project: r.project ?? null, trigger: String(r.trigger ?? 'unknown'), scanType: r.scan_type ?? null,
-    status: String(r.status ?? 'unknown'), mode: r.mode ?? null,
+    project: r.project ?? null, trigger: oneOf(RUN_TRIGGERS, r.trigger, UNKNOWN), scanType: oneOf(SCAN_TYPES, r.scan_type, null),
+    status: oneOf(RUN_STATUSES, r.status, UNKNOWN), mode: oneOf(REBUILD_MODES, r.mode, null),
     startedAt: new Date(r.started_at), finishedAt: r.finished_at ? new Date(r.finished_at) : null,
     durationMs: n(r.duration_ms), scanMs: n(r.scan_ms), applyMs: n(r.apply_ms), filesScanned: n(r.files_scanned),
     newCount: n(r.new), modifiedCount: n(r.modified), deletedCount: n(r.deleted), movedCount: n(r.moved),
@@ -145,8 +146,7 @@ export class SyncCollector {
   async collectRound(opts: { stagger?: boolean } = {}): Promise<CollectResult[]> {
     let targets = await listReachableTenants(this.o.db);
     if (this.o.onlyHeldBy) {
-      const r = await this.o.db.execute(sql`select tenant_id from tenant_leases where holder = ${this.o.onlyHeldBy} and expires_at >= now()`);
-      const held = new Set(rowsOf<{ tenant_id: string }>(r).map((x) => String(x.tenant_id)));
+      const held = new Set(await listTenantIds(this.o.db, { heldBy: this.o.onlyHeldBy }));
       targets = targets.filter((t) => held.has(t.tenantId));
     }
     targets.sort((a, b) => staggerFraction(a.tenantId) - staggerFraction(b.tenantId));

@@ -1,7 +1,6 @@
 // Shapes shared by the engine facade and its parts. Upstream names (contract §3.2, v0.16 schemas) where they exist.
 
-export type Trigger = 'startup' | 'schedule' | 'api' | 'force' | 'discovery';
-export type ScanType = 'full_initial' | 'full_deletions' | 'full_forced' | 'incremental';
+import type { RebuildMode, RunKind, RunStatus, RunTrigger, ScanType } from './sync/run-vocabulary.ts';
 
 /** Upstream SyncReportResponse (contract §3.2): paths are project-relative POSIX. */
 export interface SyncReportResponse {
@@ -21,11 +20,11 @@ export interface FileProblem { path: string; message: string }
 
 export interface SyncRun {
   id: string; // uuid v7: time-ordered, sortable
-  kind: 'sync' | 'rebuild';
+  kind: RunKind;
   project: string | null;
-  trigger: Trigger;
+  trigger: RunTrigger;
   scan_type: ScanType | null;
-  status: 'ok' | 'failed';
+  status: RunStatus;
   started_at: string;
   finished_at: string;
   duration_ms: number;
@@ -42,7 +41,7 @@ export interface SyncRun {
   warnings?: FileProblem[];
   skipped_files: SkippedFile[];
   peak_rss_bytes: number;
-  mode?: 'rebuild' | 'catch_up';
+  mode?: RebuildMode;
   /** Rebuild records only: the per-project runs it made. */
   projects?: string[];
   report?: SyncReportResponse;

@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type pino from 'pino';
 import { NotFoundError, type DirectoryNode, type EntityResponse, type ProjectInfoStatistics, type SearchPage,
-  type SyncReportResponse, type SyncRun, type Trigger } from './engine-types.ts';
+  type SyncReportResponse, type SyncRun } from './engine-types.ts';
+import type { RunTrigger } from './sync/run-vocabulary.ts';
 import { openIndex } from './index/schema.ts';
 import { IndexStore, type ProjectRow } from './index/store.ts';
 import { generatePermalink } from './markdown/permalink.ts';
@@ -54,12 +55,12 @@ export interface EngineOptions {
 }
 
 interface ProjectSyncState {
-  running: Promise<SyncRun> | null; queued: Promise<SyncRun> | null; queuedForce: boolean; queuedTrigger: Trigger;
+  running: Promise<SyncRun> | null; queued: Promise<SyncRun> | null; queuedForce: boolean; queuedTrigger: RunTrigger;
   /** What the running sync was asked for, and since when (for GET /sync-runs/active). */
-  runningSince: string | null; runningTrigger: Trigger; runningForce: boolean;
+  runningSince: string | null; runningTrigger: RunTrigger; runningForce: boolean;
 }
 
-export interface ActiveSync { project: string; trigger: Trigger; force: boolean; since: string; queued: boolean }
+export interface ActiveSync { project: string; trigger: RunTrigger; force: boolean; since: string; queued: boolean }
 
 export class TenantEngine {
   readonly indexExisted: boolean;
@@ -126,7 +127,7 @@ export class TenantEngine {
     this.states.delete(name);
   }
 
-  sync(project: string, opts: { trigger: Trigger; force?: boolean }): Promise<SyncRun> {
+  sync(project: string, opts: { trigger: RunTrigger; force?: boolean }): Promise<SyncRun> {
     let name: string;
     try { name = this.project(project).name; } catch (e) { return Promise.reject(e); }
     let s = this.states.get(name);
@@ -135,7 +136,7 @@ export class TenantEngine {
       this.states.set(name, s);
     }
     const st = s;
-    const start = (trigger: Trigger, force: boolean): Promise<SyncRun> => {
+    const start = (trigger: RunTrigger, force: boolean): Promise<SyncRun> => {
       const run = this.runSync(name, trigger, force);
       st.running = run;
       st.runningSince = new Date().toISOString();
@@ -165,7 +166,7 @@ export class TenantEngine {
     return out;
   }
 
-  private runSync(name: string, trigger: Trigger, force: boolean): Promise<SyncRun> {
+  private runSync(name: string, trigger: RunTrigger, force: boolean): Promise<SyncRun> {
     return this.writer.run(async () => {
       const startedAt = new Date();
       const t0 = performance.now();

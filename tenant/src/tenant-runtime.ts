@@ -1,7 +1,8 @@
 // Wires the engine, the project registry, the schedule and the metrics of one tenant process, and
 // runs the start-up rebuild. The HTTP layer talks to this object, never to the pieces directly.
 import type pino from 'pino';
-import { TenantEngine, type SyncReportResponse, type SyncRun, type Trigger } from './engine.ts';
+import { TenantEngine, type SyncReportResponse, type SyncRun } from './engine.ts';
+import type { RunTrigger } from './sync/run-vocabulary.ts';
 import { TenantMetrics } from './metrics.ts';
 import { discoverProjects } from './projects/project-discovery.ts';
 import { ProjectRegistry, type Project } from './projects/project-registry.ts';
@@ -149,7 +150,7 @@ export class TenantRuntime {
    * One sync of a project. The engine coalesces: a request made while a sync runs gets the next run
    * (at most one queued), so a caller always sees a run that started after its request.
    */
-  sync(name: string, trigger: Trigger, force = false): Promise<SyncRun> {
+  sync(name: string, trigger: RunTrigger, force = false): Promise<SyncRun> {
     const run = this.track(this.engine.sync(name, { trigger, force }));
     return run.then((r) => {
       this.metrics.recordRun(r);
@@ -187,7 +188,7 @@ export class TenantRuntime {
     this.logger.info({ project: p.name }, 'project unregistered');
   }
 
-  private activate(p: Project, trigger: Trigger): void {
+  private activate(p: Project, trigger: RunTrigger): void {
     this.engine.registerProject(p.name, p.folder);
     this.metrics.projects.set(this.registry.size);
     this.logger.info({ project: p.name, folder: p.folder, trigger }, 'project registered');

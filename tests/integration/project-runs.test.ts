@@ -4,7 +4,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DB_KINDS, freshDatabase } from '../helpers/test-db.ts';
 import { syncRuns } from '../../lib/db/schema.ts';
-import { getProjectRun, lastFailureTimes, listProjectRuns, listTenantRebuilds, projectRunFacts } from '../../lib/db/queries/project-runs.ts';
+import { getProjectRun, lastFailureTimes, listProjectRuns, projectRunFacts } from '../../lib/db/queries/project-runs.ts';
+import { rebuildHistory } from '../../lib/db/queries/sync-runs.ts';
 import { durationPerBucket, filesScannedPerBucket, runsPerBucket } from '../../lib/db/queries/run-series.ts';
 import { parseRunFilters } from '../../lib/sync-health/run-filters.ts';
 import { createTenantRow } from '../helpers/tenant-fixtures.ts';
@@ -61,7 +62,7 @@ for (const kind of DB_KINDS) {
         assert.equal(facts.get('notes')!.latest.runId, 'a5');
         assert.equal(facts.get('notes')!.lastOkAt!.toISOString(), ago(10).toISOString());
         assert.equal(facts.get('notes')!.runCount, 6);
-        assert.deepEqual((await listTenantRebuilds(h.db, a)).map((r) => r.runId), ['rb']);
+        assert.deepEqual((await rebuildHistory(h.db, { tenantId: a, limit: 200 })).map((r) => r.runId), ['rb']);
 
         const range = { from: ago(60), to: NOW };
         const runs = await runsPerBucket(h.db, a, 'notes', range);

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../lib/db/client.ts';
-import { rowsOf } from '../../lib/db/queries/tenants-runtime.ts';
+import { rowsOf } from '../../lib/db/queryable.ts';
 import { tenantDirs } from '../../lib/tenants/local-driver.ts';
 import { backoffDelay, holderIsDeadLocalProcess } from '../../lib/tenants/tenant-supervisor.ts';
 import {

@@ -10,7 +10,7 @@ import { recordRuns, type RunInsert } from '../../lib/history/record-runs.ts';
 import { runHistoryMaintenance, HISTORY_LOCK_KEY } from '../../lib/history/history-maintenance.ts';
 import { rollupPercentiles, rollupSeries, rollupTotals } from '../../lib/db/queries/sync-rollups.ts';
 import { HISTOGRAM_RELATIVE_ERROR, bucketOf, bucketValue, exactPercentile } from '../../lib/history/duration-histogram.ts';
-import { rowsOf } from '../../lib/db/queries/tenants-runtime.ts';
+import { rowsOf } from '../../lib/db/queryable.ts';
 import { DEFAULT_HISTORY_CONFIG } from '../../lib/config/history.ts';
 import { durationPerBucket, filesScannedPerBucket, runsPerBucket } from '../../lib/db/queries/run-series.ts';
 

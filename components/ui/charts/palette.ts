@@ -2,9 +2,12 @@
 // Colours are Tailwind 600/700-level hues: each passes 3:1 against white for graphics (WCAG 1.4.11)
 // and the text tokens pass 4.5:1. Colour never carries meaning alone: every use also shows a label,
 // an icon or a pattern.
+import type { HealthState } from '@/lib/sync-health/health-states.ts';
+import { REBUILD_MODES, ROLLUP_SCAN_TYPES, type RebuildMode, type RollupScanType } from '@/tenant/src/sync/run-vocabulary.ts';
 
-const SERIES_KEYS = ['full_initial', 'full_deletions', 'full_forced', 'incremental', 'rebuild', 'catch_up', 'unknown'] as const;
-export type SeriesKey = (typeof SERIES_KEYS)[number];
+/** What a chart series or badge stands for: a roll-up scan type or a rebuild mode. */
+export type SeriesKey = RollupScanType | RebuildMode;
+const SERIES_KEYS: readonly SeriesKey[] = [...ROLLUP_SCAN_TYPES, ...REBUILD_MODES];
 
 export const SCAN_TYPE_COLORS: Record<SeriesKey, string> = {
   full_initial: '#4f46e5', // indigo-600

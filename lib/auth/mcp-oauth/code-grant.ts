@@ -9,6 +9,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Database } from '../../db/client.ts';
 import type { CliSession } from '../../db/schema.ts';
+import type { Queryable } from '../../db/queryable.ts';
 import * as q from '../../db/queries/oauth.ts';
 import * as mq from '../../db/queries/mcp-oauth.ts';
 import type { OAuthConfig } from '../../config/oauth.ts';
@@ -48,7 +49,7 @@ export async function issueAuthorizationCode(
   return code;
 }
 
-async function issueMcpTokenPair(db: q.Queryable, session: CliSession, cfg: OAuthConfig, now: Date): Promise<{ body: TokenResponse; refreshHash: string }> {
+async function issueMcpTokenPair(db: Queryable, session: CliSession, cfg: OAuthConfig, now: Date): Promise<{ body: TokenResponse; refreshHash: string }> {
   const access = randomToken(ACCESS_TOKEN_PREFIX);
   const refresh = randomToken(REFRESH_TOKEN_PREFIX);
   await q.insertAccessToken(db, hashSecret(access), session.id, new Date(now.getTime() + cfg.accessTokenTtlSeconds * 1000), now);

@@ -1,6 +1,6 @@
 // Data access for server-side browser sessions (one row per sign-in; the session cookie carries the id).
 import { and, desc, eq, isNull, lte, ne, } from 'drizzle-orm';
-import type { Queryable } from './oauth.ts';
+import type { Queryable } from '../queryable.ts';
 import { browserSessions, type BrowserSession } from '../schema.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

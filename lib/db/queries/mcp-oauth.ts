@@ -5,7 +5,7 @@ import {
   cliSessions, oauthAuthorizationCodes, oauthClients, oauthRefreshTokens,
   type CliSession, type OAuthAuthorizationCode, type OAuthClientRow,
 } from '../schema.ts';
-import type { Queryable } from './oauth.ts';
+import type { Queryable } from '../queryable.ts';
 
 export async function findOAuthClient(db: Queryable, clientId: string): Promise<OAuthClientRow | null> {
   const [row] = await db.select().from(oauthClients).where(eq(oauthClients.clientId, clientId));

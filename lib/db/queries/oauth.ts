@@ -2,7 +2,7 @@
 // access/refresh token hashes. Every function takes the db (or a transaction) first and the time
 // explicitly; nothing here sees a raw code or token, only their hashes.
 import { and, asc, desc, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
-import type { Database } from '../client.ts';
+import { rowsOf, type Queryable } from '../queryable.ts';
 import {
   auditEvents, cliSessions, deviceGrants, memberships, oauthAccessTokens, oauthRefreshTokens, rateLimitCounters, tenants,
   type CliSession, type DeviceGrant, type Tenant,
@@ -10,9 +10,6 @@ import {
 
 /** NOTIFY channel carrying the id of each revoked CLI session (payload), sent in the revoking transaction. */
 export const CLI_SESSION_REVOKED_CHANNEL = 'bmc_cli_session_revoked';
-
-/** A db handle or a transaction of one. */
-export type Queryable = Pick<Database, 'select' | 'insert' | 'update' | 'delete' | 'execute'>;
 
 // ---------------------------------------------------------------- device grants
 
@@ -225,9 +222,8 @@ export async function insertAuditEvent(db: Queryable, e: AuditInput): Promise<vo
   });
 }
 
-function rowsOf<T>(r: unknown): T[] {
-  return (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
-}
+/** A live grant after a poll: `accepted` false when the poll came early (its interval grew). */
+type PolledGrant = Pick<DeviceGrant, 'id' | 'intervalSeconds'> & { status: Extract<DeviceGrant['status'], 'pending' | 'approved'>; accepted: boolean };
 
 /**
  * The hot path of polling in ONE statement: for a live grant of this client whose PKCE challenge
@@ -239,7 +235,7 @@ function rowsOf<T>(r: unknown): T[] {
 export async function pollLiveGrant(
   db: Queryable, input: { deviceCodeHash: string; clientId: string; codeChallenge: string | null },
   now: Date, toleranceSeconds: number, maxIntervalSeconds: number,
-): Promise<{ id: string; status: 'pending' | 'approved'; intervalSeconds: number; accepted: boolean } | null> {
+): Promise<PolledGrant | null> {
   const nowIso = now.toISOString();
   const r = await db.execute(sql`
     with g as (
@@ -257,9 +253,8 @@ export async function pollLiveGrant(
       last_polled_at = case when g.ok then ${nowIso}::timestamptz else d.last_polled_at end,
       interval_seconds = case when g.ok then d.interval_seconds else least(d.interval_seconds + 5, ${maxIntervalSeconds}) end
     from g where d.id = g.id
-    returning d.id, d.status, d.interval_seconds, g.ok`);
-  const row = rowsOf<{ id: string; status: 'pending' | 'approved'; interval_seconds: number; ok: boolean }>(r)[0];
-  return row ? { id: row.id, status: row.status, intervalSeconds: Number(row.interval_seconds), accepted: row.ok === true } : null;
+    returning d.id, d.status, d.interval_seconds as "intervalSeconds", g.ok as accepted`);
+  return rowsOf<PolledGrant>(r)[0] ?? null;
 }
 
 /** Housekeeping: forgets grants, counters and tokens that can no longer matter (a day past expiry). */

@@ -2,12 +2,13 @@
 // the overview (tiles, needs attention, charts over a range), the tenants table (sorted, searched,
 // paginated on the server) and one tenant's ops view. Counts and percentiles come from the hourly
 // roll-ups; lists of runs from raw sync_runs. Never reads notes' contents (the control plane has none).
-import { sql } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../client.ts';
-import { rowsOf } from './tenants-runtime.ts';
+import { oneOf, SCAN_TYPES } from '../../../tenant/src/sync/run-vocabulary.ts';
+import { memberships, syncProjectStates, syncRuns, tenantEndpoints, tenants, tenantSyncCursors, users } from '../schema.ts';
 import { rollupPercentiles, rollupSeries, rollupTotals, type RollupSeriesPoint, type ScanTypePercentiles } from './sync-rollups.ts';
-import { listSyncRuns, rebuildHistory, type SyncRunView } from './sync-runs.ts';
+import { listSyncRuns, rebuildHistory, syncRunViewColumns, type SyncRunView } from './sync-runs.ts';
 import { deriveProjectHealth, HEALTH_PRECEDENCE, type HealthState } from '../../sync-health/project-health.ts';
 import type { SyncHealthSettings } from '../../config/sync-health.ts';
 import { snapshotHealthByTenant } from './snapshot-runs.ts';
@@ -63,67 +64,64 @@ interface OpsTenantRow {
   snapshot: { lastGoodAt: Date | null; durationMs: number | null; repositoryBytes: number | null; failures: number; lastError: string | null; lastRunAt: Date | null; stale: boolean };
 }
 
-const d = (v: unknown) => (v == null ? null : v instanceof Date ? v : new Date(String(v)));
-
 /** Every tenant's facts and its projects' derived health (one pass; the views slice it). */
 export async function loadFleet(db: Database, now: Date, s: OpsSettings, onlyTenantId?: string): Promise<{ tenants: OpsTenantRow[]; projects: Map<string, OpsProject[]>; facts: TenantFacts[] }> {
-  const [tr, pr, snaps] = await Promise.all([
-    db.execute(sql`
-      select t.id, t.name, t.status::text as status, t.desired_state::text as desired_state, t.created_at, t.status_changed_at,
-             (select u.email from memberships m join users u on u.id = m.user_id where m.tenant_id = t.id and m.role = 'owner' order by m.created_at limit 1) as owner_email,
-             e.crash_count, e.crash_window_started_at, c.last_collected_at, c.last_rebuild_at, c.last_rebuild_ms
-      from tenants t
-      left join tenant_endpoints e on e.tenant_id = t.id
-      left join tenant_sync_cursors c on c.tenant_id = t.id
-      ${onlyTenantId ? sql`where t.id = ${onlyTenantId}` : sql``}`),
-    db.execute(sql`select tenant_id, project, last_run_at, last_status, last_scan_type, last_duration_ms, last_ok_at, last_skipped_count, last_error_count from sync_project_states
-      ${onlyTenantId ? sql`where tenant_id = ${onlyTenantId}` : sql``}`),
+  // The owner shown for a tenant: its first owner membership.
+  const ownerEmail = db.select({ email: users.email }).from(memberships).innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.tenantId, tenants.id), eq(memberships.role, 'owner'))).orderBy(memberships.createdAt).limit(1);
+  const [rows, states, snaps] = await Promise.all([
+    db.select({
+      id: tenants.id, name: tenants.name, status: tenants.status, desiredState: tenants.desiredState, createdAt: tenants.createdAt,
+      statusChangedAt: tenants.statusChangedAt, ownerEmail: sql<string | null>`(${ownerEmail})`,
+      crashCount: tenantEndpoints.crashCount, crashWindowStartedAt: tenantEndpoints.crashWindowStartedAt,
+      lastCollectedAt: tenantSyncCursors.lastCollectedAt, lastRebuildAt: tenantSyncCursors.lastRebuildAt, lastRebuildMs: tenantSyncCursors.lastRebuildMs,
+    }).from(tenants)
+      .leftJoin(tenantEndpoints, eq(tenantEndpoints.tenantId, tenants.id))
+      .leftJoin(tenantSyncCursors, eq(tenantSyncCursors.tenantId, tenants.id))
+      .where(onlyTenantId ? eq(tenants.id, onlyTenantId) : undefined),
+    db.select().from(syncProjectStates).where(onlyTenantId ? eq(syncProjectStates.tenantId, onlyTenantId) : undefined),
     snapshotHealthByTenant(db, onlyTenantId ? [onlyTenantId] : undefined),
   ]);
   const status = new Map<string, string>();
-  const rows = rowsOf<Record<string, unknown>>(tr);
-  for (const r of rows) status.set(String(r.id), String(r.status));
+  for (const r of rows) status.set(r.id, r.status);
   const projects = new Map<string, OpsProject[]>();
-  for (const p of rowsOf<Record<string, unknown>>(pr)) {
-    const tenantId = String(p.tenant_id);
-    const lastRunAt = d(p.last_run_at)!;
-    const lastOkAt = d(p.last_ok_at);
+  for (const p of states) {
     const h = deriveProjectHealth({
-      latestRun: { status: String(p.last_status), at: lastRunAt, skipped: Number(p.last_skipped_count), errors: Number(p.last_error_count) },
-      latestSuccessfulRun: lastOkAt ? { at: lastOkAt } : null, inFlight: false,
-      tenantStatus: status.get(tenantId) ?? 'unknown', intervalSeconds: s.syncIntervalSeconds,
+      latestRun: { status: p.lastStatus, at: p.lastRunAt, skipped: p.lastSkippedCount, errors: p.lastErrorCount },
+      latestSuccessfulRun: p.lastOkAt ? { at: p.lastOkAt } : null, inFlight: false,
+      tenantStatus: status.get(p.tenantId) ?? 'unknown', intervalSeconds: s.syncIntervalSeconds,
     }, { now, settings: s.health });
-    const list = projects.get(tenantId) ?? [];
-    list.push({ project: String(p.project), health: h.state, lastRunAt, lastStatus: String(p.last_status), lastScanType: (p.last_scan_type as string) ?? null,
-      lastDurationMs: Number(p.last_duration_ms), lastOkAt, lastSkippedCount: Number(p.last_skipped_count) });
-    projects.set(tenantId, list);
+    const list = projects.get(p.tenantId) ?? [];
+    list.push({ project: p.project, health: h.state, lastRunAt: p.lastRunAt, lastStatus: p.lastStatus, lastScanType: p.lastScanType,
+      lastDurationMs: p.lastDurationMs, lastOkAt: p.lastOkAt, lastSkippedCount: p.lastSkippedCount });
+    projects.set(p.tenantId, list);
   }
-  const tenants: OpsTenantRow[] = [];
+  const fleetRows: OpsTenantRow[] = [];
   const facts: TenantFacts[] = [];
   for (const r of rows) {
-    const tenantId = String(r.id);
+    const tenantId = r.id;
     const ps = (projects.get(tenantId) ?? []).sort((a, b) => (a.project < b.project ? -1 : 1));
     const downOrFailing = ps.filter((p) => p.health === 'down' || p.health === 'failing').length;
     const lateOrFailing = ps.filter((p) => p.health === 'late' || p.health === 'down' || p.health === 'failing').length;
     const lastOk = ps.reduce<Date | null>((m, p) => (p.lastOkAt && (!m || p.lastOkAt > m) ? p.lastOkAt : m), null);
     const f: TenantFacts = {
-      tenantId, status: String(r.status), desiredState: r.desired_state === 'stopped' ? 'stopped' : 'running',
-      crashCount: Number(r.crash_count ?? 0), crashWindowStartedAt: d(r.crash_window_started_at),
-      projectsDownOrFailing: downOrFailing, lastReportedAt: d(r.last_collected_at), createdAt: d(r.created_at)!,
+      tenantId, status: r.status, desiredState: r.desiredState,
+      crashCount: r.crashCount ?? 0, crashWindowStartedAt: r.crashWindowStartedAt,
+      projectsDownOrFailing: downOrFailing, lastReportedAt: r.lastCollectedAt, createdAt: r.createdAt,
       lastGoodSnapshotAt: snaps.get(tenantId)?.lastGoodAt ?? null, snapshotRunsSeen: !!snaps.get(tenantId)?.lastRunAt,
     };
     const sh = snaps.get(tenantId);
     facts.push(f);
-    tenants.push({
-      tenantId, name: String(r.name), ownerEmail: (r.owner_email as string) ?? null, status: f.status, desiredState: f.desiredState,
-      createdAt: f.createdAt, statusChangedAt: d(r.status_changed_at)!, projects: ps.length, lateOrFailing, downOrFailing, lastOkAt: lastOk,
-      lastRebuildAt: d(r.last_rebuild_at), lastRebuildMs: r.last_rebuild_ms == null ? null : Number(r.last_rebuild_ms),
+    fleetRows.push({
+      tenantId, name: r.name, ownerEmail: r.ownerEmail, status: f.status, desiredState: f.desiredState,
+      createdAt: f.createdAt, statusChangedAt: r.statusChangedAt, projects: ps.length, lateOrFailing, downOrFailing, lastOkAt: lastOk,
+      lastRebuildAt: r.lastRebuildAt, lastRebuildMs: r.lastRebuildMs,
       crashes: f.crashCount, lastReportedAt: f.lastReportedAt, stale: isStale(f, now, s.staleAfterMs),
       snapshot: { lastGoodAt: sh?.lastGoodAt ?? null, durationMs: sh?.lastGoodDurationMs ?? null, repositoryBytes: sh?.repositoryBytes ?? null,
         failures: sh?.failuresSinceGood ?? 0, lastError: sh?.lastError ?? null, lastRunAt: sh?.lastRunAt ?? null, stale: snapshotsStale(f, now, s.snapshotIntervalMs) },
     });
   }
-  return { tenants, projects, facts };
+  return { tenants: fleetRows, projects, facts };
 }
 
 // ------------------------------------------------------------------------------------------ overview
@@ -254,20 +252,14 @@ export type OpsRunsQuery = z.infer<typeof OpsRunsQuery>;
 
 /** The raw runs a chart bucket counts (no-change runs past their raw retention are counted but no longer listed). */
 export async function opsRunsInBucket(db: Database, q: OpsRunsQuery): Promise<SyncRunView[]> {
-  const r = await db.execute(sql`
-    select tenant_id, run_id, kind, project, trigger, scan_type, status, mode, started_at, finished_at, duration_ms, scan_ms, apply_ms,
-      files_scanned, new_count, modified_count, deleted_count, moved_count, skipped_count, error_count, peak_rss_bytes
-    from sync_runs
-    where started_at >= ${q.from.toISOString()}::timestamptz and started_at < ${q.to.toISOString()}::timestamptz
-    ${q.scanType === 'rebuild' ? sql` and kind = 'rebuild'` : q.scanType ? sql` and kind = 'sync' and scan_type = ${q.scanType}` : sql``}
-    ${q.tenantId ? sql` and tenant_id = ${q.tenantId}` : sql``}
-    order by started_at desc, run_id desc limit ${q.limit}`);
-  return rowsOf<Record<string, unknown>>(r).map((x) => ({
-    tenantId: String(x.tenant_id), runId: String(x.run_id), kind: x.kind as 'sync' | 'rebuild', project: (x.project as string) ?? null,
-    trigger: String(x.trigger), scanType: (x.scan_type as string) ?? null, status: String(x.status), mode: (x.mode as string) ?? null,
-    startedAt: d(x.started_at)!, finishedAt: d(x.finished_at), durationMs: Number(x.duration_ms), scanMs: Number(x.scan_ms), applyMs: Number(x.apply_ms),
-    filesScanned: Number(x.files_scanned), newCount: Number(x.new_count), modifiedCount: Number(x.modified_count), deletedCount: Number(x.deleted_count),
-    movedCount: Number(x.moved_count), skippedCount: Number(x.skipped_count), errorCount: Number(x.error_count),
-    peakRssBytes: x.peak_rss_bytes == null ? null : Number(x.peak_rss_bytes),
-  }));
+  // `rebuild` drills to rebuilds; a name that is no scan type (`unknown`) matches no run, as before the sets were closed.
+  const scanType = q.scanType === undefined || q.scanType === 'rebuild' ? undefined : oneOf(SCAN_TYPES, q.scanType, null);
+  if (scanType === null) return [];
+  return db.select(syncRunViewColumns).from(syncRuns)
+    .where(and(
+      gte(syncRuns.startedAt, q.from), lt(syncRuns.startedAt, q.to),
+      q.scanType === 'rebuild' ? eq(syncRuns.kind, 'rebuild') : scanType ? and(eq(syncRuns.kind, 'sync'), eq(syncRuns.scanType, scanType)) : undefined,
+      q.tenantId ? eq(syncRuns.tenantId, q.tenantId) : undefined,
+    ))
+    .orderBy(desc(syncRuns.startedAt), desc(syncRuns.runId)).limit(q.limit);
 }

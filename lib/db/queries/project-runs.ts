@@ -4,18 +4,9 @@
 import { and, count, desc, eq, gt, gte, isNotNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { syncRuns, type SyncRunRow } from '../schema.ts';
+import { latestRunPerProject, syncRunViewColumns, type SyncRunView } from './sync-runs.ts';
+import { toDate } from '../queryable.ts';
 import type { RunFilters } from '../../sync-health/run-filters.ts';
-
-/** A run row without the per-file lists (what tables need). */
-export type RunListRow = Omit<SyncRunRow, 'errors' | 'skippedFiles' | 'warnings' | 'changes' | 'instanceId' | 'collectedAt' | 'changed'>;
-
-const listColumns = {
-  tenantId: syncRuns.tenantId, runId: syncRuns.runId, kind: syncRuns.kind, project: syncRuns.project, trigger: syncRuns.trigger,
-  scanType: syncRuns.scanType, status: syncRuns.status, mode: syncRuns.mode, startedAt: syncRuns.startedAt, finishedAt: syncRuns.finishedAt,
-  durationMs: syncRuns.durationMs, scanMs: syncRuns.scanMs, applyMs: syncRuns.applyMs, filesScanned: syncRuns.filesScanned,
-  newCount: syncRuns.newCount, modifiedCount: syncRuns.modifiedCount, deletedCount: syncRuns.deletedCount, movedCount: syncRuns.movedCount,
-  skippedCount: syncRuns.skippedCount, errorCount: syncRuns.errorCount, peakRssBytes: syncRuns.peakRssBytes,
-};
 
 function outcomeWhere(outcome: RunFilters['outcome']): SQL | undefined {
   switch (outcome) {
@@ -39,10 +30,10 @@ function projectRunsWhere(tenantId: string, project: string | undefined, f: Pick
 }
 
 /** One page of a project's runs, newest first, plus the total matching the filters. */
-export async function listProjectRuns(db: Database, tenantId: string, project: string, f: RunFilters, pageSize: number): Promise<{ runs: RunListRow[]; total: number }> {
+export async function listProjectRuns(db: Database, tenantId: string, project: string, f: RunFilters, pageSize: number): Promise<{ runs: SyncRunView[]; total: number }> {
   const where = projectRunsWhere(tenantId, project, f);
   const [runs, [totalRow]] = await Promise.all([
-    db.select(listColumns).from(syncRuns).where(where)
+    db.select(syncRunViewColumns).from(syncRuns).where(where)
       .orderBy(desc(syncRuns.startedAt), desc(syncRuns.runId)).limit(pageSize).offset((f.page - 1) * pageSize),
     db.select({ n: count() }).from(syncRuns).where(where),
   ]);
@@ -64,15 +55,13 @@ export async function latestProjectRun(db: Database, tenantId: string, project: 
   return row ?? null;
 }
 
-export interface ProjectRunFacts { project: string; latest: RunListRow; lastOkAt: Date | null; runCount: number }
+export interface ProjectRunFacts { project: string; latest: SyncRunView; lastOkAt: Date | null; runCount: number }
 
 /** Per project of a tenant: its newest run, when it last succeeded and how many runs are stored. */
 export async function projectRunFacts(db: Database, tenantId: string): Promise<Map<string, ProjectRunFacts>> {
   const scope = and(eq(syncRuns.tenantId, tenantId), eq(syncRuns.kind, 'sync'), isNotNull(syncRuns.project));
   const [latest, agg] = await Promise.all([
-    // DISTINCT ON has no builder form: newest row per project.
-    db.selectDistinctOn([syncRuns.project], listColumns).from(syncRuns).where(scope)
-      .orderBy(syncRuns.project, desc(syncRuns.startedAt), desc(syncRuns.runId)),
+    latestRunPerProject(db, tenantId),
     db.select({
       project: syncRuns.project,
       lastOkAt: sql<Date | string | null>`max(${syncRuns.finishedAt}) filter (where ${syncRuns.status} = 'ok')`,
@@ -83,15 +72,9 @@ export async function projectRunFacts(db: Database, tenantId: string): Promise<M
   for (const r of latest) out.set(r.project!, { project: r.project!, latest: r, lastOkAt: null, runCount: 0 });
   for (const a of agg) {
     const f = out.get(a.project!);
-    if (f) { f.lastOkAt = a.lastOkAt == null ? null : new Date(a.lastOkAt); f.runCount = Number(a.runs); }
+    if (f) { f.lastOkAt = toDate(a.lastOkAt); f.runCount = Number(a.runs); }
   }
   return out;
-}
-
-/** The tenant's index rebuilds, newest first. */
-export async function listTenantRebuilds(db: Database, tenantId: string, limit = 200): Promise<RunListRow[]> {
-  return db.select(listColumns).from(syncRuns).where(and(eq(syncRuns.tenantId, tenantId), eq(syncRuns.kind, 'rebuild')))
-    .orderBy(desc(syncRuns.startedAt), desc(syncRuns.runId)).limit(Math.min(Math.max(limit, 1), 1000));
 }
 
 /**
@@ -107,5 +90,5 @@ export async function lastFailureTimes(db: Database, tenantId: string, project: 
     .where(and(eq(syncRuns.tenantId, tenantId), eq(syncRuns.project, project), eq(syncRuns.kind, 'sync'), lt(syncRuns.startedAt, new Date(before.getTime() + 1)),
       sql`${e}->>'path' in ${paths.slice(0, 500)}`))
     .groupBy(sql`1`);
-  return new Map(rows.map((r) => [r.path, r.at instanceof Date ? r.at : new Date(r.at)]));
+  return new Map(rows.map((r) => [r.path, toDate(r.at)]));
 }

@@ -1,8 +1,10 @@
 // Snapshot runs (snapshot_runs): one row per snapshot a tenant took or tried to take. Tenant-scoped reads take
 // the caller's tenant id, so another tenant's snapshot is simply not found.
-import { and, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, inArray, isNull, lt, max, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../client.ts';
 import { snapshotRuns, tenants, type SnapshotRun } from '../schema.ts';
+import { dateOf } from '../queryable.ts';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -94,22 +96,20 @@ export interface SnapshotHealthRow {
 
 /** Per tenant: the last good snapshot, its duration and repository size, failures since, the last error. */
 export async function snapshotHealthByTenant(db: Database, tenantIds?: string[]): Promise<Map<string, SnapshotHealthRow>> {
-  const filter = tenantIds ? sql`where t.id in (${sql.join(tenantIds.map((x) => sql`${x}::uuid`), sql`, `)})` : sql``;
   if (tenantIds && tenantIds.length === 0) return new Map();
-  const r = await db.execute(sql`
-    select t.id as tenant_id, g.finished_at as last_good_at, g.duration_ms as last_good_duration_ms, g.repository_bytes,
-      (select count(*) from snapshot_runs f where f.tenant_id = t.id and f.status = 'failed'
-         and f.started_at > coalesce(g.started_at, 'epoch'::timestamptz))::int as failures,
-      (select f.error from snapshot_runs f where f.tenant_id = t.id and f.status = 'failed' order by f.started_at desc limit 1) as last_error,
-      (select max(a.started_at) from snapshot_runs a where a.tenant_id = t.id) as last_run_at
-    from tenants t
-    left join lateral (select * from snapshot_runs s where s.tenant_id = t.id and s.status = 'succeeded' order by s.started_at desc limit 1) g on true
-    ${filter}`);
-  const rows = (Array.isArray(r) ? r : (r as { rows: Record<string, unknown>[] }).rows) as Record<string, unknown>[];
-  const d = (v: unknown) => (v == null ? null : v instanceof Date ? v : new Date(String(v)));
-  return new Map(rows.map((x) => [String(x.tenant_id), {
-    tenantId: String(x.tenant_id), lastGoodAt: d(x.last_good_at), lastGoodDurationMs: x.last_good_duration_ms == null ? null : Number(x.last_good_duration_ms),
-    repositoryBytes: x.repository_bytes == null ? null : Number(x.repository_bytes), failuresSinceGood: Number(x.failures ?? 0),
-    lastError: (x.last_error as string) ?? null, lastRunAt: d(x.last_run_at),
-  }]));
+  const good = db.select({
+    startedAt: snapshotRuns.startedAt, finishedAt: snapshotRuns.finishedAt, durationMs: snapshotRuns.durationMs, repositoryBytes: snapshotRuns.repositoryBytes,
+  }).from(snapshotRuns).where(and(eq(snapshotRuns.tenantId, tenants.id), eq(snapshotRuns.status, 'succeeded')))
+    .orderBy(desc(snapshotRuns.startedAt)).limit(1).as('good');
+  const failed = alias(snapshotRuns, 'failed');
+  const failedOfTenant = and(eq(failed.tenantId, tenants.id), eq(failed.status, 'failed'));
+  const any = alias(snapshotRuns, 'any_run');
+  const rows = await db.select({
+    tenantId: tenants.id, lastGoodAt: good.finishedAt, lastGoodDurationMs: good.durationMs, repositoryBytes: good.repositoryBytes,
+    failuresSinceGood: sql<number>`(${db.select({ n: count() }).from(failed)
+      .where(and(failedOfTenant, gt(failed.startedAt, sql`coalesce(${good.startedAt}, 'epoch'::timestamptz)`)))})`.mapWith(Number),
+    lastError: sql<string | null>`(${db.select({ error: failed.error }).from(failed).where(failedOfTenant).orderBy(desc(failed.startedAt)).limit(1)})`,
+    lastRunAt: sql<Date | null>`(${db.select({ at: max(any.startedAt) }).from(any).where(eq(any.tenantId, tenants.id))})`.mapWith(dateOf),
+  }).from(tenants).leftJoinLateral(good, sql`true`).where(tenantIds ? inArray(tenants.id, tenantIds) : undefined);
+  return new Map(rows.map((x) => [x.tenantId, x]));
 }

@@ -1,9 +1,10 @@
 // Reads of the hourly roll-ups (sync_run_rollups per tenant/project/scan type, sync_fleet_rollups
 // fleet-wide). Every collected run is counted in them exactly once when it is stored, so counts and
 // percentiles over any range come from here; raw sync_runs only serve lists and drill-downs.
-import { sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
-import { rowsOf } from './tenants-runtime.ts';
+import { dateOf, sumOf } from '../queryable.ts';
+import { syncFleetRollups, syncRunRollups } from '../schema.ts';
 import { HISTOGRAM_RELATIVE_ERROR, histogramPercentile, type Histogram } from '../../history/duration-histogram.ts';
 
 export interface TimeRange { from: Date; to: Date }
@@ -27,27 +28,29 @@ export interface RollupSeriesPoint {
   durationMaxMs: number;
 }
 
-const d = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
-const iso = (x: Date) => x.toISOString();
 
-function source(scope: RollupScope): SQL {
-  if (!scope.tenantId) return sql`sync_fleet_rollups`;
-  return sql`(select * from sync_run_rollups where tenant_id = ${scope.tenantId}${scope.project != null ? sql` and project = ${scope.project}` : sql``}) r`;
+/** The roll-up table a scope reads (one tenant's rows, else the fleet's) and the rows of it in a range. */
+function rollupSource(scope: RollupScope, range: TimeRange) {
+  if (!scope.tenantId) {
+    const t = syncFleetRollups;
+    return { t, where: and(gte(t.hour, range.from), lt(t.hour, range.to))! };
+  }
+  const t = syncRunRollups;
+  return {
+    t,
+    where: and(eq(t.tenantId, scope.tenantId), scope.project != null ? eq(t.project, scope.project) : undefined, gte(t.hour, range.from), lt(t.hour, range.to))!,
+  };
 }
 
 /** Runs, failures, changed runs and files per scan type per hour or day over a range (rebuilds as `rebuild`). */
 export async function rollupSeries(db: Database, range: TimeRange, opts: RollupScope & { bucket?: BucketUnit } = {}): Promise<RollupSeriesPoint[]> {
   const unit = opts.bucket === 'day' ? 'day' : 'hour';
-  const r = await db.execute(sql`
-    select date_trunc(${unit}, hour) as bucket, scan_type, sum(runs)::bigint as runs, sum(failed)::bigint as failed, sum(changed)::bigint as changed,
-           sum(files_scanned)::bigint as files, sum(duration_sum_ms)::bigint as duration_sum, max(duration_max_ms) as duration_max
-    from ${source(opts)}
-    where hour >= ${iso(range.from)}::timestamptz and hour < ${iso(range.to)}::timestamptz
-    group by 1, 2 order by 1, 2`);
-  return rowsOf<Record<string, unknown>>(r).map((x) => ({
-    bucket: d(x.bucket), scanType: String(x.scan_type), runs: Number(x.runs), failed: Number(x.failed), changed: Number(x.changed),
-    files: Number(x.files), durationSumMs: Number(x.duration_sum), durationMaxMs: Number(x.duration_max),
-  }));
+  const { t, where } = rollupSource(opts, range);
+  // Grouped by position: a bound parameter repeated in GROUP BY would not match the select list's.
+  return db.select({
+    bucket: sql<Date>`date_trunc(${unit}, ${t.hour})`.mapWith(dateOf), scanType: t.scanType, runs: sumOf(t.runs), failed: sumOf(t.failed),
+    changed: sumOf(t.changed), files: sumOf(t.filesScanned), durationSumMs: sumOf(t.durationSumMs), durationMaxMs: sql<number>`max(${t.durationMaxMs})`.mapWith(Number),
+  }).from(t).where(where).groupBy(sql`1`, sql`2`).orderBy(sql`1`, sql`2`);
 }
 
 export interface ScanTypePercentiles {
@@ -68,37 +71,41 @@ export interface ScanTypePercentiles {
 
 /** Duration percentiles per scan type over a range, from the roll-ups' histograms (approximate, error stated). */
 export async function rollupPercentiles(db: Database, range: TimeRange, opts: RollupScope = {}): Promise<ScanTypePercentiles[]> {
-  const where = sql`hour >= ${iso(range.from)}::timestamptz and hour < ${iso(range.to)}::timestamptz`;
+  const { t, where } = rollupSource(opts, range);
+  // jsonb_each_text is a set-returning function in FROM: the builder has no form for it.
+  const bucket = sql`h`;
   const [totals, buckets] = await Promise.all([
-    db.execute(sql`select scan_type, sum(runs)::bigint as runs, sum(failed)::bigint as failed, sum(duration_sum_ms)::bigint as dsum, max(duration_max_ms) as dmax
-      from ${source(opts)} where ${where} group by 1 order by 1`),
-    db.execute(sql`select scan_type, h.key as k, sum(h.value::bigint)::bigint as n
-      from ${source(opts)}, jsonb_each_text(histogram) h where ${where} group by 1, 2`),
+    db.select({ scanType: t.scanType, runs: sumOf(t.runs), failed: sumOf(t.failed), durationSumMs: sumOf(t.durationSumMs), maxMs: sql<number>`max(${t.durationMaxMs})`.mapWith(Number) })
+      .from(t).where(where).groupBy(t.scanType).orderBy(t.scanType),
+    // Columns as sql: a FROM written as sql is not a table the builder knows.
+    db.select({ scanType: sql<string>`${t.scanType}`, key: sql<string>`${bucket}.key`, n: sql<number>`sum(${bucket}.value::bigint)`.mapWith(Number) })
+      .from(sql`${t}, jsonb_each_text(${t.histogram}) as ${bucket}`).where(where).groupBy(sql`1`, sql`2`),
   ]);
   const hist = new Map<string, Histogram>();
-  for (const x of rowsOf<{ scan_type: string; k: string; n: unknown }>(buckets)) {
-    const h = hist.get(x.scan_type) ?? {};
-    h[x.k] = Number(x.n);
-    hist.set(x.scan_type, h);
+  for (const x of buckets) {
+    const h = hist.get(x.scanType) ?? {};
+    h[x.key] = x.n;
+    hist.set(x.scanType, h);
   }
-  return rowsOf<Record<string, unknown>>(totals).filter((x) => Number(x.runs) > 0).map((x) => {
-    const h = hist.get(String(x.scan_type)) ?? {};
-    const runs = Number(x.runs);
+  return totals.filter((x) => x.runs > 0).map((x) => {
+    const h = hist.get(x.scanType) ?? {};
     return {
-      scanType: String(x.scan_type), runs, failed: Number(x.failed), meanMs: Number(x.dsum) / runs,
+      scanType: x.scanType, runs: x.runs, failed: x.failed, meanMs: x.durationSumMs / x.runs,
       p50Ms: histogramPercentile(h, 0.5) ?? 0, p95Ms: histogramPercentile(h, 0.95) ?? 0, p99Ms: histogramPercentile(h, 0.99) ?? 0,
-      maxMs: Number(x.dmax), approximate: true, relativeError: HISTOGRAM_RELATIVE_ERROR, histogram: h,
+      maxMs: x.maxMs, approximate: true, relativeError: HISTOGRAM_RELATIVE_ERROR, histogram: h,
     };
   });
 }
 
 /** Total runs and failures over a range (one row), fleet-wide or for one tenant. */
 export async function rollupTotals(db: Database, range: TimeRange, opts: RollupScope = {}): Promise<{ runs: number; failed: number; syncRuns: number; syncFailed: number }> {
-  const r = await db.execute(sql`
-    select coalesce(sum(runs), 0)::bigint as runs, coalesce(sum(failed), 0)::bigint as failed,
-           coalesce(sum(runs) filter (where scan_type <> 'rebuild'), 0)::bigint as sync_runs,
-           coalesce(sum(failed) filter (where scan_type <> 'rebuild'), 0)::bigint as sync_failed
-    from ${source(opts)} where hour >= ${iso(range.from)}::timestamptz and hour < ${iso(range.to)}::timestamptz`);
-  const x = rowsOf<Record<string, unknown>>(r)[0] ?? {};
-  return { runs: Number(x.runs ?? 0), failed: Number(x.failed ?? 0), syncRuns: Number(x.sync_runs ?? 0), syncFailed: Number(x.sync_failed ?? 0) };
+  const { t, where } = rollupSource(opts, range);
+  const notRebuild = sql`${t.scanType} <> 'rebuild'`;
+  const [x] = await db.select({
+    runs: sql<number>`coalesce(sum(${t.runs}), 0)`.mapWith(Number),
+    failed: sql<number>`coalesce(sum(${t.failed}), 0)`.mapWith(Number),
+    syncRuns: sql<number>`coalesce(sum(${t.runs}) filter (where ${notRebuild}), 0)`.mapWith(Number),
+    syncFailed: sql<number>`coalesce(sum(${t.failed}) filter (where ${notRebuild}), 0)`.mapWith(Number),
+  }).from(t).where(where);
+  return x ?? { runs: 0, failed: 0, syncRuns: 0, syncFailed: 0 };
 }

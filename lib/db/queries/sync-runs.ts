@@ -1,68 +1,38 @@
 // Sync history collected from tenants (sync_runs): queries for the ops and project views.
 // Every function takes the db first; tenant-scoped ones take the tenant id of the caller.
-import { sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, lt, max, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
-import { rowsOf } from './tenants-runtime.ts';
+import { syncProjectStates, syncRuns, tenants, type SyncRunRow } from '../schema.ts';
 import { rollupPercentiles, rollupSeries, type ScanTypePercentiles } from './sync-rollups.ts';
 
-export interface SyncRunView {
-  tenantId: string;
-  runId: string;
-  kind: 'sync' | 'rebuild';
-  project: string | null;
-  trigger: string;
-  scanType: string | null;
-  status: string;
-  mode: string | null;
-  startedAt: Date;
-  finishedAt: Date | null;
-  durationMs: number;
-  scanMs: number;
-  applyMs: number;
-  filesScanned: number;
-  newCount: number;
-  modifiedCount: number;
-  deletedCount: number;
-  movedCount: number;
-  skippedCount: number;
-  errorCount: number;
-  peakRssBytes: number | null;
-}
+/** A run without its per-file lists and bookkeeping: what every list, table and chart drill-down shows. */
+export type SyncRunView = Omit<SyncRunRow, 'errors' | 'skippedFiles' | 'warnings' | 'changes' | 'instanceId' | 'collectedAt' | 'changed'>;
 
-const COLS = sql`tenant_id, run_id, kind, project, trigger, scan_type, status, mode, started_at, finished_at, duration_ms, scan_ms, apply_ms,
-  files_scanned, new_count, modified_count, deleted_count, moved_count, skipped_count, error_count, peak_rss_bytes`;
-
-const d = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
-function toView(x: Record<string, unknown>): SyncRunView {
-  return {
-    tenantId: String(x.tenant_id), runId: String(x.run_id), kind: x.kind as 'sync' | 'rebuild', project: (x.project as string) ?? null,
-    trigger: String(x.trigger), scanType: (x.scan_type as string) ?? null, status: String(x.status), mode: (x.mode as string) ?? null,
-    startedAt: d(x.started_at), finishedAt: x.finished_at == null ? null : d(x.finished_at), durationMs: Number(x.duration_ms),
-    scanMs: Number(x.scan_ms), applyMs: Number(x.apply_ms), filesScanned: Number(x.files_scanned), newCount: Number(x.new_count),
-    modifiedCount: Number(x.modified_count), deletedCount: Number(x.deleted_count), movedCount: Number(x.moved_count),
-    skippedCount: Number(x.skipped_count), errorCount: Number(x.error_count), peakRssBytes: x.peak_rss_bytes == null ? null : Number(x.peak_rss_bytes),
-  };
-}
+/** The columns of a SyncRunView, for `db.select(syncRunViewColumns)`. */
+export const syncRunViewColumns = {
+  tenantId: syncRuns.tenantId, runId: syncRuns.runId, kind: syncRuns.kind, project: syncRuns.project, trigger: syncRuns.trigger,
+  scanType: syncRuns.scanType, status: syncRuns.status, mode: syncRuns.mode, startedAt: syncRuns.startedAt, finishedAt: syncRuns.finishedAt,
+  durationMs: syncRuns.durationMs, scanMs: syncRuns.scanMs, applyMs: syncRuns.applyMs, filesScanned: syncRuns.filesScanned,
+  newCount: syncRuns.newCount, modifiedCount: syncRuns.modifiedCount, deletedCount: syncRuns.deletedCount, movedCount: syncRuns.movedCount,
+  skippedCount: syncRuns.skippedCount, errorCount: syncRuns.errorCount, peakRssBytes: syncRuns.peakRssBytes,
+} satisfies Record<keyof SyncRunView, unknown>;
 
 export interface TimeRange { from: Date; to: Date }
-const tenantFilter = (tenantId?: string): SQL => (tenantId ? sql` and tenant_id = ${tenantId}` : sql``);
+const clampLimit = (limit: number | undefined) => Math.min(Math.max(limit ?? 50, 1), 1000);
 
 /** The most recent sync run of each project of a tenant (rebuild records excluded). */
 export async function latestRunPerProject(db: Database, tenantId: string): Promise<SyncRunView[]> {
-  const r = await db.execute(sql`
-    select distinct on (project) ${COLS} from sync_runs
-    where tenant_id = ${tenantId} and kind = 'sync' and project is not null
-    order by project, started_at desc, run_id desc`);
-  return rowsOf<Record<string, unknown>>(r).map(toView);
+  // DISTINCT ON: the newest row per project.
+  return db.selectDistinctOn([syncRuns.project], syncRunViewColumns).from(syncRuns)
+    .where(and(eq(syncRuns.tenantId, tenantId), eq(syncRuns.kind, 'sync'), isNotNull(syncRuns.project)))
+    .orderBy(syncRuns.project, desc(syncRuns.startedAt), desc(syncRuns.runId));
 }
 
 /** A tenant's runs, newest first (optionally one project). */
 export async function listSyncRuns(db: Database, tenantId: string, opts: { project?: string; limit?: number } = {}): Promise<SyncRunView[]> {
-  const r = await db.execute(sql`
-    select ${COLS} from sync_runs where tenant_id = ${tenantId}
-    ${opts.project ? sql` and project = ${opts.project}` : sql``}
-    order by started_at desc, run_id desc limit ${Math.min(Math.max(opts.limit ?? 50, 1), 1000)}`);
-  return rowsOf<Record<string, unknown>>(r).map(toView);
+  return db.select(syncRunViewColumns).from(syncRuns)
+    .where(and(eq(syncRuns.tenantId, tenantId), opts.project ? eq(syncRuns.project, opts.project) : undefined))
+    .orderBy(desc(syncRuns.startedAt), desc(syncRuns.runId)).limit(clampLimit(opts.limit));
 }
 
 export interface ScanTypeBucket { bucket: Date; scanType: string; runs: number; failed: number; files: number }
@@ -86,10 +56,9 @@ export async function durationPercentiles(db: Database, range: TimeRange, opts: 
 
 /** Index rebuilds, newest first (all tenants unless `tenantId`). */
 export async function rebuildHistory(db: Database, opts: { tenantId?: string; limit?: number } = {}): Promise<SyncRunView[]> {
-  const r = await db.execute(sql`
-    select ${COLS} from sync_runs where kind = 'rebuild' ${tenantFilter(opts.tenantId)}
-    order by started_at desc, run_id desc limit ${Math.min(Math.max(opts.limit ?? 50, 1), 1000)}`);
-  return rowsOf<Record<string, unknown>>(r).map(toView);
+  return db.select(syncRunViewColumns).from(syncRuns)
+    .where(and(eq(syncRuns.kind, 'rebuild'), opts.tenantId ? eq(syncRuns.tenantId, opts.tenantId) : undefined))
+    .orderBy(desc(syncRuns.startedAt), desc(syncRuns.runId)).limit(clampLimit(opts.limit));
 }
 
 export interface StaleTenant { tenantId: string; name: string; status: string; lastOkAt: Date | null; lastRunAt: Date | null }
@@ -100,19 +69,14 @@ export interface StaleTenant { tenantId: string; name: string; status: string; l
  * per-project latest state kept at collection (raw runs may be past their retention).
  */
 export async function staleTenants(db: Database, opts: { olderThanMs: number; now?: Date }): Promise<StaleTenant[]> {
-  const now = (opts.now ?? new Date()).toISOString();
-  const r = await db.execute(sql`
-    with last as (
-      select tenant_id, max(last_ok_at) as last_ok_at, max(last_run_at) as last_run_at
-      from sync_project_states group by tenant_id
-    )
-    select t.id, t.name, t.status, last.last_ok_at, last.last_run_at
-    from tenants t left join last on last.tenant_id = t.id
-    where t.desired_state = 'running'
-      and coalesce(last.last_ok_at, t.created_at) < ${now}::timestamptz - ${opts.olderThanMs} * interval '1 millisecond'
-    order by last.last_ok_at nulls first, t.id`);
-  return rowsOf<Record<string, unknown>>(r).map((x) => ({
-    tenantId: String(x.id), name: String(x.name), status: String(x.status),
-    lastOkAt: x.last_ok_at == null ? null : d(x.last_ok_at), lastRunAt: x.last_run_at == null ? null : d(x.last_run_at),
-  }));
+  const before = new Date((opts.now ?? new Date()).getTime() - opts.olderThanMs);
+  const last = db.$with('last').as(db.select({
+    tenantId: syncProjectStates.tenantId,
+    lastOkAt: max(syncProjectStates.lastOkAt).as('last_ok_at'),
+    lastRunAt: max(syncProjectStates.lastRunAt).as('last_run_at'),
+  }).from(syncProjectStates).groupBy(syncProjectStates.tenantId));
+  return db.with(last).select({ tenantId: tenants.id, name: tenants.name, status: tenants.status, lastOkAt: last.lastOkAt, lastRunAt: last.lastRunAt })
+    .from(tenants).leftJoin(last, eq(last.tenantId, tenants.id))
+    .where(and(eq(tenants.desiredState, 'running'), lt(sql`coalesce(${last.lastOkAt}, ${tenants.createdAt})`, sql.param(before, tenants.createdAt))))
+    .orderBy(sql`${last.lastOkAt} nulls first`, tenants.id);
 }

@@ -1,20 +1,17 @@
 // Tenant runtime in Postgres: supervision leases, where each tenant API answers, status transitions.
 // Postgres is the shared truth between app instances: any instance's tenant proxy reads the address
 // written by whichever instance holds the tenant's lease.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, exists, gte, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
+import { rowsOf } from '../queryable.ts';
 import { tenantEndpoints, tenantLeases, tenants, type Tenant } from '../schema.ts';
 
 export type TenantStatus = Tenant['status'];
 
-/** Rows of `db.execute` for both drivers (postgres-js returns an array, PGlite `{ rows }`). */
-export function rowsOf<T>(r: unknown): T[] {
-  return (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
-}
-
-const toDate = (v: unknown): Date | null => (v == null ? null : v instanceof Date ? v : new Date(String(v)));
-
 // ---------------------------------------------------------------------------------------------- leases
+
+// Lease times come from the database clock, so app instances with skewed clocks agree on expiry.
+const expiresIn = (ttlMs: number) => sql<Date>`now() + ${ttlMs} * interval '1 millisecond'`;
 
 /**
  * Takes or renews the lease of one tenant in one atomic statement: it succeeds only if nobody holds
@@ -39,20 +36,20 @@ export async function acquireTenantLease(db: Database, tenantId: string, holder:
  * waiting for its TTL. Only succeeds if that holder still has it.
  */
 export async function takeOverTenantLease(db: Database, tenantId: string, deadHolder: string, holder: string, ttlMs: number): Promise<boolean> {
-  const r = await db.execute(sql`
-    update tenant_leases set holder = ${holder}, acquired_at = now(), renewed_at = now(), expires_at = now() + ${ttlMs} * interval '1 millisecond'
-    where tenant_id = ${tenantId} and holder = ${deadHolder}
-    returning tenant_id`);
-  return rowsOf(r).length === 1;
+  const r = await db.update(tenantLeases)
+    .set({ holder, acquiredAt: sql`now()`, renewedAt: sql`now()`, expiresAt: expiresIn(ttlMs) })
+    .where(and(eq(tenantLeases.tenantId, tenantId), eq(tenantLeases.holder, deadHolder)))
+    .returning({ tenantId: tenantLeases.tenantId });
+  return r.length === 1;
 }
 
 /** Heartbeat: extends every unexpired lease `holder` holds; returns the tenant ids it still holds. */
 export async function renewTenantLeases(db: Database, holder: string, ttlMs: number): Promise<string[]> {
-  const r = await db.execute(sql`
-    update tenant_leases set renewed_at = now(), expires_at = now() + ${ttlMs} * interval '1 millisecond'
-    where holder = ${holder} and expires_at >= now()
-    returning tenant_id`);
-  return rowsOf<{ tenant_id: string }>(r).map((x) => x.tenant_id);
+  const r = await db.update(tenantLeases)
+    .set({ renewedAt: sql`now()`, expiresAt: expiresIn(ttlMs) })
+    .where(and(eq(tenantLeases.holder, holder), gte(tenantLeases.expiresAt, sql`now()`)))
+    .returning({ tenantId: tenantLeases.tenantId });
+  return r.map((x) => x.tenantId);
 }
 
 export async function releaseTenantLease(db: Database, tenantId: string, holder: string): Promise<void> {
@@ -81,27 +78,16 @@ export interface SupervisedTenantRow {
 
 /** Every tenant with its lease and crash bookkeeping (one query per supervisor tick). */
 export async function listTenantsForSupervision(db: Database): Promise<SupervisedTenantRow[]> {
-  const r = await db.execute(sql`
-    select t.id, t.bucket_name, t.status, t.status_detail, t.desired_state,
-           l.holder as lease_holder, l.expires_at as lease_expires_at,
-           coalesce(e.crash_count, 0) as crash_count, e.crash_window_started_at, e.next_restart_at, e.restart_requested_at
-    from tenants t
-    left join tenant_leases l on l.tenant_id = t.id
-    left join tenant_endpoints e on e.tenant_id = t.id
-    order by t.created_at, t.id`);
-  return rowsOf<Record<string, unknown>>(r).map((x) => ({
-    id: String(x.id),
-    bucketName: String(x.bucket_name),
-    status: x.status as TenantStatus,
-    statusDetail: (x.status_detail as string | null) ?? null,
-    desiredState: x.desired_state as 'running' | 'stopped',
-    leaseHolder: (x.lease_holder as string | null) ?? null,
-    leaseExpiresAt: toDate(x.lease_expires_at),
-    crashCount: Number(x.crash_count ?? 0),
-    crashWindowStartedAt: toDate(x.crash_window_started_at),
-    nextRestartAt: toDate(x.next_restart_at),
-    restartRequestedAt: toDate(x.restart_requested_at),
-  }));
+  const rows = await db.select({
+    id: tenants.id, bucketName: tenants.bucketName, status: tenants.status, statusDetail: tenants.statusDetail, desiredState: tenants.desiredState,
+    leaseHolder: tenantLeases.holder, leaseExpiresAt: tenantLeases.expiresAt,
+    crashCount: tenantEndpoints.crashCount, crashWindowStartedAt: tenantEndpoints.crashWindowStartedAt,
+    nextRestartAt: tenantEndpoints.nextRestartAt, restartRequestedAt: tenantEndpoints.restartRequestedAt,
+  }).from(tenants)
+    .leftJoin(tenantLeases, eq(tenantLeases.tenantId, tenants.id))
+    .leftJoin(tenantEndpoints, eq(tenantEndpoints.tenantId, tenants.id))
+    .orderBy(tenants.createdAt, tenants.id);
+  return rows.map((x) => ({ ...x, crashCount: x.crashCount ?? 0 }));
 }
 
 /**
@@ -111,17 +97,16 @@ export async function listTenantsForSupervision(db: Database): Promise<Supervise
  */
 export async function setTenantStatus(db: Database, tenantId: string, status: TenantStatus, detail: string | null, holder?: string): Promise<boolean> {
   const fence = holder
-    ? sql`and exists (select 1 from tenant_leases l where l.tenant_id = ${tenantId} and l.holder = ${holder})`
-    : sql``;
-  const r = await db.execute(sql`
-    update tenants set
-      status_changed_at = case when status = ${status}::tenant_status then status_changed_at else now() end,
-      status = ${status}::tenant_status,
-      status_detail = ${detail},
-      updated_at = now()
-    where id = ${tenantId} ${fence}
-    returning id`);
-  return rowsOf(r).length === 1;
+    ? exists(db.select({ one: sql`1` }).from(tenantLeases).where(and(eq(tenantLeases.tenantId, tenantId), eq(tenantLeases.holder, holder))))
+    : undefined;
+  const r = await db.update(tenants)
+    .set({
+      statusChangedAt: sql`case when ${tenants.status} = ${status}::tenant_status then ${tenants.statusChangedAt} else now() end`,
+      status, statusDetail: detail, updatedAt: sql`now()`,
+    })
+    .where(and(eq(tenants.id, tenantId), fence))
+    .returning({ id: tenants.id });
+  return r.length === 1;
 }
 
 export type EndpointPatch = Partial<Omit<typeof tenantEndpoints.$inferInsert, 'tenantId' | 'updatedAt'>>;
@@ -141,8 +126,9 @@ export async function upsertTenantEndpoint(db: Database, tenantId: string, patch
     return true;
   }
   return db.transaction(async (tx) => {
-    const lease = await tx.execute(sql`select 1 from tenant_leases where tenant_id = ${tenantId} and holder = ${holder} for share`);
-    if (rowsOf(lease).length === 0) return false;
+    const lease = await tx.select({ tenantId: tenantLeases.tenantId }).from(tenantLeases)
+      .where(and(eq(tenantLeases.tenantId, tenantId), eq(tenantLeases.holder, holder))).for('share');
+    if (lease.length === 0) return false;
     await write(tx);
     return true;
   });
@@ -150,7 +136,8 @@ export async function upsertTenantEndpoint(db: Database, tenantId: string, patch
 
 /** Clears a restart request, but only the one we saw (a newer one stays). */
 export async function clearRestartRequest(db: Database, tenantId: string, seen: Date): Promise<void> {
-  await db.execute(sql`update tenant_endpoints set restart_requested_at = null where tenant_id = ${tenantId} and date_trunc('milliseconds', restart_requested_at) <= ${seen.toISOString()}::timestamptz`);
+  await db.update(tenantEndpoints).set({ restartRequestedAt: null })
+    .where(and(eq(tenantEndpoints.tenantId, tenantId), lte(sql`date_trunc('milliseconds', ${tenantEndpoints.restartRequestedAt})`, sql.param(seen, tenantEndpoints.restartRequestedAt))));
 }
 
 // ------------------------------------------------------------------------------------------- routing
@@ -184,13 +171,22 @@ export async function getTenantRoute(db: Database, tenantId: string): Promise<Te
 
 /** Tenants the collector should pull from: running (or degraded) with a known address. */
 export async function listReachableTenants(db: Database): Promise<{ tenantId: string; baseUrl: string }[]> {
-  const r = await db.execute(sql`
-    select t.id, e.host, e.port from tenants t join tenant_endpoints e on e.tenant_id = t.id
-    where t.status in ('running', 'degraded', 'rebuilding') and e.host is not null and e.port is not null
-    order by t.id`);
-  return rowsOf<{ id: string; host: string; port: number }>(r).map((x) => ({
-    tenantId: String(x.id), baseUrl: `http://${x.host.includes(':') ? `[${x.host}]` : x.host}:${x.port}`,
-  }));
+  const rows = await db.select({ tenantId: tenants.id, host: tenantEndpoints.host, port: tenantEndpoints.port })
+    .from(tenants).innerJoin(tenantEndpoints, eq(tenantEndpoints.tenantId, tenants.id))
+    .where(and(inArray(tenants.status, ['running', 'degraded', 'rebuilding']), isNotNull(tenantEndpoints.host), isNotNull(tenantEndpoints.port)))
+    .orderBy(tenants.id);
+  return rows.map((x) => ({ tenantId: x.tenantId, baseUrl: `http://${x.host!.includes(':') ? `[${x.host}]` : x.host}:${x.port}` }));
+}
+
+/** Tenant ids, optionally only those in `statuses` and only those whose unexpired lease `heldBy` has. */
+export async function listTenantIds(db: Database, o: { statuses?: TenantStatus[]; heldBy?: string | null }): Promise<string[]> {
+  const where = and(
+    o.statuses ? inArray(tenants.status, o.statuses) : undefined,
+    o.heldBy ? and(eq(tenantLeases.holder, o.heldBy), gte(tenantLeases.expiresAt, sql`now()`)) : undefined,
+  );
+  const q = db.select({ id: tenants.id }).from(tenants);
+  const rows = o.heldBy ? await q.innerJoin(tenantLeases, eq(tenantLeases.tenantId, tenants.id)).where(where) : await q.where(where);
+  return rows.map((r) => r.id);
 }
 
 // ---------------------------------------------------------------------------------- admin lifecycle
@@ -222,9 +218,8 @@ export type TenantAdminAction = 'start' | 'stop' | 'restart' | 'reindex';
 export async function requestTenantStart(db: Database, tenantId: string): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.update(tenants).set({ desiredState: 'running' }).where(eq(tenants.id, tenantId));
-    await tx.execute(sql`
-      update tenants set status = 'starting', status_changed_at = now(), status_detail = 'start requested'
-      where id = ${tenantId} and status in ('failed', 'stopped', 'sleeping')`);
+    await tx.update(tenants).set({ status: 'starting', statusChangedAt: sql`now()`, statusDetail: 'start requested' })
+      .where(and(eq(tenants.id, tenantId), inArray(tenants.status, ['failed', 'stopped', 'sleeping'])));
     await tx.insert(tenantEndpoints).values({ tenantId, crashCount: 0 }).onConflictDoUpdate({
       target: tenantEndpoints.tenantId, set: { crashCount: 0, crashWindowStartedAt: null, nextRestartAt: null, updatedAt: new Date() },
     });

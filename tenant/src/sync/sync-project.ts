@@ -12,7 +12,8 @@
 // ScanRoot, which proves each opened fd is the very path the walk found (a folder swapped for a symlink
 // meanwhile is refused, as a sync error, before a byte is read).
 import fs from 'node:fs';
-import { PathError, type FileProblem, type ScanType, type SkippedFile } from '../engine-types.ts';
+import { PathError, type FileProblem, type SkippedFile } from '../engine-types.ts';
+import type { ScanType } from './run-vocabulary.ts';
 import { SF, type FileStat, type IndexStore, type StoredFile } from '../index/store.ts';
 import { ScanRoot } from '../fs/confined-fs.ts';
 import { isMarkdown } from '../notes/content-type.ts';
