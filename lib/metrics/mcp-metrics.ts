@@ -1,5 +1,6 @@
 // MCP counters on the control plane's registry (/metrics): tool calls by tool and outcome, and HTTP-level refusals
 // of /mcp (auth, scope, budget) by reason. Registered on first use, memoized on globalThis like the registry.
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { appMetrics } from './registry.ts';
 
@@ -8,6 +9,7 @@ interface McpMetrics {
   duration: Histogram<'tool'>;
   refusals: Counter<'reason'>;
   heap: Gauge;
+  heapLive: Gauge;
 }
 
 const KEY = Symbol.for('bmc.mcpMetrics');
@@ -24,14 +26,28 @@ function mcpMetrics(): McpMetrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [registry] }),
     heap: new Gauge({ name: 'bmc_nodejs_heap_used_bytes', help: 'V8 heap in use by this app process (process.memoryUsage().heapUsed).', registers: [registry],
       collect() { this.set(process.memoryUsage().heapUsed); } }),
+    // heapUsed alone counts garbage V8 has not collected yet (old space grows lazily under load); the live set is
+    // what is left right after a full collection, which is what says whether memory grows with the calls served.
+    heapLive: new Gauge({ name: 'bmc_nodejs_heap_live_bytes', help: 'V8 heap in use just after the latest full (mark-sweep-compact) collection of this app process: the live set.', registers: [registry] }),
     refusals: new Counter({ name: 'bmc_mcp_refusals_total', help: '/mcp requests refused before dispatch, by reason (unauthenticated, invalid_token, wrong_resource, origin, too_large, no_tenant).',
       labelNames: ['reason'] as const, registers: [registry] }),
   });
 }
 
+let liveObserver: PerformanceObserver | null = null;
+function observeFullCollections(m: McpMetrics): void {
+  if (liveObserver) return;
+  liveObserver = new PerformanceObserver((list) => {
+    const major = list.getEntries().some((e) => ((e as unknown as { detail?: { kind?: number } }).detail)?.kind === constants.NODE_PERFORMANCE_GC_MAJOR);
+    if (major) m.heapLive.set(process.memoryUsage().heapUsed);
+  });
+  liveObserver.observe({ entryTypes: ['gc'] });
+}
+
 /** Tool names are a closed set; anything else is counted as `unknown`. */
 export function recordMcpToolCall(tool: string, known: boolean, outcome: string, seconds: number | null): void {
   const m = mcpMetrics();
+  observeFullCollections(m);
   const name = known ? tool : 'unknown';
   m.calls.labels(name, outcome).inc();
   if (seconds != null) m.duration.labels(name).observe(seconds);
