@@ -49,8 +49,48 @@ export interface SearchQuery {
   after?: { iso: string; field: 'created_at' | 'updated_at' } | null;
   /** Notes with any of these tags, in their frontmatter or on one of their observations (any case, no '#'). */
   tags?: string[] | null;
-  /** Notes with an observation in any of these categories (any case; an observation without one is 'note'). */
+  /** Notes with an observation in any of these categories (any case; an observation without one is 'note'); observation items only of these. */
   categories?: string[] | null;
+  /**
+   * Upstream's frontmatter filters, `{field: value}` (a dotted name reaches into nested fields): a scalar is equal, a list
+   * means the field holds every listed value (any case; a comma-separated string counts as a list, `#` ignored), and
+   * `{"$in": [...]}` any of them.
+   */
+  metadata_filters?: Record<string, unknown> | null;
+  /** Upstream: frontmatter `status`, any case. */
+  status?: string | null;
+  /** Ours (search_type "title" / "permalink"): the title or permalink contains this text, any case. */
+  title_contains?: string | null;
+  permalink_contains?: string | null;
+}
+
+/** A frontmatter field name as a JSON path (`a.b` → `$."a"."b"`); names are checked by the route. */
+const metadataPath = (field: string) => `$.${field.split('.').map((seg) => `"${seg.replace(/"/g, '')}"`).join('.')}`;
+const tagText = (v: unknown) => String(v).trim().replace(/^#/, '').toLowerCase();
+
+/** SQL conditions (and their parameters) for upstream's metadata filters. */
+function metadataConditions(filters: Record<string, unknown>, where: string[], params: (string | number)[]): void {
+  for (const [field, value] of Object.entries(filters)) {
+    const path = metadataPath(field);
+    const contains = (v: unknown) => {
+      where.push(`(EXISTS (SELECT 1 FROM json_each(e.entity_metadata, ?) t WHERE lower(ltrim(trim(CAST(t.value AS TEXT)), '#')) = ?)
+        OR (json_type(e.entity_metadata, ?) = 'text' AND instr(',' || replace(replace(lower(json_extract(e.entity_metadata, ?)), ' ', ''), '#', '') || ',', ',' || ? || ',') > 0))`);
+      params.push(path, tagText(v), path, path, tagText(v).replace(/ /g, ''));
+    };
+    if (Array.isArray(value)) { for (const v of value) contains(v); continue; }
+    if (value && typeof value === 'object') {
+      const ins = (value as { $in?: unknown }).$in;
+      // the route's schema admits nothing else
+      if (!Array.isArray(ins) || Object.keys(value).length !== 1) throw new Error(`metadata filter '${field}': only a value, a list or {"$in": [...]} is supported`);
+      where.push(`CAST(json_extract(e.entity_metadata, ?) AS TEXT) IN (SELECT CAST(value AS TEXT) FROM json_each(?))`);
+      params.push(path, JSON.stringify(ins.map((v) => (typeof v === 'boolean' ? Number(v) : v))));
+      continue;
+    }
+    if (value === null) { where.push(`json_type(e.entity_metadata, ?) = 'null'`); params.push(path); continue; }
+    if (typeof value === 'boolean') { where.push(`json_type(e.entity_metadata, ?) = ?`); params.push(path, value ? 'true' : 'false'); continue; }
+    where.push(`CAST(json_extract(e.entity_metadata, ?) AS TEXT) = ?`);
+    params.push(path, String(value));
+  }
 }
 
 // Observation and relation items are cut from the matching notes in rank order; past this many notes a page of them stops.
@@ -81,7 +121,13 @@ export function searchProject(store: IndexStore, projectId: number, q: SearchQue
     where.push(`EXISTS (SELECT 1 FROM json_each(e.observations) o WHERE lower(coalesce(json_extract(o.value, '$.category'), 'note')) IN (SELECT value FROM json_each(?)))`);
     params.push(JSON.stringify(q.categories.map((c) => c.toLowerCase())));
   }
-  const hasFilter = !!(q.types?.length || q.note_types?.length || q.entity_types?.length || q.after || q.tags?.length || q.categories?.length);
+  // Frontmatter, status, title and permalink filters too: all before LIMIT/OFFSET.
+  if (q.metadata_filters && Object.keys(q.metadata_filters).length) metadataConditions(q.metadata_filters, where, params);
+  if (q.status) { where.push(`lower(CAST(json_extract(e.entity_metadata, '$.status') AS TEXT)) = ?`); params.push(q.status.toLowerCase()); }
+  if (q.title_contains) { where.push('instr(lower(e.title), ?) > 0'); params.push(q.title_contains.toLowerCase()); }
+  if (q.permalink_contains) { where.push(`instr(lower(coalesce(e.permalink, '')), ?) > 0`); params.push(q.permalink_contains.toLowerCase()); }
+  const hasFilter = !!(q.types?.length || q.note_types?.length || q.entity_types?.length || q.after || q.tags?.length || q.categories?.length
+    || (q.metadata_filters && Object.keys(q.metadata_filters).length) || q.status || q.title_contains || q.permalink_contains);
   // Upstream: no text and no filter is no criteria (nothing); filters alone list every item that passes them.
   if (!fts && !hasFilter) return empty;
   const order = q.after ? `, e.${q.after.field === 'created_at' ? 'created_at' : 'updated_at'} DESC` : '';
@@ -106,6 +152,7 @@ export function searchProject(store: IndexStore, projectId: number, q: SearchQue
   // asked for that match every word, until one past the page.
   const res = wordRegexes(words);
   const matches = (text: string) => res.every((rx) => rx.test(text));
+  const categories = q.categories?.length ? new Set(q.categories.map((c) => c.toLowerCase())) : null;
   const out: SearchResult[] = [];
   let skipped = 0;
   let hasMore = false;
@@ -116,6 +163,7 @@ export function searchProject(store: IndexStore, projectId: number, q: SearchQue
     if (want.has('entity')) items.push(() => entityResult(r));
     if (want.has('observation')) {
       for (const o of observationsOf(e)) {
+        if (categories && !categories.has((o.category ?? 'note').toLowerCase())) continue;
         if (!matches(`${o.category ?? ''} ${o.content} ${o.tags.map((t) => `#${t}`).join(' ')}`)) continue;
         items.push(() => {
           const s = observationSummary(e, o, ''); // only title and permalink are used here
