@@ -493,7 +493,7 @@ export const mcpNoteChanges = pgTable('mcp_note_changes', {
   clientName: text().notNull(),
   tool: text().notNull(),
   changedAt: timestamp({ withTimezone: true }).notNull(),
-}, (t) => [primaryKey({ columns: [t.tenantId, t.project, t.filePath] })]);
+}, (t) => [primaryKey({ columns: [t.tenantId, t.project, t.filePath] }), index('mcp_note_changes_changed_at_idx').on(t.changedAt)]);
 
 export type McpCallRollup = typeof mcpCallRollups.$inferSelect;
 export type McpNoteChange = typeof mcpNoteChanges.$inferSelect;

@@ -1,0 +1,1 @@
+CREATE INDEX "mcp_note_changes_changed_at_idx" ON "mcp_note_changes" USING btree ("changed_at");
