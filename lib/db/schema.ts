@@ -465,6 +465,8 @@ export type OAuthAuthorizationCode = typeof oauthAuthorizationCodes.$inferSelect
 
 export const mcpCallOutcome = pgEnum('mcp_call_outcome', [
   'ok', 'tool_error', 'invalid_arguments', 'unknown_tool', 'error', 'insufficient_scope', 'rate_limited',
+  // the client went away before the answer (its connection closed): neither the tool's nor the tenant's failure
+  'cancelled',
 ]);
 
 export const mcpCallRollups = pgTable('mcp_call_rollups', {

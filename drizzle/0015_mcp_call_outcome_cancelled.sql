@@ -1,0 +1,1 @@
+ALTER TYPE "public"."mcp_call_outcome" ADD VALUE 'cancelled';
