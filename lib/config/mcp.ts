@@ -14,6 +14,10 @@ export const mcpEnvSchema = z.object({
   MCP_MAX_REQUEST_BYTES: envInt(2 * 1024 * 1024, 1024, 64 * 1024 * 1024, 'the largest /mcp request body in bytes'),
   /** Browser origins allowed to call /mcp besides APP_URL's (e.g. the MCP Inspector, http://localhost:6274), comma-separated. */
   MCP_ALLOWED_ORIGINS: envString(),
+  /** Hourly per-tenant call roll-ups (ops, connected apps) are kept this many days; the history maintenance job deletes older ones. */
+  MCP_CALL_ROLLUP_DAYS: envInt(90, 1, 3650, 'days to keep hourly MCP call roll-ups'),
+  /** Which client last changed a note ("by <client> (MCP)"): kept this many days after the change. */
+  MCP_NOTE_CHANGE_DAYS: envInt(90, 1, 3650, 'days to keep the MCP client that last changed a note'),
 });
 
 export type McpEnv = z.output<typeof mcpEnvSchema>;
@@ -24,6 +28,8 @@ export interface McpConfig {
   maxResultChars: number;
   maxRequestBytes: number;
   allowedOrigins: string[];
+  callRollupMs: number;
+  noteChangeMs: number;
 }
 
 export function buildMcpConfig(e: McpEnv): McpConfig {
@@ -33,6 +39,8 @@ export function buildMcpConfig(e: McpEnv): McpConfig {
     maxResultChars: e.MCP_MAX_RESULT_CHARS,
     maxRequestBytes: e.MCP_MAX_REQUEST_BYTES,
     allowedOrigins: (e.MCP_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim().replace(/\/+$/, '')).filter(Boolean),
+    callRollupMs: e.MCP_CALL_ROLLUP_DAYS * 86_400_000,
+    noteChangeMs: e.MCP_NOTE_CHANGE_DAYS * 86_400_000,
   };
 }
 

@@ -478,6 +478,8 @@ export type OAuthAuthorizationCode = typeof oauthAuthorizationCodes.$inferSelect
 
 export const mcpCallOutcome = pgEnum('mcp_call_outcome', [
   'ok', 'tool_error', 'invalid_arguments', 'unknown_tool', 'error', 'insufficient_scope', 'rate_limited',
+  // the client went away before the answer (its connection closed): neither the tool's nor the tenant's failure
+  'cancelled',
 ]);
 
 export const mcpCallRollups = pgTable('mcp_call_rollups', {
@@ -506,7 +508,7 @@ export const mcpNoteChanges = pgTable('mcp_note_changes', {
   clientName: text().notNull(),
   tool: text().notNull(),
   changedAt: timestamp({ withTimezone: true }).notNull(),
-}, (t) => [primaryKey({ columns: [t.tenantId, t.project, t.filePath] })]);
+}, (t) => [primaryKey({ columns: [t.tenantId, t.project, t.filePath] }), index('mcp_note_changes_changed_at_idx').on(t.changedAt)]);
 
 export type McpCallRollup = typeof mcpCallRollups.$inferSelect;
 export type McpNoteChange = typeof mcpNoteChanges.$inferSelect;

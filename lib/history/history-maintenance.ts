@@ -5,7 +5,9 @@
 // Nothing is folded here: runs were counted into the hourly roll-ups when they were collected
 // (lib/history/record-runs.ts), so deleting a raw row never changes a count, and a row is never
 // deleted before its raw retention ends (no-change syncs: HISTORY_RAW_NO_CHANGE_HOURS; runs that changed,
-// skipped or failed something and rebuilds: HISTORY_RAW_CHANGED_DAYS; roll-ups: HISTORY_ROLLUP_DAYS).
+// skipped or failed something and rebuilds: HISTORY_RAW_CHANGED_DAYS; roll-ups: HISTORY_ROLLUP_DAYS). The same pass
+// keeps the MCP call records (hourly roll-ups: MCP_CALL_ROLLUP_DAYS; the client that last changed a note:
+// MCP_NOTE_CHANGE_DAYS) when given their retention.
 import { sql } from 'drizzle-orm';
 import type { HistoryConfig } from '../config/history.ts';
 import type { Database } from '../db/client.ts';
@@ -14,9 +16,12 @@ import { rowsOf } from '../db/queryable.ts';
 /** Advisory lock key of the history maintenance job (arbitrary constant, "bmc hist"). */
 export const HISTORY_LOCK_KEY = 0x626d6368;
 
-export interface MaintenanceResult { noChangeDeleted: number; changedDeleted: number; rollupsDeleted: number; skipped: boolean }
+export interface MaintenanceResult {
+  noChangeDeleted: number; changedDeleted: number; rollupsDeleted: number; mcpRollupsDeleted: number; mcpNoteChangesDeleted: number; skipped: boolean;
+}
 
-type Retention = Pick<HistoryConfig, 'rawChangedMs' | 'rawNoChangeMs' | 'rollupMs' | 'maintenanceBatch'>;
+type Retention = Pick<HistoryConfig, 'rawChangedMs' | 'rawNoChangeMs' | 'rollupMs' | 'maintenanceBatch'>
+  & { mcpCallRollupMs?: number; mcpNoteChangeMs?: number };
 
 async function deleteBatch(db: Database, stmt: (limit: number) => ReturnType<typeof sql>, limit: number): Promise<number | null> {
   return db.transaction(async (tx) => {
@@ -30,7 +35,7 @@ async function deleteBatch(db: Database, stmt: (limit: number) => ReturnType<typ
 export async function runHistoryMaintenance(db: Database, r: Retention, opts: { now?: Date; maxBatches?: number } = {}): Promise<MaintenanceResult> {
   const now = opts.now ?? new Date();
   const maxBatches = opts.maxBatches ?? 200;
-  const res: MaintenanceResult = { noChangeDeleted: 0, changedDeleted: 0, rollupsDeleted: 0, skipped: false };
+  const res: MaintenanceResult = { noChangeDeleted: 0, changedDeleted: 0, rollupsDeleted: 0, mcpRollupsDeleted: 0, mcpNoteChangesDeleted: 0, skipped: false };
   const noChangeBefore = new Date(now.getTime() - r.rawNoChangeMs).toISOString();
   const changedBefore = new Date(now.getTime() - r.rawChangedMs).toISOString();
   const rollupBefore = new Date(now.getTime() - r.rollupMs).toISOString();
@@ -44,6 +49,16 @@ export async function runHistoryMaintenance(db: Database, r: Retention, opts: { 
       b as (delete from sync_fleet_rollups where hour < ${rollupBefore}::timestamptz returning 1)
       select 1 from a union all select 1 from b`],
   ];
+  if (r.mcpCallRollupMs) {
+    const before = new Date(now.getTime() - r.mcpCallRollupMs).toISOString();
+    jobs.push(['mcpRollupsDeleted', (limit) => sql`delete from mcp_call_rollups where ctid = any(array(
+        select ctid from mcp_call_rollups where hour < ${before}::timestamptz limit ${limit})) returning 1`]);
+  }
+  if (r.mcpNoteChangeMs) {
+    const before = new Date(now.getTime() - r.mcpNoteChangeMs).toISOString();
+    jobs.push(['mcpNoteChangesDeleted', (limit) => sql`delete from mcp_note_changes where ctid = any(array(
+        select ctid from mcp_note_changes where changed_at < ${before}::timestamptz limit ${limit})) returning 1`]);
+  }
   for (const [key, stmt] of jobs) {
     for (let i = 0; i < maxBatches; i++) {
       const n = await deleteBatch(db, stmt, r.maintenanceBatch);
@@ -70,7 +85,7 @@ export class HistoryMaintenance {
     const loop = () => {
       if (this.stopped) return;
       this.running = runHistoryMaintenance(this.o.db, this.o.retention)
-        .then((r) => { if (r.noChangeDeleted + r.changedDeleted + r.rollupsDeleted) this.o.log?.('info', 'history retention', { ...r }); })
+        .then((r) => { if (r.noChangeDeleted + r.changedDeleted + r.rollupsDeleted + r.mcpRollupsDeleted + r.mcpNoteChangesDeleted) this.o.log?.('info', 'history retention', { ...r }); })
         .catch((err) => this.o.log?.('error', 'history maintenance failed', { error: String(err?.message ?? err) }))
         .finally(() => { this.running = null; if (!this.stopped) this.timer = setTimeout(loop, this.o.intervalMs); });
     };

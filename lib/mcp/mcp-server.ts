@@ -12,7 +12,7 @@ import { getLogger } from '../log.ts';
 import { TOOL_LIST, TOOLS_BY_NAME } from './tools/index.ts';
 import { SERVER_NAME, SERVER_VERSION } from './tools/project-tools.ts';
 
-type CallOutcome = 'ok' | 'tool_error' | 'invalid_arguments' | 'unknown_tool' | 'error';
+type CallOutcome = 'ok' | 'tool_error' | 'invalid_arguments' | 'unknown_tool' | 'error' | 'cancelled';
 
 export interface McpCallContext extends ToolContext {
   /** Largest text answered per tool result; longer answers are cut with a note. */
@@ -69,6 +69,12 @@ export function buildMcpServer(ctx: McpCallContext): Server {
       ctx.onToolCall(name, 'ok', args, performance.now() - started);
       return toContent(out, ctx.maxResultChars);
     } catch (err) {
+      // The client left (its connection closed) and the tenant call was stopped with it: nobody gets this answer,
+      // and it is no failure of the tool or the tenant.
+      if (ctx.signal?.aborted) {
+        ctx.onToolCall(name, 'cancelled', args, performance.now() - started);
+        return { content: [{ type: 'text' as const, text: 'The call was cancelled: the client closed the connection.' }], isError: true };
+      }
       if (err instanceof ToolProblem) {
         // Tenant trouble (5xx, unreachable) is ours to see; a model's bad request is not worth a log line.
         if (err.status !== undefined && err.status >= 500) getLogger().warn({ tool: name, status: err.status ?? null, detail: err.message.slice(0, 300) }, 'mcp tool could not reach the tenant');

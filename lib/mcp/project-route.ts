@@ -60,14 +60,16 @@ export interface ResolvedNote {
   file_path: string;
   title: string;
   resolution_method: string;
+  /** The file's text, when asked for (`includeContent`); null when the tenant could not read it; absent from older tenants. */
+  content?: string | null;
 }
 
-/** The note an identifier names, or null when none. */
-export async function resolveNote(api: TenantApi, p: ProjectItem, identifier: string, strict = false): Promise<ResolvedNote | null> {
+/** The note an identifier names, or null when none; `includeContent` brings its text in the same round trip. */
+export async function resolveNote(api: TenantApi, p: ProjectItem, identifier: string, strict = false, includeContent = false): Promise<ResolvedNote | null> {
   const id = stripMemoryUrl(identifier);
   if (!id) throw new ToolProblem('The identifier is empty.');
   assertProjectPath(id, 'identifier');
-  const r = await api.raw('POST', `${v2(p)}/knowledge/resolve`, { identifier: id, strict });
+  const r = await api.raw('POST', `${v2(p)}/knowledge/resolve`, { identifier: id, strict, ...(includeContent ? { include_content: true } : {}) });
   if (r.status === 404) return null;
   if (r.status >= 300) throw new ToolProblem(`Could not resolve '${identifier}': ${typeof r.body === 'object' && r.body && 'detail' in r.body ? String((r.body as { detail: unknown }).detail) : r.status}`);
   return r.body as ResolvedNote;

@@ -2,6 +2,7 @@
 // sync-run collector. Started once from instrumentation.ts; memoized on globalThis so every Next
 // bundle in the process (route handlers, pages) sees the same instance.
 import { getConfig } from '../config/index.ts';
+import { getMcpConfig } from '../config/mcp.ts';
 import { getDb } from '../db/index.ts';
 import { invalidateTenantRoute, setSupervisorNudge } from './proxy-deps.ts';
 import { getLogger } from '../log.ts';
@@ -45,8 +46,10 @@ export function startTenantServices(): Promise<TenantServices> {
     const log = getLogger().child({ component: 'tenants' });
     const db = await getDb();
     // Sync-history retention: every instance runs it; an advisory lock per batch lets one work at a time.
+    // The MCP call records (roll-ups, which client changed a note) age out in the same pass.
+    const mcp = getMcpConfig();
     const maintenance = new HistoryMaintenance({
-      db, retention: history, intervalMs: history.maintenanceIntervalMs,
+      db, retention: { ...history, mcpCallRollupMs: mcp.callRollupMs, mcpNoteChangeMs: mcp.noteChangeMs }, intervalMs: history.maintenanceIntervalMs,
       log: (level, msg, fields) => log[level](fields ?? {}, msg),
     });
     maintenance.start();

@@ -49,7 +49,7 @@ export async function tenantCall(tenantId: string, method: string, pathAndQuery:
   }
   // Server code is not a browser: no Origin check applies (the BFF route checked the browser's Origin).
   const answer = await proxyToTenant(
-    { method, rawUrl: PROXY_MOUNT + pathAndQuery, headers, body: payload ? Readable.from([payload]) : null, signal: opts.signal, forServer: true },
+    { method, rawUrl: PROXY_MOUNT + pathAndQuery, headers, body: payload ? Readable.from([payload]) : null, replayBody: payload, signal: opts.signal, forServer: true },
     { tenantId, via: 'bearer', actor: opts.actor ?? 'browser' },
     opts.idleTimeoutMs ? { ...deps, idleTimeoutMs: opts.idleTimeoutMs } : deps,
   );

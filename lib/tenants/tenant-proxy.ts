@@ -109,6 +109,8 @@ export interface ProxyRequest {
    * (the real content type of a file); whatever it hands a browser it builds itself.
    */
   forServer?: boolean;
+  /** The whole body when the caller holds it (server code): lets a read whose reused socket was closed under it go once more. */
+  replayBody?: Buffer;
 }
 
 /** The proxy's answer: a JSON text of its own, or the tenant's response stream. */
@@ -315,9 +317,10 @@ export function tenantWebdavDestination(value: string, mount = PROXY_MOUNT): str
 }
 
 class UpstreamError extends Error {
-  kind: 'connect' | 'timeout' | 'reset';
+  /** stale: a reused keep-alive socket failed before any answer (the request most likely never arrived). */
+  kind: 'connect' | 'timeout' | 'reset' | 'stale';
   code?: string;
-  constructor(kind: 'connect' | 'timeout' | 'reset', message: string, code?: string) {
+  constructor(kind: 'connect' | 'timeout' | 'reset' | 'stale', message: string, code?: string) {
     super(message);
     this.kind = kind;
     this.code = code;
@@ -417,10 +420,18 @@ async function proxyToTenantUncounted(req: ProxyRequest, caller: TenantProxyCall
         if (e.code === 'ECONNREFUSED' || e.code === 'ECONNRESET') {
           return detailAnswer(503, { error: 'tenant_unavailable', status: 'restarting', message: 'Your tenant is not reachable right now; it is being restarted.' }, { 'retry-after': '2' });
         }
-        return detailAnswer(502, { error: 'tenant_unreachable', message: 'The tenant API could not be reached.' });
+        return detailAnswer(502, { error: 'tenant_unreachable', message: `The tenant API could not be reached (${e.code ?? e.message}).` });
       }
       if (e.kind === 'timeout') return detailAnswer(504, { error: 'tenant_timeout', message: 'The tenant API did not answer in time.' });
-      return detailAnswer(502, { error: 'tenant_unreachable', message: 'The connection to the tenant API failed.' });
+      // A kept-alive socket the tenant closed just as we reused it (its idle timeout, a restart): the request never
+      // reached it. A read goes once more on a fresh connection (Node's advice for reusedSocket resets); a write
+      // does not, since it cannot be told apart from a reset after the tenant acted.
+      if (e.kind === 'stale' && attempt === 0 && (!hasBody || req.replayBody) && scopeForTenantRequest(method, target.path) === 'memory:read') {
+        if (hasBody) req = { ...req, body: Readable.from([req.replayBody!]) };
+        attempt++;
+        continue;
+      }
+      return detailAnswer(502, { error: 'tenant_unreachable', message: `The connection to the tenant API failed (${e.code ?? e.message}).` });
     }
   }
 }
@@ -502,7 +513,8 @@ function forward(req: ProxyRequest, method: string, route: TenantRoute, pathAndQ
     upstream.on('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(connectTimer);
       if (settled) return;
-      fail(new UpstreamError(connected ? 'reset' : 'connect', err.message, err.code));
+      const stale = upstream.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
+      fail(new UpstreamError(stale ? 'stale' : connected ? 'reset' : 'connect', err.message, err.code));
     });
     const signal = req.signal;
     const onAbort = () => upstream.destroy(new Error('client aborted'));

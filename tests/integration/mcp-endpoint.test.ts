@@ -100,6 +100,15 @@ describe('/mcp with real MCP clients (postgres, real tenants)', () => {
         const found = await call(c, 'search_notes', { query: 'okapi', output_format: 'json' });
         assert.ok((found.structuredContent!.results as Array<{ permalink: string }>).some((r) => r.permalink === permalink));
         assert.match(textOf(await call(c, 'search_notes', { q: 'okapi', limit: 5 })), /Okapi Facts/);
+        // the filters are the tenant's query (every tag present, frontmatter fields, observation categories), not a post-filter
+        const tagged = await call(c, 'search_notes', { query: 'okapi', tags: 'zoo, #animals', metadata_filters: { type: 'note' }, output_format: 'json' });
+        assert.ok((tagged.structuredContent!.results as Array<{ permalink: string }>).some((r) => r.permalink === permalink), textOf(tagged));
+        const notAll = await call(c, 'search_notes', { query: 'okapi', tags: ['zoo', 'no-such-tag'], output_format: 'json' });
+        assert.deepEqual(notAll.structuredContent!.results, []);
+        const facts = await call(c, 'search_notes', { query: 'okapi', categories: 'fact', page_size: 1, output_format: 'json' });
+        const factItems = facts.structuredContent!.results as Array<{ type: string; category: string }>;
+        assert.equal(factItems.length, 1, textOf(facts));
+        assert.ok(factItems.every((r) => r.type === 'observation' && r.category === 'fact'), textOf(facts));
         const ctx = await call(c, 'build_context', { url: `memory://${permalink}`, depth: 1 });
         assert.match(textOf(ctx), /Okapi Facts/);
         assert.match(textOf(await call(c, 'recent_activity', { timeframe: '1d', project: 'main' })), /Okapi Facts/);

@@ -33,7 +33,7 @@ export async function addMcpCalls(db: Database, rows: McpCallIncrement[]): Promi
     });
 }
 
-const errorsExpr = sql<number>`coalesce(sum(${mcpCallRollups.calls}) filter (where ${mcpCallRollups.outcome} <> 'ok'), 0)::int`;
+const errorsExpr = sql<number>`coalesce(sum(${mcpCallRollups.calls}) filter (where ${mcpCallRollups.outcome} not in ('ok', 'cancelled')), 0)::int`;
 const callsExpr = sql<number>`coalesce(sum(${mcpCallRollups.calls}), 0)::int`;
 const lastExpr = sql<Date | null>`max(${mcpCallRollups.lastAt})`;
 

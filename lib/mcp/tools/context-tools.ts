@@ -64,10 +64,18 @@ export const searchNotes = defineTool({
   async run(ctx, a) {
     const entityTypes = toList(a.entity_types);
     if (entityTypes?.some((t) => !['entity', 'observation', 'relation'].includes(t))) throw new ToolProblem(`entity_types must be entity, observation or relation; got ${entityTypes.join(', ')}.`);
-    const categories = toList(a.categories)?.map((c) => c.toLowerCase());
-    const tags = toList(a.tags)?.map((t) => t.replace(/^#/, '').toLowerCase());
-    const filtersAfter = !!(categories?.length || tags?.length || a.status || (a.metadata_filters && Object.keys(a.metadata_filters).length));
-    const body = { text: a.query ?? '', note_types: toList(a.note_types), entity_types: categories?.length ? ['observation'] : entityTypes, after_date: a.after_date ?? undefined };
+    // Every filter goes into the tenant's query, before its paging: pages are full and has_more is honest.
+    const categories = toList(a.categories);
+    const tags = toList(a.tags)?.map((t) => t.replace(/^#/, ''));
+    const metadata: Record<string, unknown> = { ...(a.metadata_filters ?? {}) };
+    // upstream: tags are a frontmatter filter, every one of them present
+    if (tags?.length) metadata.tags = [...(Array.isArray(metadata.tags) ? metadata.tags : metadata.tags != null ? [metadata.tags] : []), ...tags];
+    const query = a.query ?? '';
+    const body = {
+      text: query, note_types: toList(a.note_types), entity_types: categories?.length ? ['observation'] : entityTypes, after_date: a.after_date ?? undefined,
+      categories, status: a.status ?? undefined, metadata_filters: Object.keys(metadata).length ? metadata : undefined,
+      title_contains: a.search_type === 'title' && query ? query : undefined, permalink_contains: a.search_type === 'permalink' && query ? query : undefined,
+    };
     const projects: ProjectItem[] = a.search_all_projects ? (await ctx.api.projects()).projects : [await resolveProject(ctx.api, a)];
     const merged: SearchPage = { results: [], current_page: a.page, page_size: a.page_size, has_more: false };
     for (const p of projects) {
@@ -75,21 +83,6 @@ export const searchNotes = defineTool({
       merged.has_more ||= r.has_more;
       merged.results.push(...r.results.map((h) => (a.search_all_projects ? { ...h, project: p.name } : h)));
     }
-    if (filtersAfter) {
-      merged.results = merged.results.filter((h) => {
-        const md = h.metadata ?? {};
-        if (categories?.length && !(h.category && categories.includes(h.category.toLowerCase()))) return false;
-        if (tags?.length) {
-          const have = (Array.isArray(md.tags) ? md.tags : typeof md.tags === 'string' ? String(md.tags).split(',') : []).map((t) => String(t).trim().replace(/^#/, '').toLowerCase());
-          if (!tags.every((t) => have.includes(t))) return false;
-        }
-        if (a.status && String(md.status ?? '').toLowerCase() !== a.status.toLowerCase()) return false;
-        for (const [k, v] of Object.entries(a.metadata_filters ?? {})) if (JSON.stringify(md[k]) !== JSON.stringify(v) && String(md[k]) !== String(v)) return false;
-        return true;
-      });
-    }
-    if (a.search_type === 'title') merged.results = merged.results.filter((h) => h.title.toLowerCase().includes((a.query ?? '').toLowerCase()));
-    if (a.search_type === 'permalink') merged.results = merged.results.filter((h) => (h.permalink ?? '').includes((a.query ?? '').toLowerCase()));
     if (a.search_all_projects) merged.results.sort((x, y) => y.score - x.score);
     if (a.output_format === 'json') return { ...merged, query: a.query ?? null };
     return formatSearch(a.query, merged, a.search_all_projects ? 'all projects' : `project '${projects[0]!.name}'`);

@@ -3,7 +3,7 @@
 // tenant's v2 routes. Text answers follow upstream's markdown summaries; output_format=json their dicts.
 import { z } from 'zod';
 import { defineTool, MAX_TEXT, outputFormat, pageArg, pageSizeArg, parseTags, projectArgs, str, tagsArg, type ToolContext } from '../tool-def.ts';
-import { assertProjectPath, resolveNote, resolveNoteForChange, resolveProject, stripMemoryUrl, v2 } from '../project-route.ts';
+import { assertProjectPath, resolveNote, resolveNoteForChange, resolveProject, stripMemoryUrl, v2, type ResolvedNote } from '../project-route.ts';
 import type { ProjectItem } from '../tenant-api.ts';
 import { ToolProblem } from '../tool-problem.ts';
 
@@ -24,6 +24,11 @@ function stripFrontmatter(text: string): string {
   if (end < 0) return text;
   const after = text.indexOf('\n', end + 4);
   return after < 0 ? '' : text.slice(after + 1).replace(/^\n/, '');
+}
+
+/** The note's text: what the resolve call brought along, else (a tenant that does not send it) one more read. */
+async function noteText(ctx: ToolContext, p: ProjectItem, note: ResolvedNote): Promise<string> {
+  return typeof note.content === 'string' ? note.content : await readRaw(ctx, p, note.file_path);
 }
 
 async function readRaw(ctx: ToolContext, p: ProjectItem, filePath: string): Promise<string> {
@@ -140,13 +145,14 @@ export const readNote = defineTool({
   aliases: { page: ['page_number'], page_size: ['limit', 'per_page'] },
   async run(ctx, a) {
     const p = await resolveProject(ctx.api, a);
-    const note = await resolveNote(ctx.api, p, a.identifier);
+    // Resolution and the file's text in one tenant call (the hot path of an agent's memory).
+    const note = await resolveNote(ctx.api, p, a.identifier, false, true);
     // A fuzzy (search) match is not the note asked for: answer "not found" with it among the suggestions.
     if (!note || note.resolution_method === 'search') {
       if (a.output_format === 'json') return { title: null, permalink: null, file_path: null, content: null, frontmatter: null, error: 'NOTE_NOT_FOUND', identifier: a.identifier };
       return await notFoundText(ctx, p, a.identifier);
     }
-    const raw = await readRaw(ctx, p, note.file_path);
+    const raw = await noteText(ctx, p, note);
     const content = a.include_frontmatter ? raw : stripFrontmatter(raw);
     if (a.output_format === 'json') {
       return { title: note.title, permalink: note.permalink, file_path: note.file_path, content, external_id: note.external_id };
@@ -164,9 +170,9 @@ export const viewNote = defineTool({
   schema: z.object({ identifier: str().min(1).describe('Title, permalink or memory:// URL of the note'), ...projectArgs }),
   async run(ctx, a) {
     const p = await resolveProject(ctx.api, a);
-    const note = await resolveNote(ctx.api, p, a.identifier);
+    const note = await resolveNote(ctx.api, p, a.identifier, false, true);
     if (!note || note.resolution_method === 'search') return await notFoundText(ctx, p, a.identifier);
-    const content = stripFrontmatter(await readRaw(ctx, p, note.file_path));
+    const content = stripFrontmatter(await noteText(ctx, p, note));
     return [`Note retrieved: "${note.title}"`, '', 'Display this note as a markdown artifact for the user.', '',
       'Content:', '---', content, '---'].join('\n');
   },

@@ -51,8 +51,19 @@ export interface SearchQuery {
   after?: { iso: string; field: 'created_at' | 'updated_at' } | null;
   /** Notes with any of these tags, in their frontmatter or on one of their observations (any case, no '#'). */
   tags?: string[] | null;
-  /** Notes with an observation in any of these categories (any case; an observation without one is 'note'). */
+  /** Notes with an observation in any of these categories (any case; an observation without one is 'note'); observation items only of these. */
   categories?: string[] | null;
+  /**
+   * Upstream's frontmatter filters, `{field: value}` (a dotted name reaches into nested fields): a scalar is equal, a list
+   * means the field holds every listed value (any case; a comma-separated string counts as a list, `#` ignored), and
+   * `{"$in": [...]}` any of them.
+   */
+  metadata_filters?: Record<string, unknown> | null;
+  /** Upstream: frontmatter `status`, any case. */
+  status?: string | null;
+  /** Ours (search_type "title" / "permalink"): the title or permalink contains this text, any case. */
+  title_contains?: string | null;
+  permalink_contains?: string | null;
 }
 
 // Observation and relation items are cut from the matching notes in rank order; past this many notes a page of them stops.
@@ -66,10 +77,14 @@ export function searchProject(store: IndexStore, projectId: number, q: SearchQue
   const empty = { results: [], current_page: page, page_size: size, has_more: false };
   const fts = toFtsQuery(q.text ?? '');
   const words = fts ? (q.text.normalize('NFC').match(/[\p{L}\p{N}_]+/gu) ?? []).slice(0, 16) : [];
-  const hasFilter = !!(q.types?.length || q.note_types?.length || q.entity_types?.length || q.after || q.tags?.length || q.categories?.length);
+  const hasFilter = !!(q.types?.length || q.note_types?.length || q.entity_types?.length || q.after || q.tags?.length || q.categories?.length
+    || (q.metadata_filters && Object.keys(q.metadata_filters).length) || q.status || q.title_contains || q.permalink_contains);
   // Upstream: no text and no filter is no criteria (nothing); filters alone list every item that passes them.
   if (!fts && !hasFilter) return empty;
-  const filter = { fts, types: q.types, note_types: q.note_types, after: q.after, tags: q.tags, categories: q.categories };
+  const filter = {
+    fts, types: q.types, note_types: q.note_types, after: q.after, tags: q.tags, categories: q.categories,
+    metadata_filters: q.metadata_filters, status: q.status, title_contains: q.title_contains, permalink_contains: q.permalink_contains,
+  };
   const want = new Set<SearchItemType>(q.entity_types?.length ? q.entity_types : ['entity']);
   const offset = (page - 1) * size;
   const contentOf = searchTextReader(store.db);
@@ -86,6 +101,7 @@ export function searchProject(store: IndexStore, projectId: number, q: SearchQue
   // asked for that match every word, until one past the page.
   const res = wordRegexes(words);
   const matches = (text: string) => res.every((rx) => rx.test(text));
+  const categories = q.categories?.length ? new Set(q.categories.map((c) => c.toLowerCase())) : null;
   const out: SearchResult[] = [];
   let skipped = 0;
   let hasMore = false;
@@ -96,6 +112,7 @@ export function searchProject(store: IndexStore, projectId: number, q: SearchQue
     if (want.has('entity')) items.push(() => entityResult(r));
     if (want.has('observation')) {
       for (const o of observationsOf(e)) {
+        if (categories && !categories.has((o.category ?? 'note').toLowerCase())) continue;
         if (!matches(`${o.category ?? ''} ${o.content} ${o.tags.map((t) => `#${t}`).join(' ')}`)) continue;
         items.push(() => {
           const s = observationSummary(e, o, ''); // only title and permalink are used here

@@ -11,6 +11,40 @@ export interface NoteSearchFilter {
   after?: { iso: string; field: 'created_at' | 'updated_at' } | null;
   tags?: string[] | null;
   categories?: string[] | null;
+  /** Upstream's frontmatter filters (see `SearchQuery.metadata_filters`), status, and title/permalink containment. */
+  metadata_filters?: Record<string, unknown> | null;
+  status?: string | null;
+  title_contains?: string | null;
+  permalink_contains?: string | null;
+}
+
+/** A frontmatter field name as a JSON path (`a.b` → `$."a"."b"`); names are checked by the route. */
+const metadataPath = (field: string) => `$.${field.split('.').map((seg) => `"${seg.replace(/"/g, '')}"`).join('.')}`;
+const tagText = (v: unknown) => String(v).trim().replace(/^#/, '').toLowerCase();
+
+/** SQL conditions (and their parameters) for upstream's metadata filters. */
+function metadataConditions(filters: Record<string, unknown>, where: string[], params: (string | number)[]): void {
+  for (const [field, value] of Object.entries(filters)) {
+    const path = metadataPath(field);
+    const contains = (v: unknown) => {
+      where.push(`(EXISTS (SELECT 1 FROM json_each(e.entity_metadata, ?) t WHERE lower(ltrim(trim(CAST(t.value AS TEXT)), '#')) = ?)
+        OR (json_type(e.entity_metadata, ?) = 'text' AND instr(',' || replace(replace(lower(json_extract(e.entity_metadata, ?)), ' ', ''), '#', '') || ',', ',' || ? || ',') > 0))`);
+      params.push(path, tagText(v), path, path, tagText(v).replace(/ /g, ''));
+    };
+    if (Array.isArray(value)) { for (const v of value) contains(v); continue; }
+    if (value && typeof value === 'object') {
+      const ins = (value as { $in?: unknown }).$in;
+      // the route's schema admits nothing else
+      if (!Array.isArray(ins) || Object.keys(value).length !== 1) throw new Error(`metadata filter '${field}': only a value, a list or {"$in": [...]} is supported`);
+      where.push(`CAST(json_extract(e.entity_metadata, ?) AS TEXT) IN (SELECT CAST(value AS TEXT) FROM json_each(?))`);
+      params.push(path, JSON.stringify(ins.map((v) => (typeof v === 'boolean' ? Number(v) : v))));
+      continue;
+    }
+    if (value === null) { where.push(`json_type(e.entity_metadata, ?) = 'null'`); params.push(path); continue; }
+    if (typeof value === 'boolean') { where.push(`json_type(e.entity_metadata, ?) = ?`); params.push(path, value ? 'true' : 'false'); continue; }
+    where.push(`CAST(json_extract(e.entity_metadata, ?) AS TEXT) = ?`);
+    params.push(path, String(value));
+  }
 }
 
 /** A matching note with its rank (bm25: title ×10, text ×1, permalink ×2; 0 without text). */
@@ -34,6 +68,11 @@ function noteSearchSql(projectId: number, f: NoteSearchFilter): { sql: string; a
     where.push(`EXISTS (SELECT 1 FROM json_each(e.observations) o WHERE lower(coalesce(json_extract(o.value, '$.category'), 'note')) IN (SELECT value FROM json_each(?)))`);
     params.push(JSON.stringify(f.categories.map((c) => c.toLowerCase())));
   }
+  // Frontmatter, status, title and permalink filters too: all before LIMIT/OFFSET.
+  if (f.metadata_filters && Object.keys(f.metadata_filters).length) metadataConditions(f.metadata_filters, where, params);
+  if (f.status) { where.push(`lower(CAST(json_extract(e.entity_metadata, '$.status') AS TEXT)) = ?`); params.push(f.status.toLowerCase()); }
+  if (f.title_contains) { where.push('instr(lower(e.title), ?) > 0'); params.push(f.title_contains.toLowerCase()); }
+  if (f.permalink_contains) { where.push(`instr(lower(coalesce(e.permalink, '')), ?) > 0`); params.push(f.permalink_contains.toLowerCase()); }
   const order = f.after ? `, e.${f.after.field === 'created_at' ? 'created_at' : 'updated_at'} DESC` : '';
   const sql = f.fts
     ? `SELECT e.*, bm25(search, 10.0, 1.0, 2.0) AS rank FROM search JOIN entity e ON e.id = search.rowid

@@ -118,6 +118,13 @@ describe('v2 project and content routes', () => {
     assert.match(res.body.external_id, UUID);
     assert.equal(res.body.resolution_method, 'permalink');
     assert.equal(res.body.project_external_id, ext);
+    assert.equal(res.body.content, undefined, 'no content unless asked');
+    // include_content: the resolution and the file's text in one call (read_note's single round trip)
+    const withText = await t.json('POST', `/v2/projects/${ext}/knowledge/resolve`, { identifier: 'docs/alpha', include_content: true });
+    assert.equal(withText.status, 200);
+    assert.equal(withText.body.external_id, res.body.external_id);
+    assert.equal(withText.body.content, fs.readFileSync(path.join(dataDir, 'main', res.body.file_path), 'utf8'));
+    assert.match(withText.body.content, /alpha is first/);
     const id = res.body.external_id;
     const g = await t.json('GET', `/v2/projects/${ext}/knowledge/entities/${id}`);
     assert.equal(g.status, 200);

@@ -58,6 +58,14 @@ const SearchBody = z.looseObject({
   // Ours (the notes browser): any of these tags (frontmatter or an observation's #tag) / observation categories, any case.
   tags: z.array(z.string().min(1).max(100)).max(20).nullish(),
   categories: z.array(z.string().min(1).max(100)).max(20).nullish(),
+  // Upstream's frontmatter filters and status; ours: title / permalink substrings (search_type "title" / "permalink").
+  metadata_filters: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,100}(?:\.[A-Za-z0-9_-]{1,100}){0,4}$/, 'a frontmatter field name (dots for nested fields)'),
+    z.union([z.string().max(1000), z.number(), z.boolean(), z.null(), z.array(z.union([z.string().max(1000), z.number(), z.boolean()])).max(50),
+      z.object({ $in: z.array(z.union([z.string().max(1000), z.number(), z.boolean()])).max(50) })]))
+    .refine((r) => Object.keys(r).length <= 20, 'at most 20 metadata filters').nullish(),
+  status: z.string().max(100).nullish(),
+  title_contains: z.string().max(1000).nullish(),
+  permalink_contains: z.string().max(1000).nullish(),
 });
 
 /** after_date as upstream parses it (an ISO date or date-time); anything else is a 400, as upstream's ValueError. */
@@ -89,7 +97,8 @@ export function registerNotesRoutes(app: FastifyInstance, runtime: TenantRuntime
     // v0.16 (v1 route) compares after_date with created_at; v0.19+ (v2 route) with updated_at
     const field = req.originalUrl.startsWith('/v2/') ? 'updated_at' : 'created_at';
     return engine.search(p.name, { text: body.text ?? '', page: q.page, page_size: q.page_size, types: body.types, note_types: body.note_types,
-      entity_types: body.entity_types, after: after ? { iso: after, field } : null, tags: body.tags, categories: body.categories });
+      entity_types: body.entity_types, after: after ? { iso: after, field } : null, tags: body.tags, categories: body.categories,
+      metadata_filters: body.metadata_filters, status: body.status, title_contains: body.title_contains, permalink_contains: body.permalink_contains });
   };
   app.post('/:project/search/', searchPost);
   app.post('/:project/search', searchPost);

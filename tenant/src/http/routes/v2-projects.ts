@@ -27,6 +27,8 @@ import { generatePermalink } from '../../markdown/permalink.ts';
 
 const ResolveProjectBody = z.object({ identifier: z.string().min(1).max(255) });
 const ResolveEntityBody = z.looseObject({ identifier: z.string().min(1).max(2048), source_path: z.string().nullish(), strict: z.boolean().default(false) });
+// Ours, beyond upstream: `include_content` answers the note's file text with its resolution (read_note in one round trip).
+const ResolveNoteBody = ResolveEntityBody.extend({ include_content: z.boolean().default(false) });
 const MoveBody = z.looseObject({ destination_path: z.string().min(1).max(2048) });
 const FilePathBody = z.looseObject({ file_path: z.string().min(1).max(500) });
 const MoveDirectoryBody = z.looseObject({ source_directory: z.string().min(1).max(500), destination_directory: z.string().min(1).max(500) });
@@ -115,14 +117,19 @@ export function registerV2ProjectRoutes(app: FastifyInstance, runtime: TenantRun
   };
 
   app.post('/v2/projects/:project/knowledge/resolve', async (req) => {
-    const body = parseBody(req, ResolveEntityBody);
+    const body = parseBody(req, ResolveNoteBody);
     const p = await projectFromRequest(req, runtime);
     const byExt = engine.entityByExternalId(p.name, projectExt(p), body.identifier);
     const hit = byExt ? { row: byExt, method: 'external_id' } : resolveLink(p, body.identifier, body.strict);
     if (!hit) throw new HttpError(404, `Entity not found: '${body.identifier}'`);
     const { row, method } = hit;
+    let content: string | null | undefined;
+    if (body.include_content) {
+      // null: indexed but the file is gone or unreadable right now (the caller says so instead of failing).
+      try { content = readFileConfined(confine(p.absPath, row.file_path).abs).toString('utf8'); } catch { content = null; }
+    }
     return { external_id: entityExternalId(projectExt(p), row), entity_id: row.id, project_external_id: projectExt(p), permalink: row.permalink,
-      file_path: row.file_path, title: row.title, resolution_method: method };
+      file_path: row.file_path, title: row.title, resolution_method: method, ...(content !== undefined ? { content } : {}) };
   });
 
   // HEAD: a wikilink resolved from this project. Ours resolves inside the project only (no `project::note` targets).
