@@ -15,7 +15,7 @@ export const networkEnvSchema = z.object({
   OAUTH_REFRESH_LIMIT: envInt(600, 1, 1_000_000, 'the number of refresh-token requests allowed per IP per window'),
   OAUTH_REFRESH_WINDOW_SECONDS: envInt(600, 1, 86_400, 'the refresh-token limit window in seconds'),
   /** /proxy/* and /api/* requests in flight at once per app process; more get 503 + Retry-After at once (0 = no limit). */
-  APP_MAX_IN_FLIGHT: envInt(256, 0, 100_000, 'the number of /proxy and /api requests in flight before shedding'),
+  APP_MAX_IN_FLIGHT: envInt(64, 0, 100_000, 'the number of /proxy and /api requests in flight before shedding'),
   /** Event-loop lag (ms) past which /proxy/* and /api/* are shed while busy (0 = only the in-flight cap). */
   APP_MAX_EVENT_LOOP_LAG_MS: envInt(25, 0, 10_000, 'the event-loop lag in ms past which requests are shed (0 = off)'),
   /**

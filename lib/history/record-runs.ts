@@ -9,7 +9,7 @@
 import { getTableColumns, SQL, sql } from 'drizzle-orm';
 import { toSnakeCase } from 'drizzle-orm/casing';
 import type { Database } from '../db/client.ts';
-import { rowsOf } from '../db/queries/tenants-runtime.ts';
+import { rowsOf } from '../db/queryable.ts';
 import { syncFleetRollups, syncProjectStates, syncRunRollups, syncRuns } from '../db/schema.ts';
 import { addToHistogram, type Histogram } from './duration-histogram.ts';
 import type { RollupScanType } from '../../tenant/src/sync/run-vocabulary.ts';

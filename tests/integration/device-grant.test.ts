@@ -60,7 +60,7 @@ describe('device codes', () => {
 describe('network settings', () => {
   test('TRUSTED_PROXY_HOPS defaults to 0 and is validated; the refresh limit is generous by default', async () => {
     const { ConfigError, loadConfig } = await import('../../lib/config/index.ts');
-    assert.deepEqual(networkConfigFrom({}), { trustedProxyHops: 0, refreshLimit: { limit: 600, windowSeconds: 600 }, maxInFlight: 256, maxEventLoopLagMs: 25, frontEdge: true });
+    assert.deepEqual(networkConfigFrom({}), { trustedProxyHops: 0, refreshLimit: { limit: 600, windowSeconds: 600 }, maxInFlight: 64, maxEventLoopLagMs: 25, frontEdge: true });
     assert.equal(networkConfigFrom({ TRUSTED_PROXY_HOPS: '2' }).trustedProxyHops, 2);
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bmc-net-'));
     try {

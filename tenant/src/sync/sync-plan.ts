@@ -1,7 +1,8 @@
 // The plan step of a sync (scan → plan → apply): from what the scan found and what the index holds, which rows to
 // delete, which files moved, which to (re)index and which the circuit breaker skips. Pure: no file or database
 // access, so every decision can be tested on its own; the scan has already read and hashed what is needed.
-import type { ScanType, SkippedFile } from '../engine-types.ts';
+import type { SkippedFile } from '../engine-types.ts';
+import type { ScanType } from './run-vocabulary.ts';
 import { SF, type FailureRow, type FileStat, type StoredFile } from '../index/store.ts';
 import { selectScanType } from './scan-type.ts';
 
