@@ -3,7 +3,7 @@
 import type { SearchPage, SearchResult } from '../engine-types.ts';
 import type { IndexStore } from '../index/store.ts';
 import { relationsTouching } from '../repositories/relation-repository.ts';
-import { searchNotes, searchTextReader, type RankedEntityRow } from '../repositories/search-repository.ts';
+import { searchNotes, searchTextReader, type NoteSearchFilter, type RankedEntityRow } from '../repositories/search-repository.ts';
 import { toFtsQuery } from './fts-query.ts';
 import { observationsOf, observationSummary, relationSummary } from './memory-context.ts';
 
@@ -36,34 +36,13 @@ function snippetOf(content: string, words: string[]): { plain: string; marked: s
 
 type SearchItemType = 'entity' | 'observation' | 'relation';
 
-/** Upstream SearchQuery's text and filters (v0.16 `types`, v0.19+ `note_types`, both: `entity_types`, `after_date`). */
-export interface SearchQuery {
+/** Upstream SearchQuery: the text, the page, which items, and the note filters (documented on `NoteSearchFilter`). */
+export interface SearchQuery extends Omit<NoteSearchFilter, 'fts'> {
   text: string;
   page: number;
   page_size: number;
-  /** v0.16: the note's frontmatter type, exact. */
-  types?: string[] | null;
-  /** v0.19+: the note's frontmatter type, any case. */
-  note_types?: string[] | null;
   /** Which items: notes, their observations, their relations (default: notes only, as our index rows are notes). */
   entity_types?: SearchItemType[] | null;
-  /** Items after this instant; v0.16 compares created_at, v0.22.1 updated_at. Newest first among equal ranks. */
-  after?: { iso: string; field: 'created_at' | 'updated_at' } | null;
-  /** Notes with any of these tags, in their frontmatter or on one of their observations (any case, no '#'). */
-  tags?: string[] | null;
-  /** Notes with an observation in any of these categories (any case; an observation without one is 'note'); observation items only of these. */
-  categories?: string[] | null;
-  /**
-   * Upstream's frontmatter filters, `{field: value}` (a dotted name reaches into nested fields): a scalar is equal, a list
-   * means the field holds every listed value (any case; a comma-separated string counts as a list, `#` ignored), and
-   * `{"$in": [...]}` any of them.
-   */
-  metadata_filters?: Record<string, unknown> | null;
-  /** Upstream: frontmatter `status`, any case. */
-  status?: string | null;
-  /** Ours (search_type "title" / "permalink"): the title or permalink contains this text, any case. */
-  title_contains?: string | null;
-  permalink_contains?: string | null;
 }
 
 // Observation and relation items are cut from the matching notes in rank order; past this many notes a page of them stops.

@@ -3,17 +3,31 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { EntityRow } from '../index/store.ts';
 
-/** Which notes a search returns: the FTS query (null: filters alone) and upstream's filters. */
+/**
+ * Which notes a search returns: the FTS query (null: filters alone) and upstream's filters (v0.16 `types`, v0.19+
+ * `note_types`, `after_date`, tags, categories, frontmatter). All apply in SQL before LIMIT/OFFSET.
+ */
 export interface NoteSearchFilter {
   fts: string | null;
+  /** v0.16: the note's frontmatter type, exact. */
   types?: string[] | null;
+  /** v0.19+: the note's frontmatter type, any case. */
   note_types?: string[] | null;
+  /** Items after this instant; v0.16 compares created_at, v0.22.1 updated_at. Newest first among equal ranks. */
   after?: { iso: string; field: 'created_at' | 'updated_at' } | null;
+  /** Notes with any of these tags, in their frontmatter or on one of their observations (any case, no '#'). */
   tags?: string[] | null;
+  /** Notes with an observation in any of these categories (any case; an observation without one is 'note'); observation items only of these. */
   categories?: string[] | null;
-  /** Upstream's frontmatter filters (see `SearchQuery.metadata_filters`), status, and title/permalink containment. */
+  /**
+   * Upstream's frontmatter filters, `{field: value}` (a dotted name reaches into nested fields): a scalar is equal, a list
+   * means the field holds every listed value (any case; a comma-separated string counts as a list, `#` ignored), and
+   * `{"$in": [...]}` any of them.
+   */
   metadata_filters?: Record<string, unknown> | null;
+  /** Upstream: frontmatter `status`, any case. */
   status?: string | null;
+  /** Ours (search_type "title" / "permalink"): the title or permalink contains this text, any case. */
   title_contains?: string | null;
   permalink_contains?: string | null;
 }
