@@ -4,8 +4,9 @@ import type { RebuildsDto } from '@/lib/sync-health/dashboard-data.ts';
 import { formatDuration } from '@/lib/format/durations.ts';
 import { RunStatus } from '@/components/runs/run-status.tsx';
 import { formatCount } from '@/lib/format/plurals.ts';
+import type { RebuildMode } from '@/tenant/src/sync/run-vocabulary.ts';
 
-const MODE: Record<string, string> = { rebuild: 'Full rebuild', catch_up: 'Catch-up' };
+const MODE: Record<RebuildMode, string> = { rebuild: 'Full rebuild', catch_up: 'Catch-up' };
 
 export function RebuildSummary({ data }: { data: RebuildsDto }) {
   const r = data.latest;
@@ -20,7 +21,7 @@ export function RebuildSummary({ data }: { data: RebuildsDto }) {
     <div data-testid="rebuild-summary" className="text-sm text-slate-800">
       <p className="flex flex-wrap items-center gap-2">
         <span className="font-medium">Latest index rebuild:</span>
-        <span>{MODE[r.mode ?? ''] ?? r.mode ?? 'rebuild'} of {formatCount(r.files_scanned)} files in {formatDuration(r.duration_ms)}</span>
+        <span>{MODE[r.mode ?? 'rebuild']} of {formatCount(r.files_scanned)} files in {formatDuration(r.duration_ms)}</span>
         <RunStatus run={r} />
       </p>
       <p className="mt-0.5 text-xs text-slate-700" data-testid="rebuild-compare">{r.started_at.replace('T', ' ').slice(0, 16)} UTC · {cmp}.</p>

@@ -8,12 +8,13 @@ import { summarizeRun } from './run-summary.ts';
 
 export interface RunDto {
   id: string;
-  kind: string;
+  // The run vocabulary's closed sets, as stored (pgEnums; `unknown` for another version's trigger or status).
+  kind: SyncRunView['kind'];
   project: string | null;
-  trigger: string;
-  scan_type: string | null;
-  mode: string | null;
-  status: string;
+  trigger: SyncRunView['trigger'];
+  scan_type: SyncRunView['scanType'];
+  mode: SyncRunView['mode'];
+  status: SyncRunView['status'];
   started_at: string;
   finished_at: string | null;
   duration_ms: number;

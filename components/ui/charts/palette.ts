@@ -2,7 +2,6 @@
 // Colours are Tailwind 600/700-level hues: each passes 3:1 against white for graphics (WCAG 1.4.11)
 // and the text tokens pass 4.5:1. Colour never carries meaning alone: every use also shows a label,
 // an icon or a pattern.
-import type { HealthState } from '@/lib/sync-health/health-states.ts';
 import { REBUILD_MODES, ROLLUP_SCAN_TYPES, type RebuildMode, type RollupScanType } from '@/tenant/src/sync/run-vocabulary.ts';
 
 /** What a chart series or badge stands for: a roll-up scan type or a rebuild mode. */

@@ -46,7 +46,7 @@ export default async function OpsRunsPage({ searchParams }: Props) {
                 <td className="whitespace-nowrap px-3 py-2">{formatUtc(r.startedAt, 'second')}</td>
                 <td className="px-3 py-2"><Link className="font-mono text-xs text-brand-700 underline" href={`/ops/tenants/${r.tenantId}`}>{r.tenantId.slice(0, 8)}</Link></td>
                 <td className="px-3 py-2">{r.project ?? '—'}</td>
-                <td className="px-3 py-2">{r.kind === 'rebuild' ? 'Rebuild' : SCAN_TYPE_LABELS[seriesKey(r.scanType)]}</td>
+                <td className="px-3 py-2">{SCAN_TYPE_LABELS[r.kind === 'rebuild' ? 'rebuild' : seriesKey(r.scanType)]}</td>
                 <td className="px-3 py-2">{r.status === 'ok' ? '✓ ok' : `✕ ${r.status}`}{r.skippedCount ? ` · ${r.skippedCount} skipped` : ''}</td>
                 <td className="px-3 py-2 tabular-nums">{formatDuration(r.durationMs)}</td>
                 <td className="px-3 py-2 tabular-nums">+{r.newCount} ~{r.modifiedCount} −{r.deletedCount}</td>

@@ -9,6 +9,7 @@ import { listAuditEventsForTenant } from '@/lib/db/queries/audit.ts';
 import { toTenantDto } from '@/lib/tenants/dto.ts';
 import { RebuildSummary } from '@/components/rebuilds/rebuild-summary.tsx';
 import { RebuildTable } from '@/components/rebuilds/rebuild-table.tsx';
+import { SCAN_TYPE_LABELS } from '@/components/ui/charts/palette.ts';
 import { DualAxisChart } from '@/components/ui/charts/dual-axis-chart.tsx';
 import { SCAN_TYPE_COLORS } from '@/components/ui/charts/palette.ts';
 import { loadRebuilds } from '@/lib/sync-health/dashboard-data.ts';
@@ -34,7 +35,7 @@ export default async function TenantPage({ params }: { params: Promise<{ id: str
           <DualAxisChart
             title="Rebuild duration and files indexed" testId="chart-rebuilds"
             description="Each index rebuild: its duration (line, left axis) against the files it indexed (bars, right axis); failed rebuilds are marked ✕."
-            points={rebuilds.rebuilds.map((r) => ({ x: new Date(r.started_at), line: r.duration_ms, bar: r.files_scanned, failed: r.status !== 'ok', label: r.mode === 'catch_up' ? 'Catch-up' : 'Rebuild' }))}
+            points={rebuilds.rebuilds.map((r) => ({ x: new Date(r.started_at), line: r.duration_ms, bar: r.files_scanned, failed: r.status !== 'ok', label: SCAN_TYPE_LABELS[r.mode ?? 'rebuild'] }))}
             lineLabel="Duration" barLabel="Files indexed" lineFormat={formatDuration} lineColor={SCAN_TYPE_COLORS.rebuild}
           />
           <RebuildTable rebuilds={rebuilds.rebuilds} />

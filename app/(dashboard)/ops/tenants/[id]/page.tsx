@@ -134,7 +134,7 @@ export default async function OpsTenantPage({ params, searchParams }: Props) {
                   <tr key={r.runId}>
                     <td className="whitespace-nowrap px-3 py-2">{formatUtc(r.startedAt, 'second')}</td>
                     <td className="px-3 py-2">{r.project ?? '—'}</td>
-                    <td className="px-3 py-2">{r.kind === 'rebuild' ? 'Rebuild' : SCAN_TYPE_LABELS[seriesKey(r.scanType)]}</td>
+                    <td className="px-3 py-2">{SCAN_TYPE_LABELS[r.kind === 'rebuild' ? 'rebuild' : seriesKey(r.scanType)]}</td>
                     <td className="px-3 py-2">{r.status === 'ok' ? '✓ ok' : `✕ ${r.status}`}</td>
                     <td className="px-3 py-2 tabular-nums">{formatDuration(r.durationMs)}</td>
                     <td className="px-3 py-2 tabular-nums">{formatCount(r.filesScanned)}</td>
