@@ -33,6 +33,7 @@ import { SyncCollector } from '../lib/tenants/sync-collector.ts';
 import { TenantSupervisor } from '../lib/tenants/tenant-supervisor.ts';
 import { handleTenantProxy, type TenantProxyDeps } from '../lib/tenants/tenant-proxy.ts';
 import { quantile } from './lib/paced-load.ts';
+import { waitFor } from '../tests/helpers/tenant-fixtures.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const AUTH_SECRET = 'bench-fleet-secret-' + 'x'.repeat(32);
@@ -50,15 +51,6 @@ const APP = 'http://127.0.0.1:1';
 
 const log = (...a: unknown[]) => console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function waitFor<T>(what: string, fn: () => Promise<T | null | false | undefined>, ms: number, every = 250): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => null);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(every);
-  }
-}
 
 // ---------------------------------------------------------------------------------------------- database
 const dbName = `bmc_fleet_bench_${Date.now().toString(36)}`;

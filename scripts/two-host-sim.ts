@@ -16,6 +16,7 @@ import { eq, inArray } from 'drizzle-orm';
 import postgres from 'postgres';
 import { migrateDatabase, openDatabase } from '../lib/db/client.ts';
 import { tenantEndpoints, tenantLeases, tenants } from '../lib/db/schema.ts';
+import { waitFor } from '../tests/helpers/tenant-fixtures.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const TENANTS = Number(process.env.SIM_TENANTS ?? 4);
@@ -110,15 +111,7 @@ async function main(): Promise<number> {
         .from(tenantEndpoints).innerJoin(tenants, eq(tenants.id, tenantEndpoints.tenantId)).where(inArray(tenantEndpoints.tenantId, ids));
       return rows;
     };
-    const waitFor = async <T>(what: string, fn: () => Promise<T | null | false>, ms: number, every = 100): Promise<T> => {
-      const end = Date.now() + ms;
-      for (;;) {
-        const v = await fn().catch(() => null);
-        if (v) return v;
-        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-        await sleep(every);
-      }
-    };
+
 
     const half = Math.ceil(TENANTS / 2);
     startHost(HOSTS[0], half);

@@ -16,7 +16,7 @@ import type { BackupResult, BrowseResult, RestoreResult } from './snapshot-shape
 const SNAPSHOT_NOT_FOUND = 'Snapshot not found';
 
 /** A tenant refusal as an HttpError with the tenant's words (repository trouble stays a 503). */
-function refusal(r: { status: number; message: string }): HttpError {
+export function refusal(r: { status: number; message: string }): HttpError {
   return new HttpError(r.status === 502 || r.status === 504 ? 503 : r.status, r.message);
 }
 

@@ -4,7 +4,8 @@
 // The tenant id always comes from the authenticated principal.
 import { z } from 'zod';
 import { HttpError } from '../http/errors.ts';
-import { detailText, tenantCall } from '../tenants/tenant-call.ts';
+import { callTenant, detailText, tenantCall } from '../tenants/tenant-call.ts';
+import { refusal } from './snapshot-service.ts';
 
 const WriteVersion = z.object({
   id: z.string(),
@@ -24,32 +25,26 @@ export type WriteRestoreAnswer = z.infer<typeof RestoreAnswer>;
 /** Version ids as the tenant makes them (time in base 36, random hex). */
 export const WRITE_VERSION_ID = /^[0-9a-z]{9}-[0-9a-f]{8}$/;
 
-function refusal(r: { status: number; headers: Record<string, unknown>; body: Buffer }): HttpError {
-  return new HttpError(r.status === 502 || r.status === 504 ? 503 : r.status, detailText(r as Parameters<typeof detailText>[0]));
-}
-
-function json<T>(schema: z.ZodType<T>, body: Buffer): T {
-  const r = schema.safeParse((() => { try { return JSON.parse(body.toString('utf8')); } catch { return null; } })());
-  if (!r.success) throw new HttpError(502, 'The tenant answered the note history in an unexpected shape.');
-  return r.data;
+/** The tenant's JSON answer in the shape expected, else a refusal with the tenant's words. */
+function answer<T>(schema: z.ZodType<T>, r: Awaited<ReturnType<typeof callTenant>>): T {
+  if (!r.ok) throw refusal(r);
+  const parsed = schema.safeParse(r.body);
+  if (!parsed.success) throw new HttpError(502, 'The tenant answered the note history in an unexpected shape.');
+  return parsed.data;
 }
 
 /** The versions of `key` (`<project folder>/<path>`) kept at each write, newest first. */
 export async function writeVersions(tenantId: string, key: string): Promise<WriteVersion[]> {
-  const r = await tenantCall(tenantId, 'GET', `/history?path=${encodeURIComponent(key)}`);
-  if (r.status !== 200) throw refusal(r);
-  return json(VersionList, r.body).versions;
+  return answer(VersionList, await callTenant(tenantId, 'GET', `/history?path=${encodeURIComponent(key)}`)).versions;
 }
 
 export async function readWriteVersion(tenantId: string, key: string, id: string): Promise<Buffer> {
   const r = await tenantCall(tenantId, 'GET', `/history/file?path=${encodeURIComponent(key)}&version=${encodeURIComponent(id)}`);
-  if (r.status !== 200) throw refusal(r);
+  if (r.status !== 200) throw refusal({ status: r.status, message: detailText(r) });
   return r.body;
 }
 
 /** Puts version `id` back in place; `expectedSha256` (the current file as the person saw it) refuses a changed file (412). */
 export async function restoreWriteVersion(tenantId: string, key: string, id: string, expectedSha256?: string): Promise<WriteRestoreAnswer> {
-  const r = await tenantCall(tenantId, 'POST', '/history/restore', { json: { path: key, version: id, ...(expectedSha256 ? { expected_checksum: expectedSha256 } : {}) } });
-  if (r.status !== 200) throw refusal(r);
-  return json(RestoreAnswer, r.body);
+  return answer(RestoreAnswer, await callTenant(tenantId, 'POST', '/history/restore', { json: { path: key, version: id, ...(expectedSha256 ? { expected_checksum: expectedSha256 } : {}) } }));
 }
