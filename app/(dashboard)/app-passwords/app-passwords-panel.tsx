@@ -1,10 +1,11 @@
 'use client';
-// The app passwords list with its create form (the new password is shown once) and revoke buttons.
+// The app passwords list with its create form (the new password is shown once) and a confirmed revoke.
 import { useState, type FormEvent } from 'react';
 import { EmptyState } from '@/components/empty-state.tsx';
 import { Time } from '@/components/time.tsx';
 import { Button } from '@/components/ui/button.tsx';
 import { cardClass } from '@/components/ui/card.tsx';
+import { Dialog, DialogActions } from '@/components/ui/dialog.tsx';
 import { Field, Input } from '@/components/ui/field.tsx';
 import { Notice } from '@/components/ui/notice.tsx';
 import type { AppPasswordDto } from '@/lib/auth/app-passwords.ts';
@@ -16,6 +17,7 @@ export function AppPasswordsPanel({ initial, webdavUrl, email }: { initial: AppP
   const create = useCreateAppPasswordMutation();
   const revoke = useRevokeAppPasswordMutation();
   const [name, setName] = useState('');
+  const [confirm, setConfirm] = useState<AppPasswordDto | null>(null);
   const [shown, setShown] = useState<{ name: string; accessKey: string; password: string } | null>(null);
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -64,11 +66,17 @@ export function AppPasswordsPanel({ initial, webdavUrl, email }: { initial: AppP
                   Created <Time iso={r.created_at} /> · Last used {r.last_used_at ? <Time iso={r.last_used_at} /> : 'never'}{r.last_used_ip ? ` from ${r.last_used_ip}` : ''}
                 </p>
               </div>
-              <Button data-testid="app-password-revoke" disabled={revoke.isPending} onClick={() => revoke.mutate(r.id)} aria-label={`Revoke ${r.name}`}>Revoke</Button>
+              <Button data-testid="app-password-revoke" onClick={() => setConfirm(r)} aria-label={`Revoke ${r.name}`}>Revoke</Button>
             </li>
           ))}
         </ul>
       )}
+
+      <Dialog open={confirm !== null} onClose={() => setConfirm(null)} title={`Revoke “${confirm?.name ?? ''}”?`} testId="app-password-revoke-dialog">
+        <p>rclone, Finder or anything else signed in with this password stops working with its next request. This cannot be undone.</p>
+        <DialogActions danger confirmLabel="Revoke password" busy={revoke.isPending} testId="app-password-revoke-confirm" error={revoke.error?.message}
+          onCancel={() => setConfirm(null)} onConfirm={() => confirm && revoke.mutate(confirm.id, { onSuccess: () => setConfirm(null) })} />
+      </Dialog>
     </div>
   );
 }
