@@ -109,6 +109,8 @@ test('openid-client v6 runs the device flow (PKCE) while Chromium signs in and a
   await expect(page.getByTestId('cli-session')).toHaveCount(1);
   await expect(page.getByTestId('cli-session')).toContainText('Basic Memory CLI');
   await page.getByTestId('cli-session-revoke').click();
+  await expect(page.getByTestId('cli-session-revoke-dialog')).toBeVisible();
+  await page.getByTestId('cli-session-revoke-confirm').click();
   await expect(page.getByTestId('cli-sessions-flash')).toContainText('Revoked 1 session');
   await expect(page.getByTestId('cli-sessions-empty')).toBeVisible();
   const after = await fetch(`${APP_URL}/api/me`, { headers: { authorization: `Bearer ${refreshed.access_token}` } });

@@ -10,7 +10,7 @@ import { requireUser } from '@/lib/auth/session.ts';
 import { getConfig } from '@/lib/config/index.ts';
 import { getDb } from '@/lib/db/index.ts';
 import { listCliSessionsForUser } from '@/lib/db/queries/oauth.ts';
-import { Button } from '@/components/ui/button.tsx';
+import { ConfirmSubmitButton } from '@/components/ui/confirm-submit-button.tsx';
 import { cardClass } from '@/components/ui/card.tsx';
 import { Notice } from '@/components/ui/notice.tsx';
 
@@ -33,7 +33,11 @@ export default async function CliSessionsPage({ searchParams }: { searchParams: 
           <form method="post" action="/cli-sessions/revoke">
             <input type="hidden" name="csrf" value={csrf} />
             <input type="hidden" name="all" value="1" />
-            <Button type="submit" variant="danger-outline" data-testid="cli-sessions-revoke-all" className="py-2">Revoke all</Button>
+            <ConfirmSubmitButton variant="danger-outline" className="py-2" testId="cli-sessions-revoke-all" confirmLabel="Revoke all sessions"
+              title={`Revoke all ${sessions.length} CLI sessions?`}
+              body={<p>Every terminal signed in with <code className="font-mono">bm cloud login</code> stops working with its next request, this one included if you use it. Sign in again to reconnect.</p>}>
+              Revoke all
+            </ConfirmSubmitButton>
           </form>
         ) : undefined}
       />
@@ -60,7 +64,10 @@ export default async function CliSessionsPage({ searchParams }: { searchParams: 
               <form method="post" action="/cli-sessions/revoke">
                 <input type="hidden" name="csrf" value={csrf} />
                 <input type="hidden" name="id" value={s.id} />
-                <Button type="submit" data-testid="cli-session-revoke">Revoke</Button>
+                <ConfirmSubmitButton testId="cli-session-revoke" confirmLabel="Revoke session" title={`Revoke ${s.client} on ${shortUserAgent(s.deviceUserAgent)}?`}
+                  body={<p>That terminal stops working with its next request; run <code className="font-mono">bm cloud login</code> there to reconnect.</p>}>
+                  Revoke
+                </ConfirmSubmitButton>
               </form>
             </li>
           ))}
