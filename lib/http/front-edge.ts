@@ -42,7 +42,7 @@ export interface FrontEdge {
 }
 
 // Hop-by-hop: they describe one connection, not the request. `expect` is answered by the edge itself
-// (node:http sends 100 Continue), so the app must not be asked again.
+// (100 Continue once the request is admitted), so the app must not be asked again.
 const REQUEST_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade', 'expect', EDGE_PEER_HEADER]);
 const RESPONSE_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'trailer', 'upgrade']);
 
@@ -100,8 +100,10 @@ export function startFrontEdge(o: FrontEdgeOptions): Promise<FrontEdge> {
   const tunnels = new Set<net.Socket>();
   let active = 0;
 
-  const server = http.createServer((req, res) => {
-    if (limiter && isSheddable(req.url ?? '/') && !admitOrShed(limiter, req, res)) return;
+  const admitted = (req: http.IncomingMessage, res: http.ServerResponse) =>
+    !limiter || !isSheddable(req.url ?? '/') || admitOrShed(limiter, req, res);
+
+  const forward = (req: http.IncomingMessage, res: http.ServerResponse) => {
     active++;
     res.once('close', () => { active--; });
     const upstream = http.request({
@@ -123,6 +125,14 @@ export function startFrontEdge(o: FrontEdgeOptions): Promise<FrontEdge> {
     res.on('close', () => { if (!res.writableFinished) upstream.destroy(); });
     req.on('error', () => upstream.destroy());
     req.pipe(upstream);
+  };
+
+  const server = http.createServer((req, res) => { if (admitted(req, res)) forward(req, res); });
+  // `Expect: 100-continue`: admission first, so a refused upload is answered 503 before its body is sent.
+  server.on('checkContinue', (req, res) => {
+    if (!admitted(req, res)) return;
+    res.writeContinue();
+    forward(req, res);
   });
 
   // Upgrades (WebSocket): the request head re-sent to the app, then bytes both ways.

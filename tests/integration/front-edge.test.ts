@@ -32,6 +32,21 @@ function request(port: number, p: string, o: { method?: string; headers?: http.O
   });
 }
 
+/** A PUT that sends its body only after 100 Continue; says whether that came and the final status. */
+function expectContinue(port: number, p: string): Promise<{ status: number; continued: boolean }> {
+  return new Promise((resolve, reject) => {
+    const body = randomBytes(64 * 1024);
+    let continued = false;
+    const req = http.request({ host: '127.0.0.1', port, path: p, method: 'PUT', agent: false, headers: { 'content-length': body.length, expect: '100-continue' } }, (res) => {
+      res.resume();
+      res.on('end', () => { resolve({ status: res.statusCode ?? 0, continued }); if (!continued) req.destroy(); });
+    });
+    req.on('continue', () => { continued = true; req.end(body); });
+    req.on('error', reject);
+    req.flushHeaders();
+  });
+}
+
 async function until(cond: () => boolean, what: string) {
   for (let i = 0; i < 1000 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
   assert.ok(cond(), `never: ${what}`);
@@ -105,6 +120,18 @@ describe('front edge', () => {
       assert.ok(Math.max(...extra.map((r) => r.doneAt)) < firstServed, `round ${round}: every refusal came before the first admitted answer`);
       for (const r of await Promise.all(held)) assert.equal(r.status, 200, 'the admitted requests are served');
       assert.equal((await request(port, '/api/me')).status, 200, `round ${round}: capacity back at once`);
+    }
+    // An upload that asks first (Expect: 100-continue) is refused before its body is sent: no 100 Continue.
+    {
+      const held = Array.from({ length: 8 }, () => request(port, '/proxy/hold?ms=2000'));
+      await until(() => edge.limiter!.current === 8, 'eight held');
+      const refused = await expectContinue(port, '/proxy/upload');
+      assert.equal(refused.status, 503);
+      assert.equal(refused.continued, false, 'no 100 Continue for a refused upload');
+      await Promise.all(held);
+      const admitted = await expectContinue(port, '/proxy/upload');
+      assert.equal(admitted.status, 200);
+      assert.equal(admitted.continued, true);
     }
     // Health and pages are never counted or refused, even at the cap.
     const held = Array.from({ length: 8 }, () => request(port, '/proxy/hold?ms=300'));
