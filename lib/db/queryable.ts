@@ -23,3 +23,21 @@ export const dateOf = (v: Date | string): Date => toDate(v);
 
 /** `sum(…)` as a number (Postgres sums integers as bigint and bigints as numeric, both read as strings). */
 export const sumOf = (c: SQLWrapper) => sql<number>`sum(${c})`.mapWith(Number);
+
+/**
+ * A builder query composed once per database handle and variant, then only bound per call: `build`
+ * returns the query's drizzle `.prepare(…)` with `sql.placeholder(…)` for the values that change. For the
+ * reads behind every page view: composing a nested builder query costs more CPU than Postgres spends
+ * running a small one, and a prepared statement skips Postgres's parse and the driver's describe.
+ * Placeholders reach the driver unencoded: timestamps are passed as ISO strings.
+ */
+export function builtOnce<V extends string, Q>(build: (db: Database, variant: V) => Q): (db: Database, variant: V) => Q {
+  const byDb = new WeakMap<Database, Map<V, Q>>();
+  return (db, variant) => {
+    let built = byDb.get(db);
+    if (!built) byDb.set(db, (built = new Map()));
+    let q = built.get(variant);
+    if (q === undefined) built.set(variant, (q = build(db, variant)));
+    return q;
+  };
+}

@@ -5,6 +5,7 @@
 import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../client.ts';
+import { builtOnce } from '../queryable.ts';
 import { oneOf, SCAN_TYPES } from '../../../tenant/src/sync/run-vocabulary.ts';
 import { memberships, syncProjectStates, syncRuns, tenantEndpoints, tenants, tenantSyncCursors, users } from '../schema.ts';
 import { rollupPercentiles, rollupSeries, rollupTotals, type RollupSeriesPoint, type ScanTypePercentiles } from './sync-rollups.ts';
@@ -64,22 +65,37 @@ interface OpsTenantRow {
   snapshot: { lastGoodAt: Date | null; durationMs: number | null; repositoryBytes: number | null; failures: number; lastError: string | null; lastRunAt: Date | null; stale: boolean };
 }
 
-/** Every tenant's facts and its projects' derived health (one pass; the views slice it). */
-export async function loadFleet(db: Database, now: Date, s: OpsSettings, onlyTenantId?: string): Promise<{ tenants: OpsTenantRow[]; projects: Map<string, OpsProject[]>; facts: TenantFacts[] }> {
-  // The owner shown for a tenant: its first owner membership.
+/** Tenants with their owner (the first owner membership), crash window and collection cursor: all, or one (`tenantId`). */
+const fleetTenantsQuery = builtOnce((db, scope: 'all' | 'one') => {
   const ownerEmail = db.select({ email: users.email }).from(memberships).innerJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(memberships.tenantId, tenants.id), eq(memberships.role, 'owner'))).orderBy(memberships.createdAt).limit(1);
+  return db.select({
+    id: tenants.id, name: tenants.name, status: tenants.status, desiredState: tenants.desiredState, createdAt: tenants.createdAt,
+    statusChangedAt: tenants.statusChangedAt, ownerEmail: sql<string | null>`(${ownerEmail})`,
+    crashCount: tenantEndpoints.crashCount, crashWindowStartedAt: tenantEndpoints.crashWindowStartedAt,
+    lastCollectedAt: tenantSyncCursors.lastCollectedAt, lastRebuildAt: tenantSyncCursors.lastRebuildAt, lastRebuildMs: tenantSyncCursors.lastRebuildMs,
+  }).from(tenants)
+    .leftJoin(tenantEndpoints, eq(tenantEndpoints.tenantId, tenants.id))
+    .leftJoin(tenantSyncCursors, eq(tenantSyncCursors.tenantId, tenants.id))
+    .where(scope === 'one' ? eq(tenants.id, sql.placeholder('tenantId')) : undefined)
+    .prepare(`ops_fleet_tenants_${scope}`);
+});
+
+/** The latest state of each project (the columns health is judged from): all tenants', or one's (`tenantId`). */
+const fleetProjectStatesQuery = builtOnce((db, scope: 'all' | 'one') => db.select({
+  tenantId: syncProjectStates.tenantId, project: syncProjectStates.project, lastRunAt: syncProjectStates.lastRunAt,
+  lastStatus: syncProjectStates.lastStatus, lastScanType: syncProjectStates.lastScanType, lastDurationMs: syncProjectStates.lastDurationMs,
+  lastOkAt: syncProjectStates.lastOkAt, lastSkippedCount: syncProjectStates.lastSkippedCount, lastErrorCount: syncProjectStates.lastErrorCount,
+}).from(syncProjectStates)
+  .where(scope === 'one' ? eq(syncProjectStates.tenantId, sql.placeholder('tenantId')) : undefined)
+  .prepare(`ops_fleet_project_states_${scope}`));
+
+/** Every tenant's facts and its projects' derived health (one pass; the views slice it). */
+export async function loadFleet(db: Database, now: Date, s: OpsSettings, onlyTenantId?: string): Promise<{ tenants: OpsTenantRow[]; projects: Map<string, OpsProject[]>; facts: TenantFacts[] }> {
+  const scope = onlyTenantId ? 'one' : 'all';
   const [rows, states, snaps] = await Promise.all([
-    db.select({
-      id: tenants.id, name: tenants.name, status: tenants.status, desiredState: tenants.desiredState, createdAt: tenants.createdAt,
-      statusChangedAt: tenants.statusChangedAt, ownerEmail: sql<string | null>`(${ownerEmail})`,
-      crashCount: tenantEndpoints.crashCount, crashWindowStartedAt: tenantEndpoints.crashWindowStartedAt,
-      lastCollectedAt: tenantSyncCursors.lastCollectedAt, lastRebuildAt: tenantSyncCursors.lastRebuildAt, lastRebuildMs: tenantSyncCursors.lastRebuildMs,
-    }).from(tenants)
-      .leftJoin(tenantEndpoints, eq(tenantEndpoints.tenantId, tenants.id))
-      .leftJoin(tenantSyncCursors, eq(tenantSyncCursors.tenantId, tenants.id))
-      .where(onlyTenantId ? eq(tenants.id, onlyTenantId) : undefined),
-    db.select().from(syncProjectStates).where(onlyTenantId ? eq(syncProjectStates.tenantId, onlyTenantId) : undefined),
+    fleetTenantsQuery(db, scope).execute({ tenantId: onlyTenantId }),
+    fleetProjectStatesQuery(db, scope).execute({ tenantId: onlyTenantId }),
     snapshotHealthByTenant(db, onlyTenantId ? [onlyTenantId] : undefined),
   ]);
   const status = new Map<string, string>();

@@ -4,7 +4,7 @@ import { and, count, desc, eq, gt, inArray, isNull, lt, max, sql } from 'drizzle
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../client.ts';
 import { snapshotRuns, tenants, type SnapshotRun } from '../schema.ts';
-import { dateOf } from '../queryable.ts';
+import { builtOnce, dateOf } from '../queryable.ts';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -94,9 +94,8 @@ export interface SnapshotHealthRow {
   lastRunAt: Date | null;
 }
 
-/** Per tenant: the last good snapshot, its duration and repository size, failures since, the last error. */
-export async function snapshotHealthByTenant(db: Database, tenantIds?: string[]): Promise<Map<string, SnapshotHealthRow>> {
-  if (tenantIds && tenantIds.length === 0) return new Map();
+/** The snapshot health of every tenant, or of the listed ones (`tenantIds`, an array). */
+const snapshotHealthQuery = builtOnce((db, scope: 'all' | 'listed') => {
   const good = db.select({
     startedAt: snapshotRuns.startedAt, finishedAt: snapshotRuns.finishedAt, durationMs: snapshotRuns.durationMs, repositoryBytes: snapshotRuns.repositoryBytes,
   }).from(snapshotRuns).where(and(eq(snapshotRuns.tenantId, tenants.id), eq(snapshotRuns.status, 'succeeded')))
@@ -104,12 +103,21 @@ export async function snapshotHealthByTenant(db: Database, tenantIds?: string[])
   const failed = alias(snapshotRuns, 'failed');
   const failedOfTenant = and(eq(failed.tenantId, tenants.id), eq(failed.status, 'failed'));
   const any = alias(snapshotRuns, 'any_run');
-  const rows = await db.select({
+  return db.select({
     tenantId: tenants.id, lastGoodAt: good.finishedAt, lastGoodDurationMs: good.durationMs, repositoryBytes: good.repositoryBytes,
     failuresSinceGood: sql<number>`(${db.select({ n: count() }).from(failed)
       .where(and(failedOfTenant, gt(failed.startedAt, sql`coalesce(${good.startedAt}, 'epoch'::timestamptz)`)))})`.mapWith(Number),
     lastError: sql<string | null>`(${db.select({ error: failed.error }).from(failed).where(failedOfTenant).orderBy(desc(failed.startedAt)).limit(1)})`,
     lastRunAt: sql<Date | null>`(${db.select({ at: max(any.startedAt) }).from(any).where(eq(any.tenantId, tenants.id))})`.mapWith(dateOf),
-  }).from(tenants).leftJoinLateral(good, sql`true`).where(tenantIds ? inArray(tenants.id, tenantIds) : undefined);
+  }).from(tenants).leftJoinLateral(good, sql`true`)
+    // One statement whatever the number of tenants listed: the list is one array parameter.
+    .where(scope === 'listed' ? sql`${tenants.id} = any(${sql.placeholder('tenantIds')}::uuid[])` : undefined)
+    .prepare(`snapshot_health_${scope}`);
+});
+
+/** Per tenant: the last good snapshot, its duration and repository size, failures since, the last error. */
+export async function snapshotHealthByTenant(db: Database, tenantIds?: string[]): Promise<Map<string, SnapshotHealthRow>> {
+  if (tenantIds && tenantIds.length === 0) return new Map();
+  const rows = await snapshotHealthQuery(db, tenantIds ? 'listed' : 'all').execute({ tenantIds });
   return new Map(rows.map((x) => [x.tenantId, x]));
 }

@@ -2,6 +2,7 @@
 // Every function takes the db first; tenant-scoped ones take the tenant id of the caller.
 import { and, desc, eq, isNotNull, lt, max, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
+import { builtOnce } from '../queryable.ts';
 import { syncProjectStates, syncRuns, tenants, type SyncRunRow } from '../schema.ts';
 import { rollupPercentiles, rollupSeries, type ScanTypePercentiles } from './sync-rollups.ts';
 
@@ -28,11 +29,13 @@ export async function latestRunPerProject(db: Database, tenantId: string): Promi
     .orderBy(syncRuns.project, desc(syncRuns.startedAt), desc(syncRuns.runId));
 }
 
+const syncRunsQuery = builtOnce((db, scope: 'tenant' | 'project') => db.select(syncRunViewColumns).from(syncRuns)
+  .where(and(eq(syncRuns.tenantId, sql.placeholder('tenantId')), scope === 'project' ? eq(syncRuns.project, sql.placeholder('project')) : undefined))
+  .orderBy(desc(syncRuns.startedAt), desc(syncRuns.runId)).limit(sql.placeholder('limit')).prepare(`sync_runs_${scope}`));
+
 /** A tenant's runs, newest first (optionally one project). */
 export async function listSyncRuns(db: Database, tenantId: string, opts: { project?: string; limit?: number } = {}): Promise<SyncRunView[]> {
-  return db.select(syncRunViewColumns).from(syncRuns)
-    .where(and(eq(syncRuns.tenantId, tenantId), opts.project ? eq(syncRuns.project, opts.project) : undefined))
-    .orderBy(desc(syncRuns.startedAt), desc(syncRuns.runId)).limit(clampLimit(opts.limit));
+  return syncRunsQuery(db, opts.project ? 'project' : 'tenant').execute({ tenantId, project: opts.project, limit: clampLimit(opts.limit) });
 }
 
 export interface ScanTypeBucket { bucket: Date; scanType: string; runs: number; failed: number; files: number }
@@ -54,11 +57,13 @@ export async function durationPercentiles(db: Database, range: TimeRange, opts: 
   return rollupPercentiles(db, range, opts);
 }
 
+const rebuildsQuery = builtOnce((db, scope: 'fleet' | 'tenant') => db.select(syncRunViewColumns).from(syncRuns)
+  .where(and(eq(syncRuns.kind, 'rebuild'), scope === 'tenant' ? eq(syncRuns.tenantId, sql.placeholder('tenantId')) : undefined))
+  .orderBy(desc(syncRuns.startedAt), desc(syncRuns.runId)).limit(sql.placeholder('limit')).prepare(`rebuilds_${scope}`));
+
 /** Index rebuilds, newest first (all tenants unless `tenantId`). */
 export async function rebuildHistory(db: Database, opts: { tenantId?: string; limit?: number } = {}): Promise<SyncRunView[]> {
-  return db.select(syncRunViewColumns).from(syncRuns)
-    .where(and(eq(syncRuns.kind, 'rebuild'), opts.tenantId ? eq(syncRuns.tenantId, opts.tenantId) : undefined))
-    .orderBy(desc(syncRuns.startedAt), desc(syncRuns.runId)).limit(clampLimit(opts.limit));
+  return rebuildsQuery(db, opts.tenantId ? 'tenant' : 'fleet').execute({ tenantId: opts.tenantId, limit: clampLimit(opts.limit) });
 }
 
 export interface StaleTenant { tenantId: string; name: string; status: string; lastOkAt: Date | null; lastRunAt: Date | null }
