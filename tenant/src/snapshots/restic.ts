@@ -17,6 +17,8 @@ export interface ResticConfig {
   env?: Record<string, string>;
   /** restic executable; default `restic` on PATH */
   bin?: string;
+  /** id of the key restic tries first (restic-key.ts: the repository's cheap key) */
+  keyHint?: string;
 }
 
 export class ResticError extends Error {
@@ -47,6 +49,7 @@ function resticEnv(cfg: ResticConfig): Record<string, string> {
     RESTIC_REPOSITORY: cfg.repository, RESTIC_PASSWORD_FILE: cfg.passwordFile, RESTIC_CACHE_DIR: cfg.cacheDir,
     ...cfg.env,
   };
+  if (cfg.keyHint) env.RESTIC_KEY_HINT = cfg.keyHint;
   if (process.env.TMPDIR) env.TMPDIR = process.env.TMPDIR;
   return env;
 }

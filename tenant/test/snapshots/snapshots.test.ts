@@ -70,6 +70,26 @@ describe('snapshots (restic)', () => {
     assert.equal(some.body.files[0].size > 0, true);
   });
 
+  test('the repository gets a second key with a cheap derivation, which alone opens it', () => {
+    const keys = fs.readdirSync(path.join(repo, 'keys')).map((id) => ({ id, kf: JSON.parse(fs.readFileSync(path.join(repo, 'keys', id), 'utf8')) }));
+    assert.equal(keys.length, 2, 'restic\'s own key and the cheap one');
+    const fast = keys.find((k) => k.kf.N === 16384 && k.kf.r === 8 && k.kf.p === 1);
+    assert.ok(fast, JSON.stringify(keys.map((k) => [k.kf.N, k.kf.r, k.kf.p])));
+    assert.equal(crypto.createHash('sha256').update(fs.readFileSync(path.join(repo, 'keys', fast.id))).digest('hex'), fast.id);
+    // a copy of the repository's config with only the cheap key: restic opens it and reads the same config
+    const only = path.join(tmp, 'only-fast-key');
+    fs.mkdirSync(path.join(only, 'keys'), { recursive: true });
+    fs.copyFileSync(path.join(repo, 'config'), path.join(only, 'config'));
+    fs.copyFileSync(path.join(repo, 'keys', fast.id), path.join(only, 'keys', fast.id));
+    const env = { ...process.env, RESTIC_REPOSITORY: only, RESTIC_PASSWORD_FILE: passwordFile, RESTIC_CACHE_DIR: path.join(tmp, 'cache-only') };
+    const config = JSON.parse(execFileSync('restic', ['--no-lock', 'cat', 'config'], { env, encoding: 'utf8' }));
+    assert.equal(config.id, JSON.parse(restic(['--no-lock', 'cat', 'config']).out).id);
+    // and a wrong password does not open it
+    fs.writeFileSync(path.join(tmp, 'wrong'), 'not the password');
+    assert.throws(() => execFileSync('restic', ['--no-lock', 'cat', 'config'], { env: { ...env, RESTIC_PASSWORD_FILE: path.join(tmp, 'wrong') }, stdio: 'pipe' }));
+    fs.rmSync(only, { recursive: true });
+  });
+
   test('restoring an overwritten note puts the overwritten version in the trash and says what changed', async () => {
     fs.writeFileSync(path.join(main, 'docs', 'Keep.md'), '# Keep\n\nan agent wrote over this\n');
     const r = await t.json('POST', `/snapshots/${first}/restore`, { path: 'main/docs/Keep.md' });
@@ -165,6 +185,10 @@ describe('snapshots (restic)', () => {
     const failed = await pending;
     assert.equal(failed.status, 500, JSON.stringify(failed.body));
     assert.match(failed.body.detail, /restic backup failed \(killed by SIGKILL\)/);
+    // the killed restic may have left its lock, which restic check (an exclusive lock) refuses: the tenant's check
+    // removes locks of dead processes (`restic unlock`) first, then the repository checks clean
+    const checked = await t.json('POST', '/snapshots/check');
+    assert.deepEqual(checked.body.ok, true, JSON.stringify(checked.body));
     assert.equal(restic(['check']).code, 0);
     const next = await snapshot('scheduled');
     assert.equal(next.status, 201, JSON.stringify(next.body));
