@@ -8,13 +8,13 @@ import { getMcpConfig } from '../config/mcp.ts';
 import { getDb } from '../db/index.ts';
 import { createCallBudget } from './call-budget.ts';
 import { processMcpRecorder } from './call-records.ts';
-import { createMcpEndpoint } from './mcp-http.ts';
+import { createMcpEndpoint, type McpEndpoint } from './mcp-http.ts';
 import { mcpResourceUrl } from './mcp-resource.ts';
 
 const KEY = Symbol.for('bmc.mcpEndpoint');
-type Holder = { [KEY]?: (req: Request) => Promise<Response> };
+type Holder = { [KEY]?: McpEndpoint };
 
-export function mcpEndpoint(): (req: Request) => Promise<Response> {
+export function mcpEndpoint(): McpEndpoint {
   const g = globalThis as Holder;
   if (g[KEY]) return g[KEY];
   const { app, oauth } = getConfig();
