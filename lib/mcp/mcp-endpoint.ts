@@ -19,13 +19,14 @@ export function mcpEndpoint(): McpEndpoint {
   if (g[KEY]) return g[KEY];
   const { app, oauth } = getConfig();
   const config = getMcpConfig();
-  const tokenCache = processAccessTokenCache(oauth.accessTokenCacheMs);
   // Tokens bound to a resource (MCP connections) are accepted only where that exact resource is served.
   const resource = mcpResourceUrl(app.appUrl);
   return (g[KEY] = createMcpEndpoint({
     appUrl: app.appUrl,
     config,
-    principalOf: async (authorization, ip) => principalFromAuthorization(authorization, ip, { db: await getDb(), tokenCache, resource }),
+    // The cache is asked for per call: it exists only once this process listens for revocations, and a call that
+    // came before that must not leave every later one without it.
+    principalOf: async (authorization, ip) => principalFromAuthorization(authorization, ip, { db: await getDb(), tokenCache: processAccessTokenCache(oauth.accessTokenCacheMs), resource }),
     requestInfo: (req) => requestInfoFromHeaders(req.headers),
     budget: createCallBudget(config.callsPerMinute, config.burst),
     recorder: processMcpRecorder(),
