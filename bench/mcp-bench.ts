@@ -46,6 +46,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<number> {
   if (!fs.existsSync(MAKE_CORPUS)) throw new Error(`make-corpus not found at ${MAKE_CORPUS}`);
+  // The corpus is made before the app starts: spawnSync blocks this process, and a keep-alive socket left idle across
+  // it (the start-up health checks') is one the server has closed by the time the next request picks it up.
+  const corpus = fs.mkdtempSync(path.join(os.tmpdir(), 'bmc-mcp-corpus-'));
+  const mk = spawnSync(MAKE_CORPUS, ['--preset', 'seed-tenant', '--out', corpus], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (mk.status !== 0) { fs.rmSync(corpus, { recursive: true, force: true }); throw new Error(`make-corpus failed (${mk.status})`); }
   const b = await startBenchApp(PORT, { MCP_CALLS_PER_MINUTE: '1000000', MCP_CALL_BURST: '1000000' }, 'mcp-bench');
   process.once('SIGINT', () => { void b.cleanup().finally(() => process.exit(130)); });
   const problems: string[] = [];
@@ -53,9 +58,6 @@ async function main(): Promise<number> {
     const APP = b.url;
     const bearer = { authorization: `Bearer ${b.token}`, accept: 'application/json' };
     // Corpus into the tenant, biggest project indexed.
-    const corpus = path.join(b.tmp, 'corpus');
-    const mk = spawnSync(MAKE_CORPUS, ['--preset', 'seed-tenant', '--out', corpus], { stdio: ['ignore', 'ignore', 'inherit'] });
-    if (mk.status !== 0) throw new Error(`make-corpus failed (${mk.status})`);
     const tenantData = path.join(b.tmp, 'data', 'tenants', b.tenantId, 'data');
     const count = (d: string): number => fs.readdirSync(d, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? count(path.join(d, e.name)) : e.name.endsWith('.md') ? 1 : 0), 0);
     const folders = fs.readdirSync(corpus, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name);
@@ -248,6 +250,7 @@ async function main(): Promise<number> {
     console.log(`load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (figures on a shared machine are indicative)`);
   } finally {
     await b.cleanup();
+    fs.rmSync(corpus, { recursive: true, force: true });
   }
   if (problems.length) { console.log(`\n[bench] FAILED:\n- ${problems.join('\n- ')}`); return 1; }
   console.log('\n[bench] all targets met');
