@@ -8,24 +8,25 @@ import { getMcpConfig } from '../config/mcp.ts';
 import { getDb } from '../db/index.ts';
 import { createCallBudget } from './call-budget.ts';
 import { processMcpRecorder } from './call-records.ts';
-import { createMcpEndpoint } from './mcp-http.ts';
+import { createMcpEndpoint, type McpEndpoint } from './mcp-http.ts';
 import { mcpResourceUrl } from './mcp-resource.ts';
 
 const KEY = Symbol.for('bmc.mcpEndpoint');
-type Holder = { [KEY]?: (req: Request) => Promise<Response> };
+type Holder = { [KEY]?: McpEndpoint };
 
-export function mcpEndpoint(): (req: Request) => Promise<Response> {
+export function mcpEndpoint(): McpEndpoint {
   const g = globalThis as Holder;
   if (g[KEY]) return g[KEY];
   const { app, oauth } = getConfig();
   const config = getMcpConfig();
-  const tokenCache = processAccessTokenCache(oauth.accessTokenCacheMs);
   // Tokens bound to a resource (MCP connections) are accepted only where that exact resource is served.
   const resource = mcpResourceUrl(app.appUrl);
   return (g[KEY] = createMcpEndpoint({
     appUrl: app.appUrl,
     config,
-    principalOf: async (authorization, ip) => principalFromAuthorization(authorization, ip, { db: await getDb(), tokenCache, resource }),
+    // The cache is asked for per call: it exists only once this process listens for revocations, and a call that
+    // came before that must not leave every later one without it.
+    principalOf: async (authorization, ip) => principalFromAuthorization(authorization, ip, { db: await getDb(), tokenCache: processAccessTokenCache(oauth.accessTokenCacheMs), resource }),
     requestInfo: (req) => requestInfoFromHeaders(req.headers),
     budget: createCallBudget(config.callsPerMinute, config.burst),
     recorder: processMcpRecorder(),

@@ -64,7 +64,19 @@ const jsonError = (status: number, detail: string, headers: Record<string, strin
 const rpcError = (status: number, code: number, message: string, id: unknown = null) =>
   Response.json({ jsonrpc: '2.0', id, error: { code, message } }, { status, headers: { 'cache-control': 'no-store' } });
 
-export function createMcpEndpoint(deps: McpEndpointDeps): (req: Request) => Promise<Response> {
+/**
+ * What the node:http edge hands over with the request (lib/mcp/mcp-node.ts): the body read straight from the socket
+ * (only once the caller is authenticated; null when over `max` bytes) and the client's connection signal, so the
+ * request itself carries neither a web stream nor a followed signal.
+ */
+interface McpEdgeRequest {
+  readBody(max: number): Promise<string | null>;
+  signal: AbortSignal;
+}
+
+export type McpEndpoint = (req: Request, edge?: McpEdgeRequest) => Promise<Response>;
+
+export function createMcpEndpoint(deps: McpEndpointDeps): McpEndpoint {
   const appOrigin = new URL(deps.appUrl).origin;
   const appHost = new URL(deps.appUrl).hostname;
   const resource = mcpResourceUrl(deps.appUrl);
@@ -86,7 +98,7 @@ export function createMcpEndpoint(deps: McpEndpointDeps): (req: Request) => Prom
     return res;
   };
 
-  return async function handleMcp(req: Request): Promise<Response> {
+  return async function handleMcp(req: Request, edge?: McpEdgeRequest): Promise<Response> {
     const origin = req.headers.get('origin');
     // DNS rebinding: a browser page on another origin (or a rebound name) never reaches the tools.
     if (origin !== null && !allowedOrigins.has(origin) && !(appIsLoopback && isLoopbackOrigin(origin))) { recordMcpRefusal('origin'); return jsonError(403, 'Origin not allowed.'); }
@@ -122,7 +134,7 @@ export function createMcpEndpoint(deps: McpEndpointDeps): (req: Request) => Prom
     }
     if (req.method !== 'POST') return withCors(new Response(null, { status: 405, headers: { allow: 'POST, OPTIONS' } }), origin);
 
-    const text = await readCapped(req, deps.config.maxRequestBytes);
+    const text = edge ? await edge.readBody(deps.config.maxRequestBytes) : await readCapped(req, deps.config.maxRequestBytes);
     if (text === null) { recordMcpRefusal('too_large'); return withCors(jsonError(413, `The request is larger than ${deps.config.maxRequestBytes} bytes.`), origin); }
     let parsed: unknown;
     try { parsed = JSON.parse(text); } catch { return withCors(rpcError(400, -32700, 'Parse error: the body is not JSON.'), origin); }
@@ -148,7 +160,7 @@ export function createMcpEndpoint(deps: McpEndpointDeps): (req: Request) => Prom
     }
 
     const ac = new AbortController();
-    req.signal?.addEventListener('abort', () => ac.abort(), { once: true });
+    (edge?.signal ?? req.signal)?.addEventListener('abort', () => ac.abort(), { once: true });
     const p = principal;
     const call: McpCallContext = {
       api: tenantApi(tenantId, ac.signal, deps.tenantProxyDeps, identity.name),
@@ -169,7 +181,9 @@ export function createMcpEndpoint(deps: McpEndpointDeps): (req: Request) => Prom
       },
     };
     const authInfo = { token: 'bearer', clientId: p.clientId ?? '', scopes: p.scopes, extra: { call } };
-    const forward = new Request(req.url, { method: 'POST', headers: req.headers, body: text });
+    // The SDK takes the parsed body as given and reads only the headers: a request whose body was consumed here is
+    // handed on as a body-less copy; the edge's request never had one.
+    const forward = req.bodyUsed ? new Request(req.url, { method: 'POST', headers: req.headers }) : req;
     const res = await sdk.fetch(forward, { authInfo, parsedBody: parsed });
     res.headers.set('cache-control', 'no-store');
     return withCors(res, origin);

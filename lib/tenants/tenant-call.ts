@@ -127,10 +127,15 @@ export interface CallTenantOptions {
 /** One JSON call to the tenant. Never throws for tenant trouble: an unreachable tenant is an `unreachable` 502 answer. */
 export async function callTenant<T>(tenantId: string, method: string, tenantPath: string, opts: CallTenantOptions = {}): Promise<TenantCall<T>> {
   const limit = opts.timeoutMs ?? 10_000;
-  const signals = [...(limit > 0 ? [AbortSignal.timeout(limit)] : []), ...(opts.signal ? [opts.signal] : [])];
+  // One controller for the time limit and the caller's signal, released when the call ends: AbortSignal.timeout
+  // would keep its timer, its signals and their listeners alive for the whole limit after the answer came.
+  const ac = limit > 0 || opts.signal ? new AbortController() : null;
+  const timer = ac && limit > 0 ? setTimeout(() => ac.abort(new DOMException('The tenant call timed out.', 'TimeoutError')), limit) : null;
+  const follow = () => ac?.abort(opts.signal?.reason);
+  if (opts.signal?.aborted) follow(); else opts.signal?.addEventListener('abort', follow, { once: true });
   try {
     const r = await tenantCall(tenantId, method, tenantPath, {
-      json: opts.json, signal: signals.length ? AbortSignal.any(signals) : undefined, maxBytes: opts.maxBytes ?? 8 * 1024 * 1024,
+      json: opts.json, signal: ac?.signal, maxBytes: opts.maxBytes ?? 8 * 1024 * 1024,
       idleTimeoutMs: opts.idleTimeoutMs, deps: opts.deps, actor: opts.actor,
     });
     const text = r.body.toString('utf8');
@@ -141,6 +146,9 @@ export async function callTenant<T>(tenantId: string, method: string, tenantPath
   } catch (err) {
     const message = err instanceof Error ? err.message : 'The tenant could not be reached.';
     return { ok: false, status: 502, body: undefined, text: '', detail: { error: 'tenant_unreachable', message }, message, unreachable: true };
+  } finally {
+    if (timer) clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', follow);
   }
 }
 

@@ -8,7 +8,7 @@ import { getTenantRoute } from '../../lib/db/queries/tenants-runtime.ts';
 import type { TenantProxyDeps } from '../../lib/tenants/tenant-proxy.ts';
 import { principalFromAuthorization, type Principal } from '../../lib/auth/principal.ts';
 import { buildMcpConfig, mcpEnvSchema } from '../../lib/config/mcp.ts';
-import { createMcpEndpoint } from '../../lib/mcp/mcp-http.ts';
+import { createMcpEndpoint, type McpEndpoint } from '../../lib/mcp/mcp-http.ts';
 import { createCallBudget, type CallBudget } from '../../lib/mcp/call-budget.ts';
 import { McpCallRecorder } from '../../lib/mcp/call-records.ts';
 
@@ -20,7 +20,7 @@ export interface McpRig {
   appUrl: string;
   recorder: McpCallRecorder;
   /** The endpoint itself (e.g. behind a test proxy that adds a header). */
-  handle(req: Request): Promise<Response>;
+  handle: McpEndpoint;
   person(label: string, opts?: { scope?: string; running?: boolean }): Promise<Person>;
   /** Another token (token family) of the same person, with these scopes. */
   token(p: Person, scope?: string): Promise<{ token: string; grantId: string }>;
@@ -40,7 +40,7 @@ export async function startMcpRig(env: Record<string, string> = {}): Promise<Mcp
   const generous = createCallBudget(100_000, 10_000);
   const budgets = new Map<string, CallBudget>();
   const alterPrincipal = new Map<string, (p: Principal) => Principal>();
-  let endpoint: ((req: Request) => Promise<Response>) | null = null;
+  let endpoint: McpEndpoint | null = null;
   const srv = await serveFetch((req) => endpoint!(req));
   const proxyDeps: TenantProxyDeps = { getRoute: (id) => getTenantRoute(h.db, id), authSecret: AUTH_SECRET, appOrigin: srv.url, subscribeUrl: 'https://example.test/subscribe', connectTimeoutMs: 2000, idleTimeoutMs: 20_000 };
   endpoint = createMcpEndpoint({
@@ -57,7 +57,7 @@ export async function startMcpRig(env: Record<string, string> = {}): Promise<Mcp
     tenantProxyDeps: proxyDeps,
   });
   return {
-    h, url: `${srv.url}/mcp`, appUrl: srv.url, recorder, alterPrincipal, budgets, handle: (req) => endpoint!(req),
+    h, url: `${srv.url}/mcp`, appUrl: srv.url, recorder, alterPrincipal, budgets, handle: (req, edge) => endpoint!(req, edge),
     async person(label, opts = {}) {
       const a = await makeAccount(h.db, label);
       const t = await mintToken(h.db, a.userId, a.tenantId, opts.scope);
