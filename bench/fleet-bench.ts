@@ -117,7 +117,7 @@ function startApp(idleStopMs: number) {
   app = { supervisor, collector };
 }
 // As in the app (services.ts): a request that wakes a tenant starts this process's supervisor pass at once.
-setSupervisorNudge(() => app?.supervisor.wake());
+setSupervisorNudge((id) => app?.supervisor.wake(id));
 async function stopApp() {
   if (!app) return;
   await app.collector.stop();
