@@ -204,6 +204,7 @@ export class TenantSupervisor {
       // A fleet of mostly sleeping tenants is mostly synchronous `continue`s: give the event loop a turn now and then.
       if (performance.now() - since > 5) { await new Promise<void>((r) => setImmediate(r)); since = performance.now(); }
     }
+    if (!this.stopped) this.probeDue(this.clock.now());
   }
 
   /** One tenant of a pass: take its lease if it needs a supervisor and nobody live holds it, then reconcile. */
@@ -300,8 +301,19 @@ export class TenantSupervisor {
       return;
     }
 
-    // Probes run beside the pass (a few at a time), so one slow tenant does not hold up the pass — or a wake.
-    if (!slot.probing && now - slot.lastProbeAt >= this.s.healthIntervalMs && this.probesInFlight < MAX_PASS_PROBES) {
+    // Probed after the pass (probeDue), beside it: one slow tenant does not hold up the pass — or a wake.
+  }
+
+  /**
+   * Health probes of the running tenants that are due, longest unprobed first, at most MAX_PASS_PROBES in flight:
+   * when probes are slower than the fleet needs, every tenant still gets its turn (and idle ones their sleep).
+   */
+  private probeDue(now: number): void {
+    const due = [...this.slots.values()]
+      .filter((s) => s.handle && !s.handle.isExited && !s.probing && !s.starting && !s.stopping && now - s.lastProbeAt >= this.s.healthIntervalMs)
+      .sort((a, b) => a.lastProbeAt - b.lastProbeAt);
+    for (const slot of due) {
+      if (this.probesInFlight >= MAX_PASS_PROBES) return;
       this.probesInFlight++;
       void this.probe(slot)
         .catch((err) => this.log('error', 'health probe failed', { tenantId: slot.tenantId, error: String((err as Error)?.message ?? err) }))
