@@ -33,7 +33,7 @@ const supervisor = new TenantSupervisor({
   log: (level, msg, fields) => console.error(JSON.stringify({ level, msg, ...fields })),
 });
 const collector = new SyncCollector({ db, authSecret, intervalMs: 5000, concurrency: 4, onlyHeldBy: supervisor.holderId });
-setSupervisorNudge(() => supervisor.wake());
+setSupervisorNudge((id) => supervisor.wake(id));
 const deps: TenantProxyDeps = {
   getRoute: (id) => getTenantRoute(db, id), authSecret, appOrigin: `http://${addr}:${port}`, subscribeUrl: 'https://example.test/subscribe',
   connectTimeoutMs: 2000, idleTimeoutMs: 30_000, wake: (id) => wakeTenant(db, id, 30_000),

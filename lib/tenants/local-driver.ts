@@ -2,6 +2,7 @@
 //   data  <dataRoot>/<tenant-id>/data     (the files: the truth)
 //   index <indexRoot>/<tenant-id>         (SQLite index: a cache, rebuilt at start when missing)
 //   log   <indexRoot>/logs/<tenant-id>.log (the tenant's stderr)
+//   <indexRoot>/node-compile-cache           (Node's compile cache, shared by every tenant: see compileCacheDir)
 // The credential goes in the child's environment (BM_TENANT_SECRET), never argv.
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -38,11 +39,25 @@ export interface LocalDriverOptions {
    * Absent: the tenant runs without snapshots.
    */
   snapshots?: { repositoryTemplate: string | null } | null;
+  /**
+   * Node's on-disk compile cache for the tenant processes (NODE_COMPILE_CACHE): the tenant's TypeScript is
+   * stripped and compiled once, not at every start or wake — about 0.35 s of CPU and 25 MB of resident memory less
+   * per start. Default `<indexRoot>/node-compile-cache`; null = none. Entries are keyed by the source's hash, so an
+   * updated file is compiled afresh.
+   */
+  compileCacheDir?: string | null;
+  /**
+   * Node flags of every tenant process. Default: V8's young generation capped at 2 MiB per semi-space (V8 grows it to
+   * 16 MiB under a start-up index rebuild and keeps it: ~8 MB of an idle tenant's private memory; a tenant's requests
+   * are small, so more frequent scavenges cost little).
+   */
+  nodeFlags?: string[];
   /** Extra environment for the child (e.g. BM_LOG_LEVEL). The parent's env is NOT inherited wholesale. */
   env?: Record<string, string>;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
+const DEFAULT_NODE_FLAGS = ['--max-semi-space-size=2'];
 const TENANT_ID_RE = /^[A-Za-z0-9._-]{1,128}$/;
 const EXIT_DATA_DIR_LOCKED = 3;
 
@@ -73,10 +88,12 @@ class LocalHandle implements TenantHandle {
   exited: Promise<TenantExit>;
   isExited = false;
   child: ChildProcess;
-  constructor(tenantId: string, address: TenantAddress, child: ChildProcess, exited: Promise<TenantExit>) {
+  ready: Promise<void>;
+  constructor(tenantId: string, address: TenantAddress, child: ChildProcess, exited: Promise<TenantExit>, ready: Promise<void>) {
     this.tenantId = tenantId;
     this.address = address;
     this.child = child;
+    this.ready = ready;
     this.pid = child.pid ?? null;
     this.startedAt = new Date();
     this.exited = exited.then((e) => { this.isExited = true; return e; });
@@ -175,11 +192,13 @@ export class LocalTenantDriver implements TenantDriver {
       ...(this.opts.noteHistory ? ['--history-max-versions', String(this.opts.noteHistory.maxVersions), '--history-max-age-days', String(this.opts.noteHistory.maxAgeDays),
         '--history-max-mb', String(this.opts.noteHistory.maxMb), '--history-max-file-kb', String(this.opts.noteHistory.maxFileKb)] : []),
     ];
-    const [cmd, ...cmdArgs] = [...(this.opts.spawnPrefix ?? []), this.opts.nodeBin ?? process.execPath, ...args];
+    const [cmd, ...cmdArgs] = [...(this.opts.spawnPrefix ?? []), this.opts.nodeBin ?? process.execPath, ...(this.opts.nodeFlags ?? DEFAULT_NODE_FLAGS), ...args];
     const snapshotEnv = this.opts.snapshots ? snapshotSettings(this.opts.snapshots, spec.tenantId, this.opts) : {};
+    const compileCache = this.opts.compileCacheDir === undefined ? path.join(this.opts.indexRoot, 'node-compile-cache') : this.opts.compileCacheDir;
+    const cacheEnv = compileCache ? { NODE_COMPILE_CACHE: compileCache } : {};
     // setpriv execs node in place: the child's pid is the tenant's pid, so signals reach it unchanged.
     const child = spawn(cmd!, cmdArgs, {
-      env: { ...childEnv(spec, this.opts.env), ...snapshotEnv } as NodeJS.ProcessEnv,
+      env: { ...cacheEnv, ...childEnv(spec, this.opts.env), ...snapshotEnv } as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: path.dirname(dataDir),
     });
@@ -211,17 +230,20 @@ export class LocalTenantDriver implements TenantDriver {
         reject(new TenantStartError(`tenant did not report listening within ${this.opts.startTimeoutMs ?? 30_000} ms`));
       }, this.opts.startTimeoutMs ?? 30_000);
       timer.unref();
+      let markReady = () => {};
+      const ready = new Promise<void>((r) => { markReady = r; });
       const rl = readline.createInterface({ input: child.stdout! });
       rl.on('line', (line) => {
-        if (settled) return;
         let msg: { event?: string; host?: string; port?: number; pid?: number } | null = null;
         try { msg = JSON.parse(line); } catch { /* not for us */ }
+        if (msg?.event === 'ready') { markReady(); return; }
+        if (settled) return;
         if (msg?.event !== 'listening' || !Number.isInteger(msg.port)) return;
         settled = true;
         clearTimeout(timer);
         const h = msg.host && msg.host !== '0.0.0.0' && msg.host !== '::' ? msg.host : host;
         const address: TenantAddress = { host: h, port: msg.port!, baseUrl: `http://${h.includes(':') ? `[${h}]` : h}:${msg.port}` };
-        const handle = new LocalHandle(spec.tenantId, address, child, exited);
+        const handle = new LocalHandle(spec.tenantId, address, child, exited, ready);
         this.live.add(handle);
         void handle.exited.then(() => this.live.delete(handle));
         resolve(handle);

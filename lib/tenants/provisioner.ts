@@ -35,6 +35,11 @@ export interface TenantHandle {
   exited: Promise<TenantExit>;
   /** True once `exited` has resolved. */
   readonly isExited: boolean;
+  /**
+   * Resolves when the instance says it serves every route (its start-up index catch-up is done), if the driver
+   * can tell; the supervisor confirms with /health. Never rejects; may never resolve (the instance exits first).
+   */
+  ready?: Promise<void>;
 }
 
 export type TenantHealth =

@@ -13,7 +13,9 @@ import type { TenantProxyDeps } from './tenant-proxy.ts';
 const ROUTES = Symbol.for('bmc.tenantRouteCache');
 const WAKES = Symbol.for('bmc.tenantWakes');
 const NUDGE = Symbol.for('bmc.supervisorNudge');
+const WAKE_WAITERS = Symbol.for('bmc.tenantWakeWaiters');
 type Holder = {
+  [WAKE_WAITERS]?: Map<string, Set<() => void>>;
   [ROUTES]?: Map<string, { at: number; route: TenantRoute | null }>;
   [WAKES]?: Map<string, Promise<TenantRoute | null>>;
   [NUDGE]?: (tenantId: string) => void;
@@ -42,11 +44,33 @@ async function getCachedTenantRoute(db: Database, tenantId: string): Promise<Ten
 
 export function invalidateTenantRoute(tenantId: string): void {
   routeCache().delete(tenantId);
+  // A wake waiting on this tenant looks again now rather than at its next poll (this process's supervisor changed it).
+  const waiters = g[WAKE_WAITERS]?.get(tenantId);
+  if (waiters) for (const w of waiters) w();
 }
 
 // ------------------------------------------------------------------------------- waking (proxy)
 
+/** How often a waiting wake reads the tenant's route (a change by this process's supervisor cuts the wait short). */
 const WAKE_POLL_MS = 100;
+
+/** Resolves after `ms`, or earlier when this process's supervisor changes the tenant (invalidateTenantRoute). */
+function changeOrTimeout(tenantId: string, ms: number): Promise<void> {
+  const all = (g[WAKE_WAITERS] ??= new Map());
+  let set = all.get(tenantId);
+  if (!set) all.set(tenantId, (set = new Set()));
+  const waiters = set;
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(t);
+      waiters.delete(done);
+      if (!waiters.size && all.get(tenantId) === waiters) all.delete(tenantId);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    waiters.add(done);
+  });
+}
 
 /** Registered by the background services: starts this process's supervisor pass at once (services.ts). */
 export function setSupervisorNudge(nudge: (tenantId: string) => void): void {
@@ -81,7 +105,7 @@ export function wakeTenant(db: Database, tenantId: string, timeoutMs: number): P
         invalidateTenantRoute(tenantId);
         const route = await getTenantRoute(db, tenantId);
         if (!route || route.desiredState === 'stopped' || wakeSettled(route) || Date.now() >= deadline) return route;
-        await new Promise((r) => setTimeout(r, WAKE_POLL_MS));
+        await changeOrTimeout(tenantId, WAKE_POLL_MS);
       }
     })().finally(() => { wakes.delete(tenantId); });
     wakes.set(tenantId, p);

@@ -34,7 +34,7 @@ export function getTenantServices(): Promise<TenantServices> | undefined {
 /** Wakes this process's supervisor (after first sign-in or an admin action) and drops cached routes. */
 export function nudgeSupervisor(tenantId?: string): void {
   if (tenantId) invalidateTenantRoute(tenantId);
-  void g[KEY]?.then((s) => s.supervisor?.wake());
+  void g[KEY]?.then((s) => s.supervisor?.wake(tenantId));
 }
 
 // A request that wakes a sleeping tenant (proxy-deps.ts) nudges this process's supervisor to start it now.

@@ -46,6 +46,9 @@ export interface SupervisorSettings {
   maxConcurrentStarts?: number;
 }
 
+/** Health probes a pass keeps in flight at once (the rest wait for a later pass). */
+const MAX_PASS_PROBES = 16;
+
 /** Between clearing a sleeping tenant's address and stopping it: routes cached by any instance (1 s) expire. */
 const SLEEP_ROUTE_GRACE_MS = 1500;
 
@@ -114,6 +117,9 @@ export class TenantSupervisor {
   /** Boots in progress and the starts waiting for a turn (maxConcurrentStarts). */
   private startsBooting = 0;
   private startQueue: Array<() => void> = [];
+  /** A pass was asked for while one ran: run another right after. */
+  private again = false;
+  private probesInFlight = 0;
 
   constructor(o: SupervisorOptions) {
     this.db = o.db;
@@ -138,20 +144,43 @@ export class TenantSupervisor {
     this.timer = setTimeout(loop, 0);
   }
 
-  /** Runs a tick soon (after an admin action or first sign-in). */
-  wake(): void {
-    if (this.stopped || !this.timer) return;
-    clearTimeout(this.timer);
+  /**
+   * Runs a pass soon (after an admin action or first sign-in); one that arrives during a pass gets another right
+   * after it. With a tenant id (a request waits on that tenant's wake), that tenant is reconciled at once, on its
+   * own, without waiting for a pass over the whole fleet.
+   */
+  wake(tenantId?: string): void {
+    if (this.stopped || !this.timer && !this.ticking) return;
+    if (tenantId) {
+      void this.superviseOne(tenantId).catch((err) => this.log('error', 'supervising a woken tenant failed', { tenantId, error: String(err?.message ?? err) }));
+      return;
+    }
+    if (this.ticking) { this.again = true; return; }
+    clearTimeout(this.timer!);
     this.timer = setTimeout(() => {
       this.timer = null;
       this.start();
     }, 0);
   }
 
+  private async superviseOne(tenantId: string): Promise<void> {
+    const [row] = await listTenantsForSupervision(this.db, tenantId);
+    if (!row || this.stopped) return;
+    // Just fallen asleep here: let go of its lease now, so any instance can wake it.
+    if (row.status === 'sleeping' && row.leaseHolder === this.holderId) return this.reconcile(row, this.clock.now());
+    // Not taken as held even when it is ours: the lease is taken (or renewed) in one atomic statement first.
+    await this.supervise(row, false, this.clock.now());
+  }
+
   /** One reconciliation pass (public for tests and for callers wanting a synchronous step). */
   async tick(): Promise<void> {
     if (this.ticking) return this.ticking;
-    this.ticking = this.tickOnce().finally(() => { this.ticking = null; });
+    this.ticking = (async () => {
+      do {
+        this.again = false;
+        await this.tickOnce();
+      } while (this.again && !this.stopped);
+    })().finally(() => { this.ticking = null; });
     return this.ticking;
   }
 
@@ -168,22 +197,31 @@ export class TenantSupervisor {
     }
     const rows = await listTenantsForSupervision(this.db);
     const now = this.clock.now();
+    let since = performance.now();
     for (const row of rows) {
       if (this.stopped) return;
-      if (!held.has(row.id)) {
-        if (!this.needsSupervisor(row)) continue;
-        if (this.s.maxTenantsPerInstance > 0 && this.slots.size >= this.s.maxTenantsPerInstance) continue;
-        const liveOther = row.leaseHolder && row.leaseHolder !== this.holderId && row.leaseExpiresAt && row.leaseExpiresAt.getTime() > Date.now();
-        if (liveOther) {
-          // A previous app process on this host that died (kill -9, crash) cannot renew: take over now
-          // rather than after the TTL.
-          if (!holderIsDeadLocalProcess(row.leaseHolder!)) continue;
-          if (!(await takeOverTenantLease(this.db, row.id, row.leaseHolder!, this.holderId, this.s.leaseTtlMs))) continue;
-        } else if (!(await acquireTenantLease(this.db, row.id, this.holderId, this.s.leaseTtlMs))) continue;
-        this.log('info', 'took tenant lease', { tenantId: row.id });
-      }
-      await this.reconcile(row, now);
+      await this.supervise(row, held.has(row.id), now);
+      // A fleet of mostly sleeping tenants is mostly synchronous `continue`s: give the event loop a turn now and then.
+      if (performance.now() - since > 5) { await new Promise<void>((r) => setImmediate(r)); since = performance.now(); }
     }
+    if (!this.stopped) this.probeDue(this.clock.now());
+  }
+
+  /** One tenant of a pass: take its lease if it needs a supervisor and nobody live holds it, then reconcile. */
+  private async supervise(row: SupervisedTenantRow, held: boolean, now: number): Promise<void> {
+    if (!held) {
+      if (!this.needsSupervisor(row)) return;
+      if (this.s.maxTenantsPerInstance > 0 && this.slots.size >= this.s.maxTenantsPerInstance) return;
+      const liveOther = row.leaseHolder && row.leaseHolder !== this.holderId && row.leaseExpiresAt && row.leaseExpiresAt.getTime() > Date.now();
+      if (liveOther) {
+        // A previous app process on this host that died (kill -9, crash) cannot renew: take over now
+        // rather than after the TTL.
+        if (!holderIsDeadLocalProcess(row.leaseHolder!)) return;
+        if (!(await takeOverTenantLease(this.db, row.id, row.leaseHolder!, this.holderId, this.s.leaseTtlMs))) return;
+      } else if (!(await acquireTenantLease(this.db, row.id, this.holderId, this.s.leaseTtlMs))) return;
+      this.log('info', 'took tenant lease', { tenantId: row.id });
+    }
+    await this.reconcile(row, now);
   }
 
   /** A tenant that is stopped (and should be), or failed and not running, needs nobody. */
@@ -263,8 +301,23 @@ export class TenantSupervisor {
       return;
     }
 
-    if (!slot.probing && now - slot.lastProbeAt >= this.s.healthIntervalMs) {
-      await this.probe(slot);
+    // Probed after the pass (probeDue), beside it: one slow tenant does not hold up the pass — or a wake.
+  }
+
+  /**
+   * Health probes of the running tenants that are due, longest unprobed first, at most MAX_PASS_PROBES in flight:
+   * when probes are slower than the fleet needs, every tenant still gets its turn (and idle ones their sleep).
+   */
+  private probeDue(now: number): void {
+    const due = [...this.slots.values()]
+      .filter((s) => s.handle && !s.handle.isExited && !s.probing && !s.starting && !s.stopping && now - s.lastProbeAt >= this.s.healthIntervalMs)
+      .sort((a, b) => a.lastProbeAt - b.lastProbeAt);
+    for (const slot of due) {
+      if (this.probesInFlight >= MAX_PASS_PROBES) return;
+      this.probesInFlight++;
+      void this.probe(slot)
+        .catch((err) => this.log('error', 'health probe failed', { tenantId: slot.tenantId, error: String((err as Error)?.message ?? err) }))
+        .finally(() => { this.probesInFlight--; });
     }
   }
 
@@ -321,11 +374,16 @@ export class TenantSupervisor {
       }
       this.onTenantChange?.(slot.tenantId);
       this.log('info', 'tenant API listening', { tenantId: slot.tenantId, port: handle.address.port, pid: handle.pid });
-      // Follow /health closely right after start so `running` shows up without waiting for ticks.
-      for (let i = 0; i < 50 && !this.stopped && slot.handle === handle && !handle.isExited; i++) {
+      // Follow /health closely right after start so `running` shows up without waiting for ticks: at the tenant's
+      // "ready" signal when its driver gives one, else (and as a fallback) at 25 ms doubling to 200 ms.
+      let gap = 25;
+      let readySignal = handle.ready?.then(() => 'ready' as const);
+      for (let i = 0; i < 60 && !this.stopped && slot.handle === handle && !handle.isExited; i++) {
         await this.probe(slot);
         if (slot.status === 'running') break;
-        await new Promise((r) => setTimeout(r, Math.min(200, this.s.healthIntervalMs)));
+        const timer = new Promise<'timer'>((r) => setTimeout(() => r('timer'), Math.min(gap, this.s.healthIntervalMs)));
+        if ((await Promise.race(readySignal ? [readySignal, timer] : [timer])) === 'ready') readySignal = undefined;
+        gap = Math.min(200, gap * 2);
       }
     })().catch((err) => {
       this.log('error', 'start sequence failed', { tenantId: slot.tenantId, error: String((err as Error)?.message ?? err) });
@@ -448,7 +506,8 @@ export class TenantSupervisor {
     }).finally(() => {
       slot.stopping = undefined;
       if (slot.handle === h) slot.handle = undefined;
-      this.wake();
+      // A request may have woken it while it was falling asleep: that wake goes on now, not at the next pass.
+      this.wake(slot.tenantId);
     });
   }
 

@@ -1,6 +1,7 @@
 // Tenant API process: `node tenant/src/main.ts --data-dir DIR [--index-dir DIR] [--port N] [--host H]
 // [--sync-interval S] [--tenant-id ID]`. Prints one JSON line on stdout when listening
-// ({"event":"listening","host","port","pid"}); every other log line goes to stderr (pino).
+// ({"event":"listening","host","port","pid"}), then {"event":"ready"} once the start-up rebuild or catch-up is done
+// and every route serves; every other log line goes to stderr (pino).
 // Exit codes: 0 clean shutdown, 1 start-up failure, 2 bad usage, 3 data dir locked by another process.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -106,6 +107,8 @@ async function main(): Promise<void> {
 
   try {
     await runtime.rebuild();
+    // The supervisor waits for this line rather than polling /health (a wake answers as soon as it is ready).
+    if (!shuttingDown) process.stdout.write(JSON.stringify({ event: 'ready' }) + '\n');
   } catch (err) {
     if (shuttingDown) return;
     logger.fatal({ err }, 'index rebuild failed');

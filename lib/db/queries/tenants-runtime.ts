@@ -77,7 +77,7 @@ export interface SupervisedTenantRow {
 }
 
 /** Every tenant with its lease and crash bookkeeping (one query per supervisor tick). */
-export async function listTenantsForSupervision(db: Database): Promise<SupervisedTenantRow[]> {
+export async function listTenantsForSupervision(db: Database, onlyId?: string): Promise<SupervisedTenantRow[]> {
   const rows = await db.select({
     id: tenants.id, bucketName: tenants.bucketName, status: tenants.status, statusDetail: tenants.statusDetail, desiredState: tenants.desiredState,
     leaseHolder: tenantLeases.holder, leaseExpiresAt: tenantLeases.expiresAt,
@@ -86,6 +86,7 @@ export async function listTenantsForSupervision(db: Database): Promise<Supervise
   }).from(tenants)
     .leftJoin(tenantLeases, eq(tenantLeases.tenantId, tenants.id))
     .leftJoin(tenantEndpoints, eq(tenantEndpoints.tenantId, tenants.id))
+    .where(onlyId ? eq(tenants.id, onlyId) : undefined)
     .orderBy(tenants.createdAt, tenants.id);
   return rows.map((x) => ({ ...x, crashCount: x.crashCount ?? 0 }));
 }
