@@ -1,7 +1,8 @@
 // The collector's store path (recordRuns) with a catch-up page of 500 runs on real Postgres: the page lands
 // in ONE insert statement, the stored rows are exactly what drizzle's typed row-by-row VALUES insert stores
-// (every column, defaults included), and storing it costs this process little CPU (the typed builder
-// alone spent 130–270 ms on such a page, all of it blocking the event loop).
+// (every column, defaults included), and the page travels as one parameter rather than one per cell (the
+// typed builder spent 130–270 ms of CPU on such a page's 15,000 cells, all of it blocking the event loop;
+// the time itself is bench:fleet's to judge, as the app's event-loop delay).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { asc, eq } from 'drizzle-orm';
@@ -40,14 +41,15 @@ describe('collector page storage (postgres)', () => {
   let client: ReturnType<typeof postgres>;
   let logged: Database;
   const statements: string[] = [];
+  const paramCounts: number[] = [];
   before(async () => {
     h = await freshDatabase('postgres');
     client = postgres(h.url!, { max: 2, onnotice: () => {} });
-    logged = drizzle(client, { schema, casing: 'snake_case', logger: { logQuery: (q) => { statements.push(q); } } }) as unknown as Database;
+    logged = drizzle(client, { schema, casing: 'snake_case', logger: { logQuery: (q, params) => { statements.push(q); paramCounts.push(params.length); } } }) as unknown as Database;
   });
   after(async () => { await client.end({ timeout: 5 }); await h.close(); });
 
-  test('a 500-run page is one insert, stores what the typed VALUES insert stores, and costs little CPU', async (t) => {
+  test('a 500-run page is one insert with the runs as one parameter, and stores what the typed VALUES insert stores', async (t) => {
     const reference = await createTenantRow(h.db, 'reference');
     const batched = await createTenantRow(h.db, 'batched');
     // Reference: drizzle's typed builder, one VALUES row per run (what the collector did before).
@@ -55,15 +57,18 @@ describe('collector page storage (postgres)', () => {
     await h.db.insert(syncRuns).values(refRows);
 
     statements.length = 0;
+    paramCounts.length = 0;
     const cpu0 = process.cpuUsage();
     const got = await logged.transaction((tx) => recordRuns(tx, batched, page(batched, 500), { now: NOW, rawNoChangeMs: 86_400_000 }));
     const cpu = process.cpuUsage(cpu0);
     const cpuMs = (cpu.user + cpu.system) / 1000;
     t.diagnostic(`recordRuns of a 500-run page: ${cpuMs.toFixed(1)} ms of this process's CPU, ${statements.length} statements`);
     assert.deepEqual(got, { stored: 500, counted: 500 });
-    const inserts = statements.filter((q) => /insert into "?sync_runs"? /i.test(q));
+    const inserts = statements.flatMap((q, i) => (/insert into "?sync_runs"? /i.test(q) ? [i] : []));
     assert.equal(inserts.length, 1, `one insert into sync_runs for the page, got ${inserts.length}`);
-    assert.ok(cpuMs < 60, `storing a 500-run page took ${cpuMs.toFixed(1)} ms of CPU (the typed builder alone took 130–270 ms)`);
+    const params = paramCounts[inserts[0]!]!;
+    // A fixed handful (the page as jsonb, the columns' defaults) where the builder bound one per cell (~15,000).
+    assert.ok(params <= 32, `the page is bound as one parameter, not per cell: the insert had ${params} parameters`);
 
     const strip = ({ tenantId: _t, collectedAt: _c, ...rest }: typeof syncRuns.$inferSelect) => rest;
     const a = (await h.db.select().from(syncRuns).where(eq(syncRuns.tenantId, reference)).orderBy(asc(syncRuns.runId))).map(strip);
