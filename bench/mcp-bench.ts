@@ -5,14 +5,18 @@
 //      (../shared/tools/make-corpus) copied into the tenant and indexed; the call budget lifted for the run;
 //   2. per operation — search (`tools/call search_notes` vs `POST /proxy/v2/projects/{id}/search/`) and read
 //      (`tools/call read_note` vs `GET /proxy/{project}/resource/{permalink}`) — BENCH_ROUNDS rounds (default 3) of:
-//      200 req/s evenly paced for BENCH_SECONDS (default 5) each way — REST and MCP in alternating half-second slices
+//      (after a 3 s untimed warm-up at saturation each way) 200 req/s evenly paced for BENCH_SECONDS (default 5) each way — REST and MCP in alternating half-second slices
 //      of one clock, so both meet the same moments of the machine — then saturation (autocannon, 32 connections);
 //      the added p50/p99 are those of all rounds' paced samples together (3 000 a side by default);
 //      MCP requests are 2026-07-28 single POSTs, shaped by the official SDK client (captured once, then replayed);
 //   3. a 2025-era cold start (initialize, notifications/initialized, tools/list, tools/call search_notes) next to one
 //      REST search, BENCH_COLD times sequentially (default 200);
 //   4. the app's live V8 heap (bmc_nodejs_heap_live_bytes from /metrics: in use just after a full collection) after
-//      warm-up and after BENCH_HEAP_CALLS (or BENCH_MCP_CALLS) MCP calls (default 50 000).
+//      warm-up and after BENCH_HEAP_CALLS (or BENCH_MCP_CALLS) MCP calls (default 50 000). V8 may make no full
+//      collection for minutes once the load stops, so each reading starts one: the app runs with
+//      --heapsnapshot-signal, and a heap snapshot begins with a full collection (the snapshot file is deleted).
+// Every project is indexed before anything is timed and scheduled snapshots are off, so no background indexing or
+// restic run lands in a timed phase (snapshots under load are bench:snapshots' to judge).
 // BENCH_SHORT=1 makes every phase short (1 round of 3 s, 40 cold starts, 5 000 heap calls) for a quick look.
 // Targets: added p50 ≤ 3 ms and p99 ≤ 10 ms at 200 req/s; MCP ≥ 50 % of REST throughput at saturation; cold start
 // ≤ 4× one REST call at p50; heap within +10 %. Exits 1 on a miss or any error, 2 when the run itself fails.
@@ -51,7 +55,11 @@ async function main(): Promise<number> {
   const corpus = fs.mkdtempSync(path.join(os.tmpdir(), 'bmc-mcp-corpus-'));
   const mk = spawnSync(MAKE_CORPUS, ['--preset', 'seed-tenant', '--out', corpus], { stdio: ['ignore', 'ignore', 'inherit'] });
   if (mk.status !== 0) { fs.rmSync(corpus, { recursive: true, force: true }); throw new Error(`make-corpus failed (${mk.status})`); }
-  const b = await startBenchApp(PORT, { MCP_CALLS_PER_MINUTE: '1000000', MCP_CALL_BURST: '1000000' }, 'mcp-bench');
+  const heapDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bmc-mcp-heap-'));
+  const b = await startBenchApp(PORT, {
+    MCP_CALLS_PER_MINUTE: '1000000', MCP_CALL_BURST: '1000000', SNAPSHOT_SCHEDULE: 'false',
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${heapDir}`.trim(),
+  }, 'mcp-bench');
   process.once('SIGINT', () => { void b.cleanup().finally(() => process.exit(130)); });
   const problems: string[] = [];
   try {
@@ -67,8 +75,11 @@ async function main(): Promise<number> {
     const proj = list.projects.find((p) => p.name === biggest.f);
     if (!proj) throw new Error(`project ${biggest.f} not discovered`);
     const project = encodeURIComponent(proj.name);
-    const sync = await fetch(`${APP}/proxy/${project}/project/sync?force_full=true&run_in_background=false`, { method: 'POST', headers: bearer });
-    if (!sync.ok) throw new Error(`sync answered ${sync.status}`);
+    // Every project indexed now, so the tenant is not indexing the others in the background of a timed phase.
+    for (const p of list.projects) {
+      const sync = await fetch(`${APP}/proxy/${encodeURIComponent(p.name)}/project/sync?force_full=true&run_in_background=false`, { method: 'POST', headers: bearer });
+      if (!sync.ok) throw new Error(`sync of ${p.name} answered ${sync.status}`);
+    }
     const tree = await (await fetch(`${APP}/proxy/${project}/directory/tree`, { headers: bearer })).json() as any;
     const files: Array<{ permalink: string; title: string }> = [];
     const walk = (n: any) => { if (n.type === 'file' && n.permalink && n.content_type === 'text/markdown') files.push({ permalink: n.permalink, title: n.title }); for (const c of n.children ?? []) walk(c); };
@@ -125,6 +136,10 @@ async function main(): Promise<number> {
       // Every paced sample of every round: the added latency is judged on these (a p99 of one 5 s round is its
       // tenth-slowest request, and the median of three rounds' differences is one round's noise).
       const pooled = { rest: [] as number[], mcp: [] as number[] };
+      // Warm-up, not timed: 3 s at saturation each way (caches, JIT and keep-alive pools as in the rounds after it).
+      const warmHeaders = op.rest.method === 'GET' ? bearer : { ...bearer, 'content-type': 'application/json' };
+      await saturate(op.rest.method === 'GET' ? op.rest.urlOf!(ROUNDS) : op.rest.url!, op.rest.method, warmHeaders, op.rest.method === 'GET' ? undefined : op.rest.body!(ROUNDS), { seconds: 3 });
+      await saturate(`${APP}/mcp`, 'POST', mcpHeaders(op.tool), mcpBody(op.tool, op.mcpArgs(ROUNDS)), { seconds: 3 });
       for (let r = 0; r < ROUNDS; r++) {
         // REST and MCP share one paced clock in alternating half-second slices (200 req/s each while its slice
         // runs), so a pause of the machine or of the app falls on both alike; the round's order alternates.
@@ -201,21 +216,45 @@ async function main(): Promise<number> {
       if (!m) throw new Error(`${name} not in /metrics`);
       return Number(m[1]);
     };
-    // Waits (at most 30 s) for a full collection after the phase: V8 makes one soon after the load stops.
-    const heapFloor = async () => {
-      let used = Infinity;
-      let live = 0;
-      let first: number | null = null;
-      for (let i = 0; i < 40; i++) {
-        await sleep(750);
-        const text = await (await fetch(`${APP}/metrics`)).text();
-        used = Math.min(used, gauge(text, 'bmc_nodejs_heap_used_bytes'));
-        const collections = gauge(text, 'bmc_nodejs_gc_full_collections_total');
-        first ??= collections;
-        if (collections > first) { live = gauge(text, 'bmc_nodejs_heap_live_bytes'); if (i >= 7) break; }
+    // The Next server process(es) under the app's start script: the ones the heap-snapshot signal goes to.
+    const nextPids = (): number[] => {
+      const kids = new Map<number, number[]>();
+      for (const d of fs.readdirSync('/proc')) {
+        if (!/^\d+$/.test(d)) continue;
+        try {
+          const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+          const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+          kids.set(ppid, [...(kids.get(ppid) ?? []), Number(d)]);
+        } catch { /* gone */ }
       }
-      if (!live) console.log('[bench] no full collection seen after the phase: comparing heap used (incl. garbage) instead');
-      return { used, live: live || used };
+      const out: number[] = [];
+      const visit = (pid: number) => {
+        for (const k of kids.get(pid) ?? []) {
+          let cmd = '';
+          try { cmd = fs.readFileSync(`/proc/${k}/cmdline`, 'utf8').replaceAll('\0', ' '); } catch { continue; }
+          if (/next/.test(cmd) && !/tenant\/src/.test(cmd)) { out.push(k); visit(k); }
+        }
+      };
+      visit(b.app.pid!);
+      return out;
+    };
+    // Settles for 3 s, then starts a full collection (a heap snapshot) and reads the live set it leaves.
+    const heapFloor = async () => {
+      await sleep(3000);
+      const read = async () => { const text = await (await fetch(`${APP}/metrics`)).text(); return { text, collections: gauge(text, 'bmc_nodejs_gc_full_collections_total') }; };
+      const before = (await read()).collections;
+      const pids = nextPids();
+      if (!pids.length) throw new Error('the Next server process was not found');
+      for (const pid of pids) process.kill(pid, 'SIGUSR2');
+      for (let i = 0; i < 120; i++) {
+        await sleep(500);
+        const r = await read();
+        if (r.collections > before) {
+          for (const f of fs.readdirSync(heapDir)) fs.rmSync(path.join(heapDir, f), { force: true });
+          return { used: gauge(r.text, 'bmc_nodejs_heap_used_bytes'), live: gauge(r.text, 'bmc_nodejs_heap_live_bytes') };
+        }
+      }
+      throw new Error('no full collection within 60 s of the heap-snapshot signal');
     };
     const h0 = await heapFloor();
     const heap0 = h0.live;
@@ -245,12 +284,13 @@ async function main(): Promise<number> {
     }
     console.log(`cold start (2025 era: initialize, initialized, tools/list, tools/call) p50 ${quantile(cold, 0.5).toFixed(2)} ms vs one REST search p50 ${quantile(restOne, 0.5).toFixed(2)} ms = ${coldRatio.toFixed(2)}× (target ≤ ${TARGET.cold}×: ${ok(coldRatio <= TARGET.cold)})`);
     if (coldRatio > TARGET.cold) problems.push('cold start: target missed');
-    console.log(`live heap after warm-up ${(heap0 / 1048576).toFixed(1)} MiB, after ${HEAP_CALLS} MCP calls (${((performance.now() - t0) / 1000).toFixed(0)} s, ${mass.requests.average.toFixed(0)} r/s) ${(heap1 / 1048576).toFixed(1)} MiB = ${((heapRatio - 1) * 100).toFixed(1)} % (target ≤ +${((TARGET.heap - 1) * 100).toFixed(0)} %: ${ok(heapRatio <= TARGET.heap)}); heap used incl. uncollected garbage ${(h0.used / 1048576).toFixed(1)} → ${(h1.used / 1048576).toFixed(1)} MiB`);
+    console.log(`live heap after warm-up ${(heap0 / 1048576).toFixed(1)} MiB, after ${HEAP_CALLS} MCP calls (${((performance.now() - t0) / 1000).toFixed(0)} s, ${mass.requests.average.toFixed(0)} r/s) ${(heap1 / 1048576).toFixed(1)} MiB = ${((heapRatio - 1) * 100).toFixed(1)} % (target ≤ +${((TARGET.heap - 1) * 100).toFixed(0)} %: ${ok(heapRatio <= TARGET.heap)}); heap used just after each reading ${(h0.used / 1048576).toFixed(1)} → ${(h1.used / 1048576).toFixed(1)} MiB`);
     if (heapRatio > TARGET.heap) problems.push('heap: target missed');
     console.log(`load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (figures on a shared machine are indicative)`);
   } finally {
     await b.cleanup();
     fs.rmSync(corpus, { recursive: true, force: true });
+    fs.rmSync(heapDir, { recursive: true, force: true });
   }
   if (problems.length) { console.log(`\n[bench] FAILED:\n- ${problems.join('\n- ')}`); return 1; }
   console.log('\n[bench] all targets met');
