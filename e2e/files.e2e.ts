@@ -97,6 +97,8 @@ for (const vp of WIDTHS) {
     await page.screenshot({ path: `${shots}/${vp.name}-app-passwords.png`, fullPage: true });
     await page.getByTestId('app-password-revoke').click();
     await expect(page.getByTestId('app-password-revoke-dialog')).toBeVisible();
+    await axe(page);
+    await page.screenshot({ path: `${shots}/${vp.name}-app-password-revoke-dialog.png` });
     await page.getByTestId('app-password-revoke-confirm').click();
     await expect(page.getByTestId('app-passwords-empty')).toBeVisible();
     const after = await page.request.fetch('/proxy/webdav/', { method: 'PROPFIND', headers: { authorization: basic, depth: '1' } });
