@@ -2,17 +2,11 @@
 // shown once), used as Bearer on /proxy (the read-only one is refused a write), listed with their last use, and one is
 // revoked through the confirmation dialog, after which it is refused at once. axe-core finds no serious or critical
 // violation. Screenshots go to test-results/…/screens/.
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { expectNoHorizontalOverflow, expectNoSeriousAxe } from './helpers/a11y.ts';
 import { signIn, uniqueEmail } from './helpers/sign-in.ts';
 
 const WIDTHS = [{ name: 'phone', width: 390, height: 844 }, { name: 'desktop', width: 1280, height: 800 }];
-
-async function axe(page: Page): Promise<void> {
-  const r = await new AxeBuilder({ page }).analyze();
-  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
 
 async function createKey(page: Page, name: string, scope: 'read_only' | 'read_write'): Promise<string> {
   await page.getByTestId('api-key-name').fill(name);
@@ -53,14 +47,14 @@ for (const vp of WIDTHS) {
     await page.reload();
     await expect(page.getByTestId('api-key-secret')).toHaveCount(0);
     await expect(page.getByTestId('api-key-last-used').first()).not.toContainText('never');
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(vp.width);
-    await axe(page);
+    await expectNoHorizontalOverflow(page, `API keys at ${vp.width} px`);
+    await expectNoSeriousAxe(page, `API keys at ${vp.width} px`);
     await page.screenshot({ path: `${shots}/${vp.name}-api-keys.png`, fullPage: true });
 
     const row = page.getByTestId('api-key').filter({ hasText: 'e2e writer' });
     await row.getByTestId('api-key-revoke').click();
     await expect(page.getByTestId('api-key-revoke-dialog')).toBeVisible();
-    await axe(page);
+    await expectNoSeriousAxe(page, `revoke dialog at ${vp.width} px`);
     await page.getByTestId('api-key-revoke-confirm').click();
     await expect(page.getByTestId('api-key')).toHaveCount(1);
     expect((await page.request.get('/proxy/projects/projects', { headers: auth(writer) })).status()).toBe(401);

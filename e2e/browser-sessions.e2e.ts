@@ -1,19 +1,14 @@
 // Server-side browser sessions: sign-out ends the session on the server (a copy of the old cookie is
 // refused), a new session id at every sign-in, and /sessions lists the person's browsers and ends the
 // others — at phone and desktop widths, with no serious or critical axe-core violation.
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expectNoHorizontalOverflow, expectNoSeriousAxe } from './helpers/a11y.ts';
 import { decodeSessionCookie, e2eAuthSecret, SESSION_COOKIE } from './helpers/session-cookie.ts';
 import { sessionOf, signIn, signOut, uniqueEmail } from './helpers/sign-in.ts';
 import { APP_URL } from './helpers/env.ts';
 
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
-
-async function seriousAxeViolations(page: Page): Promise<string[]> {
-  const r = await new AxeBuilder({ page }).analyze();
-  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
-}
 
 async function newPage(browser: Browser, viewport: { width: number; height: number }): Promise<Page> {
   const context = await browser.newContext({ viewport, baseURL: APP_URL });
@@ -86,8 +81,8 @@ test('/sessions lists my browsers at phone and desktop widths and ends the other
   await expect(phone.getByTestId('browser-session')).toHaveCount(3);
   await expect(phone.locator('[data-testid="browser-session"][data-current="true"]')).toHaveCount(1);
   await expect(phone.locator('[data-testid="browser-session"][data-current="true"]')).toContainText('This browser');
-  expect(await seriousAxeViolations(phone)).toEqual([]);
-  expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+  await expectNoSeriousAxe(phone, '/sessions at 390 px');
+  await expectNoHorizontalOverflow(phone, '/sessions at 390 px');
   await phone.screenshot({ path: 'test-results/sessions-phone.png', fullPage: true });
 
   // The BFF route agrees with the page.
@@ -109,7 +104,7 @@ test('/sessions lists my browsers at phone and desktop widths and ends the other
   // Desktop: axe, then "End all other sessions" signs the phone out and keeps the desktop.
   await desktop.goto('/sessions');
   await expect(desktop.getByTestId('browser-session')).toHaveCount(2);
-  expect(await seriousAxeViolations(desktop)).toEqual([]);
+  await expectNoSeriousAxe(desktop, '/sessions at 1280 px');
   await desktop.screenshot({ path: 'test-results/sessions-desktop.png', fullPage: true });
   await desktop.getByTestId('sessions-end-others').click();
   await expect(desktop.getByTestId('sessions-flash')).toContainText('Ended 1 session');

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as client from 'openid-client';
 import { csrfToken } from '../lib/auth/device-page.ts';
+import { expectNoHorizontalOverflow, expectNoSeriousAxe } from './helpers/a11y.ts';
 import { APP_URL, E2E_BASE_PORT } from './helpers/env.ts';
 import { signIn, uniqueEmail } from './helpers/sign-in.ts';
 
@@ -108,8 +109,15 @@ test('openid-client v6 runs the device flow (PKCE) while Chromium signs in and a
   await page.goto('/cli-sessions');
   await expect(page.getByTestId('cli-session')).toHaveCount(1);
   await expect(page.getByTestId('cli-session')).toContainText('Basic Memory CLI');
+  // The list and its revoke dialog, open, at phone and desktop widths: axe-core, no sideways overflow, a photo each.
   await page.getByTestId('cli-session-revoke').click();
   await expect(page.getByTestId('cli-session-revoke-dialog')).toBeVisible();
+  for (const [width, height] of [[390, 844], [1280, 800]] as const) {
+    await page.setViewportSize({ width, height });
+    await expectNoSeriousAxe(page, `CLI session revoke dialog at ${width} px`);
+    await expectNoHorizontalOverflow(page, `CLI session revoke dialog at ${width} px`);
+    await page.screenshot({ path: test.info().outputPath(`cli-session-revoke-dialog-${width}.png`) });
+  }
   await page.getByTestId('cli-session-revoke-confirm').click();
   await expect(page.getByTestId('cli-sessions-flash')).toContainText('Revoked 1 session');
   await expect(page.getByTestId('cli-sessions-empty')).toBeVisible();

@@ -2,8 +2,8 @@
 // (progress, result), the project comes back as a streamed ZIP holding it, a folder of files is uploaded one by
 // one, and an app password is created (shown once), listed and revoked. axe-core finds no serious or critical
 // violation on either page. Screenshots go to test-results/…/screens/.
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { expectNoHorizontalOverflow, expectNoSeriousAxe } from './helpers/a11y.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,17 +30,6 @@ function namesIn(file: string): Promise<string[]> {
   }));
 }
 
-async function axe(page: Page): Promise<void> {
-  const r = await new AxeBuilder({ page }).analyze();
-  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
-
-async function noOverflow(page: Page, width: number): Promise<void> {
-  const w = await page.evaluate(() => document.documentElement.scrollWidth);
-  expect(w).toBeLessThanOrEqual(width);
-}
-
 for (const vp of WIDTHS) {
   test(`files: ZIP upload and streamed ZIP download, folder upload, app passwords (${vp.name})`, async ({ page }) => {
     test.setTimeout(120_000);
@@ -59,8 +48,8 @@ for (const vp of WIDTHS) {
     await page.getByTestId('files-upload').click();
     await expect(page.getByTestId('files-upload-result')).toContainText('2 files written, 1 skipped');
     await expect(page.getByTestId('files-progress')).toHaveAttribute('value', /\d+/);
-    await noOverflow(page, vp.width);
-    await axe(page);
+    await expectNoHorizontalOverflow(page, `files at ${vp.width} px`);
+    await expectNoSeriousAxe(page, `files at ${vp.width} px`);
     await page.screenshot({ path: `${shots}/${vp.name}-files.png`, fullPage: true });
 
     // a folder of files, one request each
@@ -92,12 +81,12 @@ for (const vp of WIDTHS) {
     const basic = `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
     const pf = await page.request.fetch('/proxy/webdav/', { method: 'PROPFIND', headers: { authorization: basic, depth: '1' } });
     expect(pf.status()).toBe(207);
-    await noOverflow(page, vp.width);
-    await axe(page);
+    await expectNoHorizontalOverflow(page, `app passwords at ${vp.width} px`);
+    await expectNoSeriousAxe(page, `app passwords at ${vp.width} px`);
     await page.screenshot({ path: `${shots}/${vp.name}-app-passwords.png`, fullPage: true });
     await page.getByTestId('app-password-revoke').click();
     await expect(page.getByTestId('app-password-revoke-dialog')).toBeVisible();
-    await axe(page);
+    await expectNoSeriousAxe(page, `app-password revoke dialog at ${vp.width} px`);
     await page.screenshot({ path: `${shots}/${vp.name}-app-password-revoke-dialog.png` });
     await page.getByTestId('app-password-revoke-confirm').click();
     await expect(page.getByTestId('app-passwords-empty')).toBeVisible();

@@ -5,8 +5,8 @@
 // disconnects it (dialog), after which the refresh token is dead. Consent and Connected apps pass axe-core at
 // 390 and 1280 px. Also: an unregistered redirect URI and a metadata document on a private address are refused
 // with an error page.
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { expectNoHorizontalOverflow, expectNoSeriousAxe } from './helpers/a11y.ts';
 import http from 'node:http';
 import { Client, StreamableHTTPClientTransport, auth } from '@modelcontextprotocol/client';
 import { MemoryOAuthProvider } from '../tests/helpers/sdk-oauth-provider.ts';
@@ -30,17 +30,11 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => { await new Promise<void>((resolve) => fixtures.close(() => resolve())); });
 
-async function seriousAxeViolations(page: Page): Promise<string[]> {
-  const r = await new AxeBuilder({ page }).analyze();
-  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
-}
-
 async function axeAtBothWidths(page: Page, what: string): Promise<void> {
   for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
     await page.setViewportSize(viewport);
-    expect(await seriousAxeViolations(page), `${what} at ${viewport.width} px`).toEqual([]);
-    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-    expect(scrollWidth, `${what} overflows at ${viewport.width} px`).toBeLessThanOrEqual(viewport.width);
+    await expectNoSeriousAxe(page, `${what} at ${viewport.width} px`);
+    await expectNoHorizontalOverflow(page, `${what} at ${viewport.width} px`);
   }
   await page.setViewportSize({ width: 1280, height: 800 });
 }

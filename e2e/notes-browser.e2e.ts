@@ -4,8 +4,8 @@
 // size and type; raw HTML in a note never runs; a second person gets 404 for these notes. Phone and
 // desktop widths, axe-core (no serious or critical violation), screenshots.
 // Run with E2E_BASE_PORT=4000 (its own build and data dir).
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { expectNoHorizontalOverflow, expectNoSeriousAxe } from './helpers/a11y.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { E2E_BASE_PORT, E2E_DATA_DIR } from './helpers/env.ts';
@@ -27,19 +27,11 @@ async function browserFetch(page: Page, method: string, url: string): Promise<{ 
   }, [method, url] as const);
 }
 
-async function noSeriousAxe(page: Page, what: string) {
-  const r = await new AxeBuilder({ page }).analyze();
-  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), what).toEqual([]);
-}
-
 async function shoot(page: Page, name: string) {
   for (const [w, h] of [[390, 844], [1280, 900]] as const) {
     await page.setViewportSize({ width: w, height: h });
-    await noSeriousAxe(page, `${name} at ${w}px`);
-    // Nothing wider than the viewport at phone width (the page scrolls vertically only).
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow, `${name} at ${w}px overflows horizontally`).toBeLessThanOrEqual(0);
+    await expectNoSeriousAxe(page, `${name} at ${w}px`);
+    await expectNoHorizontalOverflow(page, `${name} at ${w}px`);
     await page.screenshot({ path: path.join(SCREENS, `notes-${name}-${w}.png`), fullPage: true });
   }
 }

@@ -2,8 +2,8 @@
 // needs attention, the tenants table, a tenant's ops view (an audit event), admin buttons behind a
 // confirmation, phone and desktop widths with axe-core; non-ops users get 404 for every ops page and
 // route; /metrics refuses callers without the token. Needs the e2e server on Postgres (DATABASE_URL).
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { expectNoHorizontalOverflow, expectNoSeriousAxe } from './helpers/a11y.ts';
 import { E2E_METRICS_TOKEN, E2E_OPS_EMAIL } from './helpers/env.ts';
 import { auditEventsFor, seedOpsFleet, type SeededTenant } from './helpers/ops-fleet.ts';
 import { signIn, uniqueEmail } from './helpers/sign-in.ts';
@@ -20,12 +20,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await fleet?.close();
 });
-
-async function noSeriousA11y(page: Page, what: string) {
-  const r = await new AxeBuilder({ page }).analyze();
-  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${what}: ${v.id} ${v.nodes[0]?.target}`)).toEqual([]);
-}
 
 test('ops overview: tiles, needs attention (one reason each, most severe first), tenants table, charts, at phone and desktop widths', async ({ page }) => {
   await signIn(page, E2E_OPS_EMAIL, { callbackUrl: '/ops' });
@@ -54,7 +48,8 @@ test('ops overview: tiles, needs attention (one reason each, most severe first),
     await expect(page.getByTestId('chart-runs').locator('svg[role="img"]')).toBeVisible();
     await expect(page.getByTestId('chart-histogram-incremental').locator('svg[role="img"]')).toBeVisible();
     await page.screenshot({ path: test.info().outputPath(`ops-${width}.png`), fullPage: true });
-    await noSeriousA11y(page, `/ops at ${width}`);
+    await expectNoSeriousAxe(page, `/ops at ${width}`);
+    await expectNoHorizontalOverflow(page, `/ops at ${width}`);
   }
   // The page and its JSON agree.
   const api = await (await page.request.get('/api/ops/overview?range=24h')).json();
@@ -89,7 +84,7 @@ test('ops overview: tiles, needs attention (one reason each, most severe first),
   await page.getByTestId('chart-drill').getByRole('link').first().click();
   await expect(page).toHaveURL(/\/ops\/runs\?from=/);
   await expect(page.getByTestId('ops-run-row').first()).toBeVisible();
-  await noSeriousA11y(page, '/ops/runs');
+  await expectNoSeriousAxe(page, '/ops/runs');
 });
 
 test('a tenant\'s ops view: projects with health, runs, rebuilds; opening it is an audit event; admins get confirmed actions', async ({ page, browser }) => {
@@ -111,7 +106,8 @@ test('a tenant\'s ops view: projects with health, runs, rebuilds; opening it is 
     await expect(page.getByTestId('ops-mcp-row')).toHaveCount(2);
     await expect(page.getByTestId('ops-mcp-row').first()).toContainText('search_notes');
     await page.screenshot({ path: test.info().outputPath(`ops-tenant-${width}.png`), fullPage: true });
-    await noSeriousA11y(page, `/ops/tenants at ${width}`);
+    await expectNoSeriousAxe(page, `/ops/tenants at ${width}`);
+    await expectNoHorizontalOverflow(page, `/ops/tenants at ${width}`);
   }
   expect(await auditEventsFor(t.id, 'ops.tenant_viewed')).toBe(before + 2);
   // Ops (not admin): no admin buttons.
@@ -137,7 +133,7 @@ test('a tenant\'s ops view: projects with health, runs, rebuilds; opening it is 
   await p2.getByTestId('admin-confirm-go').click();
   await expect(p2.getByTestId('admin-message')).toContainText('requested');
   expect(await auditEventsFor(target.id, 'tenant.stop')).toBe(1);
-  await noSeriousA11y(p2, '/ops/tenants as admin');
+  await expectNoSeriousAxe(p2, '/ops/tenants as admin');
   await ctx2.close();
 });
 

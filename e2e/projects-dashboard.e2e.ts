@@ -4,8 +4,8 @@
 // its notes (checked on disk); another person gets 404 for the page and the JSON; malformed filters
 // give a notice; axe-core on every page at 390 px and 1280 px; screenshots for review.
 // Run: E2E_BASE_PORT=3400 npm test -- --e2e projects-dashboard
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { expectNoHorizontalOverflow, expectNoSeriousAxe } from './helpers/a11y.ts';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -33,24 +33,10 @@ async function waitForRunning(page: Page): Promise<string> {
   return (await page.getByTestId('tenant-id').textContent())!.trim();
 }
 
-/** axe-core: no serious or critical violation. */
-async function axe(page: Page, what: string): Promise<void> {
-  const r = await new AxeBuilder({ page }).analyze();
-  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`), `axe on ${what}`).toEqual([]);
-}
-
 async function shoot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENS, `${name}.png`), fullPage: true });
-  // Works at this width: nothing sticks out sideways (the offenders are named when something does).
-  const wide = await page.evaluate(() => {
-    const w = document.documentElement.clientWidth;
-    if (document.documentElement.scrollWidth <= w) return [];
-    return [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > w + 1 && !e.closest('[role="region"], details, svg'))
-      .slice(0, 5).map((e) => `${e.tagName.toLowerCase()}.${String(e.className).slice(0, 60)} "${(e.textContent ?? '').slice(0, 40)}"`);
-  });
-  expect(wide, `${name}: elements wider than the viewport`).toEqual([]);
+  await expectNoHorizontalOverflow(page, name);
 }
 
 const row = (page: Page, name: string) => page.locator(`[data-testid="project-row"][data-project="${name}"]`);
@@ -117,7 +103,7 @@ test('projects dashboard: corpus, live sync and full re-sync, report, history, s
     await page.setViewportSize(w);
     await page.goto('/projects');
     await expect(row(page, 'Field Notes')).toBeVisible();
-    await axe(page, `/projects at ${w.width}`);
+    await expectNoSeriousAxe(page, `/projects at ${w.width}`);
     await shoot(page, `projects-${w.name}`);
   }
   await page.setViewportSize(WIDTHS[1]!);
@@ -205,7 +191,7 @@ test('projects dashboard: corpus, live sync and full re-sync, report, history, s
     await page.setViewportSize(w);
     await page.goto('/projects/' + encodeURIComponent('Field Notes'));
     await expect(page.getByTestId('run-report')).toBeVisible();
-    await axe(page, `project page at ${w.width}`);
+    await expectNoSeriousAxe(page, `project page at ${w.width}`);
     await shoot(page, `project-${w.name}`);
   }
 
@@ -218,7 +204,7 @@ test('projects dashboard: corpus, live sync and full re-sync, report, history, s
   for (const w of WIDTHS) {
     await page.setViewportSize(w);
     await page.goto(runUrl);
-    await axe(page, `run page at ${w.width}`);
+    await expectNoSeriousAxe(page, `run page at ${w.width}`);
     await shoot(page, `run-${w.name}`);
   }
   expect((await api(page, 'GET', `/api/projects/${encodeURIComponent('Field Notes')}/runs/${runId}`)).json.id).toBe(runId);
@@ -229,11 +215,11 @@ test('projects dashboard: corpus, live sync and full re-sync, report, history, s
     await page.goto(`/tenants/${tenantId}`);
     await expect(page.getByTestId('rebuild-row').first()).toBeVisible();
     await expect(page.getByTestId('chart-rebuilds')).toHaveAttribute('data-empty', 'false');
-    await axe(page, `tenant page at ${w.width}`);
+    await expectNoSeriousAxe(page, `tenant page at ${w.width}`);
     await shoot(page, `tenant-${w.name}`);
     await page.goto('/dashboard');
     await expect(page.getByTestId('rebuild-summary')).toContainText('Latest index rebuild');
-    await axe(page, `dashboard at ${w.width}`);
+    await expectNoSeriousAxe(page, `dashboard at ${w.width}`);
     await shoot(page, `dashboard-${w.name}`);
   }
   await page.setViewportSize(WIDTHS[1]!);
@@ -245,7 +231,7 @@ test('projects dashboard: corpus, live sync and full re-sync, report, history, s
   expect(fs.existsSync(keepDir) && fs.existsSync(dropDir)).toBe(true);
   await row(page, keep!).getByTestId('delete-project').click();
   await expect(page.getByTestId('delete-dialog')).toBeVisible();
-  await axe(page, 'delete dialog');
+  await expectNoSeriousAxe(page, 'delete dialog');
   await page.getByTestId('delete-keep').check();
   await page.getByTestId('delete-submit').click();
   await expect(row(page, keep!)).toHaveCount(0);
@@ -337,12 +323,12 @@ test('a file that keeps failing: named in each run, skipped after 3 failures, he
     await page.setViewportSize(w);
     await page.goto(`/projects/${enc}`);
     await expect(page.getByTestId('skipped-file')).toBeVisible();
-    await axe(page, `project page with a skipped file at ${w.width}`);
+    await expectNoSeriousAxe(page, `project page with a skipped file at ${w.width}`);
     await shoot(page, `project-skipped-${w.name}`);
     await page.goto('/projects');
     await expect(row(page, 'Stuck Notes').getByTestId('health-badge')).toHaveAttribute('data-state', 'skipped_files');
     await expect(row(page, 'Stuck Notes').getByTestId('project-skipped')).toHaveText('1');
-    await axe(page, `projects page with a skipped file at ${w.width}`);
+    await expectNoSeriousAxe(page, `projects page with a skipped file at ${w.width}`);
   }
   await page.setViewportSize(WIDTHS[1]!);
 
@@ -412,11 +398,11 @@ test('a file the engine could not read stays a current problem after later runs,
     await page.setViewportSize(w);
     await page.goto(`/projects/${enc}`);
     await expect(page.getByTestId('current-problems')).toBeVisible();
-    await axe(page, `project page with current problems at ${w.width}`);
+    await expectNoSeriousAxe(page, `project page with current problems at ${w.width}`);
     await shoot(page, `project-current-problems-${w.name}`);
     await page.goto('/projects');
     await expect(row(page, 'Unread Notes').getByTestId('health-badge')).toHaveAttribute('data-state', 'file_problems');
-    await axe(page, `projects page with current problems at ${w.width}`);
+    await expectNoSeriousAxe(page, `projects page with current problems at ${w.width}`);
   }
   await page.setViewportSize(WIDTHS[1]!);
 

@@ -2,8 +2,8 @@
 // then the person opens the snapshot as a folder tree and restores the note (the overwritten version goes to the
 // trash) and the folder, each after a confirmation naming what will change; no serious/critical axe violation at
 // 390 and 1280 px (list, tree, dialog); the note history shows the versions kept at each write and restores one. Run: E2E_BASE_PORT=8300 npm test -- --e2e snapshots
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { expectNoSeriousAxe } from './helpers/a11y.ts';
 import { signIn, uniqueEmail } from './helpers/sign-in.ts';
 
 async function browserFetch(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
@@ -11,12 +11,6 @@ async function browserFetch(page: Page, method: string, path: string, body?: unk
     const res = await fetch(p as string, { method: m as string, redirect: 'manual', headers: b != null ? { 'content-type': 'application/json' } : {}, body: b != null ? JSON.stringify(b) : undefined });
     return { status: res.status, body: await res.text() };
   }, [method, path, body ?? null] as const);
-}
-
-async function expectNoSeriousAxe(page: Page, label: string) {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`), label).toEqual([]);
 }
 
 test('snapshot → overwrite a note and delete a folder → restore both from the snapshot tree', async ({ page }) => {

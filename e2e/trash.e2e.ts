@@ -2,8 +2,8 @@
 // that would overwrite is refused with a clear message, a restore puts the note back byte for byte, a purge
 // removes the entry for good; cross-origin writes are refused; no serious/critical axe violation at 390 and
 // 1280 px. Run: E2E_BASE_PORT=3900 npm test -- --e2e trash
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { expectNoSeriousAxe } from './helpers/a11y.ts';
 import { APP_URL } from './helpers/env.ts';
 import { signIn, uniqueEmail } from './helpers/sign-in.ts';
 
@@ -15,12 +15,6 @@ async function browserFetch(page: Page, method: string, path: string, body?: unk
     return { status: res.status, body: await res.text() };
   }, [method, path, body ?? null] as const);
   return { ...r, json: () => JSON.parse(r.body) };
-}
-
-async function expectNoSeriousAxe(page: Page, label: string) {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`), label).toEqual([]);
 }
 
 test('delete → listed on /trash → conflicting restore refused → restore → purge', async ({ page }) => {
