@@ -1,4 +1,4 @@
-// Overload is shed, not queued: past a fixed number of requests in flight, /proxy/* and /api/* are
+// Overload is shed, not queued: past a fixed number of requests in flight, /proxy/*, /api/* and /mcp are
 // answered 503 + Retry-After at once (a few microseconds of work) instead of joining a queue that
 // grows without bound — latency for the requests that are admitted stays normal, and the service
 // recovers as soon as the load drops (nothing is left queued). Health checks are never shed.
@@ -56,11 +56,15 @@ export class InFlightLimiter {
 }
 
 const SHED_BODY = JSON.stringify({ detail: 'The server is busy; retry in a moment.' });
+// MCP clients read JSON-RPC even from a refusal: the SDK's transport shows `error.message` to the person.
+const MCP_SHED_BODY = JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message: 'The server is busy; retry in a moment.' }, id: null });
 
-/** Whether a request target is one that is limited (the JSON and tenant-proxy surfaces). */
+const isMcpTarget = (url: string) => url === '/mcp' || url.startsWith('/mcp/') || url.startsWith('/mcp?');
+
+/** Whether a request target is one that is limited (the JSON, tenant-proxy and MCP surfaces). */
 export function isSheddable(url: string): boolean {
   if (url.startsWith('/api/health')) return false;
-  return url.startsWith('/proxy/') || url === '/proxy' || url.startsWith('/api/');
+  return url.startsWith('/proxy/') || url === '/proxy' || url.startsWith('/api/') || isMcpTarget(url);
 }
 
 /**
@@ -73,11 +77,12 @@ export function admitOrShed(limiter: InFlightLimiter, req: http.IncomingMessage,
     return true;
   }
   req.resume();
+  const body = isMcpTarget(req.url ?? '/') ? MCP_SHED_BODY : SHED_BODY;
   res.writeHead(503, {
     'content-type': 'application/json', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'retry-after': String(retryAfterSeconds),
-    'content-length': Buffer.byteLength(SHED_BODY),
+    'content-length': Buffer.byteLength(body),
   });
-  res.end(SHED_BODY);
+  res.end(body);
   return false;
 }
 

@@ -109,12 +109,16 @@ describe('front edge', () => {
     for (let round = 0; round < 3; round++) {
       const held = Array.from({ length: 8 }, () => request(port, '/proxy/hold?ms=2000'));
       await until(() => edge.limiter!.current === 8, 'eight held');
-      const extra = await Promise.all(Array.from({ length: 40 }, (_, i) => request(port, i % 2 ? '/api/me' : '/proxy/v2/projects/')));
-      for (const r of extra) {
-        assert.equal(r.status, 503, `round ${round}`);
+      // /mcp is limited too, and refused in JSON-RPC (what an MCP client reads).
+      const targets = Array.from({ length: 40 }, (_, i) => ['/api/me', '/proxy/v2/projects/', '/mcp'][i % 3]!);
+      const extra = await Promise.all(targets.map((t) => request(port, t)));
+      extra.forEach((r, i) => {
+        assert.equal(r.status, 503, `round ${round}: ${targets[i]}`);
         assert.equal(r.retryAfter, '1');
-        assert.equal(typeof JSON.parse(r.body).detail, 'string');
-      }
+        const body = JSON.parse(r.body);
+        if (targets[i] === '/mcp') assert.deepEqual(body, { jsonrpc: '2.0', error: { code: -32000, message: 'The server is busy; retry in a moment.' }, id: null });
+        else assert.equal(typeof body.detail, 'string');
+      });
       // Answered while the held ones were still in flight: no refusal waited for capacity.
       const firstServed = Math.min(...(await Promise.all(held.map((h) => h.then((r) => r.doneAt)))));
       assert.ok(Math.max(...extra.map((r) => r.doneAt)) < firstServed, `round ${round}: every refusal came before the first admitted answer`);
