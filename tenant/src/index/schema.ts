@@ -34,7 +34,7 @@ CREATE INDEX IF NOT EXISTS relation_from ON relation(from_id);
 CREATE INDEX IF NOT EXISTS relation_to ON relation(to_id);
 CREATE INDEX IF NOT EXISTS relation_unresolved ON relation(project_id) WHERE to_id IS NULL;
 -- rowid = entity.id; observations are part of the note text, so they are searchable too. project holds one token,
--- 'p<project id>', matched in the MATCH itself: FTS5 then ranks only the project's rows instead of every project's.
+-- the project's (search-match.ts), matched in the MATCH itself: FTS5 then ranks only the project's rows, not every project's.
 CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(title, content, permalink, project, tokenize='unicode61 remove_diacritics 2');
 -- circuit breaker: persisted so a restart does not give a poisoned file three more tries
 CREATE TABLE IF NOT EXISTS file_failure(
