@@ -4,7 +4,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const SCHEMA_VERSION = '3';
+// 4: the search table has a project column (see DDL); an index of 3 is rebuilt from the files on open.
+const SCHEMA_VERSION = '4';
 const INDEX_FILE = 'index.sqlite';
 
 const DDL = `
@@ -32,8 +33,9 @@ CREATE TABLE IF NOT EXISTS relation(
 CREATE INDEX IF NOT EXISTS relation_from ON relation(from_id);
 CREATE INDEX IF NOT EXISTS relation_to ON relation(to_id);
 CREATE INDEX IF NOT EXISTS relation_unresolved ON relation(project_id) WHERE to_id IS NULL;
--- rowid = entity.id; observations are part of the note text, so they are searchable too
-CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(title, content, permalink, tokenize='unicode61 remove_diacritics 2');
+-- rowid = entity.id; observations are part of the note text, so they are searchable too. project holds one token,
+-- the project's (search-match.ts), matched in the MATCH itself: FTS5 then ranks only the project's rows, not every project's.
+CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(title, content, permalink, project, tokenize='unicode61 remove_diacritics 2');
 -- circuit breaker: persisted so a restart does not give a poisoned file three more tries
 CREATE TABLE IF NOT EXISTS file_failure(
   project_id INTEGER NOT NULL REFERENCES project(id) ON DELETE CASCADE, path TEXT NOT NULL,

@@ -2,6 +2,7 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { Observation, Relation } from '../markdown/body.ts';
 import { normalizePermalink } from '../markdown/permalink.ts';
+import { projectToken } from './search-match.ts';
 
 export interface ProjectRow { id: number; name: string; rel_path: string; last_file_count: number | null; last_sync_at: string | null }
 /** A stored row as the scan keeps it: a plain array (node:sqlite returns arrays 2-3× faster than objects). */
@@ -59,7 +60,7 @@ export class IndexStore {
     p('movePath', 'UPDATE entity SET file_path=?, size=?, mtime_ms=?, ctime_ms=?, ino=? WHERE id=?');
     p('deleteEntity', 'DELETE FROM entity WHERE id = ?');
     p('deleteSearch', 'DELETE FROM search WHERE rowid = ?');
-    p('insertSearch', 'INSERT INTO search(rowid, title, content, permalink) VALUES (?, ?, ?, ?)');
+    p('insertSearch', 'INSERT INTO search(rowid, title, content, permalink, project) VALUES (?, ?, ?, ?, ?)');
     p('deleteRels', 'DELETE FROM relation WHERE from_id = ?');
     p('insertRel', 'INSERT INTO relation(project_id, from_id, to_id, to_name, to_permalink, relation_type, context) VALUES (?,?,NULL,?,?,?,?)');
     p('failure', 'SELECT * FROM file_failure WHERE project_id = ? AND path = ?');
@@ -101,12 +102,12 @@ export class IndexStore {
   // Search rows are written in bulk just before commit. FTS5 flushes its pending terms whenever another statement
   // opens a statement savepoint (any insert into a table with indexes/foreign keys), so interleaving one FTS insert
   // per note with the entity/observation inserts made a tiny FTS segment per note: 5× slower initial index.
-  private pendingSearch: { id: number; title: string; content: string; permalink: string; replace: boolean }[] = [];
+  private pendingSearch: { id: number; projectId: number; title: string; content: string; permalink: string; replace: boolean }[] = [];
   private pendingBytes = 0;
   flushSearch(): void {
     for (const r of this.pendingSearch) {
       if (r.replace) this.s.deleteSearch!.run(r.id);
-      this.s.insertSearch!.run(r.id, r.title, r.content, r.permalink);
+      this.s.insertSearch!.run(r.id, r.title, r.content, r.permalink, projectToken(r.projectId));
     }
     this.pendingSearch = [];
     this.pendingBytes = 0;
@@ -168,8 +169,8 @@ export class IndexStore {
   }
 
   /** Queued until commit (or 1 MB of text): callers are always inside tx()/begin(). */
-  setSearch(id: number, title: string, content: string, permalink: string | null, replace: boolean): void {
-    this.pendingSearch.push({ id, title, content, permalink: permalink ?? '', replace });
+  setSearch(id: number, projectId: number, title: string, content: string, permalink: string | null, replace: boolean): void {
+    this.pendingSearch.push({ id, projectId, title, content, permalink: permalink ?? '', replace });
     this.pendingBytes += content.length;
     if (this.pendingBytes > 1024 * 1024) this.flushSearch(); // bounded: note text waiting here survives young-gen GCs
   }

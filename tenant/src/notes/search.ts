@@ -11,10 +11,16 @@ import { observationsOf, observationSummary, relationSummary } from './memory-co
 // sort (most of the query's CPU on a large project); here it is cut in JS for the page's rows only.
 const SNIPPET_WORDS = 24;
 
-function snippetOf(content: string, words: string[]): { plain: string; marked: string } {
-  if (!content) return { plain: '', marked: '' };
+/** The query words' first hit and every hit (to mark), built once per search. */
+interface SnippetWords { hit: RegExp; markAll: RegExp }
+function snippetWords(words: string[]): SnippetWords {
   const alt = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
   const hit = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${alt})[\\p{L}\\p{N}_]*`, 'iu');
+  return { hit, markAll: new RegExp(hit.source, 'giu') };
+}
+
+function snippetOf(content: string, { hit, markAll }: SnippetWords): { plain: string; marked: string } {
+  if (!content) return { plain: '', marked: '' };
   // Only the text around the first hit is cut into words: notes can be megabytes long.
   const m = hit.exec(content.length > 1_000_000 ? content.slice(0, 1_000_000) : content);
   const center = m ? m.index : 0;
@@ -30,7 +36,6 @@ function snippetOf(content: string, words: string[]): { plain: string; marked: s
   const slice = tokens.slice(from, to).map((t) => t[0]);
   const pre = start > 0 || from > 0 ? '…' : '';
   const post = end < content.length || to < tokens.length ? '…' : '';
-  const markAll = new RegExp(hit.source, 'giu');
   return { plain: `${pre}${slice.join(' ')}${post}`, marked: `${pre}${slice.map((w) => w.replace(markAll, (x) => `<mark>${x}</mark>`)).join(' ')}${post}` };
 }
 
@@ -67,8 +72,9 @@ export function searchProject(store: IndexStore, projectId: number, q: SearchQue
   const want = new Set<SearchItemType>(q.entity_types?.length ? q.entity_types : ['entity']);
   const offset = (page - 1) * size;
   const contentOf = searchTextReader(store.db);
+  const snippetRes = snippetWords(words);
   const entityResult = (r: RankedEntityRow): SearchResult => {
-    const snip = snippetOf(contentOf(r.id) ?? '', words);
+    const snip = snippetOf(contentOf(r.id) ?? '', snippetRes);
     return { ...baseResult(r), type: 'entity', content: snip.plain.trim(), matched_snippet: snip.marked.trim() };
   };
   if (want.size === 1 && want.has('entity')) {

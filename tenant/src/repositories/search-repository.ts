@@ -1,6 +1,7 @@
 // The index's full-text rows (FTS5 `search`, rowid = entity id): the search query with its filters, note text
 // reads and the rebuild of one project's rows. Rows are written by the IndexStore, batched before commit.
 import type { DatabaseSync } from 'node:sqlite';
+import { BM25, projectMatch } from '../index/search-match.ts';
 import type { EntityRow } from '../index/store.ts';
 
 /**
@@ -64,7 +65,7 @@ function metadataConditions(filters: Record<string, unknown>, where: string[], p
 /** A matching note with its rank (bm25: title ×10, text ×1, permalink ×2; 0 without text). */
 export type RankedEntityRow = EntityRow & { rank: number };
 
-function noteSearchSql(projectId: number, f: NoteSearchFilter): { sql: string; args: (string | number)[] } {
+function noteSearchSql(projectId: number, f: NoteSearchFilter, page: { limit: number; offset?: number }): { sql: string; args: (string | number)[] } {
   const where: string[] = ['e.project_id = ?'];
   const params: (string | number)[] = [projectId];
   if (f.types?.length) { where.push('e.entity_type IN (SELECT value FROM json_each(?))'); params.push(JSON.stringify(f.types)); }
@@ -87,26 +88,37 @@ function noteSearchSql(projectId: number, f: NoteSearchFilter): { sql: string; a
   if (f.status) { where.push(`lower(CAST(json_extract(e.entity_metadata, '$.status') AS TEXT)) = ?`); params.push(f.status.toLowerCase()); }
   if (f.title_contains) { where.push('instr(lower(e.title), ?) > 0'); params.push(f.title_contains.toLowerCase()); }
   if (f.permalink_contains) { where.push(`instr(lower(coalesce(e.permalink, '')), ?) > 0`); params.push(f.permalink_contains.toLowerCase()); }
+  const paging = page.offset === undefined ? 'LIMIT ?' : 'LIMIT ? OFFSET ?';
+  const pageArgs = page.offset === undefined ? [page.limit] : [page.limit, page.offset];
+  if (!f.fts) return { sql: `SELECT e.*, 0 AS rank FROM entity e WHERE ${where.join(' AND ')} ORDER BY e.updated_at DESC, e.id ${paging}`, args: [...params, ...pageArgs] };
+  const match = projectMatch(projectId, f.fts);
+  if (where.length === 1) {
+    // Text alone (the common case): FTS5 ranks and pages by itself, holding only (rowid, rank) while it sorts; the
+    // page's rows alone are read from entity.
+    return {
+      sql: `SELECT e.*, s.rank FROM (SELECT rowid AS id, ${BM25} AS rank FROM search WHERE search MATCH ? ORDER BY rank, rowid ${paging}) s
+        JOIN entity e ON e.id = s.id WHERE e.project_id = ? ORDER BY s.rank, e.id`,
+      args: [match, ...pageArgs, projectId],
+    };
+  }
   const order = f.after ? `, e.${f.after.field === 'created_at' ? 'created_at' : 'updated_at'} DESC` : '';
-  const sql = f.fts
-    ? `SELECT e.*, bm25(search, 10.0, 1.0, 2.0) AS rank FROM search JOIN entity e ON e.id = search.rowid
-       WHERE search MATCH ? AND ${where.join(' AND ')} ORDER BY rank${order}, e.id`
-    : `SELECT e.*, 0 AS rank FROM entity e WHERE ${where.join(' AND ')} ORDER BY e.updated_at DESC, e.id`;
-  return { sql, args: f.fts ? [f.fts, ...params] : params };
+  return {
+    sql: `SELECT e.*, ${BM25} AS rank FROM search JOIN entity e ON e.id = search.rowid
+       WHERE search MATCH ? AND ${where.join(' AND ')} ORDER BY rank${order}, e.id ${paging}`,
+    args: [match, ...params, ...pageArgs],
+  };
 }
 
 /** Notes matching the filter, best rank first (newest first among equal ranks when `after` is set). */
 export function searchNotes(db: DatabaseSync, projectId: number, f: NoteSearchFilter, page: { limit: number; offset?: number }): RankedEntityRow[] {
-  const { sql, args } = noteSearchSql(projectId, f);
-  return (page.offset === undefined
-    ? db.prepare(`${sql} LIMIT ?`).all(...args, page.limit)
-    : db.prepare(`${sql} LIMIT ? OFFSET ?`).all(...args, page.limit, page.offset)) as unknown as RankedEntityRow[];
+  const { sql, args } = noteSearchSql(projectId, f, page);
+  return db.prepare(sql).all(...args) as unknown as RankedEntityRow[];
 }
 
 /** The best full-text match of the project for an FTS query. */
 export function bestMatch(db: DatabaseSync, projectId: number, fts: string): EntityRow | undefined {
   return db.prepare(`SELECT e.* FROM search JOIN entity e ON e.id = search.rowid
-    WHERE search MATCH ? AND e.project_id = ? ORDER BY bm25(search, 10.0, 1.0, 2.0) LIMIT 1`).get(fts, projectId) as EntityRow | undefined;
+    WHERE search MATCH ? AND e.project_id = ? ORDER BY ${BM25} LIMIT 1`).get(projectMatch(projectId, fts), projectId) as EntityRow | undefined;
 }
 
 /** A reader of notes' indexed text by entity id, whole or its first `maxChars` characters. */

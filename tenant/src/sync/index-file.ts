@@ -33,7 +33,7 @@ export function indexFile(store: IndexStore, inp: IndexInput): { id: number; war
       observations: note.observations };
     let id: number;
     if (replace) { id = inp.existingId!; store.updateEntity(id, fields, inp.stat); } else id = store.insertEntity(inp.projectId, fields, inp.stat);
-    store.setSearch(id, note.title, note.text, permalink, replace);
+    store.setSearch(id, inp.projectId, note.title, note.text, permalink, replace);
     store.setRelations(inp.projectId, id, note.relations, replace);
     store.setWarnings(id, note.warnings, replace, new Date().toISOString());
     return { id, warnings: note.warnings };
@@ -47,7 +47,7 @@ export function indexFile(store: IndexStore, inp: IndexInput): { id: number; war
     observations: [] };
   let id: number;
   if (replace) { id = inp.existingId!; store.updateEntity(id, fields, inp.stat); } else id = store.insertEntity(inp.projectId, fields, inp.stat);
-  store.setSearch(id, fields.title, '', inp.rel, replace);
+  store.setSearch(id, inp.projectId, fields.title, '', inp.rel, replace);
   if (replace) store.setRelations(inp.projectId, id, [], true);
   store.setWarnings(id, warnings, replace, new Date().toISOString());
   return { id, warnings };

@@ -43,7 +43,7 @@ export async function reindexProjectSearch(store: IndexStore, projectId: number,
         for (; i < rows.length && performance.now() - start < SLICE_MS; i++) {
           const r = rows[i]!;
           const s = searchText(scan, r);
-          store.setSearch(r.id, r.title, s.text, s.permalink, false);
+          store.setSearch(r.id, projectId, r.title, s.text, s.permalink, false);
           written++;
         }
       });

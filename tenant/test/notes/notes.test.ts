@@ -135,6 +135,45 @@ describe('search, directory listing, project info', () => {
     } finally { f.cleanup(); }
   });
 
+  it('search stays in its project (the project is part of the MATCH): filters, reindex; an older index is rebuilt', async () => {
+    const f = fixture();
+    try {
+      const other = path.join(f.data, 'other');
+      write(f.root, 'mine.md', '---\ntitle: Mine\n---\nkafka streams 11 12\n');
+      write(f.root, 'plain.md', 'nothing to see\n');
+      write(other, 'theirs.md', '---\ntitle: Theirs\ntype: spec\n---\nkafka streams 11 12\n');
+      for (let i = 0; i < 5; i++) write(other, `kafka${i}.md`, `kafka kafka kafka ${i}\n`);
+      f.engine.registerProject('other', 'other');
+      await f.engine.sync('main', { trigger: 'api' });
+      await f.engine.sync('other', { trigger: 'api' });
+      const files = (project: string, q: Omit<Parameters<typeof f.engine.search>[1], 'page' | 'page_size'>) =>
+        f.engine.search(project, { page: 1, page_size: 20, ...q }).results.map((r) => r.file_path).sort();
+      assert.deepEqual(files('main', { text: 'kafka' }), ['mine.md']);
+      assert.deepEqual(files('other', { text: 'kafka' }), ['kafka0.md', 'kafka1.md', 'kafka2.md', 'kafka3.md', 'kafka4.md', 'theirs.md']);
+      // no word (or prefix) reaches the project column: its token is '\uE000' + id, which no query word can hold
+      assert.deepEqual(files('main', { text: '1' }), ['mine.md']);
+      assert.deepEqual(files('main', { text: '\uE0001' }), ['mine.md']);
+      assert.deepEqual(files('main', { text: '\uE000' }), []);
+      assert.deepEqual(files('other', { text: 'kafka', note_types: ['spec'] }), ['theirs.md']);
+      assert.deepEqual(files('main', { text: 'kafka', note_types: ['spec'] }), []);
+      assert.equal(await f.engine.reindexSearch('main'), 2);
+      assert.deepEqual(files('main', { text: 'streams' }), ['mine.md']);
+      assert.deepEqual(files('other', { text: 'streams' }), ['theirs.md']);
+      // an index written by the previous schema (no project column) is rebuilt from the files on open
+      f.engine.close();
+      const { DatabaseSync } = await import('node:sqlite');
+      const db = new DatabaseSync(path.join(f.index, 'index.sqlite'));
+      db.exec(`UPDATE meta SET value = '3' WHERE key = 'schema_version'`);
+      db.close();
+      const e = f.reopen();
+      assert.equal(e.indexExisted, false);
+      e.registerProject('other', 'other');
+      await e.rebuildAll(['main', 'other']);
+      assert.deepEqual(files('main', { text: 'kafka' }), ['mine.md']);
+      assert.deepEqual(files('other', { text: 'theirs' }), ['theirs.md']);
+    } finally { f.cleanup(); }
+  });
+
   it('lists a directory to a depth', async () => {
     const f = fixture();
     try {
