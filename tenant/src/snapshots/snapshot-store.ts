@@ -204,7 +204,7 @@ export class SnapshotStore {
       const t0 = performance.now();
       const views = await this.views();
       // the previous snapshot: its set says what may be carried (a whole-tree one is only restic's parent)
-      const prev = [...views.values()].filter((v) => !v.hidden).sort((a, b) => (a.time < b.time ? 1 : -1))[0] ?? null;
+      const prev = [...views.values()].filter((v) => !v.hidden).sort((a, b) => Date.parse(b.time) - Date.parse(a.time))[0] ?? null;
       const now = Date.now();
       const repoAbs = isLocalRepository(this.cfg.repository) ? path.resolve(this.cfg.repository) : null;
       const plan = await planSet(this.cfg.dataDir, views, prev, now, (abs) => abs === repoAbs);
