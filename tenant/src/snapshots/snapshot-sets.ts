@@ -130,7 +130,7 @@ export interface SetPlan {
  * Which units changed since `prev` (the newest live set), by an lstat walk: a unit is carried only when every
  * entry in it (folders too: an add, delete or rename changes the folder's times) has a ctime and mtime older than
  * the previous set's start. When in doubt it is backed up: no previous set, a unit new to it, a holder missing or
- * older than a day, a clock that went back, any unreadable entry.
+ * older than a day, a clock that went back, any unreadable entry, a filesystem that keeps no ctime.
  */
 export async function planSet(dataDir: string, views: Map<string, SnapshotView>, prev: SnapshotView | null, now: number, skip: (abs: string) => boolean): Promise<SetPlan> {
   const units: string[] = [];
@@ -174,7 +174,8 @@ async function unchangedFiles(abs: string, since: number, skip: (abs: string) =>
     const p = stack.pop()!;
     let st: fs.Stats;
     try { st = fs.lstatSync(p); } catch { return null; }
-    if (st.ctimeMs >= since || st.mtimeMs >= since) return null;
+    // a ctime of 0 is a filesystem that does not keep one: its mtime alone can be put back, so it proves nothing
+    if (st.ctimeMs >= since || st.mtimeMs >= since || st.ctimeMs === 0) return null;
     if (st.isDirectory()) {
       let names: string[];
       try { names = fs.readdirSync(p); } catch { return null; }
