@@ -106,6 +106,7 @@ export class SnapshotStore {
   private exclusive: Promise<unknown> = Promise.resolve();
   /** the repository's snapshots as last listed; dropped by every change this process makes (it is the only writer) */
   private viewCache: Map<string, SnapshotView> | null = null;
+  private viewGen = 0;
 
   constructor(cfg: ResticConfig, trash: Trash, tenantId: string) {
     this.cfg = cfg;
@@ -202,6 +203,7 @@ export class SnapshotStore {
     return this.serial(async () => {
       await this.ensureRepo(!!opts.allowInit);
       const t0 = performance.now();
+      // the kept listing is as fresh as a new one: backups, retags and forgets all go through this process (serially)
       const views = await this.views();
       // the previous snapshot: its set says what may be carried (a whole-tree one is only restic's parent)
       const prev = [...views.values()].filter((v) => !v.hidden).sort((a, b) => Date.parse(b.time) - Date.parse(a.time))[0] ?? null;
@@ -216,8 +218,7 @@ export class SnapshotStore {
       // --quiet: restic's JSON summary still comes, its progress lines (60 a second, ~600 KB for a first snapshot of
       // 100,000 files, all held and parsed here) do not
       const r = await this.run(['backup', '--json', '--quiet', '--host', `tenant-${this.tenantId}`, ...tags, ...this.excludes(), '--', META_DIR, ...plan.changed],
-        { nice: opts.nice ?? true });
-      this.viewCache = null;
+        { nice: opts.nice ?? true }).finally(() => this.changed());
       const summary = jsonLines<Record<string, number | string>>(r.stdout).find((m) => m.message_type === 'summary');
       if (!summary || typeof summary.snapshot_id !== 'string') throw new RepositoryError('restic finished without a snapshot summary');
       return {
@@ -252,13 +253,25 @@ export class SnapshotStore {
     } catch { return null; }
   }
 
-  /** Every snapshot in the repository (hidden sets too), sets resolved. */
-  private async views(): Promise<Map<string, SnapshotView>> {
-    if (this.viewCache) return this.viewCache;
+  /**
+   * Every snapshot in the repository (hidden sets too), sets resolved. A listing is kept until this process changes
+   * the repository (a listing that started before such a change is not kept); `fresh` lists anew (what a delete
+   * forgets is decided on the repository as it is).
+   */
+  private async views(fresh = false): Promise<Map<string, SnapshotView>> {
+    if (this.viewCache && !fresh) return this.viewCache;
+    const gen = this.viewGen;
     const r = await this.run([...READ_ONLY, 'snapshots', '--json']);
     const views = parseListing((JSON.parse(r.stdout.trim() || '[]') as RepoSnapshot[] | null) ?? []);
-    this.viewCache = views;
+    // a listing that started before a change of this process is not kept
+    if (gen === this.viewGen) this.viewCache = views;
     return views;
+  }
+
+  /** The repository's snapshots changed (a backup, a retag, a forget): the kept listing is dropped. */
+  private changed(): void {
+    this.viewCache = null;
+    this.viewGen++;
   }
 
   /** The live snapshot `id` names (a set or a whole-tree snapshot; an id prefix as restic accepts), or a 404. */
@@ -267,15 +280,14 @@ export class SnapshotStore {
     const find = async () => [...(await this.views()).values()].filter((v) => !v.hidden && v.id.startsWith(sid));
     let hits = await find();
     // not in the listing this process keeps: snapshots taken elsewhere (an operator's restic) are looked up afresh
-    if (hits.length === 0) { this.viewCache = null; hits = await find(); }
+    if (hits.length === 0) hits = [...(await this.views(true)).values()].filter((v) => !v.hidden && v.id.startsWith(sid));
     if (hits.length !== 1) throw new NotFoundError(`Snapshot '${id}' not found`);
     return hits[0]!;
   }
 
   async list(): Promise<SnapshotSummary[]> {
     if (!this.repoExists()) return [];
-    this.viewCache = null;
-    return [...(await this.views()).values()].filter((v) => !v.hidden).map((s) => {
+    return [...(await this.views(true)).values()].filter((v) => !v.hidden).map((s) => {
       const kind = s.tags.find((t) => t.startsWith('kind:'))?.slice(5);
       return { id: s.id, short_id: s.short_id, time: s.time, kind: kind === 'scheduled' || kind === 'manual' ? kind : null,
         run_id: s.tags.find((t) => t.startsWith('run:'))?.slice(4) ?? null };
@@ -389,7 +401,7 @@ export class SnapshotStore {
   forget(id: string): Promise<void> {
     this.snapshotId(id);
     return this.serial(async () => {
-      this.viewCache = null;
+      this.changed();
       const view = await this.view(id);
       await this.drop([view.id]);
     });
@@ -400,27 +412,30 @@ export class SnapshotStore {
    * so neither listed nor counted by retention); hidden sets no live set names any more are forgotten with them.
    */
   private async drop(ids: string[], prune = false): Promise<void> {
-    const views = await this.views();
+    const views = await this.views(true);
     const leaving = new Set(ids);
     const hide = ids.filter((i) => views.get(i)?.set && referencedBy(views, i, leaving).length > 0);
     const forget = ids.filter((i) => !hide.includes(i));
     for (const v of views.values()) {
       if (v.hidden && !leaving.has(v.id) && referencedBy(views, v.id, leaving).length === 0) forget.push(v.id);
     }
-    this.viewCache = null;
-    if (hide.length) {
-      const kinds = [...new Set(hide.flatMap((i) => views.get(i)!.tags.filter((t) => t.startsWith('kind:'))))];
-      await this.run(['tag', '--add', HIDDEN_TAG, ...kinds.flatMap((t) => ['--remove', t]), ...hide]);
+    try {
+      if (hide.length) {
+        const kinds = [...new Set(hide.flatMap((i) => views.get(i)!.tags.filter((t) => t.startsWith('kind:'))))];
+        await this.run(['tag', '--add', HIDDEN_TAG, ...kinds.flatMap((t) => ['--remove', t]), ...hide]);
+      }
+      this.changed();
+      if (forget.length) await this.run(['forget', ...(prune ? ['--prune'] : []), ...forget], { nice: prune });
+      else if (prune && hide.length) await this.run(['prune'], { nice: true });
+    } finally {
+      this.changed();
     }
-    if (forget.length) await this.run(['forget', ...(prune ? ['--prune'] : []), ...forget], { nice: prune });
-    else if (prune && hide.length) await this.run(['prune'], { nice: true });
   }
 
   /** Applies the retention policy to scheduled snapshots (manual ones stay until deleted) and prunes. */
   applyRetention(policy: RetentionPolicy): Promise<{ removed: string[]; kept: number; repository_bytes: number | null }> {
     return this.serial(async () => {
       if (!this.repoExists()) return { removed: [], kept: 0, repository_bytes: null };
-      this.viewCache = null;
       // restic's policy decides (a dry run), over all of the tenant's snapshots as one timeline (sets back up
       // different paths each time, so not grouped by paths); removing is ours, so carried units stay readable
       const r = await this.run([...READ_ONLY, 'forget', '--dry-run', '--json', '--group-by', 'host', '--tag', 'kind:scheduled', '--keep-within-hourly', `${policy.hourlyHours}h`,
