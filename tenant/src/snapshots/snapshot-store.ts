@@ -13,6 +13,9 @@ import type { Trash, TrashItem } from '../notes/trash.ts';
 import { hiddenSegment } from '../fs/visible-path.ts';
 import { isLocalRepository, jsonLines, restic, ResticError, type ResticConfig } from './restic.ts';
 import { ensureFastKey, fastKeyId } from './restic-key.ts';
+import {
+  atTag, byHolder, carryTag, HIDDEN_TAG, META_DIR, parseListing, planSet, referencedBy, SET_TAG, type RepoSnapshot, type SnapshotView,
+} from './snapshot-sets.ts';
 
 /** Hidden work folder for restores (same filesystem as the data, so a restored file is renamed into place). */
 const RESTORE_TMP_DIR = path.join('.basic-memory', 'restore-tmp');
@@ -45,6 +48,10 @@ export interface BackupResult {
   bytes_processed: number;
   duration_ms: number;
   repository_bytes: number | null;
+  /** units (project folders, loose files) restic backed up in this set */
+  projects_backed_up: number;
+  /** units carried unchanged from earlier sets */
+  projects_carried: number;
 }
 
 export interface SnapshotFile { key: string; size: number; last_modified: string }
@@ -97,6 +104,9 @@ export class SnapshotStore {
   private readonly trash: Trash;
   private readonly tenantId: string;
   private exclusive: Promise<unknown> = Promise.resolve();
+  /** the repository's snapshots as last listed; dropped by every change this process makes (it is the only writer) */
+  private viewCache: Map<string, SnapshotView> | null = null;
+  private viewGen = 0;
 
   constructor(cfg: ResticConfig, trash: Trash, tenantId: string) {
     this.cfg = cfg;
@@ -193,22 +203,35 @@ export class SnapshotStore {
     return this.serial(async () => {
       await this.ensureRepo(!!opts.allowInit);
       const t0 = performance.now();
-      const tags = ['--tag', `kind:${opts.kind}`];
+      // the kept listing is as fresh as a new one: backups, retags and forgets all go through this process (serially)
+      const views = await this.views();
+      // the previous snapshot: its set says what may be carried (a whole-tree one is only restic's parent)
+      const prev = [...views.values()].filter((v) => !v.hidden).sort((a, b) => Date.parse(b.time) - Date.parse(a.time))[0] ?? null;
+      const now = Date.now();
+      const repoAbs = isLocalRepository(this.cfg.repository) ? path.resolve(this.cfg.repository) : null;
+      const plan = await planSet(this.cfg.dataDir, views, prev, now, (abs) => abs === repoAbs);
+      fs.mkdirSync(path.join(this.cfg.dataDir, META_DIR), { recursive: true });
+      const tags = ['--tag', `kind:${opts.kind}`, '--tag', `${SET_TAG}${crypto.randomBytes(8).toString('hex')}`, '--tag', atTag(now)];
       if (opts.runId) tags.push('--tag', `run:${opts.runId}`);
+      for (const [unit, holderKey] of plan.carried) tags.push('--tag', carryTag(holderKey, unit));
+      if (plan.parent) tags.push('--parent', plan.parent);
       // --quiet: restic's JSON summary still comes, its progress lines (60 a second, ~600 KB for a first snapshot of
       // 100,000 files, all held and parsed here) do not
-      const r = await this.run(['backup', '--json', '--quiet', '--host', `tenant-${this.tenantId}`, ...tags, ...this.excludes(), '.'], { nice: opts.nice ?? true });
+      const r = await this.run(['backup', '--json', '--quiet', '--host', `tenant-${this.tenantId}`, ...tags, ...this.excludes(), '--', META_DIR, ...plan.changed],
+        { nice: opts.nice ?? true }).finally(() => this.changed());
       const summary = jsonLines<Record<string, number | string>>(r.stdout).find((m) => m.message_type === 'summary');
       if (!summary || typeof summary.snapshot_id !== 'string') throw new RepositoryError('restic finished without a snapshot summary');
       return {
         snapshot_id: summary.snapshot_id,
-        files: Number(summary.total_files_processed ?? 0),
+        files: Number(summary.total_files_processed ?? 0) + plan.carriedFiles,
         files_new: Number(summary.files_new ?? 0),
         files_changed: Number(summary.files_changed ?? 0),
         bytes_added: Number(summary.data_added ?? 0),
         bytes_processed: Number(summary.total_bytes_processed ?? 0),
         duration_ms: Math.round(performance.now() - t0),
         repository_bytes: await this.repositoryBytes(),
+        projects_backed_up: plan.changed.length,
+        projects_carried: plan.carried.size,
       };
     });
   }
@@ -230,14 +253,44 @@ export class SnapshotStore {
     } catch { return null; }
   }
 
+  /**
+   * Every snapshot in the repository (hidden sets too), sets resolved. A listing is kept until this process changes
+   * the repository (a listing that started before such a change is not kept); `fresh` lists anew (what a delete
+   * forgets is decided on the repository as it is).
+   */
+  private async views(fresh = false): Promise<Map<string, SnapshotView>> {
+    if (this.viewCache && !fresh) return this.viewCache;
+    const gen = this.viewGen;
+    const r = await this.run([...READ_ONLY, 'snapshots', '--json']);
+    const views = parseListing((JSON.parse(r.stdout.trim() || '[]') as RepoSnapshot[] | null) ?? []);
+    // a listing that started before a change of this process is not kept
+    if (gen === this.viewGen) this.viewCache = views;
+    return views;
+  }
+
+  /** The repository's snapshots changed (a backup, a retag, a forget): the kept listing is dropped. */
+  private changed(): void {
+    this.viewCache = null;
+    this.viewGen++;
+  }
+
+  /** The live snapshot `id` names (a set or a whole-tree snapshot; an id prefix as restic accepts), or a 404. */
+  private async view(id: string): Promise<SnapshotView> {
+    const sid = this.snapshotId(id);
+    const find = async () => [...(await this.views()).values()].filter((v) => !v.hidden && v.id.startsWith(sid));
+    let hits = await find();
+    // not in the listing this process keeps: snapshots taken elsewhere (an operator's restic) are looked up afresh
+    if (hits.length === 0) hits = [...(await this.views(true)).values()].filter((v) => !v.hidden && v.id.startsWith(sid));
+    if (hits.length !== 1) throw new NotFoundError(`Snapshot '${id}' not found`);
+    return hits[0]!;
+  }
+
   async list(): Promise<SnapshotSummary[]> {
     if (!this.repoExists()) return [];
-    const r = await this.run([...READ_ONLY, 'snapshots', '--json']);
-    const arr = (JSON.parse(r.stdout.trim() || '[]') as { id: string; short_id: string; time: string; tags?: string[] }[]) ?? [];
-    return arr.map((s) => {
-      const kind = s.tags?.find((t) => t.startsWith('kind:'))?.slice(5);
+    return [...(await this.views(true)).values()].filter((v) => !v.hidden).map((s) => {
+      const kind = s.tags.find((t) => t.startsWith('kind:'))?.slice(5);
       return { id: s.id, short_id: s.short_id, time: s.time, kind: kind === 'scheduled' || kind === 'manual' ? kind : null,
-        run_id: s.tags?.find((t) => t.startsWith('run:'))?.slice(4) ?? null };
+        run_id: s.tags.find((t) => t.startsWith('run:'))?.slice(4) ?? null };
     });
   }
 
@@ -246,41 +299,63 @@ export class SnapshotStore {
     return id;
   }
 
+  /**
+   * Where a read of `key` ('' = everything) in snapshot `id` goes: restic snapshot ids with the units each is read
+   * for (null: the whole tree of a snapshot taken before sets).
+   */
+  private async sources(id: string, key: string): Promise<{ view: SnapshotView; reads: { sid: string; units: string[] | null }[] }> {
+    if (!this.repoExists()) throw new RepositoryError(`The snapshot repository is missing or unreadable (${this.describeRepo()}).`);
+    const view = await this.view(id);
+    if (!view.set) return { view, reads: [{ sid: view.id, units: null }] };
+    const unit = key.split('/')[0]!;
+    const wanted = key ? (view.set.units.has(unit) ? [unit] : []) : [...view.set.units.keys()];
+    const missing = wanted.filter((u) => !view.set!.units.get(u));
+    if (missing.length) throw new RepositoryError(`The snapshot repository is damaged: the part of snapshot ${id} holding '${missing[0]}' is missing.`);
+    return { view, reads: [...byHolder(view.set, wanted)].map(([sid, units]) => ({ sid, units })) };
+  }
+
   /** Lists a snapshot's files whose key starts with `prefix` (upstream's browse). */
   async files(id: string, prefix = ''): Promise<SnapshotFile[]> {
-    const sid = this.snapshotId(id);
-    if (!this.repoExists()) throw new RepositoryError(`The snapshot repository is missing or unreadable (${this.describeRepo()}).`);
     const clean = prefix.replace(/\\/g, '/').replace(/^\/+/, '');
     const dir = clean.includes('/') ? clean.slice(0, clean.lastIndexOf('/')) : '';
     const dirKey = dir ? normaliseKey(dir) : '';
-    const args = [...READ_ONLY, 'ls', '--json', '--recursive', sid];
-    if (dirKey) args.push('/' + dirKey);
-    const r = await this.run(args).catch((e: unknown) => {
-      if (e instanceof ResticError && /no matching ID|no snapshot found|invalid id/i.test(e.stderr)) throw new NotFoundError(`Snapshot '${id}' not found`);
-      throw e;
-    });
+    const { reads } = await this.sources(id, dirKey);
     const out: SnapshotFile[] = [];
-    const lines = jsonLines<{ type?: string; path?: string; size?: number; mtime?: string; struct_type?: string }>(r.stdout);
-    // restic ls says "Ignoring …: no matching ID" and exits 0 for an unknown snapshot
-    if (!lines.some((n) => n.struct_type === 'snapshot')) throw new NotFoundError(`Snapshot '${id}' not found`);
-    for (const n of lines) {
-      if (n.struct_type !== 'node' || n.type !== 'file' || !n.path) continue;
-      const key = n.path.replace(/^\/+/, '');
-      if (!key.startsWith(clean) || !isVisibleKey(key)) continue;
-      out.push({ key, size: n.size ?? 0, last_modified: n.mtime ?? '' });
+    for (const read of reads) {
+      const args = [...READ_ONLY, 'ls', '--json', '--recursive', read.sid];
+      if (dirKey) args.push('/' + dirKey);
+      else if (read.units) args.push(...read.units.map((u) => '/' + u));
+      const r = await this.run(args).catch((e: unknown) => {
+        if (e instanceof ResticError && /no matching ID|no snapshot found|invalid id/i.test(e.stderr)) throw new NotFoundError(`Snapshot '${id}' not found`);
+        throw e;
+      });
+      const lines = jsonLines<{ type?: string; path?: string; size?: number; mtime?: string; struct_type?: string }>(r.stdout);
+      // restic ls says "Ignoring …: no matching ID" and exits 0 for an unknown snapshot
+      if (!lines.some((n) => n.struct_type === 'snapshot')) throw new NotFoundError(`Snapshot '${id}' not found`);
+      const units = read.units ? new Set(read.units) : null;
+      for (const n of lines) {
+        if (n.struct_type !== 'node' || n.type !== 'file' || !n.path) continue;
+        const key = n.path.replace(/^\/+/, '');
+        // a holder also holds units that later sets changed: only this set's units count
+        if (units && !units.has(key.split('/')[0]!)) continue;
+        if (!key.startsWith(clean) || !isVisibleKey(key)) continue;
+        out.push({ key, size: n.size ?? 0, last_modified: n.mtime ?? '' });
+      }
     }
     return out;
   }
 
   /** One file's bytes as the snapshot holds it (note history, previews). */
   async readFile(id: string, key: string, maxBytes = 32 * 1024 * 1024): Promise<Buffer> {
-    const sid = this.snapshotId(id);
+    this.snapshotId(id);
     const k = normaliseKey(key);
     if (!k) throw new BadRequestError('A file path is needed');
+    const { reads } = await this.sources(id, k);
+    if (!reads[0]) throw new NotFoundError(`'${k}' is not in snapshot ${id}`);
     const parts: Buffer[] = [];
     let n = 0;
     try {
-      await this.run([...READ_ONLY, 'dump', sid, '/' + k], { onStdout: (c) => { n += c.length; if (n <= maxBytes) parts.push(c); } });
+      await this.run([...READ_ONLY, 'dump', reads[0].sid, '/' + k], { onStdout: (c) => { n += c.length; if (n <= maxBytes) parts.push(c); } });
     } catch (e) {
       if (e instanceof ResticError && /not found in snapshot|no matching ID|no snapshot found/i.test(e.stderr)) throw new NotFoundError(`'${k}' is not in snapshot ${id}`);
       if (e instanceof ResticError && /is a directory|cannot dump.*dir/i.test(e.stderr)) throw new BadRequestError(`'${k}' is a folder`);
@@ -298,40 +373,77 @@ export class SnapshotStore {
     const k = normaliseKey(key);
     if (!k) throw new BadRequestError('A file path is needed');
     if (!this.repoExists()) return [];
-    // restic find takes a glob: its special characters are escaped to match the name itself
-    const r = await this.run([...READ_ONLY, 'find', '--json', literalPattern(k)]);
+    const views = await this.views();
+    const unit = k.split('/')[0]!;
+    // a set's version of the file is its holder's: each holder's hit stands for every live set reading it there
+    const readers = new Map<string, string[]>();
+    for (const v of views.values()) {
+      if (v.hidden) continue;
+      const holder = v.set ? v.set.units.get(unit) : v.id;
+      if (holder) readers.set(holder, [...(readers.get(holder) ?? []), v.id]);
+    }
+    if (readers.size === 0) return [];
+    // restic find takes a glob: its special characters are escaped to match the name itself; only the snapshots
+    // read by live ones are searched (find reports a subtree it has seen once, so a hidden one must not take it)
+    const r = await this.run([...READ_ONLY, 'find', '--json', ...[...readers.keys()].flatMap((h) => ['--snapshot', h]), literalPattern(k)]);
     const groups = (jsonLines<{ snapshot: string; matches?: { path: string; type: string; mtime: string; size?: number }[] }[]>(r.stdout)[0] ?? []) as
       { snapshot: string; matches?: { path: string; type: string; mtime: string; size?: number }[] }[];
     const out: { snapshot_id: string; mtime: string; size: number }[] = [];
     for (const g of groups) {
       const m = g.matches?.find((x) => x.type === 'file' && x.path === '/' + k);
-      if (m) out.push({ snapshot_id: g.snapshot, mtime: m.mtime, size: m.size ?? 0 });
+      if (!m) continue;
+      for (const id of readers.get(g.snapshot) ?? []) out.push({ snapshot_id: id, mtime: m.mtime, size: m.size ?? 0 });
     }
     return out;
   }
 
   /** Forgets one snapshot (its data goes at the next prune). */
   forget(id: string): Promise<void> {
-    const sid = this.snapshotId(id);
+    this.snapshotId(id);
     return this.serial(async () => {
-      // restic forget says "Ignoring …" and exits 0 for an unknown id: look first
-      if (!(await this.list()).some((x) => x.id.startsWith(sid))) throw new NotFoundError(`Snapshot '${id}' not found`);
-      await this.run(['forget', sid]).catch((e: unknown) => {
-        if (e instanceof ResticError && /no matching ID|no snapshot found|invalid id/i.test(e.stderr)) throw new NotFoundError(`Snapshot '${id}' not found`);
-        throw e;
-      });
+      this.changed();
+      const view = await this.view(id);
+      await this.drop([view.id]);
     });
+  }
+
+  /**
+   * Forgets these snapshots. A set that live sets still carry units from is hidden instead (retagged: no `kind:`,
+   * so neither listed nor counted by retention); hidden sets no live set names any more are forgotten with them.
+   */
+  private async drop(ids: string[], prune = false): Promise<void> {
+    const views = await this.views(true);
+    const leaving = new Set(ids);
+    const hide = ids.filter((i) => views.get(i)?.set && referencedBy(views, i, leaving).length > 0);
+    const forget = ids.filter((i) => !hide.includes(i));
+    for (const v of views.values()) {
+      if (v.hidden && !leaving.has(v.id) && referencedBy(views, v.id, leaving).length === 0) forget.push(v.id);
+    }
+    try {
+      if (hide.length) {
+        const kinds = [...new Set(hide.flatMap((i) => views.get(i)!.tags.filter((t) => t.startsWith('kind:'))))];
+        await this.run(['tag', '--add', HIDDEN_TAG, ...kinds.flatMap((t) => ['--remove', t]), ...hide]);
+      }
+      this.changed();
+      if (forget.length) await this.run(['forget', ...(prune ? ['--prune'] : []), ...forget], { nice: prune });
+      else if (prune && hide.length) await this.run(['prune'], { nice: true });
+    } finally {
+      this.changed();
+    }
   }
 
   /** Applies the retention policy to scheduled snapshots (manual ones stay until deleted) and prunes. */
   applyRetention(policy: RetentionPolicy): Promise<{ removed: string[]; kept: number; repository_bytes: number | null }> {
     return this.serial(async () => {
       if (!this.repoExists()) return { removed: [], kept: 0, repository_bytes: null };
-      const r = await this.run(['forget', '--json', '--tag', 'kind:scheduled', '--keep-within-hourly', `${policy.hourlyHours}h`,
-        '--keep-within-daily', `${policy.dailyDays}d`, '--keep-within-weekly', `${policy.weeklyWeeks * 7}d`, '--prune'], { nice: true });
+      // restic's policy decides (a dry run), over all of the tenant's snapshots as one timeline (sets back up
+      // different paths each time, so not grouped by paths); removing is ours, so carried units stay readable
+      const r = await this.run([...READ_ONLY, 'forget', '--dry-run', '--json', '--group-by', 'host', '--tag', 'kind:scheduled', '--keep-within-hourly', `${policy.hourlyHours}h`,
+        '--keep-within-daily', `${policy.dailyDays}d`, '--keep-within-weekly', `${policy.weeklyWeeks * 7}d`]);
       const groups = (jsonLines<{ keep?: { id: string }[]; remove?: { id: string }[] | null }[]>(r.stdout)[0] ?? []) as { keep?: { id: string }[]; remove?: { id: string }[] | null }[];
       const removed = groups.flatMap((g) => (g.remove ?? []).map((s) => s.id));
       const kept = groups.reduce((n, g) => n + (g.keep?.length ?? 0), 0);
+      await this.drop(removed, true);
       return { removed, kept, repository_bytes: await this.repositoryBytes() };
     });
   }
@@ -366,7 +478,10 @@ export class SnapshotStore {
     const kind = opts.kind ?? (/[\\/]$/.test(key) ? 'folder' : undefined);
     if (opts.asCopy && !k) throw new BadRequestError('A copy needs a file or folder path, not the whole snapshot');
     if (k && !k.includes('/') && opts.asCopy) throw new BadRequestError('A project is restored to its place; restore its folders as copies instead');
-    // one restic call (each pays the repository key's derivation): restore into the work folder, then look at what came out
+    const { reads } = await this.sources(id, k);
+    if (reads.length === 0) throw new NotFoundError(`'${k || '/'}' is not in snapshot ${id}`);
+    // one restic call per snapshot read (each pays the repository key's derivation): restore into the work folder,
+    // then look at what came out
     const work = path.join(this.cfg.dataDir, RESTORE_TMP_DIR, crypto.randomBytes(8).toString('hex'));
     fs.mkdirSync(work, { recursive: true, mode: 0o700 });
     try {
@@ -377,7 +492,7 @@ export class SnapshotStore {
         const fd = fs.openSync(dest, 'wx', 0o644);
         let failed: unknown = null;
         try {
-          await this.run([...READ_ONLY, 'dump', sid, '/' + k], { onStdout: (c) => { if (!failed) { try { fs.writeSync(fd, c); } catch (e) { failed = e; } } } });
+          await this.run([...READ_ONLY, 'dump', reads[0]!.sid, '/' + k], { onStdout: (c) => { if (!failed) { try { fs.writeSync(fd, c); } catch (e) { failed = e; } } } });
         } catch (e) {
           if (e instanceof ResticError && /not found in snapshot|no matching ID|no snapshot found|invalid id/i.test(e.stderr)) {
             throw new NotFoundError(/not found in snapshot/i.test(e.stderr) ? `'${k}' is not in snapshot ${id}` : `Snapshot '${id}' not found`);
@@ -386,12 +501,14 @@ export class SnapshotStore {
         } finally { fs.closeSync(fd); }
         if (failed) throw diskError(failed);
       } else {
-        // --include takes a pattern: a name with [ ] * ? is escaped, so `a[1].md` restores itself and only itself
-        const includes = k ? ['--include', literalPattern(k)] : [];
-        await this.run([...READ_ONLY, 'restore', sid, '--target', work, ...includes]).catch((e: unknown) => {
-          if (e instanceof ResticError && /no matching ID|no snapshot found|invalid id/i.test(e.stderr)) throw new NotFoundError(`Snapshot '${id}' not found`);
-          throw e;
-        });
+        for (const read of reads) {
+          // --include takes a pattern: a name with [ ] * ? is escaped, so `a[1].md` restores itself and only itself
+          const includes = k ? ['--include', literalPattern(k)] : (read.units ?? []).flatMap((u) => ['--include', literalPattern(u)]);
+          await this.run([...READ_ONLY, 'restore', read.sid, '--target', work, ...includes]).catch((e: unknown) => {
+            if (e instanceof ResticError && /no matching ID|no snapshot found|invalid id/i.test(e.stderr)) throw new NotFoundError(`Snapshot '${id}' not found`);
+            throw e;
+          });
+        }
       }
       const wanted = restoredFiles(work, k);
       if (wanted.length === 0) throw new NotFoundError(`'${k || '/'}' is not in snapshot ${id}`);
