@@ -1,9 +1,11 @@
 // bench:wake — one wake of a sleeping seed-tenant-size tenant, end to end and by phase: the first request through
 // the tenant proxy's handler (as bench:fleet sends it) while the supervisor, the driver and Postgres run as in the
 // app, but with nothing else on the fleet. Interleaved A/B: `BENCH_WAKE_ENTRIES` is a comma-separated list of tenant
-// entry scripts (default this repo's tenant/src/main.ts); each gets its own tenant, driver and supervisor, and the
-// wakes alternate between them so the machine's load falls on each alike. Reports per entry: wall p50/p95 of the
-// waking request, the phases' p50 and the tenant's CPU until ready (utime + stime, from /proc).
+// entry scripts (default this repo's tenant/src/main.ts; `path:nospare` = the driver keeps no spare process); each gets
+// its own tenant, driver and supervisor, and the wakes alternate between them so the machine's load falls on each
+// alike. One unmeasured wake first (the corpus was just copied: the first catch-up re-hashes files stored as racy).
+// Reports per entry: wall p50/p95 of the waking request, the phases' p50/p95 and the tenant's CPU from the start
+// (the spare's assignment) until ready (utime + stime, from /proc).
 //   DATABASE_URL=postgres://…/postgres npm run bench:wake   (BENCH_WAKE_ROUNDS, default 20 per entry)
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,7 +28,8 @@ import { waitFor } from '../tests/helpers/tenant-fixtures.ts';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const AUTH_SECRET = 'bench-wake-secret-' + 'x'.repeat(32);
 const ROUNDS = Number(process.env.BENCH_WAKE_ROUNDS ?? 20);
-const ENTRIES = (process.env.BENCH_WAKE_ENTRIES ?? path.join(ROOT, 'tenant/src/main.ts')).split(',').map((e) => path.resolve(e));
+const ENTRIES = (process.env.BENCH_WAKE_ENTRIES ?? path.join(ROOT, 'tenant/src/main.ts')).split(',')
+  .map((e) => ({ entry: path.resolve(e.replace(/:nospare$/, '')), spare: !e.endsWith(':nospare') }));
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const APP = 'http://127.0.0.1:1';
 const log = (...a: unknown[]) => console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
@@ -49,23 +52,36 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bmc-wake-bench-'));
 const corpus = path.join(tmp, 'corpus');
 execFileSync(path.join(ROOT, '../shared/tools/make-corpus'), ['--preset', 'seed-tenant', '--out', corpus, '--seed', 'fleet'], { stdio: 'ignore' });
 
+/** The driver's spare process of an arm (`--spare`, working directory its data root), if one waits. */
+function spareOf(arm: { entry: string; dataRoot: string }): { pid: number; cpuMs: number } | null {
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (!fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').join(' ').includes(`${arm.entry} --spare`)) continue;
+      if (fs.readlinkSync(`/proc/${d}/cwd`) !== arm.dataRoot) continue;
+      return { pid: Number(d), cpuMs: cpuMs(Number(d)) };
+    } catch { /* gone */ }
+  }
+  return null;
+}
+
 /** CPU (user + system) a process has used, in ms. */
 function cpuMs(pid: number): number {
   const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
 }
 
-interface Phases { t0: number; start?: number; listening?: number; ready?: number; woken?: number; answered?: number; cpuReady?: number }
-interface Arm { entry: string; tenantId: string; supervisor: TenantSupervisor; current: Phases | null; rounds: Phases[] }
+interface Phases { detail?: string | null; spare?: { pid: number; cpuMs: number } | null; t0: number; start?: number; listening?: number; ready?: number; woken?: number; answered?: number; cpuReady?: number }
+interface Arm { label: string; dataRoot: string; entry: string; tenantId: string; supervisor: TenantSupervisor; current: Phases | null; rounds: Phases[] }
 const arms: Arm[] = [];
-for (const [i, entry] of ENTRIES.entries()) {
+for (const [i, { entry, spare }] of ENTRIES.entries()) {
   const [row] = await db.insert(schema.tenants).values({ name: `wake-${i}`, bucketName: `wake-bucket-${i}` }).returning({ id: schema.tenants.id });
   const tenantId = row!.id;
   const dirs = { dataRoot: path.join(tmp, `data-${i}`), indexRoot: path.join(tmp, `index-${i}`) };
   fs.mkdirSync(path.join(dirs.dataRoot, tenantId), { recursive: true });
   execFileSync('cp', ['-al', corpus, path.join(dirs.dataRoot, tenantId, 'data')]);
-  const driver = new LocalTenantDriver({ ...dirs, entry, syncIntervalS: 30, startTimeoutMs: 120_000, env: { BM_LOG_LEVEL: 'warn' } });
-  const arm: Arm = { entry, tenantId, supervisor: null as unknown as TenantSupervisor, current: null, rounds: [] };
+  const driver = new LocalTenantDriver({ ...dirs, entry, spare, syncIntervalS: 30, startTimeoutMs: 120_000, env: { BM_LOG_LEVEL: 'warn' } });
+  const arm: Arm = { label: `${entry}${spare ? '' : ' (no spare)'}`, dataRoot: dirs.dataRoot, entry, tenantId, supervisor: null as unknown as TenantSupervisor, current: null, rounds: [] };
   // The driver's start, timed: spawn → `listening` → `ready`, and the tenant's CPU at ready.
   const start = driver.start.bind(driver);
   driver.start = async (spec: TenantSpec): Promise<TenantHandle> => {
@@ -74,7 +90,7 @@ for (const [i, entry] of ENTRIES.entries()) {
     const h = await start(spec);
     if (ph) {
       ph.listening = performance.now();
-      void h.ready?.then(() => { ph.ready = performance.now(); ph.cpuReady = cpuMs(h.pid!); });
+      void h.ready?.then(() => { ph.ready = performance.now(); ph.cpuReady = cpuMs(h.pid!) - (ph.spare?.pid === h.pid ? ph.spare.cpuMs : 0); });
     }
     return h;
   };
@@ -106,18 +122,20 @@ const running = (a: Arm) => a.supervisor.runningTenants().some((r) => r.tenantId
 try {
   log(`${ENTRIES.length} tenant(s) of ${fs.readdirSync(corpus, { recursive: true }).length} files; first start builds each index`);
   for (const a of arms) a.supervisor.start();
-  for (let round = 0; round < ROUNDS; round++) {
+  for (let round = -1; round < ROUNDS; round++) {
     for (const a of arms) {
       await waitFor('asleep', async () => (await statusOf(a.tenantId)) === 'sleeping' && !running(a), 180_000, 50);
       await sleep(200);
-      const ph: Phases = { t0: performance.now() };
+      const ph: Phases = { spare: spareOf(a), t0: performance.now() };
       a.current = ph;
       const res = await handleTenantProxy(new Request(APP + '/proxy/projects/projects'), { tenantId: a.tenantId, via: 'bearer' }, deps);
       await res.arrayBuffer();
       ph.answered = performance.now();
       a.current = null;
+      ph.detail = (await db.select({ d: schema.tenants.statusDetail }).from(schema.tenants).where(eq(schema.tenants.id, a.tenantId)))[0]?.d;
+      if (process.env.BENCH_WAKE_VERBOSE) log(a.label, `${ph.spare ? 'spare' : 'spawn'}: wake ${(ph.answered - ph.t0).toFixed(0)} ms, CPU ${ph.cpuReady} ms: ${ph.detail}`);
       if (res.status !== 200) throw new Error(`wake answered ${res.status}`);
-      a.rounds.push(ph);
+      if (round >= 0) a.rounds.push(ph);
     }
   }
   const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
@@ -126,14 +144,14 @@ try {
       const v = a.rounds.map(f).filter(Number.isFinite);
       return `${quantile(v, 0.5).toFixed(0)}/${quantile(v, 0.95).toFixed(0)}`;
     };
-    console.log(`\n${a.entry} (n=${a.rounds.length}, load ${load})`);
+    console.log(`\n${a.label} (n=${a.rounds.length}, load ${load})`);
     console.log(`  wake wall p50/p95 ms        ${p((x) => x.answered! - x.t0)}`);
     console.log(`  request → driver.start      ${p((x) => x.start! - x.t0)}`);
     console.log(`  spawn → listening           ${p((x) => x.listening! - x.start!)}`);
     console.log(`  listening → ready           ${p((x) => x.ready! - x.listening!)}`);
     console.log(`  ready → route running       ${p((x) => x.woken! - x.ready!)}`);
     console.log(`  route running → answered    ${p((x) => x.answered! - x.woken!)}`);
-    console.log(`  tenant CPU until ready (ms) ${p((x) => x.cpuReady!)}`);
+    console.log(`  tenant CPU start → ready ms ${p((x) => x.cpuReady!)}`);
   }
 } finally {
   for (const a of arms) await a.supervisor.stop();
