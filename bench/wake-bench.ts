@@ -6,8 +6,9 @@
 // alike. One unmeasured wake first (the corpus was just copied: the first catch-up re-hashes files stored as racy).
 // Reports per entry: wall p50/p95 of the waking request, the phases' p50/p95 and the tenant's CPU from the start
 // (the spare's assignment) until ready (utime + stime, from /proc).
+// `BENCH_WAKE_BURN=N` runs N busy-loop processes during the measured rounds (the CPU contention of a fleet's mix).
 //   DATABASE_URL=postgres://…/postgres npm run bench:wake   (BENCH_WAKE_ROUNDS, default 20 per entry)
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,6 +29,7 @@ import { waitFor } from '../tests/helpers/tenant-fixtures.ts';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const AUTH_SECRET = 'bench-wake-secret-' + 'x'.repeat(32);
 const ROUNDS = Number(process.env.BENCH_WAKE_ROUNDS ?? 20);
+const BURN = Number(process.env.BENCH_WAKE_BURN ?? 0);
 const ENTRIES = (process.env.BENCH_WAKE_ENTRIES ?? path.join(ROOT, 'tenant/src/main.ts')).split(',')
   .map((e) => ({ entry: path.resolve(e.replace(/:nospare$/, '')), spare: !e.endsWith(':nospare') }));
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -119,10 +121,12 @@ const deps: TenantProxyDeps = {
 const statusOf = async (id: string) => (await db.select({ s: schema.tenants.status }).from(schema.tenants).where(eq(schema.tenants.id, id)))[0]?.s;
 const running = (a: Arm) => a.supervisor.runningTenants().some((r) => r.tenantId === a.tenantId);
 
+const burners: ReturnType<typeof spawn>[] = [];
 try {
   log(`${ENTRIES.length} tenant(s) of ${fs.readdirSync(corpus, { recursive: true }).length} files; first start builds each index`);
   for (const a of arms) a.supervisor.start();
   for (let round = -1; round < ROUNDS; round++) {
+    if (round === 0) for (let i = 0; i < BURN; i++) burners.push(spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
     for (const a of arms) {
       await waitFor('asleep', async () => (await statusOf(a.tenantId)) === 'sleeping' && !running(a), 180_000, 50);
       await sleep(200);
@@ -138,13 +142,14 @@ try {
       if (round >= 0) a.rounds.push(ph);
     }
   }
+  for (const b of burners) b.kill('SIGKILL');
   const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
   for (const a of arms) {
     const p = (f: (x: Phases) => number) => {
       const v = a.rounds.map(f).filter(Number.isFinite);
       return `${quantile(v, 0.5).toFixed(0)}/${quantile(v, 0.95).toFixed(0)}`;
     };
-    console.log(`\n${a.label} (n=${a.rounds.length}, load ${load})`);
+    console.log(`\n${a.label} (n=${a.rounds.length}, load ${load}${BURN ? `, ${BURN} busy loops beside` : ''})`);
     console.log(`  wake wall p50/p95 ms        ${p((x) => x.answered! - x.t0)}`);
     console.log(`  request → driver.start      ${p((x) => x.start! - x.t0)}`);
     console.log(`  spawn → listening           ${p((x) => x.listening! - x.start!)}`);
@@ -154,6 +159,7 @@ try {
     console.log(`  tenant CPU start → ready ms ${p((x) => x.cpuReady!)}`);
   }
 } finally {
+  for (const b of burners) b.kill('SIGKILL');
   for (const a of arms) await a.supervisor.stop();
   await client.end();
   const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
