@@ -37,18 +37,20 @@ const APP = 'http://127.0.0.1:1';
 const log = (...a: unknown[]) => console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const dbName = `bmc_wake_bench_${Date.now().toString(36)}`;
-const dbUrl = (() => { const u = new URL(ADMIN_URL); u.pathname = '/' + dbName; return u.toString(); })();
-{
+/** A fresh control-plane database: one per arm, so each arm's supervisor sees (and starts) only its own tenant. */
+async function freshDatabase(i: number) {
+  const name = `bmc_wake_bench_${Date.now().toString(36)}_${i}`;
+  const u = new URL(ADMIN_URL);
+  u.pathname = '/' + name;
   const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${dbName}"`);
+  await admin.unsafe(`create database "${name}"`);
   await admin.end();
-  const h = await openDatabase({ url: dbUrl, max: 1 });
+  const h = await openDatabase({ url: u.toString(), max: 1 });
   await migrateDatabase(h);
   await h.close();
+  const client = postgres(u.toString(), { max: 10, onnotice: () => {} });
+  return { name, client, db: drizzle(client, { schema, casing: 'snake_case' }) as unknown as Database };
 }
-const client = postgres(dbUrl, { max: 10, onnotice: () => {} });
-const db = drizzle(client, { schema, casing: 'snake_case' }) as unknown as Database;
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bmc-wake-bench-'));
 const corpus = path.join(tmp, 'corpus');
@@ -74,16 +76,23 @@ function cpuMs(pid: number): number {
 }
 
 interface Phases { detail?: string | null; spare?: { pid: number; cpuMs: number } | null; t0: number; start?: number; listening?: number; ready?: number; woken?: number; answered?: number; cpuReady?: number }
-interface Arm { label: string; dataRoot: string; entry: string; tenantId: string; supervisor: TenantSupervisor; current: Phases | null; rounds: Phases[] }
+interface Arm { db: Database; close: () => Promise<void>; label: string; dataRoot: string; entry: string; tenantId: string; supervisor: TenantSupervisor; current: Phases | null; rounds: Phases[] }
 const arms: Arm[] = [];
 for (const [i, { entry, spare }] of ENTRIES.entries()) {
+  const { name: dbName, client, db } = await freshDatabase(i);
+  const close = async () => {
+    await client.end();
+    const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
+    await admin.end();
+  };
   const [row] = await db.insert(schema.tenants).values({ name: `wake-${i}`, bucketName: `wake-bucket-${i}` }).returning({ id: schema.tenants.id });
   const tenantId = row!.id;
   const dirs = { dataRoot: path.join(tmp, `data-${i}`), indexRoot: path.join(tmp, `index-${i}`) };
   fs.mkdirSync(path.join(dirs.dataRoot, tenantId), { recursive: true });
   execFileSync('cp', ['-al', corpus, path.join(dirs.dataRoot, tenantId, 'data')]);
   const driver = new LocalTenantDriver({ ...dirs, entry, spare, syncIntervalS: 30, startTimeoutMs: 120_000, env: { BM_LOG_LEVEL: 'warn' } });
-  const arm: Arm = { label: `${entry}${spare ? '' : ' (no spare)'}`, dataRoot: dirs.dataRoot, entry, tenantId, supervisor: null as unknown as TenantSupervisor, current: null, rounds: [] };
+  const arm: Arm = { db, close, label: `${entry}${spare ? '' : ' (no spare)'}`, dataRoot: dirs.dataRoot, entry, tenantId, supervisor: null as unknown as TenantSupervisor, current: null, rounds: [] };
   // The driver's start, timed: spawn → `listening` → `ready`, and the tenant's CPU at ready.
   const start = driver.start.bind(driver);
   driver.start = async (spec: TenantSpec): Promise<TenantHandle> => {
@@ -108,17 +117,16 @@ for (const [i, { entry, spare }] of ENTRIES.entries()) {
   arms.push(arm);
 }
 setSupervisorNudge((id) => arms.find((a) => a.tenantId === id)?.supervisor.wake(id));
-const deps: TenantProxyDeps = {
-  getRoute: (id) => getTenantRoute(db, id), authSecret: AUTH_SECRET, appOrigin: APP, subscribeUrl: 'https://example.test/subscribe',
+const depsOf = (arm: Arm): TenantProxyDeps => ({
+  getRoute: (id) => getTenantRoute(arm.db, id), authSecret: AUTH_SECRET, appOrigin: APP, subscribeUrl: 'https://example.test/subscribe',
   connectTimeoutMs: 5000, idleTimeoutMs: 60_000,
   wake: async (id) => {
-    const r = await wakeTenant(db, id, 30_000);
-    const arm = arms.find((a) => a.tenantId === id);
-    if (arm?.current) arm.current.woken = performance.now();
+    const r = await wakeTenant(arm.db, id, 30_000);
+    if (arm.current) arm.current.woken = performance.now();
     return r;
   },
-};
-const statusOf = async (id: string) => (await db.select({ s: schema.tenants.status }).from(schema.tenants).where(eq(schema.tenants.id, id)))[0]?.s;
+});
+const statusOf = async (a: Arm) => (await a.db.select({ s: schema.tenants.status }).from(schema.tenants).where(eq(schema.tenants.id, a.tenantId)))[0]?.s;
 const running = (a: Arm) => a.supervisor.runningTenants().some((r) => r.tenantId === a.tenantId);
 
 const burners: ReturnType<typeof spawn>[] = [];
@@ -128,15 +136,15 @@ try {
   for (let round = -1; round < ROUNDS; round++) {
     if (round === 0) for (let i = 0; i < BURN; i++) burners.push(spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
     for (const a of arms) {
-      await waitFor('asleep', async () => (await statusOf(a.tenantId)) === 'sleeping' && !running(a), 180_000, 50);
+      await waitFor('asleep', async () => (await statusOf(a)) === 'sleeping' && !running(a), 180_000, 50);
       await sleep(200);
       const ph: Phases = { spare: spareOf(a), t0: performance.now() };
       a.current = ph;
-      const res = await handleTenantProxy(new Request(APP + '/proxy/projects/projects'), { tenantId: a.tenantId, via: 'bearer' }, deps);
+      const res = await handleTenantProxy(new Request(APP + '/proxy/projects/projects'), { tenantId: a.tenantId, via: 'bearer' }, depsOf(a));
       await res.arrayBuffer();
       ph.answered = performance.now();
       a.current = null;
-      ph.detail = (await db.select({ d: schema.tenants.statusDetail }).from(schema.tenants).where(eq(schema.tenants.id, a.tenantId)))[0]?.d;
+      ph.detail = (await a.db.select({ d: schema.tenants.statusDetail }).from(schema.tenants).where(eq(schema.tenants.id, a.tenantId)))[0]?.d;
       if (process.env.BENCH_WAKE_VERBOSE) log(a.label, `${ph.spare ? 'spare' : 'spawn'}: wake ${(ph.answered - ph.t0).toFixed(0)} ms, CPU ${ph.cpuReady} ms: ${ph.detail}`);
       if (res.status !== 200) throw new Error(`wake answered ${res.status}`);
       if (round >= 0) a.rounds.push(ph);
@@ -161,9 +169,6 @@ try {
 } finally {
   for (const b of burners) b.kill('SIGKILL');
   for (const a of arms) await a.supervisor.stop();
-  await client.end();
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
-  await admin.end();
+  for (const a of arms) await a.close();
   fs.rmSync(tmp, { recursive: true, force: true });
 }
