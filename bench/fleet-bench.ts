@@ -172,9 +172,17 @@ function procKb(pid: number, file: string, key: string): number {
 }
 const tenantPids = async () => (await db.select({ pid: schema.tenantEndpoints.pid }).from(schema.tenantEndpoints))
   .map((r) => r.pid).filter((p): p is number => !!p && fs.existsSync(`/proc/${p}`));
-/** The fleet's resident memory: every tenant process's PSS (shared pages split fairly) plus this process's RSS. */
+/** The driver's spare tenant process (`--spare`, waiting in the data root), if one waits: part of the fleet's memory. */
+function sparePids(): number[] {
+  return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').includes(' --spare') && fs.readlinkSync(`/proc/${pid}/cwd`) === dirs.dataRoot;
+    } catch { return false; }
+  });
+}
+/** The fleet's resident memory: every tenant process's PSS (shared pages split fairly, the spare's too) plus this process's RSS. */
 async function fleetMemoryMb(): Promise<{ totalMb: number; tenants: number; tenantPssMb: number; appRssMb: number }> {
-  const pids = await tenantPids();
+  const pids = [...new Set([...(await tenantPids()), ...sparePids()])];
   // Read off the event loop (the kernel walks every mapping of each process): the measuring must not be what blocks.
   const pssKb = await Promise.all(pids.map(async (p) => {
     const text = await fs.promises.readFile(`/proc/${p}/smaps_rollup`, 'utf8').catch(() => '');

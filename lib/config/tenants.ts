@@ -57,6 +57,8 @@ export const tenantsEnvSchema = z.object({
   TENANT_WAKE_TIMEOUT_MS: envInt(30_000, 1000, 600_000, 'milliseconds a request waits for a sleeping tenant to wake'),
   TENANT_MAX_PER_INSTANCE: envInt(0, 0, 1_000_000, 'the most tenants one app instance supervises (0 = no limit)'),
   TENANT_START_CONCURRENCY: envInt(4, 0, 10_000, 'tenant processes one app instance boots at once (0 = no limit)'),
+  /** Keep one tenant process started ahead of need (node up, modules loaded): the next start or wake skips that. */
+  TENANT_SPARE_PROCESS: envBool(true),
   TENANT_PROXY_CONNECT_TIMEOUT_MS: envInt(5000, 100, 120_000, 'the tenant proxy connect timeout in milliseconds'),
   TENANT_PROXY_IDLE_TIMEOUT_MS: envInt(60_000, 100, 3_600_000, 'the tenant proxy idle timeout in milliseconds'),
   /** Hosts the tenant proxy may connect to, comma separated (default: TENANT_HOST). */
@@ -108,6 +110,7 @@ export interface TenantsConfig {
   supervisorTickMs: number;
   maxTenantsPerInstance: number;
   startConcurrency: number;
+  spareProcess: boolean;
   /** 0 = tenants never sleep. */
   idleStopMs: number;
   wakeTimeoutMs: number;
@@ -161,6 +164,7 @@ export function buildTenantsConfig(e: TenantsEnv, app: AppConfig): TenantsConfig
     supervisorTickMs: e.TENANT_SUPERVISOR_TICK_MS,
     maxTenantsPerInstance: e.TENANT_MAX_PER_INSTANCE,
     startConcurrency: e.TENANT_START_CONCURRENCY,
+    spareProcess: e.TENANT_SPARE_PROCESS,
     idleStopMs: e.TENANT_IDLE_STOP_SECONDS * 1000,
     wakeTimeoutMs: e.TENANT_WAKE_TIMEOUT_MS,
     proxyConnectTimeoutMs: e.TENANT_PROXY_CONNECT_TIMEOUT_MS,

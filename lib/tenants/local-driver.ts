@@ -4,6 +4,8 @@
 //   log   <indexRoot>/logs/<tenant-id>.log (the tenant's stderr)
 //   <indexRoot>/node-compile-cache           (Node's compile cache, shared by every tenant: see compileCacheDir)
 // The credential goes in the child's environment (BM_TENANT_SECRET), never argv.
+// A spare process (the tenant entry with `--spare`: node started, modules loaded) is kept ready after the first start;
+// the next start hands it its tenant on stdin (credential included), so a wake skips node's start and the module load.
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -52,6 +54,12 @@ export interface LocalDriverOptions {
    * are small, so more frequent scavenges cost little).
    */
   nodeFlags?: string[];
+  /**
+   * Keep one spare tenant process ready (default true): started a second after a tenant became ready, it costs one idle
+   * process per driver (measured alone: RSS 98 MB, PSS 54 MB) and takes node's start and the module load (≈ 0.2 s of
+   * CPU) off the next start or wake. Only one start at a time gets it; the others spawn as before.
+   */
+  spare?: boolean;
   /** Extra environment for the child (e.g. BM_LOG_LEVEL). The parent's env is NOT inherited wholesale. */
   env?: Record<string, string>;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
@@ -60,6 +68,8 @@ export interface LocalDriverOptions {
 const DEFAULT_NODE_FLAGS = ['--max-semi-space-size=2'];
 const TENANT_ID_RE = /^[A-Za-z0-9._-]{1,128}$/;
 const EXIT_DATA_DIR_LOCKED = 3;
+/** After a tenant became ready: the next spare starts then (not while the waking tenant needs the CPU). */
+const SPARE_AFTER_READY_MS = 1000;
 
 class TenantStartError extends Error {
   exit?: TenantExit;
@@ -100,15 +110,21 @@ class LocalHandle implements TenantHandle {
   }
 }
 
-/** The environment a tenant child gets: just enough to run node, plus its own settings. */
-function childEnv(spec: TenantSpec, extra: Record<string, string> | undefined): Record<string, string | undefined> {
+/** The environment every tenant child gets: just enough to run node, plus the driver's settings (not the tenant's own). */
+function childEnv(extra: Record<string, string> | undefined): Record<string, string> {
   const keep = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'XDG_CACHE_HOME'];
-  const env: Record<string, string | undefined> = {};
+  const env: Record<string, string> = {};
   for (const k of keep) if (process.env[k] !== undefined) env[k] = process.env[k];
   Object.assign(env, extra ?? {});
-  env.BM_TENANT_SECRET = spec.secret;
   env.NODE_ENV = process.env.NODE_ENV === 'production' ? 'production' : 'development';
   return env;
+}
+
+/** Stops a child's pipes and handle from keeping this process alive (a spare waits for no one). */
+function setRef(child: ChildProcess, on: boolean): void {
+  for (const h of [child, child.stdin, child.stdout, child.stderr] as Array<{ ref?(): void; unref?(): void } | null>) {
+    if (on) h?.ref?.(); else h?.unref?.();
+  }
 }
 
 /**
@@ -145,6 +161,8 @@ export class LocalTenantDriver implements TenantDriver {
   readonly name = 'local';
   private opts: LocalDriverOptions;
   private live = new Set<LocalHandle>();
+  private spareChild: ChildProcess | null = null;
+  private closed = false;
 
   constructor(opts: LocalDriverOptions) {
     this.opts = opts;
@@ -192,16 +210,19 @@ export class LocalTenantDriver implements TenantDriver {
       ...(this.opts.noteHistory ? ['--history-max-versions', String(this.opts.noteHistory.maxVersions), '--history-max-age-days', String(this.opts.noteHistory.maxAgeDays),
         '--history-max-mb', String(this.opts.noteHistory.maxMb), '--history-max-file-kb', String(this.opts.noteHistory.maxFileKb)] : []),
     ];
-    const [cmd, ...cmdArgs] = [...(this.opts.spawnPrefix ?? []), this.opts.nodeBin ?? process.execPath, ...(this.opts.nodeFlags ?? DEFAULT_NODE_FLAGS), ...args];
-    const snapshotEnv = this.opts.snapshots ? snapshotSettings(this.opts.snapshots, spec.tenantId, this.opts) : {};
-    const compileCache = this.opts.compileCacheDir === undefined ? path.join(this.opts.indexRoot, 'node-compile-cache') : this.opts.compileCacheDir;
-    const cacheEnv = compileCache ? { NODE_COMPILE_CACHE: compileCache } : {};
-    // setpriv execs node in place: the child's pid is the tenant's pid, so signals reach it unchanged.
-    const child = spawn(cmd!, cmdArgs, {
-      env: { ...cacheEnv, ...childEnv(spec, this.opts.env), ...snapshotEnv } as NodeJS.ProcessEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      cwd: path.dirname(dataDir),
-    });
+    const tenantEnv: Record<string, string> = { BM_TENANT_SECRET: spec.secret, ...(this.opts.snapshots ? snapshotSettings(this.opts.snapshots, spec.tenantId, this.opts) : {}) };
+    const cwd = path.dirname(dataDir);
+    const spare = this.takeSpare();
+    let child: ChildProcess;
+    if (spare) {
+      child = spare;
+      setRef(child, true);
+      child.stdin!.end(JSON.stringify({ argv: args.slice(1), env: tenantEnv, cwd }) + '\n');
+    } else {
+      const [cmd, ...cmdArgs] = this.command(args);
+      // setpriv execs node in place: the child's pid is the tenant's pid, so signals reach it unchanged.
+      child = spawn(cmd!, cmdArgs, { env: { ...this.baseEnv(), ...tenantEnv } as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'], cwd });
+    }
     const log = fs.createWriteStream(logFile, { flags: 'a' });
     const stderrTail: string[] = [];
     readline.createInterface({ input: child.stderr! }).on('line', (line) => {
@@ -246,6 +267,7 @@ export class LocalTenantDriver implements TenantDriver {
         const handle = new LocalHandle(spec.tenantId, address, child, exited, ready);
         this.live.add(handle);
         void handle.exited.then(() => this.live.delete(handle));
+        if (this.opts.spare !== false) void ready.then(() => setTimeout(() => this.startSpare(), SPARE_AFTER_READY_MS).unref());
         resolve(handle);
       });
       void exited.then((exit) => {
@@ -256,6 +278,41 @@ export class LocalTenantDriver implements TenantDriver {
         reject(new TenantStartError(`tenant ${why} before listening`, exit));
       });
     });
+  }
+
+  /** node, its flags and the entry, behind the capability-drop prefix. */
+  private command(args: string[]): string[] {
+    return [...(this.opts.spawnPrefix ?? []), this.opts.nodeBin ?? process.execPath, ...(this.opts.nodeFlags ?? DEFAULT_NODE_FLAGS), ...args];
+  }
+
+  /** Environment of every child: the basics, the driver's settings and the shared compile cache. */
+  private baseEnv(): Record<string, string> {
+    const compileCache = this.opts.compileCacheDir === undefined ? path.join(this.opts.indexRoot, 'node-compile-cache') : this.opts.compileCacheDir;
+    return { ...(compileCache ? { NODE_COMPILE_CACHE: compileCache } : {}), ...childEnv(this.opts.env) };
+  }
+
+  /** Starts the spare process if there is none. */
+  private startSpare(): void {
+    if (this.closed || this.spareChild) return;
+    const [cmd, ...cmdArgs] = this.command([this.opts.entry, '--spare']);
+    fs.mkdirSync(this.opts.dataRoot, { recursive: true });
+    const child = spawn(cmd!, cmdArgs, { env: this.baseEnv() as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'], cwd: this.opts.dataRoot });
+    const gone = () => { if (this.spareChild === child) this.spareChild = null; };
+    child.once('exit', gone);
+    child.once('error', gone);
+    setRef(child, false);
+    this.spareChild = child;
+  }
+
+  /** The spare, if one is alive: it is the caller's now. */
+  private takeSpare(): ChildProcess | null {
+    const child = this.spareChild;
+    this.spareChild = null;
+    if (!child || child.exitCode !== null || child.signalCode !== null || !child.stdin?.writable) {
+      child?.kill('SIGKILL');
+      return null;
+    }
+    return child;
   }
 
   async stop(handle: TenantHandle, graceMs = 10_000): Promise<void> {
@@ -282,11 +339,16 @@ export class LocalTenantDriver implements TenantDriver {
 
   /** Last resort at process exit (synchronous): SIGTERM every child still alive. */
   killAllSync(): void {
+    this.closed = true;
+    this.spareChild?.kill('SIGTERM');
     for (const h of this.live) if (!h.isExited) { try { h.child.kill('SIGTERM'); } catch { /* gone */ } }
   }
 
   /** SIGTERM every child, SIGKILL after `graceMs`. */
   async stopAll(graceMs = 10_000): Promise<void> {
+    this.closed = true;
+    this.spareChild?.kill('SIGTERM');
+    this.spareChild = null;
     await Promise.all([...this.live].map((h) => this.stop(h, graceMs)));
   }
 
@@ -302,7 +364,10 @@ export class LocalTenantDriver implements TenantDriver {
     if ([...this.live].some((h) => h.pid === holder.pid)) return false; // ours and alive: not an orphan
     let cmdline = '';
     try { cmdline = fs.readFileSync(`/proc/${holder.pid}/cmdline`, 'utf8').split('\0').join(' '); } catch { return false; }
-    if (!cmdline.includes(`--tenant-id ${tenantId}`) || !cmdline.includes(dataDir)) return false;
+    // A tenant started as a spare names no tenant in its command line; its working directory is the tenant's.
+    const named = cmdline.includes(`--tenant-id ${tenantId}`) && cmdline.includes(dataDir);
+    const spareOfTenant = () => { try { return cmdline.includes(`${this.opts.entry} --spare`) && fs.readlinkSync(`/proc/${holder.pid}/cwd`) === path.dirname(dataDir); } catch { return false; } };
+    if (!named && !spareOfTenant()) return false;
     this.opts.log?.('reaping orphaned tenant process', { tenantId, pid: holder.pid });
     try { process.kill(holder.pid, 'SIGTERM'); } catch { return false; }
     for (let i = 0; i < 100; i++) {

@@ -61,7 +61,7 @@ export function startTenantServices(): Promise<TenantServices> {
       dataRoot: cfg.dataRoot, indexRoot: cfg.indexRoot, host: cfg.host, portRange: cfg.portRange,
       syncIntervalS: cfg.syncIntervalSeconds, quotaMb: cfg.storageQuotaMb, maxUploadMb: cfg.maxUploadMb, trashRetentionDays: cfg.trashRetentionDays,
       idempotencyWindowSeconds: cfg.idempotencyWindowSeconds, noteHistory: cfg.noteHistory, startTimeoutMs: cfg.startTimeoutMs, entry: cfg.tenantEntry,
-      spawnPrefix: capabilityDropPrefix(cfg.dropCapabilities),
+      spawnPrefix: capabilityDropPrefix(cfg.dropCapabilities), spare: cfg.spareProcess,
       snapshots: { repositoryTemplate: getConfig().snapshots.repositoryTemplate },
       env: { BM_LOG_LEVEL: app.logLevel === 'debug' || app.logLevel === 'trace' ? app.logLevel : 'info' },
       log: (msg, fields) => log.info(fields ?? {}, msg),

@@ -3,9 +3,14 @@
 // ({"event":"listening","host","port","pid"}), then {"event":"ready"} once the start-up rebuild or catch-up is done
 // and every route serves; every other log line goes to stderr (pino).
 // Exit codes: 0 clean shutdown, 1 start-up failure, 2 bad usage, 3 data dir locked by another process.
+// `main.ts --spare`: a process started ahead of need (the local driver keeps one): node is up and every module loaded;
+// it waits for one line on stdin, {"argv": [...], "env": {...}, "cwd": "..."}, and becomes that tenant. A wake then
+// skips node's start and the module load. It exits when stdin ends first (its app is gone).
 import fs from 'node:fs';
 import path from 'node:path';
+import readline from 'node:readline';
 import pino from 'pino';
+import { z } from 'zod';
 import { loadOrCreateCredential } from './config/credential.ts';
 import { acquireDataDirLock, DataDirLockedError, type DataDirLock } from './config/data-dir-lock.ts';
 import { currentPlatformEnv, ensureDir, resolveDataDir, resolveIndexDir } from './config/data-dir.ts';
@@ -25,10 +30,30 @@ function readVersion(): string {
   }
 }
 
+/** A spare's assignment: the tenant's arguments, its own environment (credential, snapshot settings) and directory. */
+const SpareAssignment = z.object({ argv: z.array(z.string()), env: z.record(z.string(), z.string()), cwd: z.string() });
+
+/** Waits for the spare's assignment on stdin; exits when stdin ends without one. */
+async function awaitAssignment(): Promise<string[]> {
+  const rl = readline.createInterface({ input: process.stdin });
+  let line: string | null = null;
+  await new Promise<void>((resolve) => {
+    rl.once('line', (l) => { line = l; resolve(); });
+    rl.once('close', () => { if (line === null) process.exit(0); });
+  });
+  rl.close();
+  process.stdin.destroy();
+  const a = SpareAssignment.parse(JSON.parse(line!));
+  Object.assign(process.env, a.env);
+  process.chdir(a.cwd);
+  return a.argv;
+}
+
 async function main(): Promise<void> {
+  const argv = process.argv[2] === '--spare' ? await awaitAssignment() : process.argv.slice(2);
   let args: TenantArgs;
   try {
-    args = parseTenantArgs(process.argv.slice(2), process.env);
+    args = parseTenantArgs(argv, process.env);
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write((err.message === 'help' ? '' : `error: ${err.message}\n`) + USAGE + '\n');

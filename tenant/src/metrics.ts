@@ -1,42 +1,40 @@
 // Prometheus metrics of the tenant API (GET /metrics). Updated whenever a sync run or rebuild
 // finishes; each run is counted once even if several callers were handed the same coalesced run.
-import client from 'prom-client';
+import type client from 'prom-client';
 import type { SyncRun } from './engine.ts';
 
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 const FILE_BUCKETS = [0, 10, 100, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000];
+const SEEN_MAX = 10000;
 
-export class TenantMetrics {
-  readonly registry = new client.Registry();
-  private readonly seen = new Set<string>();
-  private readonly runs: client.Counter<'scan_type' | 'trigger' | 'status'>;
-  private readonly duration: client.Histogram<'scan_type'>;
-  private readonly scanned: client.Histogram<'scan_type'>;
-  private readonly changes: client.Counter<'change'>;
-  private readonly fileErrors: client.Counter;
-  private readonly rebuildSeconds: client.Gauge<'mode'>;
-  private readonly rebuildFiles: client.Gauge;
-  private readonly peakRss: client.Gauge;
+/** The Prometheus side: made at the first scrape. */
+class PromMetrics {
+  readonly registry: client.Registry;
+  readonly runs: client.Counter<'scan_type' | 'trigger' | 'status'>;
+  readonly duration: client.Histogram<'scan_type'>;
+  readonly scanned: client.Histogram<'scan_type'>;
+  readonly changes: client.Counter<'change'>;
+  readonly fileErrors: client.Counter;
+  readonly rebuildSeconds: client.Gauge<'mode'>;
+  readonly rebuildFiles: client.Gauge;
+  readonly peakRss: client.Gauge;
   readonly projects: client.Gauge;
 
-  constructor() {
+  constructor(prom: typeof client) {
+    this.registry = new prom.Registry();
     const registers = [this.registry];
-    this.runs = new client.Counter({ name: 'bm_sync_runs_total', help: 'Sync runs finished, by scan type, trigger and status', labelNames: ['scan_type', 'trigger', 'status'], registers });
-    this.duration = new client.Histogram({ name: 'bm_sync_duration_seconds', help: 'Wall time of a sync run', labelNames: ['scan_type'], buckets: DURATION_BUCKETS, registers });
-    this.scanned = new client.Histogram({ name: 'bm_sync_files_scanned', help: 'Files scanned by a sync run', labelNames: ['scan_type'], buckets: FILE_BUCKETS, registers });
-    this.changes = new client.Counter({ name: 'bm_sync_file_changes_total', help: 'Files applied by sync runs, by change kind', labelNames: ['change'], registers });
-    this.fileErrors = new client.Counter({ name: 'bm_sync_file_errors_total', help: 'Per-file errors reported by sync runs', registers });
-    this.rebuildSeconds = new client.Gauge({ name: 'bm_index_rebuild_duration_seconds', help: 'Duration of the start-up index rebuild or catch-up', labelNames: ['mode'], registers });
-    this.rebuildFiles = new client.Gauge({ name: 'bm_index_rebuild_files', help: 'Files scanned by the start-up rebuild', registers });
-    this.peakRss = new client.Gauge({ name: 'bm_sync_peak_rss_bytes', help: 'Peak RSS observed during the last sync run', registers });
-    this.projects = new client.Gauge({ name: 'bm_projects', help: 'Registered projects', registers });
+    this.runs = new prom.Counter({ name: 'bm_sync_runs_total', help: 'Sync runs finished, by scan type, trigger and status', labelNames: ['scan_type', 'trigger', 'status'], registers });
+    this.duration = new prom.Histogram({ name: 'bm_sync_duration_seconds', help: 'Wall time of a sync run', labelNames: ['scan_type'], buckets: DURATION_BUCKETS, registers });
+    this.scanned = new prom.Histogram({ name: 'bm_sync_files_scanned', help: 'Files scanned by a sync run', labelNames: ['scan_type'], buckets: FILE_BUCKETS, registers });
+    this.changes = new prom.Counter({ name: 'bm_sync_file_changes_total', help: 'Files applied by sync runs, by change kind', labelNames: ['change'], registers });
+    this.fileErrors = new prom.Counter({ name: 'bm_sync_file_errors_total', help: 'Per-file errors reported by sync runs', registers });
+    this.rebuildSeconds = new prom.Gauge({ name: 'bm_index_rebuild_duration_seconds', help: 'Duration of the start-up index rebuild or catch-up', labelNames: ['mode'], registers });
+    this.rebuildFiles = new prom.Gauge({ name: 'bm_index_rebuild_files', help: 'Files scanned by the start-up rebuild', registers });
+    this.peakRss = new prom.Gauge({ name: 'bm_sync_peak_rss_bytes', help: 'Peak RSS observed during the last sync run', registers });
+    this.projects = new prom.Gauge({ name: 'bm_projects', help: 'Registered projects', registers });
   }
 
-  /** Records a finished run (sync or rebuild) once. */
-  recordRun(run: SyncRun): void {
-    if (this.seen.has(run.id)) return;
-    this.seen.add(run.id);
-    if (this.seen.size > 10000) this.seen.delete(this.seen.values().next().value!);
+  record(run: SyncRun): void {
     if (run.kind === 'rebuild') {
       this.rebuildSeconds.reset();
       this.rebuildSeconds.set({ mode: run.mode ?? 'rebuild' }, run.duration_ms / 1000);
@@ -53,12 +51,43 @@ export class TenantMetrics {
     if (run.errors.length) this.fileErrors.inc(run.errors.length);
     if (run.peak_rss_bytes > 0) this.peakRss.set(run.peak_rss_bytes);
   }
+}
 
-  text(): Promise<string> {
-    return this.registry.metrics();
+/**
+ * prom-client (with the default metrics it imports: ≈ 90 modules) is loaded at the first scrape, not at start, so a
+ * wake does not pay for it. Runs finished before then wait in `pending` and are counted at that scrape.
+ */
+export class TenantMetrics {
+  private prom: PromMetrics | null = null;
+  private loading: Promise<PromMetrics> | null = null;
+  private pending: SyncRun[] = [];
+  private projectCount = 0;
+  private readonly seen = new Set<string>();
+
+  /** Records a finished run (sync or rebuild) once. */
+  recordRun(run: SyncRun): void {
+    if (this.seen.has(run.id)) return;
+    this.seen.add(run.id);
+    if (this.seen.size > SEEN_MAX) this.seen.delete(this.seen.values().next().value!);
+    if (this.prom) this.prom.record(run);
+    else if (this.pending.push(run) > SEEN_MAX) this.pending.shift();
   }
 
-  get contentType(): string {
-    return this.registry.contentType;
+  setProjects(n: number): void {
+    this.projectCount = n;
+    this.prom?.projects.set(n);
+  }
+
+  /** The exposition text and its content type. */
+  async render(): Promise<{ contentType: string; text: string }> {
+    const prom = await (this.loading ??= import('prom-client').then((m) => {
+      const p = new PromMetrics(m.default);
+      for (const run of this.pending) p.record(run);
+      this.pending = [];
+      p.projects.set(this.projectCount);
+      this.prom = p;
+      return p;
+    }));
+    return { contentType: prom.registry.contentType, text: await prom.registry.metrics() };
   }
 }

@@ -112,7 +112,7 @@ export class TenantRuntime {
     if (this.registry.size === 0) this.registry.add('main', true);
     this.registry.ensurePersisted();
     for (const p of this.registry.list()) this.engine.registerProject(p.name, p.folder);
-    this.metrics.projects.set(this.registry.size);
+    this.metrics.setProjects(this.registry.size);
   }
 
   /** Start-up rebuild (no index) or catch-up (index present), then the schedule. */
@@ -184,13 +184,13 @@ export class TenantRuntime {
   private deactivate(p: Project): void {
     this.schedule.remove(p.name);
     this.engine.unregisterProject(p.name);
-    this.metrics.projects.set(this.registry.size);
+    this.metrics.setProjects(this.registry.size);
     this.logger.info({ project: p.name }, 'project unregistered');
   }
 
   private activate(p: Project, trigger: RunTrigger): void {
     this.engine.registerProject(p.name, p.folder);
-    this.metrics.projects.set(this.registry.size);
+    this.metrics.setProjects(this.registry.size);
     this.logger.info({ project: p.name, folder: p.folder, trigger }, 'project registered');
     if (this.ready) {
       this.sync(p.name, trigger).catch((err: unknown) => this.logger.warn({ err, project: p.name }, 'first sync of project failed'));
@@ -209,7 +209,7 @@ export class TenantRuntime {
     // Unregister from the engine before the folder goes, so no sync walks a vanishing tree.
     if (target && target.name !== this.registry.defaultName) this.deactivate(target);
     const removed = this.registry.remove(identifier, deleteNotes);
-    this.metrics.projects.set(this.registry.size);
+    this.metrics.setProjects(this.registry.size);
     return removed;
   }
 

@@ -15,8 +15,9 @@ import { rowsOf } from '../../lib/db/queryable.ts';
 import { tenantDirs } from '../../lib/tenants/local-driver.ts';
 import { backoffDelay, holderIsDeadLocalProcess } from '../../lib/tenants/tenant-supervisor.ts';
 import {
-  crashingEntry, createTenantRow, makeDriver, makeSupervisor, pidAlive, tempRoot, tenantState, waitFor,
+  TENANT_ENTRY, crashingEntry, createTenantRow, makeDriver, makeSupervisor, pidAlive, tempRoot, tenantState, waitFor,
 } from '../helpers/tenant-fixtures.ts';
+import { signRequest } from '../../tenant/src/auth/request-signature.ts';
 
 describe('supervisor leases (postgres)', () => {
   let h: TestDatabase;
@@ -77,6 +78,46 @@ for (const kind of DB_KINDS) describe(`endpoint writes are fenced by the lease (
 });
 
 describe('local driver', () => {
+  test('the spare process becomes the next tenant with its own credential; left behind by a dead app, it is reaped like any tenant', async () => {
+    const dirs = tempRoot();
+    const first = makeDriver(dirs);
+    const second = makeDriver(dirs);
+    /** The driver's spare: the entry with --spare, waiting in the data root. */
+    const spare = () => fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).find((pid) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').includes(`${TENANT_ENTRY} --spare`)
+          && fs.readlinkSync(`/proc/${pid}/cwd`) === dirs.dataRoot;
+      } catch { return false; }
+    });
+    const secretB = 'b'.repeat(64);
+    try {
+      const a = await first.start({ tenantId: 'spare-a', bucketName: 'b', secret: 'a'.repeat(64) });
+      assert.ok(a.pid && a.pid !== (await waitFor('a spare after the first tenant is ready', async () => spare(), 20_000)));
+      const sparePid = spare()!;
+      const b = await first.start({ tenantId: 'spare-b', bucketName: 'b', secret: secretB });
+      assert.equal(b.pid, sparePid, 'tenant b is the spare');
+      const p = '/projects/projects';
+      const signed = (secret: string) => fetch(b.address.baseUrl + p, { headers: signRequest({ secret, tenantId: 'spare-b', method: 'GET', pathAndQuery: p }) });
+      await waitFor('tenant b ready', async () => (await signed(secretB)).status === 200, 20_000);
+      assert.equal((await signed('a'.repeat(64))).status, 401, "another tenant's credential is refused");
+      const lock = JSON.parse(fs.readFileSync(path.join(tenantDirs(dirs, 'spare-b').dataDir, '.basic-memory', 'tenant.lock'), 'utf8'));
+      assert.equal(lock.pid, b.pid, "b's data dir is locked by the former spare");
+
+      // A new app process (it does not know the first one's children) starts b: the former spare is reaped.
+      const b2 = await second.start({ tenantId: 'spare-b', bucketName: 'b', secret: secretB });
+      assert.notEqual(b2.pid, b.pid);
+      await waitFor('the spare-started orphan gone', async () => !pidAlive(b.pid!), 5000);
+      await second.stop(b2, 5000);
+      await first.stopAll(1000);
+      await second.stopAll(1000);
+      await waitFor('stopAll ends the spare too', async () => spare() === undefined, 5000);
+    } finally {
+      await first.stopAll(1000);
+      await second.stopAll(1000);
+      dirs.cleanup();
+    }
+  });
+
   test('a tenant left running by a dead app process (holding the data-dir lock) is reaped before a new start', async () => {
     const dirs = tempRoot();
     const first = makeDriver(dirs);

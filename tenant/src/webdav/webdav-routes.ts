@@ -6,75 +6,29 @@
 //
 // Status codes are WebDAV's; error bodies are the tenant's JSON `{"detail": …}`.
 //
-// This file routes: one handler per method in methods/, sharing the tenant's DavContext (dav-context.ts).
+// This file routes; the handling (webdav-dispatch.ts) is loaded at the first WebDAV request.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ConflictError, NotFoundError, PathError } from '../engine-types.ts';
 import type { TenantRuntime } from '../tenant-runtime.ts';
-import { HttpError } from '../http/errors.ts';
-import { DavError } from './dav-error.ts';
-import { LockedError } from './dav-locks.ts';
-import { createDavContext, type DavContext } from './dav-context.ts';
-import { checkIfHeader } from './dav-if-check.ts';
-import { ALLOW, DAV_METHODS, DAV_MOUNT, parseDavPath, rawPathOf } from './dav-location.ts';
-import { copyOrMove } from './methods/copy-move.ts';
-import { del } from './methods/delete.ts';
-import { getOrHead } from './methods/get.ts';
-import { lock } from './methods/lock.ts';
-import { mkcol } from './methods/mkcol.ts';
-import { options } from './methods/options.ts';
-import { propfind } from './methods/propfind.ts';
-import { proppatch } from './methods/proppatch.ts';
-import { put } from './methods/put.ts';
-import { unlock } from './methods/unlock.ts';
-
-async function dispatch(ctx: DavContext, req: FastifyRequest, reply: FastifyReply): Promise<void> {
-  reply.header('dav', '1, 2').header('ms-author-via', 'DAV');
-  try {
-    const loc = parseDavPath(rawPathOf(req));
-    if (req.method !== 'OPTIONS' && req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'PROPFIND') await checkIfHeader(ctx, req, loc);
-    switch (req.method) {
-      case 'OPTIONS': options(reply); return;
-      case 'PROPFIND': return await propfind(ctx, req, reply, loc);
-      case 'GET': return await getOrHead(ctx, req, reply, loc, false);
-      case 'HEAD': return await getOrHead(ctx, req, reply, loc, true);
-      case 'PUT': return await put(ctx, req, reply, loc);
-      case 'DELETE': return await del(ctx, req, reply, loc);
-      case 'MKCOL': return await mkcol(ctx, req, reply, loc);
-      case 'COPY': return await copyOrMove(ctx, req, reply, loc, false);
-      case 'MOVE': return await copyOrMove(ctx, req, reply, loc, true);
-      case 'LOCK': return await lock(ctx, req, reply, loc);
-      case 'UNLOCK': return await unlock(ctx, req, reply, loc);
-      case 'PROPPATCH': return await proppatch(ctx, req, reply, loc);
-      default: throw new DavError(405, 'Method not allowed', { allow: ALLOW });
-    }
-  } catch (e) {
-    if (reply.sent) return;
-    reply.removeHeader('etag').removeHeader('last-modified').removeHeader('content-length').type('application/json; charset=utf-8');
-    if (e instanceof DavError) { reply.headers(e.headers).code(e.status).send({ detail: e.message }); return; }
-    if (e instanceof LockedError) { reply.code(423).send({ detail: e.message }); return; }
-    if (e instanceof HttpError) { reply.headers(e.headers).code(e.status).send({ detail: e.detail }); return; }
-    if (e instanceof PathError) { reply.code(400).send({ detail: e.message }); return; }
-    if (e instanceof ConflictError) { reply.code(409).send({ detail: e.message }); return; }
-    if (e instanceof NotFoundError) { reply.code(409).send({ detail: 'A parent collection does not exist' }); return; }
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOSPC' || code === 'EDQUOT') { reply.code(507).send({ detail: 'The server has no room left for this write' }); return; }
-    if (code === 'ENOENT') { reply.code(409).send({ detail: 'A parent collection does not exist' }); return; }
-    if (code === 'ENOTDIR') { reply.code(409).send({ detail: 'A parent of this path is a file' }); return; }
-    throw e;
-  }
-}
+import type { DavContext } from './dav-context.ts';
+import { DAV_METHODS, DAV_MOUNT } from './dav-location.ts';
 
 export function registerWebdavRoutes(app: FastifyInstance, runtime: TenantRuntime): void {
   for (const m of ['PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK'] as const) {
     if (!app.supportedMethods.includes(m)) app.addHttpMethod(m, { hasBody: true });
   }
-  const ctx = createDavContext(runtime);
+  // The handlers (≈ 40 modules with the XML parser) load at the first WebDAV request: a start or wake does not pay for
+  // them.
+  let ctx: DavContext | null = null;
+  let handlers: Promise<{ ctx: DavContext; dispatch: typeof import('./webdav-dispatch.ts').dispatch }> | null = null;
+  const load = () => (handlers ??= import('./webdav-dispatch.ts').then((m) => ({ ctx: (ctx = m.createDavContext(runtime)), dispatch: m.dispatch }))
+    .catch((err: unknown) => { handlers = null; throw err; }));
   // Locks live in memory: while a client holds one, the tenant is not idle (sleeping would drop it).
-  runtime.activity.addHold(() => ctx.locks.anyLive());
+  runtime.activity.addHold(() => ctx?.locks.anyLive() ?? false);
 
   // Returns the reply: fastify then waits for what was sent (a stream included) instead of ending the response.
   async function handle(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-    await dispatch(ctx, req, reply);
+    const h = await load();
+    await h.dispatch(h.ctx, req, reply);
     return reply;
   }
 

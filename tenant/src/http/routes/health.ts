@@ -10,7 +10,8 @@ export function registerHealthRoutes(app: FastifyInstance, runtime: TenantRuntim
   });
 
   app.get('/metrics', { config: { duringRebuild: true } }, async (_req, reply) => {
-    reply.header('content-type', runtime.metrics.contentType);
-    return runtime.metrics.text();
+    const { contentType, text } = await runtime.metrics.render();
+    reply.header('content-type', contentType);
+    return text;
   });
 }
