@@ -12,14 +12,14 @@
 //   (304 Not Modified passes, without Location).
 // - Tenant not running: 403 subscription_required when it is inactive (desired state `stopped`),
 //   503 + Retry-After while provisioning / starting / restarting / failed; unreachable → 502 JSON.
-// - Tenant asleep (or being woken): the request wakes it and waits (deps.wake, bounded), then goes through;
-//   a wake that does not finish in time → 503 + Retry-After.
+// - Tenant asleep (or being woken, or booted after an app restart or an admin start): the request wakes it and
+//   waits (deps.wake, bounded), then goes through; a start that does not finish in time → 503 + Retry-After.
 // - Cookie-authenticated unsafe methods need a same-origin `Origin`.
 // - Only addresses on the allow-list (tenant-address.ts) are ever connected to, whatever the route says.
 // - Answers without a Cache-Control of the tenant's own get `private, no-store`.
 import http from 'node:http';
 import { Readable, Transform } from 'node:stream';
-import { WAKING_DETAIL, type TenantRoute } from '../db/queries/tenants-runtime.ts';
+import { BOOT_DETAIL, RESTART_REQUESTED_DETAIL, SHUTDOWN_DETAIL, START_REQUESTED_DETAIL, WAKING_DETAIL, type TenantRoute } from '../db/queries/tenants-runtime.ts';
 import { secureUserContent } from '../http/user-content.ts';
 import { allowsMemory, isMemoryScoped, scopeForTenantRequest } from '../auth/memory-scopes.ts';
 import { recordProxyAnswer } from '../metrics/registry.ts';
@@ -64,9 +64,18 @@ export interface TenantProxyDeps {
   wake?(tenantId: string): Promise<TenantRoute | null>;
 }
 
-/** Asleep, or woken and not running yet: a request waits for it instead of being refused. */
-function isAsleepOrWaking(route: TenantRoute): boolean {
-  return route.status === 'sleeping' || ((route.status === 'starting' || route.status === 'rebuilding') && route.statusDetail === WAKING_DETAIL);
+// A boot that normally ends in about a second (also the restart an app instance's shutdown leaves to the next
+// one); a restart after a crash (it may crash again) and a full index
+// rebuild (the tenant answers 503 itself while it lasts) are not waited for.
+const WAITED_FOR_DETAILS = new Set([WAKING_DETAIL, BOOT_DETAIL, SHUTDOWN_DETAIL, START_REQUESTED_DETAIL, RESTART_REQUESTED_DETAIL]);
+
+/**
+ * Asleep, woken and not running yet, or being booted by its supervisor (after an app restart, an admin start or
+ * restart): a request waits for it (bounded) instead of being refused.
+ */
+function waitsForStart(route: TenantRoute): boolean {
+  return route.status === 'sleeping'
+    || ((route.status === 'starting' || route.status === 'rebuilding') && WAITED_FOR_DETAILS.has(route.statusDetail ?? ''));
 }
 
 export const PROXY_MOUNT = '/proxy';
@@ -260,7 +269,7 @@ function retryAfterSeconds(route: TenantRoute): number {
     const s = Math.ceil((route.nextRestartAt.getTime() - Date.now()) / 1000);
     if (s > 0) return Math.min(s + 1, 300);
   }
-  return route.status === 'failed' ? 60 : route.status === 'rebuilding' || isAsleepOrWaking(route) ? 5 : 2;
+  return route.status === 'failed' ? 60 : route.status === 'rebuilding' || waitsForStart(route) ? 5 : 2;
 }
 
 const UNAVAILABLE_MESSAGES: Record<string, string> = {
@@ -362,7 +371,7 @@ async function proxyToTenantUncounted(req: ProxyRequest, caller: TenantProxyCall
   let route = await deps.getRoute(caller.tenantId);
   if (!route) return detailAnswer(404, 'Tenant not found.');
   if (route.desiredState === 'stopped') return subscriptionRequiredAnswer(deps.subscribeUrl);
-  if (isAsleepOrWaking(route) && deps.wake) {
+  if (waitsForStart(route) && deps.wake) {
     const woken = await deps.wake(caller.tenantId);
     if (!woken) return detailAnswer(404, 'Tenant not found.');
     if (woken.desiredState === 'stopped') return subscriptionRequiredAnswer(deps.subscribeUrl);
@@ -402,7 +411,7 @@ async function proxyToTenantUncounted(req: ProxyRequest, caller: TenantProxyCall
         let fresh = await deps.getRoute(caller.tenantId);
         if (fresh && fresh.desiredState === 'stopped') return subscriptionRequiredAnswer(deps.subscribeUrl);
         // It went to sleep between our route lookup and the connection: wake it and try once more.
-        if (fresh && isAsleepOrWaking(fresh) && deps.wake && !hasBody && attempt === 0) {
+        if (fresh && waitsForStart(fresh) && deps.wake && !hasBody && attempt === 0) {
           fresh = await deps.wake(caller.tenantId);
           if (fresh && fresh.status === 'running' && fresh.baseUrl) {
             route = fresh;

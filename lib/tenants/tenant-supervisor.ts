@@ -18,7 +18,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Database } from '../db/client.ts';
 import {
-  WAKING_DETAIL, acquireTenantLease, clearRestartRequest, takeOverTenantLease, listTenantsForSupervision, releaseAllTenantLeases, releaseTenantLease,
+  BOOT_DETAIL, RESTART_REQUESTED_DETAIL, SHUTDOWN_DETAIL, WAKING_DETAIL, acquireTenantLease, clearRestartRequest, takeOverTenantLease, listTenantsForSupervision, releaseAllTenantLeases, releaseTenantLease,
   renewTenantLeases, setTenantStatus, upsertTenantEndpoint, type SupervisedTenantRow, type TenantStatus,
 } from '../db/queries/tenants-runtime.ts';
 import type { TenantDriver, TenantExit, TenantHandle } from './provisioner.ts';
@@ -116,7 +116,7 @@ export class TenantSupervisor {
   private stopped = false;
   /** Boots in progress and the starts waiting for a turn (maxConcurrentStarts). */
   private startsBooting = 0;
-  private startQueue: Array<() => void> = [];
+  private startQueue: Array<{ tenantId: string; go: () => void }> = [];
   /** A pass was asked for while one ran: run another right after. */
   private again = false;
   private probesInFlight = 0;
@@ -152,6 +152,7 @@ export class TenantSupervisor {
   wake(tenantId?: string): void {
     if (this.stopped || !this.timer && !this.ticking) return;
     if (tenantId) {
+      this.hurryStart(tenantId);
       void this.superviseOne(tenantId).catch((err) => this.log('error', 'supervising a woken tenant failed', { tenantId, error: String(err?.message ?? err) }));
       return;
     }
@@ -268,7 +269,7 @@ export class TenantSupervisor {
       slot.crashWindowStartedAt = null;
       slot.nextRestartAt = null;
       await clearRestartRequest(this.db, row.id, row.restartRequestedAt);
-      this.startSlot(slot, 'restart requested');
+      this.startSlot(slot, RESTART_REQUESTED_DETAIL);
       return;
     }
 
@@ -325,10 +326,10 @@ export class TenantSupervisor {
    * A turn to boot a tenant process (maxConcurrentStarts at once): resolves with its release. A wake (a request
    * waits for it) goes ahead of the queued starts and restarts.
    */
-  private async startTurn(first: boolean): Promise<() => void> {
+  private async startTurn(tenantId: string, first: boolean): Promise<() => void> {
     const max = this.s.maxConcurrentStarts ?? 0;
     if (max > 0 && this.startsBooting >= max) {
-      await new Promise<void>((r) => { if (first) this.startQueue.unshift(r); else this.startQueue.push(r); });
+      await new Promise<void>((go) => { if (first) this.startQueue.unshift({ tenantId, go }); else this.startQueue.push({ tenantId, go }); });
     } else {
       this.startsBooting++;
     }
@@ -337,16 +338,22 @@ export class TenantSupervisor {
       if (released) return;
       released = true;
       const next = this.startQueue.shift();
-      if (next) next(); // the turn passes on: the count stays
+      if (next) next.go(); // the turn passes on: the count stays
       else this.startsBooting--;
     };
   }
 
+  /** A request waits on this tenant's boot: its queued turn (if any) moves to the front, as a wake's would. */
+  private hurryStart(tenantId: string): void {
+    const i = this.startQueue.findIndex((q) => q.tenantId === tenantId);
+    if (i > 0) this.startQueue.unshift(...this.startQueue.splice(i, 1));
+  }
+
   private startSlot(slot: Slot, reason: string): void {
     slot.starting = (async () => {
-      await this.setStatus(slot, 'starting', reason === 'wake' ? WAKING_DETAIL : reason === 'start' ? 'starting the tenant API' : reason);
+      await this.setStatus(slot, 'starting', reason === 'wake' ? WAKING_DETAIL : reason === 'start' ? BOOT_DETAIL : reason);
       let handle: TenantHandle;
-      const release = await this.startTurn(reason === 'wake');
+      const release = await this.startTurn(slot.tenantId, reason === 'wake');
       try {
         if (this.stopped) return;
         handle = await this.driver.start({ tenantId: slot.tenantId, bucketName: slot.bucketName, secret: deriveTenantSecret(this.authSecret, slot.tenantId) });
@@ -547,7 +554,7 @@ export class TenantSupervisor {
         try {
           // Address first, as on an admin stop: nobody should find a stale address next to the new status.
           await upsertTenantEndpoint(this.db, slot.tenantId, { host: null, port: null, pid: null, instanceId: null }, this.holderId);
-          await setTenantStatus(this.db, slot.tenantId, 'starting', 'app instance shut down; the next one restarts it', this.holderId);
+          await setTenantStatus(this.db, slot.tenantId, 'starting', SHUTDOWN_DETAIL, this.holderId);
         } catch { /* database may already be closing */ }
       }
     }));

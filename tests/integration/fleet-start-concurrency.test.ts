@@ -34,4 +34,27 @@ describe('tenant start concurrency (real tenants, postgres)', () => {
     assert.equal(most, 1, `at most one boot at a time, saw ${most}`);
     assert.equal(boots, 3);
   });
+
+  test('a request waiting on a queued boot moves it to the front of the queue', async () => {
+    await sup.stop(); // the three tenants are left `starting` for the next instance, as after an app restart
+    const driver = makeDriver(dirs);
+    const start = driver.start.bind(driver);
+    const order: string[] = [];
+    let openFirst!: () => void;
+    const firstHeld = new Promise<void>((r) => { openFirst = r; });
+    driver.start = async (spec) => {
+      order.push(spec.tenantId);
+      if (order.length === 1) await firstHeld; // the first boot holds the only turn until the queue is looked at
+      return start(spec);
+    };
+    sup = makeSupervisor(h.db, driver, { holderId: 'start-conc-2', settings: { maxConcurrentStarts: 1 } });
+    sup.start();
+    const queue = () => (sup as unknown as { startQueue: Array<{ tenantId: string }> }).startQueue.map((q) => q.tenantId);
+    await waitFor('one booting, two queued', async () => order.length === 1 && queue().length === 2, 30_000, 50);
+    const last = queue()[1]!;
+    sup.wake(last); // what a request waiting on that tenant does
+    openFirst();
+    await waitFor('all three booted', async () => order.length === 3, 60_000, 50);
+    assert.equal(order[1], last, `the hurried tenant boots next: ${order.join(', ')}`);
+  });
 });

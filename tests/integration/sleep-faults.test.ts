@@ -4,7 +4,8 @@
 // - a tenant killed (SIGKILL) while waking: the request waiting for the wake rides out the restart;
 // - a wake that outlasts the wait: 503 tenant_unavailable + Retry-After, the start goes on, the retry succeeds;
 // - the app restarted while the tenant sleeps: it stays asleep (nothing started), the next request wakes it;
-// - two supervising instances and first requests through both: one start, every request answered.
+// - two supervising instances and first requests through both: one start, every request answered;
+// - the app restarted while the tenant runs: a request between the shutdown and the reboot waits for the reboot.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -147,5 +148,22 @@ describe('sleep and wake under faults (real tenants, postgres)', () => {
     const holders = supervisors.slice(1).map((x) => x.runningTenants().length);
     assert.equal(holders.reduce((a, b) => a + b, 0), 1, `running on exactly one instance: ${holders}`);
     assert.ok(['faults-b', 'faults-c'].includes(s.endpoint!.instanceId!));
+  });
+
+  test('the app restarted while the tenant runs: a request sent before the new instance is up waits for its reboot', async () => {
+    const warm = await call('GET', '/proxy/main/knowledge/entities/inbox/first');
+    assert.equal(warm.status, 200);
+    for (const x of supervisors) await x.stop();
+    const down = await tenantState(h.db, T);
+    assert.equal(down.tenant.status, 'starting', 'a running tenant is left to the next instance');
+    const before = starts;
+    nextStart = { delayMs: 800 }; // a boot that takes a while
+    const answer = call('GET', '/proxy/main/knowledge/entities/inbox/first');
+    await new Promise((r) => setTimeout(r, 500)); // the restart gap: no instance supervises it
+    supervisor('faults-d');
+    const got = await answer;
+    assert.equal(got.status, 200, await got.clone().text());
+    assert.equal(starts - before, 1, 'one reboot');
+    assert.equal((await running()).endpoint!.instanceId, 'faults-d');
   });
 });

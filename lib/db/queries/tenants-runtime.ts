@@ -194,6 +194,11 @@ export async function listTenantIds(db: Database, o: { statuses?: TenantStatus[]
 
 /** The status detail of a tenant woken by a request, until it runs (requests wait for it rather than answer 503). */
 export const WAKING_DETAIL = 'waking on a request';
+/** Status details of a boot its supervisor began (app start, admin start or restart): requests wait for these too. */
+export const BOOT_DETAIL = 'starting the tenant API';
+export const START_REQUESTED_DETAIL = 'start requested';
+export const RESTART_REQUESTED_DETAIL = 'restart requested';
+export const SHUTDOWN_DETAIL = 'app instance shut down; the next one restarts it';
 
 /**
  * A request for a sleeping tenant: `sleeping` → `starting` (once, whoever asks first, on any instance); the
@@ -219,7 +224,7 @@ export type TenantAdminAction = 'start' | 'stop' | 'restart' | 'reindex';
 export async function requestTenantStart(db: Database, tenantId: string): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.update(tenants).set({ desiredState: 'running' }).where(eq(tenants.id, tenantId));
-    await tx.update(tenants).set({ status: 'starting', statusChangedAt: sql`now()`, statusDetail: 'start requested' })
+    await tx.update(tenants).set({ status: 'starting', statusChangedAt: sql`now()`, statusDetail: START_REQUESTED_DETAIL })
       .where(and(eq(tenants.id, tenantId), inArray(tenants.status, ['failed', 'stopped', 'sleeping'])));
     await tx.insert(tenantEndpoints).values({ tenantId, crashCount: 0 }).onConflictDoUpdate({
       target: tenantEndpoints.tenantId, set: { crashCount: 0, crashWindowStartedAt: null, nextRestartAt: null, updatedAt: new Date() },
