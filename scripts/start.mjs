@@ -38,6 +38,9 @@ if (app.authSecretGenerated) log(`AUTH_SECRET not set: using the generated secre
 const env = {
   ...process.env,
   NODE_ENV: 'production',
+  // Resolved here from the outer PORT: behind the front edge, `next start -p <loopback port>` rewrites PORT, and an
+  // APP_URL derived from that would name the hidden port (device verification URLs, issuer, the Origin check).
+  APP_URL: app.appUrl,
   NEXTAUTH_URL: app.appUrl,
   AUTH_SECRET: app.authSecret,
   BMC_DATA_DIR: app.dataDir,

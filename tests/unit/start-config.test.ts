@@ -86,3 +86,39 @@ test('npm start: .env.local values reach the development OpenID provider and the
   assert.match(r.stdout, new RegExp(`Basic Memory Cloud on http://localhost:${appPort} \\(development sign-in via http://127\\.0\\.0\\.1:${oidcPort}\\)`), r.stdout + r.stderr);
   assert.doesNotMatch(r.stderr, /did not come up/);
 });
+
+// Behind the front edge, `next start -p <loopback port>` sets PORT to that hidden port inside Next, so an APP_URL
+// derived there named it: device verification URLs and the issuer pointed at it, and every Origin-checked POST from
+// the public origin (approving a CLI login on /device) was refused as cross-origin. A stand-in `next` does what
+// Next does with -p (sets PORT) and prints the app URL the app's own configuration then computes.
+test('npm start behind the front edge: the app computes APP_URL from the public PORT, not from Next\'s loopback port', async () => {
+  const net = await import('node:net');
+  const freePort = () => new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); });
+  });
+  const [appPort, oidcPort] = [await freePort(), await freePort()];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bmc-start-root-'));
+  fs.mkdirSync(path.join(dir, 'scripts'));
+  fs.copyFileSync(path.join(root, 'scripts/start.mjs'), path.join(dir, 'scripts/start.mjs'));
+  for (const d of ['lib', 'tenant']) fs.symlinkSync(path.join(root, d), path.join(dir, d));
+  fs.mkdirSync(path.join(dir, 'node_modules'));
+  for (const e of fs.readdirSync(path.join(root, 'node_modules'))) {
+    if (e !== 'next') fs.symlinkSync(path.join(root, 'node_modules', e), path.join(dir, 'node_modules', e));
+  }
+  const fakeNext = path.join(dir, 'node_modules/next');
+  fs.mkdirSync(path.join(fakeNext, 'dist/bin'), { recursive: true });
+  fs.writeFileSync(path.join(fakeNext, 'package.json'), '{"name":"next","version":"0.0.0-stand-in"}\n');
+  fs.writeFileSync(path.join(fakeNext, 'dist/bin/next'), [
+    `const args = process.argv.slice(2);`,
+    `process.env.PORT = args[args.indexOf('-p') + 1];`,
+    `const { loadConfig } = await import(${JSON.stringify(path.join(root, 'lib/config/index.ts'))});`,
+    `console.log('stand-in next: port ' + process.env.PORT + ', app URL ' + loadConfig(process.env).app.appUrl);`,
+    `process.exit(0);`,
+  ].join('\n'));
+  fs.writeFileSync(path.join(fakeNext, 'dist/bin/package.json'), '{"type":"module"}\n');
+  const r = runIn(dir, { ...baseEnv(), PORT: String(appPort), DEV_OIDC_PORT: String(oidcPort), BMC_SKIP_BUILD: '1' });
+  const line = /stand-in next: port (\d+), app URL (\S+)/.exec(r.stdout);
+  assert.ok(line, r.stdout + r.stderr);
+  assert.notEqual(Number(line[1]), appPort, 'Next listens on a loopback port of its own behind the edge');
+  assert.equal(line[2], `http://localhost:${appPort}`);
+});
