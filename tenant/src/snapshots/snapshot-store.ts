@@ -342,7 +342,8 @@ export class SnapshotStore {
         out.push({ key, size: n.size ?? 0, last_modified: n.mtime ?? '' });
       }
     }
-    return out;
+    // One listing in key order, however many snapshots of the set hold its projects.
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   /** One file's bytes as the snapshot holds it (note history, previews). */

@@ -43,7 +43,9 @@ async function snapshot(kind = 'manual'): Promise<{ snapshot_id: string; files: 
 async function keys(id: string, prefix = ''): Promise<string[]> {
   const r = await t.json('GET', `/snapshots/${id}/files?prefix=${encodeURIComponent(prefix)}`);
   assert.equal(r.status, 200, JSON.stringify(r.body));
-  return r.body.files.map((f: { key: string }) => f.key).sort();
+  const got: string[] = r.body.files.map((f: { key: string }) => f.key);
+  assert.deepEqual(got, [...got].sort(), 'one listing in key order, across the snapshots holding the set');
+  return got;
 }
 async function read(id: string, key: string): Promise<{ status: number; text: string }> {
   const r = await t.json('GET', `/snapshots/${id}/file?path=${encodeURIComponent(key)}`);
