@@ -98,7 +98,8 @@ export interface SearchResult {
   updated_at: string;
 }
 
-export interface SearchPage { results: SearchResult[]; current_page: number; page_size: number; has_more: boolean }
+/** A page of search results; `total` counts every match (upstream's exact count of a full-text search). */
+export interface SearchPage { results: SearchResult[]; current_page: number; page_size: number; total: number; has_more: boolean }
 
 export interface DirectoryNode {
   name: string;

@@ -9,7 +9,7 @@ interface SearchHit {
   title: string; type: string; permalink: string | null; file_path: string; score: number; content: string; matched_snippet?: string;
   entity_type?: string; category?: string | null; relation_type?: string | null; updated_at?: string; metadata?: Record<string, unknown>;
 }
-interface SearchPage { results: SearchHit[]; current_page: number; page_size: number; has_more: boolean }
+interface SearchPage { results: SearchHit[]; current_page: number; page_size: number; total: number; has_more: boolean }
 
 const listArg = z.union([z.array(str(100)).max(50), str(1000)]).nullish();
 const toList = (v: string[] | string | null | undefined) => (v == null ? undefined : (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean));
@@ -77,10 +77,11 @@ export const searchNotes = defineTool({
       title_contains: a.search_type === 'title' && query ? query : undefined, permalink_contains: a.search_type === 'permalink' && query ? query : undefined,
     };
     const projects: ProjectItem[] = a.search_all_projects ? (await ctx.api.projects()).projects : [await resolveProject(ctx.api, a)];
-    const merged: SearchPage = { results: [], current_page: a.page, page_size: a.page_size, has_more: false };
+    const merged: SearchPage = { results: [], current_page: a.page, page_size: a.page_size, total: 0, has_more: false };
     for (const p of projects) {
       const r = await searchProject(ctx, p, body, a.page, a.page_size);
       merged.has_more ||= r.has_more;
+      merged.total += r.total ?? 0;
       merged.results.push(...r.results.map((h) => (a.search_all_projects ? { ...h, project: p.name } : h)));
     }
     if (a.search_all_projects) merged.results.sort((x, y) => y.score - x.score);

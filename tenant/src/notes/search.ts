@@ -3,7 +3,7 @@
 import type { SearchPage, SearchResult } from '../engine-types.ts';
 import type { IndexStore } from '../index/store.ts';
 import { relationsTouching } from '../repositories/relation-repository.ts';
-import { searchNotes, searchTextReader, type NoteSearchFilter, type RankedEntityRow } from '../repositories/search-repository.ts';
+import { countNotes, searchNotes, searchTextReader, type NoteSearchFilter, type RankedEntityRow } from '../repositories/search-repository.ts';
 import { toFtsQuery } from './fts-query.ts';
 import { observationsOf, observationSummary, relationSummary } from './memory-context.ts';
 
@@ -58,7 +58,7 @@ const wordRegexes = (words: string[]) => words.map((w) => new RegExp(`(?<![\\p{L
 export function searchProject(store: IndexStore, projectId: number, q: SearchQuery): SearchPage {
   const page = Math.max(1, Math.floor(q.page) || 1);
   const size = Math.max(1, Math.min(100, Math.floor(q.page_size) || 10));
-  const empty = { results: [], current_page: page, page_size: size, has_more: false };
+  const empty = { results: [], current_page: page, page_size: size, total: 0, has_more: false };
   const fts = toFtsQuery(q.text ?? '');
   const words = fts ? (q.text.normalize('NFC').match(/[\p{L}\p{N}_]+/gu) ?? []).slice(0, 16) : [];
   const hasFilter = !!(q.types?.length || q.note_types?.length || q.entity_types?.length || q.after || q.tags?.length || q.categories?.length
@@ -80,7 +80,9 @@ export function searchProject(store: IndexStore, projectId: number, q: SearchQue
   if (want.size === 1 && want.has('entity')) {
     // Notes only (the default): one page straight from SQL.
     const rows = searchNotes(store.db, projectId, filter, { limit: size + 1, offset });
-    return { results: rows.slice(0, size).map(entityResult), current_page: page, page_size: size, has_more: rows.length > size };
+    // A short page that is not past the end tells the total by itself; otherwise count (no ranking).
+    const total = rows.length <= size && (rows.length > 0 || offset === 0) ? offset + rows.length : countNotes(store.db, projectId, filter);
+    return { results: rows.slice(0, size).map(entityResult), current_page: page, page_size: size, total, has_more: rows.length > size };
   }
   // Observations and relations live in their note: walk the matching notes in rank order, expand each into the items
   // asked for that match every word, until one past the page.
@@ -88,10 +90,9 @@ export function searchProject(store: IndexStore, projectId: number, q: SearchQue
   const matches = (text: string) => res.every((rx) => rx.test(text));
   const categories = q.categories?.length ? new Set(q.categories.map((c) => c.toLowerCase())) : null;
   const out: SearchResult[] = [];
-  let skipped = 0;
-  let hasMore = false;
+  let total = 0;
   const rows = searchNotes(store.db, projectId, filter, { limit: ITEM_SCAN_NOTES });
-  outer: for (const r of rows) {
+  for (const r of rows) {
     const e = r;
     const items: (() => SearchResult)[] = [];
     if (want.has('entity')) items.push(() => entityResult(r));
@@ -116,13 +117,13 @@ export function searchProject(store: IndexStore, projectId: number, q: SearchQue
         });
       }
     }
+    // Every matching item is counted (the total); only the page's are built.
     for (const make of items) {
-      if (skipped < offset) { skipped++; continue; }
-      if (out.length === size) { hasMore = true; break outer; }
-      out.push(make());
+      if (total >= offset && out.length < size) out.push(make());
+      total++;
     }
   }
-  return { results: out, current_page: page, page_size: size, has_more: hasMore };
+  return { results: out, current_page: page, page_size: size, total, has_more: offset + out.length < total };
 }
 
 function baseResult(r: RankedEntityRow): Omit<SearchResult, 'type' | 'content' | 'matched_snippet'> {

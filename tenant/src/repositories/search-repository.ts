@@ -65,7 +65,7 @@ function metadataConditions(filters: Record<string, unknown>, where: string[], p
 /** A matching note with its rank (bm25: title ×10, text ×1, permalink ×2; 0 without text). */
 export type RankedEntityRow = EntityRow & { rank: number };
 
-function noteSearchSql(projectId: number, f: NoteSearchFilter, page: { limit: number; offset?: number }): { sql: string; args: (string | number)[] } {
+function noteConditions(projectId: number, f: NoteSearchFilter): { where: string[]; params: (string | number)[] } {
   const where: string[] = ['e.project_id = ?'];
   const params: (string | number)[] = [projectId];
   if (f.types?.length) { where.push('e.entity_type IN (SELECT value FROM json_each(?))'); params.push(JSON.stringify(f.types)); }
@@ -88,6 +88,11 @@ function noteSearchSql(projectId: number, f: NoteSearchFilter, page: { limit: nu
   if (f.status) { where.push(`lower(CAST(json_extract(e.entity_metadata, '$.status') AS TEXT)) = ?`); params.push(f.status.toLowerCase()); }
   if (f.title_contains) { where.push('instr(lower(e.title), ?) > 0'); params.push(f.title_contains.toLowerCase()); }
   if (f.permalink_contains) { where.push(`instr(lower(coalesce(e.permalink, '')), ?) > 0`); params.push(f.permalink_contains.toLowerCase()); }
+  return { where, params };
+}
+
+function noteSearchSql(projectId: number, f: NoteSearchFilter, page: { limit: number; offset?: number }): { sql: string; args: (string | number)[] } {
+  const { where, params } = noteConditions(projectId, f);
   const paging = page.offset === undefined ? 'LIMIT ?' : 'LIMIT ? OFFSET ?';
   const pageArgs = page.offset === undefined ? [page.limit] : [page.limit, page.offset];
   if (!f.fts) return { sql: `SELECT e.*, 0 AS rank FROM entity e WHERE ${where.join(' AND ')} ORDER BY e.updated_at DESC, e.id ${paging}`, args: [...params, ...pageArgs] };
@@ -113,6 +118,16 @@ function noteSearchSql(projectId: number, f: NoteSearchFilter, page: { limit: nu
 export function searchNotes(db: DatabaseSync, projectId: number, f: NoteSearchFilter, page: { limit: number; offset?: number }): RankedEntityRow[] {
   const { sql, args } = noteSearchSql(projectId, f, page);
   return db.prepare(sql).all(...args) as unknown as RankedEntityRow[];
+}
+
+/** How many notes match the filter (upstream's exact `total` of a full-text search): no ranking, no rows read out. */
+export function countNotes(db: DatabaseSync, projectId: number, f: NoteSearchFilter): number {
+  const { where, params } = noteConditions(projectId, f);
+  const row = f.fts
+    ? db.prepare(`SELECT count(*) AS n FROM search JOIN entity e ON e.id = search.rowid WHERE search MATCH ? AND ${where.join(' AND ')}`)
+      .get(projectMatch(projectId, f.fts), ...params)
+    : db.prepare(`SELECT count(*) AS n FROM entity e WHERE ${where.join(' AND ')}`).get(...params);
+  return Number((row as { n: number }).n);
 }
 
 /** The best full-text match of the project for an FTS query. */

@@ -54,7 +54,7 @@ describe('notes and search', () => {
     assert.equal(dup.status, 409);
     const g = await t.json('GET', '/main/search?q=wombats&page=1&page_size=5');
     assert.equal(g.status, 200);
-    assert.deepEqual(Object.keys(g.body).sort(), ['current_page', 'has_more', 'page_size', 'results']);
+    assert.deepEqual(Object.keys(g.body).sort(), ['current_page', 'has_more', 'page_size', 'results', 'total']);
     assert.equal(g.body.results[0].file_path, 'animals/Wombat Facts.md');
     const p = await t.json('POST', '/main/search/', { text: 'quokka' });
     assert.equal(p.status, 200);

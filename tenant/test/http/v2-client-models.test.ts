@@ -34,7 +34,7 @@ const EntityResolveResponse = z.looseObject({ external_id: str, entity_id: z.num
 const SearchResult = z.looseObject({ title: str, type: z.enum(['entity', 'observation', 'relation']), score: z.number(), entity: opt(str), permalink: opt(str),
   content: opt(str), matched_chunk: opt(str), file_path: str, metadata: opt(z.record(str, z.unknown())), entity_id: opt(z.number().int()),
   category: opt(str), from_entity: opt(str), to_entity: opt(str), relation_type: opt(str) });
-const SearchResponse = z.looseObject({ results: z.array(SearchResult), current_page: z.number().int(), page_size: z.number().int() });
+const SearchResponse = z.looseObject({ results: z.array(SearchResult), current_page: z.number().int(), page_size: z.number().int(), total: z.number().int(), has_more: z.boolean() });
 /** schemas/memory.py (v0.22.1): EntitySummary requires external_id */
 const EntitySummary = z.looseObject({ type: z.literal('entity'), external_id: str, entity_id: opt(z.number().int()), permalink: z.string().nullable(), title: str,
   content: opt(str), file_path: str, created_at: datetime });
@@ -150,7 +150,9 @@ describe('v2 routes answer the models the v0.22.1 / HEAD clients validate with',
   test('search → SearchResponse (query body and page params as SearchClient sends them)', async () => {
     const r = await t.json('POST', `/v2/projects/${main}/search/?page=1&page_size=10`, { text: 'second', retrieval_mode: 'fts' });
     assert.equal(r.status, 200, JSON.stringify(r.body));
-    assert.ok(satisfies(SearchResponse, r.body, 'SearchResponse').results.length >= 1);
+    const page = satisfies(SearchResponse, r.body, 'SearchResponse');
+    assert.ok(page.results.length >= 1);
+    assert.equal(page.total, page.results.length, 'v0.22.1 prints the exact total of a full-text search');
   });
 
   test('memory: /memory/recent and /memory/{path} answer the v2 GraphContext with external_id on every entity summary', async () => {

@@ -124,10 +124,17 @@ describe('search, directory listing, project info', () => {
       assert.equal(p1.results[0]!.title, 'Kafka Notes');
       assert.equal(p1.results.length, 5);
       assert.equal(p1.has_more, true);
+      assert.equal(p1.total, 13, 'every match counted, not just the page');
       assert.ok(p1.results[0]!.score > 0);
       const p3 = f.engine.search('main', { text: 'kafka', page: 3, page_size: 5 });
       assert.equal(p3.results.length, 3);
       assert.equal(p3.has_more, false);
+      assert.equal(p3.total, 13);
+      assert.equal(f.engine.search('main', { text: 'kafka', page: 9, page_size: 5 }).total, 13, 'a page past the end still counts');
+      const items = f.engine.search('main', { text: 'kafka', page: 1, page_size: 5, entity_types: ['entity', 'observation'] });
+      assert.equal(items.results.length, 5);
+      assert.equal(items.total, 13);
+      assert.equal(items.has_more, true);
       assert.match(f.engine.search('main', { text: 'passing', page: 1, page_size: 1 }).results[0]!.matched_snippet, /<mark>passing<\/mark>/);
       assert.equal(f.engine.search('main', { text: 'zookeep', page: 1, page_size: 5 }).results[0]!.file_path, 'obs.md');
       assert.equal(f.engine.search('main', { text: 'resume', page: 1, page_size: 5 }).results[0]!.file_path, 'Café.md');
