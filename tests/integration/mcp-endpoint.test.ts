@@ -125,6 +125,20 @@ describe('/mcp with real MCP clients (postgres, real tenants)', () => {
         const created = await call(c, 'create_memory_project', { project_name: pname, project_path: pname });
         assert.ok(!created.isError, textOf(created));
         assert.match(textOf(await call(c, 'list_memory_projects')), new RegExp(pname));
+        // account-wide search pages the merged list, as upstream: each match once across the pages, the total counts all
+        const word = `quagga${era === 'legacy' ? 'a' : 'b'}`;
+        for (let i = 0; i < 3; i++) await call(c, 'write_note', { title: `Quagga ${i}`, directory: `${folder}/quagga`, content: `${word} stripes ${i}` });
+        for (let i = 0; i < 2; i++) await call(c, 'write_note', { project: pname, title: `Quagga Scratch ${i}`, directory: 'quagga', content: `${word} stripes ${i}` });
+        const seen: string[] = [];
+        for (let page = 1; page <= 3; page++) {
+          const r = (await call(c, 'search_notes', { query: word, search_all_projects: true, page, page_size: 2, output_format: 'json' })).structuredContent as
+            { results: Array<{ project: string; file_path: string }>; total: number; has_more: boolean };
+          assert.equal(r.total, 5, `page ${page}: the total counts every project's matches`);
+          assert.equal(r.has_more, page < 3, `page ${page}`);
+          assert.equal(r.results.length, page < 3 ? 2 : 1, `page ${page}`);
+          seen.push(...r.results.map((h) => `${h.project}:${h.file_path}`));
+        }
+        assert.equal(new Set(seen).size, 5, `every match once: ${seen.join(', ')}`);
         assert.ok(!(await call(c, 'delete_project', { project_name: pname })).isError);
         const ws = await call(c, 'list_workspaces', { output_format: 'json' });
         assert.equal((ws.structuredContent!.workspaces as Array<{ tenant_id: string }>)[0]!.tenant_id, alice.tenantId);

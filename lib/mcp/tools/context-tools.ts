@@ -18,6 +18,39 @@ export async function searchProject(ctx: ToolContext, p: ProjectItem, body: Reco
   return ctx.api.json<SearchPage>('POST', `${v2(p)}/search/?page=${page}&page_size=${pageSize}`, body);
 }
 
+/** The tenant's largest page. */
+const MAX_TENANT_PAGE = 100;
+
+/**
+ * Upstream's account-wide search: each project's best `page × page_size` results, merged by score, then the page
+ * asked for is cut from the merged list (a page of the whole account, not one page of every project); the total is
+ * every project's total.
+ */
+async function searchAllProjects(ctx: ToolContext, projects: ProjectItem[], body: Record<string, unknown>, page: number, pageSize: number): Promise<SearchPage> {
+  const want = page * pageSize;
+  const merged: SearchHit[] = [];
+  let total = 0;
+  let anyMore = false;
+  for (const p of projects) {
+    const size = Math.min(want, MAX_TENANT_PAGE);
+    let got = 0;
+    for (let n = 1; ; n++) {
+      const r = await searchProject(ctx, p, body, n, size);
+      if (n === 1) total += r.total ?? 0;
+      merged.push(...r.results.map((h) => ({ ...h, project: p.name })));
+      got += r.results.length;
+      if (!r.has_more) break;
+      if (got >= want) { anyMore = true; break; }
+    }
+  }
+  merged.sort((x, y) => y.score - x.score);
+  const start = (page - 1) * pageSize;
+  return {
+    results: merged.slice(start, start + pageSize), current_page: page, page_size: pageSize, total,
+    has_more: anyMore || merged.length > start + pageSize,
+  };
+}
+
 function formatSearch(query: string | null | undefined, r: SearchPage, projects: string): string {
   if (!r.results.length) {
     return [`# Search Results`, '', `No results found for ${query ? `"${query}"` : 'these filters'} in ${projects}.`, '',
@@ -76,17 +109,15 @@ export const searchNotes = defineTool({
       categories, status: a.status ?? undefined, metadata_filters: Object.keys(metadata).length ? metadata : undefined,
       title_contains: a.search_type === 'title' && query ? query : undefined, permalink_contains: a.search_type === 'permalink' && query ? query : undefined,
     };
-    const projects: ProjectItem[] = a.search_all_projects ? (await ctx.api.projects()).projects : [await resolveProject(ctx.api, a)];
-    const merged: SearchPage = { results: [], current_page: a.page, page_size: a.page_size, total: 0, has_more: false };
-    for (const p of projects) {
-      const r = await searchProject(ctx, p, body, a.page, a.page_size);
-      merged.has_more ||= r.has_more;
-      merged.total += r.total ?? 0;
-      merged.results.push(...r.results.map((h) => (a.search_all_projects ? { ...h, project: p.name } : h)));
+    if (!a.search_all_projects) {
+      const project = await resolveProject(ctx.api, a);
+      const r = await searchProject(ctx, project, body, a.page, a.page_size);
+      if (a.output_format === 'json') return { ...r, query: a.query ?? null };
+      return formatSearch(a.query, r, `project '${project.name}'`);
     }
-    if (a.search_all_projects) merged.results.sort((x, y) => y.score - x.score);
+    const merged = await searchAllProjects(ctx, (await ctx.api.projects()).projects, body, a.page, a.page_size);
     if (a.output_format === 'json') return { ...merged, query: a.query ?? null };
-    return formatSearch(a.query, merged, a.search_all_projects ? 'all projects' : `project '${projects[0]!.name}'`);
+    return formatSearch(a.query, merged, 'all projects');
   },
 });
 
