@@ -112,7 +112,9 @@ export const projectArgs = {
 export const outputFormat = (def: 'text' | 'json' = 'text') =>
   z.enum(['text', 'json']).default(def).describe('"text" returns markdown for people and models; "json" returns machine-readable data.');
 export const pageArg = z.number().int().min(1).max(10_000).default(1);
-export const pageSizeArg = (def = 10) => z.number().int().min(1).max(100).default(def);
+/** The largest page a tool (and the tenant's search) answers. */
+export const MAX_PAGE_SIZE = 100;
+export const pageSizeArg = (def = 10) => z.number().int().min(1).max(MAX_PAGE_SIZE).default(def);
 /** Tags as upstream takes them: a list, or one comma-separated string. */
 export const tagsArg = z.union([z.array(str(100)).max(100), str(2000)]).nullish();
 export function parseTags(t: string[] | string | null | undefined): string[] {

@@ -1,6 +1,6 @@
 // search_notes, build_context, recent_activity and list_directory: the read side of the knowledge graph.
 import { z } from 'zod';
-import { defineTool, outputFormat, pageArg, pageSizeArg, projectArgs, str, type ToolContext } from '../tool-def.ts';
+import { defineTool, MAX_PAGE_SIZE, outputFormat, pageArg, pageSizeArg, projectArgs, str, type ToolContext } from '../tool-def.ts';
 import { assertProjectPath, resolveProject, stripMemoryUrl, v2 } from '../project-route.ts';
 import type { ProjectItem } from '../tenant-api.ts';
 import { ToolProblem } from '../tool-problem.ts';
@@ -18,9 +18,6 @@ export async function searchProject(ctx: ToolContext, p: ProjectItem, body: Reco
   return ctx.api.json<SearchPage>('POST', `${v2(p)}/search/?page=${page}&page_size=${pageSize}`, body);
 }
 
-/** The tenant's largest page. */
-const MAX_TENANT_PAGE = 100;
-
 /**
  * Upstream's account-wide search: each project's best `page × page_size` results, merged by score, then the page
  * asked for is cut from the merged list (a page of the whole account, not one page of every project); the total is
@@ -28,11 +25,11 @@ const MAX_TENANT_PAGE = 100;
  */
 async function searchAllProjects(ctx: ToolContext, projects: ProjectItem[], body: Record<string, unknown>, page: number, pageSize: number): Promise<SearchPage> {
   const want = page * pageSize;
+  const size = Math.min(want, MAX_PAGE_SIZE);
   const merged: SearchHit[] = [];
   let total = 0;
   let anyMore = false;
   for (const p of projects) {
-    const size = Math.min(want, MAX_TENANT_PAGE);
     let got = 0;
     for (let n = 1; ; n++) {
       const r = await searchProject(ctx, p, body, n, size);

@@ -84,8 +84,8 @@ export function searchProject(store: IndexStore, projectId: number, q: SearchQue
     const total = rows.length <= size && (rows.length > 0 || offset === 0) ? offset + rows.length : countNotes(store.db, projectId, filter);
     return { results: rows.slice(0, size).map(entityResult), current_page: page, page_size: size, total, has_more: rows.length > size };
   }
-  // Observations and relations live in their note: walk the matching notes in rank order, expand each into the items
-  // asked for that match every word, until one past the page.
+  // Observations and relations live in their note: walk the matching notes in rank order (at most ITEM_SCAN_NOTES) and
+  // expand each into the items asked for that match every word; all are counted, the page's are built.
   const res = wordRegexes(words);
   const matches = (text: string) => res.every((rx) => rx.test(text));
   const categories = q.categories?.length ? new Set(q.categories.map((c) => c.toLowerCase())) : null;

@@ -277,12 +277,9 @@ export class SnapshotStore {
   /** The live snapshot `id` names (a set or a whole-tree snapshot; an id prefix as restic accepts), or a 404. */
   private async view(id: string): Promise<SnapshotView> {
     const sid = this.snapshotId(id);
-    const find = async () => [...(await this.views()).values()].filter((v) => !v.hidden && v.id.startsWith(sid));
-    let hits = await find();
     // not in the listing this process keeps: snapshots taken elsewhere (an operator's restic) are looked up afresh
-    if (hits.length === 0) hits = [...(await this.views(true)).values()].filter((v) => !v.hidden && v.id.startsWith(sid));
-    if (hits.length !== 1) throw new NotFoundError(`Snapshot '${id}' not found`);
-    return hits[0]!;
+    const hits = liveMatches(await this.views(), sid);
+    return onlyMatch(hits.length ? hits : liveMatches(await this.views(true), sid), id);
   }
 
   async list(): Promise<SnapshotSummary[]> {
@@ -400,11 +397,11 @@ export class SnapshotStore {
 
   /** Forgets one snapshot (its data goes at the next prune). */
   forget(id: string): Promise<void> {
-    this.snapshotId(id);
+    const sid = this.snapshotId(id);
     return this.serial(async () => {
-      this.changed();
-      const view = await this.view(id);
-      await this.drop([view.id]);
+      // one fresh listing decides both which snapshot `id` is and what dropping it hides or forgets
+      const views = await this.views(true);
+      await this.drop([onlyMatch(liveMatches(views, sid), id).id], views);
     });
   }
 
@@ -412,8 +409,7 @@ export class SnapshotStore {
    * Forgets these snapshots. A set that live sets still carry units from is hidden instead (retagged: no `kind:`,
    * so neither listed nor counted by retention); hidden sets no live set names any more are forgotten with them.
    */
-  private async drop(ids: string[], prune = false): Promise<void> {
-    const views = await this.views(true);
+  private async drop(ids: string[], views: Map<string, SnapshotView>, prune = false): Promise<void> {
     const leaving = new Set(ids);
     const hide = ids.filter((i) => views.get(i)?.set && referencedBy(views, i, leaving).length > 0);
     const forget = ids.filter((i) => !hide.includes(i));
@@ -425,7 +421,6 @@ export class SnapshotStore {
         const kinds = [...new Set(hide.flatMap((i) => views.get(i)!.tags.filter((t) => t.startsWith('kind:'))))];
         await this.run(['tag', '--add', HIDDEN_TAG, ...kinds.flatMap((t) => ['--remove', t]), ...hide]);
       }
-      this.changed();
       if (forget.length) await this.run(['forget', ...(prune ? ['--prune'] : []), ...forget], { nice: prune });
       else if (prune && hide.length) await this.run(['prune'], { nice: true });
     } finally {
@@ -444,7 +439,7 @@ export class SnapshotStore {
       const groups = (jsonLines<{ keep?: { id: string }[]; remove?: { id: string }[] | null }[]>(r.stdout)[0] ?? []) as { keep?: { id: string }[]; remove?: { id: string }[] | null }[];
       const removed = groups.flatMap((g) => (g.remove ?? []).map((s) => s.id));
       const kept = groups.reduce((n, g) => n + (g.keep?.length ?? 0), 0);
-      await this.drop(removed, true);
+      await this.drop(removed, await this.views(true), true);
       return { removed, kept, repository_bytes: await this.repositoryBytes() };
     });
   }
@@ -598,6 +593,17 @@ function diskError(e: unknown): unknown {
     return new DiskFullError('The disk is full: the restore stopped. No file of yours was overwritten (what a restore replaces is in the trash first); free space and try again.');
   }
   return e;
+}
+
+/** Live (listed) snapshots whose id starts with `sid`. */
+function liveMatches(views: Map<string, SnapshotView>, sid: string): SnapshotView[] {
+  return [...views.values()].filter((v) => !v.hidden && v.id.startsWith(sid));
+}
+
+/** The one snapshot an id names, or a 404 (none, or a prefix naming several). */
+function onlyMatch(hits: SnapshotView[], id: string): SnapshotView {
+  if (hits.length !== 1) throw new NotFoundError(`Snapshot '${id}' not found`);
+  return hits[0]!;
 }
 
 /** The visible files restic put under `work/<key>` (the key itself when it is a file), as data-dir keys. */
